@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** A command module adds itself to the program; setExit records the exit code it wants. */
+export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
+
+export const COMMANDS: RegisterCommand[] = [];
