@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'PIPELINE_UNKNOWN'
   | 'CONNECT_FAILED'
   | 'AUTH_FAILED'
+  | 'TLS_FAILED'
   | 'EXPORT_FAILED'
   | 'MANIFEST_INVALID'
   | 'CSV_INVALID'
@@ -62,6 +63,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCodeValue> = {
   PIPELINE_UNKNOWN: ExitCode.Usage,
   CONNECT_FAILED: ExitCode.Connection,
   AUTH_FAILED: ExitCode.Connection,
+  TLS_FAILED: ExitCode.Connection,
   EXPORT_FAILED: ExitCode.BadData,
   MANIFEST_INVALID: ExitCode.BadConfig,
   CSV_INVALID: ExitCode.BadData,

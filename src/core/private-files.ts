@@ -29,7 +29,7 @@ export async function fsyncPath(file: string): Promise<void> {
 
 /** Writes a whole file atomically: temp file, fsync, rename, fsync the directory. */
 export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   try {
     const fh = await fsp.open(tmp, 'w', 0o600);
     try {

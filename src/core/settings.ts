@@ -1,4 +1,4 @@
-import { ConnectionInfo, parseConnectionUrl } from './connection-url';
+import { ConnectionInfo, describeConnection, parseConnectionUrl } from './connection-url';
 import { DOTENV_KEYS } from './dotenv';
 import { ConvergeError } from './errors';
 
@@ -9,6 +9,8 @@ export interface Resolved<T> {
   value: T;
   from: Provenance;
   name: string;
+  /** Set when the value was read inside a connection URL: the URL's variable or flag. */
+  via?: string;
 }
 
 /** Flag beats environment beats .env beats default. */
@@ -22,15 +24,227 @@ export function resolveSetting(flag: string | undefined, envName: string, fallba
 
 export const DEFAULT_SOURCE_URL = 'mysql://root@127.0.0.1:3306';
 export const DEFAULT_TARGET_URL = 'postgres://postgres@127.0.0.1:5432';
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_LOCK_WAIT_TIMEOUT_S = 60;
+export const DEFAULT_POOL_SIZE = 4;
+export const DEFAULT_JOBS = 4;
+export const DEFAULT_WORK_DIR = 'converge-work';
 
-export function resolveSource(flag: string | undefined, fallback?: string): ConnectionInfo {
-  const r = resolveSetting(flag, 'CONVERGE_SOURCE_URL', fallback);
-  if (!r) throw new ConvergeError('USAGE', 'no source: pass --source mysql://user:password@host:3306/database or set CONVERGE_SOURCE_URL');
-  return parseConnectionUrl(r.value, 'mysql', r.from === 'flag' ? '--source' : 'CONVERGE_SOURCE_URL');
+/**
+ * Every setting converge reads, in the order `converge env` prints them. `param` names the
+ * connection-URL parameter the setting writes into (and which the URL itself may already carry).
+ */
+export interface SettingSpec {
+  key: string;
+  env: string;
+  flag: string;
+  describe: string;
+  fallback?: string;
+  side?: 'source' | 'target';
+  param?: string;
+  /** 'url': the password inside is masked; 'secret': the whole value is. */
+  secret?: 'url' | 'secret';
+  /** Read with resolveSetting but not printed when unset (per-side overrides, files). */
+  optional?: boolean;
 }
 
+export const SETTINGS: readonly SettingSpec[] = [
+  { key: 'source', env: 'CONVERGE_SOURCE_URL', flag: '--source', describe: 'MySQL/MariaDB source URL', fallback: DEFAULT_SOURCE_URL, secret: 'url' },
+  { key: 'target', env: 'CONVERGE_TARGET_URL', flag: '--target', describe: 'PostgreSQL target URL', fallback: DEFAULT_TARGET_URL, secret: 'url' },
+  { key: 'poolSize', env: 'CONVERGE_POOL_SIZE', flag: '--pool-size', describe: 'connections per pool, both ends', fallback: String(DEFAULT_POOL_SIZE) },
+  { key: 'sourcePoolSize', env: 'CONVERGE_SOURCE_POOL_SIZE', flag: '--source-pool-size', describe: 'source pool size (overrides the shared one)', side: 'source', optional: true },
+  { key: 'targetPoolSize', env: 'CONVERGE_TARGET_POOL_SIZE', flag: '--target-pool-size', describe: 'target pool size (overrides the shared one)', side: 'target', optional: true },
+  { key: 'connectTimeoutMs', env: 'CONVERGE_CONNECT_TIMEOUT_MS', flag: '--connect-timeout-ms', describe: 'give up connecting after this many ms', fallback: String(DEFAULT_CONNECT_TIMEOUT_MS), param: 'connect_timeout_ms' },
+  { key: 'statementTimeoutMs', env: 'CONVERGE_STATEMENT_TIMEOUT_MS', flag: '--statement-timeout-ms', describe: 'cancel any statement running longer (0 = no limit)', fallback: '0', param: 'statement_timeout_ms' },
+  { key: 'lockWaitTimeoutS', env: 'CONVERGE_LOCK_WAIT_TIMEOUT_S', flag: '--lock-wait-timeout-s', describe: 'seconds to wait for the source snapshot lock', fallback: String(DEFAULT_LOCK_WAIT_TIMEOUT_S), side: 'source', param: 'lock_wait_timeout' },
+  { key: 'workDir', env: 'CONVERGE_WORK_DIR', flag: '--work-dir', describe: 'directory for exported files', fallback: DEFAULT_WORK_DIR },
+  { key: 'jobs', env: 'CONVERGE_JOBS', flag: '--jobs', describe: 'tables processed in parallel', fallback: String(DEFAULT_JOBS) },
+  { key: 'sourceSslMode', env: 'CONVERGE_SOURCE_SSL_MODE', flag: '--source-ssl-mode', describe: 'DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY', side: 'source', param: 'ssl-mode' },
+  { key: 'sourceSslCa', env: 'CONVERGE_SOURCE_SSL_CA', flag: '--source-ssl-ca', describe: 'CA file that signed the source certificate', side: 'source', param: 'ssl-ca', optional: true },
+  { key: 'sourceSslCert', env: 'CONVERGE_SOURCE_SSL_CERT', flag: '--source-ssl-cert', describe: 'client certificate file for the source', side: 'source', param: 'ssl-cert', optional: true },
+  { key: 'sourceSslKey', env: 'CONVERGE_SOURCE_SSL_KEY', flag: '--source-ssl-key', describe: 'client key file for the source', side: 'source', param: 'ssl-key', optional: true },
+  { key: 'sourceServerPublicKey', env: 'CONVERGE_SOURCE_SERVER_PUBLIC_KEY', flag: '--source-server-public-key', describe: "MySQL 8 server's RSA public key file (caching_sha2_password without TLS)", side: 'source', param: 'server-public-key', optional: true },
+  { key: 'targetSslmode', env: 'CONVERGE_TARGET_SSLMODE', flag: '--target-sslmode', describe: 'disable|allow|prefer|require|verify-ca|verify-full', side: 'target', param: 'sslmode' },
+  { key: 'targetSslrootcert', env: 'CONVERGE_TARGET_SSLROOTCERT', flag: '--target-sslrootcert', describe: 'CA file that signed the target certificate', side: 'target', param: 'sslrootcert', optional: true },
+  { key: 'targetSslcert', env: 'CONVERGE_TARGET_SSLCERT', flag: '--target-sslcert', describe: 'client certificate file for the target', side: 'target', param: 'sslcert', optional: true },
+  { key: 'targetSslkey', env: 'CONVERGE_TARGET_SSLKEY', flag: '--target-sslkey', describe: 'client key file for the target', side: 'target', param: 'sslkey', optional: true },
+];
+
+/** Shared time-outs apply to both URLs; side-specific ones to theirs. */
+const CONNECTION_PARAMS = SETTINGS.filter((s) => s.param);
+
+export interface ResolvedEntry extends Resolved<string> {
+  key: string;
+  flag: string;
+  describe: string;
+  secret?: 'url' | 'secret';
+}
+
+export interface ResolvedSettings {
+  /** Every setting that has a value, in SETTINGS order, with where it came from. */
+  entries: ResolvedEntry[];
+  /** Connection details with TLS and time-out settings folded into params. */
+  source: ConnectionInfo;
+  target: ConnectionInfo;
+  pool: { source: number; target: number };
+  connectTimeoutMs: number;
+  /** 0: no limit. */
+  statementTimeoutMs: number;
+  lockWaitTimeoutS: number;
+  workDir: string;
+  jobs: number;
+}
+
+const RANK: Record<Provenance, number> = { default: 0, dotenv: 1, env: 2, flag: 3 };
+
+/** Looks a flag up by key ("targetSslmode", as commander names it) or by its spelling ("--target-sslmode"). */
+function flagValue(flags: Partial<Record<string, string>>, spec: SettingSpec): string | undefined {
+  return flags[spec.key] ?? flags[spec.flag] ?? flags[spec.flag.replace(/^--/, '')];
+}
+
+/**
+ * Resolves every setting: flag > environment > .env > default. A value inside a connection URL
+ * (…?sslmode=verify-full) counts with the URL's own provenance; on a tie the dedicated setting
+ * wins, so CONVERGE_TARGET_SSLMODE overrides a CONVERGE_TARGET_URL parameter but not a --target flag's.
+ */
+export function resolveConnectionSettings(flags: Partial<Record<string, string>>, fallbacks: { source?: string; target?: string } = {}): ResolvedSettings {
+  const byKey = resolveEntries(flags, fallbacks);
+  const entries: ResolvedEntry[] = [];
+  const source = parseSide('source', byKey.get('source')!, byKey);
+  const target = parseSide('target', byKey.get('target')!, byKey);
+  for (const spec of SETTINGS) {
+    for (const key of [spec.key, `${spec.key}@source`, `${spec.key}@target`]) {
+      const e = byKey.get(key);
+      if (e) entries.push(e);
+    }
+  }
+  const poolSize = positiveInt(byKey.get('poolSize')!);
+  return {
+    entries,
+    source: source.info,
+    target: target.info,
+    pool: {
+      source: byKey.has('sourcePoolSize') ? positiveInt(byKey.get('sourcePoolSize')!) : poolSize,
+      target: byKey.has('targetPoolSize') ? positiveInt(byKey.get('targetPoolSize')!) : poolSize,
+    },
+    connectTimeoutMs: shared(byKey.get('connectTimeoutMs')!, false),
+    statementTimeoutMs: shared(byKey.get('statementTimeoutMs')!, true),
+    lockWaitTimeoutS: lockWaitTimeoutS(source.info) ?? DEFAULT_LOCK_WAIT_TIMEOUT_S,
+    workDir: byKey.get('workDir')!.value,
+    jobs: positiveInt(byKey.get('jobs')!),
+  };
+}
+
+function resolveEntries(flags: Partial<Record<string, string>>, fallbacks: { source?: string; target?: string }): Map<string, ResolvedEntry> {
+  const byKey = new Map<string, ResolvedEntry>();
+  for (const spec of SETTINGS) {
+    const fallback = spec.key === 'source' || spec.key === 'target' ? (fallbacks[spec.key] ?? spec.fallback) : spec.fallback;
+    const r = resolveSetting(flagValue(flags, spec), spec.env, fallback);
+    if (r) byKey.set(spec.key, { ...r, key: spec.key, flag: spec.flag, describe: spec.describe, secret: spec.secret });
+  }
+  return byKey;
+}
+
+/** Parses one side's URL and folds the dedicated settings into its params, by rank. */
+function parseSide(side: 'source' | 'target', url: ResolvedEntry, byKey: Map<string, ResolvedEntry>): { info: ConnectionInfo } {
+  const label = url.from === 'flag' ? url.flag : url.name;
+  const info = parseConnectionUrl(url.value, side === 'source' ? 'mysql' : 'postgres', label);
+  for (const spec of CONNECTION_PARAMS) {
+    if (spec.side && spec.side !== side) continue;
+    const param = spec.param!;
+    const setting = byKey.get(spec.key);
+    const inUrl = info.params[param] ?? (param === 'connect_timeout_ms' && info.params['connect_timeout'] !== undefined ? String(Number(info.params['connect_timeout']) * 1000) : undefined);
+    if (inUrl !== undefined && (!setting || RANK[url.from] > RANK[setting.from])) {
+      info.params[param] = inUrl;
+      // A shared setting (time-outs) keeps its entry; the side whose URL overrides it gets its own.
+      const key = spec.side ? spec.key : `${spec.key}@${side}`;
+      byKey.set(key, { value: inUrl, from: url.from, name: spec.env, via: label, key, flag: spec.flag, describe: `${spec.describe} (${side}, from its URL)` });
+      continue;
+    }
+    if (setting) info.params[param] = setting.value;
+  }
+  return { info };
+}
+
+/** The source connection alone, with its TLS and time-out settings; no fallback means the URL is required. */
+export function resolveSource(flag: string | undefined, fallback?: string): ConnectionInfo {
+  const byKey = resolveEntries({ source: flag }, { source: fallback });
+  const url = byKey.get('source');
+  if (!url || (fallback === undefined && url.from === 'default')) {
+    throw new ConvergeError('USAGE', 'no source: pass --source mysql://user:password@host:3306/database or set CONVERGE_SOURCE_URL');
+  }
+  return parseSide('source', url, byKey).info;
+}
+
+/** The target connection alone, with its TLS and time-out settings; no fallback means the URL is required. */
 export function resolveTarget(flag: string | undefined, fallback?: string): ConnectionInfo {
-  const r = resolveSetting(flag, 'CONVERGE_TARGET_URL', fallback);
-  if (!r) throw new ConvergeError('USAGE', 'no target: pass --target postgres://user:password@host:5432/database or set CONVERGE_TARGET_URL');
-  return parseConnectionUrl(r.value, 'postgres', r.from === 'flag' ? '--target' : 'CONVERGE_TARGET_URL');
+  const byKey = resolveEntries({ target: flag }, { target: fallback });
+  const url = byKey.get('target');
+  if (!url || (fallback === undefined && url.from === 'default')) {
+    throw new ConvergeError('USAGE', 'no target: pass --target postgres://user:password@host:5432/database or set CONVERGE_TARGET_URL');
+  }
+  return parseSide('target', url, byKey).info;
+}
+
+/** Connect time-out for one connection: connect_timeout_ms, else libpq-style connect_timeout seconds, else 10 s. */
+export function connectTimeoutMs(info: ConnectionInfo): number {
+  const ms = info.params['connect_timeout_ms'];
+  if (ms !== undefined && ms !== '') return positive(ms, 'connect_timeout_ms', info);
+  const s = info.params['connect_timeout'];
+  if (s !== undefined && s !== '') return positive(s, 'connect_timeout', info) * 1000;
+  return DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
+/** Statement time-out in ms, or undefined for none. */
+export function statementTimeoutMs(info: ConnectionInfo): number | undefined {
+  const ms = info.params['statement_timeout_ms'];
+  if (ms === undefined || ms === '' || ms === '0') return undefined;
+  return positive(ms, 'statement_timeout_ms', info);
+}
+
+/** Source session lock_wait_timeout in seconds, or undefined to leave the server's. */
+export function lockWaitTimeoutS(info: ConnectionInfo): number | undefined {
+  const s = info.params['lock_wait_timeout'];
+  if (s === undefined || s === '') return undefined;
+  return positive(s, 'lock_wait_timeout', info);
+}
+
+function positive(raw: string, name: string, info: ConnectionInfo): number {
+  const n = Number(raw);
+  // Zero would mean "wait for ever": converge promises a bounded failure, never a hang.
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new ConvergeError('CONFIG_INVALID', `${name}="${raw}" for ${describeConnection(info)} must be a positive number`, { stage: 'config', key: name });
+  }
+  return n;
+}
+
+/** A shared time-out as its own setting says (each URL may still override it for its side). */
+function shared(e: Resolved<string>, zeroAllowed: boolean): number {
+  const n = Number(e.value);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed)) {
+    throw new ConvergeError('CONFIG_INVALID', `${e.name}="${e.value}" (from ${e.from}) must be a ${zeroAllowed ? 'number of at least 0' : 'positive number'}`, { stage: 'config', key: e.name });
+  }
+  return n;
+}
+
+function positiveInt(e: Resolved<string>): number {
+  const n = Number(e.value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ConvergeError('CONFIG_INVALID', `${e.name}="${e.value}" (from ${e.from}) must be a whole number of at least 1`, { stage: 'config', key: e.name });
+  }
+  return n;
+}
+
+/** A plain-language reason for an unreachable server, or undefined when the error is something else. */
+export function unreachableMessage(e: unknown, info: ConnectionInfo, engine: string): string | undefined {
+  const code = (e as { code?: string }).code;
+  const msg = e instanceof Error ? e.message : String(e);
+  const where = `${engine} at ${describeConnection(info)}`;
+  if (code === 'ECONNREFUSED') return `cannot connect to ${where}: connection refused; check the host and port, and that the server is running and listening there`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot connect to ${where}: host name "${info.host}" not found`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `cannot connect to ${where}: no route to host`;
+  if (code === 'ETIMEDOUT' || /connection timeout|timeout expired|timed out/i.test(msg)) {
+    return `cannot connect to ${where}: no answer within ${connectTimeoutMs(info)} ms (connect time-out: CONVERGE_CONNECT_TIMEOUT_MS, --connect-timeout-ms or connect_timeout in the URL)`;
+  }
+  return undefined;
 }

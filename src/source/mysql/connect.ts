@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { checkServerIdentity, TLSSocket } from 'node:tls';
 import mysql, { Connection, ConnectionOptions } from 'mysql2/promise';
+import { authPlugins } from 'mysql2';
 import { ConnectionInfo, describeConnection } from '../../core/connection-url';
 import { ConvergeError, messageOf } from '../../core/errors';
+import { connectTimeoutMs, lockWaitTimeoutS, statementTimeoutMs, unreachableMessage } from '../../core/settings';
+import { noTlsOnServer, TlsPlan, tlsFailure, tlsOptions, tlsPlan } from '../../core/tls';
 
 export type MysqlConnection = Connection;
 
@@ -9,9 +15,23 @@ export interface MysqlConnectOptions {
   /** Return every value as the server's text (or bytes for binary columns): no lossy JS numbers or dates. */
   rawValues?: boolean;
   multipleStatements?: boolean;
+  /** Session statement limit (max_statement_time on MariaDB, max_execution_time on MySQL); 0 or absent: none. */
+  statementTimeoutMs?: number;
+  /** Session lock_wait_timeout and innodb_lock_wait_timeout, bounding the wait for the snapshot lock. */
+  lockWaitTimeoutS?: number;
 }
 
+/**
+ * Driver options for one attempt. For pools it never guesses: ssl-mode PREFERRED is clear text here
+ * (the TLS-first attempt with fallback is openMysql's); REQUIRED and stronger are TLS, and mysql2
+ * then refuses a server without TLS instead of downgrading.
+ */
 export function mysqlOptions(info: ConnectionInfo, opts: MysqlConnectOptions = {}): ConnectionOptions {
+  const plan = tlsPlan(info);
+  return mysqlAttemptOptions(info, opts, plan, plan.required);
+}
+
+function mysqlAttemptOptions(info: ConnectionInfo, opts: MysqlConnectOptions, plan: TlsPlan, encrypted: boolean): ConnectionOptions {
   const o: ConnectionOptions = {
     host: info.host,
     port: info.port,
@@ -19,7 +39,7 @@ export function mysqlOptions(info: ConnectionInfo, opts: MysqlConnectOptions = {
     password: info.password,
     database: info.database,
     charset: 'utf8mb4_general_ci',
-    connectTimeout: opts.connectTimeoutMs ?? Number(info.params['connect_timeout'] ?? 10) * 1000,
+    connectTimeout: opts.connectTimeoutMs ?? connectTimeoutMs(info),
     supportBigNumbers: true,
     bigNumberStrings: true,
     dateStrings: true,
@@ -27,27 +47,119 @@ export function mysqlOptions(info: ConnectionInfo, opts: MysqlConnectOptions = {
     multipleStatements: opts.multipleStatements ?? false,
     timezone: 'Z',
   };
+  if (encrypted) {
+    const t = tlsOptions(info, plan);
+    o.ssl = { ca: t.ca as Buffer | undefined, cert: t.cert as Buffer | undefined, key: t.key as Buffer | undefined, rejectUnauthorized: plan.verifyChain, verifyIdentity: plan.verifyHost };
+    if (plan.verifyHost && net.isIP(info.host)) o.stream = () => socketNamedFor(info.host, info.port);
+  }
+  const keyFile = info.params['server-public-key'];
+  if (keyFile) {
+    // MySQL 8 caching_sha2_password without TLS: encrypt the password with a key we trust
+    // instead of one fetched from the server over the same unauthenticated channel.
+    const serverPublicKey = readPublicKey(keyFile);
+    o.authPlugins = {
+      caching_sha2_password: authPlugins.caching_sha2_password({ serverPublicKey }),
+      sha256_password: authPlugins.sha256_password({ serverPublicKey }),
+    };
+  }
   return o;
 }
 
-/** Opens one connection; failures name the server (never the password) and say what to check. */
-export async function openMysql(info: ConnectionInfo, opts: MysqlConnectOptions = {}): Promise<MysqlConnection> {
+/**
+ * mysql2 gives Node no server name for an IP address, and Node then checks the certificate
+ * against "localhost": a certificate for 127.0.0.1 is refused and one for "localhost" accepted
+ * for any address. Node falls back to the socket's _host before "localhost", so the socket
+ * carries the address the operator asked for; verifiedPeer() re-checks it after connecting.
+ */
+function socketNamedFor(host: string, port: number): net.Socket {
+  const socket = net.connect(port, host);
+  socket.setNoDelay(true);
+  (socket as net.Socket & { _host?: string })._host = host;
+  return socket;
+}
+
+function readPublicKey(file: string): string {
   try {
-    return await mysql.createConnection(mysqlOptions(info, opts));
+    return readFileSync(file, 'utf8');
   } catch (e) {
-    throw mysqlConnectError(e, info);
+    throw new ConvergeError('CONFIG_INVALID', `cannot read server-public-key file ${file}: ${messageOf(e)}`, { stage: 'config', key: 'server-public-key', file }, { cause: e });
   }
 }
 
-export function mysqlConnectError(e: unknown, info: ConnectionInfo): ConvergeError {
+/**
+ * Opens one connection; failures name the server (never the password) and say what to check.
+ * ssl-mode PREFERRED (the default) tries TLS first and falls back to clear text only when the
+ * server offers no TLS; REQUIRED and stronger never fall back.
+ */
+export async function openMysql(info: ConnectionInfo, opts: MysqlConnectOptions = {}): Promise<MysqlConnection> {
+  const plan = tlsPlan(info);
+  const attempts = plan.level === 'disable' || plan.level === 'allow' ? [false] : plan.level === 'prefer' ? [true, false] : [true];
+  let conn: MysqlConnection | undefined;
+  for (let i = 0; !conn; i++) {
+    try {
+      conn = await mysql.createConnection(mysqlAttemptOptions(info, opts, plan, attempts[i]));
+    } catch (e) {
+      if (i + 1 < attempts.length && noTlsOnServer(e)) continue;
+      throw mysqlConnectError(e, info, plan);
+    }
+  }
+  try {
+    if (plan.verifyHost) verifiedPeer(conn, info, plan);
+    await applyMysqlSession(conn, info, opts);
+    return conn;
+  } catch (e) {
+    await conn.end().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Belt and braces for VERIFY_IDENTITY: the certificate must name the host we were given. */
+function verifiedPeer(conn: MysqlConnection, info: ConnectionInfo, plan: TlsPlan): void {
+  const stream = (conn as unknown as { connection: { stream: unknown } }).connection.stream;
+  const socket = stream instanceof TLSSocket ? stream : undefined;
+  const problem = socket ? checkServerIdentity(info.host, socket.getPeerCertificate()) : new Error('the connection is not encrypted');
+  if (problem) throw tlsFailure(problem, info, plan) ?? new ConvergeError('TLS_FAILED', `${describeConnection(info)}: ${problem.message}`, { stage: 'config' });
+}
+
+/** Session time-outs from the options or the URL; pools call this for each new connection. */
+export async function applyMysqlSession(conn: MysqlConnection, info: ConnectionInfo, opts: MysqlConnectOptions = {}): Promise<void> {
+  const lockWait = opts.lockWaitTimeoutS ?? lockWaitTimeoutS(info);
+  const statement = opts.statementTimeoutMs ?? statementTimeoutMs(info);
+  try {
+    if (lockWait) {
+      const s = Math.max(1, Math.round(lockWait));
+      await conn.query('SET SESSION lock_wait_timeout = ?, SESSION innodb_lock_wait_timeout = ?', [s, s]);
+    }
+    if (statement) {
+      const [rows] = await conn.query('SELECT VERSION() AS v');
+      const mariadb = /mariadb/i.test(String((rows as Array<{ v: string }>)[0]?.v));
+      // MariaDB limits every statement (seconds, fractional); MySQL only limits SELECTs (ms).
+      if (mariadb) await conn.query('SET SESSION max_statement_time = ?', [statement / 1000]);
+      else await conn.query('SET SESSION max_execution_time = ?', [Math.round(statement)]);
+    }
+  } catch (e) {
+    throw new ConvergeError('CONNECT_FAILED', `cannot set session time-outs on ${describeConnection(info)}: ${messageOf(e)}`, { stage: 'config' }, { cause: e });
+  }
+}
+
+export function mysqlConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPlan): ConvergeError {
   const code = (e as { code?: string }).code;
   const where = describeConnection(info);
+  const tls = plan && plan.level !== 'disable' ? tlsFailure(e, info, plan) : undefined;
+  if (tls) return tls;
+  if (code === 'ER_SECURE_TRANSPORT_REQUIRED' || /insecure transport are prohibited/i.test(messageOf(e))) {
+    return new ConvergeError('TLS_FAILED', `MySQL at ${where} refuses connections without TLS; set ssl-mode=VERIFY_IDENTITY (with ssl-ca) or at least ssl-mode=REQUIRED`, { stage: 'config', host: info.host, port: info.port }, { cause: e });
+  }
   if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') {
-    return new ConvergeError('AUTH_FAILED', `MySQL refused the credentials for ${where} (${code}); check the user and password`, { stage: 'config' }, { cause: e });
+    // MariaDB answers require_secure_transport and REQUIRE SSL users with a plain "access denied".
+    const hint = plan && !plan.required ? ', and since this connection was not encrypted, whether the server or user requires TLS (then set ssl-mode=VERIFY_IDENTITY with ssl-ca, or at least ssl-mode=REQUIRED)' : '';
+    return new ConvergeError('AUTH_FAILED', `MySQL refused the credentials for ${where} (${code}); check the user and password${hint}`, { stage: 'config' }, { cause: e });
   }
   if (code === 'ER_BAD_DB_ERROR') {
     return new ConvergeError('CONNECT_FAILED', `MySQL database "${info.database}" does not exist on ${where}`, { stage: 'config' }, { cause: e });
   }
+  const unreachable = unreachableMessage(e, info, 'MySQL');
+  if (unreachable) return new ConvergeError('CONNECT_FAILED', unreachable, { stage: 'config', host: info.host, port: info.port }, { cause: e });
   const msg = messageOf(e).split(info.password ?? '\u0000').join('****');
   return new ConvergeError('CONNECT_FAILED', `cannot connect to MySQL at ${where}: ${code ?? msg}`, { stage: 'config' }, { cause: e });
 }

@@ -1,0 +1,9 @@
+import type { MysqlConnection } from '../source/mysql/connect';
+import { seedKratos } from './kratos-seed';
+
+export type Seeder = (conn: MysqlConnection, opts: { scale: number; seed?: number }) => Promise<Record<string, number>>;
+
+/** Seeders by the name a pipeline.yaml gives under `seed:`. */
+export const SEEDERS: Record<string, Seeder> = {
+  kratos: seedKratos,
+};

@@ -1,0 +1,63 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ConvergeError, messageOf } from '../core/errors';
+import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { parseCopyContext, parseKeyDetail, rowAtLine, rowWithValues } from './locate-row';
+
+export interface CopyRequest {
+  schema: string;
+  table: string;
+  columns: string[];
+  files: string[];
+}
+
+/**
+ * COPYs CSV files into a table on a client that is already inside a transaction. Returns rows
+ * loaded (from the server's COPY n tag). A rejected row becomes a LOAD_REJECTED error naming
+ * table, CSV file and line, column, constraint, detail and the row itself.
+ */
+export async function copyIntoTable(client: Client, req: CopyRequest): Promise<number> {
+  let rows = 0;
+  const target = qualifiedPg(req.schema, req.table);
+  const cols = req.columns.map(quotePg).join(', ');
+  for (const file of req.files) {
+    const copy = client.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
+    try {
+      // Destroying the COPY stream on a read error sends CopyFail, so the server aborts cleanly.
+      await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), copy);
+    } catch (e) {
+      throw await describeCopyError(e, req, file);
+    }
+    rows += Number(copy.rowCount ?? 0);
+  }
+  return rows;
+}
+
+/** Turns a Postgres error into an operator-ready message with the offending CSV row. */
+export async function describeCopyError(e: unknown, req: CopyRequest, file: string): Promise<ConvergeError> {
+  const pe = e as { code?: string; detail?: string; constraint?: string; column?: string; where?: string; message?: string };
+  if (!pe.code) {
+    return new ConvergeError('IO_FAILED', `cannot stream ${file} into ${req.table}: ${messageOf(e)}`, { stage: 'import', table: req.table, file }, { cause: e });
+  }
+  const ctx = parseCopyContext(pe.where);
+  let located = ctx.line ? await rowAtLine(file, ctx.line).catch(() => undefined) : undefined;
+  if (!located && (pe.code === '23503' || pe.code === '23505')) {
+    const key = parseKeyDetail(pe.detail);
+    if (key) located = await rowWithValues(file, key).catch(() => undefined);
+  }
+  const column = pe.column ?? ctx.column ?? (parseKeyDetail(pe.detail) ? Object.keys(parseKeyDetail(pe.detail)!)[0] : undefined);
+  const what = pe.code === '23503' ? 'foreign key violation' : pe.code === '23505' ? 'duplicate key' : pe.code === '23502' ? 'NULL in a NOT NULL column' : pe.code === '23514' ? 'check constraint violation' : 'row rejected';
+  return new ConvergeError('LOAD_REJECTED', `${what}: ${pe.message}`, {
+    stage: 'import',
+    table: req.table,
+    file,
+    csvLine: located?.csvLine,
+    column,
+    constraint: pe.constraint,
+    detail: pe.detail,
+    row: located?.row,
+    sqlstate: pe.code,
+  }, { cause: e });
+}

@@ -1,0 +1,84 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Client } from 'pg';
+import { ConnectionInfo, describeConnection } from '../core/connection-url';
+import { messageOf } from '../core/errors';
+import { applyMigrations } from '../schema/apply-migrations';
+import { openPg } from '../target/postgres/connect';
+
+export type RunStatus = 'running' | 'completed' | 'failed';
+
+export interface RunEvent {
+  kind: string;
+  stage?: string;
+  table?: string;
+  payload?: Record<string, unknown>;
+  at?: string;
+}
+
+export const RUN_SCHEMA = 'converge';
+export const RUN_MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+
+/** Creates or upgrades converge's own schema on the target (its only owner). */
+export async function ensureRunSchema(target: ConnectionInfo): Promise<void> {
+  await applyMigrations({ dialect: 'postgres', connection: target, dir: RUN_MIGRATIONS_DIR, tracking: { schema: RUN_SCHEMA, table: 'schema_versions', style: 'converge' } });
+}
+
+/**
+ * Writes run events to converge.run_events on the target. When the target cannot be reached,
+ * events go to events.jsonl in the run directory instead, to be replayed later; a run is never
+ * failed because its history could not be written.
+ */
+export class RunRecorder {
+  private client?: Client;
+  private fallbackFile?: string;
+
+  private constructor(
+    readonly runId: string,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(opts: { target: ConnectionInfo; runId: string; pipeline: string; runDir: string; source?: ConnectionInfo; settings?: Record<string, unknown>; log: Logger; create?: boolean }): Promise<RunRecorder> {
+    const r = new RunRecorder(opts.runId, opts.log);
+    try {
+      await ensureRunSchema(opts.target);
+      r.client = await openPg(opts.target, { applicationName: 'converge run history' });
+      await r.client.query(
+        `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = 'running', ended_at = NULL`,
+        [opts.runId, opts.pipeline, JSON.stringify(opts.source ? { descriptor: describeConnection(opts.source) } : {}), JSON.stringify({ descriptor: describeConnection(opts.target) }), JSON.stringify(opts.settings ?? {})],
+      );
+    } catch (e) {
+      await r.client?.end().catch(() => undefined);
+      r.client = undefined;
+      r.fallbackFile = path.join(opts.runDir, 'events.jsonl');
+      opts.log.warn({ err: messageOf(e), file: r.fallbackFile }, 'run history unavailable on the target; writing events to the run directory');
+    }
+    return r;
+  }
+
+  async event(e: RunEvent): Promise<void> {
+    const at = e.at ?? new Date().toISOString();
+    if (this.client) {
+      try {
+        await this.client.query('INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload) VALUES ($1, $2, $3, $4, $5, $6)', [this.runId, e.kind, e.stage ?? null, e.table ?? null, at, JSON.stringify(e.payload ?? {})]);
+        return;
+      } catch (err) {
+        this.log.warn({ err: messageOf(err) }, 'could not record run event; keeping it in the run directory');
+      }
+    }
+    if (this.fallbackFile) await fsp.appendFile(this.fallbackFile, JSON.stringify({ runId: this.runId, ...e, at }) + '\n', { mode: 0o600 });
+  }
+
+  async finish(status: RunStatus, payload: Record<string, unknown> = {}): Promise<void> {
+    await this.event({ kind: status === 'completed' ? 'run.completed' : 'run.failed', payload });
+    if (this.client) {
+      await this.client.query('UPDATE converge.runs SET status = $2, ended_at = now() WHERE id = $1', [this.runId, status]).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from 'pg';
+
+export interface PgColumn {
+  name: string;
+  type: string;
+  typtype: string;
+  notNull: boolean;
+  hasDefault: boolean;
+  defaultExpr: string | null;
+  generated: boolean;
+  identity: boolean;
+  sequence: string | null;
+  enumLabels: string[] | null;
+  maxLength: number | null;
+}
+
+export interface PgTable {
+  schema: string;
+  name: string;
+  columns: PgColumn[];
+}
+
+export interface PgForeignKey {
+  name: string;
+  schema: string;
+  table: string;
+  refSchema: string;
+  refTable: string;
+  columns: string[];
+  refColumns: string[];
+  deferrable: boolean;
+  validated: boolean;
+}
+
+export interface PgTrigger {
+  schema: string;
+  table: string;
+  name: string;
+  enabled: string;
+}
+
+export interface PgCatalog {
+  tables: Map<string, PgTable>;
+  foreignKeys: PgForeignKey[];
+  triggers: PgTrigger[];
+}
+
+const sql = (name: string) => readFileSync(path.join(__dirname, 'sql', name), 'utf8');
+
+export function tableKey(schema: string, table: string): string {
+  return `${schema}.${table}`;
+}
+
+/** Reads what the loader needs to know about the target schemas from pg_catalog. */
+export async function readPgCatalog(client: Client, schemas: string[]): Promise<PgCatalog> {
+  const cols = await client.query(sql('columns.sql'), [schemas]);
+  const fks = await client.query(sql('foreign-keys.sql'), [schemas]);
+  const trg = await client.query(sql('triggers.sql'), [schemas]);
+  const tables = new Map<string, PgTable>();
+  for (const r of cols.rows) {
+    const k = tableKey(r.schema, r.table);
+    let t = tables.get(k);
+    if (!t) tables.set(k, (t = { schema: r.schema, name: r.table, columns: [] }));
+    t.columns.push({
+      name: r.name,
+      type: r.type,
+      typtype: r.typtype,
+      notNull: r.not_null,
+      hasDefault: r.has_default,
+      defaultExpr: r.default_expr,
+      generated: r.generated,
+      identity: r.identity,
+      sequence: r.sequence,
+      enumLabels: r.enum_labels,
+      maxLength: r.max_length === null ? null : Number(r.max_length),
+    });
+  }
+  return {
+    tables,
+    foreignKeys: fks.rows.map((r) => ({ name: r.name, schema: r.schema, table: r.table, refSchema: r.ref_schema, refTable: r.ref_table, columns: r.columns, refColumns: r.ref_columns, deferrable: r.deferrable, validated: r.validated })),
+    triggers: trg.rows.map((r) => ({ schema: r.schema, table: r.table, name: r.name, enabled: r.enabled })),
+  };
+}

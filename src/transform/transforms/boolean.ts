@@ -1,0 +1,18 @@
+import { ValueError } from './value-error';
+
+export const DEFAULT_TRUE = ['1', 'Y', 'y', 'true', 'TRUE', 'T', 't'];
+export const DEFAULT_FALSE = ['0', 'N', 'n', 'false', 'FALSE', 'F', 'f'];
+
+/**
+ * tinyint(1) / bit(1) / 'Y'/'N' → Postgres boolean text ('t'/'f'). bit(1) exports as 0/1.
+ * A value outside both lists (tinyint 2, say) is an error: MySQL let it in, Postgres has no such boolean.
+ */
+export function makeBoolean(trueValues = DEFAULT_TRUE, falseValues = DEFAULT_FALSE): (v: string) => string {
+  const t = new Set(trueValues);
+  const f = new Set(falseValues);
+  return (v: string) => {
+    if (t.has(v)) return 't';
+    if (f.has(v)) return 'f';
+    throw new ValueError('VALUE_INVALID', `not a boolean: ${JSON.stringify(v)} (true: ${[...t].join('/')}, false: ${[...f].join('/')})`);
+  };
+}

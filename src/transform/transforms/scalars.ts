@@ -1,0 +1,65 @@
+import { ValueError } from './value-error';
+
+const INT = /^-?\d+$/;
+const NUM = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+export function integerValue(v: string): string {
+  if (!INT.test(v)) throw new ValueError('VALUE_INVALID', `not an integer: ${JSON.stringify(v.slice(0, 40))}`);
+  return v;
+}
+
+/** Exact decimals and unsigned bigints go to numeric as text: never through a JS number. */
+export function numericValue(v: string): string {
+  if (!NUM.test(v)) throw new ValueError('VALUE_INVALID', `not a number: ${JSON.stringify(v.slice(0, 40))}`);
+  return v;
+}
+
+/** float/double: MySQL prints the shortest text that reads back to the same binary value; keep it. */
+export function floatValue(v: string): string {
+  if (!NUM.test(v) && !/^-?(inf|nan)$/i.test(v)) throw new ValueError('VALUE_INVALID', `not a float: ${JSON.stringify(v.slice(0, 40))}`);
+  return v;
+}
+
+/** Postgres text cannot hold U+0000; MySQL text can. Fail with the column named, never truncate. */
+export function textValue(v: string): string {
+  if (v.includes('\u0000')) throw new ValueError('VALUE_INVALID', 'text holds a NUL (U+0000) character, which Postgres text cannot store; map the column to bytea or declare a replace');
+  return v;
+}
+
+/** bytea input: exported binary is already `\x` hex; validate it. */
+export function byteaValue(v: string): string {
+  if (!/^\\x([0-9a-fA-F]{2})*$/.test(v)) throw new ValueError('VALUE_INVALID', 'binary value is not \\x-prefixed hex');
+  return v;
+}
+
+/**
+ * Alkemio stores zlib bytes as a latin1 "binary string" in utf8mb4 text: each byte 0..255 became the
+ * code point U+0000..U+00FF. Rebuild the exact bytes and emit bytea hex. A code point above U+00FF
+ * means the text was never a byte string: an error, not a silent re-encoding.
+ */
+export function latin1BytesValue(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    if (v.charCodeAt(i) > 0xff) throw new ValueError('VALUE_INVALID', `character U+${v.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')} at offset ${i} is not a latin1 byte`);
+  }
+  return '\\x' + Buffer.from(v, 'latin1').toString('hex');
+}
+
+/** MySQL SET ('a,b') → Postgres text[] literal. */
+export function setToArray(v: string): string {
+  return arrayLiteral(v === '' ? [] : v.split(','));
+}
+
+/** TypeORM simple-array: comma-joined text, '' means an empty list. */
+export function simpleArrayToArray(v: string): string {
+  return arrayLiteral(v === '' ? [] : v.split(','));
+}
+
+export function arrayLiteral(items: string[]): string {
+  return '{' + items.map((s) => '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"').join(',') + '}';
+}
+
+export function enumValue(map: Record<string, string>, v: string): string {
+  const out = map[v];
+  if (out === undefined) throw new ValueError('ENUM_UNMAPPED', `value ${JSON.stringify(v)} is not in the enum map (mapped: ${Object.keys(map).map((k) => JSON.stringify(k)).join(', ')})`);
+  return out;
+}

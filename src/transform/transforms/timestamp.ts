@@ -1,0 +1,83 @@
+import { ValueError } from './value-error';
+
+const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?)?$/;
+
+export function isZeroDate(v: string): boolean {
+  // '0000-00-00', '0000-00-00 00:00:00', and partial zeros MySQL accepts under a permissive sql_mode ('2024-00-15').
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
+  return !!m && (m[1] === '0000' || m[2] === '00' || m[3] === '00');
+}
+
+/**
+ * MySQL DATETIME text in `zone` → UTC 'YYYY-MM-DD HH:MM:SS[.ffffff]' for timestamp without time zone.
+ * Fractions are kept to the microsecond, never rounded. Zero dates are left to the caller's policy.
+ */
+export function makeTimestamp(zone: string): (v: string) => string {
+  const toUtc = zone === 'UTC' || zone === 'Etc/UTC' ? undefined : zoneOffsetFinder(zone);
+  return (v: string) => {
+    const m = TS.exec(v);
+    if (!m) throw new ValueError('TIMESTAMP_INVALID', `not a date/time: ${JSON.stringify(v.slice(0, 40))}`);
+    const [, y, mo, d, hh = '00', mi = '00', ss = '00', frac = ''] = m;
+    const Y = +y, M = +mo, D = +d, H = +hh, I = +mi, S = +ss;
+    if (M < 1 || M > 12 || D < 1 || D > daysIn(Y, M) || H > 23 || I > 59 || S > 59) {
+      throw new ValueError('TIMESTAMP_INVALID', `impossible date/time: ${v}`);
+    }
+    if (!toUtc) return `${y}-${mo}-${d} ${hh}:${mi}:${ss}${frac}`;
+    const local = Date.UTC(Y, M - 1, D, H, I, S);
+    const utc = new Date(local - toUtc(local));
+    return `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${frac}`;
+  };
+}
+
+/** A DATE: validated, zero dates left to the policy. */
+export function dateValue(v: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > daysIn(+m[1], +m[2])) throw new ValueError('TIMESTAMP_INVALID', `not a date: ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** MySQL TIME spans -838:59:59 to 838:59:59: Postgres `time` cannot hold that, `interval` can. */
+export function timeValue(v: string): string {
+  const m = /^(-)?(\d{1,3}):(\d{2}):(\d{2})(\.\d{1,6})?$/.exec(v);
+  if (!m) throw new ValueError('VALUE_INVALID', `not a time: ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function yearValue(v: string): string {
+  if (!/^\d{4}$/.test(v)) throw new ValueError('VALUE_INVALID', `not a year: ${JSON.stringify(v)}`);
+  return String(Number(v));
+}
+
+function daysIn(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/**
+ * Returns local→offset(ms) for a zone, answering "what is the UTC offset at this local wall time".
+ * Offsets are cached per local hour: Intl is slow and zones change offset at most hourly.
+ */
+function zoneOffsetFinder(zone: string): (localMs: number) => number {
+  const fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const offsetAt = (utcMs: number): number => {
+    const p: Record<string, number> = {};
+    for (const part of fmt.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(utcMs / 1000) * 1000;
+  };
+  const cache = new Map<number, number>();
+  return (localMs: number) => {
+    const hour = Math.floor(localMs / 3_600_000);
+    let off = cache.get(hour);
+    if (off === undefined) {
+      // Two rounds settle DST edges: guess with the offset at local-as-UTC, then re-check.
+      const first = offsetAt(localMs);
+      off = offsetAt(localMs - first);
+      if (cache.size > 100_000) cache.clear();
+      cache.set(hour, off);
+    }
+    return off;
+  };
+}

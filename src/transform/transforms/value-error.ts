@@ -1,0 +1,14 @@
+import type { ErrorCode } from '../../core/errors';
+
+/**
+ * Thrown by a pure value transform; the table transformer adds table, line, column and row.
+ * Kept tiny because it is created on the hot path only when a value is bad.
+ */
+export class ValueError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

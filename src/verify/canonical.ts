@@ -1,0 +1,57 @@
+import { canonicalJson } from '../transform/transforms/json';
+
+/**
+ * Canonical text of a value of a given Postgres type, so the source (after mapping) and the
+ * target compare by meaning: JSON by value, timestamps without trailing zero fractions, uuids in
+ * lower case, char(n) without its padding, arrays as JSON, floats by their numeric value.
+ */
+export type Canon = (v: string) => string;
+
+export function canonicalFor(pgType: string): Canon {
+  const t = pgType.toLowerCase();
+  if (t === 'json' || t === 'jsonb') return canonicalJson;
+  if (t === 'uuid') return (v) => v.toLowerCase();
+  if (t.startsWith('timestamp') || t === 'time' || t.startsWith('time ')) return trimFraction;
+  if (t.startsWith('character(') || t === 'character' || t === 'bpchar') return (v) => v.replace(/ +$/, '');
+  if (t === 'double precision' || t === 'real') return (v) => String(Number(v));
+  if (t === 'boolean') return (v) => (v === 't' || v === 'true' ? 't' : v === 'f' || v === 'false' ? 'f' : v);
+  if (t === 'bytea') return (v) => v.toLowerCase();
+  if (t.endsWith('[]')) return canonicalArray;
+  return (v) => v;
+}
+
+function trimFraction(v: string): string {
+  return v.replace(/\.(\d*?)0+(?=$|[+-])/, (_m, d: string) => (d ? `.${d}` : ''));
+}
+
+/** Array text (Postgres's `{a,"b c"}` or converge's `{"a","b c"}`) or JSON array → canonical JSON. */
+export function canonicalArray(v: string): string {
+  if (v.startsWith('[')) return canonicalJson(v);
+  return JSON.stringify(parseArrayLiteral(v));
+}
+
+export function parseArrayLiteral(v: string): Array<string | null> {
+  if (v === '{}') return [];
+  const out: Array<string | null> = [];
+  let i = 1;
+  while (i < v.length - 1) {
+    if (v[i] === '"') {
+      let s = '';
+      i++;
+      while (v[i] !== '"') {
+        if (v[i] === '\\') i++;
+        s += v[i++];
+      }
+      out.push(s);
+      i++;
+    } else {
+      let j = i;
+      while (j < v.length - 1 && v[j] !== ',') j++;
+      const raw = v.slice(i, j);
+      out.push(raw === 'NULL' ? null : raw);
+      i = j;
+    }
+    if (v[i] === ',') i++;
+  }
+  return out;
+}

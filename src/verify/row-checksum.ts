@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { Canon } from './canonical';
+
+const MASK = (1n << 64n) - 1n;
+
+/**
+ * An order-independent checksum of a table: the sum (mod 2^64) of a 64-bit hash of every row's
+ * canonical values, with the row count. Two tables agree only if they hold the same multiset of
+ * rows (up to a 2^-64 collision chance). NULL and '' hash differently.
+ */
+export class TableChecksum {
+  sum = 0n;
+  rows = 0;
+
+  constructor(private readonly canon: Canon[]) {}
+
+  add(fields: ReadonlyArray<string | null>): void {
+    this.sum = (this.sum + rowHash(fields, this.canon)) & MASK;
+    this.rows++;
+  }
+
+  hex(): string {
+    return this.sum.toString(16).padStart(16, '0');
+  }
+}
+
+export function rowHash(fields: ReadonlyArray<string | null>, canon: Canon[]): bigint {
+  const h = createHash('sha1');
+  for (let i = 0; i < fields.length; i++) {
+    const v = fields[i];
+    h.update(v === null ? '\u0000N\u0001' : canon[i](v) + '\u0001');
+  }
+  return h.digest().readBigUInt64BE(0);
+}
