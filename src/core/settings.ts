@@ -154,7 +154,7 @@ function parseSide(side: 'source' | 'target', url: ResolvedEntry, byKey: Map<str
     const param = spec.param!;
     const setting = byKey.get(spec.key);
     const inUrl = info.params[param] ?? (param === 'connect_timeout_ms' && info.params['connect_timeout'] !== undefined ? String(Number(info.params['connect_timeout']) * 1000) : undefined);
-    if (inUrl !== undefined && (!setting || RANK[url.from] > RANK[setting.from])) {
+    if (inUrl !== undefined && (!setting || setting.from === 'default' || RANK[url.from] > RANK[setting.from])) {
       info.params[param] = inUrl;
       // A shared setting (time-outs) keeps its entry; the side whose URL overrides it gets its own.
       const key = spec.side ? spec.key : `${spec.key}@${side}`;

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MysqlConnection } from '../source/mysql/connect';
-import { exportEncoding, MysqlTable, selectExpression } from '../source/mysql/catalog';
+import { exportEncoding, MysqlTable } from '../source/mysql/catalog';
 import { quoteMysql } from '../source/mysql/quote';
-import { rawTypeCast } from '../source/mysql/stream-rows';
+import { rawTypeCast, selectList } from '../source/mysql/stream-rows';
 import { encodeField, encodeRecord } from '../csv/csv-encode';
 import { createPrivateWriteStream, fsyncPath, ioError } from '../core/private-files';
 import { ConvergeError, messageOf } from '../core/errors';
@@ -24,7 +24,7 @@ export interface ExportTableResult {
 export async function exportTable(conn: MysqlConnection, table: MysqlTable, file: string, opts: { where?: string; whereParams?: unknown[]; onRows?: (n: number, bytes: number) => void } = {}): Promise<ExportTableResult> {
   const cols = table.columns;
   const hexCols = cols.map((c) => exportEncoding(c) === 'hex');
-  const select = cols.map((c) => selectExpression(c, quoteMysql(c.name))).join(', ');
+  const { select, binary } = selectList(table);
   const order = table.primaryKey.length ? ` ORDER BY ${table.primaryKey.map(quoteMysql).join(', ')}` : '';
   const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${opts.where ? ` WHERE ${opts.where}` : ''}${order}`;
   const hash = createHash('sha256');
@@ -62,7 +62,7 @@ export async function exportTable(conn: MysqlConnection, table: MysqlTable, file
   out.write(headBuf);
   // mysql2's streaming query honours backpressure: it pauses the socket when the file is slow.
   const source = (conn as unknown as { connection: { query(o: object, p?: unknown[]): { stream(o: object): NodeJS.ReadableStream } } }).connection
-    .query({ sql, rowsAsArray: true, typeCast: rawTypeCast }, opts.whereParams ?? [])
+    .query({ sql, rowsAsArray: true, typeCast: rawTypeCast(binary) }, opts.whereParams ?? [])
     .stream({ highWaterMark: 256 });
   try {
     await pipeline(source, toCsv, out);

@@ -62,9 +62,16 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
       throw new ConvergeError('TARGET_NOT_EMPTY', `target tables already hold rows: ${blocked.map(([k, n]) => `${k} (${n})`).join(', ')}; load into empty tables, or pass --truncate to empty them first`, { stage: 'import', table: blocked[0][0] });
     }
     if (blocked.length && opts.truncate) {
-      await client.query(`TRUNCATE ${blocked.map(([k]) => qualifiedPg(byKey.get(k)!.schema, byKey.get(k)!.table)).join(', ')}`);
-      for (const [k] of blocked) pre.set(k, 0);
-      opts.log.warn({ tables: blocked.map(([k]) => k) }, 'truncated non-empty target tables (--truncate)');
+      // Every table of this load is emptied in one statement: a lone parent cannot be truncated
+      // while a child references it. Tables with an existing-row policy keep their seeded rows.
+      const all = entries.filter((e) => !e.t.existing);
+      try {
+        await client.query(`TRUNCATE ${all.map((e) => qualifiedPg(e.schema, e.table)).join(', ')}`);
+      } catch (e) {
+        throw new ConvergeError('TARGET_NOT_EMPTY', `--truncate failed: ${(e as Error).message} (a table outside this load references one being emptied)`, { stage: 'import' }, { cause: e });
+      }
+      for (const e of all) pre.set(keyOf(e), 0);
+      opts.log.warn({ tables: all.map((e) => keyOf(e)) }, 'truncated the target tables of this load (--truncate)');
     }
     await opts.recorder?.event({ kind: 'stage.started', stage: 'import', payload: { plan: plan.map((g) => g.tables) } });
     const results: TableLoad[] = [];

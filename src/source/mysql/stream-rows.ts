@@ -3,14 +3,24 @@ import { exportEncoding, MysqlTable, selectExpression } from './catalog';
 import { quoteMysql } from './quote';
 import type { CsvRecord } from '../../csv/csv-decode';
 
-type Field = { type: string; charsetNr?: number; characterSet?: number; string(): string | null; buffer(): Buffer | null };
-const BINARY_WIRE_TYPES = new Set(['BLOB', 'TINY_BLOB', 'MEDIUM_BLOB', 'LONG_BLOB', 'STRING', 'VAR_STRING', 'VARCHAR']);
+type Field = { name: string; string(encoding?: string): string | null; buffer(): Buffer | null };
 
-/** The server's own text for every value; bytes for binary-charset strings (see export-table). */
-export function rawTypeCast(field: Field): string | Buffer | null {
-  const cs = field.charsetNr ?? field.characterSet;
-  if (cs === 63 && BINARY_WIRE_TYPES.has(field.type)) return field.buffer();
-  return field.string();
+/**
+ * Every value as the server's own text (decoded as UTF-8), binary columns as bytes. The wire
+ * field carries no charset in mysql2's typeCast, so binary-ness comes from the catalog, by the
+ * column alias. No JS numbers (they round bigint and decimal), no JS dates (they shift zones and
+ * lose microseconds and zero dates).
+ */
+export function rawTypeCast(binaryColumns: Set<string>): (field: Field) => string | Buffer | null {
+  return (field) => (binaryColumns.has(field.name) ? field.buffer() : field.string('utf8'));
+}
+
+/** SELECT list with every expression aliased to its column name, and the binary column names. */
+export function selectList(table: MysqlTable): { select: string; binary: Set<string> } {
+  return {
+    select: table.columns.map((c) => `${selectExpression(c, quoteMysql(c.name))} AS ${quoteMysql(c.name)}`).join(', '),
+    binary: new Set(table.columns.filter((c) => exportEncoding(c) === 'hex').map((c) => c.name)),
+  };
 }
 
 /**
@@ -20,9 +30,9 @@ export function rawTypeCast(field: Field): string | Buffer | null {
  */
 export async function* streamTableRecords(conn: MysqlConnection, table: MysqlTable, batchSize = 2000): AsyncGenerator<CsvRecord[]> {
   const hex = table.columns.map((c) => exportEncoding(c) === 'hex');
-  const select = table.columns.map((c) => selectExpression(c, quoteMysql(c.name))).join(', ');
+  const { select, binary } = selectList(table);
   const core = (conn as unknown as { connection: { query(o: object): { stream(o: object): AsyncIterable<Array<string | Buffer | null>> & { destroy(): void } } } }).connection;
-  const stream = core.query({ sql: `SELECT ${select} FROM ${quoteMysql(table.name)}`, rowsAsArray: true, typeCast: rawTypeCast }).stream({ highWaterMark: batchSize });
+  const stream = core.query({ sql: `SELECT ${select} FROM ${quoteMysql(table.name)}`, rowsAsArray: true, typeCast: rawTypeCast(binary) }).stream({ highWaterMark: batchSize });
   let n = 0;
   let batch: CsvRecord[] = [];
   try {
