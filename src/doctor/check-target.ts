@@ -1,0 +1,29 @@
+import { ConnectionInfo, describeConnection } from '../core/connection-url';
+import { messageOf } from '../core/errors';
+import { openPg } from '../target/postgres/connect';
+import type { Check } from './check-source';
+
+/** What the import needs from Postgres, including a write and read-back of a run event. */
+export async function checkTarget(info: ConnectionInfo): Promise<Check[]> {
+  const where = describeConnection(info);
+  let client;
+  try {
+    client = await openPg(info, { applicationName: 'converge doctor' });
+  } catch (e) {
+    return [{ end: 'target', name: 'connection', ok: false, value: messageOf(e), fix: `check that ${where} is reachable, the database exists and the credentials are right` }];
+  }
+  const out: Check[] = [];
+  try {
+    const { rows } = await client.query("SELECT version() AS version, current_setting('server_encoding') AS enc, current_setting('TimeZone') AS tz, current_setting('max_connections') AS maxconn, has_database_privilege(current_database(), 'CREATE') AS can_create, current_setting('ssl', true) AS ssl");
+    const v = rows[0];
+    out.push({ end: 'target', name: 'connection', ok: true, value: `${where} (${String(v.version).split(' on ')[0]})` });
+    out.push({ end: 'target', name: 'encoding', ok: v.enc === 'UTF8', value: v.enc, fix: 'create the database WITH ENCODING UTF8; other encodings cannot hold all MySQL utf8mb4 text' });
+    out.push({ end: 'target', name: 'time zone', ok: true, value: `${v.tz} (timestamp without time zone values are loaded as UTC wall time)` });
+    out.push({ end: 'target', name: 'privilege CREATE (converge schema)', ok: v.can_create, value: v.can_create ? 'yes' : 'no', fix: 'GRANT CREATE ON DATABASE <db> TO <user>, or create schema converge for the user beforehand' });
+  } catch (e) {
+    out.push({ end: 'target', name: 'server settings', ok: false, value: messageOf(e) });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return out;
+}
