@@ -7,4 +7,5 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 120000,
   verbose: false,
+  reporters: ['default', '<rootDir>/scripts/plain-summary-reporter.js'],
 };
