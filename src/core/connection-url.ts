@@ -36,13 +36,20 @@ export function parseConnectionUrl(raw: string, expected: 'mysql' | 'postgres', 
   }
   const params: Record<string, string> = {};
   url.searchParams.forEach((v, k) => (params[k.toLowerCase()] = v));
-  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined;
+  const decode = (s: string, what: string): string => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new ConvergeError('CONFIG_URL', `${label} has a malformed %-escape in its ${what} (write % as %25)`, { key: label });
+    }
+  };
+  const database = decode(url.pathname.replace(/^\//, ''), 'database name') || undefined;
   return {
     kind,
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port,
-    user: decodeURIComponent(url.username) || (kind === 'mysql' ? 'root' : 'postgres'),
-    password: url.password ? decodeURIComponent(url.password) : undefined,
+    user: decode(url.username, 'user name') || (kind === 'mysql' ? 'root' : 'postgres'),
+    password: url.password ? decode(url.password, 'password') : undefined,
     database,
     params,
   };
@@ -55,7 +62,8 @@ function example(kind: 'mysql' | 'postgres'): string {
 /** The printable form: scheme, user, host, port, database. Never the password. */
 export function describeConnection(info: ConnectionInfo): string {
   const db = info.database ? `/${info.database}` : '';
-  return `${info.kind}://${info.user}@${info.host}:${info.port}${db}`;
+  const host = info.host.includes(':') ? `[${info.host}]` : info.host;
+  return `${info.kind}://${info.user}@${host}:${info.port}${db}`;
 }
 
 /** A copy pointing at another database (scratch databases, server-level connections). */

@@ -28,6 +28,11 @@ export class CsvDecoder {
     this.file = file;
   }
 
+  /** The physical line the parser has reached (1-based). */
+  get currentLine(): number {
+    return this.line;
+  }
+
   /** Parses a chunk; calls onRecord for every complete record. */
   push(chunk: string, onRecord: (r: CsvRecord) => void): void {
     const n = chunk.length;

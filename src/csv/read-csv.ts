@@ -47,7 +47,11 @@ export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvR
       try {
         text = utf8.decode(buf as Buffer, { stream: true });
       } catch (e) {
-        throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: opts.file }, { cause: e });
+        // Locate the bad bytes: decode leniently, feed what comes before U+FFFD, report that line.
+        const lenient = new TextDecoder('utf-8').decode(buf as Buffer);
+        const bad = lenient.indexOf('\ufffd');
+        const before = bad >= 0 ? lenient.slice(0, bad) : '';
+        throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: opts.file, csvLine: decoder.currentLine + countLines(before) }, { cause: e });
       }
       decoder.push(text, collect);
       const out = takeBatch();
@@ -64,6 +68,12 @@ export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvR
   } finally {
     stream.destroy();
   }
+}
+
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function checkHeader(r: CsvRecord, opts: CsvReadOptions): string[] {

@@ -97,8 +97,7 @@ export function parseMappingText(text: string, file: string): { data: MappingFil
   const whereOf: WhereOf = (p) => ({ file, line: lineOf(doc, lineCounter, p), key: p.join('.') });
   const parsed = mappingFile.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const p = issue.path.filter((x): x is string | number => typeof x !== 'symbol');
+    const { issue, path: p } = deepestIssue(parsed.error.issues[0], []);
     const keyPath = issue.code === 'unrecognized_keys' ? [...p, issue.keys[0]] : p;
     throw new ConvergeError('MAPPING_INVALID', describeIssue(issue), { ...whereOf(keyPath), stage: 'config' });
   }
@@ -129,6 +128,26 @@ function findPairKeyRange(doc: Document, p: Array<string | number>): number | un
   const last = p[p.length - 1];
   for (const it of items) if (it.key && it.key.value === last && it.key.range) return it.key.range[0];
   return undefined;
+}
+
+type PathPart = string | number;
+
+/**
+ * A union (transform name | "drop" | rule object) fails as a whole; the useful message is the
+ * branch that got furthest into the value, so report its deepest issue and its full path.
+ */
+function deepestIssue(issue: z.core.$ZodIssue, base: PathPart[]): { issue: z.core.$ZodIssue; path: PathPart[] } {
+  const here = [...base, ...issue.path.filter((x): x is PathPart => typeof x !== 'symbol')];
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return { issue, path: here };
+  let best: { issue: z.core.$ZodIssue; path: PathPart[] } | undefined;
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      const d = deepestIssue(sub, here);
+      const better = !best || d.path.length > best.path.length || (d.path.length === best.path.length && best.issue.code === 'invalid_type' && d.issue.code !== 'invalid_type');
+      if (better) best = d;
+    }
+  }
+  return best ?? { issue, path: here };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -21,9 +21,10 @@ export const columnSpecObject = z
     nullTo: z.string().optional().describe('Declares the value a NULL becomes (counted), for NOT NULL targets.'),
     map: z.record(z.string(), z.string()).optional().describe('Enum/value map: source label → target label. A value missing from it is an error.'),
     remap: z.string().optional().describe('Name of a lookup under `lookups` that rewrites this id (counted).'),
-    zeroDate: z.string().optional().describe("Zero dates ('0000-00-00…'): error (default), null, or a replacement value (counted)."),
+    // YAML reads an unquoted `null` as null: accept it as the 'null' policy it obviously means.
+    zeroDate: z.union([z.string(), z.null()]).transform((v) => v ?? 'null').optional().describe("Zero dates ('0000-00-00…'): error (default), null, or a replacement value (counted)."),
     timezone: z.string().optional().describe('IANA zone the source values are in; converted to UTC. Default: mapping defaults.timezone.'),
-    invalid: z.enum(['error', 'null']).optional().describe('What an invalid JSON value becomes: error (default) or NULL (counted).'),
+    invalid: z.union([z.enum(['error', 'null']), z.null()]).transform((v) => v ?? 'null').optional().describe('What an invalid JSON value becomes: error (default) or NULL (counted).'),
     trim: z.boolean().optional().describe('Trim surrounding white space (counted when it changes a value).'),
     case: z.enum(['lower', 'upper']).optional().describe('Change case (counted when it changes a value).'),
     replace: z.object({ pattern: z.string(), with: z.string(), flags: z.string().optional() }).strict().optional().describe('Regular-expression replace (counted when it changes a value).'),

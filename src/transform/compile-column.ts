@@ -6,6 +6,7 @@ import { byteaValue, enumValue, floatValue, integerValue, latin1BytesValue, nume
 import { dateValue, isZeroDate, makeTimestamp, timeValue, yearValue } from './transforms/timestamp';
 import { uuidFromBinary, uuidFromSwappedBinary, uuidFromText } from './transforms/uuid';
 import { ValueError } from './transforms/value-error';
+import { lookupKey } from './lookups';
 
 export type ColumnFn = (v: string | null) => string | null;
 
@@ -61,7 +62,7 @@ export function compileColumn(rule: ColumnRule, ctx: CompileColumnContext): Colu
     }
     x = typeFn(x);
     if (lookup) {
-      const to = lookup.get(x);
+      const to = lookup.get(lookupKey(x));
       if (to !== undefined && to !== x) {
         L.add(col, 'remapped');
         x = to;

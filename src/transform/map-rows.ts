@@ -67,7 +67,7 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
         if (k === undefined) continue;
         const n = f[uniques[u].newest];
         const cur = w.get(k);
-        if (!cur || (n !== null && (cur.newest === null || n > cur.newest))) w.set(k, { line: r.line, newest: n });
+        if (!cur || (n !== null && (cur.newest === null || newer(n, cur.newest)))) w.set(k, { line: r.line, newest: n });
       }
     }
     winners.set(u, w);
@@ -122,4 +122,12 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
     }
     if (out.length) yield out;
   }
+}
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Numbers compare as numbers (version 10 is newer than 9); timestamps and text as text. */
+function newer(a: string, b: string): boolean {
+  if (NUMBER.test(a) && NUMBER.test(b)) return Number(a) > Number(b);
+  return a > b;
 }

@@ -39,6 +39,7 @@ export function parseArrayLiteral(v: string): Array<string | null> {
       let s = '';
       i++;
       while (v[i] !== '"') {
+        if (i >= v.length) throw new Error(`unterminated array literal: ${v.slice(0, 60)}`);
         if (v[i] === '\\') i++;
         s += v[i++];
       }

@@ -59,7 +59,7 @@ export function arrayLiteral(items: string[]): string {
 }
 
 export function enumValue(map: Record<string, string>, v: string): string {
-  const out = map[v];
+  const out = Object.hasOwn(map, v) ? map[v] : undefined;
   if (out === undefined) throw new ValueError('ENUM_UNMAPPED', `value ${JSON.stringify(v)} is not in the enum map (mapped: ${Object.keys(map).map((k) => JSON.stringify(k)).join(', ')})`);
   return out;
 }

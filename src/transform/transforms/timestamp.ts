@@ -23,7 +23,7 @@ export function makeTimestamp(zone: string): (v: string) => string {
       throw new ValueError('TIMESTAMP_INVALID', `impossible date/time: ${v}`);
     }
     if (!toUtc) return `${y}-${mo}-${d} ${hh}:${mi}:${ss}${frac}`;
-    const local = Date.UTC(Y, M - 1, D, H, I, S);
+    const local = utcMs(Y, M - 1, D, H, I, S);
     const utc = new Date(local - toUtc(local));
     return `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${frac}`;
   };
@@ -39,7 +39,7 @@ export function dateValue(v: string): string {
 /** MySQL TIME spans -838:59:59 to 838:59:59: Postgres `time` cannot hold that, `interval` can. */
 export function timeValue(v: string): string {
   const m = /^(-)?(\d{1,3}):(\d{2}):(\d{2})(\.\d{1,6})?$/.exec(v);
-  if (!m) throw new ValueError('VALUE_INVALID', `not a time: ${JSON.stringify(v)}`);
+  if (!m || +m[3] > 59 || +m[4] > 59) throw new ValueError('VALUE_INVALID', `not a time: ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -49,7 +49,14 @@ export function yearValue(v: string): string {
 }
 
 function daysIn(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return new Date(utcMs(y, m, 0)).getUTCDate();
+}
+
+/** Date.UTC, but years 0–99 stay years 0–99 (Date.UTC maps them to 1900–1999). */
+function utcMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
+  const t = new Date(Date.UTC(2000, mo, d, h, mi, s));
+  t.setUTCFullYear(y);
+  return t.getTime();
 }
 
 function pad(n: number, w = 2): string {
@@ -62,10 +69,10 @@ function pad(n: number, w = 2): string {
  */
 function zoneOffsetFinder(zone: string): (localMs: number) => number {
   const fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  const offsetAt = (utcMs: number): number => {
+  const offsetAt = (at: number): number => {
     const p: Record<string, number> = {};
-    for (const part of fmt.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(utcMs / 1000) * 1000;
+    for (const part of fmt.formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    return utcMs(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(at / 1000) * 1000;
   };
   const cache = new Map<number, number>();
   return (localMs: number) => {
