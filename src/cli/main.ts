@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isConvergeError } from '../core/errors';
 import { ExitCode } from '../core/exit-codes';
 import { loadDotEnv } from '../core/dotenv';
-import { COMMANDS } from './commands';
+import { discoverCommands } from './commands';
 
 /**
  * The one place that turns outcomes into exit codes. Commands return an exit code or throw a
@@ -15,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   let exitCode: number = ExitCode.Ok;
-  for (const register of COMMANDS) register(program, (code) => (exitCode = code));
+  for (const register of discoverCommands()) register(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv);
     return exitCode;

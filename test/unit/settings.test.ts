@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { formatShell, formatTable, registerEnv, settingsJson, shellQuote } from '../../src/cli/commands/env';
+import { formatShell, formatTable, register as registerEnv, settingsJson, shellQuote } from '../../src/cli/commands/env';
 import { loadDotEnv } from '../../src/core/dotenv';
 import { ConvergeError } from '../../src/core/errors';
 import { resolveConnectionSettings, resolveSource, resolveTarget, SETTINGS } from '../../src/core/settings';

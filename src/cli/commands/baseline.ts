@@ -11,7 +11,7 @@ import type { RegisterCommand } from './index';
  * scratch databases, writes the Postgres baseline and the legacy MySQL schema from the
  * application's entities. converge reads the entities; it does not own them.
  */
-export const registerBaseline: RegisterCommand = (program) => {
+export const register: RegisterCommand = (program) => {
   program
     .command('baseline')
     .description('schemas generated from the application (TypeORM entities)')

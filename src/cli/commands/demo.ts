@@ -18,7 +18,7 @@ interface Flags {
   logLevel?: string;
 }
 
-export const registerDemo: RegisterCommand = (program: Command) => {
+export const register: RegisterCommand = (program: Command) => {
   program
     .command('demo')
     .description('seed scratch databases converge_demo_<pipeline> on the local servers, then export → transform → import → verify')

@@ -7,7 +7,7 @@ import { formatTable } from '../format-table';
 import type { RegisterCommand } from './index';
 
 /** `converge doctor`: health of both ends in one command; exit 0 only when both answer and nothing blocks. */
-export const registerDoctor: RegisterCommand = (program, setExit) => {
+export const register: RegisterCommand = (program, setExit) => {
   program
     .command('doctor')
     .description('check both connections and the settings the migration depends on; each problem comes with its fix')

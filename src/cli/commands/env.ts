@@ -8,7 +8,7 @@ import type { RegisterCommand } from './index';
  * `converge env`: the configuration converge would use, where each value came from, secrets
  * masked. `--shell` is the one place a secret is printed, and only because it was asked for.
  */
-export const registerEnv: RegisterCommand = (program, setExit) => {
+export const register: RegisterCommand = (program, setExit) => {
   const cmd = program
     .command('env')
     .description('print the resolved configuration and where each value came from (passwords masked)')

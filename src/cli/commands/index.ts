@@ -1,12 +1,19 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { registerDemo } from './demo';
-import { registerStages } from './pipeline-stages';
-import { registerSchema } from './schema';
-import { registerEnv } from './env';
-import { registerDoctor } from './doctor';
-import { registerBaseline } from './baseline';
 
 /** A command module adds itself to the program; setExit records the exit code it wants. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerStages, registerSchema, registerDemo, registerEnv, registerDoctor, registerBaseline];
+/**
+ * Every module in this folder that exports `register` is a command: adding a command is adding
+ * a file. Discovered at start-up (from .ts under the test runner, .js when built).
+ */
+export function discoverCommands(dir = __dirname): RegisterCommand[] {
+  const ext = path.extname(__filename);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(ext) && !f.endsWith(`.d${ext}`) && f !== `index${ext}`)
+    .sort()
+    .map((f) => (require(path.join(dir, f)) as { register?: RegisterCommand }).register)
+    .filter((r): r is RegisterCommand => typeof r === 'function');
+}

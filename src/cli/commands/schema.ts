@@ -11,7 +11,7 @@ import type { RegisterCommand } from './index';
 
 type Flags = CommonFlags & { side?: string };
 
-export const registerSchema: RegisterCommand = (program: Command, setExit) => {
+export const register: RegisterCommand = (program: Command, setExit) => {
   const schema = program.command('schema').description('the target schema, owned by the application: apply its migrations, lint them');
 
   withCommonFlags(schema.command('apply').description("apply the pipeline's own migrations (target Postgres by default); running it twice changes nothing"))
