@@ -12,8 +12,6 @@ export type MysqlConnection = Connection;
 
 export interface MysqlConnectOptions {
   connectTimeoutMs?: number;
-  /** Return every value as the server's text (or bytes for binary columns): no lossy JS numbers or dates. */
-  rawValues?: boolean;
   multipleStatements?: boolean;
   /** Session statement limit (max_statement_time on MariaDB, max_execution_time on MySQL); 0 or absent: none. */
   statementTimeoutMs?: number;
