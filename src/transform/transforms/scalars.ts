@@ -38,10 +38,22 @@ export function byteaValue(v: string): string {
  * means the text was never a byte string: an error, not a silent re-encoding.
  */
 export function latin1BytesValue(v: string): string {
+  return '\\x' + latin1Bytes(v).toString('hex');
+}
+
+/**
+ * The same byte string, for a target column that is text (Alkemio's whiteboard content):
+ * base64 of the exact bytes, since Postgres text cannot hold the NULs zlib output contains.
+ */
+export function latin1Base64Value(v: string): string {
+  return latin1Bytes(v).toString('base64');
+}
+
+function latin1Bytes(v: string): Buffer {
   for (let i = 0; i < v.length; i++) {
     if (v.charCodeAt(i) > 0xff) throw new ValueError('VALUE_INVALID', `character U+${v.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')} at offset ${i} is not a latin1 byte`);
   }
-  return '\\x' + Buffer.from(v, 'latin1').toString('hex');
+  return Buffer.from(v, 'latin1');
 }
 
 /** MySQL SET ('a,b') → Postgres text[] literal. */
