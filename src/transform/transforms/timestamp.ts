@@ -54,8 +54,9 @@ function daysIn(y: number, m: number): number {
 
 /** Date.UTC, but years 0–99 stay years 0–99 (Date.UTC maps them to 1900–1999). */
 function utcMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
-  const t = new Date(Date.UTC(2000, mo, d, h, mi, s));
-  t.setUTCFullYear(y);
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo, d);
+  t.setUTCHours(h, mi, s, 0);
   return t.getTime();
 }
 
