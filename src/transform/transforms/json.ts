@@ -10,7 +10,7 @@ export function jsonValue(v: string, jsonb: boolean): string {
   } catch (e) {
     throw new ValueError('JSON_INVALID', `invalid JSON (${(e as Error).message.slice(0, 80)}): ${JSON.stringify(v.slice(0, 60))}`);
   }
-  if (jsonb && /(^|[^\\])(\\\\)*\\u0000/.test(v)) throw new ValueError('JSON_INVALID', 'JSON holds \\u0000, which jsonb cannot store (use json, or drop the character in the mapping)');
+  if (jsonb && v.includes('\\u0000') && /(^|[^\\])(\\\\)*\\u0000/.test(v)) throw new ValueError('JSON_INVALID', 'JSON holds \\u0000, which jsonb cannot store (use json, or drop the character in the mapping)');
   return v;
 }
 

@@ -4,8 +4,10 @@ const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?)?
 
 export function isZeroDate(v: string): boolean {
   // '0000-00-00', '0000-00-00 00:00:00', and partial zeros MySQL accepts under a permissive sql_mode ('2024-00-15').
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
-  return !!m && (m[1] === '0000' || m[2] === '00' || m[3] === '00');
+  // Checked by character code: this runs on every temporal value.
+  if (v.length < 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
+  const y = num(v, 0, 4), m = num(v, 5, 2), d = num(v, 8, 2);
+  return y >= 0 && m >= 0 && d >= 0 && (y === 0 || m === 0 || d === 0);
 }
 
 /**
@@ -15,6 +17,8 @@ export function isZeroDate(v: string): boolean {
 export function makeTimestamp(zone: string): (v: string) => string {
   const toUtc = zone === 'UTC' || zone === 'Etc/UTC' ? undefined : zoneOffsetFinder(zone);
   return (v: string) => {
+    // Hot path: MySQL's own 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC is already Postgres's text.
+    if (!toUtc && isCanonicalDateTime(v)) return v;
     const m = TS.exec(v);
     if (!m) throw new ValueError('TIMESTAMP_INVALID', `not a date/time: ${JSON.stringify(v.slice(0, 40))}`);
     const [, y, mo, d, hh = '00', mi = '00', ss = '00', frac = ''] = m;
@@ -48,8 +52,37 @@ export function yearValue(v: string): string {
   return String(Number(v));
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in month m (1–12) of proleptic Gregorian year y, as Date counts them (year 0 is leap). */
 function daysIn(y: number, m: number): number {
-  return new Date(utcMs(y, m, 0)).getUTCDate();
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : DAYS[m - 1];
+}
+
+/**
+ * A valid 'YYYY-MM-DD HH:MM:SS' with an optional 1–6 digit fraction, checked without a regular
+ * expression or any allocation (the transform's innermost loop). Zero dates are not valid here.
+ */
+function isCanonicalDateTime(v: string): boolean {
+  const n = v.length;
+  if (n !== 19 && (n < 21 || n > 26)) return false;
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 32 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return false;
+  const Y = num(v, 0, 4), M = num(v, 5, 2), D = num(v, 8, 2), H = num(v, 11, 2), I = num(v, 14, 2), S = num(v, 17, 2);
+  if (Y < 0 || M < 1 || M > 12 || D < 1 || H < 0 || H > 23 || I < 0 || I > 59 || S < 0 || S > 59 || D > daysIn(Y, M)) return false;
+  if (n === 19) return true;
+  if (v.charCodeAt(19) !== 46) return false;
+  return num(v, 20, n - 20) >= 0;
+}
+
+/** The decimal number in v[i, i+len), or -1 when a character is not a digit. */
+function num(v: string, i: number, len: number): number {
+  let x = 0;
+  for (let k = i; k < i + len; k++) {
+    const c = v.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
 }
 
 /** Date.UTC, but years 0–99 stay years 0–99 (Date.UTC maps them to 1900–1999). */

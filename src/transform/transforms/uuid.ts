@@ -4,6 +4,8 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 /** CHAR(36) text → canonical lower-case uuid. Anything else (junk, '', braces) is an error. */
 export function uuidFromText(v: string): string {
+  // Hot path: already canonical (36 characters, lower-case hex, dashes at 8-13-18-23): no allocation.
+  if (isLowerUuid(v)) return v;
   if (!UUID.test(v)) throw new ValueError('UUID_INVALID', `not a UUID: ${JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v)}`);
   return v.toLowerCase();
 }
@@ -30,4 +32,15 @@ function hexOf16(v: string): string {
   const hex = v.startsWith('\\x') ? v.slice(2) : v;
   if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new ValueError('UUID_INVALID', `not a 16-byte binary UUID: ${JSON.stringify(v.slice(0, 40))}`);
   return hex.toLowerCase();
+}
+
+function isLowerUuid(v: string): boolean {
+  if (v.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }

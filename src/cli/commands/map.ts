@@ -1,0 +1,83 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { ExitCode } from '../../core/exit-codes';
+import { ConvergeError } from '../../core/errors';
+import { projectRoot } from '../../pipeline/project-root';
+import { mappingJsonSchemaText } from '../../mapping/mapping-json-schema';
+import { runMapCheck } from '../../mapping/check/run-map-check';
+import { describeProblem } from '../../mapping/check/mapping-problem';
+import { runMapInit } from '../../mapping/init/run-map-init';
+import type { RegisterCommand } from './index';
+
+type CheckFlags = CommonFlags & { probe?: boolean; mapping?: string; json?: boolean };
+type InitFlags = CommonFlags & { out?: string; force?: boolean };
+const out = (s: string) => process.stdout.write(s);
+
+export const register: RegisterCommand = (program: Command, setExit) => {
+  const map = program.command('map').description('the mapping: draft one from both catalogs, prove one before any data moves');
+
+  withCommonFlags(map.command('check').description('check the mapping against the source and target catalogs; list every problem; exit 3 when any is an error'))
+    .option('--probe', 'also read the source data: enum values, longest strings, NULL counts (full table scans)')
+    .option('--mapping <path>', "a mapping folder or file other than the pipeline's")
+    .option('--json', 'print the problems as JSON')
+    .action(async (flags: CheckFlags) => {
+      const ctx = await commandContext(flags);
+      const res = await runMapCheck({
+        mappingDir: flags.mapping ? path.resolve(flags.mapping) : ctx.mappingDir,
+        source: ctx.source,
+        target: ctx.target,
+        targetSchema: ctx.pipeline.target.schema,
+        excluded: ctx.pipeline.source.exclude,
+        probe: flags.probe,
+      });
+      if (flags.json) out(JSON.stringify(res, null, 2) + '\n');
+      else {
+        for (const p of res.problems) out(describeProblem(p) + '\n');
+        out(`${res.errors} error(s), ${res.warnings} warning(s)${flags.probe ? ' (probed the source data)' : ''}\n`);
+      }
+      if (res.errors > 0) setExit(ExitCode.BadConfig);
+    });
+
+  withCommonFlags(map.command('init').description('write a draft mapping from the source and target catalogs, with a TODO wherever it cannot decide'))
+    .option('-o, --out <file>', 'where to write the draft (default: <mapping folder>/<pipeline>.draft.yaml)')
+    .option('--force', 'overwrite an existing file')
+    .action(async (flags: InitFlags) => {
+      const ctx = await commandContext(flags);
+      const file = path.resolve(flags.out ?? path.join(ctx.mappingDir, `${ctx.pipeline.name}.draft.yaml`));
+      if (!flags.force && (await fsp.stat(file).catch(() => undefined))) {
+        throw new ConvergeError('USAGE', `${file} exists; pass --force to overwrite it, or --out another file`, { file });
+      }
+      const res = await runMapInit({
+        source: ctx.source,
+        target: ctx.target,
+        targetSchema: ctx.pipeline.target.schema,
+        excluded: ctx.pipeline.source.exclude,
+        keep: ctx.pipeline.target.keep,
+        file,
+        title: `Pipeline ${ctx.pipeline.name}: MySQL → Postgres schema ${ctx.pipeline.target.schema}`,
+        schemaRef: schemaRefFor(file),
+      });
+      out(`wrote ${file}: ${res.tables} table(s), ${res.todos.length} TODO(s)\n`);
+      for (const t of res.todos) out(`  TODO ${t.table}${t.column ? `.${t.column}` : ''}: ${t.reason}\n`);
+    });
+
+  map
+    .command('schema')
+    .description('print the JSON Schema of mapping files (generated from the validator)')
+    .option('--write', 'write it to docs/mapping.schema.json instead')
+    .action(async (flags: { write?: boolean }) => {
+      if (!flags.write) return void out(mappingJsonSchemaText());
+      const file = path.join(projectRoot(), 'docs', 'mapping.schema.json');
+      await fsp.writeFile(file, mappingJsonSchemaText());
+      out(`wrote ${file}\n`);
+    });
+};
+
+/** `$schema:` for a draft inside this project (relative, so it works on any machine); none elsewhere. */
+function schemaRefFor(file: string): string | undefined {
+  const root = projectRoot();
+  if (path.relative(root, file).startsWith('..')) return undefined;
+  return path.relative(path.dirname(file), path.join(root, 'docs', 'mapping.schema.json')).split(path.sep).join('/');
+}

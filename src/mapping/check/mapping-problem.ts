@@ -1,0 +1,66 @@
+import type { Where } from '../load-mapping';
+import type { MysqlTable } from '../../source/mysql/catalog';
+import type { PgCatalog } from '../../target/postgres/catalog';
+import type { Mapping } from '../load-mapping';
+
+/** Every kind of problem `map check` finds; stable names for scripts and tests. */
+export type ProblemKind =
+  | 'table-unmapped' // a source table with no rule
+  | 'table-unknown' // a rule for a table the source does not have
+  | 'target-table-unknown'
+  | 'column-unmapped' // a source column neither mapped nor dropped
+  | 'column-unknown' // a rule (or drop, concat, lookup) naming a source column that does not exist
+  | 'target-column-unknown'
+  | 'target-column-fed-twice'
+  | 'target-column-generated'
+  | 'not-null-unfed' // a NOT NULL target column without default that nothing feeds
+  | 'null-into-not-null' // a column that can give NULL feeding a NOT NULL target column
+  | 'type-mismatch'
+  | 'narrowing'
+  | 'enum-value-unmapped' // a value the source allows that the map misses
+  | 'enum-label-invalid' // a label the target does not allow
+  | 'enum-values-unknown' // the source does not declare its values: --probe finds them
+  | 'too-long'
+  | 'value-invalid'; // --probe found values the transform rejects ('' as a uuid, NUL in text)
+
+export interface MappingProblem {
+  kind: ProblemKind;
+  severity: 'error' | 'warning';
+  table: string;
+  column?: string;
+  /** Where in the mapping to fix it (file, line, key). */
+  at?: Where;
+  message: string;
+  expected?: string;
+  found?: string;
+}
+
+/** What `--probe` learnt from the source data, keyed "table.column". */
+export interface ProbeFacts {
+  values: Map<string, string[]>;
+  longest: Map<string, number>;
+  nulls: Map<string, number>;
+  /** '' values in columns read as uuid. */
+  empties: Map<string, number>;
+  /** Values holding U+0000, in columns loaded as text. */
+  nuls: Map<string, number>;
+}
+
+export interface CheckInput {
+  mapping: Mapping;
+  source: MysqlTable[];
+  target: PgCatalog;
+  targetSchema: string;
+  /** "schema.table.column" → labels its CHECK constraints allow. */
+  checkLabels: Map<string, string[]>;
+  /** Source tables the pipeline never exports. */
+  excluded?: string[];
+  probe?: ProbeFacts;
+}
+
+export function describeProblem(p: MappingProblem): string {
+  const where = p.at ? `${p.at.file}:${p.at.line} (key ${p.at.key})` : `table ${p.table}`;
+  const col = p.column ? ` column ${p.column}:` : '';
+  const ef = [p.expected !== undefined ? `expected ${p.expected}` : '', p.found !== undefined ? `found ${p.found}` : ''].filter(Boolean).join('; ');
+  return `${p.severity === 'error' ? 'error' : 'warning'} ${p.kind}: ${where}:${col} ${p.message}${ef ? ` (${ef})` : ''}`;
+}

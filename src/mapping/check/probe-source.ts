@@ -1,0 +1,57 @@
+import type { MysqlConnection } from '../../source/mysql/connect';
+import { quoteMysql } from '../../source/mysql/quote';
+import type { MysqlTable } from '../../source/mysql/catalog';
+import type { PgTable } from '../../target/postgres/catalog';
+import type { Mapping } from '../load-mapping';
+import { emitsSourceText } from '../type-rules';
+import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
+import type { ProbeFacts } from './mapping-problem';
+
+/** More distinct values than this is not an enum: the probe stops and says so. */
+export const PROBE_MAX_VALUES = 1000;
+
+/**
+ * `map check --probe`: reads the source data for the facts the catalog cannot give. Only what a
+ * check needs: the distinct values of enum-mapped columns without declared labels, the longest
+ * value of text going into a bounded target column, and NULL counts of nullable columns going
+ * into NOT NULL ones. One query per fact; full scans, so meant for a staging copy or a quiet hour.
+ */
+export async function probeSource(conn: MysqlConnection, mapping: Mapping, source: MysqlTable[], targetOf: (table: string) => PgTable | undefined): Promise<ProbeFacts> {
+  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map() };
+  const sources = new Map(source.map((t) => [t.name, t]));
+  for (const rule of mapping.tables.values()) {
+    const src = sources.get(rule.source);
+    const tgt = targetOf(rule.target);
+    if (rule.skip || !src || !tgt) continue;
+    const from = quoteMysql(src.name);
+    for (const c of rule.columns.values()) {
+      const s = src.columns.find((x) => x.name === c.source);
+      const t = tgt.columns.find((x) => x.name === c.to);
+      if (c.drop || !s || !t) continue;
+      const key = `${src.name}.${s.name}`;
+      const col = quoteMysql(s.name);
+      const type = c.type ?? 'copy';
+      const labelled = !!pgEnumLabels(t) || type === 'enum';
+      if (labelled && !mysqlEnumLabels(s.columnType)) {
+        const [rows] = await conn.query(`SELECT DISTINCT CAST(${col} AS CHAR) AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT ${PROBE_MAX_VALUES + 1}`);
+        facts.values.set(key, (rows as Array<{ v: string }>).map((r) => String(r.v)));
+      }
+      if (t.maxLength !== null && emitsSourceText(type)) {
+        const [rows] = await conn.query(`SELECT COALESCE(MAX(CHAR_LENGTH(${col})), 0) AS n FROM ${from}`);
+        facts.longest.set(key, Number((rows as Array<{ n: number }>)[0].n));
+      }
+      if (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text' && !c.emptyToNull) facts.empties.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} = ''`));
+      if (emitsSourceText(type) && /char|text/.test(s.dataType)) facts.nuls.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE INSTR(${col}, CHAR(0 USING utf8mb4)) > 0`));
+      if (t.notNull && s.nullable) {
+        const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${from} WHERE ${col} IS NULL${c.emptyToNull ? ` OR ${col} = ''` : ''}`);
+        facts.nulls.set(key, Number((rows as Array<{ n: number }>)[0].n));
+      }
+    }
+  }
+  return facts;
+}
+
+async function count(conn: MysqlConnection, sql: string): Promise<number> {
+  const [rows] = await conn.query(sql);
+  return Number((rows as Array<{ n: number }>)[0].n);
+}

@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadMapping } from '../../src/mapping/load-mapping';
+import { checkMapping } from '../../src/mapping/check/check-mapping';
+import { describeProblem, MappingProblem, ProbeFacts } from '../../src/mapping/check/mapping-problem';
+import type { MysqlColumn, MysqlTable } from '../../src/source/mysql/catalog';
+import type { PgCatalog, PgColumn } from '../../src/target/postgres/catalog';
+
+let root: string;
+let n = 0;
+beforeAll(() => (root = mkdtempSync(path.join(os.tmpdir(), 'converge-mapcheck-'))));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function my(name: string, columnType: string, opts: Partial<MysqlColumn> = {}): MysqlColumn {
+  const dataType = columnType.replace(/\(.*$/, '').replace(/ .*$/, '').toLowerCase();
+  const len = /^(?:var)?char\((\d+)\)/.exec(columnType);
+  return { name, columnType, dataType, nullable: false, isJson: dataType === 'json', maxLength: len ? Number(len[1]) : dataType.endsWith('text') ? 65535 : null, extra: '', columnDefault: null, ...opts };
+}
+
+function pg(name: string, type: string, opts: Partial<PgColumn> = {}): PgColumn {
+  const len = /^character varying\((\d+)\)/.exec(type);
+  return { name, type, typtype: 'b', baseType: null, notNull: false, hasDefault: false, defaultExpr: null, generated: false, identity: false, sequence: null, enumLabels: null, maxLength: len ? Number(len[1]) : null, ...opts } as PgColumn;
+}
+
+/** Source `users` and target `users`, as in a small real application. */
+const source = (): MysqlTable[] => [
+  {
+    name: 'users', primaryKey: ['id'], estimatedRows: 0, dataBytes: 0,
+    columns: [
+      my('id', 'char(36)'),
+      my('email', 'varchar(255)'),
+      my('active', 'tinyint(1)'),
+      my('kind', "enum('a','b','c')"),
+      my('role', 'varchar(20)', { nullable: true }),
+      my('legacy', 'int(11)', { nullable: true }),
+      my('created_at', 'datetime(6)'),
+      my('visits', 'bigint(20)'),
+    ],
+  },
+  { name: 'schema_versions', primaryKey: [], estimatedRows: 0, dataBytes: 0, columns: [my('v', 'int(11)')] },
+];
+
+const target = (emailType = 'character varying(255)'): PgCatalog => ({
+  tables: new Map([
+    ['public.users', {
+      schema: 'public', name: 'users', primaryKey: ['id'],
+      columns: [
+        pg('id', 'uuid', { notNull: true }),
+        pg('email', emailType, { notNull: true }),
+        pg('active', 'boolean', { notNull: true }),
+        pg('kind', 'user_kind', { typtype: 'e', enumLabels: ['A', 'B', 'C'], notNull: true }),
+        pg('role', 'text', { notNull: true }),
+        pg('created_at', 'timestamp(6) without time zone', { notNull: true }),
+        pg('visits', 'integer', { notNull: true }),
+        pg('tenant', 'text', { notNull: true }),
+        pg('search', 'tsvector', { generated: true }),
+      ],
+    }],
+  ]),
+  foreignKeys: [],
+  triggers: [],
+}) as unknown as PgCatalog;
+
+const GOOD = `version: 1
+tables:
+  users:
+    columns:
+      id: uuid
+      email: text
+      active: boolean
+      kind: { type: enum, map: { a: A, b: B, c: C } }
+      role: { type: text, nullTo: member }
+      created_at: timestamp
+      visits: integer
+    drop: [legacy]
+    add:
+      tenant: { constant: main }
+`;
+
+async function check(yaml: string, opts: { probe?: ProbeFacts; checkLabels?: Map<string, string[]>; src?: MysqlTable[]; tgt?: PgCatalog } = {}): Promise<MappingProblem[]> {
+  const file = path.join(root, `m${++n}.yaml`);
+  writeFileSync(file, yaml);
+  const mapping = await loadMapping(file);
+  return checkMapping({ mapping, source: opts.src ?? source(), target: opts.tgt ?? target(), targetSchema: 'public', checkLabels: opts.checkLabels ?? new Map(), excluded: ['schema_versions'], probe: opts.probe });
+}
+
+const errors = (ps: MappingProblem[]) => ps.filter((p) => p.severity === 'error');
+const kinds = (ps: MappingProblem[]) => errors(ps).map((p) => `${p.kind}:${p.column ?? ''}`).sort();
+const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map() });
+
+describe('map check: a correct mapping', () => {
+  test('has no error; its only warning is the bigint → integer narrowing', async () => {
+    const ps = await check(GOOD);
+    expect(errors(ps)).toEqual([]);
+    expect(ps.map((p) => `${p.kind}:${p.column}`)).toEqual(['narrowing:visits']);
+  });
+});
+
+describe('map check: each kind of problem, on purpose-broken mappings, all listed at once', () => {
+  test('NOT NULL target column with no default that nothing feeds', async () => {
+    const ps = await check(GOOD.replace(/    add:\n      tenant: \{ constant: main \}\n/, ''));
+    expect(kinds(ps)).toContain('not-null-unfed:tenant');
+    const p = ps.find((x) => x.kind === 'not-null-unfed')!;
+    expect(p.at?.key).toBe('tables.users');
+    expect(p.at?.line).toBe(3);
+  });
+
+  test('a source column neither mapped nor dropped', async () => {
+    const ps = await check(GOOD.replace('    drop: [legacy]\n', ''));
+    expect(kinds(ps)).toEqual(['column-unmapped:legacy']);
+  });
+
+  test('a type pair that cannot convert, naming the transform to use', async () => {
+    const ps = await check(GOOD.replace('      created_at: timestamp', '      created_at: boolean').replace('      id: uuid', '      id: copy'));
+    expect(kinds(ps)).toEqual(['type-mismatch:created_at', 'type-mismatch:id']);
+    const id = ps.find((p) => p.column === 'id')!;
+    expect(id.message).toContain('use type uuid');
+    expect(id.at).toMatchObject({ line: 5, key: 'tables.users.columns.id' });
+    expect(id.found).toBe('type: copy');
+  });
+
+  test('an enum map that misses a value the ENUM definition allows', async () => {
+    const ps = await check(GOOD.replace('{ a: A, b: B, c: C }', '{ a: A, b: B }'));
+    expect(kinds(ps)).toEqual(['enum-value-unmapped:kind']);
+    expect(ps[0].expected).toContain('"c"');
+  });
+
+  test('an enum map that misses a value found in the data (--probe), for a VARCHAR source', async () => {
+    const yaml = GOOD.replace('      role: { type: text, nullTo: member }', '      role: { type: enum, nullTo: member, map: { admin: admin, member: member } }');
+    const probe = { ...emptyProbe(), values: new Map([['users.role', ['admin', 'member', 'guest']]]) };
+    expect(kinds(await check(yaml, { probe }))).toEqual(['enum-value-unmapped:role']);
+    // Without --probe the values are unknown: a warning says how to find them.
+    const plain = await check(yaml);
+    expect(errors(plain)).toEqual([]);
+    expect(plain.map((p) => p.kind)).toContain('enum-values-unknown');
+  });
+
+  test('an enum map that lands on a label the Postgres enum does not allow', async () => {
+    const ps = await check(GOOD.replace('{ a: A, b: B, c: C }', '{ a: A, b: B, c: c }'));
+    expect(kinds(ps)).toEqual(['enum-label-invalid:kind']);
+    expect(ps[0].found).toBe('"c"');
+  });
+
+  test('an enum map that lands on a label a CHECK constraint does not allow', async () => {
+    const yaml = GOOD.replace('      role: { type: text, nullTo: member }', '      role: { type: enum, nullTo: member, map: { admin: admin, member: owner } }');
+    const checkLabels = new Map([['public.users.role', ['admin', 'member']]]);
+    const ps = await check(yaml, { checkLabels, probe: { ...emptyProbe(), values: new Map([['users.role', ['admin', 'member']]]) } });
+    expect(kinds(ps)).toEqual(['enum-label-invalid:role']);
+    expect(ps[0].expected).toBe('one of "admin", "member"');
+  });
+
+  test('a string that can be longer than the target column, and with --probe the longest found', async () => {
+    const tgt = target('character varying(100)');
+    const declared = await check(GOOD, { tgt });
+    expect(kinds(declared)).toEqual(['too-long:email']);
+    expect(declared[0].found).toBe('varchar(255)');
+    const probed = await check(GOOD, { tgt, probe: { ...emptyProbe(), longest: new Map([['users.email', 140]]) } });
+    expect(kinds(probed)).toEqual(['too-long:email']);
+    expect(probed.find((p) => p.kind === 'too-long')!.found).toBe('140 (probed)');
+    const fits = await check(GOOD, { tgt, probe: { ...emptyProbe(), longest: new Map([['users.email', 100]]) } });
+    expect(kinds(fits)).toEqual([]);
+  });
+
+  test('a nullable source into a NOT NULL column: an error unless nullTo, dropRowsWithNull, or --probe finds no NULL', async () => {
+    const yaml = GOOD.replace('      role: { type: text, nullTo: member }', '      role: text');
+    expect(kinds(await check(yaml))).toEqual(['null-into-not-null:role']);
+    expect(kinds(await check(yaml.replace('    drop: [legacy]', '    drop: [legacy]\n    dropRowsWithNull: [role]')))).toEqual([]);
+    const probe = { ...emptyProbe(), nulls: new Map([['users.role', 0]]), longest: new Map([['users.email', 10]]) };
+    expect(kinds(await check(yaml, { probe }))).toEqual([]);
+  });
+
+  test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {
+    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), empties: new Map([['users.id', 2]]), nuls: new Map([['users.email', 1]]) };
+    expect(kinds(await check(GOOD, { probe }))).toEqual(['value-invalid:email', 'value-invalid:id']);
+  });
+
+  test('tables and columns that do not exist, generated and doubly fed targets, policy columns', async () => {
+    const yaml = `tables:
+  users:
+    columns:
+      id: uuid
+      emial: text
+      email: { type: text, to: mail }
+      active: { type: boolean, to: id }
+      kind: { type: enum, map: { a: A, b: B, c: C }, to: search }
+      role: { type: text, nullTo: x }
+      created_at: timestamp
+      visits: integer
+    drop: [legacy, gone]
+    add:
+      tenant: { concat: [nope] }
+    unique:
+      - { columns: [email], policy: keep-first }
+  orders: { columns: {} }
+`;
+    expect(kinds(await check(yaml))).toEqual([
+      'column-unknown:emial', 'column-unknown:gone', 'column-unknown:nope',
+      'not-null-unfed:active', 'not-null-unfed:email', 'not-null-unfed:kind',
+      'table-unknown:', 'target-column-fed-twice:active', 'target-column-generated:kind',
+      // mail is not a target column; the unique policy names email, which nothing loads now
+      'target-column-unknown:email', 'target-column-unknown:email',
+      // boolean into uuid, enum labels into tsvector
+      'type-mismatch:active', 'type-mismatch:kind',
+    ].sort());
+  });
+
+  test('every problem prints file, line and key, expected and found', async () => {
+    const ps = await check(GOOD.replace('      id: uuid', '      id: copy'));
+    const line = describeProblem(ps.find((p) => p.kind === 'type-mismatch')!);
+    expect(line).toMatch(/^error type-mismatch: .*m\d+\.yaml:5 \(key tables\.users\.columns\.id\): column id: copy cannot load/);
+    expect(line).toContain('expected a transform from char(36) to uuid; found type: copy');
+  });
+});
