@@ -13,16 +13,52 @@ export interface ManifestColumn {
   encoding: 'text' | 'hex';
 }
 
+/**
+ * One key range of a table in its own CSV file (with its own header line). A chunk is marked
+ * 'complete', with rows, bytes and sha256, only after its file was fully written and synced.
+ */
+export interface ManifestChunk {
+  file: string;
+  /** Primary-key bounds; null for a table exported whole. */
+  range: KeyRange | null;
+  status: 'complete' | 'pending';
+  rows?: number;
+  bytes?: number;
+  sha256?: string;
+  seconds?: number;
+}
+
+/**
+ * Primary-key bounds of a chunk: rows with key > after (exclusive) and key <= upTo (inclusive),
+ * compared column by column in key order; an absent bound is open. Values are the key columns'
+ * export text (binary keys as \x hex).
+ */
+export interface KeyRange {
+  key: string[];
+  after?: string[];
+  upTo?: string[];
+}
+
 export interface ManifestTable {
   name: string;
+  /** The first (or only) file of the table; see files for chunked tables. */
   file: string;
+  /** Every file of the table in primary-key order (export manifests; absent means [file]). */
+  files?: string[];
+  /** Export only: the files with their key ranges and digests, in the order of files. */
+  chunks?: ManifestChunk[];
   columns: ManifestColumn[];
+  /** Totals over all files. */
   rows: number;
   bytes: number;
+  /** sha256 of the file; for a table in several files, of its chunks' sha256 values joined by '\n'. */
   sha256: string;
   seconds: number;
-  /** Only 'complete' entries are trusted; a manifest is rewritten after each table is synced. */
-  status: 'complete';
+  /**
+   * Only 'complete' entries are trusted; a manifest is rewritten after each chunk is synced.
+   * 'partial' appears only in a manifest whose run did not finish (what --resume reads).
+   */
+  status: 'complete' | 'partial';
   // Transform-only fields:
   sourceTable?: string;
   rowsIn?: number;
@@ -38,7 +74,13 @@ export interface Manifest {
   createdAt: string;
   completedAt?: string;
   source: { descriptor: string; database: string; serverVersion: string };
-  snapshot?: { method: string; binlog?: { file: string; position: number } | null; timeZone: string };
+  snapshot?: {
+    method: string;
+    binlog?: { file: string; position: number } | null;
+    timeZone: string;
+    /** Set when --resume kept files written under an earlier snapshot: that snapshot. */
+    earlier?: { runId: string; method: string; binlog?: { file: string; position: number } | null };
+  };
   targetSchema?: string;
   csv: { delimiter: ','; nullAs: 'unquoted empty'; header: true; binary: '\\x hex' };
   tables: Record<string, ManifestTable>;
@@ -47,6 +89,11 @@ export interface Manifest {
 }
 
 export const MANIFEST_FILE = 'manifest.json';
+
+/** The files of a table in key order, for any manifest (older ones list only file). */
+export function tableFiles(t: Pick<ManifestTable, 'file' | 'files'>): string[] {
+  return t.files?.length ? t.files : [t.file];
+}
 export const CSV_DIALECT: Manifest['csv'] = { delimiter: ',', nullAs: 'unquoted empty', header: true, binary: '\\x hex' };
 
 export async function writeManifest(dir: string, m: Manifest): Promise<void> {

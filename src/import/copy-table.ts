@@ -11,6 +11,8 @@ export interface CopyRequest {
   table: string;
   columns: string[];
   files: string[];
+  /** The table errors name when COPY goes into a staging table on its behalf. */
+  label?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function copyIntoTable(client: Client, req: CopyRequest): Promise<n
 export async function describeCopyError(e: unknown, req: CopyRequest, file: string): Promise<ConvergeError> {
   const pe = e as { code?: string; detail?: string; constraint?: string; column?: string; where?: string; message?: string };
   if (!pe.code) {
-    return new ConvergeError('IO_FAILED', `cannot stream ${file} into ${req.table}: ${messageOf(e)}`, { stage: 'import', table: req.table, file }, { cause: e });
+    return new ConvergeError('IO_FAILED', `cannot stream ${file} into ${req.label ?? req.table}: ${messageOf(e)}`, { stage: 'import', table: req.label ?? req.table, file }, { cause: e });
   }
   const ctx = parseCopyContext(pe.where);
   let located = ctx.line ? await rowAtLine(file, ctx.line).catch(() => undefined) : undefined;
@@ -51,7 +53,7 @@ export async function describeCopyError(e: unknown, req: CopyRequest, file: stri
   const what = pe.code === '23503' ? 'foreign key violation' : pe.code === '23505' ? 'duplicate key' : pe.code === '23502' ? 'NULL in a NOT NULL column' : pe.code === '23514' ? 'check constraint violation' : 'row rejected';
   return new ConvergeError('LOAD_REJECTED', `${what}: ${pe.message}`, {
     stage: 'import',
-    table: req.table,
+    table: req.label ?? req.table,
     file,
     csvLine: located?.csvLine,
     column,

@@ -27,6 +27,8 @@ const pipelineSchema = z
         tracking,
         /** Target tables converge never loads (the target's own migration table). */
         keep: z.array(z.string()).default([]),
+        /** Tables whose rows the target's own migrations seeded: the load replaces them with the source's. */
+        replaceSeeded: z.array(z.string()).default([]),
       })
       .strict(),
     mapping: z.string(),

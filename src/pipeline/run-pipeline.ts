@@ -47,7 +47,7 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
     const t1 = Date.now();
     const tr = await runTransform({ exportDir, outDir: transformDir, mappingDir, target: o.target, targetSchema: o.pipeline.target.schema, log: o.log, recorder: rec });
     const t2 = Date.now();
-    const im = await runImport({ dir: transformDir, target: o.target, truncate: o.truncate, log: o.log, recorder: rec });
+    const im = await runImport({ dir: transformDir, target: o.target, truncate: o.truncate, replaceSeeded: o.pipeline.target.replaceSeeded, log: o.log, recorder: rec });
     const t3 = Date.now();
     const verdicts = await runVerify({ dir: transformDir, mappingDir, source: o.source, target: o.target, log: o.log, recorder: rec });
     const t4 = Date.now();

@@ -11,6 +11,8 @@ export function canonicalFor(pgType: string): Canon {
   const t = pgType.toLowerCase();
   if (t === 'json' || t === 'jsonb') return canonicalJson;
   if (t === 'uuid') return (v) => v.toLowerCase();
+  // Both sides are UTC (transform writes UTC, verify reads with TimeZone UTC): "+00" adds nothing.
+  if (t === 'timestamp with time zone' || t === 'timestamptz') return (v) => trimFraction(v.replace(/(?:\+00(?::00)?|Z)$/, ''));
   if (t.startsWith('timestamp') || t === 'time' || t.startsWith('time ')) return trimFraction;
   if (t.startsWith('character(') || t === 'character' || t === 'bpchar') return (v) => v.replace(/ +$/, '');
   if (t === 'double precision' || t === 'real') return (v) => String(Number(v));

@@ -7,18 +7,18 @@ import { loadMapping } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { MysqlConnection, openMysql } from '../source/mysql/connect';
 import { exportEncoding, readMysqlCatalog } from '../source/mysql/catalog';
-import { streamTableRecords } from '../source/mysql/stream-rows';
 import { quoteMysql } from '../source/mysql/quote';
-import { openPg, qualifiedPg, quotePg } from '../target/postgres/connect';
+import { openPg } from '../target/postgres/connect';
 import { readPgCatalog, tableKey } from '../target/postgres/catalog';
 import { compileTable } from '../transform/compile-table';
 import { buildLookups, SourcePairs } from '../transform/lookups';
-import { mapRows } from '../transform/map-rows';
 import { splitTarget } from '../import/run-import';
-import { CsvDecoder } from '../csv/csv-decode';
-import { to as copyTo } from 'pg-copy-streams';
 import { canonicalFor } from './canonical';
+import { DrillDown, drillDown } from './drill-down';
+import { integrityProblems } from './integrity-checks';
+import { RowStream, sourceStream, targetStream } from './row-streams';
 import { TableChecksum } from './row-checksum';
+import { checkExpectations, readExpectations, SchemaVerdict } from './schema-expectations';
 
 export interface VerifyOptions {
   /** The transform output directory (its manifest names the tables and the run). */
@@ -28,6 +28,8 @@ export interface VerifyOptions {
   target: ConnectionInfo;
   log: Logger;
   recorder?: RunRecorder;
+  /** A pipeline's expectations.yaml: tables, FKs, enums, indexes and triggers per schema. */
+  expectationsFile?: string;
 }
 
 export interface TableVerdict {
@@ -39,65 +41,104 @@ export interface TableVerdict {
   targetChecksum: string;
   ok: boolean;
   problems: string[];
+  /** On a checksum difference: the first differing key range and example rows from both sides. */
+  drill?: DrillDown;
+}
+
+export interface VerifyReport {
+  tables: TableVerdict[];
+  schemas: SchemaVerdict[];
 }
 
 /**
  * Proves the load: for every table, row counts (manifest, live source after mapping, target)
  * and an order-independent content checksum of canonical values computed independently on
  * both sides: MySQL rows go through the mapping again (not through the CSV files), Postgres rows
- * are read back with COPY TO. Reports every difference; throws VERIFY_FAILED when there is one.
+ * are read back with COPY TO. Then orphans, sequences and triggers of the loaded tables, and
+ * the schema expectations. Reports every difference; throws VERIFY_FAILED when there is one.
  */
 export async function runVerify(opts: VerifyOptions): Promise<TableVerdict[]> {
+  return (await runVerifyReport(opts)).tables;
+}
+
+export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport> {
   const manifest = await readManifest(opts.dir, 'converge-transform/1');
   const mapping = await loadMapping(opts.mappingDir);
+  const expected = opts.expectationsFile ? await readExpectations(opts.expectationsFile) : undefined;
   const defaultSchema = manifest.targetSchema ?? 'public';
   const my = await openMysql(opts.source);
   let pg: Client | undefined;
   const verdicts: TableVerdict[] = [];
+  let schemas: SchemaVerdict[] = [];
   try {
     pg = await openPg(opts.target, { applicationName: 'converge verify' });
+    await pg.query(`SET TIME ZONE 'UTC'`);
     await my.query("SET SESSION time_zone = '+00:00'");
     const srcCatalog = new Map((await readMysqlCatalog(my, opts.source.database!)).map((t) => [t.name, t]));
     const lookups = await buildLookups(mapping, pairsFromMysql(my), pg, defaultSchema);
-    const entries = Object.values(manifest.tables);
+    const entries = Object.values(manifest.tables).sort((a, b) => a.name.localeCompare(b.name));
     const pgCatalog = await readPgCatalog(pg, [...new Set(entries.map((e) => splitTarget(e.name, defaultSchema).schema))]);
-    for (const t of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const integrity = await integrityProblems(pg, pgCatalog, entries.map((t) => tableKey(splitTarget(t.name, defaultSchema).schema, splitTarget(t.name, defaultSchema).table)));
+    for (const t of entries) {
       const { schema, table } = splitTarget(t.name, defaultSchema);
       const rule = mapping.tables.get(t.sourceTable ?? t.name);
       const src = srcCatalog.get(t.sourceTable ?? t.name);
       const pgt = pgCatalog.tables.get(tableKey(schema, table));
       if (!rule || !src || !pgt) throw new ConvergeError('VERIFY_FAILED', `table ${t.name} is missing from the mapping, the source or the target`, { stage: 'verify', table: t.name });
-      const types = new Map(pgt.columns.map((c) => [c.name, c.type]));
+      const types = new Map(pgt.columns.map((c) => [c.name, c.baseType ?? c.type]));
       const cols = t.columns.map((c) => c.name);
       const canon = cols.map((c) => canonicalFor(types.get(c) ?? 'text'));
-      // Source side: live rows → mapping → canonical → checksum.
       const compiled = compileTable(rule, src.columns.map((c) => ({ name: c.name, encoding: exportEncoding(c) })), { timezone: mapping.timezone, lookups, origin: `mysql:${src.name}` });
       if (compiled.targetColumns.join(',') !== cols.join(',')) throw new ConvergeError('VERIFY_FAILED', `the mapping for ${t.name} changed since transform (columns differ)`, { stage: 'verify', table: t.name });
-      const sourceSum = new TableChecksum(canon);
-      for await (const batch of mapRows(compiled, rule, () => streamTableRecords(my, src), { origin: `mysql:${src.name}`, applyExisting: true })) for (const r of batch) sourceSum.add(r.fields);
-      // Target side: COPY the same columns out and checksum them.
-      const targetSum = new TableChecksum(canon);
-      await checksumPgTable(pg, schema, table, cols, types, targetSum);
+      const sourceRows = sourceStream(my, src, compiled, rule);
+      const targetRows = targetStream(pg, schema, table, cols, types);
+      const sourceSum = await checksum(sourceRows, canon);
+      const targetSum = await checksum(targetRows, canon);
       const problems: string[] = [];
-      const expectedTarget = sourceSum.rows;
-      if (targetSum.rows !== expectedTarget) problems.push(`row count: target has ${targetSum.rows}, source (after mapping) has ${expectedTarget}`);
+      if (targetSum.rows !== sourceSum.rows) problems.push(`row count: target has ${targetSum.rows}, source (after mapping) has ${sourceSum.rows}`);
       const skipped = Object.values(t.changes ?? {}).reduce((n, c) => n + (c.existingSkipped ?? 0), 0);
       if (t.rows + skipped !== sourceSum.rows) problems.push(`row count: manifest loaded ${t.rows} (+${skipped} already in the target), the live source maps to ${sourceSum.rows} (did the source change since export?)`);
-      if (sourceSum.hex() !== targetSum.hex()) problems.push(`content checksum differs: source ${sourceSum.hex()}, target ${targetSum.hex()}`);
-      const v: TableVerdict = { table: t.name, manifestRows: t.rows, sourceRows: sourceSum.rows, targetRows: targetSum.rows, sourceChecksum: sourceSum.hex(), targetChecksum: targetSum.hex(), ok: problems.length === 0, problems };
+      let drill: DrillDown | undefined;
+      if (sourceSum.hex() !== targetSum.hex()) {
+        problems.push(`content checksum differs: source ${sourceSum.hex()}, target ${targetSum.hex()}`);
+        const keyColumns = pgt.primaryKey.every((k) => cols.includes(k)) ? pgt.primaryKey : [];
+        drill = await drillDown(sourceRows, targetRows, cols, canon, keyColumns);
+        problems.push(describeDrill(drill));
+      }
+      problems.push(...(integrity.get(tableKey(schema, table)) ?? []));
+      const v: TableVerdict = { table: t.name, manifestRows: t.rows, sourceRows: sourceSum.rows, targetRows: targetSum.rows, sourceChecksum: sourceSum.hex(), targetChecksum: targetSum.hex(), ok: problems.length === 0, problems, drill };
       verdicts.push(v);
       opts.log[v.ok ? 'info' : 'error']({ table: t.name, rows: targetSum.rows, checksum: targetSum.hex(), problems }, v.ok ? 'table verified' : 'table differs');
-      await opts.recorder?.event({ kind: 'table.verified', stage: 'verify', table: t.name, payload: { ...v } });
+      await opts.recorder?.event({ kind: 'table.verified', stage: 'verify', table: t.name, payload: { ...v, drill: drill ? { from: drill.from, to: drill.to, sourceRows: drill.sourceRows, targetRows: drill.targetRows } : undefined } });
     }
+    if (expected) schemas = await checkExpectations(pg, expected);
+    for (const s of schemas) opts.log[s.ok ? 'info' : 'error']({ schema: s.schema, problems: s.problems }, s.ok ? 'schema matches expectations' : 'schema differs from expectations');
   } finally {
     await my.end().catch(() => undefined);
     await pg?.end().catch(() => undefined);
   }
   const bad = verdicts.filter((v) => !v.ok);
-  if (bad.length) {
-    throw new ConvergeError('VERIFY_FAILED', `${bad.length} of ${verdicts.length} tables differ:\n${bad.map((v) => `  ${v.table}: ${v.problems.join('; ')}`).join('\n')}`, { stage: 'verify', table: bad[0].table, verdicts });
+  const badSchemas = schemas.filter((s) => !s.ok);
+  if (bad.length || badSchemas.length) {
+    const lines = [...bad.map((v) => `  ${v.table}: ${v.problems.join('; ')}`), ...badSchemas.map((s) => `  schema ${s.schema}: ${s.problems.join('; ')}`)];
+    throw new ConvergeError('VERIFY_FAILED', `${bad.length} of ${verdicts.length} tables differ${badSchemas.length ? `, ${badSchemas.length} schemas differ from expectations` : ''}:\n${lines.join('\n')}`, { stage: 'verify', table: bad[0]?.table, verdicts, schemas });
   }
-  return verdicts;
+  return { tables: verdicts, schemas };
+}
+
+async function checksum(rows: RowStream, canon: ReturnType<typeof canonicalFor>[]): Promise<TableChecksum> {
+  const sum = new TableChecksum(canon);
+  for await (const batch of rows()) for (const f of batch) sum.add(f);
+  return sum;
+}
+
+export function describeDrill(d: DrillDown): string {
+  const k = (key: unknown[] | null) => (key === null ? '∞' : key.length === 1 ? String(key[0]) : `(${key.join(', ')})`);
+  const cols = d.keyColumns.length ? d.keyColumns.join(', ') : 'row';
+  const lines = [`first differing key range: ${cols} in [${d.from === null ? '-∞' : k(d.from)}, ${k(d.to)}): source ${d.sourceRows} rows, target ${d.targetRows} rows`];
+  for (const r of d.onlyInSource) lines.push(`    source only: ${JSON.stringify(r)}`);
+  for (const r of d.onlyInTarget) lines.push(`    target only: ${JSON.stringify(r)}`);
+  return lines.join('\n');
 }
 
 function pairsFromMysql(conn: MysqlConnection): SourcePairs {
@@ -105,16 +146,4 @@ function pairsFromMysql(conn: MysqlConnection): SourcePairs {
     const [rows] = await conn.query({ sql: `SELECT ${quoteMysql(key)}, ${quoteMysql(naturalKey)} FROM ${quoteMysql(table)}`, rowsAsArray: true });
     for (const r of rows as Array<[unknown, unknown]>) yield [r[0] === null ? null : String(r[0]), r[1] === null ? null : String(r[1])];
   };
-}
-
-async function checksumPgTable(pg: Client, schema: string, table: string, cols: string[], types: Map<string, string>, sum: TableChecksum): Promise<void> {
-  // Arrays leave as JSON so both sides share one canonical form.
-  const select = cols.map((c) => (types.get(c)?.endsWith('[]') ? `to_jsonb(${quotePg(c)})` : quotePg(c))).join(', ');
-  const stream = pg.query(copyTo(`COPY (SELECT ${select} FROM ${qualifiedPg(schema, table)}) TO STDOUT WITH (FORMAT csv)`));
-  const decoder = new CsvDecoder(`postgres:${schema}.${table}`);
-  const utf8 = new TextDecoder('utf-8');
-  const onRecord = (r: { fields: Array<string | null> }) => sum.add(r.fields);
-  for await (const chunk of stream) decoder.push(utf8.decode(chunk as Buffer, { stream: true }), onRecord);
-  decoder.push(utf8.decode(), onRecord);
-  decoder.end(onRecord);
 }

@@ -1,25 +1,44 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { commandContext, CommonFlags, withCommonFlags } from '../context';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
-import { runVerify, TableVerdict } from '../../verify/run-verify';
+import { runVerifyReport, TableVerdict } from '../../verify/run-verify';
+import type { SchemaVerdict } from '../../verify/schema-expectations';
+import { isConvergeError } from '../../core/errors';
 import { ExitCode } from '../../core/exit-codes';
 
-type Flags = CommonFlags;
+type Flags = CommonFlags & { expectations?: string };
 const out = (s: string) => process.stdout.write(s);
 
 export const register: RegisterCommand = (program: Command, setExit) => {
-  withCommonFlags(program.command('verify').description('prove a load: row counts and content checksums, source against target'))
+  withCommonFlags(program.command('verify').description('prove a load: row counts, content checksums (with drill-down), orphans, sequences, triggers, schema expectations'))
+    .option('--expectations <file>', 'schema expectations (default: expectations.yaml beside the pipeline.yaml, when present)')
     .action(async (flags: Flags) => {
       const ctx = await commandContext(flags);
       await withRun({ target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, manifestDir: ctx.transformDir, log: ctx.log }, async (rec) => {
-        printVerdicts(await runVerify({ dir: ctx.transformDir, mappingDir: ctx.mappingDir, source: ctx.source, target: ctx.target, log: ctx.log, recorder: rec }));
+        try {
+          const report = await runVerifyReport({ dir: ctx.transformDir, mappingDir: ctx.mappingDir, source: ctx.source, target: ctx.target, log: ctx.log, recorder: rec, expectationsFile: expectationsFor(ctx.pipeline.file, flags.expectations) });
+          printVerdicts(report.tables, report.schemas);
+        } catch (e) {
+          // The table is the proof an operator reads: print it before the error, which lists what differs.
+          if (isConvergeError(e) && e.code === 'VERIFY_FAILED' && Array.isArray(e.context.verdicts)) printVerdicts(e.context.verdicts as TableVerdict[], (e.context.schemas as SchemaVerdict[] | undefined) ?? []);
+          throw e;
+        }
       });
       setExit(ExitCode.Ok);
     });
 };
 
-export function printVerdicts(v: TableVerdict[]): void {
+export function expectationsFor(pipelineFile: string, flag?: string): string | undefined {
+  if (flag) return path.resolve(flag);
+  const beside = path.join(path.dirname(pipelineFile), 'expectations.yaml');
+  return existsSync(beside) ? beside : undefined;
+}
+
+export function printVerdicts(v: TableVerdict[], schemas: SchemaVerdict[] = []): void {
   out(formatTable(['table', 'source rows', 'target rows', 'checksum', 'verified'], v.map((t) => [t.table, t.sourceRows, t.targetRows, t.targetChecksum, t.ok ? 'yes' : 'NO'])));
+  if (schemas.length) out(formatTable(['schema', 'expectations'], schemas.map((s) => [s.schema, s.ok ? 'met' : s.problems.join('; ')])));
 }

@@ -6,6 +6,8 @@ export interface PgColumn {
   name: string;
   type: string;
   typtype: string;
+  /** For a domain: the type it is over (values compare as that type). */
+  baseType: string | null;
   notNull: boolean;
   hasDefault: boolean;
   defaultExpr: string | null;
@@ -20,6 +22,8 @@ export interface PgTable {
   schema: string;
   name: string;
   columns: PgColumn[];
+  /** Primary key columns, or those of the first NOT NULL unique index; empty when there is none. */
+  primaryKey: string[];
 }
 
 export interface PgForeignKey {
@@ -58,15 +62,17 @@ export async function readPgCatalog(client: Client, schemas: string[]): Promise<
   const cols = await client.query(sql('columns.sql'), [schemas]);
   const fks = await client.query(sql('foreign-keys.sql'), [schemas]);
   const trg = await client.query(sql('triggers.sql'), [schemas]);
+  const pks = await client.query(sql('primary-keys.sql'), [schemas]);
   const tables = new Map<string, PgTable>();
   for (const r of cols.rows) {
     const k = tableKey(r.schema, r.table);
     let t = tables.get(k);
-    if (!t) tables.set(k, (t = { schema: r.schema, name: r.table, columns: [] }));
+    if (!t) tables.set(k, (t = { schema: r.schema, name: r.table, columns: [], primaryKey: [] }));
     t.columns.push({
       name: r.name,
       type: r.type,
       typtype: r.typtype,
+      baseType: r.base_type,
       notNull: r.not_null,
       hasDefault: r.has_default,
       defaultExpr: r.default_expr,
@@ -76,6 +82,10 @@ export async function readPgCatalog(client: Client, schemas: string[]): Promise<
       enumLabels: r.enum_labels,
       maxLength: r.max_length === null ? null : Number(r.max_length),
     });
+  }
+  for (const r of pks.rows) {
+    const t = tables.get(tableKey(r.schema, r.table));
+    if (t) t.primaryKey = r.columns;
   }
   return {
     tables,

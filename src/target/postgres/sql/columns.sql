@@ -1,8 +1,10 @@
 -- Columns of the ordinary tables in the given schemas, with what COPY must know:
--- generated columns cannot be loaded, identity/serial columns need their sequence moved.
+-- generated columns cannot be loaded, identity/serial columns need their sequence moved; a
+-- domain's base type decides how its values compare.
 -- Takes: $1 = text[] of schema names.
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, a.attnum AS position,
        format_type(a.atttypid, a.atttypmod) AS type, t.typtype AS typtype,
+       CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type,
        a.attnotnull AS not_null, a.atthasdef AS has_default,
        pg_get_expr(d.adbin, d.adrelid) AS default_expr,
        a.attgenerated <> '' AS generated, a.attidentity <> '' AS identity,

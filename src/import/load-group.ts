@@ -1,0 +1,89 @@
+import type { Client } from 'pg';
+import { ConvergeError } from '../core/errors';
+import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { copyIntoTable, describeCopyError } from './copy-table';
+import type { GroupPlan, TablePlan } from './load-plan';
+import { loadTableCarefully, RejectSink } from './reject-rows';
+import { deleteReplaced, insertSelect } from './staged-sql';
+
+/**
+ * Loads one group of the plan on a client that is already inside a transaction. Every foreign
+ * key holds at the end of every statement (no superuser, no session_replication_role):
+ * - cycle-closing nullable FK columns go in as NULL through a staging table and are set from
+ *   it once every table of the group is loaded;
+ * - the group's enabled user triggers are disabled by name for the load and restored to their
+ *   exact state (ENABLE / ENABLE ALWAYS / ENABLE REPLICA) before the caller commits. Both are
+ *   ALTER TABLE in the transaction, so a crash or a rollback leaves them as they were. It needs
+ *   ownership of the table, not superuser.
+ * Returns rows inserted and seconds spent per table key.
+ */
+export async function loadGroup(client: Client, group: GroupPlan, reject?: RejectSink): Promise<Map<string, { rows: number; seconds: number }>> {
+  const rows = new Map<string, { rows: number; seconds: number }>();
+  if (group.deferred.length) await client.query(`SET CONSTRAINTS ALL DEFERRED`);
+  for (const t of group.tables) for (const trg of t.triggers) await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
+  const stages = new Map<string, string>();
+  for (const t of group.tables) {
+    const started = Date.now();
+    const stage = t.staged ? await createStage(client, t, stages.size) : undefined;
+    if (stage) stages.set(t.key, stage);
+    const n = reject ? await loadTableCarefully(client, t, stage, reject) : stage ? await loadStaged(client, t, stage) : await copyIntoTable(client, { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) });
+    rows.set(t.key, { rows: n, seconds: (Date.now() - started) / 1000 });
+  }
+  for (const t of group.tables) if (t.nullFirst.length) await setNullFirst(client, t, stages.get(t.key)!);
+  for (const t of group.tables) for (const trg of t.triggers) await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`);
+  for (const s of stages.values()) await client.query(`DROP TABLE IF EXISTS pg_temp.${quotePg(s)}`);
+  return rows;
+}
+
+function enableVerb(state: string): string {
+  return state === 'A' ? 'ENABLE ALWAYS' : state === 'R' ? 'ENABLE REPLICA' : 'ENABLE';
+}
+
+/** An empty temporary table with the CSV's columns typed as the target's (generated ones as plain). */
+async function createStage(client: Client, t: TablePlan, n: number): Promise<string> {
+  const name = `converge_stage_${n}_${t.table}`.slice(0, 63);
+  await client.query(`DROP TABLE IF EXISTS pg_temp.${quotePg(name)}`);
+  await client.query(`CREATE TEMP TABLE ${quotePg(name)} ON COMMIT DROP AS SELECT ${t.columns.map(quotePg).join(', ')} FROM ${qualifiedPg(t.schema, t.table)} WITH NO DATA`);
+  return name;
+}
+
+async function loadStaged(client: Client, t: TablePlan, stage: string): Promise<number> {
+  const copied = await copyIntoTable(client, { schema: 'pg_temp', table: stage, columns: t.columns, files: t.files, label: labelOf(t) });
+  const del = deleteReplaced(t, stage);
+  try {
+    if (del) await client.query(del);
+    const res = await client.query(insertSelect(t, stage));
+    if (res.rowCount !== copied) throw new ConvergeError('INTERNAL', `staged ${copied} rows of ${t.key} but inserted ${res.rowCount}`, { stage: 'import', table: t.key });
+    return copied;
+  } catch (e) {
+    if (e instanceof ConvergeError) throw e;
+    throw await describeInsertError(e, t);
+  }
+}
+
+/** A failed INSERT … SELECT carries the key, not the line: find the row in whichever file has it. */
+async function describeInsertError(e: unknown, t: TablePlan): Promise<ConvergeError> {
+  let best: ConvergeError | undefined;
+  for (const file of t.files) {
+    best = await describeCopyError(e, { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) }, file);
+    if (best.context.csvLine !== undefined) return best;
+  }
+  return best!;
+}
+
+/** Sets the cycle-closing columns from the staged rows, now that the rows they point to exist. */
+async function setNullFirst(client: Client, t: TablePlan, stage: string): Promise<void> {
+  const set = t.nullFirst.map((c) => `${quotePg(c)} = s.${quotePg(c)}`).join(', ');
+  const on = t.primaryKey.map((k) => `t.${quotePg(k)} = s.${quotePg(k)}`).join(' AND ');
+  const any = t.nullFirst.map((c) => `s.${quotePg(c)} IS NOT NULL`).join(' OR ');
+  try {
+    await client.query(`UPDATE ${qualifiedPg(t.schema, t.table)} t SET ${set} FROM pg_temp.${quotePg(stage)} s WHERE ${on} AND (${any})`);
+  } catch (e) {
+    throw await describeInsertError(e, t);
+  }
+}
+
+/** How errors name a table: bare in public (as operators write it), qualified elsewhere. */
+export function labelOf(t: TablePlan): string {
+  return t.schema === 'public' ? t.table : t.key;
+}

@@ -1,0 +1,39 @@
+import type { Client } from 'pg';
+
+/**
+ * What makes `--resume` safe: a `table.loaded` event is written into converge.run_events by the
+ * load's own transaction, so it exists exactly when the table's rows were committed. A kill -9
+ * leaves either both or neither. Each import attempt starts with a `stage.started` event; a
+ * resumed attempt trusts the loads recorded since the last attempt that was not a resume.
+ */
+export interface LoadMarker {
+  table: string;
+  kind: 'table.loaded' | 'table.seed_replaced';
+  payload: { rows: number; total?: number; seconds?: number; rejected?: number };
+}
+
+export async function markersAvailable(client: Client): Promise<boolean> {
+  const { rows } = await client.query(`SELECT to_regclass('converge.run_events') IS NOT NULL AND has_table_privilege('converge.run_events', 'INSERT') AS ok`).catch(() => ({ rows: [{ ok: false }] }));
+  return !!rows[0]?.ok;
+}
+
+export async function writeMarker(client: Client, runId: string, m: LoadMarker): Promise<void> {
+  await client.query(`INSERT INTO converge.run_events (run_id, kind, stage, table_name, payload) VALUES ($1, $2, 'import', $3, $4)`, [runId, m.kind, m.table, JSON.stringify(m.payload)]);
+}
+
+export async function startAttempt(client: Client, runId: string, payload: Record<string, unknown>): Promise<void> {
+  await client.query(`INSERT INTO converge.run_events (run_id, kind, stage, payload) VALUES ($1, 'stage.started', 'import', $2)`, [runId, JSON.stringify(payload)]);
+}
+
+/** Loads committed since the last attempt that started afresh (not with --resume). */
+export async function committedLoads(client: Client, runId: string): Promise<LoadMarker[]> {
+  const { rows } = await client.query(
+    `SELECT kind, table_name, payload FROM converge.run_events
+     WHERE run_id = $1 AND kind IN ('table.loaded', 'table.seed_replaced') AND stage = 'import'
+       AND id > COALESCE((SELECT max(id) FROM converge.run_events WHERE run_id = $1 AND kind = 'stage.started' AND stage = 'import'
+                          AND NOT COALESCE((payload->>'resume')::boolean, false)), 0)
+     ORDER BY id`,
+    [runId],
+  );
+  return rows.map((r) => ({ table: r.table_name, kind: r.kind, payload: r.payload }));
+}

@@ -1,0 +1,63 @@
+import { promises as fsp, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from 'pg';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConvergeError } from '../core/errors';
+
+const schemaExpectation = z
+  .object({
+    tables: z.number().int().nonnegative().optional(),
+    foreignKeys: z.number().int().nonnegative().optional(),
+    enums: z.array(z.string()).optional(),
+    indexes: z.array(z.string()).optional(),
+    triggers: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+const expectationsFile = z.object({ schemas: z.record(z.string(), schemaExpectation) }).strict();
+
+export type SchemaExpectation = z.infer<typeof schemaExpectation>;
+
+export interface SchemaVerdict {
+  schema: string;
+  ok: boolean;
+  problems: string[];
+}
+
+const factsSql = () => readFileSync(path.join(__dirname, 'sql', 'schema-facts.sql'), 'utf8');
+
+/** Reads a pipeline's expectations.yaml: per schema, the tables, FKs, enums, indexes and triggers it must hold. */
+export async function readExpectations(file: string): Promise<Record<string, SchemaExpectation>> {
+  const doc = parseDocument(await fsp.readFile(file, 'utf8'));
+  if (doc.errors.length) throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
+  const parsed = expectationsFile.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new ConvergeError('CONFIG_INVALID', `${i.path.join('.')}: ${i.message}`, { file, key: i.path.join('.') });
+  }
+  return parsed.data.schemas;
+}
+
+/** Compares the target's catalog with the expectations; every difference is named. */
+export async function checkExpectations(pg: Client, expected: Record<string, SchemaExpectation>): Promise<SchemaVerdict[]> {
+  const out: SchemaVerdict[] = [];
+  for (const [schema, want] of Object.entries(expected)) {
+    const got = (await pg.query(factsSql(), [schema])).rows[0] as { tables: number; foreign_keys: number; enums: string[]; indexes: string[]; triggers: number };
+    const problems: string[] = [];
+    const num = (what: string, w: number | undefined, g: number) => w !== undefined && w !== g && problems.push(`${what}: expected ${w}, found ${g}`);
+    num('tables', want.tables, got.tables);
+    num('foreign keys', want.foreignKeys, got.foreign_keys);
+    num('user triggers', want.triggers, got.triggers);
+    const names = (what: string, w: string[] | undefined, g: string[]) => {
+      if (!w) return;
+      const missing = w.filter((n) => !g.includes(n));
+      const extra = g.filter((n) => !w.includes(n));
+      if (missing.length) problems.push(`${what} missing: ${missing.join(', ')}`);
+      if (extra.length) problems.push(`${what} not expected: ${extra.join(', ')}`);
+    };
+    names('enums', want.enums, got.enums);
+    names('indexes', want.indexes, got.indexes);
+    out.push({ schema, ok: problems.length === 0, problems });
+  }
+  return out;
+}
