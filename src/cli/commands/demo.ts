@@ -22,7 +22,7 @@ export const register: RegisterCommand = (program: Command) => {
   program
     .command('demo')
     .description('seed scratch databases converge_demo_<pipeline> on the local servers, then export → transform → import → verify')
-    .option('-p, --pipeline <name...>', 'pipelines to run', ['kratos'])
+    .option('-p, --pipeline <name...>', 'pipelines to run', ['kratos', 'alkemio'])
     .option('--source <url>', 'MySQL server (default mysql://root@127.0.0.1:3306)')
     .option('--target <url>', 'Postgres server (default postgres://postgres@127.0.0.1:5432)')
     .option('--scale <n>', "seed size (the pipeline's default when absent)")
@@ -34,7 +34,7 @@ export const register: RegisterCommand = (program: Command) => {
       const sourceServer = withDatabase(resolveSource(flags.source, DEFAULT_SOURCE_URL), undefined);
       const targetServer = withDatabase(resolveTarget(flags.target, DEFAULT_TARGET_URL), undefined);
       const workRoot = path.resolve(resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', 'converge-work/demo')!.value);
-      for (const name of flags.pipeline ?? ['kratos']) {
+      for (const name of flags.pipeline ?? ['kratos', 'alkemio']) {
         const pipeline = await loadPipeline(name);
         const r = await runDemo({ pipeline, sourceServer, targetServer, scale: flags.scale ? Number(flags.scale) : undefined, workDir: path.join(workRoot, name), log, jobs: Number(flags.jobs ?? 2) });
         const s = r.stageSeconds;
