@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 export const TRANSFORM_TYPES = [
   'copy', 'text', 'uuid', 'boolean', 'enum', 'set', 'timestamp', 'date', 'time', 'year',
-  'json', 'jsonb', 'integer', 'numeric', 'float', 'bytea', 'simple-array', 'simple-json', 'latin1-bytes', 'latin1-base64',
+  'json', 'jsonb', 'integer', 'numeric', 'float', 'bytea', 'simple-array', 'simple-json', 'latin1-bytes', 'latin1-base64', 'json-array',
 ] as const;
 export type TransformType = (typeof TRANSFORM_TYPES)[number];
 

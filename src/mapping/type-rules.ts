@@ -90,6 +90,7 @@ export const TRANSFORM_RULES: Record<Exclude<TransformType, 'copy'>, Rule> = {
   'simple-array': { from: ['string'], to: ['array'] },
   'latin1-bytes': { from: ['string'], to: ['bytea'] },
   'latin1-base64': { from: ['string'], to: ['text'] },
+  'json-array': { from: ['json', 'string'], to: ['array'] },
 };
 
 /** `copy` passes the exported text through: fine only where Postgres reads MySQL's text as is. */
@@ -144,7 +145,7 @@ export function inferTransform(from: SourceKind, to: TargetKind): TransformType 
     case 'jsonb':
       return from === 'json' ? 'jsonb' : from === 'string' ? 'simple-json' : undefined;
     case 'array':
-      return from === 'set' ? 'set' : from === 'string' ? 'simple-array' : undefined;
+      return from === 'set' ? 'set' : from === 'json' ? 'json-array' : from === 'string' ? 'simple-array' : undefined;
     case 'enum':
       return ['enum', 'string', 'int'].includes(from) ? 'enum' : undefined;
     case 'bytea':

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo } from '../core/connection-url';
@@ -49,7 +50,10 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
     const t2 = Date.now();
     const im = await runImport({ dir: transformDir, target: o.target, truncate: o.truncate, replaceSeeded: o.pipeline.target.replaceSeeded, log: o.log, recorder: rec });
     const t3 = Date.now();
-    const verdicts = await runVerify({ dir: transformDir, mappingDir, source: o.source, target: o.target, log: o.log, recorder: rec });
+    // A pipeline may state what its target schema must look like (tables, FKs, enums, triggers).
+    const expectations = path.join(path.dirname(o.pipeline.file), 'expectations.yaml');
+    const expectationsFile = existsSync(expectations) ? expectations : undefined;
+    const verdicts = await runVerify({ dir: transformDir, mappingDir, source: o.source, target: o.target, log: o.log, recorder: rec, expectationsFile });
     const t4 = Date.now();
     const schema = o.pipeline.target.schema;
     const tables: TableSummary[] = tr.tables.map((t) => {

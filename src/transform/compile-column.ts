@@ -2,7 +2,7 @@ import type { ColumnRule } from '../mapping/load-mapping';
 import { ChangeLedger } from './change-ledger';
 import { makeBoolean } from './transforms/boolean';
 import { jsonValue } from './transforms/json';
-import { byteaValue, enumValue, floatValue, integerValue, latin1Base64Value, latin1BytesValue, numericValue, setToArray, simpleArrayToArray, textValue } from './transforms/scalars';
+import { byteaValue, enumValue, floatValue, integerValue, jsonArrayToArray, latin1Base64Value, latin1BytesValue, numericValue, setToArray, simpleArrayToArray, textValue } from './transforms/scalars';
 import { dateValue, isZeroDate, makeTimestamp, timeValue, yearValue } from './transforms/timestamp';
 import { uuidFromBinary, uuidFromSwappedBinary, uuidFromText } from './transforms/uuid';
 import { ValueError } from './transforms/value-error';
@@ -150,6 +150,8 @@ function typeTransform(rule: ColumnRule, ctx: CompileColumnContext): (v: string)
       return latin1BytesValue;
     case 'latin1-base64':
       return latin1Base64Value;
+    case 'json-array':
+      return jsonArrayToArray;
   }
 }
 

@@ -18,12 +18,22 @@ export function canonicalFor(pgType: string): Canon {
   if (t === 'double precision' || t === 'real') return (v) => String(Number(v));
   if (t === 'boolean') return (v) => (v === 't' || v === 'true' ? 't' : v === 'f' || v === 'false' ? 'f' : v);
   if (t === 'bytea') return (v) => v.toLowerCase();
-  if (t.endsWith('[]')) return canonicalArray;
+  if (t.endsWith('[]')) {
+    // Numeric arrays compare element values as numbers (the target prints floats its own way).
+    const numeric = /^(real|double precision|numeric|integer|bigint|smallint)/.test(t);
+    return numeric ? (v) => JSON.stringify(arrayElements(v).map((x) => (x === null ? null : String(Number(x))))) : canonicalArray;
+  }
   return (v) => v;
 }
 
 function trimFraction(v: string): string {
   return v.replace(/\.(\d*?)0+(?=$|[+-])/, (_m, d: string) => (d ? `.${d}` : ''));
+}
+
+/** Elements of an array in either text form, each as text (or null). */
+function arrayElements(v: string): Array<string | null> {
+  if (v.startsWith('[')) return (JSON.parse(v) as unknown[]).map((x) => (x === null ? null : typeof x === 'string' ? x : JSON.stringify(x)));
+  return parseArrayLiteral(v);
 }
 
 /** Array text (Postgres's `{a,"b c"}` or converge's `{"a","b c"}`) or JSON array → canonical JSON. */

@@ -37,6 +37,11 @@ export interface DraftInput {
   source: MysqlTable[];
   target: PgCatalog;
   targetSchema: string;
+  /**
+   * Every schema the draft may target. With more than one, target tables are named
+   * schema.table, so MySQL's prefixed tables (erp_people) can meet them (erp.people).
+   */
+  targetSchemas?: string[];
   /** "schema.table.column" → labels its CHECK constraints allow. */
   checkLabels: Map<string, string[]>;
   excluded?: string[];
@@ -50,7 +55,12 @@ export interface DraftInput {
 export function draftMapping(input: DraftInput): Draft {
   const excluded = new Set(input.excluded ?? []);
   const keep = new Set(input.keep ?? []);
-  const targets = new Map<string, PgTable>([...input.target.tables.values()].filter((t) => t.schema === input.targetSchema && !keep.has(t.name)).map((t) => [t.name, t]));
+  const schemas = new Set(input.targetSchemas?.length ? input.targetSchemas : [input.targetSchema]);
+  const qualify = schemas.size > 1;
+  const nameOf = (t: PgTable) => (qualify ? `${t.schema}.${t.name}` : t.name);
+  const targets = new Map<string, PgTable>(
+    [...input.target.tables.values()].filter((t) => schemas.has(t.schema) && !keep.has(t.name) && !keep.has(`${t.schema}.${t.name}`)).map((t) => [nameOf(t), t]),
+  );
   const sources = input.source.filter((t) => !excluded.has(t.name));
   const m = matchNames(sources.map((t) => t.name).sort(), [...targets.keys()].sort());
   const todos: DraftTodo[] = [];

@@ -4,7 +4,8 @@
  * ambiguous and matches neither (the draft says so instead of guessing).
  */
 export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[_\-\s]/g, '');
+  // '.' too: a legacy table erp_people meets erp.people in a target with several schemas.
+  return name.toLowerCase().replace(/[_\-\s.]/g, '');
 }
 
 export interface NameMatch {

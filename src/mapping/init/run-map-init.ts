@@ -40,9 +40,10 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
     const pg = await openPg(opts.target, { applicationName: 'converge map init' });
     try {
       const source = await readMysqlCatalog(my, opts.source.database);
-      const target = await readPgCatalog(pg, [opts.targetSchema]);
-      const checkLabels = await readCheckLabels(pg, [opts.targetSchema]);
-      const draft = draftMapping({ source, target, targetSchema: opts.targetSchema, checkLabels, excluded: opts.excluded, keep: opts.keep });
+      const schemas = await userSchemas(pg, opts.targetSchema);
+      const target = await readPgCatalog(pg, schemas);
+      const checkLabels = await readCheckLabels(pg, schemas);
+      const draft = draftMapping({ source, target, targetSchema: opts.targetSchema, targetSchemas: schemas, checkLabels, excluded: opts.excluded, keep: opts.keep });
       const text = renderDraft(draft, { title: opts.title ?? `MySQL ${opts.source.database} → Postgres schema ${opts.targetSchema}`, schemaRef: opts.schemaRef });
       try {
         await fsp.mkdir(path.dirname(opts.file), { recursive: true });
@@ -57,4 +58,16 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
   } finally {
     await my.end().catch(() => undefined);
   }
+}
+
+/**
+ * The schemas a draft may target: the pipeline's own, plus every other user schema that holds
+ * tables (multi-schema targets), never the system schemas or converge's run history.
+ */
+async function userSchemas(pg: import('pg').Client, main: string): Promise<string[]> {
+  const { rows } = await pg.query(
+    `SELECT DISTINCT n.nspname AS s FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p')
+     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'converge', 'public') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
+  );
+  return [...new Set([main, ...rows.map((r: { s: string }) => r.s)])];
 }

@@ -56,6 +56,26 @@ function latin1Bytes(v: string): Buffer {
   return Buffer.from(v, 'latin1');
 }
 
+/**
+ * A JSON array of scalars (how MySQL schemas without arrays store tags or embeddings) → a
+ * Postgres array literal; JSON null → NULL element. Nested arrays or objects are an error.
+ */
+export function jsonArrayToArray(v: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch (e) {
+    throw new ValueError('JSON_INVALID', `invalid JSON (${(e as Error).message.slice(0, 80)}): ${JSON.stringify(v.slice(0, 60))}`);
+  }
+  if (!Array.isArray(parsed)) throw new ValueError('VALUE_INVALID', `not a JSON array: ${JSON.stringify(v.slice(0, 60))}`);
+  const parts = parsed.map((x) => {
+    if (x === null) return 'NULL';
+    if (typeof x === 'object') throw new ValueError('VALUE_INVALID', 'a JSON array element is itself an array or object; Postgres arrays here hold scalars');
+    return '"' + String(x).replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+  });
+  return '{' + parts.join(',') + '}';
+}
+
 /** MySQL SET ('a,b') → Postgres text[] literal. */
 export function setToArray(v: string): string {
   return arrayLiteral(v === '' ? [] : v.split(','));
