@@ -3,8 +3,8 @@ import { messageOf } from '../core/errors';
 import { openPg } from '../target/postgres/connect';
 import type { Check } from './check-source';
 
-/** What the import needs from Postgres, including a write and read-back of a run event. */
-export async function checkTarget(info: ConnectionInfo): Promise<Check[]> {
+/** What the import needs from Postgres: encoding, time zone, and the privileges it uses. */
+export async function checkTarget(info: ConnectionInfo, opts: { schema?: string } = {}): Promise<Check[]> {
   const where = describeConnection(info);
   let client;
   try {
@@ -20,6 +20,18 @@ export async function checkTarget(info: ConnectionInfo): Promise<Check[]> {
     out.push({ end: 'target', name: 'encoding', ok: v.enc === 'UTF8', value: v.enc, fix: 'create the database WITH ENCODING UTF8; other encodings cannot hold all MySQL utf8mb4 text' });
     out.push({ end: 'target', name: 'time zone', ok: true, value: `${v.tz} (timestamp without time zone values are loaded as UTC wall time)` });
     out.push({ end: 'target', name: 'privilege CREATE (converge schema)', ok: v.can_create, value: v.can_create ? 'yes' : 'no', fix: 'GRANT CREATE ON DATABASE <db> TO <user>, or create schema converge for the user beforehand' });
+    const schema = opts.schema ?? 'public';
+    const { rows: denied } = await client.query(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND NOT (has_table_privilege(format('%I.%I', table_schema, table_name), 'INSERT') AND has_table_privilege(format('%I.%I', table_schema, table_name), 'TRUNCATE')) ORDER BY 1",
+      [schema],
+    );
+    out.push({
+      end: 'target',
+      name: `privilege INSERT, TRUNCATE (schema ${schema})`,
+      ok: denied.length === 0,
+      value: denied.length === 0 ? 'yes, on every table' : `missing on ${denied.length} table(s): ${denied.slice(0, 5).map((r) => r.t).join(', ')}${denied.length > 5 ? ', …' : ''}`,
+      fix: `GRANT INSERT, TRUNCATE, SELECT ON ALL TABLES IN SCHEMA ${schema} TO <user> (import loads with COPY; --truncate and rollback empty tables)`,
+    });
   } catch (e) {
     out.push({ end: 'target', name: 'server settings', ok: false, value: messageOf(e) });
   } finally {

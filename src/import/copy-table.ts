@@ -37,11 +37,24 @@ export async function copyIntoTable(client: Client, req: CopyRequest): Promise<n
   return rows;
 }
 
+/** SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin shutdown, crash, cannot connect now). */
+export function isConnectionLoss(code: string | undefined): boolean {
+  return !!code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03');
+}
+
 /** Turns a Postgres error into an operator-ready message with the offending CSV row. */
 export async function describeCopyError(e: unknown, req: CopyRequest, file: string): Promise<ConvergeError> {
   const pe = e as { code?: string; detail?: string; constraint?: string; column?: string; where?: string; message?: string };
+  if (!pe.code && /Connection terminated|ECONNRESET|EPIPE|connection.*(closed|ended)/i.test(messageOf(e))) {
+    return new ConvergeError('CONNECT_FAILED', `the Postgres connection was lost while loading ${req.label ?? req.table}: ${messageOf(e)}; nothing of this table was committed — re-run the import (with --resume)`, { stage: 'import', table: req.label ?? req.table, file }, { cause: e });
+  }
   if (!pe.code) {
     return new ConvergeError('IO_FAILED', `cannot stream ${file} into ${req.label ?? req.table}: ${messageOf(e)}`, { stage: 'import', table: req.label ?? req.table, file }, { cause: e });
+  }
+  if (isConnectionLoss(pe.code)) {
+    // The server went away (terminated backend, shutdown, network): not a bad row. The table's
+    // transaction died with the connection, so nothing of it was committed.
+    return new ConvergeError('CONNECT_FAILED', `the Postgres connection was lost while loading ${req.label ?? req.table} (${pe.code}: ${pe.message}); nothing of this table was committed — re-run the import (with --resume)`, { stage: 'import', table: req.label ?? req.table, file, sqlstate: pe.code }, { cause: e });
   }
   const ctx = parseCopyContext(pe.where);
   let located = ctx.line ? await rowAtLine(file, ctx.line).catch(() => undefined) : undefined;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
@@ -75,6 +77,8 @@ export function filesOf(t: ManifestTable, dir: string): string[] {
  */
 export async function runImport(opts: ImportOptions): Promise<ImportResult> {
   const manifest = await readManifest(opts.dir, 'converge-transform/1');
+  // Before anything is loaded: every file must be the one transform wrote.
+  await checkFileDigests(manifest, opts.dir);
   const defaultSchema = manifest.targetSchema ?? 'public';
   const control = await openPg(opts.target, { applicationName: 'converge import' });
   try {
@@ -329,8 +333,14 @@ function checkColumns(catalog: PgCatalog, schema: string, table: string, t: Mani
 }
 
 async function countRows(client: Client, schema: string, table: string): Promise<number> {
-  const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${qualifiedPg(schema, table)}`);
-  return Number(rows[0].n);
+  try {
+    const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${qualifiedPg(schema, table)}`);
+    return Number(rows[0].n);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const hint = code === '42501' ? '; grant the import user SELECT, INSERT (and TRUNCATE with --truncate) on the target tables' : '';
+    throw new ConvergeError('TARGET_SCHEMA', `cannot read ${schema}.${table}: ${(e as Error).message}${hint}`, { stage: 'import', table: `${schema}.${table}`, sqlstate: code }, { cause: e });
+  }
 }
 
 /** Moves every serial/identity sequence of the loaded tables past the highest loaded value. */
@@ -346,4 +356,28 @@ async function resetSequences(client: Client, catalog: PgCatalog, keys: string[]
     }
   }
   return out;
+}
+
+/**
+ * Compares each file's sha256 with the manifest before the load starts, so a file edited or cut
+ * after transform is refused (CSV_CHECKSUM) rather than loaded. Chunked tables check each chunk.
+ */
+async function checkFileDigests(manifest: Manifest, dir: string): Promise<void> {
+  for (const t of Object.values(manifest.tables)) {
+    const files = t.chunks?.length ? t.chunks.map((c) => [c.file, c.sha256] as const) : t.files && t.files.length > 1 ? [] : [[t.file, t.sha256] as const];
+    for (const [f, sha] of files) {
+      if (!sha) continue;
+      const file = path.join(dir, f);
+      const h = createHash('sha256');
+      try {
+        for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+      } catch (e) {
+        throw new ConvergeError('IO_FAILED', `cannot read ${file}: ${(e as Error).message}`, { stage: 'import', table: t.name, file }, { cause: e });
+      }
+      const got = h.digest('hex');
+      if (got !== sha) {
+        throw new ConvergeError('CSV_CHECKSUM', `file changed after transform: sha256 is ${got}, the manifest says ${sha}; re-run transform`, { stage: 'import', table: t.name, file });
+      }
+    }
+  }
 }

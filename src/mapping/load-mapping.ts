@@ -95,7 +95,7 @@ export function parseMappingText(text: string, file: string): { data: MappingFil
     throw new ConvergeError('MAPPING_INVALID', `YAML syntax: ${e.message.split('\n')[0]}`, { file, line, stage: 'config' });
   }
   const whereOf: WhereOf = (p) => ({ file, line: lineOf(doc, lineCounter, p), key: p.join('.') });
-  const parsed = mappingFile.safeParse(doc.toJS() ?? {});
+  const parsed = mappingFile.safeParse(doc.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
     const { issue, path: p } = deepestIssue(parsed.error.issues[0], []);
     const keyPath = issue.code === 'unrecognized_keys' ? [...p, issue.keys[0]] : p;

@@ -6,8 +6,9 @@ import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { messageOf } from '../core/errors';
 import { applyMigrations } from '../schema/apply-migrations';
 import { openPg } from '../target/postgres/connect';
+import { EVENTS_FILE, replayEventsFile } from './replay-events';
 
-export type RunStatus = 'running' | 'completed' | 'failed';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'rolled_back';
 
 export interface RunEvent {
   kind: string;
@@ -32,7 +33,10 @@ export async function ensureRunSchema(target: ConnectionInfo): Promise<void> {
  */
 export class RunRecorder {
   private client?: Client;
-  private fallbackFile?: string;
+  private fallbackFile = '';
+  /** Written on the first JSONL line so a replay can create the run's row. */
+  private runInfo: Record<string, unknown> = {};
+  private wroteFallback = false;
 
   private constructor(
     readonly runId: string,
@@ -41,6 +45,8 @@ export class RunRecorder {
 
   static async open(opts: { target: ConnectionInfo; runId: string; pipeline: string; runDir: string; source?: ConnectionInfo; settings?: Record<string, unknown>; log: Logger; create?: boolean }): Promise<RunRecorder> {
     const r = new RunRecorder(opts.runId, opts.log);
+    r.fallbackFile = path.join(opts.runDir, EVENTS_FILE);
+    r.runInfo = { pipeline: opts.pipeline, source: opts.source ? { descriptor: describeConnection(opts.source) } : {}, target: { descriptor: describeConnection(opts.target) }, settings: opts.settings ?? {} };
     try {
       await ensureRunSchema(opts.target);
       r.client = await openPg(opts.target, { applicationName: 'converge run history' });
@@ -51,8 +57,11 @@ export class RunRecorder {
     } catch (e) {
       await r.client?.end().catch(() => undefined);
       r.client = undefined;
-      r.fallbackFile = path.join(opts.runDir, 'events.jsonl');
       opts.log.warn({ err: messageOf(e), file: r.fallbackFile }, 'run history unavailable on the target; writing events to the run directory');
+    }
+    if (r.client) {
+      // Events kept locally by an earlier run while the target was away go in now.
+      await replayEventsFile(r.client, r.fallbackFile).catch((e) => opts.log.warn({ err: messageOf(e), file: r.fallbackFile }, 'could not replay the run directory events yet'));
     }
     return r;
   }
@@ -67,7 +76,10 @@ export class RunRecorder {
         this.log.warn({ err: messageOf(err) }, 'could not record run event; keeping it in the run directory');
       }
     }
-    if (this.fallbackFile) await fsp.appendFile(this.fallbackFile, JSON.stringify({ runId: this.runId, ...e, at }) + '\n', { mode: 0o600 });
+    const line: Record<string, unknown> = { runId: this.runId, ...e, at };
+    if (!this.wroteFallback) line.run = this.runInfo;
+    this.wroteFallback = true;
+    await fsp.appendFile(this.fallbackFile, JSON.stringify(line) + '\n', { mode: 0o600 });
   }
 
   async finish(status: RunStatus, payload: Record<string, unknown> = {}): Promise<void> {

@@ -1,0 +1,173 @@
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { ConnectionInfo, withDatabase } from '../src/core/connection-url';
+import { loadPipeline, Pipeline, pipelinePath } from '../src/pipeline/load-pipeline';
+import { projectRoot } from '../src/pipeline/project-root';
+import { applyMigrations } from '../src/schema/apply-migrations';
+import { openPg, quotePg } from '../src/target/postgres/connect';
+import { CheckVerdict, digestTarget, judgeLoad, TargetDigest, truncateTarget } from './content-check';
+import { ConvergeRun, CONVERGE_STAGES, runConverge } from './converge-run';
+import { CpuProfile, ProfileSummary, sourceMapLocator, summarizeProfile } from './cpu-profile';
+import { BenchTable, BENCH_TABLES, rowsAtScale } from './dataset';
+import { generateSource, sourceRowCounts } from './generate-source';
+import { describeMachine } from './machine';
+import { Measured } from './measure';
+import { PGLOADER_INSTALL_HINT, runPgloader } from './pgloader-run';
+import { runPhysicalLimit } from './physical-limit';
+import { BenchResult, judgeTargets, ToolResult } from './report';
+
+export type ToolId = 'converge' | 'limit' | 'pgloader';
+export const ALL_TOOLS: ToolId[] = ['converge', 'limit', 'pgloader'];
+
+export interface BenchOptions {
+  scale: number;
+  /** Server URLs; the pipeline names the databases. */
+  source: ConnectionInfo;
+  target: ConnectionInfo;
+  /** converge export workers, tables the physical limit loads at once, generator connections. */
+  jobs: number;
+  tools: ToolId[];
+  regenerate: boolean;
+  verify: boolean;
+  profile: boolean;
+  keepFiles: boolean;
+  timeoutSeconds: number;
+  log: Logger;
+  say: (line: string) => void;
+}
+
+/** Builds (or reuses) the dataset, runs every tool on it into the same empty target, checks each load. */
+export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir?: string }> {
+  const startedAt = new Date().toISOString();
+  const pipeline = await loadPipeline(path.join(projectRoot(), 'pipelines', 'bench', 'pipeline.yaml'));
+  const source = withDatabase(o.source, pipeline.source.database);
+  const target = withDatabase(o.target, pipeline.target.database);
+  const machine = await describeMachine(o.source, o.target);
+  const rows = rowsAtScale(o.scale);
+  const totalRows = BENCH_TABLES.reduce((n, t) => n + rows[t], 0);
+
+  let generatedSeconds: number | undefined;
+  const have = o.regenerate ? undefined : await sourceRowCounts(o.source, pipeline.source.database);
+  if (have && BENCH_TABLES.every((t) => have[t] === rows[t])) o.say(`source ${pipeline.source.database}: already holds scale ${o.scale} (${totalRows} rows), reused`);
+  else {
+    o.say(`source ${pipeline.source.database}: generating scale ${o.scale} (${totalRows} rows)…`);
+    generatedSeconds = await generateSource({ server: o.source, pipeline, rows, jobs: o.jobs, log: o.log });
+    o.say(`  generated in ${generatedSeconds.toFixed(1)} s`);
+  }
+  await recreateTarget(o.target, pipeline);
+  o.say(`target ${pipeline.target.database}: schema applied`);
+
+  const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-bench-'));
+  const tools: ToolResult[] = [];
+  let reference: { name: string; digest: TargetDigest } | undefined;
+  let csvBytes: number | undefined;
+  let profiles: Record<string, ProfileSummary> | undefined;
+  const check = async (name: string): Promise<{ verdict: CheckVerdict; digest: TargetDigest }> => {
+    const digest = await digestTarget(target);
+    const verdict = judgeLoad(digest, rows, reference);
+    return { verdict, digest };
+  };
+  try {
+    if (o.tools.includes('converge')) {
+      o.say('converge: export, transform, import (one process each)…');
+      await truncateTarget(target);
+      const run = await runConverge({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'converge'), logDir: workDir, jobs: o.jobs, verify: o.verify, timeoutSeconds: o.timeoutSeconds });
+      csvBytes = run.exportBytes;
+      const problems = convergeProblems(run);
+      const { verdict, digest } = await check('converge');
+      problems.push(...verdict.problems);
+      tools.push(result('converge', 'converge end to end', run.seconds, run.peakRss, problems));
+      for (const s of CONVERGE_STAGES) {
+        const m = run.stages[s];
+        tools.push({ ...result(`converge-${s}`, s, m.seconds, m.peakRss, m.exitCode === 0 ? [] : [exitProblem(m)]), stageOf: 'converge', status: m.exitCode === 0 ? 'ok' : m.exitCode === -1 ? 'skipped' : 'failed' });
+      }
+      if (!problems.length) reference = { name: 'converge', digest };
+      o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.seconds.toFixed(1)} s, verified`}`);
+    }
+    if (o.tools.includes('limit')) {
+      o.say(`physical limit: mariadb --batch --quick | psql COPY, ${o.jobs} tables at a time…`);
+      await truncateTarget(target);
+      const m = await runPhysicalLimit({ source, target, jobs: o.jobs, dir: workDir, timeoutSeconds: o.timeoutSeconds });
+      const problems = m.exitCode === 0 ? [] : [exitProblem(m)];
+      const { verdict, digest } = await check('limit');
+      problems.push(...verdict.problems);
+      tools.push(result('limit', 'physical limit (mariadb | psql COPY)', m.seconds, m.peakRss, problems));
+      if (!problems.length) reference ??= { name: 'the physical limit', digest };
+      o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${m.seconds.toFixed(1)} s`}`);
+    }
+    if (o.tools.includes('pgloader')) {
+      if (!machine.pgloader) {
+        tools.push({ id: 'pgloader', label: 'pgloader', status: 'not installed', problems: [`not on PATH; install: ${PGLOADER_INSTALL_HINT}`] });
+        o.say(`pgloader: not installed (${PGLOADER_INSTALL_HINT})`);
+      } else {
+        o.say('pgloader: data only into the same target…');
+        await truncateTarget(target);
+        const m = await runPgloader({ source, target, dir: workDir, timeoutSeconds: o.timeoutSeconds });
+        const problems = m.exitCode === 0 ? [] : [exitProblem(m)];
+        const { verdict } = await check('pgloader');
+        problems.push(...verdict.problems);
+        tools.push(result('pgloader', 'pgloader', m.seconds, m.peakRss, problems));
+        o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${m.seconds.toFixed(1)} s`}`);
+      }
+    }
+    if (o.profile && o.tools.includes('converge')) {
+      o.say('converge again under --cpu-prof (not timed)…');
+      await truncateTarget(target);
+      const profDir = path.join(workDir, 'profiles');
+      const run = await runConverge({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'converge-profiled'), logDir: workDir, jobs: o.jobs, verify: false, cpuProfileDir: profDir, timeoutSeconds: o.timeoutSeconds, label: 'profile' });
+      profiles = run.failedStage ? undefined : await summarizeProfiles(profDir);
+    }
+  } finally {
+    if (!o.keepFiles) await fsp.rm(workDir, { recursive: true, force: true });
+  }
+  const partial = { format: 'converge-bench/1' as const, scale: o.scale, startedAt, machine, dataset: { rows, totalRows, csvBytes, generatedSeconds }, tools, profiles };
+  return { ...partial, targets: judgeTargets(partial), workDir: o.keepFiles ? workDir : undefined };
+}
+
+function result(id: string, label: string, seconds: number, peakRss: number | undefined, problems: string[]): ToolResult {
+  return { id, label, status: problems.length ? 'failed' : 'ok', seconds: problems.length ? undefined : seconds, peakRssBytes: peakRss, problems };
+}
+
+function exitProblem(m: Measured): string {
+  const last = m.tail.split('\n').filter((l) => l.trim()).pop() ?? '';
+  return m.timedOut ? 'timed out' : `exit code ${m.exitCode}${last ? `: ${last.slice(0, 200)}` : ''}`;
+}
+
+function convergeProblems(run: ConvergeRun): string[] {
+  const out: string[] = [];
+  if (run.failedStage) out.push(`${run.failedStage} ${exitProblem(run.stages[run.failedStage])}`);
+  if (run.verify && run.verify.exitCode !== 0) out.push(`converge verify ${exitProblem(run.verify)}`);
+  return out;
+}
+
+async function recreateTarget(server: ConnectionInfo, pipeline: Pipeline): Promise<void> {
+  const db = pipeline.target.database;
+  const admin = await openPg(withDatabase(server, 'postgres'), { applicationName: 'converge bench' });
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${quotePg(db)} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${quotePg(db)} ENCODING 'UTF8' TEMPLATE template0`);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  await applyMigrations({ dialect: 'postgres', connection: withDatabase(server, db), dir: pipelinePath(pipeline, pipeline.target.migrations), tracking: pipeline.target.tracking });
+}
+
+/** One summary per stage, from the largest profile its process wrote. */
+async function summarizeProfiles(dir: string): Promise<Record<string, ProfileSummary>> {
+  const out: Record<string, ProfileSummary> = {};
+  const locate = sourceMapLocator();
+  for (const stage of CONVERGE_STAGES) {
+    const files = await fsp.readdir(path.join(dir, stage)).catch(() => [] as string[]);
+    let best: { size: number; file: string } | undefined;
+    for (const f of files.filter((n) => n.endsWith('.cpuprofile'))) {
+      const size = (await fsp.stat(path.join(dir, stage, f))).size;
+      if (!best || size > best.size) best = { size, file: path.join(dir, stage, f) };
+    }
+    if (best) out[stage] = summarizeProfile(JSON.parse(await fsp.readFile(best.file, 'utf8')) as CpuProfile, 12, locate);
+  }
+  return out;
+}
+
+export type { BenchTable };

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { ConnectionInfo } from '../core/connection-url';
+import { messageOf } from '../core/errors';
+import { ensureRunSchema } from '../run/run-recorder';
+import { openPg } from '../target/postgres/connect';
+import type { Check } from './check-source';
+
+/**
+ * Proves the run history works end to end without psql: creates or upgrades the converge
+ * schema, writes a run and an event, reads the event back, then rolls the write back so the
+ * history holds only real runs.
+ */
+export async function checkRunLog(target: ConnectionInfo): Promise<Check> {
+  const name = 'run log write and read-back';
+  const fix = 'GRANT CREATE ON DATABASE <db> TO <user> (or create schema converge owned by the user); until then runs write events.jsonl in the work directory and `converge runs replay` loads it later';
+  try {
+    await ensureRunSchema(target);
+  } catch (e) {
+    return { end: 'target', name, ok: false, value: `cannot create the converge schema: ${messageOf(e)}`, fix };
+  }
+  let client;
+  try {
+    client = await openPg(target, { applicationName: 'converge doctor' });
+  } catch (e) {
+    return { end: 'target', name, ok: false, value: messageOf(e), fix };
+  }
+  const id = randomUUID();
+  const probe = randomUUID();
+  try {
+    await client.query('BEGIN');
+    await client.query("INSERT INTO converge.runs (id, pipeline, status) VALUES ($1, 'doctor', 'completed')", [id]);
+    await client.query("INSERT INTO converge.run_events (run_id, kind, payload) VALUES ($1, 'doctor.probe', $2)", [id, JSON.stringify({ probe })]);
+    const { rows } = await client.query("SELECT payload->>'probe' AS probe FROM converge.run_events WHERE run_id = $1 AND kind = 'doctor.probe'", [id]);
+    const ok = rows.length === 1 && rows[0].probe === probe;
+    return { end: 'target', name, ok, value: ok ? 'converge.run_events: event written and read back (then rolled back)' : 'the event read back differs from the one written', fix };
+  } catch (e) {
+    return { end: 'target', name, ok: false, value: messageOf(e), fix };
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}

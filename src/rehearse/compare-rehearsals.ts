@@ -1,0 +1,45 @@
+import type { RehearsalResult } from './rehearsal-result';
+
+export interface Delta {
+  name: string;
+  before: number;
+  after: number;
+  /** after − before */
+  change: number;
+  /** Relative change in percent; null when before was 0. */
+  percent: number | null;
+}
+
+export interface RehearsalComparison {
+  previousRunId: string;
+  previousAt: string;
+  /** Same source rows: timings compare like for like. */
+  sameSize: boolean;
+  rows: Delta;
+  bytes: Delta;
+  phases: Delta[];
+  tables: Delta[];
+  predictedSeconds?: Delta;
+}
+
+function delta(name: string, before: number, after: number): Delta {
+  return { name, before, after, change: after - before, percent: before === 0 ? null : ((after - before) / before) * 100 };
+}
+
+/** This rehearsal against the previous one of the same pipeline: phase and table seconds, size, prediction. */
+export function compareRehearsals(previous: RehearsalResult, current: RehearsalResult): RehearsalComparison {
+  const prevPhase = new Map(previous.phases.map((p) => [p.phase, p.seconds]));
+  const prevTable = new Map(previous.tables.map((t) => [t.table, t.export + t.transform + t.import + t.verify]));
+  return {
+    previousRunId: previous.runId,
+    previousAt: previous.at,
+    sameSize: previous.rows === current.rows,
+    rows: delta('rows', previous.rows, current.rows),
+    bytes: delta('bytes', previous.bytes, current.bytes),
+    phases: current.phases.filter((p) => prevPhase.has(p.phase)).map((p) => delta(p.phase, prevPhase.get(p.phase)!, p.seconds)),
+    tables: current.tables.filter((t) => prevTable.has(t.table)).map((t) => delta(t.table, prevTable.get(t.table)!, t.export + t.transform + t.import + t.verify)),
+    ...(previous.prediction && current.prediction && previous.prediction.productionBytes === current.prediction.productionBytes
+      ? { predictedSeconds: delta('predicted downtime', previous.prediction.totalSeconds, current.prediction.totalSeconds) }
+      : {}),
+  };
+}

@@ -1,0 +1,99 @@
+import type { RunEventRow, RunRow } from './run-history';
+
+export const STAGES = ['export', 'transform', 'import', 'verify'] as const;
+
+export interface StageTableLine {
+  stage: string;
+  table: string;
+  rows: number | null;
+  bytes: number | null;
+  seconds: number | null;
+  outcome: 'ok' | 'failed' | 'differs';
+  error?: string;
+  /** The source table a transformed table came from, when the names differ or are recorded. */
+  sourceTable?: string;
+}
+
+export interface StageLine {
+  stage: string;
+  startedAt: string;
+  seconds: number;
+  tables: number;
+  rows: number;
+  bytes: number;
+  outcome: 'ok' | 'failed';
+}
+
+export interface RunSummary {
+  run: RunRow;
+  seconds: number | null;
+  stages: StageLine[];
+  tables: StageTableLine[];
+  errors: Array<{ at: string; stage: string | null; table: string | null; code?: string; message: string }>;
+}
+
+const TABLE_KINDS: Record<string, string> = { 'table.exported': 'export', 'table.transformed': 'transform', 'table.loaded': 'import', 'table.failed': 'import', 'table.verified': 'verify' };
+
+const num = (v: unknown): number | null => (v === undefined || v === null || Number.isNaN(Number(v)) ? null : Number(v));
+const ms = (iso: string) => new Date(iso).getTime();
+
+/**
+ * What a run did, from its events alone: per stage and per table the rows, bytes, seconds and
+ * outcome, and every error. Pure, so `runs show`, rehearsal reports and tests read it the same way.
+ */
+export function summarizeRun(run: RunRow, events: RunEventRow[]): RunSummary {
+  const tables: StageTableLine[] = [];
+  const stageEvents = new Map<string, RunEventRow[]>();
+  let previousAt = run.startedAt;
+  const firstAt = new Map<string, string>();
+  for (const e of events) {
+    const stage = e.stage ?? TABLE_KINDS[e.kind];
+    if (stage && (STAGES as readonly string[]).includes(stage)) {
+      if (!firstAt.has(stage)) firstAt.set(stage, e.kind === 'stage.started' ? e.at : previousAt);
+      stageEvents.set(stage, [...(stageEvents.get(stage) ?? []), e]);
+    }
+    const kindStage = TABLE_KINDS[e.kind];
+    if (kindStage && e.table) {
+      const p = e.payload;
+      const secs = num(p.seconds) ?? (kindStage === 'verify' ? (ms(e.at) - ms(previousAt)) / 1000 : null);
+      if (e.kind === 'table.failed') tables.push({ stage: kindStage, table: e.table, rows: null, bytes: null, seconds: secs, outcome: 'failed', error: [p.code, p.message].filter(Boolean).join(': ') });
+      else if (e.kind === 'table.verified') tables.push({ stage: kindStage, table: e.table, rows: num(p.targetRows), bytes: null, seconds: secs, outcome: p.ok === false ? 'differs' : 'ok', ...(p.ok === false ? { error: ((p.problems as string[] | undefined) ?? []).join('; ') } : {}) });
+      else tables.push({ stage: kindStage, table: e.table, rows: num(p.rows ?? p.rowsOut), bytes: num(p.bytes), seconds: secs, outcome: 'ok', ...(typeof p.sourceTable === 'string' ? { sourceTable: p.sourceTable } : {}) });
+    }
+    previousAt = e.at;
+  }
+  const stages: StageLine[] = [];
+  for (const stage of STAGES) {
+    const list = stageEvents.get(stage);
+    if (!list) continue;
+    const lines = tables.filter((t) => t.stage === stage);
+    const start = firstAt.get(stage)!;
+    stages.push({
+      stage,
+      startedAt: start,
+      seconds: Math.max(0, (ms(list[list.length - 1].at) - ms(start)) / 1000),
+      tables: lines.length,
+      rows: lines.reduce((n, t) => n + (t.rows ?? 0), 0),
+      bytes: lines.reduce((n, t) => n + (t.bytes ?? 0), 0),
+      outcome: lines.some((t) => t.outcome !== 'ok') ? 'failed' : 'ok',
+    });
+  }
+  const errors = events
+    .filter((e) => e.kind === 'run.failed' || e.kind === 'table.failed' || (e.kind === 'table.verified' && e.payload.ok === false))
+    .map((e) => ({ at: e.at, stage: e.stage, table: e.table, code: e.payload.code as string | undefined, message: String(e.payload.message ?? ((e.payload.problems as string[] | undefined) ?? []).join('; ')) }));
+  const end = run.endedAt ?? events[events.length - 1]?.at;
+  return { run, seconds: end ? (ms(end) - ms(run.startedAt)) / 1000 : null, stages, tables, errors };
+}
+
+/** "1.2 GB", "340 kB": decimal units, as disks are sold and as --production-size reads them. */
+export function formatBytes(n: number | null): string {
+  if (n === null) return '';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+}

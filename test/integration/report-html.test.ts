@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { writeRehearsalReport } from '../../src/report/write-report';
+import type { RehearsalResult } from '../../src/rehearse/rehearsal-result';
+import { predictDowntime, stageThroughput } from '../../src/rehearse/predict-downtime';
+import { compareRehearsals } from '../../src/rehearse/compare-rehearsals';
+
+/**
+ * report.html in a real browser: headless Chromium (Debian's chromium package; CI installs it)
+ * loads the file with the network off and dumps the DOM after scripts ran. The charts exist only
+ * if the page's own script drew them from the embedded data. No Chromium is a failure, not a skip.
+ */
+function rehearsal(runId: string, at: string, factor: number): RehearsalResult {
+  const stageSeconds = { export: 2 * factor, transform: 3 * factor, import: 4 * factor, verify: 5 * factor };
+  const throughput = stageThroughput(stageSeconds, 50e6, 400_000);
+  return {
+    pipeline: 'kratos',
+    runId,
+    at,
+    scale: 1000,
+    sourceRows: 400_000,
+    sourceReused: false,
+    phases: [{ phase: 'reset', seconds: 1 }, { phase: 'schema', seconds: 1 }, { phase: 'seed', seconds: 30 }, ...Object.entries(stageSeconds).map(([phase, seconds]) => ({ phase: phase as 'export', seconds }))],
+    tables: ['identities', 'sessions', 'identity_credentials', 'courier_messages <script>'].map((table, i) => ({ table, rows: 1000 * (i + 1), bytes: 1e6 * (i + 1), export: 0.5 * factor, transform: 0.7, import: 0.9 * (i + 1), verify: 1.1, verified: true })),
+    bytes: 50e6,
+    rows: 400_000,
+    throughput,
+    prediction: predictDowntime(throughput, 50e6, 10e9),
+    verified: true,
+  };
+}
+
+function chromiumDumpDom(file: string, profile: string): Promise<string> {
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--dump-dom', pathToFileURL(file).href];
+  return new Promise((resolve, reject) => {
+    const child = spawn('chromium', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('error', (e) => reject(new Error(`chromium could not be started (apt-get install chromium): ${e.message}`)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`chromium exited ${code}: ${err.slice(-2000)}`));
+    });
+  });
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-report-'));
+});
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+describe('report.html in headless Chromium', () => {
+  it('renders every chart (time per table, throughput per stage, history) from its embedded data, offline', async () => {
+    const a = rehearsal('11111111-1111-4111-8111-111111111111', '2026-01-01T10:00:00.000Z', 1.2);
+    const b = rehearsal('22222222-2222-4222-8222-222222222222', '2026-01-02T10:00:00.000Z', 1);
+    const files = await writeRehearsalReport(path.join(dir, 'report'), { createdAt: b.at, productionBytes: 10e9, pipelines: [{ result: b, previous: a, comparison: compareRehearsals(a, b), history: [a, b] }] });
+    const before = await fsp.readFile(files.html, 'utf8');
+    expect(before).toContain('data-rendered="false"');
+    expect(before).toMatch(/data-chart="0"><\/div>/); // empty until the page's script draws it
+
+    const dom = await chromiumDumpDom(files.html, path.join(dir, 'profile'));
+    expect(dom).toMatch(/<body[^>]*data-rendered="true"/);
+    expect(dom).toMatch(/<body[^>]*data-charts="3"/);
+    // Only what the script put into the chart slots (the script's own source also spells "<svg").
+    const svgs = dom.match(/<div class="chart-slot" data-chart="\d+"><svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(svgs).toHaveLength(3);
+    const [throughput, perTable, history] = svgs as [string, string, string];
+    expect(throughput).toContain('kratos: throughput per stage');
+    expect(throughput.match(/<rect class="bar"/g)).toHaveLength(4);
+    expect(perTable).toContain('kratos: seconds per table');
+    expect(perTable.match(/<rect class="bar"/g)).toHaveLength(4 * 4);
+    expect(perTable).toContain('courier_messages &lt;script&gt;');
+    expect(history).toContain('<polyline');
+    expect(history.match(/<circle class="point"/g)).toHaveLength(2);
+  });
+});
