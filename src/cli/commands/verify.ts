@@ -9,13 +9,15 @@ import { runVerifyReport, TableVerdict } from '../../verify/run-verify';
 import type { SchemaVerdict } from '../../verify/schema-expectations';
 import { isConvergeError } from '../../core/errors';
 import { ExitCode } from '../../core/exit-codes';
+import { printChecklist } from './checklist';
 
-type Flags = CommonFlags & { expectations?: string };
+type Flags = CommonFlags & { expectations?: string; checklist?: boolean };
 const out = (s: string) => process.stdout.write(s);
 
 export const register: RegisterCommand = (program: Command, setExit) => {
   withCommonFlags(program.command('verify').description('prove a load: row counts, content checksums (with drill-down), orphans, sequences, triggers, schema expectations'))
     .option('--expectations <file>', 'schema expectations (default: expectations.yaml beside the pipeline.yaml, when present)')
+    .option('--checklist', "also run the automatable items of the pipeline's verification checklist (runbooks/checklists)")
     .action(async (flags: Flags) => {
       const ctx = await commandContext(flags);
       await withRun({ target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, manifestDir: ctx.transformDir, log: ctx.log }, async (rec) => {
@@ -28,7 +30,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           throw e;
         }
       });
-      setExit(ExitCode.Ok);
+      setExit(flags.checklist ? await printChecklist(ctx) : ExitCode.Ok);
     });
 };
 
