@@ -61,8 +61,15 @@ describe('one broken copy per other-dialect construct', () => {
       '0006_on-update.sql',
       '0007_datetime.sql',
       '0008_three-problems.sql',
+      '0009_converge-schema.sql',
     ]);
-    expect(findings).toHaveLength(10);
+    expect(findings).toHaveLength(12);
+  });
+});
+
+describe('one owner per schema', () => {
+  it("refuses application DDL or writes in converge's own schema, with the line", async () => {
+    expect(where(await lintFixture('0009_converge-schema.sql'))).toEqual(['foreign-schema@3:13', 'foreign-schema@4:13']);
   });
 });
 

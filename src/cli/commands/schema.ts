@@ -21,6 +21,15 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const p = ctx.pipeline;
       const onSource = flags.side === 'source';
       if (onSource && (!p.source.migrations || !p.source.tracking)) throw new ConvergeError('USAGE', `pipeline ${p.name} has no source migrations`);
+      if (!onSource) {
+        // One owner per schema, enforced: Postgres migrations that are not valid Postgres, or that
+        // reach into converge's own schema, are refused before anything is applied.
+        const dir = pipelinePath(p, p.target.migrations);
+        const lint = await lintPipeline(path.dirname(path.dirname(dir)), path.basename(path.dirname(dir)));
+        if (lint.findings.length) {
+          throw new ConvergeError('TARGET_SCHEMA', `the pipeline's Postgres migrations fail schema lint; nothing was applied:\n${formatFindings(lint.findings)}`, { stage: 'schema', file: lint.findings[0].file, line: lint.findings[0].line });
+        }
+      }
       const results = await applyMigrations(
         onSource
           ? { dialect: 'mysql', connection: ctx.source, dir: pipelinePath(p, p.source.migrations!), tracking: p.source.tracking! }

@@ -37,7 +37,30 @@ const MYSQL_SESSION_SETTINGS = new Set([
 ]);
 const MYSQL_INDEX_WORDS = new Set(['key', 'index', 'fulltext', 'spatial']);
 
+/** Schemas whose one owner is converge itself: no application migration may touch them. */
+export const CONVERGE_OWNED_SCHEMAS = new Set(['converge']);
+
+/** A statement's target relation (`relation`, or `view` for CREATE VIEW) in converge's schema. */
+function convergeRelation(node: Record<string, unknown>): AstHit | undefined {
+  const rel = (node.relation ?? node.view) as Record<string, unknown> | undefined;
+  const schema = rel && typeof rel.schemaname === 'string' ? rel.schemaname : undefined;
+  if (!schema || !CONVERGE_OWNED_SCHEMAS.has(schema)) return undefined;
+  return { message: `schema ${schema} is owned by converge's own migrations (run history); an application's migrations must not create, alter or write objects there`, location: num(rel!.location) };
+}
+
+const RELATION_STATEMENTS = ['CreateStmt', 'AlterTableStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'IndexStmt', 'CreateTrigStmt', 'ViewStmt', 'RenameStmt', 'CreateTableAsStmt', 'RangeVar'];
+
 export const AST_RULES: readonly AstRule[] = [
+  ...RELATION_STATEMENTS.map((kind): AstRule => ({ rule: 'foreign-schema', kind, check: (node) => (kind === 'RangeVar' ? convergeRelation({ relation: node }) : convergeRelation(node)) })),
+  {
+    rule: 'foreign-schema',
+    kind: 'CreateSchemaStmt',
+    check(node) {
+      const schema = typeof node.schemaname === 'string' ? node.schemaname : undefined;
+      if (!schema || !CONVERGE_OWNED_SCHEMAS.has(schema)) return undefined;
+      return { message: `schema ${schema} is owned by converge's own migrations; an application must not create it` };
+    },
+  },
   {
     rule: 'mysql-type',
     kind: 'TypeName',
