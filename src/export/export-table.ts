@@ -1,83 +1,112 @@
 import { createHash } from 'node:crypto';
-import { Transform, TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { exportEncoding, MysqlTable } from '../source/mysql/catalog';
+import { rangeWhere } from '../source/mysql/key-ranges';
 import { quoteMysql } from '../source/mysql/quote';
-import { rawTypeCast, selectList } from '../source/mysql/stream-rows';
-import { encodeField, encodeRecord } from '../csv/csv-encode';
-import { createPrivateWriteStream, fsyncPath, ioError } from '../core/private-files';
+import { queryRowBytes, RowBytesQuery, RowBytesSink } from '../source/mysql/row-bytes';
+import { selectList, shortestFloat32 } from '../source/mysql/stream-rows';
+import { CsvBytesWriter } from './csv-bytes';
+import { encodeRecord } from '../csv/csv-encode';
+import { fsyncPath, ioError } from '../core/private-files';
 import { ConvergeError, messageOf } from '../core/errors';
-import type { ManifestColumn } from './manifest';
+import type { KeyRange, ManifestColumn } from './manifest';
 
 export interface ExportTableResult {
   rows: number;
   bytes: number;
   sha256: string;
-  columns: ManifestColumn[];
+}
+
+export interface ExportTableOptions {
+  /** Only the rows of this key range (a chunk); the whole table when absent. */
+  range?: KeyRange | null;
+  /** Called every few thousand rows and at the end with the rows and bytes written so far. */
+  onRows?: (rows: number, bytes: number) => void;
+}
+
+/** Bytes of CSV gathered before one write: few large writes, and the hash sees few calls. */
+const WRITE_BATCH = 1 << 18;
+/** Bytes in flight to the file before the connection is paused. */
+const FILE_BUFFER = 4 << 20;
+
+/** The manifest's description of a table's columns. */
+export function manifestColumns(table: MysqlTable): ManifestColumn[] {
+  return table.columns.map((c) => ({ name: c.name, sourceType: c.columnType, dataType: c.dataType, nullable: c.nullable, encoding: exportEncoding(c) }));
 }
 
 /**
  * Streams one table (or one key range of it) into a CSV file, hashing while writing, and syncs
- * the file before returning: the caller may then mark it complete in the manifest.
+ * the file before returning: the caller may then mark it complete in the manifest. Rows go from
+ * the packet bytes to CSV bytes without JS values in between. Memory stays bounded: when the file
+ * lags, the connection is paused (the server waits) until the file has drained.
  */
-export async function exportTable(conn: MysqlConnection, table: MysqlTable, file: string, opts: { where?: string; whereParams?: unknown[]; onRows?: (n: number, bytes: number) => void } = {}): Promise<ExportTableResult> {
+export async function exportTable(conn: MysqlConnection, table: MysqlTable, file: string, opts: ExportTableOptions = {}): Promise<ExportTableResult> {
   const cols = table.columns;
-  const hexCols = cols.map((c) => exportEncoding(c) === 'hex');
-  const { select, binary } = selectList(table);
+  const { select, binary, float32 } = selectList(table);
+  // binary: key columns in a range are bound as bytes.
+  const where = opts.range ? rangeWhere(opts.range, binary) : undefined;
   const order = table.primaryKey.length ? ` ORDER BY ${table.primaryKey.map(quoteMysql).join(', ')}` : '';
-  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${opts.where ? ` WHERE ${opts.where}` : ''}${order}`;
+  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${where ? ` WHERE ${where.sql}` : ''}${order}`;
   const hash = createHash('sha256');
   let rows = 0;
   let bytes = 0;
-  const header = encodeRecord(cols.map((c) => c.name));
-  const width = cols.length;
-
-  const toCsv = new Transform({
-    writableObjectMode: true,
-    readableHighWaterMark: 1 << 20,
-    transform(row: Array<string | Buffer | null>, _enc, cb: TransformCallback) {
-      let line = '';
-      for (let i = 0; i < width; i++) {
-        if (i > 0) line += ',';
-        const v = row[i];
-        if (v === null) continue;
-        if (hexCols[i] || Buffer.isBuffer(v)) line += '\\x' + (Buffer.isBuffer(v) ? v : Buffer.from(String(v))).toString('hex');
-        else line += encodeField(v);
-      }
-      line += '\n';
-      rows++;
-      const buf = Buffer.from(line, 'utf8');
+  let writeError: Error | undefined;
+  const csv = new CsvBytesWriter(cols.map((c) => exportEncoding(c) === 'hex'));
+  csv.raw(Buffer.from(encodeRecord(cols.map((c) => c.name)), 'utf8'));
+  const out = createWriteStream(file, { flags: 'w', mode: 0o600, highWaterMark: FILE_BUFFER });
+  let paused = false;
+  let query: RowBytesQuery | undefined;
+  out.on('error', (e) => {
+    writeError ??= e;
+    // No 'drain' will come: read the rest of the result (discarded) so the connection is free.
+    if (paused) (paused = false), query?.resume();
+  });
+  const flush = () => {
+    for (const buf of csv.take()) {
+      if (writeError) continue;
       hash.update(buf);
       bytes += buf.length;
+      if (!out.write(buf) && !paused && query) {
+        paused = true;
+        query.pause();
+        out.once('drain', () => {
+          paused = false;
+          query!.resume();
+        });
+      }
+    }
+  };
+  const isFloat = cols.map((c) => float32.has(c.name));
+  const sink: RowBytesSink = {
+    field: float32.size
+      ? (i, b, s, e) => {
+          if (b === null || !isFloat[i]) return csv.field(i, b, s, e);
+          const text = Buffer.from(shortestFloat32(b.toString('latin1', s, e)), 'latin1');
+          csv.field(i, text, 0, text.length);
+        }
+      : (i, b, s, e) => csv.field(i, b, s, e),
+    endRow: () => {
+      csv.endRow();
+      rows++;
+      if (csv.length >= WRITE_BATCH) flush();
       if ((rows & 0x3fff) === 0) opts.onRows?.(rows, bytes);
-      cb(null, buf);
     },
-  });
-
-  const out = createPrivateWriteStream(file);
-  const headBuf = Buffer.from(header, 'utf8');
-  hash.update(headBuf);
-  bytes += headBuf.length;
-  out.write(headBuf);
-  // mysql2's streaming query honours backpressure: it pauses the socket when the file is slow.
-  const source = (conn as unknown as { connection: { query(o: object, p?: unknown[]): { stream(o: object): NodeJS.ReadableStream } } }).connection
-    .query({ sql, rowsAsArray: true, typeCast: rawTypeCast(binary) }, opts.whereParams ?? [])
-    .stream({ highWaterMark: 256 });
+  };
   try {
-    await pipeline(source, toCsv, out);
+    query = queryRowBytes(conn, sql, where?.params ?? [], cols.length, sink);
+    await query.done;
+    flush();
+    out.end();
+    if (!writeError) await Promise.race([once(out, 'finish'), once(out, 'error')]).catch(() => undefined);
+    if (writeError) throw writeError;
   } catch (e) {
     out.destroy();
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code && /^E[A-Z]+$/.test(code) && !code.startsWith('ER_')) throw ioError(e, `cannot write ${file}`, file);
-    throw new ConvergeError('EXPORT_FAILED', `export of ${table.name} failed: ${messageOf(e)}`, { stage: 'export', table: table.name, file }, { cause: e });
+    if (e === writeError) throw ioError(e, `cannot write ${file}`, file);
+    throw new ConvergeError('EXPORT_FAILED', `export of ${table.name} failed: ${messageOf(e)}`, { stage: 'export', table: table.name, file, sql: sql.length > 500 ? sql.slice(0, 500) + '…' : sql }, { cause: e });
   }
   await fsyncPath(file);
   opts.onRows?.(rows, bytes);
-  return {
-    rows,
-    bytes,
-    sha256: hash.digest('hex'),
-    columns: cols.map((c) => ({ name: c.name, sourceType: c.columnType, dataType: c.dataType, nullable: c.nullable, encoding: exportEncoding(c) })),
-  };
+  return { rows, bytes, sha256: hash.digest('hex') };
 }

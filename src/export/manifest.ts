@@ -94,6 +94,12 @@ export const MANIFEST_FILE = 'manifest.json';
 export function tableFiles(t: Pick<ManifestTable, 'file' | 'files'>): string[] {
   return t.files?.length ? t.files : [t.file];
 }
+
+/** Each file of a table with the sha256 and rows the manifest recorded for that file. */
+export function tableFileDigests(t: Pick<ManifestTable, 'file' | 'files' | 'chunks' | 'sha256' | 'rows'>): Array<{ file: string; sha256: string; rows: number }> {
+  if (t.chunks?.length) return t.chunks.map((c) => ({ file: c.file, sha256: c.sha256 ?? '', rows: c.rows ?? 0 }));
+  return [{ file: t.file, sha256: t.sha256, rows: t.rows }];
+}
 export const CSV_DIALECT: Manifest['csv'] = { delimiter: ',', nullAs: 'unquoted empty', header: true, binary: '\\x hex' };
 
 export async function writeManifest(dir: string, m: Manifest): Promise<void> {

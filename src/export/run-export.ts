@@ -1,17 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, createHash } from 'node:crypto';
 import { promises as fsp, createReadStream } from 'node:fs';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
-import { openMysql } from '../source/mysql/connect';
+import { openMysql, MysqlConnection } from '../source/mysql/connect';
 import { MysqlTable, readMysqlCatalog } from '../source/mysql/catalog';
+import { ChunkSizing, planKeyRanges, rowsPerChunk } from '../source/mysql/key-ranges';
 import { openSnapshot } from '../source/mysql/snapshot';
 import type { RunRecorder } from '../run/run-recorder';
-import { exportTable } from './export-table';
-import { CSV_DIALECT, Manifest, readPartialManifest, writeManifest } from './manifest';
+import { decideResume, plannedTable, summarise } from './export-plan';
+import { exportTable, manifestColumns } from './export-table';
+import { CSV_DIALECT, Manifest, ManifestTable, readPartialManifest, writeManifest } from './manifest';
 
 export interface ExportOptions {
   source: ConnectionInfo;
@@ -20,40 +21,64 @@ export interface ExportOptions {
   exclude?: string[];
   /** Only these tables (default: all but excluded). */
   tables?: string[];
+  /** Workers, each on its own connection inside the one snapshot (default 1). */
   jobs?: number;
+  /** Chunk sizing; tables at or under one chunk are exported whole (defaults: 500 000 rows, 256 MB). */
+  chunkRows?: number;
+  chunkBytes?: number;
   runId?: string;
   resume?: boolean;
   log: Logger;
   recorder?: RunRecorder;
+  /** Rows and bytes written so far for a table (all its chunks), every few thousand rows. */
   onProgress?: (table: string, rows: number, bytes: number, estimatedRows: number) => void;
+  /** A table is finished (exported or kept by --resume). */
+  onTableDone?: (table: string, rows: number, bytes: number, seconds: number) => void;
+  /** Test hook: awaited before a worker starts a chunk. */
+  beforeChunk?: (table: string, chunk: number, worker: number) => Promise<void>;
 }
 
 export interface ExportResult {
   manifest: Manifest;
-  tables: Array<{ table: string; rows: number; bytes: number; seconds: number; status: 'exported' | 'resumed' }>;
+  tables: Array<{ table: string; rows: number; bytes: number; seconds: number; chunks: number; status: 'exported' | 'resumed' }>;
 }
 
-/** Exports every table of the source database from one snapshot into CSV files and a manifest. */
+export const DEFAULT_CHUNK_ROWS = 500_000;
+export const DEFAULT_CHUNK_BYTES = 256 << 20;
+
+type Task = { kind: 'plan'; table: MysqlTable } | { kind: 'chunk'; state: TableState; index: number };
+
+interface TableState {
+  table: MysqlTable;
+  entry: ManifestTable;
+  left: number;
+  started: number;
+  /** Rows/bytes of finished chunks, plus the running ones by chunk index. */
+  doneRows: number;
+  doneBytes: number;
+  running: Map<number, [number, number]>;
+}
+
+/**
+ * Exports the tables of the source database from ONE snapshot into CSV files and a manifest.
+ * Large tables are split into primary-key ranges; `jobs` workers take tables and chunks from one
+ * queue, each on its own connection of the snapshot. The manifest is rewritten after every chunk
+ * is synced, so --resume redoes only what is missing or changed.
+ */
 export async function runExport(opts: ExportOptions): Promise<ExportResult> {
   const database = opts.source.database;
   if (!database) throw new ConvergeError('USAGE', 'the source URL names no database (mysql://…/DATABASE)', { stage: 'export' });
+  const sizing: ChunkSizing = { chunkRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS, chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES };
+  if (!(sizing.chunkRows >= 1) || !(sizing.chunkBytes >= 1)) throw new ConvergeError('USAGE', 'chunk rows and chunk size must be positive', { stage: 'export' });
   await ensurePrivateDir(opts.outDir);
-  const catalogConn = await openMysql(opts.source);
-  let tables: MysqlTable[];
-  let serverVersion: string;
-  try {
-    const [v] = await catalogConn.query('SELECT VERSION() AS v');
-    serverVersion = String((v as Array<{ v: string }>)[0].v);
-    tables = await readMysqlCatalog(catalogConn, database);
-  } finally {
-    await catalogConn.end().catch(() => undefined);
-  }
-  const exclude = new Set(opts.exclude ?? []);
+  const { tables: all, serverVersion } = await readCatalog(opts.source, database);
+  let tables = all;
   if (opts.tables) {
     const names = new Set(tables.map((t) => t.name));
     for (const t of opts.tables) if (!names.has(t)) throw new ConvergeError('USAGE', `table ${t} is not in source database ${database}`, { table: t, stage: 'export' });
     tables = tables.filter((t) => opts.tables!.includes(t.name));
   }
+  const exclude = new Set(opts.exclude ?? []);
   const excluded = tables.filter((t) => exclude.has(t.name)).map((t) => t.name);
   tables = tables.filter((t) => !exclude.has(t.name));
   // Largest first: the long pole starts early when several workers share the queue.
@@ -71,56 +96,153 @@ export async function runExport(opts: ExportOptions): Promise<ExportResult> {
     excluded,
   };
   const results: ExportResult['tables'] = [];
-  const todo: MysqlTable[] = [];
+  const queue: Task[] = [];
+  const states: TableState[] = [];
+  let kept = 0;
   for (const t of tables) {
-    const prev = previous?.tables?.[t.name];
-    if (prev && prev.status === 'complete' && (await fileMatches(path.join(opts.outDir, prev.file), prev.sha256))) {
-      manifest.tables[t.name] = prev;
-      results.push({ table: t.name, rows: prev.rows, bytes: prev.bytes, seconds: 0, status: 'resumed' });
-      opts.log.info({ table: t.name }, 'resume: file matches the manifest, skipped');
-    } else todo.push(t);
+    const d = await decideResume(previous?.tables?.[t.name], manifestColumns(t), (f, sha) => fileMatches(path.join(opts.outDir, f), sha));
+    if (d.kind !== 'keep') for (const f of d.stale) await fsp.rm(path.join(opts.outDir, f), { force: true });
+    if (d.kind === 'keep') {
+      manifest.tables[t.name] = d.entry;
+      kept += d.entry.chunks?.length ?? 1;
+      results.push({ table: t.name, rows: d.entry.rows, bytes: d.entry.bytes, seconds: 0, chunks: d.entry.chunks?.length ?? 1, status: 'resumed' });
+      opts.log.info({ table: t.name }, 'resume: every file matches the manifest, skipped');
+      opts.onTableDone?.(t.name, d.entry.rows, d.entry.bytes, 0);
+    } else if (d.kind === 'continue') {
+      manifest.tables[t.name] = d.entry;
+      kept += d.entry.chunks!.length - d.redo.length;
+      const state = newState(t, d.entry, d.redo.length);
+      states.push(state);
+      for (const index of d.redo) queue.push({ kind: 'chunk', state, index });
+      opts.log.info({ table: t.name, redo: d.redo.length, of: d.entry.chunks!.length }, 'resume: redoing the chunks that are missing or changed');
+    } else queue.push({ kind: 'plan', table: t });
   }
-  // The old manifest no longer describes these files: drop their entries before rewriting any.
+  // The old manifest no longer describes the files being redone: drop them before writing any.
   await writeManifest(opts.outDir, manifest);
 
-  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, todo.length || 1));
-  const snap = await openSnapshot(opts.source, jobs, opts.log);
-  manifest.snapshot = { method: snap.method, binlog: snap.binlog, timeZone: '+00:00' };
-  await opts.recorder?.event({ kind: 'stage.started', stage: 'export', payload: { tables: todo.length, jobs: snap.connections.length, snapshot: snap.method, binlog: snap.binlog } });
-  try {
-    const queue = [...todo];
-    let failed: unknown;
-    // Workers finish tables concurrently; manifest rewrites go one at a time, in order.
-    let manifestWrites = Promise.resolve();
-    const saveManifest = () => (manifestWrites = manifestWrites.then(() => writeManifest(opts.outDir, manifest)));
-    const worker = async (i: number) => {
-      const conn = snap.connections[i];
-      for (let t = queue.shift(); t && !failed; t = queue.shift()) {
-        const file = `${t.name}.csv`;
-        const started = Date.now();
-        const est = t.estimatedRows;
-        try {
-          const r = await exportTable(conn, t, path.join(opts.outDir, file), { onRows: (n, b) => opts.onProgress?.(t!.name, n, b, est) });
-          const seconds = (Date.now() - started) / 1000;
-          manifest.tables[t.name] = { name: t.name, file, columns: r.columns, rows: r.rows, bytes: r.bytes, sha256: r.sha256, seconds, status: 'complete' };
-          await saveManifest();
-          results.push({ table: t.name, rows: r.rows, bytes: r.bytes, seconds, status: 'exported' });
-          opts.log.info({ table: t.name, rows: r.rows, bytes: r.bytes, seconds }, 'table exported');
-          await opts.recorder?.event({ kind: 'table.exported', stage: 'export', table: t.name, payload: { rows: r.rows, bytes: r.bytes, seconds, sha256: r.sha256 } });
-        } catch (e) {
-          failed ??= e;
-          await fsp.rm(path.join(opts.outDir, file), { force: true }).catch(() => undefined);
-        }
-      }
-    };
-    await Promise.all(snap.connections.map((_, i) => worker(i)));
-    if (failed) throw failed;
-  } finally {
-    await snap.close();
-  }
+  const pieces = queue.reduce((n, q) => n + (q.kind === 'plan' ? Math.max(1, Math.ceil(q.table.estimatedRows / rowsPerChunk(q.table, sizing))) : 1), 0);
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, pieces));
+  if (queue.length) {
+    const snap = await openSnapshot(opts.source, jobs, opts.log);
+    manifest.snapshot = { method: snap.method, binlog: snap.binlog, timeZone: '+00:00' };
+    if (kept && previous?.snapshot) manifest.snapshot.earlier = { runId: previous.runId, method: previous.snapshot.method, binlog: previous.snapshot.binlog ?? null };
+    opts.log.info({ workers: snap.connections.length, snapshot: snap.method, binlog: snap.binlog }, 'snapshot open');
+    await opts.recorder?.event({ kind: 'stage.started', stage: 'export', payload: { tables: queue.length, jobs: snap.connections.length, snapshot: snap.method, binlog: snap.binlog } });
+    try {
+      await drain(queue, snap.connections, manifest, opts, sizing, results);
+    } finally {
+      await snap.close();
+    }
+  } else if (previous?.snapshot) manifest.snapshot = previous.snapshot;
   manifest.completedAt = new Date().toISOString();
   await writeManifest(opts.outDir, manifest);
   return { manifest, tables: results };
+}
+
+function newState(table: MysqlTable, entry: ManifestTable, left: number): TableState {
+  return { table, entry, left, started: 0, doneRows: entry.rows, doneBytes: entry.bytes, running: new Map() };
+}
+
+/** Runs the queue on the snapshot's connections; the first failure stops new work and is thrown. */
+async function drain(queue: Task[], conns: MysqlConnection[], manifest: Manifest, opts: ExportOptions, sizing: ChunkSizing, results: ExportResult['tables']): Promise<void> {
+  let failed: unknown;
+  let planning = 0;
+  let waiters: Array<() => void> = [];
+  const wake = () => {
+    for (const w of waiters.splice(0)) w();
+  };
+  // Workers finish chunks concurrently; manifest rewrites go one at a time, in order.
+  let writes = Promise.resolve();
+  const save = () => (writes = writes.then(() => writeManifest(opts.outDir, manifest)));
+  const next = async (): Promise<Task | undefined> => {
+    for (;;) {
+      if (failed) return undefined;
+      const t = queue.shift();
+      if (t || planning === 0) return t;
+      // Another worker is cutting a table into chunks: wait for them rather than quit.
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  const progress = (s: TableState) => {
+    let rows = s.doneRows;
+    let bytes = s.doneBytes;
+    for (const [r, b] of s.running.values()) (rows += r), (bytes += b);
+    opts.onProgress?.(s.table.name, rows, bytes, s.table.estimatedRows);
+  };
+
+  const runChunk = async (conn: MysqlConnection, worker: number, s: TableState, index: number) => {
+    const chunk = s.entry.chunks![index];
+    const file = path.join(opts.outDir, chunk.file);
+    await opts.beforeChunk?.(s.table.name, index, worker);
+    s.started ||= Date.now();
+    const t0 = Date.now();
+    s.running.set(index, [0, 0]);
+    try {
+      const r = await exportTable(conn, s.table, file, { range: chunk.range, onRows: (rows, bytes) => (s.running.set(index, [rows, bytes]), progress(s)) });
+      s.entry.chunks![index] = { ...chunk, status: 'complete', rows: r.rows, bytes: r.bytes, sha256: r.sha256, seconds: (Date.now() - t0) / 1000 };
+    } catch (e) {
+      await fsp.rm(file, { force: true }).catch(() => undefined);
+      throw e;
+    } finally {
+      s.running.delete(index);
+    }
+    s.doneRows += s.entry.chunks![index].rows!;
+    s.doneBytes += s.entry.chunks![index].bytes!;
+    // Decided before any await: two workers may finish a table's last chunks together.
+    const last = --s.left === 0;
+    if (last) s.entry.seconds = (Date.now() - s.started) / 1000;
+    summarise(s.entry);
+    await save();
+    if (!last) return;
+    const { rows, bytes, seconds, sha256 } = s.entry;
+    const chunks = s.entry.chunks!.length;
+    results.push({ table: s.table.name, rows, bytes, seconds, chunks, status: 'exported' });
+    opts.log.info({ table: s.table.name, rows, bytes, seconds, chunks }, 'table exported');
+    opts.onTableDone?.(s.table.name, rows, bytes, seconds);
+    await opts.recorder?.event({ kind: 'table.exported', stage: 'export', table: s.table.name, payload: { rows, bytes, seconds, chunks, sha256 } });
+  };
+
+  const plan = async (conn: MysqlConnection, table: MysqlTable) => {
+    planning++;
+    try {
+      const ranges = await planKeyRanges(conn, table, sizing);
+      const entry = plannedTable(table.name, manifestColumns(table), ranges);
+      manifest.tables[table.name] = entry;
+      await save();
+      const state = newState(table, entry, entry.chunks!.length);
+      queue.unshift(...entry.chunks!.map((_, index) => ({ kind: 'chunk' as const, state, index })));
+      if (ranges.length) opts.log.info({ table: table.name, chunks: ranges.length }, 'table split by primary key');
+    } finally {
+      planning--;
+      wake();
+    }
+  };
+
+  const worker = async (i: number) => {
+    const conn = conns[i];
+    for (let t = await next(); t; t = await next()) {
+      try {
+        if (t.kind === 'plan') await plan(conn, t.table);
+        else await runChunk(conn, i, t.state, t.index);
+      } catch (e) {
+        failed ??= e;
+        wake();
+      }
+    }
+  };
+  await Promise.all(conns.map((_, i) => worker(i)));
+  await writes;
+  if (failed) throw failed;
+}
+
+async function readCatalog(source: ConnectionInfo, database: string): Promise<{ tables: MysqlTable[]; serverVersion: string }> {
+  const conn = await openMysql(source);
+  try {
+    const [v] = await conn.query('SELECT VERSION() AS v');
+    return { serverVersion: String((v as Array<{ v: string }>)[0].v), tables: await readMysqlCatalog(conn, database) };
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
 }
 
 async function fileMatches(file: string, sha256: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { CsvFileWriter } from '../csv/csv-file-writer';
 import { readCsvBatches } from '../csv/read-csv';
-import { Manifest, readManifest, writeManifest } from '../export/manifest';
+import { Manifest, readManifest, tableFiles, writeManifest } from '../export/manifest';
 import { loadMapping, Mapping, TableRule } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg } from '../target/postgres/connect';
@@ -60,7 +60,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
       if (manifest.tables[rule.target]) throw new ConvergeError('MAPPING_INVALID', `two source tables map to target table ${rule.target}`, { ...rule.at });
       const writer = new CsvFileWriter(path.join(opts.outDir, outName), compiled.targetColumns);
       let rowsIn = 0;
-      const counting = () => countingBatches(inFile, t.columns.map((c) => c.name), (n) => (rowsIn = n));
+      const counting = () => countingBatches(tableFiles(t).map((f) => path.join(opts.exportDir, f)), t.columns.map((c) => c.name), (n) => (rowsIn = n));
       try {
         for await (const batch of mapRows(compiled, rule, counting, { existing, origin: inFile })) {
           for (const r of batch) writer.append(r.fields);
@@ -102,14 +102,16 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
   return { manifest, tables: results };
 }
 
-/** Reads a CSV's batches, checking the header against the manifest and counting rows read. */
-function countingBatches(file: string, header: string[], setCount: (n: number) => void): AsyncIterable<import('../csv/csv-decode').CsvRecord[]> {
+/** Reads a table's CSV files (chunks in key order) as batches, checking each header against the manifest and counting rows read. */
+function countingBatches(files: string[], header: string[], setCount: (n: number) => void): AsyncIterable<import('../csv/csv-decode').CsvRecord[]> {
   return (async function* () {
     let n = 0;
-    for await (const b of readCsvBatches({ file, expectHeader: header })) {
-      n += b.length;
-      setCount(n);
-      yield b;
+    for (const file of files) {
+      for await (const b of readCsvBatches({ file, expectHeader: header })) {
+        n += b.length;
+        setCount(n);
+        yield b;
+      }
     }
   })();
 }

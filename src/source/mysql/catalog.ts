@@ -69,10 +69,18 @@ export function exportEncoding(c: MysqlColumn): 'text' | 'hex' {
 
 /**
  * The SELECT expression that gives a column's exact text. BIT comes as bytes on the wire, so
- * it is cast to its unsigned integer; spatial values are written as WKT (documented).
+ * it is cast to its unsigned integer; spatial values are written as WKT (documented). FLOAT is
+ * widened to DOUBLE (exact), because the server prints FLOAT with 6 digits (16777217 → 16777200);
+ * stream-rows then prints the shortest text that reads back as the same float.
  */
 export function selectExpression(c: MysqlColumn, quoted: string): string {
   if (c.dataType === 'bit') return `CAST(${quoted} AS UNSIGNED)`;
+  if (isFloat32(c)) return `(${quoted} + 0e0)`;
   if (SPATIAL_TYPES.has(c.dataType)) return `ST_AsText(${quoted})`;
   return quoted;
+}
+
+/** FLOAT (single precision); FLOAT(p) with p > 24 is a DOUBLE and reported as one. */
+export function isFloat32(c: MysqlColumn): boolean {
+  return c.dataType === 'float';
 }

@@ -1,5 +1,5 @@
 import type { MysqlConnection } from './connect';
-import { exportEncoding, MysqlTable, selectExpression } from './catalog';
+import { exportEncoding, isFloat32, MysqlTable, selectExpression } from './catalog';
 import { quoteMysql } from './quote';
 import type { CsvRecord } from '../../csv/csv-decode';
 
@@ -9,17 +9,36 @@ type Field = { name: string; string(encoding?: string): string | null; buffer():
  * Every value as the server's own text (decoded as UTF-8), binary columns as bytes. The wire
  * field carries no charset in mysql2's typeCast, so binary-ness comes from the catalog, by the
  * column alias. No JS numbers (they round bigint and decimal), no JS dates (they shift zones and
- * lose microseconds and zero dates).
+ * lose microseconds and zero dates). FLOAT columns (selected as DOUBLE) get their shortest
+ * text that reads back as the same single-precision value.
  */
-export function rawTypeCast(binaryColumns: Set<string>): (field: Field) => string | Buffer | null {
-  return (field) => (binaryColumns.has(field.name) ? field.buffer() : field.string('utf8'));
+export function rawTypeCast(binaryColumns: Set<string>, float32Columns?: Set<string>): (field: Field) => string | Buffer | null {
+  if (!float32Columns?.size) return (field) => (binaryColumns.has(field.name) ? field.buffer() : field.string('utf8'));
+  return (field) => {
+    if (binaryColumns.has(field.name)) return field.buffer();
+    const s = field.string('utf8');
+    return s !== null && float32Columns.has(field.name) ? shortestFloat32(s) : s;
+  };
 }
 
-/** SELECT list with every expression aliased to its column name, and the binary column names. */
-export function selectList(table: MysqlTable): { select: string; binary: Set<string> } {
+/** The shortest decimal text that parses to the same float32 as `text` (a double's text). */
+export function shortestFloat32(text: string): string {
+  const x = Number(text);
+  if (!Number.isFinite(x)) return text;
+  const f = Math.fround(x);
+  for (let p = 1; p < 10; p++) {
+    const s = String(Number(f.toPrecision(p)));
+    if (Math.fround(Number(s)) === f) return Object.is(f, -0) ? '-0' : s;
+  }
+  return text;
+}
+
+/** SELECT list with every expression aliased to its column name, and the columns read specially. */
+export function selectList(table: MysqlTable): { select: string; binary: Set<string>; float32: Set<string> } {
   return {
     select: table.columns.map((c) => `${selectExpression(c, quoteMysql(c.name))} AS ${quoteMysql(c.name)}`).join(', '),
     binary: new Set(table.columns.filter((c) => exportEncoding(c) === 'hex').map((c) => c.name)),
+    float32: new Set(table.columns.filter(isFloat32).map((c) => c.name)),
   };
 }
 
@@ -30,9 +49,9 @@ export function selectList(table: MysqlTable): { select: string; binary: Set<str
  */
 export async function* streamTableRecords(conn: MysqlConnection, table: MysqlTable, batchSize = 2000): AsyncGenerator<CsvRecord[]> {
   const hex = table.columns.map((c) => exportEncoding(c) === 'hex');
-  const { select, binary } = selectList(table);
+  const { select, binary, float32 } = selectList(table);
   const core = (conn as unknown as { connection: { query(o: object): { stream(o: object): AsyncIterable<Array<string | Buffer | null>> & { destroy(): void } } } }).connection;
-  const stream = core.query({ sql: `SELECT ${select} FROM ${quoteMysql(table.name)}`, rowsAsArray: true, typeCast: rawTypeCast(binary) }).stream({ highWaterMark: batchSize });
+  const stream = core.query({ sql: `SELECT ${select} FROM ${quoteMysql(table.name)}`, rowsAsArray: true, typeCast: rawTypeCast(binary, float32) }).stream({ highWaterMark: batchSize });
   let n = 0;
   let batch: CsvRecord[] = [];
   try {
