@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Client } from 'pg';
 import { ConvergeError } from '../core/errors';
-import type { Manifest } from '../export/manifest';
+import { Manifest, tableFiles } from '../export/manifest';
 import type { Mapping } from '../mapping/load-mapping';
 import { readCsvRecords } from '../csv/read-csv';
 import { qualifiedPg, quotePg } from '../target/postgres/connect';
@@ -21,7 +21,8 @@ export function pairsFromExport(exportDir: string, manifest: Manifest): SourcePa
     const ki = t.columns.findIndex((c) => c.name === key);
     const ni = t.columns.findIndex((c) => c.name === naturalKey);
     if (ki < 0 || ni < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `lookup columns ${key}/${naturalKey} are not both in ${table}`, { table });
-    for await (const r of readCsvRecords({ file: path.join(exportDir, t.file) })) yield [r.fields[ki], r.fields[ni]];
+    // A chunked table's rows are spread over several files, each with its own header.
+    for (const f of tableFiles(t)) for await (const r of readCsvRecords({ file: path.join(exportDir, f) })) yield [r.fields[ki], r.fields[ni]];
   };
 }
 
