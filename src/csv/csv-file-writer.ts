@@ -2,16 +2,28 @@ import { createHash, Hash } from 'node:crypto';
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import { createPrivateWriteStream, fsyncPath, ioError } from '../core/private-files';
-import { encodeRecord } from './csv-encode';
+import { encodeLine } from './csv-encode';
+
+/**
+ * Records are turned into bytes every TEXT_CHARS characters, so the strings waiting die young
+ * and cheap; bytes go to the file in blocks of BLOCK_BYTES.
+ */
+const TEXT_CHARS = 1 << 16;
+const BLOCK_BYTES = 1 << 20;
 
 /**
  * Writes converge CSV to a 0600 file, hashing as it goes and waiting for 'drain' when the disk
  * is slower than the producer. close() syncs the file before reporting it written.
+ * Memory: about one block, plus what the stream buffers.
  */
 export class CsvFileWriter {
   private readonly out: WriteStream;
   private readonly hash: Hash = createHash('sha256');
-  private pending = '';
+  /** Encoded records not yet turned into bytes, without their '\n's; `chars` counts their text. */
+  private lines: string[] = [];
+  private chars = 0;
+  private blocks: Buffer[] = [];
+  private blockBytes = 0;
   private error?: Error;
   bytes = 0;
   rows = 0;
@@ -19,46 +31,79 @@ export class CsvFileWriter {
   constructor(readonly file: string, header: string[]) {
     this.out = createPrivateWriteStream(file);
     this.out.on('error', (e) => (this.error ??= e));
-    this.pending = encodeRecord(header);
+    this.lines.push(encodeLine(header));
   }
 
   async write(fields: ReadonlyArray<string | null>): Promise<void> {
-    this.pending += encodeRecord(fields);
-    this.rows++;
-    if (this.pending.length >= 1 << 18) await this.flush();
+    this.append(fields);
+    await this.flushIfFull();
   }
 
   /** Synchronous append for hot loops; call flushIfFull() once per batch. */
   append(fields: ReadonlyArray<string | null>): void {
-    this.pending += encodeRecord(fields);
+    const line = encodeLine(fields);
+    this.lines.push(line);
+    this.chars += line.length + 1;
     this.rows++;
   }
 
   async flushIfFull(): Promise<void> {
-    if (this.pending.length >= 1 << 18) await this.flush();
+    if (this.chars >= TEXT_CHARS) this.encodePending();
+    if (this.blockBytes >= BLOCK_BYTES) await this.flush();
+  }
+
+  private encodePending(): void {
+    if (this.lines.length === 0) return;
+    this.lines.push('');
+    const buf = Buffer.from(this.lines.join('\n'), 'utf8');
+    this.lines = [];
+    this.chars = 0;
+    this.blocks.push(buf);
+    this.blockBytes += buf.length;
   }
 
   private async flush(): Promise<void> {
-    if (this.error) throw ioError(this.error, `cannot write ${this.file}`, this.file);
-    if (!this.pending) return;
-    const buf = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
+    this.throwIfFailed();
+    this.encodePending();
+    if (this.blockBytes === 0) return;
+    const buf = this.blocks.length === 1 ? this.blocks[0] : Buffer.concat(this.blocks, this.blockBytes);
+    this.blocks = [];
+    this.blockBytes = 0;
     this.hash.update(buf);
     this.bytes += buf.length;
-    if (!this.out.write(buf)) await Promise.race([once(this.out, 'drain'), once(this.out, 'error')]);
-    if (this.error) throw ioError(this.error, `cannot write ${this.file}`, this.file);
+    // once() rejects if 'error' comes first and removes its own listener either way; racing two
+    // once() promises left one 'error' listener behind per wait.
+    if (!this.out.write(buf)) await this.settled('drain');
+    this.throwIfFailed();
   }
 
   async close(): Promise<{ bytes: number; sha256: string; rows: number }> {
     await this.flush();
     this.out.end();
-    await Promise.race([once(this.out, 'finish'), once(this.out, 'error')]);
-    if (this.error) throw ioError(this.error, `cannot write ${this.file}`, this.file);
+    await this.settled('finish');
+    this.throwIfFailed();
     await fsyncPath(this.file);
     return { bytes: this.bytes, sha256: this.hash.digest('hex'), rows: this.rows };
   }
 
   destroy(): void {
     this.out.destroy();
+  }
+
+  /** Number of 'error' listeners on the stream (the writer's own is one): for tests of the leak. */
+  get errorListeners(): number {
+    return this.out.listenerCount('error');
+  }
+
+  private async settled(event: 'drain' | 'finish'): Promise<void> {
+    try {
+      await once(this.out, event);
+    } catch (e) {
+      this.error ??= e as Error;
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.error) throw ioError(this.error, `cannot write ${this.file}`, this.file);
   }
 }

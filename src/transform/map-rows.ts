@@ -1,6 +1,7 @@
+import { hash } from 'node:crypto';
 import { ConvergeError } from '../core/errors';
 import type { TableRule } from '../mapping/load-mapping';
-import type { CsvRecord } from '../csv/csv-decode';
+import { CsvRecord, flatCopy } from '../csv/csv-decode';
 import type { CompiledTable } from './compile-table';
 
 export type RowBatches = () => AsyncIterable<CsvRecord[]>;
@@ -22,7 +23,8 @@ export interface RowPolicyOptions {
  * Applies a compiled table to a source of rows, then the row-level policies: duplicates on a
  * unique index only the target has (fail | keep-first | keep-newest), and rows the target
  * already holds (skip | fail; replace is done by the loader). keep-newest reads the rows twice
- * (first pass finds each key's winner) so memory holds keys, never rows.
+ * (first pass finds each key's winner) so memory holds keys, never rows; a key is held as at
+ * most a 160-bit digest, and nothing held refers to the file's text (see flatCopy).
  */
 export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowBatches, opts: RowPolicyOptions): AsyncGenerator<MappedRow[]> {
   const cols = table.targetColumns;
@@ -46,52 +48,70 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
     if (i < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `dropRowsWithNull names "${c}", which is not a target column of ${rule.target}`, { ...rule.at, table: rule.source });
     return i;
   });
-  const keyOf = (f: Array<string | null>, idx: number[]): string | undefined => {
-    const parts: Array<string | null> = idx.map((i) => f[i]);
-    // Postgres unique indexes treat NULLs as distinct: a row with a NULL key part never conflicts.
-    if (parts.some((p) => p === null)) return undefined;
-    return JSON.stringify(parts);
-  };
 
-  // First pass, only for keep-newest: the winning line of every key.
-  const winners = new Map<number, Map<string, { line: number; newest: string | null }>>();
+  // First pass, only for keep-newest: the winning row of every key, by its ordinal in the pass
+  // (lines repeat across a table's chunk files, ordinals do not). Kept compactly: key → slot,
+  // slot → ordinal and newest value (a copy, never a slice of the file's text).
+  const winners: Array<{ slotOf: Map<string, number>; ordinals: number[] } | undefined> = [];
   const saved = table.ledger.snapshot();
   for (let u = 0; u < uniques.length; u++) {
-    if (uniques[u].spec.policy !== 'keep-newest') continue;
-    const w = new Map<string, { line: number; newest: string | null }>();
+    const { spec, idx, newest } = uniques[u];
+    if (spec.policy !== 'keep-newest') continue;
+    const slotOf = new Map<string, number>();
+    const ordinals: number[] = [];
+    const newestOf: Array<string | null> = [];
+    let ordinal = 0;
     for await (const batch of rows()) {
-      for (const r of batch) {
+      for (let b = 0; b < batch.length; b++) {
+        const r = batch[b];
+        const o = ordinal++;
         const f = table.transformRow(r.fields, r.line);
-        if (nullDrop.some((i) => f[i] === null)) continue;
-        const k = keyOf(f, uniques[u].idx);
+        if (anyNull(f, nullDrop)) continue;
+        const k = uniqueKey(f, idx);
         if (k === undefined) continue;
-        const n = f[uniques[u].newest];
-        const cur = w.get(k);
-        if (!cur || (n !== null && (cur.newest === null || newer(n, cur.newest)))) w.set(k, { line: r.line, newest: n });
+        const n = newest >= 0 ? f[newest] : null;
+        const slot = slotOf.get(k);
+        if (slot === undefined) {
+          slotOf.set(k, ordinals.length);
+          ordinals.push(o);
+          newestOf.push(n === null ? null : flatCopy(n));
+        } else {
+          const cur = newestOf[slot];
+          if (n !== null && (cur === null || newer(n, cur))) {
+            ordinals[slot] = o;
+            newestOf[slot] = flatCopy(n);
+          }
+        }
       }
     }
-    winners.set(u, w);
+    winners[u] = { slotOf, ordinals };
   }
   table.ledger.restore(saved);
 
   const seen = uniques.map(() => new Map<string, number>());
+  const dupLabels = uniques.map((u) => u.spec.columns.join('+'));
+  const existingLabel = rule.existing?.key.join('+') ?? '';
+  let ordinal = 0;
   for await (const batch of rows()) {
     const out: MappedRow[] = [];
-    rowLoop: for (const r of batch) {
+    rowLoop: for (let b = 0; b < batch.length; b++) {
+      const r = batch[b];
+      const o = ordinal++;
       const f = table.transformRow(r.fields, r.line);
-      for (const i of nullDrop) {
-        if (f[i] === null) {
-          table.ledger.add(cols[i], 'nullRowDropped');
+      for (let j = 0; j < nullDrop.length; j++) {
+        if (f[nullDrop[j]] === null) {
+          table.ledger.add(cols[nullDrop[j]], 'nullRowDropped');
           continue rowLoop;
         }
       }
       for (let u = 0; u < uniques.length; u++) {
         const { spec, idx } = uniques[u];
-        const k = keyOf(f, idx);
+        const k = uniqueKey(f, idx);
         if (k === undefined) continue;
-        if (spec.policy === 'keep-newest') {
-          if (winners.get(u)!.get(k)!.line !== r.line) {
-            table.ledger.add(spec.columns.join('+'), 'duplicateDropped');
+        const winner = winners[u];
+        if (winner !== undefined) {
+          if (winner.ordinals[winner.slotOf.get(k)!] !== o) {
+            table.ledger.add(dupLabels[u], 'duplicateDropped');
             continue rowLoop;
           }
           continue;
@@ -99,21 +119,21 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
         const first = seen[u].get(k);
         if (first !== undefined) {
           if (spec.policy === 'keep-first') {
-            table.ledger.add(spec.columns.join('+'), 'duplicateDropped');
+            table.ledger.add(dupLabels[u], 'duplicateDropped');
             continue rowLoop;
           }
-          throw new ConvergeError('DUPLICATE_ROW', `duplicate of the row at line ${first} on unique (${spec.columns.join(', ')}), which only the target enforces; declare policy keep-first or keep-newest to drop duplicates`, { stage: 'transform', table: rule.source, file: opts.origin, csvLine: r.line, column: spec.columns[0], value: k });
+          throw new ConvergeError('DUPLICATE_ROW', `duplicate of the row at line ${first} on unique (${spec.columns.join(', ')}), which only the target enforces; declare policy keep-first or keep-newest to drop duplicates`, { stage: 'transform', table: rule.source, file: opts.origin, csvLine: r.line, column: spec.columns[0], value: jsonKey(f, idx) });
         }
         seen[u].set(k, r.line);
       }
       if (existingIdx && opts.existing && !opts.applyExisting) {
-        const k = keyOf(f, existingIdx);
+        const k = jsonKey(f, existingIdx);
         if (k !== undefined && opts.existing.has(k)) {
           if (rule.existing!.policy === 'fail') {
             throw new ConvergeError('DUPLICATE_ROW', `the target already holds a ${rule.target} row with (${rule.existing!.key.join(', ')}) = ${k}; policy is fail`, { stage: 'transform', table: rule.source, file: opts.origin, csvLine: r.line });
           }
           if (rule.existing!.policy === 'skip') {
-            table.ledger.add(rule.existing!.key.join('+'), 'existingSkipped');
+            table.ledger.add(existingLabel, 'existingSkipped');
             continue;
           }
         }
@@ -123,6 +143,37 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
     if (out.length) yield out;
   }
 }
+
+function anyNull(f: ReadonlyArray<string | null>, idx: number[]): boolean {
+  for (let j = 0; j < idx.length; j++) if (f[idx[j]] === null) return true;
+  return false;
+}
+
+/** The key parts as JSON text (the form existingKeys uses); undefined when a part is NULL. */
+function jsonKey(f: ReadonlyArray<string | null>, idx: number[]): string | undefined {
+  const parts: string[] = [];
+  for (let j = 0; j < idx.length; j++) {
+    const p = f[idx[j]];
+    // Postgres unique indexes treat NULLs as distinct: a row with a NULL key part never conflicts.
+    if (p === null) return undefined;
+    parts.push(p);
+  }
+  return JSON.stringify(parts);
+}
+
+/**
+ * A key for the in-memory duplicate maps, which hold one entry per distinct key of the table:
+ * short keys as their JSON text, longer ones (several uuids, user agents) as a 160-bit digest,
+ * so memory per key stays small whatever the columns hold. JSON text starts with '[', a digest
+ * in base64 never does, so the two forms cannot meet.
+ */
+function uniqueKey(f: ReadonlyArray<string | null>, idx: number[]): string | undefined {
+  const k = jsonKey(f, idx);
+  if (k === undefined || k.length <= DIGEST_OVER) return k;
+  return hash('sha1', k, 'base64');
+}
+
+const DIGEST_OVER = 40;
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 

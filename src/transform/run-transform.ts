@@ -7,7 +7,7 @@ import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { CsvFileWriter } from '../csv/csv-file-writer';
 import { readCsvBatches } from '../csv/read-csv';
-import { Manifest, readManifest, tableFiles, writeManifest } from '../export/manifest';
+import { Manifest, readManifest, tableFileDigests, writeManifest } from '../export/manifest';
 import { loadMapping, Mapping, TableRule } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg } from '../target/postgres/connect';
@@ -60,7 +60,10 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
       if (manifest.tables[rule.target]) throw new ConvergeError('MAPPING_INVALID', `two source tables map to target table ${rule.target}`, { ...rule.at });
       const writer = new CsvFileWriter(path.join(opts.outDir, outName), compiled.targetColumns);
       let rowsIn = 0;
-      const counting = () => countingBatches(tableFiles(t).map((f) => path.join(opts.exportDir, f)), t.columns.map((c) => c.name), (n) => (rowsIn = n));
+      // Every file is checked against the sha256 the export recorded for it: an edited, cut or
+      // appended file is refused (CSV_CHECKSUM) instead of transformed.
+      const files = tableFileDigests(t).map((d) => ({ file: path.join(opts.exportDir, d.file), sha256: d.sha256 || undefined }));
+      const counting = () => countingBatches(files, t.columns.map((c) => c.name), (n) => (rowsIn = n));
       try {
         for await (const batch of mapRows(compiled, rule, counting, { existing, origin: inFile })) {
           for (const r of batch) writer.append(r.fields);
@@ -103,11 +106,11 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
 }
 
 /** Reads a table's CSV files (chunks in key order) as batches, checking each header against the manifest and counting rows read. */
-function countingBatches(files: string[], header: string[], setCount: (n: number) => void): AsyncIterable<import('../csv/csv-decode').CsvRecord[]> {
+function countingBatches(files: Array<{ file: string; sha256?: string }>, header: string[], setCount: (n: number) => void): AsyncIterable<import('../csv/csv-decode').CsvRecord[]> {
   return (async function* () {
     let n = 0;
-    for (const file of files) {
-      for await (const b of readCsvBatches({ file, expectHeader: header })) {
+    for (const { file, sha256 } of files) {
+      for await (const b of readCsvBatches({ file, expectHeader: header, expectSha256: sha256 })) {
         n += b.length;
         setCount(n);
         yield b;

@@ -170,6 +170,21 @@ describe('CsvDecoder round trip (property test over seeded random records)', () 
     ]);
   });
 
+  test('values with many doubled quotes (JSON) decode intact and agree with csv-parse, split at every offset', () => {
+    const json = JSON.stringify({ a: 'say "hi"', b: [1, '""', { c: '\n' }], d: '😀,"' });
+    const text = encodeRecord(['1', json, 'x']) + encodeRecord([json, '', null]) + encodeRecord(['"', '""', 'e"']);
+    const expected = referenceParse(text);
+    expect(expected[0][1]).toBe(json);
+    for (let cut = 0; cut <= text.length; cut++) {
+      const d = new CsvDecoder('mem.csv');
+      const out: CsvRecord[] = [];
+      d.push(text.slice(0, cut), (r) => out.push(r));
+      d.push(text.slice(cut), (r) => out.push(r));
+      d.end((r) => out.push(r));
+      expect({ cut, fields: out.map((r) => r.fields) }).toEqual({ cut, fields: expected });
+    }
+  });
+
   test('NULL, empty string and the texts NULL and \\N decode to four different values', () => {
     expect(decodeAll(',"",NULL,\\N\n')[0].fields).toEqual([null, '', 'NULL', '\\N']);
   });
@@ -221,6 +236,25 @@ describe('CsvDecoder rejects malformed input with CSV_INVALID and the line', () 
     expect(e.code).toBe('CSV_INVALID');
     expect(e.message).toMatch(/carriage return/);
     expect(e.context.csvLine).toBe(2);
+  });
+
+  test('errors after a multi-line quoted field name the physical line, not the record\'s first', () => {
+    expect(csvError(() => decodeAll('a,b\n"x\ny",c"d\n')).context.csvLine).toBe(3);
+    expect(csvError(() => decodeAll('a,b\n"x\n\ny"z,c\n')).context.csvLine).toBe(4);
+    expect(csvError(() => decodeAll('a,b\n"x\ny",c\r\n')).context.csvLine).toBe(3);
+  });
+
+  test('a quote or CR later in an unquoted field is found even when the field ends in the next chunk', () => {
+    const split = (text: string, cut: number) => () => {
+      const d = new CsvDecoder('mem.csv');
+      d.push(text.slice(0, cut), () => undefined);
+      d.push(text.slice(cut), () => undefined);
+      d.end(() => undefined);
+    };
+    for (let cut = 0; cut <= 9; cut++) {
+      expect(csvError(split('h\nab"cdef\n', cut)).message).toMatch(/quote inside an unquoted field/);
+      expect(csvError(split('h\nabc\rdef\n', cut)).message).toMatch(/carriage return/);
+    }
   });
 
   test('an empty input is not an error for the decoder (read-csv checks the header)', () => {
@@ -319,6 +353,23 @@ describe('readCsvRecords', () => {
     const rows = await readAll(file);
     expect(rows).toHaveLength(1);
     expect(rows[0].fields[0]).toBe(`${pad}😀é`);
+  });
+
+  test('invalid UTF-8 deep in a 1 MiB block (past its first 64 KiB) still names its line', async () => {
+    const rows = 'row\n'.repeat(40_000); // 160 kB: the bad byte lies in the block's third 64 KiB part
+    const file = write('latin-deep.csv', Buffer.concat([Buffer.from('h\n' + rows + 'x'), Buffer.from([0xff]), Buffer.from('\n')]));
+    const e = await readError(file);
+    expect(e.code).toBe('CSV_INVALID');
+    expect(e.context.csvLine).toBe(40_002);
+  });
+
+  test('records straddling the 64 KiB parts of a block are whole, with their lines', async () => {
+    const records: Array<Array<string | null>> = [];
+    for (let i = 0; i < 3000; i++) records.push([String(i), i % 3 ? `"quoted, ${i}"\nline` : null, 'é😀'.repeat(i % 50)]);
+    const file = write('parts.csv', encodeRecord(['id', 'note', 'u']) + records.map(encodeRecord).join(''));
+    const rows = await readAll(file, ['id', 'note', 'u']);
+    expect(rows.map((r) => r.fields)).toEqual(records);
+    expect(rows.map((r) => r.line)).toEqual(expectedStartLines(records).map((l) => l + 1));
   });
 
   test('a truncated file is CSV_INVALID, not a silently shorter table', async () => {

@@ -1,0 +1,77 @@
+import { ExitCode } from '../../../src/core/exit-codes';
+import type { CaseContext, CorpusCase } from '../../helpers/corpus-case';
+import { commonArgs } from '../../helpers/corpus-world';
+
+const PW = 'Wr0ng-corpus-pw';
+const source = (url: (c: CaseContext) => string) => (c: CaseContext) => ['export', ...commonArgs(c).slice(0, 2), '--source', url(c), '--target', c.targetUrl, '--work-dir', c.work];
+const target = (url: (c: CaseContext) => string) => (c: CaseContext) => ['import', ...commonArgs(c).slice(0, 4), '--target', url(c), '--work-dir', c.work];
+const dbOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+
+/**
+ * Servers that refuse, are absent or never answer: loopback only. Each must fail with exit 4
+ * within the connect time-out (the CLI is killed after 60 s, so a hang fails the exit-code check).
+ */
+export const connectCases: CorpusCase[] = [
+  {
+    name: 'wrong MySQL password',
+    stage: 'connect',
+    run: source((c) => `mysql://root:${PW}@127.0.0.1:3306/${dbOf(c.sourceUrl)}`),
+    expect: { exit: ExitCode.Connection, code: 'AUTH_FAILED', message: /check the user and password/, where: () => ['mysql://root@127.0.0.1:3306'], absent: () => [PW] },
+    after: { incomplete: ['export'] },
+  },
+  {
+    name: 'unknown Postgres role with a password',
+    stage: 'connect',
+    from: 'transform',
+    mapping: 'tables:\n  plain: { columns: { id: integer, s: text } }\n',
+    pg: 'CREATE TABLE plain (id integer PRIMARY KEY, s text);',
+    run: target((c) => `postgres://cvt_nobody:${PW}@127.0.0.1:5432/${dbOf(c.targetUrl)}`),
+    expect: { exit: ExitCode.Connection, code: 'AUTH_FAILED', where: () => ['postgres://cvt_nobody@127.0.0.1:5432'], absent: () => [PW] },
+    after: { rows: { plain: 0 } },
+  },
+  {
+    name: 'MySQL on a closed port',
+    stage: 'connect',
+    run: source((c) => `mysql://root:${PW}@127.0.0.1:${c.closedPort}/db`),
+    expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /connection refused/, where: (c) => [`127.0.0.1:${c.closedPort}`], absent: () => [PW] },
+    after: { incomplete: ['export'] },
+  },
+  {
+    name: 'Postgres on a closed port',
+    stage: 'connect',
+    from: 'transform',
+    mapping: 'tables:\n  plain: { columns: { id: integer, s: text } }\n',
+    run: target((c) => `postgres://postgres:${PW}@127.0.0.1:${c.closedPort}/db`),
+    expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /connection refused/, where: (c) => [`127.0.0.1:${c.closedPort}`], absent: () => [PW] },
+  },
+  {
+    name: 'MySQL that accepts and never answers (bounded by the connect time-out)',
+    stage: 'connect',
+    run: source((c) => `mysql://root:${PW}@127.0.0.1:${c.silentPort}/db?connect_timeout_ms=500`),
+    expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /no answer within 500 ms/, absent: () => [PW] },
+    after: { incomplete: ['export'] },
+  },
+  {
+    name: 'Postgres that accepts and never answers (bounded by the connect time-out)',
+    stage: 'connect',
+    from: 'transform',
+    mapping: 'tables:\n  plain: { columns: { id: integer, s: text } }\n',
+    run: target((c) => `postgres://postgres:${PW}@127.0.0.1:${c.silentPort}/db?connect_timeout_ms=500`),
+    expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /no answer within 500 ms/, absent: () => [PW] },
+  },
+  {
+    name: 'MySQL database that does not exist',
+    stage: 'connect',
+    run: source(() => 'mysql://root@127.0.0.1:3306/cvt_corpus_no_such_db'),
+    expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /"cvt_corpus_no_such_db" does not exist/ },
+    after: { incomplete: ['export'] },
+  },
+  {
+    name: 'Postgres database that does not exist',
+    stage: 'connect',
+    from: 'transform',
+    mapping: 'tables:\n  plain: { columns: { id: integer, s: text } }\n',
+    run: target(() => 'postgres://postgres@127.0.0.1:5432/cvt_corpus_no_such_db'),
+    expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /"cvt_corpus_no_such_db" does not exist/ },
+  },
+];

@@ -1,0 +1,74 @@
+import type { ErrorCode } from '../../src/core/errors';
+import type { ExitCodeValue } from '../../src/core/exit-codes';
+
+/** The stage a bad input belongs to; the closing note counts cases by it. */
+export type CorpusStage = 'config' | 'connect' | 'mapping' | 'export' | 'csv' | 'transform' | 'import';
+
+/** What a case can see: its own work dir, mapping and pipeline files, and the shared servers. */
+export interface CaseContext {
+  slug: string;
+  dir: string;
+  work: string;
+  exportDir: string;
+  transformDir: string;
+  mappingFile: string;
+  pipelineFile: string;
+  /** Postgres schema this case loads into (each case has its own, in one shared database). */
+  schema: string;
+  sourceUrl: string;
+  targetUrl: string;
+  /** A loopback port nothing listens on, and one that accepts and never answers. */
+  closedPort: number;
+  silentPort: number;
+  /** Runs SQL on the shared target with search_path set to the case's schema. */
+  pg(sql: string): Promise<Array<Record<string, unknown>>>;
+}
+
+/**
+ * One bad input. Add a case by adding a row to a file under test/corpus/cases: say what to set up,
+ * which command fails, the exact error, and what must be left behind.
+ */
+export interface CorpusCase {
+  name: string;
+  stage: CorpusStage;
+  /** Mapping YAML (mapping/mapping.yaml); source tables it does not name are marked skip in a second file. */
+  mapping?: string;
+  /** false: do not add the skip file (a case about unmapped tables). */
+  skipOthers?: boolean;
+  /** Pipeline YAML instead of the generated one. */
+  pipeline?: (c: CaseContext) => string;
+  /** Postgres DDL run in the case's schema before anything else. */
+  pg?: string;
+  /** What the work dir starts with: nothing, the shared export, or that export transformed by this case's mapping. */
+  from?: 'none' | 'export' | 'transform';
+  /** Breaks something after set-up (a file, the target) before the failing command runs. */
+  tamper?: (c: CaseContext) => Promise<void>;
+  /** The failing command: a stage name (common flags added) or full argv. */
+  run: 'export' | 'transform' | 'import' | 'verify' | ((c: CaseContext) => string[]);
+  /** A bash line wrapping the CLI (ulimit, trap); "$@" is the converge command. */
+  shell?: string;
+  expect: {
+    exit: ExitCodeValue;
+    code: ErrorCode;
+    /** Substrings of the error line: file:line, key, table, CSV line, column. */
+    where?: (c: CaseContext) => string[];
+    message?: RegExp;
+    /** Must appear nowhere in stdout or stderr (passwords). */
+    absent?: (c: CaseContext) => string[];
+  };
+  /** The state left behind. Target tables (in the case schema) and their row counts; manifests that must not claim completion. */
+  after?: {
+    rows?: Record<string, number>;
+    incomplete?: Array<'export' | 'transform'>;
+    check?: (c: CaseContext) => Promise<void>;
+  };
+}
+
+/** One line of the CLI's error output: "converge: CODE: where: message". */
+export function errorLine(stderr: string): { code: string; line: string } | undefined {
+  for (const l of stderr.split('\n')) {
+    const m = /^converge: ([A-Z_]+): /.exec(l);
+    if (m) return { code: m[1], line: l };
+  }
+  return undefined;
+}

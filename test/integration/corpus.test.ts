@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { ConvergeError } from '../../src/core/errors';
+import { CaseContext, CorpusCase, errorLine } from '../helpers/corpus-case';
+import type { CliResult } from '../helpers/run-cli';
+import { commonArgs, CorpusWorld, manifestIncomplete, openCorpusWorld, pgQuery, prepareCase, resealManifest, runCase } from '../helpers/corpus-world';
+import { runCli } from '../helpers/run-cli';
+import { ALL_CASES } from '../corpus/cases';
+
+/**
+ * The bad-input corpus, through the built CLI on the real servers: every case must exit with the
+ * code its error maps to, print that error with its location, never call itself a bug, and leave
+ * no partial table and no manifest claiming completion. Cases live in test/corpus/cases/*.ts.
+ */
+let world: CorpusWorld;
+/** Each case's run, started in beforeAll a few at a time (they share nothing but the servers). */
+const outcomes = new Map<CorpusCase, Promise<{ ctx: CaseContext; r: CliResult }>>();
+const PARALLEL = 3;
+
+beforeAll(async () => {
+  world = await openCorpusWorld();
+  const queue = [...ALL_CASES];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const done = (async (c: CorpusCase) => {
+        const ctx = await prepareCase(world, c, ALL_CASES.indexOf(c));
+        return { ctx, r: await runCase(c, ctx) };
+      })(c);
+      outcomes.set(c, done);
+      await done.catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+}, 600_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+test('the corpus holds at least 40 cases, with unique names', () => {
+  expect(ALL_CASES.length).toBeGreaterThanOrEqual(40);
+  expect(new Set(ALL_CASES.map((c) => c.name)).size).toBe(ALL_CASES.length);
+});
+
+describe.each(groupByStage(ALL_CASES))('%s', (_stage, cases) => {
+  test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const { ctx, r } = await outcomes.get(c)!;
+    const err = errorLine(r.stderr);
+    const report = `exit ${r.code}\nstderr:\n${r.stderr.slice(-3000)}\nstdout:\n${r.stdout.slice(-1000)}`;
+
+    expect({ code: err?.code, exit: r.code, report }).toEqual({ code: c.expect.code, exit: c.expect.exit, report });
+    // The exit code is the one errors.ts maps the error code to: one table, no exceptions.
+    expect(new ConvergeError(c.expect.code, '').exitCode).toBe(c.expect.exit);
+    expect(r.stderr).not.toMatch(/this is a bug|unexpected error/);
+    for (const w of c.expect.where?.(ctx) ?? []) expect(err!.line).toContain(w);
+    if (c.expect.message) expect(err!.line).toMatch(c.expect.message);
+    for (const secret of c.expect.absent?.(ctx) ?? []) {
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stderr).not.toContain(secret);
+    }
+
+    for (const [table, n] of Object.entries(c.after?.rows ?? {})) {
+      const rows = await pgQuery(world.pg.url, ctx.schema, `SELECT count(*)::int AS n FROM "${table}"`);
+      expect({ table, rows: rows[0].n }).toEqual({ table, rows: n });
+    }
+    for (const stage of c.after?.incomplete ?? []) {
+      expect({ stage, incomplete: await manifestIncomplete(stage === 'export' ? ctx.exportDir : ctx.transformDir) }).toEqual({ stage, incomplete: true });
+    }
+    await c.after?.check?.(ctx);
+  });
+});
+
+// Not an error: a 100 MB field is data, and must arrive whole (bounded memory, no crash, no cut).
+test('csv: a 100 MB field is carried through transform and import intact', async () => {
+  const SIZE = 100 * 1024 * 1024;
+  const big: CorpusCase = {
+    name: 'a 100 MB field',
+    stage: 'csv',
+    from: 'export',
+    mapping: 'tables:\n  plain: { columns: { id: integer, s: text } }\n',
+    pg: 'CREATE TABLE plain (id integer PRIMARY KEY, s text);',
+    tamper: async (c) => {
+      await fsp.writeFile(path.join(c.exportDir, 'plain.csv'), `id,s\n1,"${'x'.repeat(SIZE - 2)}""q"\n2,""\n`);
+      await resealManifest(c.exportDir);
+    },
+    run: 'transform',
+    expect: { exit: 0, code: 'INTERNAL' },
+  };
+  const ctx = await prepareCase(world, big, ALL_CASES.length);
+  const tr = await runCli(['transform', ...commonArgs(ctx)], {}, 110_000);
+  expect({ exit: tr.code, stderr: tr.stderr.slice(-2000) }).toEqual({ exit: 0, stderr: tr.stderr.slice(-2000) });
+  const im = await runCli(['import', ...commonArgs(ctx)], {}, 110_000);
+  expect({ exit: im.code, stderr: im.stderr.slice(-2000) }).toEqual({ exit: 0, stderr: im.stderr.slice(-2000) });
+  const rows = await pgQuery(world.pg.url, ctx.schema, `SELECT id, length(s) AS n, right(s, 3) AS tail, s = repeat('x', ${SIZE - 2}) || '"q' AS exact FROM plain ORDER BY id`);
+  expect(rows).toEqual([
+    { id: 1, n: SIZE, tail: 'x"q', exact: true },
+    { id: 2, n: 0, tail: '', exact: false },
+  ]);
+  await fsp.rm(ctx.work, { recursive: true, force: true });
+}, 240_000);
+
+function groupByStage(cases: CorpusCase[]): Array<[string, CorpusCase[]]> {
+  const by = new Map<string, CorpusCase[]>();
+  for (const c of cases) by.set(c.stage, [...(by.get(c.stage) ?? []), c]);
+  return [...by];
+}
