@@ -94,6 +94,8 @@ export interface PrivateServerOptions {
   certs?: TestCerts;
   /** Refuse connections that do not use TLS. */
   requireTls?: boolean;
+  /** MariaDB only: write a binary log (the export then records its position). */
+  binlog?: boolean;
 }
 
 function pgBin(name: string): string {
@@ -188,7 +190,7 @@ export async function startPrivateMariadb(opts: PrivateServerOptions = {}): Prom
     `--log-error=${path.join(dir, 'error.log')}`,
     '--bind-address=127.0.0.1',
     `--port=${port}`,
-    '--skip-log-bin',
+    ...(opts.binlog ? [`--log-bin=${path.join(dir, 'binlog')}`, '--server-id=1'] : ['--skip-log-bin']),
     '--innodb-buffer-pool-size=16M',
     '--innodb-log-file-size=8M',
     ...user,
