@@ -8,7 +8,7 @@ import { projectRoot } from '../src/pipeline/project-root';
 import { applyMigrations } from '../src/schema/apply-migrations';
 import { openPg, quotePg } from '../src/target/postgres/connect';
 import { CheckVerdict, digestTarget, judgeLoad, TargetDigest, truncateTarget } from './content-check';
-import { ConvergeRun, CONVERGE_STAGES, runConverge } from './converge-run';
+import { ConvergeRun, CONVERGE_STAGES, FusedRun, runConverge, runConvergeFused } from './converge-run';
 import { CpuProfile, ProfileSummary, sourceMapLocator, summarizeProfile } from './cpu-profile';
 import { BenchTable, BENCH_TABLES, rowsAtScale } from './dataset';
 import { generateSource, sourceRowCounts } from './generate-source';
@@ -18,8 +18,9 @@ import { PGLOADER_INSTALL_HINT, runPgloader } from './pgloader-run';
 import { runPhysicalLimit } from './physical-limit';
 import { BenchResult, judgeTargets, ToolResult } from './report';
 
-export type ToolId = 'converge' | 'limit' | 'pgloader';
-export const ALL_TOOLS: ToolId[] = ['converge', 'limit', 'pgloader'];
+/** converge = both converge modes; staged or fused picks one. */
+export type ToolId = 'converge' | 'staged' | 'fused' | 'limit' | 'pgloader';
+export const ALL_TOOLS: ToolId[] = ['converge', 'staged', 'fused', 'limit', 'pgloader'];
 
 export interface BenchOptions {
   scale: number;
@@ -69,8 +70,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
     const verdict = judgeLoad(digest, rows, reference);
     return { verdict, digest };
   };
+  const staged = o.tools.includes('converge') || o.tools.includes('staged');
+  const fused = o.tools.includes('converge') || o.tools.includes('fused');
   try {
-    if (o.tools.includes('converge')) {
+    if (staged) {
       o.say('converge: export, transform, import (one process each)…');
       await truncateTarget(target);
       const run = await runConverge({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'converge'), logDir: workDir, jobs: o.jobs, verify: o.verify, timeoutSeconds: o.timeoutSeconds });
@@ -85,6 +88,17 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
       }
       if (!problems.length) reference = { name: 'converge', digest };
       o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.seconds.toFixed(1)} s, verified`}`);
+    }
+    if (fused) {
+      o.say(`converge migrate (fused): one process, ${o.jobs} tables at a time…`);
+      await truncateTarget(target);
+      const run = await runConvergeFused({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'converge-fused'), logDir: workDir, jobs: o.jobs, verify: o.verify, timeoutSeconds: o.timeoutSeconds });
+      const problems = fusedProblems(run);
+      const { verdict, digest } = await check('converge-fused');
+      problems.push(...verdict.problems);
+      tools.push(result(FUSED_ID, 'converge migrate (fused)', run.migrate.seconds, run.migrate.peakRss, problems));
+      if (!problems.length) reference ??= { name: 'converge migrate', digest };
+      o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.migrate.seconds.toFixed(1)} s${run.verify ? ', verified' : ''}`}`);
     }
     if (o.tools.includes('limit')) {
       o.say(`physical limit: mariadb --batch --quick | psql COPY, ${o.jobs} tables at a time…`);
@@ -112,18 +126,25 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
         o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${m.seconds.toFixed(1)} s`}`);
       }
     }
-    if (o.profile && o.tools.includes('converge')) {
+    if (o.profile && staged) {
       o.say('converge again under --cpu-prof (not timed)…');
       await truncateTarget(target);
       const profDir = path.join(workDir, 'profiles');
       const run = await runConverge({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'converge-profiled'), logDir: workDir, jobs: o.jobs, verify: false, cpuProfileDir: profDir, timeoutSeconds: o.timeoutSeconds, label: 'profile' });
-      profiles = run.failedStage ? undefined : await summarizeProfiles(profDir);
+      profiles = run.failedStage ? undefined : await summarizeProfiles(profDir, CONVERGE_STAGES);
+    }
+    if (o.profile && fused) {
+      o.say('converge migrate again under --cpu-prof (not timed)…');
+      await truncateTarget(target);
+      const profDir = path.join(workDir, 'profiles-fused');
+      const run = await runConvergeFused({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'fused-profiled'), logDir: workDir, jobs: o.jobs, verify: false, cpuProfileDir: profDir, timeoutSeconds: o.timeoutSeconds, label: 'profile-fused' });
+      if (run.migrate.exitCode === 0) profiles = { ...profiles, ...(await summarizeProfiles(profDir, ['migrate'])) };
     }
   } finally {
     if (!o.keepFiles) await fsp.rm(workDir, { recursive: true, force: true });
   }
   const partial = { format: 'converge-bench/1' as const, scale: o.scale, startedAt, machine, dataset: { rows, totalRows, csvBytes, generatedSeconds }, tools, profiles };
-  return { ...partial, targets: judgeTargets(partial), workDir: o.keepFiles ? workDir : undefined };
+  return { ...partial, targets: [...(staged ? judgeTargets(partial) : []), ...(fused ? fusedTargets(partial) : [])], workDir: o.keepFiles ? workDir : undefined };
 }
 
 function result(id: string, label: string, seconds: number, peakRss: number | undefined, problems: string[]): ToolResult {
@@ -133,6 +154,21 @@ function result(id: string, label: string, seconds: number, peakRss: number | un
 function exitProblem(m: Measured): string {
   const last = m.tail.split('\n').filter((l) => l.trim()).pop() ?? '';
   return m.timedOut ? 'timed out' : `exit code ${m.exitCode}${last ? `: ${last.slice(0, 200)}` : ''}`;
+}
+
+export const FUSED_ID = 'converge-fused';
+
+/** The issue's targets judged for the fused mode: judgeTargets on its row, relabelled. */
+function fusedTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
+  const tools = r.tools.filter((t) => t.id !== 'converge').map((t) => (t.id === FUSED_ID ? { ...t, id: 'converge' } : t));
+  return judgeTargets({ ...r, tools }).map((t) => ({ ...t, what: t.what.replace('converge end to end', 'converge migrate (fused)').replace('converge peak RSS (largest stage)', 'converge migrate (fused) peak RSS') }));
+}
+
+function fusedProblems(run: FusedRun): string[] {
+  const out: string[] = [];
+  if (run.migrate.exitCode !== 0) out.push(`migrate ${exitProblem(run.migrate)}`);
+  if (run.verify && run.verify.exitCode !== 0) out.push(`converge migrate --verify-only ${exitProblem(run.verify)}`);
+  return out;
 }
 
 function convergeProblems(run: ConvergeRun): string[] {
@@ -155,10 +191,10 @@ async function recreateTarget(server: ConnectionInfo, pipeline: Pipeline): Promi
 }
 
 /** One summary per stage, from the largest profile its process wrote. */
-async function summarizeProfiles(dir: string): Promise<Record<string, ProfileSummary>> {
+async function summarizeProfiles(dir: string, stages: readonly string[]): Promise<Record<string, ProfileSummary>> {
   const out: Record<string, ProfileSummary> = {};
   const locate = sourceMapLocator();
-  for (const stage of CONVERGE_STAGES) {
+  for (const stage of stages) {
     const files = await fsp.readdir(path.join(dir, stage)).catch(() => [] as string[]);
     let best: { size: number; file: string } | undefined;
     for (const f of files.filter((n) => n.endsWith('.cpuprofile'))) {

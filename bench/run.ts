@@ -13,7 +13,7 @@ import { createLogger } from '../src/core/logger';
 import { resolveSource, resolveTarget, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../src/core/settings';
 import { projectRoot } from '../src/pipeline/project-root';
 import { cells, HEADERS, machineLine, tableRows, updateDocument, BenchResult } from './report';
-import { ALL_TOOLS, runBench, ToolId } from './run-bench';
+import { ALL_TOOLS, FUSED_ID, runBench, ToolId } from './run-bench';
 
 const positive = (what: string) => (v: string) => {
   const n = Number(v);
@@ -81,8 +81,9 @@ async function main(argv: string[]): Promise<number> {
     say(`updated: ${path.relative(process.cwd(), docFile)}`);
   }
   if (workDir) say(`work files kept in ${workDir}`);
-  const e2e = result.tools.find((t) => t.id === 'converge');
-  return e2e && e2e.status === 'failed' ? 1 : 0;
+  // Either converge path failing its load (counts or content) fails the bench.
+  const ours = result.tools.filter((t) => t.id === 'converge' || t.id === FUSED_ID);
+  return ours.some((t) => t.status === 'failed') ? 1 : 0;
 }
 
 function scrub(r: BenchResult, paths: Array<string | undefined>): BenchResult {

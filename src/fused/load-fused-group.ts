@@ -1,0 +1,173 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Client } from 'pg';
+import { ConvergeError, isConvergeError } from '../core/errors';
+import { CsvFileWriter } from '../csv/csv-file-writer';
+import { labelOf, loadGroup } from '../import/load-group';
+import type { GroupPlan, TablePlan } from '../import/load-plan';
+import { writeMarker } from '../import/load-markers';
+import type { MysqlConnection } from '../source/mysql/connect';
+import type { PgForeignKey } from '../target/postgres/catalog';
+import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { mapRows } from '../transform/map-rows';
+import { copyStream, withSourceKey } from './copy-stream';
+import { ChunkEncoder, encodeBatches } from './csv-chunks';
+import { checkForeignKeys } from './fk-validation';
+import type { MigrateTable } from './migrate-tables';
+import { sourceRows } from './source-batches';
+import { countRows } from './target-prep';
+
+export interface TableOutcome {
+  key: string;
+  rowsIn: number;
+  rows: number;
+  bytes: number;
+  seconds: number;
+  /** The transformed CSV, when one was written (--keep-files, or a staged group). */
+  file?: string;
+  sha256?: string;
+  /** How the rows went in: straight from MySQL into COPY, or through a file and the import's staged path. */
+  path: 'streamed' | 'staged';
+  /** How the table's own foreign keys were checked. */
+  fkChecks?: 'per-row' | 'set-based';
+}
+
+export interface FusedGroupContext {
+  client: Client;
+  conn: MysqlConnection;
+  tables: Map<string, MigrateTable>;
+  /** Where transformed CSVs are kept (--keep-files); otherwise staged groups' files go to scratchDir and are removed. */
+  keepDir?: string;
+  scratchDir: string;
+  /** The target's foreign keys (for set-based checks of a streamed table's own keys). */
+  foreignKeys: PgForeignKey[];
+  /** Tables whose own foreign keys are checked once per key after the COPY instead of per row. */
+  setBased: Set<string>;
+  /** Resolves when every group this one references has committed; awaited before the set-based check. */
+  parentsCommitted: () => Promise<void>;
+  /** Set when converge.run_events is writable: table.loaded is then written inside the table's transaction. */
+  runId?: string;
+  log: Logger;
+}
+
+/**
+ * One group of the load plan in its own transaction: all of its rows or none. A lone table that
+ * needs no staging streams from MySQL through the mapping into COPY; a foreign-key cycle, or a
+ * table the planner stages (cycle-closing columns, GENERATED columns, `existing: replace`), is
+ * mapped into files first and loaded by the import's own loadGroup, so every guarantee of the
+ * staged path holds for it unchanged.
+ */
+export async function loadFusedGroup(g: GroupPlan, x: FusedGroupContext): Promise<TableOutcome[]> {
+  const streamable = isStreamable(g);
+  await x.client.query('BEGIN');
+  try {
+    const out = streamable ? [await streamTable(g, g.tables[0], x)] : await stagedGroup(g, x);
+    for (const o of out) {
+      const t = g.tables.find((p) => p.key === o.key)!;
+      const total = t.replaceKey ? await countRows(x.client, t.schema, t.table) : undefined;
+      if (x.runId) await writeMarker(x.client, x.runId, { kind: 'table.loaded', table: o.key, payload: { rows: o.rows, total, seconds: o.seconds, rejected: 0 } });
+    }
+    await x.client.query('COMMIT');
+    return out;
+  } catch (e) {
+    await x.client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** A lone table the planner loads with a plain COPY (no cycle, no staging). */
+export function isStreamable(g: GroupPlan): boolean {
+  return !g.cycle && g.tables.length === 1 && !g.tables[0].staged;
+}
+
+async function streamTable(g: GroupPlan, t: TablePlan, x: FusedGroupContext): Promise<TableOutcome> {
+  const started = Date.now();
+  const mt = x.tables.get(t.key)!;
+  if (g.deferred.length) await x.client.query('SET CONSTRAINTS ALL DEFERRED');
+  for (const trg of t.triggers) await x.client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
+  const fks = x.foreignKeys.filter((f) => f.schema === t.schema && f.table === t.table);
+  const setBased = x.setBased.has(t.key);
+  if (setBased) await x.client.query('SET LOCAL session_replication_role = replica');
+  const src = sourceRows(x.conn, mt.source);
+  const tee = x.keepDir ? path.join(x.keepDir, fileName(mt)) : undefined;
+  const enc = new ChunkEncoder();
+  // Without row policies a row is mapped and encoded as it leaves the packet (no batches).
+  const direct = !mt.rule.unique.length && !mt.rule.dropRowsWithNull.length && !mt.existing;
+  const chunks = direct
+    ? src.encoded((f, n) => mt.compiled.transformRow(f, n), sourceIndexes(mt), enc.lines)
+    : encodeBatches(mapRows(mt.compiled, mt.rule, src.batches, { existing: mt.existing, origin: `mysql:${mt.source.name}` }), enc);
+  const res = await copyStream({ client: x.client, schema: t.schema, table: t.table, columns: t.columns, label: labelOf(t), chunks, lines: enc.lines, keys: src.keys, tee });
+  if (res.rows !== enc.lines.records) throw new ConvergeError('INTERNAL', `sent ${enc.lines.records} rows of ${t.key} to COPY, which loaded ${res.rows}`, { stage: 'import', table: t.key });
+  if (setBased) {
+    // Rows went in before the parents committed (the scheduler may start this table early).
+    await x.parentsCommitted();
+    await checkForeignKeys(x.client, fks, t.primaryKey, labelOf(t));
+    await x.client.query('SET LOCAL session_replication_role = origin');
+  }
+  for (const trg of t.triggers) await x.client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`);
+  const seconds = (Date.now() - started) / 1000;
+  const fkChecks = fks.length ? (setBased ? 'set-based' : 'per-row') : undefined;
+  x.log.info({ table: t.key, rowsIn: src.rowsRead, rows: res.rows, seconds, path: 'streamed', fkChecks }, 'table migrated');
+  return { key: t.key, rowsIn: src.rowsRead, rows: res.rows, bytes: res.bytes, seconds, file: tee, sha256: res.sha256, path: 'streamed', fkChecks };
+}
+
+/** Maps every table of the group into a CSV file, then loads the group as `converge import` does. */
+async function stagedGroup(g: GroupPlan, x: FusedGroupContext): Promise<TableOutcome[]> {
+  const started = Date.now();
+  const written = new Map<string, { file: string; rowsIn: number; rows: number; bytes: number; sha256: string }>();
+  try {
+    for (const t of g.tables) {
+      const mt = x.tables.get(t.key)!;
+      const file = path.join(x.keepDir ?? x.scratchDir, fileName(mt));
+      const src = sourceRows(x.conn, mt.source);
+      const writer = new CsvFileWriter(file, t.columns);
+      try {
+        for await (const batch of mapRows(mt.compiled, mt.rule, src.batches, { existing: mt.existing, origin: `mysql:${mt.source.name}` })) {
+          for (const r of batch) writer.append(r.fields);
+          await writer.flushIfFull();
+        }
+      } catch (e) {
+        writer.destroy();
+        if (!x.keepDir) await fsp.rm(file, { force: true });
+        throw isConvergeError(e) ? withSourceKey(e, src.keys) : e;
+      }
+      const w = await writer.close();
+      written.set(t.key, { file, rowsIn: src.rowsRead, ...w });
+    }
+    const plan: GroupPlan = { ...g, tables: g.tables.map((t) => ({ ...t, files: [written.get(t.key)!.file] })) };
+    const loaded = await loadGroup(x.client, plan);
+    const seconds = (Date.now() - started) / 1000;
+    return g.tables.map((t) => {
+      const w = written.get(t.key)!;
+      const n = loaded.get(t.key)!.rows;
+      if (n !== w.rows) throw new ConvergeError('INTERNAL', `mapped ${w.rows} rows of ${t.key} but loaded ${n}`, { stage: 'import', table: t.key });
+      x.log.info({ table: t.key, rowsIn: w.rowsIn, rows: n, seconds, path: 'staged', group: g.id }, 'table migrated');
+      return { key: t.key, rowsIn: w.rowsIn, rows: n, bytes: w.bytes, seconds, file: x.keepDir ? w.file : undefined, sha256: x.keepDir ? w.sha256 : undefined, path: 'staged' as const };
+    });
+  } finally {
+    if (!x.keepDir) for (const w of written.values()) await fsp.rm(w.file, { force: true });
+  }
+}
+
+/**
+ * For each target column, the index of the source column it is mapped from (-1 for added
+ * columns), read from the rule in the order compileTable lays the columns out. If that order
+ * ever differs from the compiled target columns, no column is copied as bytes.
+ */
+export function sourceIndexes(mt: MigrateTable): number[] {
+  const index = new Map(mt.source.columns.map((c, i) => [c.name, i]));
+  const mapped = [...mt.rule.columns.values()].filter((c) => !c.drop);
+  const from = mt.compiled.targetColumns.map((to, j) => (j < mapped.length && mapped[j].to === to ? (index.get(mapped[j].source) ?? -1) : -1));
+  const consistent = mapped.every((c, j) => mt.compiled.targetColumns[j] === c.to);
+  return consistent ? from : from.map(() => -1);
+}
+
+/** The transform stage's file name for a target table, so `converge import` reads kept files as its own. */
+export function fileName(mt: MigrateTable): string {
+  return `${mt.targetName}.csv`;
+}
+
+function enableVerb(state: string): string {
+  return state === 'A' ? 'ENABLE ALWAYS' : state === 'R' ? 'ENABLE REPLICA' : 'ENABLE';
+}

@@ -1,0 +1,75 @@
+import type { Logger } from 'pino';
+import type { Client } from 'pg';
+import { ConvergeError } from '../core/errors';
+import { splitTarget } from '../import/run-import';
+import { GroupPlan, planLoad, PlanInput } from '../import/load-plan';
+import type { Mapping } from '../mapping/load-mapping';
+import type { MysqlConnection } from '../source/mysql/connect';
+import { readMysqlCatalog } from '../source/mysql/catalog';
+import { PgCatalog, readPgCatalog, tableKey } from '../target/postgres/catalog';
+import { buildLookups } from '../transform/lookups';
+import { setBasedChecksAllowed } from './fk-validation';
+import { isStreamable } from './load-fused-group';
+import { compileTables, MigrateTable, pairsFromSnapshot, readExisting } from './migrate-tables';
+import { checkTargetColumns, requireEmptyTargets } from './target-prep';
+
+export interface MigratePlan {
+  tables: MigrateTable[];
+  byKey: Map<string, MigrateTable>;
+  catalog: PgCatalog;
+  plan: GroupPlan[];
+  /** replaceSeeded tables, as catalog keys. */
+  seeded: string[];
+  /** Tables whose own foreign keys are checked once per key (see fk-validation.ts). */
+  setBased: Set<string>;
+  excluded: Set<string>;
+  serverVersion: string;
+}
+
+/**
+ * Everything decided before a row moves, on a connection of the snapshot and the target's
+ * control client: the source catalog and lookups (from the snapshot), the mapping compiled
+ * against it, the target's catalog and the import planner's load plan, the target-state checks
+ * (empty tables or --truncate, existing keys), and which tables get set-based FK checks.
+ */
+export async function prepareMigrate(o: {
+  conn: MysqlConnection;
+  control: Client;
+  database: string;
+  mapping: Mapping;
+  exclude: string[];
+  defaultSchema: string;
+  replaceSeeded: string[];
+  truncate: boolean;
+  perRowFkChecks: boolean;
+  log: Logger;
+}): Promise<MigratePlan> {
+  const [[version]] = (await o.conn.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
+  const excluded = new Set(o.exclude);
+  const all = await readMysqlCatalog(o.conn, o.database);
+  const lookups = await buildLookups(o.mapping, pairsFromSnapshot(o.conn), o.control, o.defaultSchema);
+  const tables = compileTables(o.mapping, all.filter((t) => !excluded.has(t.name)), excluded, lookups, o.defaultSchema);
+  const byKey = new Map(tables.map((t) => [t.key, t]));
+  const catalog = await readPgCatalog(o.control, [...new Set(tables.map((t) => t.schema))]);
+  for (const t of tables) checkTargetColumns(catalog, t, o.log);
+  const inputs: PlanInput[] = tables.map((t) => ({
+    key: t.key, schema: t.schema, table: t.table, files: [], columns: t.compiled.targetColumns, rows: 0,
+    replaceKey: t.rule.existing?.policy === 'replace' ? t.rule.existing.key : undefined,
+  }));
+  const plan = planLoad(inputs, catalog);
+  const seeded = o.replaceSeeded.map((n) => {
+    const s = splitTarget(n, o.defaultSchema);
+    const k = tableKey(s.schema, s.table);
+    if (!byKey.has(k)) throw new ConvergeError('CONFIG_INVALID', `replaceSeeded names ${k}, which this load does not fill`, { stage: 'import', table: k, key: 'target.replaceSeeded' });
+    return k;
+  });
+  await requireEmptyTargets(o.control, tables, new Set(seeded), o.truncate, o.log);
+  await readExisting(o.control, tables);
+  const setBased = new Set<string>();
+  for (const g of plan) {
+    const t = g.tables[0];
+    const fks = catalog.foreignKeys.filter((f) => f.schema === t.schema && f.table === t.table);
+    if (!o.perRowFkChecks && isStreamable(g) && !g.deferred.length && (await setBasedChecksAllowed(o.control, t.schema, t.table, fks))) setBased.add(t.key);
+  }
+  return { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion: version.v };
+}

@@ -1,0 +1,85 @@
+import type { MysqlConnection } from '../source/mysql/connect';
+import { queryRowBytes, RowBytesSink } from '../source/mysql/row-bytes';
+
+/** Items queued before the socket is paused (the server then waits). */
+const QUEUE_ITEMS = 4;
+
+/** What a sink does with a row: emit() hands over a finished item, fail() stops the read with an error. */
+export interface PullControl<T> {
+  emit(item: T): void;
+  fail(e: unknown): void;
+}
+
+/**
+ * Turns the push-style row reader (row-bytes: rows arrive in the driver's packet callback) into
+ * an async iterable with backpressure down to MySQL: when QUEUE_ITEMS items wait unconsumed the
+ * socket is paused. `makeSink` builds the per-row code; it must never throw (the packet parser
+ * would be left mid-stream) but call fail(). `flush` hands over the last partial item at the
+ * end; `describe` turns a driver error into the error to throw. A read left half-way (the consumer threw, or fail()) cannot leave a result pending on a
+ * shared connection, so the connection is destroyed.
+ */
+export async function* pullQuery<T>(conn: MysqlConnection, sql: string, columns: number, makeSink: (c: PullControl<T>) => RowBytesSink, flush: () => T | undefined, describe: (e: unknown) => unknown): AsyncGenerator<T> {
+  const queue: T[] = [];
+  let paused = false;
+  let finished = false;
+  let failure: unknown;
+  let failed = false;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const control: PullControl<T> = {
+    emit(item) {
+      queue.push(item);
+      if (queue.length >= QUEUE_ITEMS && !paused) {
+        paused = true;
+        query.pause();
+      }
+      signal();
+    },
+    fail(e) {
+      if (failed) return;
+      failed = true;
+      failure = e;
+      // Nothing more is wanted from this result: stop reading until the connection is destroyed.
+      if (!paused) (paused = true), query.pause();
+      signal();
+    },
+  };
+  const sink = makeSink(control);
+  const query = queryRowBytes(conn, sql, [], columns, sink);
+  query.done.then(
+    () => {
+      finished = true;
+      signal();
+    },
+    (e) => {
+      if (!failed) (failed = true), (failure = describe(e));
+      finished = true;
+      signal();
+    },
+  );
+  let complete = false;
+  try {
+    for (;;) {
+      while (!queue.length && !finished && !failed) await new Promise<void>((r) => (wake = r));
+      if (failed) throw failure;
+      if (finished && !queue.length) {
+        const last = flush();
+        if (last !== undefined) queue.push(last);
+      }
+      const next = queue.shift();
+      if (next === undefined) break;
+      if (paused && queue.length < QUEUE_ITEMS / 2) {
+        paused = false;
+        query.resume();
+      }
+      yield next;
+    }
+    complete = true;
+  } finally {
+    if (!complete && !finished) conn.destroy();
+  }
+}

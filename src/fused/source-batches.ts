@@ -1,0 +1,148 @@
+import type { CsvRecord } from '../csv/csv-decode';
+import { ConvergeError, messageOf } from '../core/errors';
+import type { MysqlConnection } from '../source/mysql/connect';
+import { exportEncoding, MysqlTable } from '../source/mysql/catalog';
+import { quoteMysql } from '../source/mysql/quote';
+import type { RowBytesSink } from '../source/mysql/row-bytes';
+import { selectList, shortestFloat32 } from '../source/mysql/stream-rows';
+import { LineIndex, RING } from './csv-chunks';
+import { CsvRowWriter } from './csv-row-writer';
+import { pullQuery } from './pull-query';
+
+/** Buffer's encoding-specific slices (Node's own, behind toString, which checks and dispatches per call). */
+type SliceBuffer = Buffer & { utf8Slice(s: number, e: number): string; latin1Slice(s: number, e: number): string; hexSlice(s: number, e: number): string };
+
+/** Rows per batch handed to the mapping's row policies. */
+const BATCH_ROWS = 1024;
+
+/** Where a source row came from, for errors: its primary key's values by row ordinal. */
+export interface SourceKeys {
+  columns: string[];
+  /** The key of the row with this ordinal (1-based), while it is among the last RING read. */
+  keyOf(ordinal: number): string[] | undefined;
+}
+
+export interface SourceRows {
+  /** Batches for the mapping's row policies (mapRows); a new read each call, in one snapshot. */
+  batches: () => AsyncIterable<CsvRecord[]>;
+  /**
+   * The direct path, for tables without row policies: each row is mapped as it leaves the
+   * packet and encoded at once; yields CSV chunks. No record objects, no batches. `from[j]` is
+   * the source column of target column j (-1 for none): a value the mapping returned unchanged
+   * is copied as the packet's bytes.
+   */
+  encoded(transform: (fields: ReadonlyArray<string | null>, ordinal: number) => ReadonlyArray<string | null>, from: ReadonlyArray<number>, lines: LineIndex): AsyncIterable<Buffer>;
+  keys: SourceKeys;
+  /** Rows read by the last (or running) read. */
+  readonly rowsRead: number;
+}
+
+/**
+ * A live table as the export's CSV text would hold it (text as UTF-8, binary as \x hex, FLOAT
+ * as its shortest float32 text), read with the export's row reader (row-bytes) in primary-key
+ * order, with backpressure down to the MySQL socket (pull-query.ts).
+ */
+export function sourceRows(conn: MysqlConnection, table: MysqlTable): SourceRows {
+  const cols = table.columns;
+  const n = cols.length;
+  const { select, float32 } = selectList(table);
+  const hex = cols.map((c) => exportEncoding(c) === 'hex');
+  const isFloat = cols.map((c) => float32.has(c.name));
+  const pkIdx = table.primaryKey.map((k) => cols.findIndex((c) => c.name === k));
+  const pk0 = pkIdx.length ? pkIdx[0] : -1;
+  const order = table.primaryKey.length ? ` ORDER BY ${table.primaryKey.map(quoteMysql).join(', ')}` : '';
+  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${order}`;
+  // A single-column key is kept as its value (no array per row).
+  const ring: Array<string | null | Array<string | null> | undefined> = new Array(RING);
+  let read = 0;
+  const describe = (e: unknown) => new ConvergeError('EXPORT_FAILED', `reading ${table.name} from MySQL failed: ${messageOf(e)}`, { stage: 'export', table: table.name }, { cause: e });
+
+  const decode = (fields: Array<string | null>, i: number, b: Buffer | null, s: number, e: number) => {
+    if (b === null) fields[i] = null;
+    else if (hex[i]) fields[i] = '\\x' + (b as SliceBuffer).hexSlice(s, e);
+    else if (isFloat[i]) fields[i] = shortestFloat32((b as SliceBuffer).latin1Slice(s, e));
+    else fields[i] = (b as SliceBuffer).utf8Slice(s, e);
+  };
+  const remember = (ordinal: number, fields: ReadonlyArray<string | null>) => {
+    if (pk0 >= 0) ring[ordinal & (RING - 1)] = pkIdx.length === 1 ? fields[pk0] : pkIdx.map((k) => fields[k]);
+  };
+
+  function batches(): AsyncIterable<CsvRecord[]> {
+    read = 0;
+    let batch: CsvRecord[] = [];
+    const take = () => (batch.length ? batch.splice(0) : undefined);
+    return pullQuery<CsvRecord[]>(conn, sql, n, (c): RowBytesSink => {
+      let fields: Array<string | null> = new Array(n);
+      return {
+        field: (i, b, s, e) => decode(fields, i, b, s, e),
+        endRow() {
+          remember(++read, fields);
+          batch.push({ fields, line: read });
+          fields = new Array(n);
+          if (batch.length >= BATCH_ROWS) c.emit(take()!);
+        },
+      };
+    }, take, describe);
+  }
+
+  function encoded(transform: (fields: ReadonlyArray<string | null>, ordinal: number) => ReadonlyArray<string | null>, from: ReadonlyArray<number>, lines: LineIndex): AsyncIterable<Buffer> {
+    read = 0;
+    const w = new CsvRowWriter();
+    // Target column j copies source column from[j]'s packet bytes when the mapping left the value as it was.
+    const raw = from.map((k) => (k >= 0 && !hex[k] && !isFloat[k] ? k : -1));
+    const targets = raw.length;
+    return pullQuery<Buffer>(conn, sql, n, (c): RowBytesSink => {
+      // One array for every row: the transform copies what it keeps.
+      const fields: Array<string | null> = new Array(n);
+      const starts = new Int32Array(n);
+      const ends = new Int32Array(n);
+      let packet: Buffer | null = null;
+      let stopped = false;
+      return {
+        field(i, b, s, e) {
+          decode(fields, i, b, s, e);
+          if (b !== null) (packet = b), (starts[i] = s), (ends[i] = e);
+        },
+        endRow() {
+          if (stopped) return;
+          remember(++read, fields);
+          let out: ReadonlyArray<string | null>;
+          try {
+            out = transform(fields, read);
+          } catch (e) {
+            stopped = true;
+            c.fail(e);
+            return;
+          }
+          for (let j = 0; j < targets; j++) {
+            const v = out[j];
+            const k = raw[j];
+            if (v === null) w.nul(j);
+            else if (k >= 0 && v === fields[k]) w.raw(j, packet!, starts[k], ends[k]);
+            else w.text(j, v);
+          }
+          lines.addLines(read, 1 + w.breaks);
+          w.endRow();
+          if (w.full) c.emit(w.take()!);
+        },
+      };
+    }, () => w.take(), describe);
+  }
+
+  return {
+    batches,
+    encoded,
+    keys: {
+      columns: table.primaryKey,
+      keyOf: (ordinal) => {
+        if (!(ordinal > 0 && ordinal <= read && ordinal > read - RING)) return undefined;
+        const k = ring[ordinal & (RING - 1)];
+        if (k === undefined) return undefined;
+        return (Array.isArray(k) ? k : [k]).map((v) => v ?? 'NULL');
+      },
+    },
+    get rowsRead() {
+      return read;
+    },
+  };
+}
