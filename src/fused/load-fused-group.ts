@@ -16,7 +16,7 @@ import { ChunkEncoder, encodeBatches } from './csv-chunks';
 import { checkForeignKeys } from './fk-validation';
 import type { MigrateTable } from './migrate-tables';
 import { sourceRows } from './source-batches';
-import { countRows } from './target-prep';
+import { countRows } from '../import/target-state';
 
 export interface TableOutcome {
   key: string;

@@ -21,7 +21,7 @@ import { isStreamable, loadFusedGroup, TableOutcome } from './load-fused-group';
 import { scheduleGroups } from './schedule-groups';
 import type { MigrateTable } from './migrate-tables';
 import { prepareMigrate } from './prepare-migrate';
-import { resetSequences } from './target-prep';
+import { resetSequences } from '../import/target-state';
 
 export interface MigrateOptions {
   pipeline: Pipeline;

@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConvergeError, messageOf } from '../core/errors';
 import type { PgCatalog } from '../target/postgres/catalog';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { qualifiedPg } from '../target/postgres/connect';
+import { countRows } from '../import/target-state';
 import type { MigrateTable } from './migrate-tables';
 
 /**
- * The target-side checks and fix-ups of `converge import`, for a load whose rows come from the
- * mapping rather than from files. (run-import.ts keeps its own copies private; these follow them.)
+ * The target-side checks of `converge import`, for a load whose rows come from the mapping
+ * rather than from files (row counts and sequences are shared: import/target-state.ts).
  */
 
 /** Every mapped target column must exist; GENERATED ones are left to the target (and warned about). */
@@ -19,16 +20,6 @@ export function checkTargetColumns(catalog: PgCatalog, t: MigrateTable, log: Log
     const pc = names.get(c);
     if (!pc) throw new ConvergeError('TARGET_SCHEMA', `target table ${t.key} has no column "${c}"`, { stage: 'import', table: t.key, column: c });
     if (pc.generated) log.warn({ table: t.key, column: c }, 'column is GENERATED on the target: left out of the load (the target computes it; verify compares it)');
-  }
-}
-
-export async function countRows(client: Client, schema: string, table: string): Promise<number> {
-  try {
-    const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${qualifiedPg(schema, table)}`);
-    return Number(rows[0].n);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new ConvergeError('TARGET_SCHEMA', `cannot read ${schema}.${table}: ${messageOf(e)}`, { stage: 'import', table: `${schema}.${table}`, sqlstate: code }, { cause: e });
   }
 }
 
@@ -54,19 +45,4 @@ export async function requireEmptyTargets(client: Client, tables: MigrateTable[]
     throw new ConvergeError('TARGET_NOT_EMPTY', `--truncate failed: ${messageOf(e)} (a table outside this load references one being emptied)`, { stage: 'import' }, { cause: e });
   }
   log.warn({ tables: all.map((t) => t.key) }, 'truncated the target tables of this load (--truncate)');
-}
-
-/** Moves every serial/identity sequence of the loaded tables past the highest loaded value. */
-export async function resetSequences(client: Client, catalog: PgCatalog, keys: string[]): Promise<Array<{ sequence: string; value: string | null }>> {
-  const out: Array<{ sequence: string; value: string | null }> = [];
-  for (const k of keys) {
-    const t = catalog.tables.get(k)!;
-    for (const c of t.columns) {
-      if (!c.sequence) continue;
-      const max = `(SELECT max(${quotePg(c.name)}) FROM ${qualifiedPg(t.schema, t.name)})`;
-      const { rows } = await client.query(`SELECT setval($1::regclass, COALESCE(${max}, 1), ${max} IS NOT NULL)::text AS v`, [c.sequence]);
-      out.push({ sequence: c.sequence, value: rows[0].v });
-    }
-  }
-  return out;
 }

@@ -14,6 +14,7 @@ import { committedLoads, LoadMarker, markersAvailable, startAttempt, writeMarker
 import { GroupPlan, planLoad, PlanInput } from './load-plan';
 import { RejectSink } from './reject-rows';
 import { deleteSeededRows } from './replace-seeded';
+import { countRows, resetSequences } from './target-state';
 
 export interface ImportOptions {
   dir: string;
@@ -330,32 +331,6 @@ function checkColumns(catalog: PgCatalog, schema: string, table: string, t: Mani
     if (!pc) throw new ConvergeError('TARGET_SCHEMA', `target table ${schema}.${table} has no column "${c.name}"`, { stage: 'import', table, column: c.name });
     if (pc.generated) log.warn({ table: `${schema}.${table}`, column: c.name }, 'column is GENERATED on the target: left out of the load (the target computes it; verify compares it)');
   }
-}
-
-async function countRows(client: Client, schema: string, table: string): Promise<number> {
-  try {
-    const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${qualifiedPg(schema, table)}`);
-    return Number(rows[0].n);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const hint = code === '42501' ? '; grant the import user SELECT, INSERT (and TRUNCATE with --truncate) on the target tables' : '';
-    throw new ConvergeError('TARGET_SCHEMA', `cannot read ${schema}.${table}: ${(e as Error).message}${hint}`, { stage: 'import', table: `${schema}.${table}`, sqlstate: code }, { cause: e });
-  }
-}
-
-/** Moves every serial/identity sequence of the loaded tables past the highest loaded value. */
-async function resetSequences(client: Client, catalog: PgCatalog, keys: string[]): Promise<ImportResult['sequences']> {
-  const out: ImportResult['sequences'] = [];
-  for (const k of keys) {
-    const t = catalog.tables.get(k)!;
-    for (const c of t.columns) {
-      if (!c.sequence) continue;
-      const max = `(SELECT max(${quotePg(c.name)}) FROM ${qualifiedPg(t.schema, t.name)})`;
-      const { rows } = await client.query(`SELECT setval($1::regclass, COALESCE(${max}, 1), ${max} IS NOT NULL)::text AS v`, [c.sequence]);
-      out.push({ sequence: c.sequence, value: rows[0].v });
-    }
-  }
-  return out;
 }
 
 /**

@@ -3,9 +3,11 @@ import { AlkemioDialect } from './dialect';
 import { createEntityKit } from './entity-kit';
 import { AlkemioEntityTable, ENTITY_DEFINERS } from './entities';
 
-export { AlkemioDialect, dialectTypes } from './dialect';
-export { PROFILE_TYPES, ProfileType } from './profile-types';
-export { AlkemioEntityTable } from './entities';
+export { dialectTypes } from './dialect';
+export type { AlkemioDialect } from './dialect';
+export { PROFILE_TYPES } from './profile-types';
+export type { ProfileType } from './profile-types';
+export type { AlkemioEntityTable } from './entities';
 
 /** TypeORM's own cache table, which Alkemio enabled: part of its schema, never of its entities. */
 export const ALKEMIO_QUERY_RESULT_CACHE_TABLE = 'query-result-cache';
