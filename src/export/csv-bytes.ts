@@ -5,10 +5,8 @@
  * ~2 ms as bytes). The output is byte-identical to encodeRecord on the decoded values.
  * A hot loop, hence one longer file.
  */
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const LF = 0x0a;
-const CR = 0x0d;
+import { COMMA, LF, needsQuotes, QUOTE } from '../csv/csv-bytes-quoting';
+
 const BLOCK = 1 << 18;
 
 export class CsvBytesWriter {
@@ -117,19 +115,4 @@ export class CsvBytesWriter {
     out[p++] = QUOTE;
     this.pos = p;
   }
-}
-
-/** A value holding '"', ',', LF or CR, or exactly `\.`, is quoted (see csv-encode.ts). */
-function needsQuotes(b: Buffer, start: number, end: number): boolean {
-  const len = end - start;
-  if (len === 2 && b[start] === 0x5c && b[start + 1] === 0x2e) return true;
-  if (len < 64) {
-    for (let i = start; i < end; i++) {
-      const c = b[i];
-      if (c === QUOTE || c === COMMA || c === LF || c === CR) return true;
-    }
-    return false;
-  }
-  const v = b.subarray(start, end);
-  return v.indexOf(QUOTE) !== -1 || v.indexOf(COMMA) !== -1 || v.indexOf(LF) !== -1 || v.indexOf(CR) !== -1;
 }

@@ -5,10 +5,8 @@
  * without a per-row line string, a per-chunk join or a second UTF-8 encode. Output is
  * byte-identical to encodeRecord on the values. A hot loop, hence one longer file.
  */
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const LF = 0x0a;
-const CR = 0x0d;
+import { COMMA, LF, needsQuotes, QUOTE } from '../csv/csv-bytes-quoting';
+
 const CHUNK = 1 << 18;
 
 type WriteBuffer = Buffer & { utf8Write(s: string, offset: number): number };
@@ -115,24 +113,4 @@ export class CsvRowWriter {
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
   }
-}
-
-/** A value holding '"', ',', LF or CR, or exactly `\.`, is quoted (see csv-encode.ts). */
-function needsQuotes(b: Buffer, start: number, end: number): boolean {
-  const len = end - start;
-  if (len === 2 && b[start] === 0x5c && b[start + 1] === 0x2e) return true;
-  if (len < 64) {
-    for (let i = start; i < end; i++) {
-      const c = b[i];
-      if (c === QUOTE || c === COMMA || c === LF || c === CR) return true;
-    }
-    return false;
-  }
-  // indexOf from `start` (no subarray object per value); a hit past `end` is another value's.
-  return within(b, QUOTE, start, end) || within(b, COMMA, start, end) || within(b, LF, start, end) || within(b, CR, start, end);
-}
-
-function within(b: Buffer, c: number, start: number, end: number): boolean {
-  const at = b.indexOf(c, start);
-  return at !== -1 && at < end;
 }
