@@ -45,25 +45,21 @@ async function applyPostgres(opts: ApplyOptions, files: MigrationFile[]): Promis
     if (t.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${qualifiedPg(undefined, t.schema)}`);
     await client.query(trackingDdlPg(table, t.style));
     const done = new Set((await client.query(`SELECT ${versionColumn(t.style)} AS v FROM ${table}`)).rows.map((r) => String(r.v)));
-    for (const f of files) {
-      const key = trackingKey(f, t.style);
-      if (done.has(key)) {
-        results.push({ version: f.version, name: f.name, status: 'already-applied' });
-        continue;
-      }
-      try {
-        await client.query('BEGIN');
-        await client.query(f.sql);
-        await client.query(insertTrackingPg(table, t.style), trackingValues(f, t.style));
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        const pos = (e as { position?: string }).position;
-        const line = pos ? f.sql.slice(0, Number(pos)).split('\n').length : undefined;
-        throw new ConvergeError('TARGET_SCHEMA', `migration ${f.version}_${f.name} failed: ${messageOf(e)}`, { stage: 'schema', file: f.file, line }, { cause: e });
-      }
-      results.push({ version: f.version, name: f.name, status: 'applied' });
-    }
+    results.push(
+      ...(await applyPending(files, done, t.style, async (f) => {
+        try {
+          await client.query('BEGIN');
+          await client.query(f.sql);
+          await client.query(insertTrackingPg(table, t.style), trackingValues(f, t.style));
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          const pos = (e as { position?: string }).position;
+          const line = pos ? f.sql.slice(0, Number(pos)).split('\n').length : undefined;
+          throw new ConvergeError('TARGET_SCHEMA', `migration ${f.version}_${f.name} failed: ${messageOf(e)}`, { stage: 'schema', file: f.file, line }, { cause: e });
+        }
+      })),
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -79,23 +75,33 @@ async function applyMysql(opts: ApplyOptions, files: MigrationFile[]): Promise<M
     await conn.query(trackingDdlMysql(table, t.style));
     const [rows] = await conn.query(`SELECT ${versionColumn(t.style)} AS v FROM ${table}`);
     const done = new Set((rows as Array<{ v: unknown }>).map((r) => String(r.v)));
-    for (const f of files) {
-      const key = trackingKey(f, t.style);
-      if (done.has(key)) {
-        results.push({ version: f.version, name: f.name, status: 'already-applied' });
-        continue;
-      }
-      try {
-        // MySQL DDL commits implicitly: a failed file can leave part applied, as with Kratos itself.
-        await conn.query(f.sql);
-        await conn.query(insertTrackingMysql(table, t.style), trackingValues(f, t.style));
-      } catch (e) {
-        throw new ConvergeError('TARGET_SCHEMA', `migration ${f.version}_${f.name} failed: ${messageOf(e)}`, { stage: 'schema', file: f.file }, { cause: e });
-      }
-      results.push({ version: f.version, name: f.name, status: 'applied' });
-    }
+    results.push(
+      ...(await applyPending(files, done, t.style, async (f) => {
+        try {
+          // MySQL DDL commits implicitly: a failed file can leave part applied, as with Kratos itself.
+          await conn.query(f.sql);
+          await conn.query(insertTrackingMysql(table, t.style), trackingValues(f, t.style));
+        } catch (e) {
+          throw new ConvergeError('TARGET_SCHEMA', `migration ${f.version}_${f.name} failed: ${messageOf(e)}`, { stage: 'schema', file: f.file }, { cause: e });
+        }
+      })),
+    );
   } finally {
     await conn.end().catch(() => undefined);
+  }
+  return results;
+}
+
+/** Applies, in order, every file the tracking table does not list yet; one result per file. */
+async function applyPending(files: MigrationFile[], done: Set<string>, style: TrackingTable['style'], apply: (f: MigrationFile) => Promise<void>): Promise<MigrationResult[]> {
+  const results: MigrationResult[] = [];
+  for (const f of files) {
+    if (done.has(trackingKey(f, style))) {
+      results.push({ version: f.version, name: f.name, status: 'already-applied' });
+      continue;
+    }
+    await apply(f);
+    results.push({ version: f.version, name: f.name, status: 'applied' });
   }
   return results;
 }
