@@ -6,7 +6,7 @@ import { byteaValue, enumValue, floatValue, integerValue, jsonArrayToArray, lati
 import { dateValue, isZeroDate, makeTimestamp, timeValue, yearValue } from './transforms/timestamp';
 import { uuidFromBinary, uuidFromSwappedBinary, uuidFromText } from './transforms/uuid';
 import { ValueError } from './transforms/value-error';
-import { lookupKey } from './lookups';
+import { lookupKey } from './lookup-key';
 
 export type ColumnFn = (v: string | null) => string | null;
 

@@ -5,11 +5,9 @@ import { Manifest, tableFiles } from '../export/manifest';
 import type { Mapping } from '../mapping/load-mapping';
 import { readCsvRecords } from '../csv/read-csv';
 import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { lookupKey } from './lookup-key';
 
-/** Normalises an id for matching: UUID text compares case-insensitively, like MySQL's _ci. */
-export function lookupKey(v: string): string {
-  return /^[0-9a-fA-F-]{36}$/.test(v) ? v.toLowerCase() : v;
-}
+export { lookupKey };
 
 /** Source rows of a lookup's table: (key, natural key) pairs, from the export or live MySQL. */
 export type SourcePairs = (table: string, key: string, naturalKey: string) => AsyncIterable<[string | null, string | null]>;
