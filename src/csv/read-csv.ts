@@ -1,8 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { ConvergeError } from '../core/errors';
 import { ioError } from '../core/private-files';
 import { CsvDecoder, CsvRecord, flatCopy } from './csv-decode';
+import { completeUtf8End, firstInvalidUtf8 } from './utf8-check';
 
 export interface CsvReadOptions {
   file: string;
@@ -28,7 +30,7 @@ export async function* readCsvRecords(opts: CsvReadOptions): AsyncGenerator<CsvR
 /** The same, a chunk's worth of records at a time: the hot loops avoid one await per row. */
 export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvRecord[]> {
   const decoder = new CsvDecoder(opts.file);
-  const utf8 = new TextDecoder('utf-8', { fatal: opts.strictUtf8 !== false });
+  const strict = opts.strictUtf8 !== false;
   const stream = createReadStream(opts.file, { highWaterMark: 1 << 20 });
   const hash = opts.expectSha256 ? createHash('sha256') : undefined;
   let header: string[] | undefined;
@@ -37,7 +39,9 @@ export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvR
   let batch: CsvRecord[] = [];
   const collect = (r: CsvRecord): void => {
     if (header === undefined) {
-      header = checkHeader(r, opts);
+      // Copied: the header lives as long as the file is read, its chunk need not.
+      header = r.fields.map((f) => flatCopy(f ?? ''));
+      checkHeader(header, opts, r.line);
       width = header.length;
       return;
     }
@@ -49,6 +53,8 @@ export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvR
     batch = [];
     return out;
   };
+  /** The first character of the next part when the last one cut it (at most 3 bytes). */
+  let pending: Buffer | undefined;
   try {
     for await (const chunk of stream) {
       const buf = chunk as Buffer;
@@ -58,16 +64,23 @@ export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvR
       // cheaper it is; and Node makes a decoded string of over ~1 MB an external string, whose
       // memory only a full GC gives back (hundreds of MB of them piled up).
       for (let at = 0; at < buf.length; at += BATCH_BYTES) {
-        const part = buf.length <= BATCH_BYTES ? buf : buf.subarray(at, at + BATCH_BYTES);
+        let part = buf.length <= BATCH_BYTES ? buf : buf.subarray(at, at + BATCH_BYTES);
+        if (pending) part = Buffer.concat([pending, part]);
+        const end = completeUtf8End(part);
+        pending = end < part.length ? part.subarray(end) : undefined;
+        let invalid = false;
         let text: string;
-        try {
-          text = utf8.decode(part, { stream: true });
-        } catch (e) {
-          throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: opts.file, csvLine: decoder.currentLine + linesBeforeInvalid(part) }, { cause: e });
+        if (strict && !isUtf8(part.subarray(0, end))) {
+          // Records before the bad byte's line are still parsed and handed on: an error in one
+          // of them comes first, as it comes first in the file (and in the byte reader).
+          const cut = part.lastIndexOf(LF, firstInvalidUtf8(part.subarray(0, end))) + 1;
+          text = part.toString('utf8', 0, cut);
+          invalid = true;
+        } else {
+          text = part.toString('utf8', 0, end);
         }
-        decoder.push(text, collect);
-        const out = takeBatch();
-        if (out.length) yield out;
+        yield* parsed(text);
+        if (invalid) throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: opts.file, csvLine: decoder.currentLine });
       }
     }
     // Checked before the last record is parsed: a file cut short is reported as changed, which it is.
@@ -75,10 +88,11 @@ export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvR
     if (sha256 !== undefined && sha256 !== opts.expectSha256) {
       throw new ConvergeError('CSV_CHECKSUM', `file changed since its manifest was written: sha256 is ${sha256}, the manifest recorded ${opts.expectSha256}`, { file: opts.file });
     }
-    decoder.push(utf8.decode(), collect);
+    if (pending) {
+      if (strict) throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: opts.file, csvLine: decoder.currentLine });
+      yield* parsed(pending.toString('utf8'));
+    }
     decoder.end(collect);
-    const last = takeBatch();
-    if (last.length) yield last;
     if (!header) throw new ConvergeError('CSV_INVALID', 'file is empty: no header line', { file: opts.file, csvLine: 1 });
   } catch (e) {
     if (e instanceof ConvergeError) throw e;
@@ -86,31 +100,34 @@ export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvR
   } finally {
     stream.destroy();
   }
-}
 
-/** Lines before the first invalid byte of part: decoded leniently, counted up to the first U+FFFD. */
-function linesBeforeInvalid(part: Buffer): number {
-  // Continuation bytes at the start belong to a character begun in the previous part.
-  let from = 0;
-  while (from < 3 && from < part.length && (part[from] & 0xc0) === 0x80) from++;
-  const lenient = new TextDecoder('utf-8').decode(part.subarray(from));
-  const bad = lenient.indexOf('\ufffd');
-  return bad >= 0 ? countLines(lenient.slice(0, bad)) : 0;
-}
-
-function countLines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-function checkHeader(r: CsvRecord, opts: CsvReadOptions): string[] {
-  // Copied: the header lives as long as the file is read, its chunk need not.
-  const names = r.fields.map((f) => flatCopy(f ?? ''));
-  if (opts.expectHeader && names.join(',') !== opts.expectHeader.join(',')) {
-    throw new ConvergeError('CSV_INVALID', `header does not match the manifest: expected [${opts.expectHeader.join(', ')}], found [${names.join(', ')}]`, { file: opts.file, csvLine: 1 });
+  /** Parses text and yields its records; on malformed text, first the records before it. */
+  function* parsed(text: string): Generator<CsvRecord[]> {
+    try {
+      decoder.push(text, collect);
+    } catch (e) {
+      const before = takeBatch();
+      if (before.length) yield before;
+      throw e;
+    }
+    const out = takeBatch();
+    if (out.length) yield out;
   }
-  return names;
+}
+
+const LF = 0x0a;
+
+/**
+ * The header must be the manifest's column list. Shared with the byte reader; a byte order mark
+ * (which converge never writes, and COPY would take as part of the first name) is named as such.
+ */
+export function checkHeader(names: string[], opts: CsvReadOptions, line: number): void {
+  if (names.length > 0 && names[0].startsWith('\uFEFF')) {
+    throw new ConvergeError('CSV_INVALID', 'file starts with a UTF-8 byte order mark (BOM), which converge files never hold: remove it or re-export', { file: opts.file, csvLine: line });
+  }
+  if (opts.expectHeader && names.join(',') !== opts.expectHeader.join(',')) {
+    throw new ConvergeError('CSV_INVALID', `header does not match the manifest: expected [${opts.expectHeader.join(', ')}], found [${names.join(', ')}]`, { file: opts.file, csvLine: line });
+  }
 }
 
 function wrongWidth(file: string, r: CsvRecord, width: number): ConvergeError {
