@@ -2,20 +2,19 @@
  * The transform stage alone, on one core: CSV in → mapping (mappings/bench) → CSV out, with no
  * database. Generates the bench tables' hard values (uuids, ENUM, TINYINT(1), DATETIME(6), zero
  * dates, JSON, unicode text with quotes and new lines, DECIMAL) as export CSV, then runs the
- * same loop as runTransform: readCsvBatches → compileTable → mapRows → CsvFileWriter.
+ * same code as runTransform (transformTableFiles: the export's sha256 checked, the output hashed).
  *
- *   node dist/bench/transform-bench.js [--rows 1000000] [--keep]
+ *   node dist/bench/transform-bench.js [--rows 1000000] [--keep] [--engine strings]
  *   node --cpu-prof dist/bench/transform-bench.js   (profile: open the .cpuprofile in DevTools)
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CsvFileWriter } from '../src/csv/csv-file-writer';
-import { readCsvBatches } from '../src/csv/read-csv';
 import { loadMapping } from '../src/mapping/load-mapping';
 import { projectRoot } from '../src/pipeline/project-root';
 import { compileTable, SourceColumn } from '../src/transform/compile-table';
-import { mapRows } from '../src/transform/map-rows';
+import { transformTableFiles } from '../src/transform/transform-table';
 import { HARD_TEXTS } from './dataset';
 
 interface TableSpec {
@@ -61,15 +60,15 @@ const TABLES: TableSpec[] = [
   },
 ];
 
-async function generate(dir: string, t: TableSpec, rows: number): Promise<string> {
+async function generate(dir: string, t: TableSpec, rows: number): Promise<{ file: string; sha256: string }> {
   const file = path.join(dir, `${t.name}.csv`);
   const w = new CsvFileWriter(file, t.columns);
   for (let i = 0; i < rows; i++) {
     w.append(t.row(i));
     if ((i & 1023) === 0) await w.flushIfFull();
   }
-  await w.close();
-  return file;
+  const { sha256 } = await w.close();
+  return { file, sha256 };
 }
 
 async function main(): Promise<void> {
@@ -77,25 +76,22 @@ async function main(): Promise<void> {
   const rowsArg = args.indexOf('--rows');
   const events = rowsArg >= 0 ? Number(args[rowsArg + 1]) : 1_000_000;
   const keep = args.includes('--keep');
+  const engine = args.includes('--engine') && args[args.indexOf('--engine') + 1] === 'strings' ? 'strings' : 'auto';
+  const digests = new Map<string, string>();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'converge-transform-bench-'));
   try {
     const mapping = await loadMapping(path.join(projectRoot(), 'mappings', 'bench'));
     const counts: Record<string, number> = { accounts: Math.max(1, Math.round(events / 10)), events };
     const results: Array<{ table: string; rows: number; bytes: number; seconds: number }> = [];
     for (const t of TABLES) {
-      const inFile = await generate(dir, t, counts[t.name]);
+      const { file: inFile, sha256 } = await generate(dir, t, counts[t.name]);
+      digests.set(inFile, sha256);
       const rule = mapping.tables.get(t.name)!;
       const cols: SourceColumn[] = t.columns.map((name) => ({ name, encoding: 'text' }));
       const started = process.hrtime.bigint();
       const compiled = compileTable(rule, cols, { timezone: mapping.timezone, lookups: new Map(), origin: inFile });
       const writer = new CsvFileWriter(path.join(dir, `${t.name}.out.csv`), compiled.targetColumns);
-      const batches = () => readCsvBatches({ file: inFile, expectHeader: t.columns });
-      let rows = 0;
-      for await (const batch of mapRows(compiled, rule, batches, { origin: inFile })) {
-        for (const r of batch) writer.append(r.fields);
-        rows += batch.length;
-        await writer.flushIfFull();
-      }
+      const { rowsIn: rows } = await transformTableFiles({ compiled, rule, timezone: mapping.timezone, files: [{ file: inFile, sha256: digests.get(inFile) }], header: t.columns, writer, origin: inFile, engine });
       await writer.close();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       results.push({ table: t.name, rows, bytes: statSync(inFile).size, seconds });

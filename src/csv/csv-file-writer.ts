@@ -47,6 +47,16 @@ export class CsvFileWriter {
     this.rows++;
   }
 
+  /** Appends records already encoded as CSV bytes, each ending in '\n' (the byte-level transform's output). */
+  appendEncoded(bytes: Buffer, rows: number): void {
+    this.encodePending();
+    if (bytes.length > 0) {
+      this.blocks.push(bytes);
+      this.blockBytes += bytes.length;
+    }
+    this.rows += rows;
+  }
+
   async flushIfFull(): Promise<void> {
     if (this.chars >= TEXT_CHARS) this.encodePending();
     if (this.blockBytes >= BLOCK_BYTES) await this.flush();

@@ -1,5 +1,5 @@
 import { ConvergeError } from '../core/errors';
-import type { TableRule } from '../mapping/load-mapping';
+import type { ColumnRule, TableRule } from '../mapping/load-mapping';
 import { ChangeLedger } from './change-ledger';
 import { ColumnFn, compileColumn, NULL_SENTINEL } from './compile-column';
 import { ValueError } from './transforms/value-error';
@@ -14,8 +14,28 @@ export interface CompiledTable {
   target: string;
   targetColumns: string[];
   ledger: ChangeLedger;
+  /** How each target column is made, in targetColumns order: for the byte-level path (byte-table.ts). */
+  slots: ReadonlyArray<CompiledSlot>;
+  added: ReadonlyArray<AddedColumn>;
   /** Source row (by source column index) → target row (by targetColumns). Throws ConvergeError. */
   transformRow(fields: ReadonlyArray<string | null>, csvLine: number): Array<string | null>;
+}
+
+export interface CompiledSlot {
+  to: string;
+  /** Source column index. */
+  from: number;
+  rule: ColumnRule;
+  encoding: 'text' | 'hex';
+  fn: ColumnFn;
+}
+
+/** A target column the mapping adds: a constant, or source columns joined. */
+export interface AddedColumn {
+  to: string;
+  constant?: string | null;
+  concat?: { from: number[]; separator: string };
+  make: (row: ReadonlyArray<string | null>) => string | null;
 }
 
 export interface CompileTableOptions {
@@ -45,16 +65,16 @@ export function compileTable(rule: TableRule, sourceColumns: SourceColumn[], opt
     throw new ConvergeError('MAPPING_INVALID', `source columns neither mapped nor dropped: ${unmapped.map((c) => c.name).join(', ')} (map each one, or list it under drop:)`, { ...rule.at, table: rule.source, column: unmapped[0].name, stage: 'transform' });
   }
   const ledger = new ChangeLedger();
-  const slots: Array<{ to: string; from: number; fn: ColumnFn }> = [];
+  const slots: CompiledSlot[] = [];
   const seenTargets = new Set<string>();
   for (const c of rule.columns.values()) {
     if (c.drop) continue;
     if (seenTargets.has(c.to)) throw new ConvergeError('MAPPING_INVALID', `two source columns map to target column "${c.to}"`, { ...c.at, table: rule.source, stage: 'transform' });
     seenTargets.add(c.to);
     const enc = sourceColumns[index.get(c.source)!].encoding;
-    slots.push({ to: c.to, from: index.get(c.source)!, fn: compileColumn(c, { timezone: opts.timezone, lookups: opts.lookups, ledger, sourceEncoding: enc }) });
+    slots.push({ to: c.to, from: index.get(c.source)!, rule: c, encoding: enc, fn: compileColumn(c, { timezone: opts.timezone, lookups: opts.lookups, ledger, sourceEncoding: enc }) });
   }
-  const added: Array<{ to: string; make: (row: ReadonlyArray<string | null>) => string | null }> = [];
+  const added: AddedColumn[] = [];
   for (const [to, spec] of Object.entries(rule.add)) {
     if (seenTargets.has(to)) throw new ConvergeError('MAPPING_INVALID', `added column "${to}" is also mapped from the source`, { ...rule.at, table: rule.source, stage: 'transform' });
     seenTargets.add(to);
@@ -65,10 +85,10 @@ export function compileTable(rule: TableRule, sourceColumns: SourceColumn[], opt
         return i;
       });
       const sep = spec.separator ?? '';
-      added.push({ to, make: (row) => (idx.some((i) => row[i] === null) ? null : idx.map((i) => row[i]).join(sep)) });
+      added.push({ to, concat: { from: idx, separator: sep }, make: (row) => (idx.some((i) => row[i] === null) ? null : idx.map((i) => row[i]).join(sep)) });
     } else {
       const k = spec.constant ?? null;
-      added.push({ to, make: () => k });
+      added.push({ to, constant: k, make: () => k });
     }
   }
   for (const d of rule.drop) ledger.add(d, 'columnDropped', 0);
@@ -80,6 +100,8 @@ export function compileTable(rule: TableRule, sourceColumns: SourceColumn[], opt
     target: rule.target,
     targetColumns,
     ledger,
+    slots,
+    added,
     transformRow(fields, csvLine) {
       const out: Array<string | null> = new Array(targetColumns.length);
       let i = 0;

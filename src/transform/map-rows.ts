@@ -43,11 +43,7 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
     if (i < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `existing policy key "${c}" is not a target column of ${rule.target}`, { ...rule.at, table: rule.source });
     return i;
   });
-  const nullDrop = rule.dropRowsWithNull.map((c) => {
-    const i = cols.indexOf(c);
-    if (i < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `dropRowsWithNull names "${c}", which is not a target column of ${rule.target}`, { ...rule.at, table: rule.source });
-    return i;
-  });
+  const nullDrop = nullDropIndexes(rule, cols);
 
   // First pass, only for keep-newest: the winning row of every key, by its ordinal in the pass
   // (lines repeat across a table's chunk files, ordinals do not). Kept compactly: key → slot,
@@ -142,6 +138,15 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
     }
     if (out.length) yield out;
   }
+}
+
+/** Target column indexes of dropRowsWithNull; a name that is not a target column is a mapping error. */
+export function nullDropIndexes(rule: TableRule, cols: ReadonlyArray<string>): number[] {
+  return rule.dropRowsWithNull.map((c) => {
+    const i = cols.indexOf(c);
+    if (i < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `dropRowsWithNull names "${c}", which is not a target column of ${rule.target}`, { ...rule.at, table: rule.source });
+    return i;
+  });
 }
 
 function anyNull(f: ReadonlyArray<string | null>, idx: number[]): boolean {

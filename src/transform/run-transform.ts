@@ -6,14 +6,13 @@ import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { CsvFileWriter } from '../csv/csv-file-writer';
-import { readCsvBatches } from '../csv/read-csv';
 import { Manifest, readManifest, tableFileDigests, writeManifest } from '../export/manifest';
 import { loadMapping, Mapping, TableRule } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg } from '../target/postgres/connect';
 import { compileTable } from './compile-table';
 import { buildLookups, existingKeys, pairsFromExport } from './lookups';
-import { mapRows } from './map-rows';
+import { transformTableFiles } from './transform-table';
 
 export interface TransformOptions {
   exportDir: string;
@@ -24,6 +23,8 @@ export interface TransformOptions {
   targetSchema?: string;
   log: Logger;
   recorder?: RunRecorder;
+  /** 'strings' forces the decoded path everywhere (for comparing the two); default: bytes where a table allows. */
+  engine?: 'auto' | 'strings';
 }
 
 export interface TransformResult {
@@ -59,16 +60,13 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
       const outName = `${rule.target}.csv`;
       if (manifest.tables[rule.target]) throw new ConvergeError('MAPPING_INVALID', `two source tables map to target table ${rule.target}`, { ...rule.at });
       const writer = new CsvFileWriter(path.join(opts.outDir, outName), compiled.targetColumns);
-      let rowsIn = 0;
       // Every file is checked against the sha256 the export recorded for it: an edited, cut or
       // appended file is refused (CSV_CHECKSUM) instead of transformed.
       const files = tableFileDigests(t).map((d) => ({ file: path.join(opts.exportDir, d.file), sha256: d.sha256 || undefined }));
-      const counting = () => countingBatches(files, t.columns.map((c) => c.name), (n) => (rowsIn = n));
+      let rowsIn = 0;
+      let engine: 'bytes' | 'strings';
       try {
-        for await (const batch of mapRows(compiled, rule, counting, { existing, origin: inFile })) {
-          for (const r of batch) writer.append(r.fields);
-          await writer.flushIfFull();
-        }
+        ({ rowsIn, engine } = await transformTableFiles({ compiled, rule, timezone: mapping.timezone, files, header: t.columns.map((c) => c.name), writer, existing, origin: inFile, engine: opts.engine }));
       } catch (e) {
         writer.destroy();
         await fsp.rm(writer.file, { force: true });
@@ -94,7 +92,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
       };
       await writeManifest(opts.outDir, manifest);
       results.push({ table: name, target: rule.target, rowsIn, rowsOut: w.rows, seconds, changes: compiled.ledger.total() });
-      opts.log.info({ table: name, target: rule.target, rowsIn, rowsOut: w.rows, seconds, changes: compiled.ledger.counts }, 'table transformed');
+      opts.log.info({ table: name, target: rule.target, rowsIn, rowsOut: w.rows, seconds, engine, changes: compiled.ledger.counts }, 'table transformed');
       await opts.recorder?.event({ kind: 'table.transformed', stage: 'transform', table: rule.target, payload: { sourceTable: name, rowsIn, rowsOut: w.rows, seconds, changes: compiled.ledger.counts } });
     }
   } finally {
@@ -103,20 +101,6 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
   manifest.completedAt = new Date().toISOString();
   await writeManifest(opts.outDir, manifest);
   return { manifest, tables: results };
-}
-
-/** Reads a table's CSV files (chunks in key order) as batches, checking each header against the manifest and counting rows read. */
-function countingBatches(files: Array<{ file: string; sha256?: string }>, header: string[], setCount: (n: number) => void): AsyncIterable<import('../csv/csv-decode').CsvRecord[]> {
-  return (async function* () {
-    let n = 0;
-    for (const { file, sha256 } of files) {
-      for await (const b of readCsvBatches({ file, expectHeader: header, expectSha256: sha256 })) {
-        n += b.length;
-        setCount(n);
-        yield b;
-      }
-    }
-  })();
 }
 
 /** Every exported table needs a rule, and every rule a table: drift fails before any row moves. */
