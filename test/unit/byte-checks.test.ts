@@ -5,6 +5,7 @@ import { jsonValue } from '../../src/transform/transforms/json';
 import { byteaValue, floatValue, integerValue, numericValue, textValue } from '../../src/transform/transforms/scalars';
 import { dateValue, isZeroDate, makeTimestamp } from '../../src/transform/transforms/timestamp';
 import { uuidFromText } from '../../src/transform/transforms/uuid';
+import { createPrng } from '../../src/demo/generic-prng';
 
 /**
  * Every byte checker is proved against the string transform it stands in for: a true must mean
@@ -12,18 +13,11 @@ import { uuidFromText } from '../../src/transform/transforms/uuid';
  * Inputs come from a seeded generator biased to the edges (near-valid values, one byte off).
  */
 
-/** mulberry32: small, seeded, good enough to spread inputs; a failure reproduces from its seed. */
+/** Seeded (the demo's mulberry32), so a failure reproduces from its seed. */
 function prng(seed: number): { next(): number; int(n: number): number; pick<T>(xs: ArrayLike<T>): T; chance(p: number): boolean } {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number): number => Math.floor(next() * n);
-  return { next, int, pick: (xs) => xs[int(xs.length)], chance: (p) => next() < p };
+  const p = createPrng(seed);
+  const int = (n: number): number => p.int(0, n - 1);
+  return { next: () => p.next(), int, pick: (xs) => xs[int(xs.length)], chance: (q) => p.chance(q) };
 }
 type Rng = ReturnType<typeof prng>;
 

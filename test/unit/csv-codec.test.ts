@@ -6,17 +6,12 @@ import { ConvergeError } from '../../src/core/errors';
 import { CsvDecoder, CsvRecord } from '../../src/csv/csv-decode';
 import { bytesToHexField, encodeField, encodeRecord } from '../../src/csv/csv-encode';
 import { readCsvRecords } from '../../src/csv/read-csv';
+import { createPrng } from '../../src/demo/generic-prng';
 
 /** Seeded PRNG so a failing round trip can be replayed from its seed. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = createPrng(seed);
+  return () => p.next();
 }
 
 // The values that have broken CSV round trips before: NULL vs '' vs the texts that look like NULL.

@@ -7,6 +7,7 @@ import { CsvFileWriter } from '../../src/csv/csv-file-writer';
 import { loadMapping, TableRule } from '../../src/mapping/load-mapping';
 import type { ChangeCounts } from '../../src/transform/change-ledger';
 import { compileTable, SourceColumn } from '../../src/transform/compile-table';
+import { createPrng } from '../../src/demo/generic-prng';
 import { lookupKey } from '../../src/transform/lookup-key';
 import { TableFilesResult, transformTableFiles } from '../../src/transform/transform-table';
 
@@ -40,16 +41,9 @@ interface Rng {
 }
 
 function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number): number => Math.floor(next() * n);
-  return { next, int, chance: (p) => next() < p, pick: (arr) => arr[int(arr.length)] };
+  const p = createPrng(seed);
+  const int = (n: number): number => p.int(0, n - 1);
+  return { next: () => p.next(), int, chance: (q) => p.chance(q), pick: (arr) => arr[int(arr.length)] };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,15 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { completeUtf8End, firstInvalidUtf8 } from '../../src/csv/utf8-check';
+import { createPrng } from '../../src/demo/generic-prng';
 
+/** Seeded, so a failing case reproduces from its seed. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = createPrng(seed);
+  return () => p.next();
 }
 
 /** The reference: walk character by character; the first one whose bytes are not valid UTF-8. */
