@@ -55,7 +55,7 @@ export async function generateSource(o: { server: ConnectionInfo; pipeline: Pipe
       await Promise.all(
         conns.map(async (c) => {
           for (let job = queue.shift(); job; job = queue.shift()) {
-            await c.query(chunkInsert(job.table, job.first, job.count, o.rows.accounts));
+            await retryDeadlock(() => c.query(chunkInsert(job.table, job.first, job.count, o.rows.accounts)));
             o.log.debug({ table: job.table, first: job.first, rows: job.count }, 'generated');
           }
         }),
@@ -70,4 +70,20 @@ export async function generateSource(o: { server: ConnectionInfo; pipeline: Pipe
     for (const c of conns) await c.end().catch(() => undefined);
   }
   return (Date.now() - started) / 1000;
+}
+
+/**
+ * Two INSERT … SELECT chunks of one table can deadlock in InnoDB (gap and AUTO_INCREMENT locks);
+ * the loser's statement is rolled back whole, so running it again is safe and is the remedy
+ * InnoDB's error message itself prescribes.
+ */
+async function retryDeadlock<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (e) {
+      if ((e as { errno?: number }).errno !== 1213 || i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
 }
