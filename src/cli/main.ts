@@ -15,7 +15,16 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   let exitCode: number = ExitCode.Ok;
-  for (const register of discoverCommands()) register(program, (code) => (exitCode = code));
+  const setExit = (code: number) => (exitCode = code);
+  // Loading every command module costs a few hundred ms per process (each pulls its stage in):
+  // the command named on the line is loaded alone when its module bears its name, as they do;
+  // anything else (help, a typo, a module named otherwise) loads them all.
+  const named = argv[2];
+  const alone = named && /^[a-z][a-z-]*$/.test(named) ? discoverCommands(undefined, (f) => f === named) : [];
+  for (const register of alone) register(program, setExit);
+  if (!program.commands.some((c) => c.name() === named)) {
+    for (const register of discoverCommands(undefined, (f) => f !== named)) register(program, setExit);
+  }
   try {
     await program.parseAsync(argv);
     return exitCode;
