@@ -14,6 +14,7 @@ import { mapRows } from '../transform/map-rows';
 import { copyStream, withSourceKey } from './copy-stream';
 import { ChunkEncoder, encodeBatches } from './csv-chunks';
 import { checkForeignKeys } from './fk-validation';
+import { unchangedCheck, UnchangedCheck } from '../transform/byte-table';
 import type { MigrateTable } from './migrate-tables';
 import { sourceRows } from './source-batches';
 import { countRows } from '../import/target-state';
@@ -95,7 +96,7 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: FusedGroupContext): Pr
   // Without row policies a row is mapped and encoded as it leaves the packet (no batches).
   const direct = !mt.rule.unique.length && !mt.rule.dropRowsWithNull.length && !mt.existing;
   const chunks = direct
-    ? src.encoded((f, n) => mt.compiled.transformRow(f, n), sourceIndexes(mt), enc.lines)
+    ? src.encoded((f, n, passed) => mt.compiled.transformRow(f, n, passed), sourceIndexes(mt), enc.lines, unchangedChecks(mt))
     : encodeBatches(mapRows(mt.compiled, mt.rule, src.batches, { existing: mt.existing, origin: `mysql:${mt.source.name}` }), enc);
   const res = await copyStream({ client: x.client, schema: t.schema, table: t.table, columns: t.columns, label: labelOf(t), chunks, lines: enc.lines, keys: src.keys, tee });
   if (res.rows !== enc.lines.records) throw new ConvergeError('INTERNAL', `sent ${enc.lines.records} rows of ${t.key} to COPY, which loaded ${res.rows}`, { stage: 'import', table: t.key });
@@ -161,6 +162,19 @@ export function sourceIndexes(mt: MigrateTable): number[] {
   const from = mt.compiled.targetColumns.map((to, j) => (j < mapped.length && mapped[j].to === to ? (index.get(mapped[j].source) ?? -1) : -1));
   const consistent = mapped.every((c, j) => mt.compiled.targetColumns[j] === c.to);
   return consistent ? from : from.map(() => -1);
+}
+
+/**
+ * By source column: the byte check that vouches its value passes its target column unchanged
+ * (byte-table.ts), for columns that feed one mapped column and no added (concat) column.
+ */
+export function unchangedChecks(mt: MigrateTable): Array<UnchangedCheck | undefined> {
+  const checks: Array<UnchangedCheck | undefined> = mt.source.columns.map(() => undefined);
+  const concatSources = new Set(mt.compiled.added.flatMap((a) => a.concat?.from ?? []));
+  for (const slot of mt.compiled.slots) {
+    if (!concatSources.has(slot.from)) checks[slot.from] = unchangedCheck(slot, mt.compiled.timezone);
+  }
+  return checks;
 }
 
 /** The transform stage's file name for a target table, so `converge import` reads kept files as its own. */

@@ -6,11 +6,18 @@ import { quoteMysql } from '../source/mysql/quote';
 import type { RowBytesSink } from '../source/mysql/row-bytes';
 import { selectList, shortestFloat32 } from '../source/mysql/stream-rows';
 import { LineIndex, RING } from './csv-chunks';
+import type { UnchangedCheck } from '../transform/byte-table';
 import { CsvRowWriter } from './csv-row-writer';
 import { pullQuery } from './pull-query';
 
 /** Buffer's encoding-specific slices (Node's own, behind toString, which checks and dispatches per call). */
 type SliceBuffer = Buffer & { utf8Slice(s: number, e: number): string; latin1Slice(s: number, e: number): string; hexSlice(s: number, e: number): string };
+
+/** A row's mapping; `passed[k] === 1` marks a source field not decoded because its bytes passed. */
+export type RowTransform = (fields: ReadonlyArray<string | null>, ordinal: number, passed?: Uint8Array) => ReadonlyArray<string | null>;
+
+/** Stands for a field not decoded (its bytes passed): never a value, only compared by identity. */
+const PASSED = '\u0000converge-passed\u0000';
 
 /** Rows per batch handed to the mapping's row policies. */
 const BATCH_ROWS = 1024;
@@ -29,9 +36,10 @@ export interface SourceRows {
    * The direct path, for tables without row policies: each row is mapped as it leaves the
    * packet and encoded at once; yields CSV chunks. No record objects, no batches. `from[j]` is
    * the source column of target column j (-1 for none): a value the mapping returned unchanged
-   * is copied as the packet's bytes.
+   * is copied as the packet's bytes. `unchanged[k]`, when given, vouches on its bytes that source
+   * column k's value passes its column unchanged: such a value is not decoded at all.
    */
-  encoded(transform: (fields: ReadonlyArray<string | null>, ordinal: number) => ReadonlyArray<string | null>, from: ReadonlyArray<number>, lines: LineIndex): AsyncIterable<Buffer>;
+  encoded(transform: RowTransform, from: ReadonlyArray<number>, lines: LineIndex, unchanged?: ReadonlyArray<UnchangedCheck | undefined>): AsyncIterable<Buffer>;
   keys: SourceKeys;
   /** Rows read by the last (or running) read. */
   readonly rowsRead: number;
@@ -85,32 +93,55 @@ export function sourceRows(conn: MysqlConnection, table: MysqlTable): SourceRows
     }, take, describe);
   }
 
-  function encoded(transform: (fields: ReadonlyArray<string | null>, ordinal: number) => ReadonlyArray<string | null>, from: ReadonlyArray<number>, lines: LineIndex): AsyncIterable<Buffer> {
+  function encoded(transform: RowTransform, from: ReadonlyArray<number>, lines: LineIndex, unchanged?: ReadonlyArray<UnchangedCheck | undefined>): AsyncIterable<Buffer> {
     read = 0;
     const w = new CsvRowWriter();
     // Target column j copies source column from[j]'s packet bytes when the mapping left the value as it was.
     const raw = from.map((k) => (k >= 0 && !hex[k] && !isFloat[k] ? k : -1));
     const targets = raw.length;
+    // A field may go undecoded only where it is copied as bytes, and never a key column (errors
+    // name rows by their key).
+    const copied = new Set(raw.filter((k) => k >= 0));
+    const checks: Array<UnchangedCheck | undefined> = cols.map((_, k) => (copied.has(k) && !pkIdx.includes(k) ? unchanged?.[k] : undefined));
+    const anyCheck = checks.some((c) => c !== undefined);
     return pullQuery<Buffer>(conn, sql, n, (c): RowBytesSink => {
       // One array for every row: the transform copies what it keeps.
       const fields: Array<string | null> = new Array(n);
       const starts = new Int32Array(n);
       const ends = new Int32Array(n);
+      const passed = new Uint8Array(n);
       let packet: Buffer | null = null;
       let stopped = false;
       return {
         field(i, b, s, e) {
-          decode(fields, i, b, s, e);
           if (b !== null) (packet = b), (starts[i] = s), (ends[i] = e);
+          const check = checks[i];
+          if (check !== undefined && b !== null && check(b, s, e)) {
+            passed[i] = 1;
+            fields[i] = PASSED;
+            return;
+          }
+          passed[i] = 0;
+          decode(fields, i, b, s, e);
         },
         endRow() {
           if (stopped) return;
           remember(++read, fields);
           let out: ReadonlyArray<string | null>;
           try {
-            out = transform(fields, read);
+            out = transform(fields, read, anyCheck ? passed : undefined);
           } catch (e) {
             stopped = true;
+            // An error names the row's values: decode the ones that were only vouched for.
+            if (anyCheck) {
+              for (let k = 0; k < n; k++) if (passed[k] === 1) decode(fields, k, packet, starts[k], ends[k]);
+              try {
+                transform(fields, read);
+              } catch (again) {
+                c.fail(again);
+                return;
+              }
+            }
             c.fail(e);
             return;
           }

@@ -198,6 +198,24 @@ export function compileByteTable(table: CompiledTable, rule: TableRule, timezone
   };
 }
 
+/** Whether a value's bytes (no CSV escaping) pass through a column unchanged: the column function would return it as is, count nothing and not throw. */
+export type UnchangedCheck = (b: Buffer, s: number, e: number) => boolean;
+
+/**
+ * The same question for raw bytes outside a CSV file (migrate reads them from MySQL packets):
+ * undefined when the column may change or refuse values its bytes cannot vouch for.
+ */
+export function unchangedCheck(slot: CompiledSlot, timezone: string): UnchangedCheck | undefined {
+  const b = byteSlot(slot, timezone);
+  const emptyOk = b.emptyPasses;
+  if (b.kind === TEXT) return (buf, s, e) => (s !== e || emptyOk) && !nulWithin(buf, s, e);
+  if (b.kind === CHECK) {
+    const check = b.check!;
+    return (buf, s, e) => (s !== e || emptyOk) && check(buf, s, e, 0);
+  }
+  return undefined;
+}
+
 function byteSlot(s: CompiledSlot, timezone: string): ByteSlot {
   const r = s.rule;
   const base = { from: s.from, to: s.to, fn: s.fn, nullPasses: r.nullTo === undefined, emptyPasses: !r.emptyToNull };
@@ -261,6 +279,15 @@ function byteCheck(s: CompiledSlot, timezone: string): Check | undefined {
     default:
       return undefined;
   }
+}
+
+/** A NUL in b[s, e), never looking past e (a packet's next bytes are not this value's). */
+function nulWithin(b: Buffer, s: number, e: number): boolean {
+  if (e - s < 64) {
+    for (let k = s; k < e; k++) if (b[k] === 0) return true;
+    return false;
+  }
+  return b.subarray(s, e).indexOf(0) !== -1;
 }
 
 function nulAt(buf: Buffer, from: number): number {

@@ -17,8 +17,14 @@ export interface CompiledTable {
   /** How each target column is made, in targetColumns order: for the byte-level path (byte-table.ts). */
   slots: ReadonlyArray<CompiledSlot>;
   added: ReadonlyArray<AddedColumn>;
-  /** Source row (by source column index) → target row (by targetColumns). Throws ConvergeError. */
-  transformRow(fields: ReadonlyArray<string | null>, csvLine: number): Array<string | null>;
+  /** The mapping's default zone (a column's own `timezone` overrides it). */
+  timezone: string;
+  /**
+   * Source row (by source column index) → target row (by targetColumns). Throws ConvergeError.
+   * `passed[k] === 1` says source column k is known to pass its column unchanged (checked on its
+   * bytes, see byte-table.ts unchangedCheck): its field is copied without running the column.
+   */
+  transformRow(fields: ReadonlyArray<string | null>, csvLine: number, passed?: Uint8Array): Array<string | null>;
 }
 
 export interface CompiledSlot {
@@ -102,13 +108,14 @@ export function compileTable(rule: TableRule, sourceColumns: SourceColumn[], opt
     ledger,
     slots,
     added,
-    transformRow(fields, csvLine) {
+    timezone: opts.timezone,
+    transformRow(fields, csvLine, passed) {
       const out: Array<string | null> = new Array(targetColumns.length);
       let i = 0;
       try {
         for (; i < nSlots; i++) {
           const s = slots[i];
-          const v = s.fn(fields[s.from]);
+          const v = passed !== undefined && passed[s.from] === 1 ? fields[s.from] : s.fn(fields[s.from]);
           out[i] = v === NULL_SENTINEL ? null : v;
         }
       } catch (e) {

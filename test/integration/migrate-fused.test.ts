@@ -204,6 +204,18 @@ describe('converge migrate (CLI)', () => {
     expect(r.stdout).toMatch(/public\.child .* not-run/);
   });
 
+  it('a bad value beside values passed on their bytes alone: the error shows the row as it is', async () => {
+    // note (text) and id are vouched for by their bytes and not decoded; the error decodes them.
+    const c = await scenario([[P1, 'parent note']], [[1, P1, 'fine'], [2, 'NOT-A-UUID', 'kept, "as is"']]);
+    const r = await runCli(['migrate', '--log-level', 'error', ...c.args]);
+    expect(r.code).toBe(ExitCode.BadData);
+    expect(r.stderr).toContain('UUID_INVALID');
+    expect(r.stderr).toContain('column parent_id');
+    expect(r.stderr).toContain('kept, \\"as is\\"');
+    expect(r.stderr).not.toContain('converge-passed');
+    expect(await count(c.pg, 'child')).toBe(0);
+  });
+
   it('a row COPY rejects mid-stream: named by its source key, found from the COPY line', async () => {
     const c = await scenario([[P1, 'first\nsecond\nthird']], [[1, P1, 'ok'], [2, P1, 'two\nlines'], [3, P1, 'refused'], [4, P1, 'ok']]);
     const r = await runCli(['migrate', ...c.args]);
