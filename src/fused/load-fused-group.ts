@@ -13,7 +13,7 @@ import { qualifiedPg, quotePg } from '../target/postgres/connect';
 import { mapRows } from '../transform/map-rows';
 import { copyStream, withSourceKey } from './copy-stream';
 import { ChunkEncoder, encodeBatches } from './csv-chunks';
-import { checkForeignKeys } from './fk-validation';
+import { checkForeignKeys } from '../import/fk-validation';
 import { unchangedCheck, UnchangedCheck } from '../transform/byte-table';
 import type { MigrateTable } from './migrate-tables';
 import { sourceRows } from './source-batches';

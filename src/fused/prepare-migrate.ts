@@ -8,7 +8,7 @@ import type { MysqlConnection } from '../source/mysql/connect';
 import { readMysqlCatalog } from '../source/mysql/catalog';
 import { PgCatalog, readPgCatalog, tableKey } from '../target/postgres/catalog';
 import { buildLookups } from '../transform/lookups';
-import { setBasedChecksAllowed } from './fk-validation';
+import { setBasedChecksAllowed } from '../import/fk-validation';
 import { isStreamable } from './load-fused-group';
 import { compileTables, MigrateTable, pairsFromSnapshot, readExisting } from './migrate-tables';
 import { checkTargetColumns, requireEmptyTargets } from './target-prep';

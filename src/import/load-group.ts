@@ -1,14 +1,18 @@
 import type { Client } from 'pg';
 import { ConvergeError } from '../core/errors';
 import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import type { PgForeignKey } from '../target/postgres/catalog';
 import { copyIntoTable, describeCopyError } from './copy-table';
+import { checkForeignKeys } from './fk-validation';
 import type { GroupPlan, TablePlan } from './load-plan';
+import { rowWithValues } from './locate-row';
 import { loadTableCarefully, RejectSink } from './reject-rows';
 import { deleteReplaced, insertSelect } from './staged-sql';
 
 /**
  * Loads one group of the plan on a client that is already inside a transaction. Every foreign
- * key holds at the end of every statement (no superuser, no session_replication_role):
+ * key holds at the end of every statement, or (setBasedFks, a lone table the caller found
+ * eligible) is proven once for the whole table before the commit:
  * - cycle-closing nullable FK columns go in as NULL through a staging table and are set from
  *   it once every table of the group is loaded;
  * - the group's enabled user triggers are disabled by name for the load and restored to their
@@ -17,7 +21,7 @@ import { deleteReplaced, insertSelect } from './staged-sql';
  *   ownership of the table, not superuser.
  * Returns rows inserted and seconds spent per table key.
  */
-export async function loadGroup(client: Client, group: GroupPlan, reject?: RejectSink): Promise<Map<string, { rows: number; seconds: number }>> {
+export async function loadGroup(client: Client, group: GroupPlan, reject?: RejectSink, setBasedFks?: PgForeignKey[]): Promise<Map<string, { rows: number; seconds: number }>> {
   const rows = new Map<string, { rows: number; seconds: number }>();
   if (group.deferred.length) await client.query(`SET CONSTRAINTS ALL DEFERRED`);
   for (const t of group.tables) for (const trg of t.triggers) await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
@@ -26,13 +30,49 @@ export async function loadGroup(client: Client, group: GroupPlan, reject?: Rejec
     const started = Date.now();
     const stage = t.staged ? await createStage(client, t, stages.size) : undefined;
     if (stage) stages.set(t.key, stage);
-    const n = reject ? await loadTableCarefully(client, t, stage, reject) : stage ? await loadStaged(client, t, stage) : await copyIntoTable(client, { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) });
+    const n = reject
+      ? await loadTableCarefully(client, t, stage, reject)
+      : stage
+        ? await loadStaged(client, t, stage)
+        : setBasedFks
+          ? await copyCheckingKeysOnce(client, t, setBasedFks)
+          : await copyIntoTable(client, { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) });
     rows.set(t.key, { rows: n, seconds: (Date.now() - started) / 1000 });
   }
   for (const t of group.tables) if (t.nullFirst.length) await setNullFirst(client, t, stages.get(t.key)!);
   for (const t of group.tables) for (const trg of t.triggers) await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`);
   for (const s of stages.values()) await client.query(`DROP TABLE IF EXISTS pg_temp.${quotePg(s)}`);
   return rows;
+}
+
+/**
+ * COPY with the row-level foreign-key triggers off, then every foreign key proven by one
+ * anti-join before the caller commits (fk-validation.ts; the caller checked the role may). A
+ * violation names the CSV file, line and row that hold the missing key, as a per-row check would.
+ */
+async function copyCheckingKeysOnce(client: Client, t: TablePlan, fks: PgForeignKey[]): Promise<number> {
+  await client.query('SET LOCAL session_replication_role = replica');
+  const n = await copyIntoTable(client, { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) });
+  try {
+    await checkForeignKeys(client, fks, t.primaryKey, labelOf(t));
+  } catch (e) {
+    throw await withCsvRow(e, t, fks);
+  }
+  await client.query('SET LOCAL session_replication_role = origin');
+  return n;
+}
+
+async function withCsvRow(e: unknown, t: TablePlan, fks: PgForeignKey[]): Promise<unknown> {
+  if (!(e instanceof ConvergeError) || !e.context.row || !e.context.constraint) return e;
+  const fk = fks.find((f) => f.name === e.context.constraint);
+  if (!fk) return e;
+  const row = e.context.row as Record<string, string | null>;
+  const key = Object.fromEntries(fk.columns.map((c) => [c, row[c] ?? '']));
+  for (const file of t.files) {
+    const located = await rowWithValues(file, key).catch(() => undefined);
+    if (located) return new ConvergeError(e.code, e.message, { ...e.context, file, csvLine: located.csvLine, row: located.row }, { cause: e.cause });
+  }
+  return e;
 }
 
 function enableVerb(state: string): string {

@@ -8,7 +8,8 @@ import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import { Manifest, ManifestTable, readManifest } from '../export/manifest';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg, qualifiedPg, quotePg } from '../target/postgres/connect';
-import { PgCatalog, readPgCatalog, tableKey } from '../target/postgres/catalog';
+import { PgCatalog, PgForeignKey, readPgCatalog, tableKey } from '../target/postgres/catalog';
+import { setBasedChecksAllowed } from './fk-validation';
 import { loadGroup } from './load-group';
 import { committedLoads, LoadMarker, markersAvailable, startAttempt, writeMarker } from './load-markers';
 import { GroupPlan, planLoad, PlanInput } from './load-plan';
@@ -35,6 +36,8 @@ export interface ImportOptions {
   rejectDir?: string;
   /** Target tables ("table" or "schema.table") whose pre-existing (seeded) rows the load replaces. */
   replaceSeeded?: string[];
+  /** Keep Postgres's per-row foreign-key checks (default: one set-based check per key and table where the role may). */
+  perRowFkChecks?: boolean;
 }
 
 export type LoadStatus = 'loaded' | 'resumed' | 'failed' | 'not-run' | 'rolled-back';
@@ -135,7 +138,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
 
     if (markers) await startAttempt(control, runId!, { plan: plan.map((g) => g.tables.map((t) => t.key)), resume: !!opts.resume, singleTransaction: !!opts.singleTransaction, jobs: opts.jobs ?? 1 });
     const sink = opts.collectErrors !== undefined ? new RejectSink(opts.rejectDir ?? path.join(opts.dir, 'rejects'), opts.collectErrors) : undefined;
-    const exec: Exec = { opts, catalog, runId: markers ? runId : undefined, pre, sink, seeded: seedPending, seededDeleted: {} };
+    const setBased = opts.perRowFkChecks ? new Map<string, PgForeignKey[]>() : await setBasedTables(control, plan, catalog);
+    const exec: Exec = { opts, catalog, runId: markers ? runId : undefined, pre, sink, seeded: seedPending, seededDeleted: {}, setBased };
     const results = new Map<string, TableLoad>();
     for (const i of inputs) {
       const m = done.get(i.key);
@@ -159,6 +163,24 @@ interface Exec {
   sink?: RejectSink;
   seeded: string[];
   seededDeleted: Record<string, number>;
+  /** Tables whose foreign keys are proven once per key after COPY (import/fk-validation.ts). */
+  setBased: Map<string, PgForeignKey[]>;
+}
+
+/**
+ * Lone tables (no cycle, no staging, nothing deferred) whose foreign keys can be checked once per
+ * key instead of once per row: COPY fires one RI trigger per row, most of a large child's load.
+ */
+async function setBasedTables(control: Client, plan: GroupPlan[], catalog: PgCatalog): Promise<Map<string, PgForeignKey[]>> {
+  const out = new Map<string, PgForeignKey[]>();
+  for (const g of plan) {
+    if (g.cycle || g.tables.length !== 1 || g.deferred.length) continue;
+    const t = g.tables[0];
+    if (t.staged) continue;
+    const fks = catalog.foreignKeys.filter((f) => f.schema === t.schema && f.table === t.table);
+    if (await setBasedChecksAllowed(control, t.schema, t.table, fks)) out.set(t.key, fks);
+  }
+  return out;
 }
 
 /** Tables a previous attempt committed, each checked against the target's count now. */
@@ -282,7 +304,7 @@ async function loadOneGroup(client: Client, g: GroupPlan, x: Exec, results: Map<
   let loaded: Map<string, { rows: number; seconds: number }>;
   if (x.sink) await client.query('SAVEPOINT converge_group');
   try {
-    loaded = await loadGroup(client, g);
+    loaded = await loadGroup(client, g, undefined, g.tables.length === 1 ? x.setBased.get(g.tables[0].key) : undefined);
   } catch (e) {
     const state = String(isConvergeError(e) ? (e.context.sqlstate ?? '') : ((e as { code?: string }).code ?? ''));
     if (!x.sink || !(state.startsWith('22') || state.startsWith('23'))) throw e;
@@ -301,7 +323,7 @@ async function loadOneGroup(client: Client, g: GroupPlan, x: Exec, results: Map<
     if (x.runId) await writeMarker(client, x.runId, { kind: 'table.loaded', table: t.key, payload: { rows, total, seconds, rejected } });
     else await x.opts.recorder?.event({ kind: 'table.loaded', stage: 'import', table: t.key, payload: { rows, seconds, rejected } });
     Object.assign(results.get(t.key)!, { rows, rejected, seconds, status: 'loaded', preexisting: pre });
-    x.opts.log.info({ table: t.key, rows, rejected, seconds, group: g.id }, 'table loaded');
+    x.opts.log.info({ table: t.key, rows, rejected, seconds, group: g.id, fkChecks: x.setBased.has(t.key) && !rejected ? 'set-based' : undefined }, 'table loaded');
   }
   x.opts.log.debug({ group: g.id, seconds: (Date.now() - started) / 1000 }, 'group done');
 }

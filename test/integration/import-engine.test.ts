@@ -127,6 +127,30 @@ describe('replaceSeeded, single transaction, reject file', () => {
     expect(c.note).toBe(0);
   });
 
+  it('checks foreign keys once per key (superuser): an orphan is named by file, CSV line, column, constraint and row, as per-row checks name it', async () => {
+    const truncate = () => f.pg.query(`TRUNCATE app.note, app.person, app.husband, app.wife, app.bucket, app.aggregator, ref.country`);
+    await truncate();
+    const data = fixtureRows(3000);
+    data.note.files[0][1500][1] = '9999'; // no such person
+    const dir = path.join(f.workDir, 'orphan-src');
+    await writeTransformDir(dir, data);
+    const once = await error(runImport({ dir, target: target(), log }));
+    await truncate();
+    const perRow = await error(runImport({ dir, target: target(), log, perRowFkChecks: true }));
+    // The two paths say it differently (an anti-join finds the key, a trigger the row) ...
+    expect(once.message).toMatch(/Key \(person_id\)=\(9999\) is not present in table "person"/);
+    expect(perRow.message).toMatch(/violates foreign key constraint "note_person_id_fkey"/);
+    // ... and point at the same place.
+    for (const e of [once, perRow]) expect(e.code).toBe('LOAD_REJECTED');
+    const where = (e: typeof once) => ({ table: e.context.table, file: e.context.file, csvLine: e.context.csvLine, column: e.context.column, constraint: e.context.constraint, sqlstate: e.context.sqlstate, row: e.context.row });
+    expect(where(once)).toEqual(where(perRow));
+    expect(once.context.constraint).toBe('note_person_id_fkey');
+    expect((once.context.row as Record<string, string>).person_id).toBe('9999');
+    expect(typeof once.context.csvLine).toBe('number');
+    expect((await counts(f.pg)).note).toBe(0);
+    await truncate();
+  });
+
   it('--collect-errors writes each bad row and its reason, loads the rest, and stops past the limit', async () => {
     await f.pg.query(`TRUNCATE app.note, app.person, app.husband, app.wife, app.bucket, app.aggregator, ref.country`);
     const data = fixtureRows(3000);

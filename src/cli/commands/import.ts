@@ -9,7 +9,7 @@ import { runVerifyReport } from '../../verify/run-verify';
 import { ConvergeError } from '../../core/errors';
 import { expectationsFor, printVerdicts } from './verify';
 
-type Flags = CommonFlags & { truncate?: boolean; verify?: boolean; jobs?: string; resume?: boolean; singleTransaction?: boolean; collectErrors?: string };
+type Flags = CommonFlags & { truncate?: boolean; verify?: boolean; jobs?: string; resume?: boolean; singleTransaction?: boolean; collectErrors?: string; perRowFkChecks?: boolean };
 const out = (s: string) => process.stdout.write(s);
 
 function count(flag: string, v: string | undefined, min: number): number | undefined {
@@ -26,6 +26,7 @@ export const register: RegisterCommand = (program: Command) => {
     .option('--resume', 'continue a failed or killed load: keep the tables it committed, load the rest')
     .option('--single-transaction', 'load everything in one transaction: all or nothing (one connection)')
     .option('--collect-errors <n>', 'rehearsals: write up to n rejected rows with their reasons to <work-dir>/rejects and keep going')
+    .option('--per-row-fk-checks', "keep Postgres's per-row foreign-key checks (default: one set-based check per key and table, where the role may)")
     .option('--verify', 'then prove the result: row counts, content checksums, orphans, sequences')
     .action(async (flags: Flags) => {
       const ctx = await commandContext(flags);
@@ -41,6 +42,7 @@ export const register: RegisterCommand = (program: Command) => {
           resume: flags.resume,
           singleTransaction: flags.singleTransaction,
           collectErrors,
+          perRowFkChecks: flags.perRowFkChecks,
           rejectDir: path.join(ctx.workDir, 'rejects'),
           replaceSeeded: ctx.pipeline.target.replaceSeeded,
           log: ctx.log,
