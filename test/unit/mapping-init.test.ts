@@ -5,6 +5,11 @@ import { checkConstraintLabels, mysqlEnumLabels, parsePgTextArray } from '../../
 import { draftMapping } from '../../src/mapping/init/draft-mapping';
 import { matchNames } from '../../src/mapping/init/match-names';
 import { renderDraft } from '../../src/mapping/init/render-draft';
+import { refineDraft } from '../../src/mapping/init/refine-draft';
+import { markSeeded } from '../../src/mapping/init/mark-seeded';
+import { TODO_KINDS } from '../../src/mapping/init/todo-kinds';
+import type { ProbeFacts } from '../../src/mapping/check/mapping-problem';
+import { readFileSync } from 'node:fs';
 import { loadMapping } from '../../src/mapping/load-mapping';
 import type { MysqlColumn } from '../../src/source/mysql/catalog';
 import type { PgCatalog, PgColumn } from '../../src/target/postgres/catalog';
@@ -99,7 +104,20 @@ describe('draftMapping + renderDraft', () => {
     expect(byName.blob.spec.type).toBe('latin1-bytes');
   });
 
-  test('a TODO wherever it cannot decide', () => {
+  test('a TODO wherever it cannot decide, each of a kind', () => {
+    const kinds = Object.fromEntries(draft.todos.map((t) => [`${t.table}.${t.column ?? ''}`, t.kind]));
+    expect(kinds).toEqual({
+      'users.ext_id': 'choice',
+      'users.kind': 'label-unmatched',
+      'users.status': 'enum-values-unknown',
+      'users.created_at': 'null-into-not-null',
+      'users.visits': 'narrowing',
+      'users.name': 'narrowing',
+      'users.legacy': 'source-column-unmatched',
+      'users.tenant': 'target-column-unfed',
+      'users.blob': 'choice',
+      'old_audit.': 'source-table-unmatched',
+    });
     const todos = draft.todos.map((t) => `${t.table}.${t.column ?? ''}`);
     expect(todos).toEqual(expect.arrayContaining([
       'users.ext_id', // binary or swapped byte order
@@ -120,15 +138,147 @@ describe('draftMapping + renderDraft', () => {
 
   test('renders YAML the loader accepts, with the TODOs as comments', async () => {
     const text = renderDraft(draft, { title: 'test' });
-    expect(text).toContain('      # TODO: source label(s) "guest" match no target label');
+    expect(text).toContain('      # TODO(label-unmatched): source label(s) "guest" match no target label');
     expect(text).toContain('      is_active: { to: isActive, type: boolean }');
-    expect(text).toContain('  # TODO: source table old_audit matches no target table');
+    expect(text).toContain('  # TODO(source-table-unmatched): source table old_audit matches no target table');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'converge-draft-'));
     try {
       writeFileSync(path.join(dir, 'draft.yaml'), text);
       const m = await loadMapping(path.join(dir, 'draft.yaml'));
       expect(m.tables.get('users')!.columns.get('kind')!.map).toEqual({ Admin: 'admin', member: 'member' });
       expect(m.tables.has('old_audit')).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('map init --probe: refineDraft settles with data what the catalogs leave open', () => {
+  const target = {
+    tables: new Map([
+      ['public.t', { schema: 'public', name: 't', primaryKey: ['id'], columns: [
+        pg('id', 'uuid', { notNull: true }),
+        pg('owner', 'uuid'),
+        pg('state', 'text'),
+        pg('mood', 'text'),
+        pg('name', 'character varying(20)', { notNull: true }),
+        pg('title', 'character varying(20)'),
+        pg('note', 'text', { notNull: true }),
+        pg('body', 'text'),
+      ] }],
+    ]),
+    foreignKeys: [], triggers: [],
+  } as unknown as PgCatalog;
+  const source = [{ name: 't', primaryKey: ['id'], estimatedRows: 0, dataBytes: 0, columns: [
+    my('id', 'char(36)'),
+    my('owner', 'varchar(36)'),
+    my('state', 'varchar(10)'),
+    my('mood', 'varchar(10)'),
+    my('name', 'varchar(255)', { nullable: true }),
+    my('title', 'varchar(255)'),
+    my('note', 'text', { dataType: 'text', nullable: true }),
+    my('body', 'longtext', { dataType: 'longtext' }),
+  ] }];
+  const checkLabels = new Map([['public.t.state', ['open', 'closed']], ['public.t.mood', ['happy', 'sad']]]);
+  const draft = draftMapping({ source, target, targetSchema: 'public', checkLabels });
+  const facts: ProbeFacts = {
+    values: new Map([['t.state', ['closed', 'open']], ['t.mood', ['happy', 'meh']]]),
+    longest: new Map([['t.name', 20], ['t.title', 21]]),
+    nulls: new Map([['t.name', 0], ['t.note', 3]]),
+    empties: new Map([['t.owner', 2], ['t.id', 0]]),
+    nuls: new Map([['t.body', 1], ['t.note', 0]]),
+  };
+  const refined = refineDraft(draft, facts);
+  const todo = (d: typeof draft, col: string) => d.todos.filter((t) => t.column === col).map((t) => t.kind);
+  const col = (d: typeof draft, name: string) => d.tables[0].columns.find((c) => c.source === name)!;
+
+  test('the catalogs alone leave these open', () => {
+    expect(todo(draft, 'state')).toEqual(['enum-values-unknown']);
+    expect(todo(draft, 'name')).toEqual(['narrowing', 'null-into-not-null']);
+    expect(todo(draft, 'title')).toEqual(['narrowing']);
+    expect(todo(draft, 'note')).toEqual(['null-into-not-null']);
+    expect(todo(draft, 'owner')).toEqual([]);
+    expect(todo(draft, 'body')).toEqual([]);
+  });
+
+  test('no NULL found and the longest value fitting settle a TODO, with a note saying so', () => {
+    expect(todo(refined, 'name')).toEqual([]);
+    expect(col(refined, 'name').notes.join(' ')).toMatch(/longest value 20 characters.*no NULL/);
+  });
+
+  test('what the data contradicts stays a TODO, with the figure found', () => {
+    expect(todo(refined, 'title')).toEqual(['narrowing']);
+    expect(refined.todos.find((t) => t.column === 'title')!.reason).toContain('21 characters');
+    expect(todo(refined, 'note')).toEqual(['null-into-not-null']);
+  });
+
+  test('enum maps from the values found; a value without a label becomes a label-unmatched TODO', () => {
+    expect(col(refined, 'state').spec.map).toEqual({ closed: 'closed', open: 'open' });
+    expect(todo(refined, 'state')).toEqual([]);
+    expect(col(refined, 'mood').spec.map).toEqual({ happy: 'happy' });
+    expect(todo(refined, 'mood')).toEqual(['label-unmatched']);
+  });
+
+  test("'' read as a uuid and NUL in text are raised, not silently declared: the lossy choice is a person's", () => {
+    expect(todo(refined, 'owner')).toEqual(['value-invalid']);
+    expect(col(refined, 'owner').spec.emptyToNull).toBeUndefined();
+    expect(refined.todos.find((t) => t.column === 'body')!.reason).toContain('latin1-base64');
+    expect(todo(refined, 'id')).toEqual([]);
+  });
+
+  test('the TODO list keeps the draft order and agrees with the columns', () => {
+    expect(refined.todos.map((t) => t.column)).toEqual(['owner', 'mood', 'title', 'note', 'body']);
+    expect(refined.todos.length).toBe(refined.tables[0].columns.reduce((n, c) => n + c.todos.length, 0));
+  });
+});
+
+describe('TODO kinds', () => {
+  test('every kind map init writes is documented in docs/mapping.md', () => {
+    const doc = readFileSync(path.join(__dirname, '../../docs/mapping.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('| TODO kind |'), doc.indexOf('\n\n', doc.indexOf('| TODO kind |')));
+    const documented = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(TODO_KINDS).sort());
+    for (const kind of Object.keys(TODO_KINDS)) expect({ kind, documented: table.includes(`| \`${kind}\` |`) }).toEqual({ kind, documented: true });
+  });
+});
+
+describe('markSeeded: target tables the application seeds', () => {
+  const target = {
+    tables: new Map([
+      ['public.kinds', { schema: 'public', name: 'kinds', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true }), pg('name', 'text', { notNull: true })] }],
+      ['public.things', { schema: 'public', name: 'things', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true }), pg('kind_id', 'uuid'), pg('note', 'text')] }],
+      ['public.platform', { schema: 'public', name: 'platform', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true })] }],
+      ['public.spaces', { schema: 'public', name: 'spaces', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true }), pg('platform_id', 'uuid')] }],
+    ]),
+    foreignKeys: [
+      { name: 'fk1', schema: 'public', table: 'things', refSchema: 'public', refTable: 'kinds', columns: ['kind_id'], refColumns: ['id'], deferrable: false, validated: true },
+      { name: 'fk2', schema: 'public', table: 'spaces', refSchema: 'public', refTable: 'platform', columns: ['platform_id'], refColumns: ['id'], deferrable: false, validated: true },
+    ],
+    triggers: [],
+  } as unknown as PgCatalog;
+  const t = (name: string, cols: string[]) => ({ name, primaryKey: ['id'], estimatedRows: 0, dataBytes: 0, columns: cols.map((c) => my(c, 'char(36)')) });
+  const source = [t('kinds', ['id', 'name']), t('things', ['id', 'kind_id', 'note']), t('platform', ['id']), t('spaces', ['id', 'platform_id'])];
+  source[0].columns[1] = my('name', 'varchar(20)');
+  source[1].columns[2] = my('note', 'varchar(20)');
+  const draft = draftMapping({ source, target, targetSchema: 'public', checkLabels: new Map() });
+  const marked = markSeeded(draft, target, new Map([['public.kinds', 3], ['public.platform', 1], ['public.things', 0]]), new Set(['platform']));
+
+  test('the seeded table, its key and every column referencing it get a target-seeded TODO; a replaced table none', () => {
+    expect(draft.todos).toEqual([]);
+    expect(marked.todos.map((x) => `${x.kind} ${x.table}.${x.column ?? ''}`)).toEqual([
+      'target-seeded kinds.id', 'target-seeded kinds.', 'target-seeded things.kind_id',
+    ]);
+    expect(marked.todos.find((x) => x.table === 'kinds' && !x.column)!.reason).toContain('3 row(s)');
+  });
+
+  test('rendered as comments where they apply, and the draft still loads', async () => {
+    const text = renderDraft(marked, { title: 'seeded' });
+    expect(text).toMatch(/  kinds:\n    # TODO\(target-seeded\): the target's migrations put 3 row\(s\) in kinds already/);
+    expect(text).toMatch(/      # TODO\(target-seeded\): references kinds, which the target seeds[^\n]*\n      kind_id: uuid/);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'converge-draft-'));
+    try {
+      writeFileSync(path.join(dir, 'draft.yaml'), text);
+      expect((await loadMapping(path.join(dir, 'draft.yaml'))).tables.size).toBe(4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,7 @@ import { runMapInit } from '../../mapping/init/run-map-init';
 import type { RegisterCommand } from './index';
 
 type CheckFlags = CommonFlags & { probe?: boolean; mapping?: string; json?: boolean };
-type InitFlags = CommonFlags & { out?: string; force?: boolean };
+type InitFlags = CommonFlags & { out?: string; force?: boolean; probe?: boolean };
 const out = (s: string) => process.stdout.write(s);
 
 export const register: RegisterCommand = (program: Command, setExit) => {
@@ -43,6 +43,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   withCommonFlags(map.command('init').description('write a draft mapping from the source and target catalogs, with a TODO wherever it cannot decide'))
     .option('-o, --out <file>', 'where to write the draft (default: <mapping folder>/<pipeline>.draft.yaml)')
     .option('--force', 'overwrite an existing file')
+    .option('--probe', 'also read the source data: settle NULLs, lengths and enum values, flag \'\' uuids and NUL in text (full table scans)')
     .action(async (flags: InitFlags) => {
       const ctx = await commandContext(flags);
       const file = path.resolve(flags.out ?? path.join(ctx.mappingDir, `${ctx.pipeline.name}.draft.yaml`));
@@ -55,12 +56,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         targetSchema: ctx.pipeline.target.schema,
         excluded: ctx.pipeline.source.exclude,
         keep: ctx.pipeline.target.keep,
+        replaceSeeded: ctx.pipeline.target.replaceSeeded,
         file,
         title: `Pipeline ${ctx.pipeline.name}: MySQL → Postgres schema ${ctx.pipeline.target.schema}`,
         schemaRef: schemaRefFor(file),
+        probe: flags.probe,
       });
       out(`wrote ${file}: ${res.tables} table(s), ${res.todos.length} TODO(s)\n`);
-      for (const t of res.todos) out(`  TODO ${t.table}${t.column ? `.${t.column}` : ''}: ${t.reason}\n`);
+      for (const t of res.todos) out(`  TODO(${t.kind}) ${t.table}${t.column ? `.${t.column}` : ''}: ${t.reason}\n`);
     });
 
   map

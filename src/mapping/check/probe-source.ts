@@ -2,10 +2,15 @@ import type { MysqlConnection } from '../../source/mysql/connect';
 import { quoteMysql } from '../../source/mysql/quote';
 import type { MysqlTable } from '../../source/mysql/catalog';
 import type { PgTable } from '../../target/postgres/catalog';
-import type { Mapping } from '../load-mapping';
+import type { ColumnRule, TableRule } from '../load-mapping';
 import { emitsSourceText } from '../type-rules';
 import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
 import type { ProbeFacts } from './mapping-problem';
+
+/** What the probe reads of a mapping: a loaded one, or a draft `map init` has not written yet. */
+export interface ProbedMapping {
+  tables: Map<string, Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, Pick<ColumnRule, 'source' | 'to' | 'drop' | 'type' | 'uuidFormat' | 'emptyToNull'>> }>;
+}
 
 /** More distinct values than this is not an enum: the probe stops and says so. */
 export const PROBE_MAX_VALUES = 1000;
@@ -16,7 +21,7 @@ export const PROBE_MAX_VALUES = 1000;
  * value of text going into a bounded target column, and NULL counts of nullable columns going
  * into NOT NULL ones. One query per fact; full scans, so meant for a staging copy or a quiet hour.
  */
-export async function probeSource(conn: MysqlConnection, mapping: Mapping, source: MysqlTable[], targetOf: (table: string) => PgTable | undefined): Promise<ProbeFacts> {
+export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping, source: MysqlTable[], targetOf: (table: string) => PgTable | undefined): Promise<ProbeFacts> {
   const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map() };
   const sources = new Map(source.map((t) => [t.name, t]));
   for (const rule of mapping.tables.values()) {

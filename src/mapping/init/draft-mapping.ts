@@ -1,9 +1,12 @@
 import type { MysqlTable } from '../../source/mysql/catalog';
-import type { PgCatalog, PgTable } from '../../target/postgres/catalog';
-import { InferredColumn, inferColumn } from './infer-column';
+import type { PgCatalog, PgColumn, PgTable } from '../../target/postgres/catalog';
+import { pgEnumLabels } from '../check/column-labels';
+import { ColumnTodo, InferredColumn, inferColumn } from './infer-column';
 import { matchNames } from './match-names';
+import type { TodoKind } from './todo-kinds';
 
 export interface DraftTodo {
+  kind: TodoKind;
   table: string;
   column?: string;
   reason: string;
@@ -12,11 +15,18 @@ export interface DraftTodo {
 export interface DraftColumn extends InferredColumn {
   source: string;
   to: string;
+  /** The target column it feeds, and the labels it allows (enum or CHECK), for refining with data. */
+  target: PgColumn;
+  labels?: string[];
 }
 
 export interface DraftTable {
   source: string;
   target: string;
+  /** The target table's "schema.table". */
+  targetKey: string;
+  /** Points a person has to decide for the whole table (not one column). */
+  tableTodos: ColumnTodo[];
   columns: DraftColumn[];
   /** Source columns with no target column: left unmapped, each with a TODO. */
   sourceOnly: string[];
@@ -70,20 +80,44 @@ export function draftMapping(input: DraftInput): Draft {
     const tgt = targets.get(t)!;
     const cm = matchNames(src.columns.map((c) => c.name), tgt.columns.filter((c) => !c.generated).map((c) => c.name));
     const columns: DraftColumn[] = cm.pairs.map(([sc, tc]) => {
-      const inferred = inferColumn(src.columns.find((c) => c.name === sc)!, tgt.columns.find((c) => c.name === tc)!, input.checkLabels.get(`${tgt.schema}.${tgt.name}.${tc}`));
-      for (const reason of inferred.todos) todos.push({ table: s, column: sc, reason });
-      return { source: sc, to: tc, ...inferred };
+      const target = tgt.columns.find((c) => c.name === tc)!;
+      const checked = input.checkLabels.get(`${tgt.schema}.${tgt.name}.${tc}`);
+      const inferred = inferColumn(src.columns.find((c) => c.name === sc)!, target, checked);
+      return { source: sc, to: tc, target, labels: pgEnumLabels(target) ?? checked, ...inferred };
     });
     const order = new Map(src.columns.map((c, i) => [c.name, i]));
     columns.sort((a, b) => order.get(a.source)! - order.get(b.source)!);
-    for (const c of cm.leftOnly) todos.push({ table: s, column: c, reason: `no target column matches: map it (to: <column>) or list it under drop` });
+    for (const c of columns) for (const t of c.todos) todos.push({ table: s, column: c.source, ...t });
+    for (const c of cm.leftOnly) todos.push({ kind: 'source-column-unmatched', table: s, column: c, reason: `no target column matches: map it (to: <column>) or list it under drop` });
     const unfed = cm.rightOnly.filter((c) => {
       const col = tgt.columns.find((x) => x.name === c)!;
       return col.notNull && !col.hasDefault && !col.identity;
     });
-    for (const c of unfed) todos.push({ table: s, column: c, reason: `target column ${c} is NOT NULL with no default and no source column: add: { ${c}: { constant: … } } or map a column to it` });
-    tables.push({ source: s, target: t, columns, sourceOnly: cm.leftOnly, unfed });
+    for (const c of unfed) todos.push({ kind: 'target-column-unfed', table: s, column: c, reason: `target column ${c} is NOT NULL with no default and no source column: add: { ${c}: { constant: … } } or map a column to it` });
+    tables.push({ source: s, target: t, targetKey: `${tgt.schema}.${tgt.name}`, tableTodos: [], columns, sourceOnly: cm.leftOnly, unfed });
   }
-  for (const s of m.leftOnly) todos.push({ table: s, reason: 'no target table matches: mark it skip, or set target: <table>' });
+  for (const s of m.leftOnly) todos.push({ kind: 'source-table-unmatched', table: s, reason: 'no target table matches: mark it skip, or set target: <table>' });
   return { tables, sourceOnlyTables: m.leftOnly, targetOnlyTables: m.rightOnly, todos };
+}
+
+/** Rebuilds a draft's TODO list from its tables and columns, in the draft's order; table-level ones after the table's columns. */
+export function collectTodos(draft: Draft, others: DraftTodo[]): DraftTodo[] {
+  const out: DraftTodo[] = [];
+  for (const t of draft.tables) {
+    for (const c of t.columns) for (const x of c.todos) out.push({ table: t.source, column: c.source, ...x });
+    out.push(...others.filter((o) => o.table === t.source));
+    for (const x of t.tableTodos) out.push({ table: t.source, ...x });
+  }
+  out.push(...others.filter((o) => !draft.tables.some((t) => t.source === o.table)));
+  return out;
+}
+
+/** The TODOs that belong to no drafted column or table rule: unmatched source columns and tables, unfed target columns. */
+export function otherTodos(draft: Draft): DraftTodo[] {
+  return draft.todos.filter((t) => {
+    const table = draft.tables.find((x) => x.source === t.table);
+    if (!table) return true;
+    if (!t.column) return !table.tableTodos.some((x) => x.kind === t.kind && x.reason === t.reason);
+    return !table.columns.some((c) => c.source === t.column);
+  });
 }

@@ -5,10 +5,13 @@ import { ConvergeError } from '../../core/errors';
 import { ioError } from '../../core/private-files';
 import { readMysqlCatalog } from '../../source/mysql/catalog';
 import { openMysql } from '../../source/mysql/connect';
-import { readPgCatalog } from '../../target/postgres/catalog';
-import { openPg } from '../../target/postgres/connect';
+import { readPgCatalog, tableKey } from '../../target/postgres/catalog';
+import { openPg, quotePg } from '../../target/postgres/connect';
 import { readCheckLabels } from '../check/column-labels';
+import { probeSource } from '../check/probe-source';
 import { DraftTodo, draftMapping } from './draft-mapping';
+import { draftAsProbed, refineDraft } from './refine-draft';
+import { markSeeded } from './mark-seeded';
 import { renderDraft } from './render-draft';
 
 export interface MapInitOptions {
@@ -23,6 +26,10 @@ export interface MapInitOptions {
   title?: string;
   /** `$schema:` reference written into the draft, relative to it. */
   schemaRef?: string;
+  /** Target tables the pipeline replaces wholesale (replaceSeeded): their seed rows need no TODO. */
+  replaceSeeded?: string[];
+  /** Read the source data to settle what the catalogs leave open (full scans, as map check --probe). */
+  probe?: boolean;
 }
 
 export interface MapInitResult {
@@ -43,7 +50,12 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
       const schemas = await userSchemas(pg, opts.targetSchema);
       const target = await readPgCatalog(pg, schemas);
       const checkLabels = await readCheckLabels(pg, schemas);
-      const draft = draftMapping({ source, target, targetSchema: opts.targetSchema, targetSchemas: schemas, checkLabels, excluded: opts.excluded, keep: opts.keep });
+      let draft = draftMapping({ source, target, targetSchema: opts.targetSchema, targetSchemas: schemas, checkLabels, excluded: opts.excluded, keep: opts.keep });
+      draft = markSeeded(draft, target, await countSeeded(pg, draft.tables.map((t) => t.targetKey)), new Set(opts.replaceSeeded ?? []));
+      if (opts.probe) {
+        const targetOf = (name: string) => target.tables.get(name.includes('.') ? name : tableKey(opts.targetSchema, name));
+        draft = refineDraft(draft, await probeSource(my, draftAsProbed(draft), source, targetOf));
+      }
       const text = renderDraft(draft, { title: opts.title ?? `MySQL ${opts.source.database} → Postgres schema ${opts.targetSchema}`, schemaRef: opts.schemaRef });
       try {
         await fsp.mkdir(path.dirname(opts.file), { recursive: true });
@@ -58,6 +70,17 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
   } finally {
     await my.end().catch(() => undefined);
   }
+}
+
+/** Rows each target table holds before any load (what the application's migrations seeded), counted up to a bound. */
+async function countSeeded(pg: import('pg').Client, keys: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const key of keys) {
+    const dot = key.indexOf('.');
+    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${quotePg(key.slice(0, dot))}.${quotePg(key.slice(dot + 1))} LIMIT 100000) s`);
+    out.set(key, rows[0].n);
+  }
+  return out;
 }
 
 /**

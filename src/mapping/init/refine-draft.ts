@@ -1,0 +1,69 @@
+import type { ProbeFacts } from '../check/mapping-problem';
+import type { ProbedMapping } from '../check/probe-source';
+import { PROBE_MAX_VALUES } from '../check/probe-source';
+import { collectTodos, otherTodos } from './draft-mapping';
+import type { Draft, DraftColumn } from './draft-mapping';
+import type { ColumnTodo } from './infer-column';
+import { matchLabels } from './infer-column';
+
+/** The draft in the shape `probeSource` reads, so `map init --probe` asks the same questions as `map check --probe`. */
+export function draftAsProbed(draft: Draft): ProbedMapping {
+  return {
+    tables: new Map(
+      draft.tables.map((t) => [
+        t.source,
+        {
+          source: t.source,
+          target: t.target,
+          skip: false,
+          columns: new Map(t.columns.map((c) => [c.source, { source: c.source, to: c.to, drop: false, type: c.spec.type, uuidFormat: c.spec.uuidFormat, emptyToNull: c.spec.emptyToNull }])),
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * `map init --probe`: settles with the source data what the catalogs left open, and raises what
+ * only the data shows. A TODO is dropped only when the data proves it moot (no NULL, the longest
+ * value fits, every value found has a label); a lossy choice ('' → NULL, bytes in text) stays a
+ * TODO for a person, with the count found. Pure: the facts come from `probeSource`.
+ */
+export function refineDraft(draft: Draft, facts: ProbeFacts): Draft {
+  const tables = draft.tables.map((t) => ({ ...t, columns: t.columns.map((c) => refineColumn(c, `${t.source}.${c.source}`, facts)) }));
+  const refined = { ...draft, tables };
+  return { ...refined, todos: collectTodos(refined, otherTodos(draft)) };
+}
+
+function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColumn {
+  const todos: ColumnTodo[] = [];
+  const notes = [...c.notes];
+  const spec = { ...c.spec };
+  for (const todo of c.todos) {
+    if (todo.kind === 'null-into-not-null' && facts.nulls.get(key) === 0) {
+      notes.push(`--probe found no NULL; a NULL written before the cut-over would stop the load`);
+    } else if (todo.kind === 'narrowing' && facts.longest.has(key) && c.target.maxLength !== null) {
+      const longest = facts.longest.get(key)!;
+      if (longest <= c.target.maxLength) notes.push(`--probe: longest value ${longest} characters, fits ${c.target.type}`);
+      else todos.push({ kind: 'narrowing', reason: `--probe found a value of ${longest} characters; Postgres ${c.target.type} holds ${c.target.maxLength}: widen the target, or trim with replace` });
+    } else if (todo.kind === 'enum-values-unknown' && facts.values.has(key) && c.labels) {
+      const values = facts.values.get(key)!;
+      if (values.length > PROBE_MAX_VALUES) {
+        todos.push({ kind: 'enum-values-unknown', reason: `--probe found more than ${PROBE_MAX_VALUES} distinct values: not an enum? choose a transform` });
+        continue;
+      }
+      const { map, unmatched } = matchLabels([...values].sort(), c.labels);
+      spec.map = map;
+      notes.push(`map from the ${values.length} distinct value(s) --probe found`);
+      if (unmatched.length) todos.push({ kind: 'label-unmatched', reason: `value(s) ${unmatched.map((x) => JSON.stringify(x)).join(', ')} found by --probe match no target label (${c.labels.map((x) => JSON.stringify(x)).join(', ')})` });
+    } else todos.push(todo);
+  }
+  const empties = facts.empties.get(key) ?? 0;
+  if (empties > 0) todos.push({ kind: 'value-invalid', reason: `--probe found ${empties} row(s) holding '' where a uuid is read: declare emptyToNull: true (counted), or fix the source` });
+  const nuls = facts.nuls.get(key) ?? 0;
+  if (nuls > 0) {
+    const fix = c.target.type === 'bytea' ? 'latin1-bytes' : 'latin1-base64';
+    todos.push({ kind: 'value-invalid', reason: `--probe found ${nuls} value(s) holding U+0000, which Postgres text cannot store: bytes kept in a text column? use type ${fix}, or fix the source` });
+  }
+  return { ...c, spec, todos, notes };
+}
