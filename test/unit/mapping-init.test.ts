@@ -273,8 +273,8 @@ describe('markSeeded: target tables the application seeds', () => {
 
   test('rendered as comments where they apply, and the draft still loads', async () => {
     const text = renderDraft(marked, { title: 'seeded' });
-    expect(text).toMatch(/  kinds:\n    # TODO\(target-seeded\): the target's migrations put 3 row\(s\) in kinds already/);
-    expect(text).toMatch(/      # TODO\(target-seeded\): references kinds, which the target seeds[^\n]*\n      kind_id: uuid/);
+    expect(text).toMatch(/  kinds:\n    # TODO\(target-seeded\): the target already holds 3 row\(s\) in kinds/);
+    expect(text).toMatch(/      # TODO\(target-seeded\): references kinds, whose rows the target holds already[^\n]*\n      kind_id: uuid/);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'converge-draft-'));
     try {
       writeFileSync(path.join(dir, 'draft.yaml'), text);

@@ -24,12 +24,12 @@ export function markSeeded(draft: Draft, target: PgCatalog, seeded: Map<string, 
       const key = own && pg.primaryKey.includes(c.to);
       if (!fk && !key) return c;
       const reason = key
-        ? `the target seeds ${t.target} with its own ids: where a source row's ${c.to} differs for the same natural key, remap it through a lookup`
-        : `references ${fk!.refTable}, which the target seeds with its own ids: if they differ from the source's, remap through a lookup on a natural key`;
+        ? `the target holds rows of ${t.target} already, with its own ids: where a source row's ${c.to} differs for the same natural key, remap it through a lookup`
+        : `references ${fk!.refTable}, whose rows the target holds already, with its own ids: if they differ from the source's, remap through a lookup on a natural key`;
       return { ...c, todos: [...c.todos, { kind: 'target-seeded' as const, reason }] };
     });
     const tableTodos = own
-      ? [...t.tableTodos, { kind: 'target-seeded' as const, reason: `the target's migrations put ${seeded.get(t.targetKey)} row(s) in ${t.target} already: declare existing: { key: [<natural key>], policy: skip | replace | fail }, or list the table under the pipeline's replaceSeeded` }]
+      ? [...t.tableTodos, { kind: 'target-seeded' as const, reason: `the target already holds ${seeded.get(t.targetKey)} row(s) in ${t.target} (its migrations' seed, or an earlier load): declare existing: { key: [<natural key>], policy: skip | replace | fail }, list the table under the pipeline's replaceSeeded, or empty it` }]
       : t.tableTodos;
     return { ...t, columns, tableTodos };
   });

@@ -1,0 +1,191 @@
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { Client } from 'pg';
+import { createMysqlDb, createPgDb, TestDb } from '../helpers/databases';
+import { runCli } from '../helpers/run-cli';
+import { ExitCode } from '../../src/core/exit-codes';
+
+/**
+ * `converge map check` as an operator runs it, on real MariaDB and Postgres catalogs and data:
+ * a correct mapping passes, and each purpose-broken one fails with exit 3 and the problem named
+ * at its file and line. Where a check needs the data (--probe), the data holds the trap.
+ */
+
+const SOURCE_DDL = [
+  `CREATE TABLE users (
+    id CHAR(36) NOT NULL PRIMARY KEY,
+    email VARCHAR(255) NOT NULL,
+    kind ENUM('a','b','c') NOT NULL,
+    role VARCHAR(20) NULL,
+    status VARCHAR(20) NOT NULL,
+    nick VARCHAR(20) NULL,
+    bio TEXT NULL,
+    owner CHAR(36) NULL,
+    legacy INT NULL,
+    created_at DATETIME NOT NULL
+  )`,
+  `INSERT INTO users VALUES
+    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05'),
+    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06'),
+    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07')`,
+];
+
+const TARGET_DDL = `
+  CREATE TYPE user_kind AS ENUM ('A', 'B', 'C');
+  CREATE TABLE users (
+    id uuid PRIMARY KEY,
+    email text,
+    email_short varchar(100),
+    kind user_kind NOT NULL,
+    role text NOT NULL,
+    status text NOT NULL CHECK (status IN ('open', 'closed', 'archived')),
+    nick text NOT NULL,
+    bio text,
+    owner uuid,
+    created_at timestamp NOT NULL,
+    tenant text NOT NULL
+  );`;
+
+/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`. */
+const GOOD = `version: 1
+tables:
+  users:
+    columns:
+      id: uuid
+      email: text
+      kind: { type: enum, map: { a: A, b: B, c: C } }
+      role: { type: enum, nullTo: member, map: { admin: admin, member: member, guest: member } }
+      status: { type: enum, map: { open: open, closed: closed, archived: archived } }
+      nick: { type: text, nullTo: "" }
+      bio: latin1-base64
+      owner: { type: uuid, emptyToNull: true }
+      created_at: timestamp
+    drop: [legacy]
+    add:
+      tenant: { constant: main }
+`;
+
+let my: TestDb;
+let pgDb: TestDb;
+let dir: string;
+let n = 0;
+
+beforeAll(async () => {
+  my = await createMysqlDb('mapbroken');
+  pgDb = await createPgDb('mapbroken');
+  const conn = await mysql.createConnection({ uri: my.url });
+  try {
+    for (const sql of SOURCE_DDL) await conn.query(sql);
+  } finally {
+    await conn.end();
+  }
+  const pg = new Client({ connectionString: pgDb.url });
+  await pg.connect();
+  try {
+    await pg.query(TARGET_DDL);
+  } finally {
+    await pg.end();
+  }
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-mapbroken-'));
+  await fsp.mkdir(path.join(dir, 'mapping'));
+  await fsp.writeFile(
+    path.join(dir, 'pipeline.yaml'),
+    'name: broken\nsource: { database: unused }\ntarget: { database: unused, migrations: none, tracking: { table: t, style: converge } }\nmapping: mapping\n',
+  );
+});
+
+afterAll(async () => {
+  await my?.drop().catch(() => undefined);
+  await pgDb?.drop().catch(() => undefined);
+  if (dir) await fsp.rm(dir, { recursive: true, force: true });
+});
+
+interface Problem {
+  kind: string;
+  severity: string;
+  table: string;
+  column?: string;
+  at?: { file: string; line: number; key: string };
+  expected?: string;
+  found?: string;
+}
+
+async function check(yaml: string, probe: boolean): Promise<{ code: number; problems: Problem[]; text: string }> {
+  const file = path.join(dir, `m${++n}.yaml`);
+  await fsp.writeFile(file, yaml);
+  const args = ['map', 'check', '--pipeline', path.join(dir, 'pipeline.yaml'), '--source', my.url, '--target', pgDb.url, '--mapping', file, ...(probe ? ['--probe'] : [])];
+  const json = await runCli([...args, '--json']);
+  if (!json.stdout.trim().startsWith('{')) throw new Error(`map check printed no JSON (exit ${json.code}): ${json.stderr}`);
+  const text = await runCli(args);
+  expect(text.code).toBe(json.code);
+  return { code: json.code, problems: JSON.parse(json.stdout).problems, text: text.stdout };
+}
+
+const errorsOf = (ps: Problem[]) => ps.filter((p) => p.severity === 'error').map((p) => `${p.kind}:${p.column ?? ''}`).sort();
+
+describe('map check on real catalogs and data', () => {
+  test('the correct mapping passes, with and without --probe', async () => {
+    for (const probe of [false, true]) {
+      const r = await check(GOOD, probe);
+      expect({ probe, errors: errorsOf(r.problems) }).toEqual({ probe, errors: [] });
+      expect(r.code).toBe(ExitCode.Ok);
+    }
+  });
+
+  // [what breaks, mapping, --probe, the one error expected, its line]
+  const cases: Array<[string, string, boolean, string, number]> = [
+    ['a source column neither mapped nor dropped', GOOD.replace('    drop: [legacy]\n', ''), false, 'column-unmapped:legacy', 3],
+    ['a NOT NULL target column with no default that nothing feeds', GOOD.replace('    add:\n      tenant: { constant: main }\n', ''), false, 'not-null-unfed:tenant', 3],
+    ['a type pair that cannot convert', GOOD.replace('created_at: timestamp', 'created_at: boolean'), false, 'type-mismatch:created_at', 13],
+    ['an enum map missing a value the ENUM definition allows', GOOD.replace('{ a: A, b: B, c: C }', '{ a: A, b: B }'), false, 'enum-value-unmapped:kind', 7],
+    ['an enum map missing a value only the data holds (--probe)', GOOD.replace(', guest: member }', ' }'), true, 'enum-value-unmapped:role', 8],
+    ['an enum map landing on a label the Postgres enum does not allow', GOOD.replace('{ a: A, b: B, c: C }', '{ a: A, b: B, c: c }'), false, 'enum-label-invalid:kind', 7],
+    ['an enum map landing on a label the CHECK constraint does not allow', GOOD.replace('archived: archived', 'archived: gone'), false, 'enum-label-invalid:status', 9],
+    ['a string longer than the target column, the longest found by --probe', GOOD.replace('      email: text', '      email: { type: text, to: email_short }'), true, 'too-long:email', 6],
+    ['NULLs into a NOT NULL column, found by --probe', GOOD.replace('nick: { type: text, nullTo: "" }', 'nick: text'), true, 'null-into-not-null:nick', 10],
+    ["'' in a uuid column, found by --probe", GOOD.replace('owner: { type: uuid, emptyToNull: true }', 'owner: uuid'), true, 'value-invalid:owner', 12],
+    ['U+0000 in a column loaded as text, found by --probe', GOOD.replace('bio: latin1-base64', 'bio: text'), true, 'value-invalid:bio', 11],
+  ];
+
+  test.each(cases)('%s: exit 3, named at its line', async (_what, yaml, probe, want, line) => {
+    const r = await check(yaml, probe);
+    expect(errorsOf(r.problems)).toEqual([want]);
+    expect(r.code).toBe(ExitCode.BadConfig);
+    const p = r.problems.find((x) => x.severity === 'error')!;
+    expect(p.at?.line).toBe(line);
+    expect(p.expected ?? p.found).toBeDefined();
+    expect(r.text).toContain(`m${n}.yaml:${line} (key ${p.at!.key})`);
+  });
+
+  test('every problem at once: one run lists them all', async () => {
+    let yaml = GOOD;
+    const applied: string[] = [];
+    for (const [, broken, , want] of cases) {
+      // Each case's edit, as whole lines, onto the accumulated mapping; two edits of one line: the first wins.
+      const edit = diffLines(GOOD, broken);
+      if (!yaml.includes(edit.from)) continue;
+      yaml = yaml.replace(edit.from, edit.to);
+      applied.push(want);
+    }
+    // Only the two edits of the kind line collide.
+    expect(applied.length).toBe(cases.length - 1);
+    const r = await check(yaml, true);
+    expect(r.code).toBe(ExitCode.BadConfig);
+    expect(errorsOf(r.problems)).toEqual(expect.arrayContaining(applied));
+    expect(r.text).toMatch(new RegExp(`${errorsOf(r.problems).length} error\\(s\\)`));
+  });
+});
+
+/** The lines that differ between the good mapping and a broken one, as a replace of whole lines. */
+function diffLines(good: string, broken: string): { from: string; to: string } {
+  let a = 0;
+  while (a < good.length && good[a] === broken[a]) a++;
+  let b = 0;
+  while (b < good.length - a && b < broken.length - a && good[good.length - 1 - b] === broken[broken.length - 1 - b]) b++;
+  const start = good.lastIndexOf('\n', a - 1) + 1;
+  const endGood = good.indexOf('\n', good.length - b - 1) + 1 || good.length;
+  const endBroken = broken.length - (good.length - endGood);
+  return { from: good.slice(start, endGood), to: broken.slice(start, endBroken) };
+}
