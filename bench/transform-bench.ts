@@ -4,7 +4,7 @@
  * dates, JSON, unicode text with quotes and new lines, DECIMAL) as export CSV, then runs the
  * same code as runTransform (transformTableFiles: the export's sha256 checked, the output hashed).
  *
- *   node dist/bench/transform-bench.js [--rows 1000000] [--keep] [--engine strings]
+ *   node dist/bench/transform-bench.js [--rows 1000000] [--keep] [--engine strings] [--table accounts]
  *   node --cpu-prof dist/bench/transform-bench.js   (profile: open the .cpuprofile in DevTools)
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -83,7 +83,8 @@ async function main(): Promise<void> {
     const mapping = await loadMapping(path.join(projectRoot(), 'mappings', 'bench'));
     const counts: Record<string, number> = { accounts: Math.max(1, Math.round(events / 10)), events };
     const results: Array<{ table: string; rows: number; bytes: number; seconds: number }> = [];
-    for (const t of TABLES) {
+    const only = args.includes('--table') ? args[args.indexOf('--table') + 1] : undefined;
+    for (const t of TABLES.filter((x) => !only || x.name === only)) {
       const { file: inFile, sha256 } = await generate(dir, t, counts[t.name]);
       digests.set(inFile, sha256);
       const rule = mapping.tables.get(t.name)!;

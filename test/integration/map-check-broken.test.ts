@@ -24,12 +24,14 @@ const SOURCE_DDL = [
     bio TEXT NULL,
     owner CHAR(36) NULL,
     legacy INT NULL,
-    created_at DATETIME NOT NULL
+    created_at DATETIME NOT NULL,
+    hits BIGINT NOT NULL,
+    big INT UNSIGNED NOT NULL
   )`,
   `INSERT INTO users VALUES
-    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05'),
-    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06'),
-    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07')`,
+    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05', 7, 1),
+    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06', 2147483647, 3000000000),
+    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07', -2147483648, 0)`,
 ];
 
 const TARGET_DDL = `
@@ -45,10 +47,13 @@ const TARGET_DDL = `
     bio text,
     owner uuid,
     created_at timestamp NOT NULL,
+    hits integer NOT NULL,
+    big bigint,
+    big_small integer,
     tenant text NOT NULL
   );`;
 
-/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`. */
+/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`, 15 `big`. */
 const GOOD = `version: 1
 tables:
   users:
@@ -62,6 +67,8 @@ tables:
       bio: latin1-base64
       owner: { type: uuid, emptyToNull: true }
       created_at: timestamp
+      hits: integer
+      big: integer
     drop: [legacy]
     add:
       tenant: { constant: main }
@@ -131,6 +138,8 @@ describe('map check on real catalogs and data', () => {
       const r = await check(GOOD, probe);
       expect({ probe, errors: errorsOf(r.problems) }).toEqual({ probe, errors: [] });
       expect(r.code).toBe(ExitCode.Ok);
+      // Warnings from the catalogs (bigint into integer, VARCHAR values unknown), gone once --probe reads the data.
+      expect(r.problems.map((p) => `${p.kind}:${p.column}`)).toEqual(probe ? [] : ['enum-values-unknown:role', 'enum-values-unknown:status', 'narrowing:hits']);
     }
   });
 
@@ -146,6 +155,7 @@ describe('map check on real catalogs and data', () => {
     ['a string longer than the target column, the longest found by --probe', GOOD.replace('      email: text', '      email: { type: text, to: email_short }'), true, 'too-long:email', 6],
     ['NULLs into a NOT NULL column, found by --probe', GOOD.replace('nick: { type: text, nullTo: "" }', 'nick: text'), true, 'null-into-not-null:nick', 10],
     ["'' in a uuid column, found by --probe", GOOD.replace('owner: { type: uuid, emptyToNull: true }', 'owner: uuid'), true, 'value-invalid:owner', 12],
+    ['integers the narrower target type cannot hold, found by --probe', GOOD.replace('      big: integer', '      big: { type: integer, to: big_small }'), true, 'out-of-range:big', 15],
     ['U+0000 in a column loaded as text, found by --probe', GOOD.replace('bio: latin1-base64', 'bio: text'), true, 'value-invalid:bio', 11],
   ];
 

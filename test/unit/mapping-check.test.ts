@@ -87,7 +87,7 @@ async function check(yaml: string, opts: { probe?: ProbeFacts; checkLabels?: Map
 
 const errors = (ps: MappingProblem[]) => ps.filter((p) => p.severity === 'error');
 const kinds = (ps: MappingProblem[]) => errors(ps).map((p) => `${p.kind}:${p.column ?? ''}`).sort();
-const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map() });
+const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map() });
 
 describe('map check: a correct mapping', () => {
   test('has no error; its only warning is the bigint → integer narrowing', async () => {
@@ -168,6 +168,16 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     expect(kinds(await check(yaml.replace('    drop: [legacy]', '    drop: [legacy]\n    dropRowsWithNull: [role]')))).toEqual([]);
     const probe = { ...emptyProbe(), nulls: new Map([['users.role', 0]]), longest: new Map([['users.email', 10]]) };
     expect(kinds(await check(yaml, { probe }))).toEqual([]);
+  });
+
+  test('an integer narrowing: a warning from the catalogs; with --probe an error only when the values found do not fit', async () => {
+    expect((await check(GOOD)).map((p) => `${p.severity} ${p.kind}:${p.column}`)).toEqual(['warning narrowing:visits']);
+    const probe = (range: [bigint, bigint] | undefined) => ({ ...emptyProbe(), longest: new Map([['users.email', 10]]), ranges: new Map([['users.visits', range]]) });
+    expect(await check(GOOD, { probe: probe([0n, 2147483647n]) })).toEqual([]);
+    expect(await check(GOOD, { probe: probe(undefined) })).toEqual([]);
+    const over = await check(GOOD, { probe: probe([-1n, 2147483648n]) });
+    expect(kinds(over)).toEqual(['out-of-range:visits']);
+    expect(over[0]).toMatchObject({ expected: '-2147483648..2147483647', found: '-1..2147483648 (probed)', at: { line: 11 } });
   });
 
   test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {

@@ -165,6 +165,8 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
         pg('title', 'character varying(20)'),
         pg('note', 'text', { notNull: true }),
         pg('body', 'text'),
+        pg('hits', 'integer'),
+        pg('big', 'integer'),
       ] }],
     ]),
     foreignKeys: [], triggers: [],
@@ -178,6 +180,8 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     my('title', 'varchar(255)'),
     my('note', 'text', { dataType: 'text', nullable: true }),
     my('body', 'longtext', { dataType: 'longtext' }),
+    my('hits', 'bigint(20)', { dataType: 'bigint' }),
+    my('big', 'int(10) unsigned', { dataType: 'int' }),
   ] }];
   const checkLabels = new Map([['public.t.state', ['open', 'closed']], ['public.t.mood', ['happy', 'sad']]]);
   const draft = draftMapping({ source, target, targetSchema: 'public', checkLabels });
@@ -187,6 +191,7 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     nulls: new Map([['t.name', 0], ['t.note', 3]]),
     empties: new Map([['t.owner', 2], ['t.id', 0]]),
     nuls: new Map([['t.body', 1], ['t.note', 0]]),
+    ranges: new Map([['t.hits', [0n, 2147483647n]], ['t.big', [0n, 2147483648n]]]),
   };
   const refined = refineDraft(draft, facts);
   const todo = (d: typeof draft, col: string) => d.todos.filter((t) => t.column === col).map((t) => t.kind);
@@ -199,6 +204,14 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     expect(todo(draft, 'note')).toEqual(['null-into-not-null']);
     expect(todo(draft, 'owner')).toEqual([]);
     expect(todo(draft, 'body')).toEqual([]);
+    expect(todo(draft, 'hits')).toEqual(['narrowing']);
+    expect(todo(draft, 'big')).toEqual(['narrowing']);
+  });
+
+  test('integer narrowing: settled when the range found fits, kept with the range when it does not', () => {
+    expect(todo(refined, 'hits')).toEqual([]);
+    expect(col(refined, 'hits').notes.join(' ')).toContain('values 0..2147483647 fit integer');
+    expect(refined.todos.find((t) => t.column === 'big')!.reason).toContain('0..2147483648');
   });
 
   test('no NULL found and the longest value fitting settle a TODO, with a note saying so', () => {
@@ -227,7 +240,7 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
   });
 
   test('the TODO list keeps the draft order and agrees with the columns', () => {
-    expect(refined.todos.map((t) => t.column)).toEqual(['owner', 'mood', 'title', 'note', 'body']);
+    expect(refined.todos.map((t) => t.column)).toEqual(['owner', 'mood', 'title', 'note', 'body', 'big']);
     expect(refined.todos.length).toBe(refined.tables[0].columns.reduce((n, c) => n + c.todos.length, 0));
   });
 });

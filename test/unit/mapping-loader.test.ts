@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConvergeError } from '../../src/core/errors';
@@ -227,5 +227,22 @@ describe('loadMapping: errors name the file and the exact line', () => {
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.message).toMatch(/newest/);
     expect(e.context.line).toBe(6);
+  });
+});
+
+describe('the examples in the docs load', () => {
+  const read = (f: string) => readFileSync(path.join(__dirname, '../..', f), 'utf8');
+  const yamlBlocks = (text: string) => [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+  test.each(['docs/mapping.md', 'README.md'])('every yaml block of %s is a valid mapping', async (doc) => {
+    const blocks = yamlBlocks(read(doc));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const [i, block] of blocks.entries()) {
+      const dir = folder({ 'example.yaml': block });
+      const m = await loadMapping(dir).catch((e: Error) => {
+        throw new Error(`${doc}, yaml block ${i + 1}: ${e.message}`);
+      });
+      expect(m.tables.size).toBeGreaterThan(0);
+    }
   });
 });

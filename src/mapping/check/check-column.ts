@@ -1,7 +1,7 @@
 import type { MysqlColumn } from '../../source/mysql/catalog';
 import type { PgColumn } from '../../target/postgres/catalog';
 import type { ColumnRule, TableRule } from '../load-mapping';
-import { conversionProblem, emitsSourceText, integerNarrowing, sourceKind, targetKind } from '../type-rules';
+import { conversionProblem, emitsSourceText, integerNarrowing, pgIntRange, sourceKind, targetKind } from '../type-rules';
 import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
 import { CheckInput, MappingProblem } from './mapping-problem';
 
@@ -26,10 +26,17 @@ export function checkColumn(input: CheckInput, rule: TableRule, c: ColumnRule, s
     if (from === 'binary' && fmt === 'text') problems.push({ ...base, kind: 'type-mismatch', severity: 'error', message: `source is ${s.columnType}: a binary uuid`, expected: 'uuidFormat: binary (or swapped, for UUID_TO_BIN(u, 1))', found: 'uuidFormat: text' });
     if (from === 'string' && fmt !== 'text') problems.push({ ...base, kind: 'type-mismatch', severity: 'error', message: `source is ${s.columnType}: a text uuid`, expected: 'uuidFormat: text', found: `uuidFormat: ${fmt}` });
   }
-  const narrow = (type === 'copy' || type === 'integer' || type === 'numeric') ? integerNarrowing(s, t) : undefined;
-  if (narrow) problems.push({ ...base, kind: 'narrowing', severity: 'warning', message: `values may not fit: ${narrow}`, expected: t.type, found: s.columnType });
-
   const key = `${table}.${c.source}`;
+  const narrow = (type === 'copy' || type === 'integer' || type === 'numeric') ? integerNarrowing(s, t) : undefined;
+  if (narrow && input.probe?.ranges.has(key)) {
+    // --probe read the values: only what is really there matters.
+    const range = input.probe.ranges.get(key);
+    const fits = pgIntRange(t.type)!;
+    if (range && (range[0] < fits[0] || range[1] > fits[1])) {
+      problems.push({ ...base, kind: 'out-of-range', severity: 'error', message: `source values fall outside target column ${c.to} (${t.type}): widen the target type`, expected: `${fits[0]}..${fits[1]}`, found: `${range[0]}..${range[1]} (probed)` });
+    }
+  } else if (narrow) problems.push({ ...base, kind: 'narrowing', severity: 'warning', message: `values may not fit: ${narrow}; run with --probe to read the range held`, expected: t.type, found: s.columnType });
+
   const sourceLabels = mysqlEnumLabels(s.columnType) ?? input.probe?.values.get(key);
   const targetLabels = pgEnumLabels(t) ?? input.checkLabels.get(`${tableSchema(input, rule.target)}.${c.to}`);
   if (type === 'enum') {

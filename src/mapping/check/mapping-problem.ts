@@ -21,6 +21,7 @@ export type ProblemKind =
   | 'enum-label-invalid' // a label the target does not allow
   | 'enum-values-unknown' // the source does not declare its values: --probe finds them
   | 'too-long'
+  | 'out-of-range' // --probe found integers the narrower target type cannot hold
   | 'value-invalid'; // --probe found values the transform rejects ('' as a uuid, NUL in text)
 
 export interface MappingProblem {
@@ -44,6 +45,8 @@ export interface ProbeFacts {
   empties: Map<string, number>;
   /** Values holding U+0000, in columns loaded as text. */
   nuls: Map<string, number>;
+  /** Smallest and greatest value of integer columns going into a narrower integer type; undefined when all are NULL. */
+  ranges: Map<string, [bigint, bigint] | undefined>;
 }
 
 export interface CheckInput {

@@ -3,7 +3,7 @@ import { quoteMysql } from '../../source/mysql/quote';
 import type { MysqlTable } from '../../source/mysql/catalog';
 import type { PgTable } from '../../target/postgres/catalog';
 import type { ColumnRule, TableRule } from '../load-mapping';
-import { emitsSourceText } from '../type-rules';
+import { emitsSourceText, integerNarrowing } from '../type-rules';
 import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
 import type { ProbeFacts } from './mapping-problem';
 
@@ -19,10 +19,10 @@ export const PROBE_MAX_VALUES = 1000;
  * `map check --probe`: reads the source data for the facts the catalog cannot give. Only what a
  * check needs: the distinct values of enum-mapped columns without declared labels, the longest
  * value of text going into a bounded target column, and NULL counts of nullable columns going
- * into NOT NULL ones. One query per fact; full scans, so meant for a staging copy or a quiet hour.
+ * into NOT NULL ones, and the range of integers going into a narrower integer type. One query per fact; full scans, so meant for a staging copy or a quiet hour.
  */
 export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping, source: MysqlTable[], targetOf: (table: string) => PgTable | undefined): Promise<ProbeFacts> {
-  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map() };
+  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map() };
   const sources = new Map(source.map((t) => [t.name, t]));
   for (const rule of mapping.tables.values()) {
     const src = sources.get(rule.source);
@@ -47,6 +47,11 @@ export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping,
       }
       if (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text' && !c.emptyToNull) facts.empties.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} = ''`));
       if (emitsSourceText(type) && /char|text/.test(s.dataType)) facts.nuls.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE INSTR(${col}, CHAR(0 USING utf8mb4)) > 0`));
+      if ((type === 'copy' || type === 'integer' || type === 'numeric') && integerNarrowing(s, t)) {
+        const [rows] = await conn.query(`SELECT CAST(MIN(${col}) AS CHAR) AS lo, CAST(MAX(${col}) AS CHAR) AS hi FROM ${from}`);
+        const r = (rows as Array<{ lo: string | null; hi: string | null }>)[0];
+        facts.ranges.set(key, r.lo === null || r.hi === null ? undefined : [BigInt(r.lo), BigInt(r.hi)]);
+      }
       if (t.notNull && s.nullable) {
         const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${from} WHERE ${col} IS NULL${c.emptyToNull ? ` OR ${col} = ''` : ''}`);
         facts.nulls.set(key, Number((rows as Array<{ n: number }>)[0].n));

@@ -5,6 +5,7 @@ import { collectTodos, otherTodos } from './draft-mapping';
 import type { Draft, DraftColumn } from './draft-mapping';
 import type { ColumnTodo } from './infer-column';
 import { matchLabels } from './infer-column';
+import { pgIntRange } from '../type-rules';
 
 /** The draft in the shape `probeSource` reads, so `map init --probe` asks the same questions as `map check --probe`. */
 export function draftAsProbed(draft: Draft): ProbedMapping {
@@ -46,6 +47,12 @@ function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColu
       const longest = facts.longest.get(key)!;
       if (longest <= c.target.maxLength) notes.push(`--probe: longest value ${longest} characters, fits ${c.target.type}`);
       else todos.push({ kind: 'narrowing', reason: `--probe found a value of ${longest} characters; Postgres ${c.target.type} holds ${c.target.maxLength}: widen the target, or trim with replace` });
+    } else if (todo.kind === 'narrowing' && facts.ranges.has(key)) {
+      const range = facts.ranges.get(key);
+      const fits = pgIntRange(c.target.type);
+      if (!range) notes.push(`--probe: no value to check (all NULL or no rows)`);
+      else if (fits && range[0] >= fits[0] && range[1] <= fits[1]) notes.push(`--probe: values ${range[0]}..${range[1]} fit ${c.target.type}`);
+      else todos.push({ kind: 'narrowing', reason: `--probe found values ${range[0]}..${range[1]}; Postgres ${c.target.type} holds ${fits ? `${fits[0]}..${fits[1]}` : 'less'}: widen the target type` });
     } else if (todo.kind === 'enum-values-unknown' && facts.values.has(key) && c.labels) {
       const values = facts.values.get(key)!;
       if (values.length > PROBE_MAX_VALUES) {

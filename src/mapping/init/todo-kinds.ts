@@ -13,7 +13,7 @@ export const TODO_KINDS = {
   'target-column-unfed': { problems: ['not-null-unfed'], doc: 'a NOT NULL target column without default that nothing feeds' },
   'label-unmatched': { problems: ['enum-value-unmapped'], doc: 'a source label no target label matches' },
   'enum-values-unknown': { problems: ['enum-value-unmapped'], doc: 'VARCHAR into an enum: the values are unknown without --probe' },
-  narrowing: { problems: ['too-long', 'narrowing'], doc: 'a type whose values may not fit the target' },
+  narrowing: { problems: ['too-long', 'narrowing', 'out-of-range'], doc: 'a type whose values may not fit the target' },
   'null-into-not-null': { problems: ['null-into-not-null'], doc: 'the source allows NULL, the target does not' },
   'no-rule': { problems: ['type-mismatch'], doc: 'no transform converts the pair' },
   choice: { problems: ['type-mismatch'], doc: 'two readings of the same bytes; only a person knows which' },
