@@ -199,3 +199,23 @@ function diffLines(good: string, broken: string): { from: string; to: string } {
   const endBroken = broken.length - (good.length - endGood);
   return { from: good.slice(start, endGood), to: broken.slice(start, endBroken) };
 }
+
+describe('map init through the CLI on the same databases', () => {
+  test('writes the draft with its TODOs, sums them up by kind, and never overwrites a file without --force', async () => {
+    const out = path.join(dir, 'draft.yaml');
+    const args = ['map', 'init', '--pipeline', path.join(dir, 'pipeline.yaml'), '--source', my.url, '--target', pgDb.url, '--out', out, '--probe'];
+    const first = await runCli(args);
+    expect(first.code).toBe(ExitCode.Ok);
+    expect(first.stdout).toMatch(/wrote .*draft\.yaml: 1 table\(s\), \d+ TODO\(s\)/);
+    // The data holds '' in owner and NUL in bio; nothing feeds tenant; role and status values are read from the data.
+    expect(first.stdout).toMatch(/TODOs by kind: .*value-invalid 2/);
+    expect(first.stdout).toContain('target-column-unfed 1');
+    const text = await fsp.readFile(out, 'utf8');
+    expect(text).toContain('# TODO(value-invalid): --probe found 1 row(s) holding');
+    expect(text).toMatch(/status: \{ type: enum, map: \{ archived: archived, closed: closed, open: open \} \}/);
+    const again = await runCli(args);
+    expect(again.code).toBe(ExitCode.Usage);
+    expect(again.stderr).toContain(`${out} exists; pass --force`);
+    expect(await fsp.readFile(out, 'utf8')).toBe(text);
+  });
+});

@@ -64,6 +64,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       });
       out(`wrote ${file}: ${res.tables} table(s), ${res.todos.length} TODO(s)\n`);
       for (const t of res.todos) out(`  TODO(${t.kind}) ${t.table}${t.column ? `.${t.column}` : ''}: ${t.reason}\n`);
+      if (res.todos.length) out(`TODOs by kind: ${todoSummary(res.todos)} (docs/mapping.md says what each asks)\n`);
     });
 
   map
@@ -83,4 +84,11 @@ function schemaRefFor(file: string): string | undefined {
   const root = projectRoot();
   if (path.relative(root, file).startsWith('..')) return undefined;
   return path.relative(path.dirname(file), path.join(root, 'docs', 'mapping.schema.json')).split(path.sep).join('/');
+}
+
+/** "null-into-not-null 3, narrowing 1", most frequent first. */
+function todoSummary(todos: Array<{ kind: string }>): string {
+  const n = new Map<string, number>();
+  for (const t of todos) n.set(t.kind, (n.get(t.kind) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, c]) => `${k} ${c}`).join(', ');
 }
