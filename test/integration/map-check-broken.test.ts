@@ -26,12 +26,13 @@ const SOURCE_DDL = [
     legacy INT NULL,
     created_at DATETIME NOT NULL,
     hits BIGINT NOT NULL,
-    big INT UNSIGNED NOT NULL
+    big INT UNSIGNED NOT NULL,
+    active TINYINT(1) NOT NULL
   )`,
   `INSERT INTO users VALUES
-    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05', 7, 1),
-    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06', 2147483647, 3000000000),
-    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07', -2147483648, 0)`,
+    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05', 7, 1, 1),
+    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06', 2147483647, 3000000000, 0),
+    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07', -2147483648, 0, 2)`,
 ];
 
 const TARGET_DDL = `
@@ -50,10 +51,11 @@ const TARGET_DDL = `
     hits integer NOT NULL,
     big bigint,
     big_small integer,
+    active boolean NOT NULL,
     tenant text NOT NULL
   );`;
 
-/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`, 15 `big`. */
+/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`, 15 `big`, 16 `active`. */
 const GOOD = `version: 1
 tables:
   users:
@@ -69,6 +71,7 @@ tables:
       created_at: timestamp
       hits: integer
       big: integer
+      active: { type: boolean, trueValues: ["1", "2"] }
     drop: [legacy]
     add:
       tenant: { constant: main }
@@ -156,6 +159,7 @@ describe('map check on real catalogs and data', () => {
     ['NULLs into a NOT NULL column, found by --probe', GOOD.replace('nick: { type: text, nullTo: "" }', 'nick: text'), true, 'null-into-not-null:nick', 10],
     ["'' in a uuid column, found by --probe", GOOD.replace('owner: { type: uuid, emptyToNull: true }', 'owner: uuid'), true, 'value-invalid:owner', 12],
     ['integers the narrower target type cannot hold, found by --probe', GOOD.replace('      big: integer', '      big: { type: integer, to: big_small }'), true, 'out-of-range:big', 15],
+    ['a TINYINT(1) holding 2, neither true nor false, found by --probe', GOOD.replace('      active: { type: boolean, trueValues: ["1", "2"] }', '      active: boolean'), true, 'value-invalid:active', 16],
     ['U+0000 in a column loaded as text, found by --probe', GOOD.replace('bio: latin1-base64', 'bio: text'), true, 'value-invalid:bio', 11],
   ];
 
@@ -207,8 +211,8 @@ describe('map init through the CLI on the same databases', () => {
     const first = await runCli(args);
     expect(first.code).toBe(ExitCode.Ok);
     expect(first.stdout).toMatch(/wrote .*draft\.yaml: 1 table\(s\), \d+ TODO\(s\)/);
-    // The data holds '' in owner and NUL in bio; nothing feeds tenant; role and status values are read from the data.
-    expect(first.stdout).toMatch(/TODOs by kind: .*value-invalid 2/);
+    // The data holds '' in owner, NUL in bio, 2 in a TINYINT(1); nothing feeds tenant; role and status values are read from the data.
+    expect(first.stdout).toMatch(/TODOs by kind: .*value-invalid 3/);
     expect(first.stdout).toContain('target-column-unfed 1');
     const text = await fsp.readFile(out, 'utf8');
     expect(text).toContain('# TODO(value-invalid): --probe found 1 row(s) holding');

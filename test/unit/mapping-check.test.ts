@@ -180,6 +180,14 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     expect(over[0]).toMatchObject({ expected: '-2147483648..2147483647', found: '-1..2147483648 (probed)', at: { line: 11 } });
   });
 
+  test('--probe: boolean values that are neither true nor false (tinyint 2), unless the mapping names them', async () => {
+    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), values: new Map([['users.active', ['0', '1', '2']]]) };
+    const ps = await check(GOOD, { probe });
+    expect(kinds(ps)).toEqual(['value-invalid:active']);
+    expect(ps.find((p) => p.kind === 'value-invalid')).toMatchObject({ found: '"2" (probed)', at: { line: 7 } });
+    expect(kinds(await check(GOOD.replace('      active: boolean', "      active: { type: boolean, trueValues: ['1', '2'] }"), { probe }))).toEqual([]);
+  });
+
   test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {
     const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), empties: new Map([['users.id', 2]]), nuls: new Map([['users.email', 1]]) };
     expect(kinds(await check(GOOD, { probe }))).toEqual(['value-invalid:email', 'value-invalid:id']);

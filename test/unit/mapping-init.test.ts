@@ -166,6 +166,9 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
         pg('note', 'text', { notNull: true }),
         pg('body', 'text'),
         pg('hits', 'integer'),
+        pg('flag', 'boolean'),
+        pg('yn', 'boolean'),
+        pg('yes', 'boolean'),
         pg('big', 'integer'),
       ] }],
     ]),
@@ -181,17 +184,20 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     my('note', 'text', { dataType: 'text', nullable: true }),
     my('body', 'longtext', { dataType: 'longtext' }),
     my('hits', 'bigint(20)', { dataType: 'bigint' }),
+    my('flag', 'tinyint(1)', { dataType: 'tinyint' }),
+    my('yn', 'char(1)'),
+    my('yes', 'varchar(3)'),
     my('big', 'int(10) unsigned', { dataType: 'int' }),
   ] }];
   const checkLabels = new Map([['public.t.state', ['open', 'closed']], ['public.t.mood', ['happy', 'sad']]]);
   const draft = draftMapping({ source, target, targetSchema: 'public', checkLabels });
   const facts: ProbeFacts = {
-    values: new Map([['t.state', ['closed', 'open']], ['t.mood', ['happy', 'meh']]]),
     longest: new Map([['t.name', 20], ['t.title', 21]]),
     nulls: new Map([['t.name', 0], ['t.note', 3]]),
     empties: new Map([['t.owner', 2], ['t.id', 0]]),
     nuls: new Map([['t.body', 1], ['t.note', 0]]),
     ranges: new Map([['t.hits', [0n, 2147483647n]], ['t.big', [0n, 2147483648n]]]),
+    values: new Map([['t.state', ['closed', 'open']], ['t.mood', ['happy', 'meh']], ['t.flag', ['0', '1', '2']], ['t.yn', ['N', 'Y']], ['t.yes', ['no', 'yes']]]),
   };
   const refined = refineDraft(draft, facts);
   const todo = (d: typeof draft, col: string) => d.todos.filter((t) => t.column === col).map((t) => t.kind);
@@ -206,6 +212,16 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     expect(todo(draft, 'body')).toEqual([]);
     expect(todo(draft, 'hits')).toEqual(['narrowing']);
     expect(todo(draft, 'big')).toEqual(['narrowing']);
+    expect(todo(draft, 'flag')).toEqual([]);
+    expect(todo(draft, 'yn')).toEqual(['choice']);
+  });
+
+  test('booleans: values the spellings do not read are raised; a VARCHAR boolean is settled when they all read', () => {
+    expect(todo(refined, 'flag')).toEqual(['value-invalid']);
+    expect(refined.todos.find((t) => t.column === 'flag')!.reason).toContain('"2"');
+    expect(todo(refined, 'yn')).toEqual([]);
+    expect(col(refined, 'yn').notes.join(' ')).toContain('"N", "Y"');
+    expect(todo(refined, 'yes')).toEqual(['value-invalid']);
   });
 
   test('integer narrowing: settled when the range found fits, kept with the range when it does not', () => {
@@ -240,7 +256,7 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
   });
 
   test('the TODO list keeps the draft order and agrees with the columns', () => {
-    expect(refined.todos.map((t) => t.column)).toEqual(['owner', 'mood', 'title', 'note', 'body', 'big']);
+    expect(refined.todos.map((t) => t.column)).toEqual(['owner', 'mood', 'title', 'note', 'body', 'flag', 'yes', 'big']);
     expect(refined.todos.length).toBe(refined.tables[0].columns.reduce((n, c) => n + c.todos.length, 0));
   });
 });

@@ -2,6 +2,7 @@ import type { MysqlColumn } from '../../source/mysql/catalog';
 import type { PgColumn } from '../../target/postgres/catalog';
 import type { ColumnRule, TableRule } from '../load-mapping';
 import { conversionProblem, emitsSourceText, integerNarrowing, pgIntRange, sourceKind, targetKind } from '../type-rules';
+import { DEFAULT_FALSE, DEFAULT_TRUE } from '../../transform/transforms/boolean';
 import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
 import { CheckInput, MappingProblem } from './mapping-problem';
 
@@ -56,6 +57,11 @@ export function checkColumn(input: CheckInput, rule: TableRule, c: ColumnRule, s
     if (bad.length) problems.push({ ...base, kind: 'enum-label-invalid', severity: 'error', message: `source value(s) target column ${c.to} does not allow; declare type: enum with a map`, expected: `one of ${quoteAll(targetLabels)}`, found: quoteAll(bad) });
   }
 
+  const found = type === 'boolean' ? input.probe?.values.get(key) : undefined;
+  if (found) {
+    const unread = unreadBooleans(found, c);
+    if (unread.length) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `value(s) the boolean transform reads as neither true nor false`, expected: 'trueValues / falseValues naming them', found: `${quoteAll(unread)} (probed)` });
+  }
   const empties = input.probe?.empties.get(key) ?? 0;
   if (empties > 0) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `${empties} row(s) hold '', which is not a uuid`, expected: "emptyToNull: true (counted), if '' means no reference", found: `${empties} '' value(s) (probed)` });
   const nuls = input.probe?.nuls.get(key) ?? 0;
@@ -79,4 +85,10 @@ function tableSchema(input: CheckInput, target: string): string {
 function quoteAll(xs: string[]): string {
   const shown = xs.slice(0, 12).map((x) => JSON.stringify(x)).join(', ');
   return xs.length > 12 ? `${shown}, … (${xs.length} in all)` : shown || 'none';
+}
+
+/** Values found in a boolean column that its true and false spellings do not cover ('' is NULL under emptyToNull). */
+export function unreadBooleans(found: string[], c: Pick<ColumnRule, 'trueValues' | 'falseValues' | 'emptyToNull'>): string[] {
+  const known = new Set([...(c.trueValues ?? DEFAULT_TRUE), ...(c.falseValues ?? DEFAULT_FALSE)]);
+  return found.filter((v) => !known.has(v) && !(v === '' && c.emptyToNull));
 }

@@ -38,6 +38,7 @@ export interface MappingProblem {
 
 /** What `--probe` learnt from the source data, keyed "table.column". */
 export interface ProbeFacts {
+  /** Distinct values (at most PROBE_MAX_VALUES + 1) of enum-mapped columns without declared labels, and of boolean columns. */
   values: Map<string, string[]>;
   longest: Map<string, number>;
   nulls: Map<string, number>;

@@ -1,6 +1,6 @@
 import type { MysqlConnection } from '../../source/mysql/connect';
 import { quoteMysql } from '../../source/mysql/quote';
-import type { MysqlTable } from '../../source/mysql/catalog';
+import { selectExpression, MysqlTable } from '../../source/mysql/catalog';
 import type { PgTable } from '../../target/postgres/catalog';
 import type { ColumnRule, TableRule } from '../load-mapping';
 import { emitsSourceText, integerNarrowing } from '../type-rules';
@@ -39,6 +39,11 @@ export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping,
       const labelled = !!pgEnumLabels(t) || type === 'enum';
       if (labelled && !mysqlEnumLabels(s.columnType)) {
         const [rows] = await conn.query(`SELECT DISTINCT CAST(${col} AS CHAR) AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT ${PROBE_MAX_VALUES + 1}`);
+        facts.values.set(key, (rows as Array<{ v: string }>).map((r) => String(r.v)));
+      }
+      if (type === 'boolean') {
+        // As the export writes them (BIT as its number), so the check sees what the transform will.
+        const [rows] = await conn.query(`SELECT DISTINCT CAST(${selectExpression(s, col)} AS CHAR) AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT ${PROBE_MAX_VALUES + 1}`);
         facts.values.set(key, (rows as Array<{ v: string }>).map((r) => String(r.v)));
       }
       if (t.maxLength !== null && emitsSourceText(type)) {

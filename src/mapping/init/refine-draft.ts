@@ -5,6 +5,7 @@ import { collectTodos, otherTodos } from './draft-mapping';
 import type { Draft, DraftColumn } from './draft-mapping';
 import type { ColumnTodo } from './infer-column';
 import { matchLabels } from './infer-column';
+import { unreadBooleans } from '../check/check-column';
 import { pgIntRange } from '../type-rules';
 
 /** The draft in the shape `probeSource` reads, so `map init --probe` asks the same questions as `map check --probe`. */
@@ -53,6 +54,9 @@ function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColu
       if (!range) notes.push(`--probe: no value to check (all NULL or no rows)`);
       else if (fits && range[0] >= fits[0] && range[1] <= fits[1]) notes.push(`--probe: values ${range[0]}..${range[1]} fit ${c.target.type}`);
       else todos.push({ kind: 'narrowing', reason: `--probe found values ${range[0]}..${range[1]}; Postgres ${c.target.type} holds ${fits ? `${fits[0]}..${fits[1]}` : 'less'}: widen the target type` });
+    } else if (todo.kind === 'choice' && c.spec.type === 'boolean' && facts.values.has(key)) {
+      // A VARCHAR boolean: the values found decide (any the default spellings miss are raised below).
+      if (!unreadBooleans(facts.values.get(key)!, spec).length) notes.push(`--probe: every value found (${facts.values.get(key)!.map((x) => JSON.stringify(x)).join(', ')}) is a default true or false spelling`);
     } else if (todo.kind === 'enum-values-unknown' && facts.values.has(key) && c.labels) {
       const values = facts.values.get(key)!;
       if (values.length > PROBE_MAX_VALUES) {
@@ -65,6 +69,8 @@ function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColu
       if (unmatched.length) todos.push({ kind: 'label-unmatched', reason: `value(s) ${unmatched.map((x) => JSON.stringify(x)).join(', ')} found by --probe match no target label (${c.labels.map((x) => JSON.stringify(x)).join(', ')})` });
     } else todos.push(todo);
   }
+  const unread = spec.type === 'boolean' && facts.values.has(key) ? unreadBooleans(facts.values.get(key)!, spec) : [];
+  if (unread.length) todos.push({ kind: 'value-invalid', reason: `--probe found value(s) ${unread.map((x) => JSON.stringify(x)).join(', ')} that are neither true nor false: name them in trueValues/falseValues, or fix the source` });
   const empties = facts.empties.get(key) ?? 0;
   if (empties > 0) todos.push({ kind: 'value-invalid', reason: `--probe found ${empties} row(s) holding '' where a uuid is read: declare emptyToNull: true (counted), or fix the source` });
   const nuls = facts.nuls.get(key) ?? 0;
