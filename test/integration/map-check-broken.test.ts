@@ -14,6 +14,8 @@ import { ExitCode } from '../../src/core/exit-codes';
  */
 
 const SOURCE_DDL = [
+  // Zero and impossible dates, as old production databases hold them.
+  "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'",
   `CREATE TABLE users (
     id CHAR(36) NOT NULL PRIMARY KEY,
     email VARCHAR(255) NOT NULL,
@@ -27,12 +29,14 @@ const SOURCE_DDL = [
     created_at DATETIME NOT NULL,
     hits BIGINT NOT NULL,
     big INT UNSIGNED NOT NULL,
-    active TINYINT(1) NOT NULL
+    active TINYINT(1) NOT NULL,
+    last_seen DATETIME NULL,
+    odd_day DATE NULL
   )`,
   `INSERT INTO users VALUES
-    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05', 7, 1, 1),
-    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06', 2147483647, 3000000000, 0),
-    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07', -2147483648, 0, 2)`,
+    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05', 7, 1, 1, '0000-00-00 00:00:00', '2024-02-30'),
+    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06', 2147483647, 3000000000, 0, '2024-05-06 07:08:09', '2024-02-29'),
+    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07', -2147483648, 0, 2, NULL, NULL)`,
 ];
 
 const TARGET_DDL = `
@@ -52,10 +56,12 @@ const TARGET_DDL = `
     big bigint,
     big_small integer,
     active boolean NOT NULL,
+    last_seen timestamp,
+    odd_day date,
     tenant text NOT NULL
   );`;
 
-/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`, 15 `big`, 16 `active`. */
+/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`, 15 `big`, 16 `active`, 17 `last_seen`, 18 `odd_day`. */
 const GOOD = `version: 1
 tables:
   users:
@@ -72,6 +78,8 @@ tables:
       hits: integer
       big: integer
       active: { type: boolean, trueValues: ["1", "2"] }
+      last_seen: { type: timestamp, zeroDate: null }
+      odd_day: drop
     drop: [legacy]
     add:
       tenant: { constant: main }
@@ -160,6 +168,8 @@ describe('map check on real catalogs and data', () => {
     ["'' in a uuid column, found by --probe", GOOD.replace('owner: { type: uuid, emptyToNull: true }', 'owner: uuid'), true, 'value-invalid:owner', 12],
     ['integers the narrower target type cannot hold, found by --probe', GOOD.replace('      big: integer', '      big: { type: integer, to: big_small }'), true, 'out-of-range:big', 15],
     ['a TINYINT(1) holding 2, neither true nor false, found by --probe', GOOD.replace('      active: { type: boolean, trueValues: ["1", "2"] }', '      active: boolean'), true, 'value-invalid:active', 16],
+    ['a zero date under the default zeroDate: error, found by --probe', GOOD.replace('last_seen: { type: timestamp, zeroDate: null }', 'last_seen: timestamp'), true, 'value-invalid:last_seen', 17],
+    ['a date no calendar has (February 30), found by --probe', GOOD.replace('odd_day: drop', 'odd_day: date'), true, 'value-invalid:odd_day', 18],
     ['U+0000 in a column loaded as text, found by --probe', GOOD.replace('bio: latin1-base64', 'bio: text'), true, 'value-invalid:bio', 11],
   ];
 
@@ -211,8 +221,8 @@ describe('map init through the CLI on the same databases', () => {
     const first = await runCli(args);
     expect(first.code).toBe(ExitCode.Ok);
     expect(first.stdout).toMatch(/wrote .*draft\.yaml: 1 table\(s\), \d+ TODO\(s\)/);
-    // The data holds '' in owner, NUL in bio, 2 in a TINYINT(1); nothing feeds tenant; role and status values are read from the data.
-    expect(first.stdout).toMatch(/TODOs by kind: .*value-invalid 3/);
+    // The data holds '' in owner, NUL in bio, 2 in a TINYINT(1), a zero date and February 30; nothing feeds tenant; role and status values are read from the data.
+    expect(first.stdout).toMatch(/TODOs by kind: value-invalid 5,/);
     expect(first.stdout).toContain('target-column-unfed 1');
     const text = await fsp.readFile(out, 'utf8');
     expect(text).toContain('# TODO(value-invalid): --probe found 1 row(s) holding');

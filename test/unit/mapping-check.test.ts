@@ -87,7 +87,7 @@ async function check(yaml: string, opts: { probe?: ProbeFacts; checkLabels?: Map
 
 const errors = (ps: MappingProblem[]) => ps.filter((p) => p.severity === 'error');
 const kinds = (ps: MappingProblem[]) => errors(ps).map((p) => `${p.kind}:${p.column ?? ''}`).sort();
-const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map() });
+const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map() });
 
 describe('map check: a correct mapping', () => {
   test('has no error; its only warning is the bigint → integer narrowing', async () => {
@@ -186,6 +186,14 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     expect(kinds(ps)).toEqual(['value-invalid:active']);
     expect(ps.find((p) => p.kind === 'value-invalid')).toMatchObject({ found: '"2" (probed)', at: { line: 7 } });
     expect(kinds(await check(GOOD.replace('      active: boolean', "      active: { type: boolean, trueValues: ['1', '2'] }"), { probe }))).toEqual([]);
+  });
+
+  test('--probe: zero dates under the default zeroDate: error, and dates no calendar has', async () => {
+    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), zeroDates: new Map([['users.created_at', 3]]), badDates: new Map([['users.created_at', 1]]) };
+    const ps = await check(GOOD, { probe });
+    expect(kinds(ps)).toEqual(['value-invalid:created_at', 'value-invalid:created_at']);
+    expect(errors(ps).map((p) => p.expected)).toEqual(['zeroDate: null, or zeroDate: <a replacement value> (counted)', 'real dates: fix them in the source']);
+    expect(ps[0].at?.line).toBe(10);
   });
 
   test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {

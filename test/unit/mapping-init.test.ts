@@ -169,6 +169,7 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
         pg('flag', 'boolean'),
         pg('yn', 'boolean'),
         pg('yes', 'boolean'),
+        pg('seen', 'timestamp without time zone'),
         pg('big', 'integer'),
       ] }],
     ]),
@@ -187,6 +188,7 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     my('flag', 'tinyint(1)', { dataType: 'tinyint' }),
     my('yn', 'char(1)'),
     my('yes', 'varchar(3)'),
+    my('seen', 'datetime', { dataType: 'datetime', nullable: true }),
     my('big', 'int(10) unsigned', { dataType: 'int' }),
   ] }];
   const checkLabels = new Map([['public.t.state', ['open', 'closed']], ['public.t.mood', ['happy', 'sad']]]);
@@ -197,6 +199,8 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     empties: new Map([['t.owner', 2], ['t.id', 0]]),
     nuls: new Map([['t.body', 1], ['t.note', 0]]),
     ranges: new Map([['t.hits', [0n, 2147483647n]], ['t.big', [0n, 2147483648n]]]),
+    zeroDates: new Map([['t.seen', 2]]),
+    badDates: new Map([['t.seen', 1]]),
     values: new Map([['t.state', ['closed', 'open']], ['t.mood', ['happy', 'meh']], ['t.flag', ['0', '1', '2']], ['t.yn', ['N', 'Y']], ['t.yes', ['no', 'yes']]]),
   };
   const refined = refineDraft(draft, facts);
@@ -222,6 +226,14 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     expect(todo(refined, 'yn')).toEqual([]);
     expect(col(refined, 'yn').notes.join(' ')).toContain('"N", "Y"');
     expect(todo(refined, 'yes')).toEqual(['value-invalid']);
+  });
+
+  test('zero dates and dates no calendar has become value-invalid TODOs with their counts', () => {
+    expect(todo(draft, 'seen')).toEqual([]);
+    expect(refined.todos.filter((t) => t.column === 'seen').map((t) => t.reason)).toEqual([
+      expect.stringContaining('2 zero date(s): declare zeroDate: null'),
+      expect.stringContaining('1 date(s) no calendar has'),
+    ]);
   });
 
   test('integer narrowing: settled when the range found fits, kept with the range when it does not', () => {
@@ -256,7 +268,7 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
   });
 
   test('the TODO list keeps the draft order and agrees with the columns', () => {
-    expect(refined.todos.map((t) => t.column)).toEqual(['owner', 'mood', 'title', 'note', 'body', 'flag', 'yes', 'big']);
+    expect(refined.todos.map((t) => t.column)).toEqual(['owner', 'mood', 'title', 'note', 'body', 'flag', 'yes', 'seen', 'seen', 'big']);
     expect(refined.todos.length).toBe(refined.tables[0].columns.reduce((n, c) => n + c.todos.length, 0));
   });
 });

@@ -62,6 +62,10 @@ export function checkColumn(input: CheckInput, rule: TableRule, c: ColumnRule, s
     const unread = unreadBooleans(found, c);
     if (unread.length) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `value(s) the boolean transform reads as neither true nor false`, expected: 'trueValues / falseValues naming them', found: `${quoteAll(unread)} (probed)` });
   }
+  const zeros = input.probe?.zeroDates.get(key) ?? 0;
+  if (zeros > 0) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `${zeros} row(s) hold a zero date, which Postgres has no value for`, expected: 'zeroDate: null, or zeroDate: <a replacement value> (counted)', found: `${zeros} zero date(s) (probed), zeroDate: error` });
+  const badDates = input.probe?.badDates.get(key) ?? 0;
+  if (badDates > 0) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `${badDates} row(s) hold a date no calendar has (such as February 30), which the load would reject`, expected: 'real dates: fix them in the source', found: `${badDates} impossible date(s) (probed)` });
   const empties = input.probe?.empties.get(key) ?? 0;
   if (empties > 0) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `${empties} row(s) hold '', which is not a uuid`, expected: "emptyToNull: true (counted), if '' means no reference", found: `${empties} '' value(s) (probed)` });
   const nuls = input.probe?.nuls.get(key) ?? 0;

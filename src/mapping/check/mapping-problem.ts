@@ -46,6 +46,10 @@ export interface ProbeFacts {
   empties: Map<string, number>;
   /** Values holding U+0000, in columns loaded as text. */
   nuls: Map<string, number>;
+  /** Zero dates ('0000-00-00', '2024-00-15') in temporal columns whose zeroDate policy is error. */
+  zeroDates: Map<string, number>;
+  /** Dates no calendar has ('2024-02-30', stored under ALLOW_INVALID_DATES) in temporal columns. */
+  badDates: Map<string, number>;
   /** Smallest and greatest value of integer columns going into a narrower integer type; undefined when all are NULL. */
   ranges: Map<string, [bigint, bigint] | undefined>;
 }

@@ -9,8 +9,10 @@ import type { ProbeFacts } from './mapping-problem';
 
 /** What the probe reads of a mapping: a loaded one, or a draft `map init` has not written yet. */
 export interface ProbedMapping {
-  tables: Map<string, Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, Pick<ColumnRule, 'source' | 'to' | 'drop' | 'type' | 'uuidFormat' | 'emptyToNull'>> }>;
+  tables: Map<string, Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, Pick<ColumnRule, 'source' | 'to' | 'drop' | 'type' | 'uuidFormat' | 'emptyToNull' | 'zeroDate'>> }>;
 }
+
+const TEMPORAL = new Set(['datetime', 'timestamp', 'date']);
 
 /** More distinct values than this is not an enum: the probe stops and says so. */
 export const PROBE_MAX_VALUES = 1000;
@@ -22,7 +24,7 @@ export const PROBE_MAX_VALUES = 1000;
  * into NOT NULL ones, and the range of integers going into a narrower integer type. One query per fact; full scans, so meant for a staging copy or a quiet hour.
  */
 export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping, source: MysqlTable[], targetOf: (table: string) => PgTable | undefined): Promise<ProbeFacts> {
-  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map() };
+  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map() };
   const sources = new Map(source.map((t) => [t.name, t]));
   for (const rule of mapping.tables.values()) {
     const src = sources.get(rule.source);
@@ -56,6 +58,14 @@ export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping,
         const [rows] = await conn.query(`SELECT CAST(MIN(${col}) AS CHAR) AS lo, CAST(MAX(${col}) AS CHAR) AS hi FROM ${from}`);
         const r = (rows as Array<{ lo: string | null; hi: string | null }>)[0];
         facts.ranges.set(key, r.lo === null || r.hi === null ? undefined : [BigInt(r.lo), BigInt(r.hi)]);
+      }
+      if ((type === 'timestamp' || type === 'date') && TEMPORAL.has(s.dataType)) {
+        const [rows] = await conn.query(
+          `SELECT COALESCE(SUM(YEAR(${col}) = 0 OR MONTH(${col}) = 0 OR DAY(${col}) = 0), 0) AS z, COALESCE(SUM(MONTH(${col}) <> 0 AND DAY(${col}) > DAY(LAST_DAY(${col}))), 0) AS b FROM ${from} WHERE ${col} IS NOT NULL`,
+        );
+        const r = (rows as Array<{ z: string | number; b: string | number }>)[0];
+        if ((c.zeroDate ?? 'error') === 'error') facts.zeroDates.set(key, Number(r.z));
+        facts.badDates.set(key, Number(r.b));
       }
       if (t.notNull && s.nullable) {
         const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${from} WHERE ${col} IS NULL${c.emptyToNull ? ` OR ${col} = ''` : ''}`);
