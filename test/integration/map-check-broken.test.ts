@@ -31,12 +31,15 @@ const SOURCE_DDL = [
     big INT UNSIGNED NOT NULL,
     active TINYINT(1) NOT NULL,
     last_seen DATETIME NULL,
-    odd_day DATE NULL
+    odd_day DATE NULL,
+    ref CHAR(36) NULL,
+    qty VARCHAR(10) NULL,
+    doc TEXT NULL
   )`,
   `INSERT INTO users VALUES
-    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05', 7, 1, 1, '0000-00-00 00:00:00', '2024-02-30'),
-    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06', 2147483647, 3000000000, 0, '2024-05-06 07:08:09', '2024-02-29'),
-    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07', -2147483648, 0, 2, NULL, NULL)`,
+    ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05', 7, 1, 1, '0000-00-00 00:00:00', '2024-02-30', 'space-admin', '12x', '{"b": [1, 2'),
+    ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06', 2147483647, 3000000000, 0, '2024-05-06 07:08:09', '2024-02-29', '6F1C1B59-3C55-4C8F-9D1E-2A7B8C9D0E1F', '-7', '{"a": 1}'),
+    ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07', -2147483648, 0, 2, NULL, NULL, NULL, '12', NULL)`,
 ];
 
 const TARGET_DDL = `
@@ -58,10 +61,16 @@ const TARGET_DDL = `
     active boolean NOT NULL,
     last_seen timestamp,
     odd_day date,
+    ref text,
+    ref_id uuid,
+    qty text,
+    qty_n integer,
+    doc text,
+    doc_j jsonb,
     tenant text NOT NULL
   );`;
 
-/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`, 15 `big`, 16 `active`, 17 `last_seen`, 18 `odd_day`. */
+/** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`, 15 `big`, 16 `active`, 17 `last_seen`, 18 `odd_day`, 19 `ref`, 20 `qty`, 21 `doc`. */
 const GOOD = `version: 1
 tables:
   users:
@@ -80,6 +89,9 @@ tables:
       active: { type: boolean, trueValues: ["1", "2"] }
       last_seen: { type: timestamp, zeroDate: null }
       odd_day: drop
+      ref: text
+      qty: text
+      doc: text
     drop: [legacy]
     add:
       tenant: { constant: main }
@@ -170,6 +182,9 @@ describe('map check on real catalogs and data', () => {
     ['a TINYINT(1) holding 2, neither true nor false, found by --probe', GOOD.replace('      active: { type: boolean, trueValues: ["1", "2"] }', '      active: boolean'), true, 'value-invalid:active', 16],
     ['a zero date under the default zeroDate: error, found by --probe', GOOD.replace('last_seen: { type: timestamp, zeroDate: null }', 'last_seen: timestamp'), true, 'value-invalid:last_seen', 17],
     ['a date no calendar has (February 30), found by --probe', GOOD.replace('odd_day: drop', 'odd_day: date'), true, 'value-invalid:odd_day', 18],
+    ['a value a uuid column cannot hold (a name where an id belongs), found by --probe', GOOD.replace('      ref: text', '      ref: { type: uuid, to: ref_id }'), true, 'value-invalid:ref', 19],
+    ['a VARCHAR read as integer holding "12x", found by --probe', GOOD.replace('      qty: text', '      qty: { type: integer, to: qty_n }'), true, 'value-invalid:qty', 20],
+    ['invalid JSON in a TEXT read as jsonb, found by --probe', GOOD.replace('      doc: text', '      doc: { type: jsonb, to: doc_j }'), true, 'value-invalid:doc', 21],
     ['U+0000 in a column loaded as text, found by --probe', GOOD.replace('bio: latin1-base64', 'bio: text'), true, 'value-invalid:bio', 11],
   ];
 
@@ -181,6 +196,13 @@ describe('map check on real catalogs and data', () => {
     expect(p.at?.line).toBe(line);
     expect(p.expected ?? p.found).toBeDefined();
     expect(r.text).toContain(`m${n}.yaml:${line} (key ${p.at!.key})`);
+  });
+
+  test('a rejected value is shown by its least example, so the operator can find the row', async () => {
+    const r = await check(GOOD.replace('      ref: text', '      ref: { type: uuid, to: ref_id }'), true);
+    expect(r.text).toContain('1 value(s) the uuid transform rejects, such as "space-admin"');
+    // An upper-case uuid is not junk: the transform lower-cases it (counted).
+    expect(r.text).not.toContain('6F1C1B59');
   });
 
   test('every problem at once: one run lists them all', async () => {

@@ -87,7 +87,7 @@ async function check(yaml: string, opts: { probe?: ProbeFacts; checkLabels?: Map
 
 const errors = (ps: MappingProblem[]) => ps.filter((p) => p.severity === 'error');
 const kinds = (ps: MappingProblem[]) => errors(ps).map((p) => `${p.kind}:${p.column ?? ''}`).sort();
-const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map() });
+const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map(), rejects: new Map() });
 
 describe('map check: a correct mapping', () => {
   test('has no error; its only warning is the bigint → integer narrowing', async () => {
@@ -194,6 +194,13 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     expect(kinds(ps)).toEqual(['value-invalid:created_at', 'value-invalid:created_at']);
     expect(errors(ps).map((p) => p.expected)).toEqual(['zeroDate: null, or zeroDate: <a replacement value> (counted)', 'real dates: fix them in the source']);
     expect(ps[0].at?.line).toBe(10);
+  });
+
+  test('--probe: values the transform rejects (junk in a uuid column), with the least one as a sample', async () => {
+    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), rejects: new Map([['users.id', { count: 2, sample: 'space-admin' }]]) };
+    const ps = await check(GOOD, { probe });
+    expect(kinds(ps)).toEqual(['value-invalid:id']);
+    expect(ps[0]).toMatchObject({ message: '2 value(s) the uuid transform rejects, such as "space-admin"', expected: 'uuids: fix the source rows, or load the column as text', at: { line: 5 } });
   });
 
   test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {

@@ -201,6 +201,7 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     ranges: new Map([['t.hits', [0n, 2147483647n]], ['t.big', [0n, 2147483648n]]]),
     zeroDates: new Map([['t.seen', 2]]),
     badDates: new Map([['t.seen', 1]]),
+    rejects: new Map([['t.id', { count: 1, sample: 'not-a-uuid' }]]),
     values: new Map([['t.state', ['closed', 'open']], ['t.mood', ['happy', 'meh']], ['t.flag', ['0', '1', '2']], ['t.yn', ['N', 'Y']], ['t.yes', ['no', 'yes']]]),
   };
   const refined = refineDraft(draft, facts);
@@ -260,15 +261,16 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     expect(todo(refined, 'mood')).toEqual(['label-unmatched']);
   });
 
-  test("'' read as a uuid and NUL in text are raised, not silently declared: the lossy choice is a person's", () => {
+  test("'' read as a uuid, junk in a uuid column and NUL in text are raised, not silently declared: the choice is a person's", () => {
     expect(todo(refined, 'owner')).toEqual(['value-invalid']);
     expect(col(refined, 'owner').spec.emptyToNull).toBeUndefined();
     expect(refined.todos.find((t) => t.column === 'body')!.reason).toContain('latin1-base64');
-    expect(todo(refined, 'id')).toEqual([]);
+    expect(todo(refined, 'id')).toEqual(['value-invalid']);
+    expect(refined.todos.find((t) => t.column === 'id')!.reason).toContain('1 value(s) the uuid transform rejects, such as "not-a-uuid"');
   });
 
   test('the TODO list keeps the draft order and agrees with the columns', () => {
-    expect(refined.todos.map((t) => t.column)).toEqual(['owner', 'mood', 'title', 'note', 'body', 'flag', 'yes', 'seen', 'seen', 'big']);
+    expect(refined.todos.map((t) => t.column)).toEqual(['id', 'owner', 'mood', 'title', 'note', 'body', 'flag', 'yes', 'seen', 'seen', 'big']);
     expect(refined.todos.length).toBe(refined.tables[0].columns.reduce((n, c) => n + c.todos.length, 0));
   });
 });

@@ -62,6 +62,8 @@ export function checkColumn(input: CheckInput, rule: TableRule, c: ColumnRule, s
     const unread = unreadBooleans(found, c);
     if (unread.length) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `value(s) the boolean transform reads as neither true nor false`, expected: 'trueValues / falseValues naming them', found: `${quoteAll(unread)} (probed)` });
   }
+  const rejected = input.probe?.rejects.get(key);
+  if (rejected) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `${rejected.count} value(s) the ${type} transform rejects, such as ${JSON.stringify(rejected.sample)}`, expected: REJECT_FIX[type] ?? 'values the transform reads', found: `${rejected.count} value(s) (probed)` });
   const zeros = input.probe?.zeroDates.get(key) ?? 0;
   if (zeros > 0) problems.push({ ...base, kind: 'value-invalid', severity: 'error', message: `${zeros} row(s) hold a zero date, which Postgres has no value for`, expected: 'zeroDate: null, or zeroDate: <a replacement value> (counted)', found: `${zeros} zero date(s) (probed), zeroDate: error` });
   const badDates = input.probe?.badDates.get(key) ?? 0;
@@ -96,3 +98,13 @@ export function unreadBooleans(found: string[], c: Pick<ColumnRule, 'trueValues'
   const known = new Set([...(c.trueValues ?? DEFAULT_TRUE), ...(c.falseValues ?? DEFAULT_FALSE)]);
   return found.filter((v) => !known.has(v) && !(v === '' && c.emptyToNull));
 }
+
+/** What makes values a transform rejects loadable, by transform. */
+const REJECT_FIX: Partial<Record<string, string>> = {
+  uuid: 'uuids: fix the source rows, or load the column as text',
+  integer: 'integers: fix the source rows, or a replace that makes them so',
+  numeric: 'numbers: fix the source rows, or a replace that makes them so',
+  json: 'valid JSON, or invalid: null (counted)',
+  jsonb: 'valid JSON, or invalid: null (counted)',
+  'simple-json': 'valid JSON, or invalid: null (counted)',
+};

@@ -50,6 +50,8 @@ export interface ProbeFacts {
   zeroDates: Map<string, number>;
   /** Dates no calendar has ('2024-02-30', stored under ALLOW_INVALID_DATES) in temporal columns. */
   badDates: Map<string, number>;
+  /** Values the column's transform would reject (junk in a uuid, integer or JSON column), counted, with the least one. */
+  rejects: Map<string, { count: number; sample: string }>;
   /** Smallest and greatest value of integer columns going into a narrower integer type; undefined when all are NULL. */
   ranges: Map<string, [bigint, bigint] | undefined>;
 }

@@ -9,8 +9,10 @@ import type { ProbeFacts } from './mapping-problem';
 
 /** What the probe reads of a mapping: a loaded one, or a draft `map init` has not written yet. */
 export interface ProbedMapping {
-  tables: Map<string, Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, Pick<ColumnRule, 'source' | 'to' | 'drop' | 'type' | 'uuidFormat' | 'emptyToNull' | 'zeroDate'>> }>;
+  tables: Map<string, Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, ProbedColumn> }>;
 }
+
+export type ProbedColumn = Pick<ColumnRule, 'source' | 'to' | 'drop' | 'type' | 'uuidFormat' | 'emptyToNull' | 'zeroDate' | 'trim' | 'case' | 'replace' | 'invalid'>;
 
 const TEMPORAL = new Set(['datetime', 'timestamp', 'date']);
 
@@ -24,7 +26,7 @@ export const PROBE_MAX_VALUES = 1000;
  * into NOT NULL ones, and the range of integers going into a narrower integer type. One query per fact; full scans, so meant for a staging copy or a quiet hour.
  */
 export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping, source: MysqlTable[], targetOf: (table: string) => PgTable | undefined): Promise<ProbeFacts> {
-  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map() };
+  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map(), rejects: new Map() };
   const sources = new Map(source.map((t) => [t.name, t]));
   for (const rule of mapping.tables.values()) {
     const src = sources.get(rule.source);
@@ -67,6 +69,12 @@ export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping,
         if ((c.zeroDate ?? 'error') === 'error') facts.zeroDates.set(key, Number(r.z));
         facts.badDates.set(key, Number(r.b));
       }
+      const reject = rejectCondition(c, s, col);
+      if (reject) {
+        const [rows] = await conn.query(`SELECT COUNT(*) AS n, MIN(LEFT(${col}, 60)) AS sample FROM ${from} WHERE ${col} IS NOT NULL AND (${reject})`);
+        const r = (rows as Array<{ n: number | string; sample: string | null }>)[0];
+        if (Number(r.n) > 0) facts.rejects.set(key, { count: Number(r.n), sample: String(r.sample) });
+      }
       if (t.notNull && s.nullable) {
         const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${from} WHERE ${col} IS NULL${c.emptyToNull ? ` OR ${col} = ''` : ''}`);
         facts.nulls.set(key, Number((rows as Array<{ n: number }>)[0].n));
@@ -79,4 +87,28 @@ export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping,
 async function count(conn: MysqlConnection, sql: string): Promise<number> {
   const [rows] = await conn.query(sql);
   return Number((rows as Array<{ n: number }>)[0].n);
+}
+
+const UUID_RE = "'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'";
+const INT_RE = "'^-?[0-9]+$'";
+const NUM_RE = "'^-?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$'";
+const TEXTUAL = /char|text/;
+
+/**
+ * The SQL condition a value meets when the column's transform would reject it, or none where the
+ * source type already guarantees the value (an INT into integer) or a declared rule rewrites it
+ * first (trim, case, replace: the raw value is not what the transform reads). The same patterns
+ * as the transforms' own (src/transform/transforms).
+ */
+function rejectCondition(c: ProbedColumn, s: MysqlTable['columns'][number], col: string): string | undefined {
+  if (c.trim || c.case || c.replace) return undefined;
+  const type = c.type ?? 'copy';
+  const notEmpty = c.emptyToNull ? `${col} <> '' AND ` : '';
+  if (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text') return `${col} <> '' AND ${col} NOT REGEXP ${UUID_RE}`;
+  if (type === 'uuid') return `${notEmpty}LENGTH(${col}) <> 16`;
+  if (!TEXTUAL.test(s.dataType)) return undefined;
+  if (type === 'integer') return `${notEmpty}${col} NOT REGEXP ${INT_RE}`;
+  if (type === 'numeric') return `${notEmpty}${col} NOT REGEXP ${NUM_RE}`;
+  if ((type === 'json' || type === 'jsonb' || type === 'simple-json') && (c.invalid ?? 'error') === 'error') return `${notEmpty}NOT JSON_VALID(${col})`;
+  return undefined;
 }

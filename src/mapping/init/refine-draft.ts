@@ -18,7 +18,7 @@ export function draftAsProbed(draft: Draft): ProbedMapping {
           source: t.source,
           target: t.target,
           skip: false,
-          columns: new Map(t.columns.map((c) => [c.source, { source: c.source, to: c.to, drop: false, type: c.spec.type, uuidFormat: c.spec.uuidFormat, emptyToNull: c.spec.emptyToNull, zeroDate: c.spec.zeroDate }])),
+          columns: new Map(t.columns.map((c) => [c.source, { source: c.source, to: c.to, drop: false, type: c.spec.type, uuidFormat: c.spec.uuidFormat, emptyToNull: c.spec.emptyToNull, zeroDate: c.spec.zeroDate, invalid: c.spec.invalid }])),
         },
       ]),
     ),
@@ -71,6 +71,8 @@ function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColu
   }
   const unread = spec.type === 'boolean' && facts.values.has(key) ? unreadBooleans(facts.values.get(key)!, spec) : [];
   if (unread.length) todos.push({ kind: 'value-invalid', reason: `--probe found value(s) ${unread.map((x) => JSON.stringify(x)).join(', ')} that are neither true nor false: name them in trueValues/falseValues, or fix the source` });
+  const rejected = facts.rejects.get(key);
+  if (rejected) todos.push({ kind: 'value-invalid', reason: `--probe found ${rejected.count} value(s) the ${spec.type} transform rejects, such as ${JSON.stringify(rejected.sample)}: fix the source, or choose another transform` });
   const zeros = facts.zeroDates.get(key) ?? 0;
   if (zeros > 0) todos.push({ kind: 'value-invalid', reason: `--probe found ${zeros} zero date(s): declare zeroDate: null or a replacement value (counted), or fix the source` });
   const badDates = facts.badDates.get(key) ?? 0;
