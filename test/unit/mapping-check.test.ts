@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadMapping } from '../../src/mapping/load-mapping';
 import { checkMapping } from '../../src/mapping/check/check-mapping';
 import { describeProblem, MappingProblem, ProbeFacts } from '../../src/mapping/check/mapping-problem';
+import { keyExpression } from '../../src/mapping/check/probe-duplicates';
 import type { MysqlColumn, MysqlTable } from '../../src/source/mysql/catalog';
 import type { PgCatalog, PgColumn } from '../../src/target/postgres/catalog';
 
@@ -87,7 +88,7 @@ async function check(yaml: string, opts: { probe?: ProbeFacts; checkLabels?: Map
 
 const errors = (ps: MappingProblem[]) => ps.filter((p) => p.severity === 'error');
 const kinds = (ps: MappingProblem[]) => errors(ps).map((p) => `${p.kind}:${p.column ?? ''}`).sort();
-const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map(), rejects: new Map() });
+const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map(), rejects: new Map(), duplicates: new Map() });
 
 describe('map check: a correct mapping', () => {
   test('has no error; its only warning is the bigint → integer narrowing', async () => {
@@ -203,6 +204,13 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     expect(ps[0]).toMatchObject({ message: '2 value(s) the uuid transform rejects, such as "space-admin"', expected: 'uuids: fix the source rows, or load the column as text', at: { line: 5 } });
   });
 
+  test('--probe: source keys a target unique index refuses, at the table, with the policy to declare', async () => {
+    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), duplicates: new Map([['users', [{ index: 'users_email_key', columns: ['email'], groups: 2, sample: 'ann@example.org' }]]]) };
+    const ps = await check(GOOD, { probe });
+    expect(kinds(ps)).toEqual(['duplicate-rows:']);
+    expect(ps[0]).toMatchObject({ at: { line: 3, key: 'tables.users' }, expected: 'unique: [{ columns: [email], policy: fail | keep-first | keep-newest }], or fix the source', found: '2 duplicate key(s) (probed), such as (ann@example.org)' });
+  });
+
   test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {
     const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), empties: new Map([['users.id', 2]]), nuls: new Map([['users.email', 1]]) };
     expect(kinds(await check(GOOD, { probe }))).toEqual(['value-invalid:email', 'value-invalid:id']);
@@ -243,5 +251,24 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     const line = describeProblem(ps.find((p) => p.kind === 'type-mismatch')!);
     expect(line).toMatch(/^error type-mismatch: .*m\d+\.yaml:5 \(key tables\.users\.columns\.id\): column id: copy cannot load/);
     expect(line).toContain('expected a transform from char(36) to uuid; found type: copy');
+  });
+});
+
+describe('keyExpression: the MySQL expression whose equality is Postgres equality of the loaded value', () => {
+  const col = (o: Record<string, unknown>) => ({ source: 'c', to: 'c', drop: false, ...o }) as Parameters<typeof keyExpression>[0];
+  test('bytes as they load: uuids lower-cased, declared trim, case and emptyToNull applied', () => {
+    expect(keyExpression(col({ type: 'text' }), '`c`')).toBe('`c`');
+    expect(keyExpression(col({ type: 'uuid' }), '`c`')).toBe('LOWER(`c`)');
+    expect(keyExpression(col({ type: 'uuid', uuidFormat: 'binary' }), '`c`')).toBe('`c`');
+    expect(keyExpression(col({ type: 'text', emptyToNull: true, trim: true, case: 'lower' }), '`c`')).toBe("LOWER(TRIM(NULLIF(`c`, '')))");
+    expect(keyExpression(col({ type: 'enum', map: { a: 'A', b: 'B' } }), '`c`')).toBe('`c`');
+  });
+  test('undefined where SQL cannot say what loads: replace, remap, nullTo, a merging enum map, booleans, JSON', () => {
+    expect(keyExpression(col({ type: 'text', replace: { pattern: 'x', with: 'y' } }), '`c`')).toBeUndefined();
+    expect(keyExpression(col({ type: 'uuid', remap: 'ids' }), '`c`')).toBeUndefined();
+    expect(keyExpression(col({ type: 'text', nullTo: '' }), '`c`')).toBeUndefined();
+    expect(keyExpression(col({ type: 'enum', map: { a: 'A', b: 'A' } }), '`c`')).toBeUndefined();
+    expect(keyExpression(col({ type: 'boolean' }), '`c`')).toBeUndefined();
+    expect(keyExpression(col({ type: 'jsonb' }), '`c`')).toBeUndefined();
   });
 });

@@ -202,6 +202,7 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     zeroDates: new Map([['t.seen', 2]]),
     badDates: new Map([['t.seen', 1]]),
     rejects: new Map([['t.id', { count: 1, sample: 'not-a-uuid' }]]),
+    duplicates: new Map([['t', [{ index: 't_name_key', columns: ['name'], groups: 2, sample: 'ann' }]]]),
     values: new Map([['t.state', ['closed', 'open']], ['t.mood', ['happy', 'meh']], ['t.flag', ['0', '1', '2']], ['t.yn', ['N', 'Y']], ['t.yes', ['no', 'yes']]]),
   };
   const refined = refineDraft(draft, facts);
@@ -227,6 +228,15 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     expect(todo(refined, 'yn')).toEqual([]);
     expect(col(refined, 'yn').notes.join(' ')).toContain('"N", "Y"');
     expect(todo(refined, 'yes')).toEqual(['value-invalid']);
+  });
+
+  test('source keys a target unique index refuses become a unique-conflict TODO on the table, naming the policy to declare', () => {
+    const t = refined.todos.find((x) => x.kind === 'unique-conflict')!;
+    expect(t.table).toBe('t');
+    expect(t.column).toBeUndefined();
+    expect(t.reason).toContain('2 key(s)');
+    expect(t.reason).toContain('unique: [{ columns: [name], policy: fail | keep-first | keep-newest }]');
+    expect(renderDraft(refined, { title: 'x' })).toMatch(/  t:\n    # TODO\(unique-conflict\): --probe found 2 key\(s\)/);
   });
 
   test('zero dates and dates no calendar has become value-invalid TODOs with their counts', () => {
@@ -270,8 +280,8 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
   });
 
   test('the TODO list keeps the draft order and agrees with the columns', () => {
-    expect(refined.todos.map((t) => t.column)).toEqual(['id', 'owner', 'mood', 'title', 'note', 'body', 'flag', 'yes', 'seen', 'seen', 'big']);
-    expect(refined.todos.length).toBe(refined.tables[0].columns.reduce((n, c) => n + c.todos.length, 0));
+    expect(refined.todos.map((t) => t.column)).toEqual(['id', 'owner', 'mood', 'title', 'note', 'body', 'flag', 'yes', 'seen', 'seen', 'big', undefined]);
+    expect(refined.todos.length).toBe(refined.tables[0].columns.reduce((n, c) => n + c.todos.length, refined.tables[0].tableTodos.length));
   });
 });
 

@@ -45,6 +45,10 @@ export function checkMapping(input: CheckInput): MappingProblem[] {
 
 function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: PgTable): MappingProblem[] {
   const problems: MappingProblem[] = [];
+  for (const d of input.probe?.duplicates.get(rule.source) ?? []) {
+    const cols = d.columns.join(', ');
+    problems.push({ kind: 'duplicate-rows', severity: 'error', table: rule.source, at: rule.at, message: `${d.groups} key(s) are held by more than one source row; target unique index ${d.index} (${cols}) refuses them`, expected: `unique: [{ columns: [${cols}], policy: fail | keep-first | keep-newest }], or fix the source`, found: `${d.groups} duplicate key(s) (probed), such as (${d.sample})` });
+  }
   const srcCols = new Map(src.columns.map((c) => [c.name, c]));
   const tgtCols = new Map(tgt.columns.map((c) => [c.name, c]));
   const table = rule.source;

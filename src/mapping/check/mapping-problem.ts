@@ -2,6 +2,7 @@ import type { Where } from '../load-mapping';
 import type { MysqlTable } from '../../source/mysql/catalog';
 import type { PgCatalog } from '../../target/postgres/catalog';
 import type { Mapping } from '../load-mapping';
+import type { DuplicateFact } from './probe-duplicates';
 
 /** Every kind of problem `map check` finds; stable names for scripts and tests. */
 export type ProblemKind =
@@ -21,7 +22,8 @@ export type ProblemKind =
   | 'enum-label-invalid' // a label the target does not allow
   | 'enum-values-unknown' // the source does not declare its values: --probe finds them
   | 'too-long'
-  | 'out-of-range' // --probe found integers the narrower target type cannot hold
+  | 'out-of-range'
+  | 'duplicate-rows' // --probe found source keys a target unique index refuses, with no unique policy // --probe found integers the narrower target type cannot hold
   | 'value-invalid'; // --probe found values the transform rejects ('' as a uuid, NUL in text)
 
 export interface MappingProblem {
@@ -52,6 +54,8 @@ export interface ProbeFacts {
   badDates: Map<string, number>;
   /** Values the column's transform would reject (junk in a uuid, integer or JSON column), counted, with the least one. */
   rejects: Map<string, { count: number; sample: string }>;
+  /** Source table → keys more than one row holds, per target unique index no `unique` policy handles. */
+  duplicates: Map<string, DuplicateFact[]>;
   /** Smallest and greatest value of integer columns going into a narrower integer type; undefined when all are NULL. */
   ranges: Map<string, [bigint, bigint] | undefined>;
 }

@@ -6,13 +6,14 @@ import type { ColumnRule, TableRule } from '../load-mapping';
 import { emitsSourceText, integerNarrowing } from '../type-rules';
 import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
 import type { ProbeFacts } from './mapping-problem';
+import { probeDuplicates, UniqueIndex } from './probe-duplicates';
 
 /** What the probe reads of a mapping: a loaded one, or a draft `map init` has not written yet. */
 export interface ProbedMapping {
-  tables: Map<string, Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, ProbedColumn> }>;
+  tables: Map<string, Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, ProbedColumn>; unique?: TableRule['unique'] }>;
 }
 
-export type ProbedColumn = Pick<ColumnRule, 'source' | 'to' | 'drop' | 'type' | 'uuidFormat' | 'emptyToNull' | 'zeroDate' | 'trim' | 'case' | 'replace' | 'invalid'>;
+export type ProbedColumn = Pick<ColumnRule, 'source' | 'to' | 'drop' | 'type' | 'uuidFormat' | 'emptyToNull' | 'zeroDate' | 'trim' | 'case' | 'replace' | 'invalid' | 'map' | 'remap' | 'nullTo'>;
 
 const TEMPORAL = new Set(['datetime', 'timestamp', 'date']);
 
@@ -25,14 +26,23 @@ export const PROBE_MAX_VALUES = 1000;
  * value of text going into a bounded target column, and NULL counts of nullable columns going
  * into NOT NULL ones, and the range of integers going into a narrower integer type. One query per fact; full scans, so meant for a staging copy or a quiet hour.
  */
-export async function probeSource(conn: MysqlConnection, mapping: ProbedMapping, source: MysqlTable[], targetOf: (table: string) => PgTable | undefined): Promise<ProbeFacts> {
-  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map(), rejects: new Map() };
+export async function probeSource(
+  conn: MysqlConnection,
+  mapping: ProbedMapping,
+  source: MysqlTable[],
+  targetOf: (table: string) => PgTable | undefined,
+  /** "schema.table" → the target's unique indexes, for the duplicate-key probe. */
+  uniques: Map<string, UniqueIndex[]> = new Map(),
+): Promise<ProbeFacts> {
+  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map(), rejects: new Map(), duplicates: new Map() };
   const sources = new Map(source.map((t) => [t.name, t]));
   for (const rule of mapping.tables.values()) {
     const src = sources.get(rule.source);
     const tgt = targetOf(rule.target);
     if (rule.skip || !src || !tgt) continue;
     const from = quoteMysql(src.name);
+    const dups = await probeDuplicates(conn, rule, tgt, uniques.get(`${tgt.schema}.${tgt.name}`) ?? []);
+    if (dups.length) facts.duplicates.set(rule.source, dups);
     for (const c of rule.columns.values()) {
       const s = src.columns.find((x) => x.name === c.source);
       const t = tgt.columns.find((x) => x.name === c.to);

@@ -9,6 +9,7 @@ import { checkMapping } from './check-mapping';
 import { readCheckLabels } from './column-labels';
 import type { MappingProblem } from './mapping-problem';
 import { probeSource } from './probe-source';
+import { readUniqueIndexes } from './probe-duplicates';
 
 export interface MapCheckOptions {
   mappingDir: string;
@@ -40,7 +41,7 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
       const target = await readPgCatalog(pg, schemas);
       const checkLabels = await readCheckLabels(pg, schemas);
       const targetOf = (name: string) => target.tables.get(name.includes('.') ? name : tableKey(opts.targetSchema, name));
-      const probe = opts.probe ? await probeSource(my, mapping, source, targetOf) : undefined;
+      const probe = opts.probe ? await probeSource(my, mapping, source, targetOf, await readUniqueIndexes(pg, schemas)) : undefined;
       const problems = checkMapping({ mapping, source, target, targetSchema: opts.targetSchema, checkLabels, excluded: opts.excluded, probe });
       const errors = problems.filter((p) => p.severity === 'error').length;
       return { problems, errors, warnings: problems.length - errors };

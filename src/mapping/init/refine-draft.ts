@@ -18,7 +18,7 @@ export function draftAsProbed(draft: Draft): ProbedMapping {
           source: t.source,
           target: t.target,
           skip: false,
-          columns: new Map(t.columns.map((c) => [c.source, { source: c.source, to: c.to, drop: false, type: c.spec.type, uuidFormat: c.spec.uuidFormat, emptyToNull: c.spec.emptyToNull, zeroDate: c.spec.zeroDate, invalid: c.spec.invalid }])),
+          columns: new Map(t.columns.map((c) => [c.source, { source: c.source, to: c.to, drop: false, type: c.spec.type, uuidFormat: c.spec.uuidFormat, emptyToNull: c.spec.emptyToNull, zeroDate: c.spec.zeroDate, invalid: c.spec.invalid, map: c.spec.map }])),
         },
       ]),
     ),
@@ -32,7 +32,17 @@ export function draftAsProbed(draft: Draft): ProbedMapping {
  * TODO for a person, with the count found. Pure: the facts come from `probeSource`.
  */
 export function refineDraft(draft: Draft, facts: ProbeFacts): Draft {
-  const tables = draft.tables.map((t) => ({ ...t, columns: t.columns.map((c) => refineColumn(c, `${t.source}.${c.source}`, facts)) }));
+  const tables = draft.tables.map((t) => ({
+    ...t,
+    columns: t.columns.map((c) => refineColumn(c, `${t.source}.${c.source}`, facts)),
+    tableTodos: [
+      ...t.tableTodos,
+      ...(facts.duplicates.get(t.source) ?? []).map((d) => ({
+        kind: 'unique-conflict' as const,
+        reason: `--probe found ${d.groups} key(s) more than one source row holds, which target unique index ${d.index} (${d.columns.join(', ')}) refuses, such as (${d.sample}): declare unique: [{ columns: [${d.columns.join(', ')}], policy: fail | keep-first | keep-newest }], or fix the source`,
+      })),
+    ],
+  }));
   const refined = { ...draft, tables };
   return { ...refined, todos: collectTodos(refined, otherTodos(draft)) };
 }

@@ -9,6 +9,7 @@ import { readPgCatalog, tableKey } from '../../target/postgres/catalog';
 import { openPg, quotePg } from '../../target/postgres/connect';
 import { readCheckLabels } from '../check/column-labels';
 import { probeSource } from '../check/probe-source';
+import { readUniqueIndexes } from '../check/probe-duplicates';
 import { DraftTodo, draftMapping } from './draft-mapping';
 import { draftAsProbed, refineDraft } from './refine-draft';
 import { markSeeded } from './mark-seeded';
@@ -54,7 +55,7 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
       draft = markSeeded(draft, target, await countSeeded(pg, draft.tables.map((t) => t.targetKey)), new Set(opts.replaceSeeded ?? []));
       if (opts.probe) {
         const targetOf = (name: string) => target.tables.get(name.includes('.') ? name : tableKey(opts.targetSchema, name));
-        draft = refineDraft(draft, await probeSource(my, draftAsProbed(draft), source, targetOf));
+        draft = refineDraft(draft, await probeSource(my, draftAsProbed(draft), source, targetOf, await readUniqueIndexes(pg, schemas)));
       }
       const text = renderDraft(draft, { title: opts.title ?? `MySQL ${opts.source.database} → Postgres schema ${opts.targetSchema}`, schemaRef: opts.schemaRef });
       try {

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from 'pg';
+import type { MysqlConnection } from '../../source/mysql/connect';
+import { quoteMysql } from '../../source/mysql/quote';
+import type { PgTable } from '../../target/postgres/catalog';
+import type { TableRule } from '../load-mapping';
+import type { ProbedColumn } from './probe-source';
+
+export interface UniqueIndex {
+  name: string;
+  columns: string[];
+}
+
+/** Source rows a target unique index would refuse: how many keys repeat, and the least of them. */
+export interface DuplicateFact {
+  index: string;
+  columns: string[];
+  groups: number;
+  sample: string;
+}
+
+const sql = (name: string) => readFileSync(path.join(__dirname, 'sql', name), 'utf8');
+
+/** "schema.table" → its unique indexes on plain columns (primary key included). */
+export async function readUniqueIndexes(client: Client, schemas: string[]): Promise<Map<string, UniqueIndex[]>> {
+  const { rows } = await client.query(sql('unique-indexes.sql'), [schemas]);
+  const out = new Map<string, UniqueIndex[]>();
+  for (const r of rows as Array<{ schema: string; table: string; name: string; columns: string[] }>) {
+    const k = `${r.schema}.${r.table}`;
+    (out.get(k) ?? out.set(k, []).get(k)!).push({ name: r.name, columns: r.columns });
+  }
+  return out;
+}
+
+/**
+ * A MySQL expression equal for two rows exactly when their loaded values are equal in Postgres,
+ * or undefined where that cannot be said in SQL (a regex replace, a lookup remap, JSON, a
+ * boolean's spellings, an enum map that merges labels, a NULL replaced by a value). Bytes are
+ * compared, as Postgres does, not MySQL's case-insensitive collation.
+ */
+export function keyExpression(c: ProbedColumn, col: string): string | undefined {
+  const type = c.type ?? 'copy';
+  if (c.replace || c.remap || c.nullTo !== undefined) return undefined;
+  if (['boolean', 'json', 'jsonb', 'simple-json', 'simple-array', 'set', 'json-array', 'latin1-bytes', 'latin1-base64'].includes(type)) return undefined;
+  if (type === 'enum' && c.map && new Set(Object.values(c.map)).size !== Object.keys(c.map).length) return undefined;
+  let e = col;
+  if (c.emptyToNull) e = `NULLIF(${e}, '')`;
+  if (c.trim) e = `TRIM(${e})`;
+  if (c.case === 'lower' || (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text')) e = `LOWER(${e})`;
+  if (c.case === 'upper') e = `UPPER(${e})`;
+  return e;
+}
+
+/**
+ * For each target unique index whose every column a source column feeds, and that no `unique`
+ * policy of the table rule handles, the source keys held by more than one row (NULL keys never
+ * conflict, as in Postgres). One grouping query per index: a full scan.
+ */
+export async function probeDuplicates(
+  conn: MysqlConnection,
+  rule: Pick<TableRule, 'source'> & { columns: Map<string, ProbedColumn>; unique?: TableRule['unique'] },
+  tgt: PgTable,
+  indexes: UniqueIndex[],
+): Promise<DuplicateFact[]> {
+  const out: DuplicateFact[] = [];
+  const feeders = [...rule.columns.values()].filter((c) => !c.drop);
+  for (const ix of indexes) {
+    const handled = (rule.unique ?? []).some((u) => u.columns.length === ix.columns.length && u.columns.every((c) => ix.columns.includes(c)));
+    if (handled) continue;
+    const exprs: string[] = [];
+    for (const target of ix.columns) {
+      const c = feeders.find((f) => f.to === target);
+      const e = c && keyExpression(c, quoteMysql(c.source));
+      if (!e) break;
+      exprs.push(e);
+    }
+    if (exprs.length !== ix.columns.length) continue;
+    const bytes = exprs.map((e) => `CAST(${e} AS BINARY)`).join(', ');
+    const [rows] = await conn.query(
+      `SELECT COUNT(*) AS n, MIN(k) AS sample FROM (SELECT MIN(CONCAT_WS(', ', ${exprs.join(', ')})) AS k FROM ${quoteMysql(rule.source)} ` +
+        `WHERE ${exprs.map((e) => `${e} IS NOT NULL`).join(' AND ')} GROUP BY ${bytes} HAVING COUNT(*) > 1) d`,
+    );
+    const r = (rows as Array<{ n: number | string; sample: string | null }>)[0];
+    if (Number(r.n) > 0) out.push({ index: ix.name, columns: ix.columns, groups: Number(r.n), sample: String(r.sample).slice(0, 120) });
+  }
+  return out;
+}
