@@ -79,11 +79,11 @@ tables:
       tenant: { constant: main }
 `;
 
-async function check(yaml: string, opts: { probe?: ProbeFacts; checkLabels?: Map<string, string[]>; src?: MysqlTable[]; tgt?: PgCatalog } = {}): Promise<MappingProblem[]> {
+async function check(yaml: string, opts: { probe?: ProbeFacts; checkLabels?: Map<string, string[]>; src?: MysqlTable[]; tgt?: PgCatalog; targetRows?: Map<string, number>; replaced?: Set<string> } = {}): Promise<MappingProblem[]> {
   const file = path.join(root, `m${++n}.yaml`);
   writeFileSync(file, yaml);
   const mapping = await loadMapping(file);
-  return checkMapping({ mapping, source: opts.src ?? source(), target: opts.tgt ?? target(), targetSchema: 'public', checkLabels: opts.checkLabels ?? new Map(), excluded: ['schema_versions'], probe: opts.probe });
+  return checkMapping({ mapping, source: opts.src ?? source(), target: opts.tgt ?? target(), targetSchema: 'public', checkLabels: opts.checkLabels ?? new Map(), excluded: ['schema_versions'], probe: opts.probe, targetRows: opts.targetRows, replaced: opts.replaced });
 }
 
 const errors = (ps: MappingProblem[]) => ps.filter((p) => p.severity === 'error');
@@ -209,6 +209,17 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     const ps = await check(GOOD, { probe });
     expect(kinds(ps)).toEqual(['duplicate-rows:']);
     expect(ps[0]).toMatchObject({ at: { line: 3, key: 'tables.users' }, expected: 'unique: [{ columns: [email], policy: fail | keep-first | keep-newest }], or fix the source', found: '2 duplicate key(s) (probed), such as (ann@example.org)' });
+  });
+
+  test('a target table that already holds rows, with nothing saying what becomes of them: a warning naming the three ways out', async () => {
+    const targetRows = new Map([['public.users', 7]]);
+    const ps = await check(GOOD, { targetRows });
+    expect(ps.map((p) => `${p.severity} ${p.kind}`)).toEqual(['warning target-not-empty', 'warning narrowing']);
+    expect(ps[0]).toMatchObject({ at: { line: 3 }, found: '7 row(s)' });
+    expect(ps[0].expected).toContain('replaceSeeded');
+    expect((await check(GOOD, { targetRows, replaced: new Set(['users']) })).map((p) => p.kind)).toEqual(['narrowing']);
+    const existing = GOOD.replace('    drop: [legacy]', '    drop: [legacy]\n    existing: { key: [email], policy: skip }');
+    expect((await check(existing, { targetRows })).map((p) => p.kind)).toEqual(['narrowing']);
   });
 
   test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {

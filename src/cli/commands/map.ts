@@ -30,6 +30,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         target: ctx.target,
         targetSchema: ctx.pipeline.target.schema,
         excluded: ctx.pipeline.source.exclude,
+        replaceSeeded: ctx.pipeline.target.replaceSeeded,
         probe: flags.probe,
       });
       if (flags.json) out(JSON.stringify(res, null, 2) + '\n');

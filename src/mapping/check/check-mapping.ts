@@ -45,6 +45,10 @@ export function checkMapping(input: CheckInput): MappingProblem[] {
 
 function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: PgTable): MappingProblem[] {
   const problems: MappingProblem[] = [];
+  const held = input.targetRows?.get(`${tgt.schema}.${tgt.name}`) ?? 0;
+  if (held > 0 && !rule.existing && !input.replaced?.has(tgt.name) && !input.replaced?.has(`${tgt.schema}.${tgt.name}`)) {
+    problems.push({ kind: 'target-not-empty', severity: 'warning', table: rule.source, at: rule.at, message: `target table ${rule.target} already holds ${held} row(s) (its migrations' seed, or an earlier load): the import refuses a non-empty table`, expected: "existing: { key: [...], policy: skip | replace | fail }, the table under the pipeline's replaceSeeded, or import --truncate (deletes those rows)", found: `${held} row(s)` });
+  }
   for (const d of input.probe?.duplicates.get(rule.source) ?? []) {
     const cols = d.columns.join(', ');
     problems.push({ kind: 'duplicate-rows', severity: 'error', table: rule.source, at: rule.at, message: `${d.groups} key(s) are held by more than one source row; target unique index ${d.index} (${cols}) refuses them`, expected: `unique: [{ columns: [${cols}], policy: fail | keep-first | keep-newest }], or fix the source`, found: `${d.groups} duplicate key(s) (probed), such as (${d.sample})` });

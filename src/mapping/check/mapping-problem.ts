@@ -23,6 +23,7 @@ export type ProblemKind =
   | 'enum-values-unknown' // the source does not declare its values: --probe finds them
   | 'too-long'
   | 'out-of-range'
+  | 'target-not-empty' // the target already holds rows and nothing says what becomes of them
   | 'duplicate-rows' // --probe found source keys a target unique index refuses, with no unique policy // --probe found integers the narrower target type cannot hold
   | 'value-invalid'; // --probe found values the transform rejects ('' as a uuid, NUL in text)
 
@@ -70,6 +71,10 @@ export interface CheckInput {
   /** Source tables the pipeline never exports. */
   excluded?: string[];
   probe?: ProbeFacts;
+  /** "schema.table" → rows the target holds now (its migrations' seed, or an earlier load). */
+  targetRows?: Map<string, number>;
+  /** Tables the pipeline replaces wholesale (replaceSeeded): rows there are expected. */
+  replaced?: Set<string>;
 }
 
 export function describeProblem(p: MappingProblem): string {

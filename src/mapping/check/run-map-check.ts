@@ -9,6 +9,7 @@ import { checkMapping } from './check-mapping';
 import { readCheckLabels } from './column-labels';
 import type { MappingProblem } from './mapping-problem';
 import { probeSource } from './probe-source';
+import { countTargetRows } from '../../target/postgres/count-rows';
 import { readUniqueIndexes } from './probe-duplicates';
 
 export interface MapCheckOptions {
@@ -18,6 +19,8 @@ export interface MapCheckOptions {
   targetSchema: string;
   /** Source tables the pipeline never exports. */
   excluded?: string[];
+  /** Target tables the pipeline replaces wholesale (replaceSeeded). */
+  replaceSeeded?: string[];
   /** Read the source data for values, lengths and NULL counts (full scans). */
   probe?: boolean;
 }
@@ -42,7 +45,9 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
       const checkLabels = await readCheckLabels(pg, schemas);
       const targetOf = (name: string) => target.tables.get(name.includes('.') ? name : tableKey(opts.targetSchema, name));
       const probe = opts.probe ? await probeSource(my, mapping, source, targetOf, await readUniqueIndexes(pg, schemas)) : undefined;
-      const problems = checkMapping({ mapping, source, target, targetSchema: opts.targetSchema, checkLabels, excluded: opts.excluded, probe });
+      const loaded = [...mapping.tables.values()].filter((t) => !t.skip).map((t) => targetOf(t.target)).filter((t): t is NonNullable<typeof t> => !!t);
+      const targetRows = await countTargetRows(pg, loaded.map((t) => `${t.schema}.${t.name}`));
+      const problems = checkMapping({ mapping, source, target, targetSchema: opts.targetSchema, checkLabels, excluded: opts.excluded, probe, targetRows, replaced: new Set(opts.replaceSeeded ?? []) });
       const errors = problems.filter((p) => p.severity === 'error').length;
       return { problems, errors, warnings: problems.length - errors };
     } finally {

@@ -6,7 +6,8 @@ import { ioError } from '../../core/private-files';
 import { readMysqlCatalog } from '../../source/mysql/catalog';
 import { openMysql } from '../../source/mysql/connect';
 import { readPgCatalog, tableKey } from '../../target/postgres/catalog';
-import { openPg, quotePg } from '../../target/postgres/connect';
+import { openPg } from '../../target/postgres/connect';
+import { countTargetRows } from '../../target/postgres/count-rows';
 import { readCheckLabels } from '../check/column-labels';
 import { probeSource } from '../check/probe-source';
 import { readUniqueIndexes } from '../check/probe-duplicates';
@@ -52,7 +53,7 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
       const target = await readPgCatalog(pg, schemas);
       const checkLabels = await readCheckLabels(pg, schemas);
       let draft = draftMapping({ source, target, targetSchema: opts.targetSchema, targetSchemas: schemas, checkLabels, excluded: opts.excluded, keep: opts.keep });
-      draft = markSeeded(draft, target, await countSeeded(pg, draft.tables.map((t) => t.targetKey)), new Set(opts.replaceSeeded ?? []));
+      draft = markSeeded(draft, target, await countTargetRows(pg, draft.tables.map((t) => t.targetKey)), new Set(opts.replaceSeeded ?? []));
       if (opts.probe) {
         const targetOf = (name: string) => target.tables.get(name.includes('.') ? name : tableKey(opts.targetSchema, name));
         draft = refineDraft(draft, await probeSource(my, draftAsProbed(draft), source, targetOf, await readUniqueIndexes(pg, schemas)));
@@ -71,17 +72,6 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
   } finally {
     await my.end().catch(() => undefined);
   }
-}
-
-/** Rows each target table holds before any load (what the application's migrations seeded), counted up to a bound. */
-async function countSeeded(pg: import('pg').Client, keys: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const key of keys) {
-    const dot = key.indexOf('.');
-    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${quotePg(key.slice(0, dot))}.${quotePg(key.slice(dot + 1))} LIMIT 100000) s`);
-    out.set(key, rows[0].n);
-  }
-  return out;
 }
 
 /**

@@ -17,7 +17,7 @@ export const TODO_KINDS = {
   'null-into-not-null': { problems: ['null-into-not-null'], doc: 'the source allows NULL, the target does not' },
   'no-rule': { problems: ['type-mismatch'], doc: 'no transform converts the pair' },
   choice: { problems: ['type-mismatch'], doc: 'two readings of the same bytes; only a person knows which' },
-  'target-seeded': { problems: [], doc: "rows the target's own migrations wrote: skip, replace or remap" },
+  'target-seeded': { problems: ['target-not-empty'], doc: "rows the target's own migrations wrote: skip, replace or remap" },
   'unique-conflict': { problems: ['duplicate-rows'], doc: 'with --probe: source rows a target-only unique index refuses' },
   'value-invalid': { problems: ['value-invalid'], doc: 'with --probe: values the inferred transform would reject' },
 } as const satisfies Record<string, { problems: readonly ProblemKind[]; doc: string }>;
