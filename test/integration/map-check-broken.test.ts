@@ -44,6 +44,8 @@ const SOURCE_DDL = [
     ('6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f', CONCAT(REPEAT('a', 130), '@example.org'), 'a', 'admin', 'open', 'ann', CONCAT('x', CHAR(0), 'y'), '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 1, '2024-01-02 03:04:05', 7, 1, 1, '0000-00-00 00:00:00', '2024-02-30', 'space-admin', '12x', '{"b": [1, 2', 'B2'),
     ('7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20', 'bob@example.org', 'b', 'guest', 'archived', NULL, 'plain', '', NULL, '2024-02-03 04:05:06', 2147483647, 3000000000, 0, '2024-05-06 07:08:09', '2024-02-29', '6F1C1B59-3C55-4C8F-9D1E-2A7B8C9D0E1F', '-7', '{"a": 1}', 'B2'),
     ('8b3e3d7b-5e77-4ea1-9f30-4c9d0e1f2031', 'cy@example.org', 'c', NULL, 'closed', 'cy', NULL, NULL, 3, '2024-03-04 05:06:07', -2147483648, 0, 2, NULL, NULL, NULL, '12', NULL, 'b2')`,
+  'CREATE TABLE tags (name VARCHAR(20) NOT NULL)',
+  "INSERT INTO tags VALUES ('x'), ('y'), ('x')",
 ];
 
 const TARGET_DDL = `
@@ -73,7 +75,8 @@ const TARGET_DDL = `
     doc_j jsonb,
     code text UNIQUE,
     tenant text NOT NULL
-  );`;
+  );
+  CREATE TABLE tags (name text PRIMARY KEY);`;
 
 /** Line 5 is `id`, 6 `email`, 7 `kind`, 8 `role`, 9 `status`, 10 `nick`, 11 `bio`, 12 `owner`, 13 `created_at`, 15 `big`, 16 `active`, 17 `last_seen`, 18 `odd_day`, 19 `ref`, 20 `qty`, 21 `doc`. */
 const GOOD = `version: 1
@@ -103,7 +106,13 @@ tables:
       - { columns: [code], policy: keep-first }
     add:
       tenant: { constant: main }
+  tags:
+    columns:
+      name: text
+    unique:
+      - { columns: [name], policy: keep-first }
 `;
+const TAGS_LINE = GOOD.split('\n').indexOf('  tags:') + 1;
 
 let my: TestDb;
 let pgDb: TestDb;
@@ -202,6 +211,8 @@ describe('map check on real catalogs and data', () => {
     ['a value a uuid column cannot hold (a name where an id belongs), found by --probe', GOOD.replace('      ref: text', '      ref: { type: uuid, to: ref_id }'), true, 'value-invalid:ref', 19],
     ['a VARCHAR read as integer holding "12x", found by --probe', GOOD.replace('      qty: text', '      qty: { type: integer, to: qty_n }'), true, 'value-invalid:qty', 20],
     ['invalid JSON in a TEXT read as jsonb, found by --probe', GOOD.replace('      doc: text', '      doc: { type: jsonb, to: doc_j }'), true, 'value-invalid:doc', 21],
+    // No source key: the target's primary key is probed, and 'x' is there twice.
+    ['keys the target primary key refuses where the source has no key', GOOD.replace('    unique:\n      - { columns: [name], policy: keep-first }\n', ''), true, 'duplicate-rows:', TAGS_LINE],
     // 'B2' twice is a duplicate; 'b2' is not, though MySQL's case-insensitive collation says so.
     ['keys a target unique index refuses, with no unique policy, found by --probe', GOOD.replace('    unique:\n      - { columns: [code], policy: keep-first }\n', ''), true, 'duplicate-rows:', 3],
     ['U+0000 in a column loaded as text, found by --probe', GOOD.replace('bio: latin1-base64', 'bio: text'), true, 'value-invalid:bio', 11],

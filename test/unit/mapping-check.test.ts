@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadMapping } from '../../src/mapping/load-mapping';
 import { checkMapping } from '../../src/mapping/check/check-mapping';
 import { describeProblem, MappingProblem, ProbeFacts } from '../../src/mapping/check/mapping-problem';
-import { keyExpression } from '../../src/mapping/check/probe-duplicates';
+import { keyExpression, sourceKeyHolds } from '../../src/mapping/check/probe-duplicates';
 import type { MysqlColumn, MysqlTable } from '../../src/source/mysql/catalog';
 import type { PgCatalog, PgColumn } from '../../src/target/postgres/catalog';
 
@@ -281,5 +281,22 @@ describe('keyExpression: the MySQL expression whose equality is Postgres equalit
     expect(keyExpression(col({ type: 'enum', map: { a: 'A', b: 'A' } }), '`c`')).toBeUndefined();
     expect(keyExpression(col({ type: 'boolean' }), '`c`')).toBeUndefined();
     expect(keyExpression(col({ type: 'jsonb' }), '`c`')).toBeUndefined();
+  });
+});
+
+describe('sourceKeyHolds: when the source primary key already proves a target unique index', () => {
+  const table = (collation: string | null): MysqlTable => ({ name: 't', primaryKey: ['id'], estimatedRows: 0, dataBytes: 0, columns: [my('id', 'char(36)', { collation }), my('name', 'varchar(20)')] });
+  test('the key within the index, loaded as it is', () => {
+    expect(sourceKeyHolds(table(null), ['id'], ['`id`'])).toBe(true);
+    expect(sourceKeyHolds(table(null), ['id', 'name'], ['`id`', '`name`'])).toBe(true);
+  });
+  test('lower-cased only where MySQL compared without case', () => {
+    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], ['LOWER(`id`)'])).toBe(true);
+    expect(sourceKeyHolds(table('utf8mb4_bin'), ['id'], ['LOWER(`id`)'])).toBe(false);
+    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], ['TRIM(`id`)'])).toBe(false);
+  });
+  test('not when the index leaves part of the key out, or there is no key', () => {
+    expect(sourceKeyHolds(table(null), ['name'], ['`name`'])).toBe(false);
+    expect(sourceKeyHolds({ ...table(null), primaryKey: [] }, ['id'], ['`id`'])).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Client } from 'pg';
 import type { MysqlConnection } from '../../source/mysql/connect';
 import { quoteMysql } from '../../source/mysql/quote';
-import type { PgTable } from '../../target/postgres/catalog';
+import type { MysqlTable } from '../../source/mysql/catalog';
 import type { TableRule } from '../load-mapping';
 import type { ProbedColumn } from './probe-source';
 
@@ -53,6 +53,23 @@ export function keyExpression(c: ProbedColumn, col: string): string | undefined 
 }
 
 /**
+ * True when the source's primary key already makes these keys unique as they will load: the key
+ * lies within the index's columns, and each of its columns loads as it is, or lower-cased from a
+ * case-insensitive collation (where MySQL's key already refused two values differing by case).
+ * Saves a full grouping of every large table whose key Postgres only repeats.
+ */
+export function sourceKeyHolds(src: MysqlTable, sources: string[], exprs: string[]): boolean {
+  if (src.primaryKey.length === 0 || !src.primaryKey.every((k) => sources.includes(k))) return false;
+  return src.primaryKey.every((k) => {
+    const e = exprs[sources.indexOf(k)];
+    const col = quoteMysql(k);
+    if (e === col) return true;
+    const ci = /_ci$/.test(src.columns.find((c) => c.name === k)?.collation ?? '');
+    return ci && e === `LOWER(${col})`;
+  });
+}
+
+/**
  * For each target unique index whose every column a source column feeds, and that no `unique`
  * policy of the table rule handles, the source keys held by more than one row (NULL keys never
  * conflict, as in Postgres). One grouping query per index: a full scan.
@@ -60,7 +77,7 @@ export function keyExpression(c: ProbedColumn, col: string): string | undefined 
 export async function probeDuplicates(
   conn: MysqlConnection,
   rule: Pick<TableRule, 'source'> & { columns: Map<string, ProbedColumn>; unique?: TableRule['unique'] },
-  tgt: PgTable,
+  src: MysqlTable,
   indexes: UniqueIndex[],
 ): Promise<DuplicateFact[]> {
   const out: DuplicateFact[] = [];
@@ -69,13 +86,16 @@ export async function probeDuplicates(
     const handled = (rule.unique ?? []).some((u) => u.columns.length === ix.columns.length && u.columns.every((c) => ix.columns.includes(c)));
     if (handled) continue;
     const exprs: string[] = [];
+    const sources: string[] = [];
     for (const target of ix.columns) {
       const c = feeders.find((f) => f.to === target);
       const e = c && keyExpression(c, quoteMysql(c.source));
       if (!e) break;
       exprs.push(e);
+      sources.push(c.source);
     }
     if (exprs.length !== ix.columns.length) continue;
+    if (sourceKeyHolds(src, sources, exprs)) continue;
     const bytes = exprs.map((e) => `CAST(${e} AS BINARY)`).join(', ');
     const [rows] = await conn.query(
       `SELECT COUNT(*) AS n, MIN(k) AS sample FROM (SELECT MIN(CONCAT_WS(', ', ${exprs.join(', ')})) AS k FROM ${quoteMysql(rule.source)} ` +

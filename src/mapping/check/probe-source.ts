@@ -41,7 +41,7 @@ export async function probeSource(
     const tgt = targetOf(rule.target);
     if (rule.skip || !src || !tgt) continue;
     const from = quoteMysql(src.name);
-    const dups = await probeDuplicates(conn, rule, tgt, uniques.get(`${tgt.schema}.${tgt.name}`) ?? []);
+    const dups = await probeDuplicates(conn, rule, src, uniques.get(`${tgt.schema}.${tgt.name}`) ?? []);
     if (dups.length) facts.duplicates.set(rule.source, dups);
     for (const c of rule.columns.values()) {
       const s = src.columns.find((x) => x.name === c.source);

@@ -12,6 +12,8 @@ export interface MysqlColumn {
   maxLength: number | null;
   extra: string;
   columnDefault: string | null;
+  /** Text columns' collation (utf8mb4_general_ci…); null for other types, absent in hand-made catalogs. */
+  collation?: string | null;
 }
 
 export interface MysqlTable {
@@ -53,6 +55,7 @@ export async function readMysqlCatalog(conn: MysqlConnection, database: string):
       maxLength: c.maxLength === null ? null : Number(c.maxLength),
       extra: String(c.extra ?? ''),
       columnDefault: c.columnDefault === null || c.columnDefault === undefined ? null : String(c.columnDefault),
+      collation: c.collation === null || c.collation === undefined ? null : String(c.collation),
     });
   }
   for (const k of pks as Array<{ tableName: string; name: string }>) byTable.get(k.tableName)?.primaryKey.push(k.name);
