@@ -4,8 +4,7 @@ import type { Mapping, TableRule } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { exportEncoding, MysqlTable } from '../source/mysql/catalog';
 import { quoteMysql } from '../source/mysql/quote';
-import { splitTarget } from '../import/run-import';
-import { tableKey } from '../target/postgres/catalog';
+import { splitTarget, tableKey } from '../target/postgres/catalog';
 import { compileTable, CompiledTable } from '../transform/compile-table';
 import { existingKeys, SourcePairs } from '../transform/lookups';
 

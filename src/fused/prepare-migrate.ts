@@ -1,12 +1,11 @@
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConvergeError } from '../core/errors';
-import { splitTarget } from '../import/run-import';
 import { GroupPlan, planLoad, PlanInput } from '../import/load-plan';
 import type { Mapping } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { readMysqlCatalog } from '../source/mysql/catalog';
-import { PgCatalog, readPgCatalog, tableKey } from '../target/postgres/catalog';
+import { PgCatalog, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { buildLookups } from '../transform/lookups';
 import { setBasedChecksAllowed } from '../import/fk-validation';
 import { isStreamable } from './load-fused-group';

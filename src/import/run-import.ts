@@ -8,7 +8,7 @@ import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import { Manifest, ManifestTable, readManifest } from '../export/manifest';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg, qualifiedPg, quotePg } from '../target/postgres/connect';
-import { PgCatalog, PgForeignKey, readPgCatalog, tableKey } from '../target/postgres/catalog';
+import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { setBasedChecksAllowed } from './fk-validation';
 import { loadGroup } from './load-group';
 import { committedLoads, LoadMarker, markersAvailable, startAttempt, writeMarker } from './load-markers';
@@ -60,12 +60,6 @@ export interface ImportResult {
   seededDeleted: Record<string, number>;
   rejected: number;
   rejectDir?: string;
-}
-
-/** Splits "schema.table" (a mapping may target another schema) from the default schema. */
-export function splitTarget(name: string, defaultSchema: string): { schema: string; table: string } {
-  const dot = name.indexOf('.');
-  return dot > 0 ? { schema: name.slice(0, dot), table: name.slice(dot + 1) } : { schema: defaultSchema, table: name };
 }
 
 /** A chunked export lists `files`; a single file is `file`. */

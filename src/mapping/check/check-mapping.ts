@@ -1,5 +1,5 @@
 import type { MysqlTable } from '../../source/mysql/catalog';
-import type { PgTable } from '../../target/postgres/catalog';
+import { findTable, namesTable, PgTable } from '../../target/postgres/catalog';
 import type { TableRule } from '../load-mapping';
 import { checkColumn, canGiveNull } from './check-column';
 import { CheckInput, MappingProblem } from './mapping-problem';
@@ -46,7 +46,7 @@ export function checkMapping(input: CheckInput): MappingProblem[] {
 function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: PgTable): MappingProblem[] {
   const problems: MappingProblem[] = [];
   const held = input.targetRows?.get(`${tgt.schema}.${tgt.name}`) ?? 0;
-  if (held > 0 && !rule.existing && !input.replaced?.has(tgt.name) && !input.replaced?.has(`${tgt.schema}.${tgt.name}`)) {
+  if (held > 0 && !rule.existing && !(input.replaced && namesTable(input.replaced, tgt))) {
     problems.push({ kind: 'target-not-empty', severity: 'warning', table: rule.source, at: rule.at, message: `target table ${rule.target} already holds ${held} row(s) (its migrations' seed, or an earlier load): the import refuses a non-empty table`, expected: "existing: { key: [...], policy: skip | replace | fail }, the table under the pipeline's replaceSeeded, or import --truncate (deletes those rows)", found: `${held} row(s)` });
   }
   for (const d of input.probe?.duplicates.get(rule.source) ?? []) {
@@ -125,8 +125,7 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
 }
 
 function targetTable(input: CheckInput, name: string): PgTable | undefined {
-  const key = name.includes('.') ? name : `${input.targetSchema}.${name}`;
-  return input.target.tables.get(key);
+  return findTable(input.target, input.targetSchema, name);
 }
 
 /** "did you mean": the candidate equal ignoring case and underscores, if any. */

@@ -22,9 +22,9 @@ export type ProblemKind =
   | 'enum-label-invalid' // a label the target does not allow
   | 'enum-values-unknown' // the source does not declare its values: --probe finds them
   | 'too-long'
-  | 'out-of-range'
+  | 'out-of-range' // --probe found integers the narrower target type cannot hold
   | 'target-not-empty' // the target already holds rows and nothing says what becomes of them
-  | 'duplicate-rows' // --probe found source keys a target unique index refuses, with no unique policy // --probe found integers the narrower target type cannot hold
+  | 'duplicate-rows' // --probe found source keys a target unique index refuses, with no unique policy
   | 'value-invalid'; // --probe found values the transform rejects ('' as a uuid, NUL in text)
 
 export interface MappingProblem {

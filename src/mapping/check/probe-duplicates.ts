@@ -5,6 +5,7 @@ import type { MysqlConnection } from '../../source/mysql/connect';
 import { quoteMysql } from '../../source/mysql/quote';
 import type { MysqlTable } from '../../source/mysql/catalog';
 import type { TableRule } from '../load-mapping';
+import { firstRow } from '../../source/mysql/first-row';
 import type { ProbedColumn } from './probe-source';
 
 export interface UniqueIndex {
@@ -97,11 +98,11 @@ export async function probeDuplicates(
     if (exprs.length !== ix.columns.length) continue;
     if (sourceKeyHolds(src, sources, exprs)) continue;
     const bytes = exprs.map((e) => `CAST(${e} AS BINARY)`).join(', ');
-    const [rows] = await conn.query(
+    const r = await firstRow<{ n: number | string; sample: string | null }>(
+      conn,
       `SELECT COUNT(*) AS n, MIN(k) AS sample FROM (SELECT MIN(CONCAT_WS(', ', ${exprs.join(', ')})) AS k FROM ${quoteMysql(rule.source)} ` +
         `WHERE ${exprs.map((e) => `${e} IS NOT NULL`).join(' AND ')} GROUP BY ${bytes} HAVING COUNT(*) > 1) d`,
     );
-    const r = (rows as Array<{ n: number | string; sample: string | null }>)[0];
     if (Number(r.n) > 0) out.push({ index: ix.name, columns: ix.columns, groups: Number(r.n), sample: String(r.sample).slice(0, 120) });
   }
   return out;

@@ -1,4 +1,5 @@
 import type { MysqlConnection } from '../../source/mysql/connect';
+import { firstRow } from '../../source/mysql/first-row';
 import { quoteMysql } from '../../source/mysql/quote';
 import { selectExpression, MysqlTable } from '../../source/mysql/catalog';
 import type { PgTable } from '../../target/postgres/catalog';
@@ -24,7 +25,9 @@ export const PROBE_MAX_VALUES = 1000;
  * `map check --probe`: reads the source data for the facts the catalog cannot give. Only what a
  * check needs: the distinct values of enum-mapped columns without declared labels, the longest
  * value of text going into a bounded target column, and NULL counts of nullable columns going
- * into NOT NULL ones, and the range of integers going into a narrower integer type. One query per fact; full scans, so meant for a staging copy or a quiet hour.
+ * into NOT NULL ones, the range of integers going into a narrower integer type, boolean values,
+ * zero and impossible dates, values the transform would reject, and keys a target unique index
+ * refuses. One query per fact; full scans, so meant for a staging copy or a quiet hour.
  */
 export async function probeSource(
   conn: MysqlConnection,
@@ -51,52 +54,39 @@ export async function probeSource(
       const col = quoteMysql(s.name);
       const type = c.type ?? 'copy';
       const labelled = !!pgEnumLabels(t) || type === 'enum';
-      if (labelled && !mysqlEnumLabels(s.columnType)) {
-        const [rows] = await conn.query(`SELECT DISTINCT CAST(${col} AS CHAR) AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT ${PROBE_MAX_VALUES + 1}`);
-        facts.values.set(key, (rows as Array<{ v: string }>).map((r) => String(r.v)));
-      }
-      if (type === 'boolean') {
-        // As the export writes them (BIT as its number), so the check sees what the transform will.
+      if (type === 'boolean' || (labelled && !mysqlEnumLabels(s.columnType))) {
+        // As the export writes them (BIT as its number), so the checks see what the transform will.
         const [rows] = await conn.query(`SELECT DISTINCT CAST(${selectExpression(s, col)} AS CHAR) AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT ${PROBE_MAX_VALUES + 1}`);
         facts.values.set(key, (rows as Array<{ v: string }>).map((r) => String(r.v)));
       }
-      if (t.maxLength !== null && emitsSourceText(type)) {
-        const [rows] = await conn.query(`SELECT COALESCE(MAX(CHAR_LENGTH(${col})), 0) AS n FROM ${from}`);
-        facts.longest.set(key, Number((rows as Array<{ n: number }>)[0].n));
-      }
+      if (t.maxLength !== null && emitsSourceText(type)) facts.longest.set(key, await count(conn, `SELECT COALESCE(MAX(CHAR_LENGTH(${col})), 0) AS n FROM ${from}`));
       if (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text' && !c.emptyToNull) facts.empties.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} = ''`));
       if (emitsSourceText(type) && /char|text/.test(s.dataType)) facts.nuls.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE INSTR(${col}, CHAR(0 USING utf8mb4)) > 0`));
       if ((type === 'copy' || type === 'integer' || type === 'numeric') && integerNarrowing(s, t)) {
-        const [rows] = await conn.query(`SELECT CAST(MIN(${col}) AS CHAR) AS lo, CAST(MAX(${col}) AS CHAR) AS hi FROM ${from}`);
-        const r = (rows as Array<{ lo: string | null; hi: string | null }>)[0];
+        const r = await firstRow<{ lo: string | null; hi: string | null }>(conn, `SELECT CAST(MIN(${col}) AS CHAR) AS lo, CAST(MAX(${col}) AS CHAR) AS hi FROM ${from}`);
         facts.ranges.set(key, r.lo === null || r.hi === null ? undefined : [BigInt(r.lo), BigInt(r.hi)]);
       }
       if ((type === 'timestamp' || type === 'date') && TEMPORAL.has(s.dataType)) {
-        const [rows] = await conn.query(
+        const r = await firstRow<{ z: string | number; b: string | number }>(
+          conn,
           `SELECT COALESCE(SUM(YEAR(${col}) = 0 OR MONTH(${col}) = 0 OR DAY(${col}) = 0), 0) AS z, COALESCE(SUM(MONTH(${col}) <> 0 AND DAY(${col}) > DAY(LAST_DAY(${col}))), 0) AS b FROM ${from} WHERE ${col} IS NOT NULL`,
         );
-        const r = (rows as Array<{ z: string | number; b: string | number }>)[0];
         if ((c.zeroDate ?? 'error') === 'error') facts.zeroDates.set(key, Number(r.z));
         facts.badDates.set(key, Number(r.b));
       }
       const reject = rejectCondition(c, s, col);
       if (reject) {
-        const [rows] = await conn.query(`SELECT COUNT(*) AS n, MIN(LEFT(${col}, 60)) AS sample FROM ${from} WHERE ${col} IS NOT NULL AND (${reject})`);
-        const r = (rows as Array<{ n: number | string; sample: string | null }>)[0];
+        const r = await firstRow<{ n: number | string; sample: string | null }>(conn, `SELECT COUNT(*) AS n, MIN(LEFT(${col}, 60)) AS sample FROM ${from} WHERE ${col} IS NOT NULL AND (${reject})`);
         if (Number(r.n) > 0) facts.rejects.set(key, { count: Number(r.n), sample: String(r.sample) });
       }
-      if (t.notNull && s.nullable) {
-        const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${from} WHERE ${col} IS NULL${c.emptyToNull ? ` OR ${col} = ''` : ''}`);
-        facts.nulls.set(key, Number((rows as Array<{ n: number }>)[0].n));
-      }
+      if (t.notNull && s.nullable) facts.nulls.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} IS NULL${c.emptyToNull ? ` OR ${col} = ''` : ''}`));
     }
   }
   return facts;
 }
 
 async function count(conn: MysqlConnection, sql: string): Promise<number> {
-  const [rows] = await conn.query(sql);
-  return Number((rows as Array<{ n: number }>)[0].n);
+  return Number((await firstRow<{ n: number | string }>(conn, sql)).n);
 }
 
 const UUID_RE = "'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'";

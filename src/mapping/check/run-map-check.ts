@@ -2,7 +2,7 @@ import type { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { readMysqlCatalog } from '../../source/mysql/catalog';
 import { openMysql } from '../../source/mysql/connect';
-import { readPgCatalog, tableKey } from '../../target/postgres/catalog';
+import { findTable, readPgCatalog } from '../../target/postgres/catalog';
 import { openPg } from '../../target/postgres/connect';
 import { loadMapping } from '../load-mapping';
 import { checkMapping } from './check-mapping';
@@ -43,7 +43,7 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
       const schemas = [...new Set([opts.targetSchema, ...[...mapping.tables.values()].map((t) => t.target).filter((t) => t.includes('.')).map((t) => t.slice(0, t.indexOf('.')))])];
       const target = await readPgCatalog(pg, schemas);
       const checkLabels = await readCheckLabels(pg, schemas);
-      const targetOf = (name: string) => target.tables.get(name.includes('.') ? name : tableKey(opts.targetSchema, name));
+      const targetOf = (name: string) => findTable(target, opts.targetSchema, name);
       const probe = opts.probe ? await probeSource(my, mapping, source, targetOf, await readUniqueIndexes(pg, schemas)) : undefined;
       const loaded = [...mapping.tables.values()].filter((t) => !t.skip).map((t) => targetOf(t.target)).filter((t): t is NonNullable<typeof t> => !!t);
       const targetRows = await countTargetRows(pg, loaded.map((t) => `${t.schema}.${t.name}`));

@@ -73,7 +73,6 @@ export function draftMapping(input: DraftInput): Draft {
   );
   const sources = input.source.filter((t) => !excluded.has(t.name));
   const m = matchNames(sources.map((t) => t.name).sort(), [...targets.keys()].sort());
-  const todos: DraftTodo[] = [];
   const tables: DraftTable[] = [];
   for (const [s, t] of m.pairs.sort(([a], [b]) => a.localeCompare(b))) {
     const src = sources.find((x) => x.name === s)!;
@@ -87,37 +86,29 @@ export function draftMapping(input: DraftInput): Draft {
     });
     const order = new Map(src.columns.map((c, i) => [c.name, i]));
     columns.sort((a, b) => order.get(a.source)! - order.get(b.source)!);
-    for (const c of columns) for (const t of c.todos) todos.push({ table: s, column: c.source, ...t });
-    for (const c of cm.leftOnly) todos.push({ kind: 'source-column-unmatched', table: s, column: c, reason: `no target column matches: map it (to: <column>) or list it under drop` });
     const unfed = cm.rightOnly.filter((c) => {
       const col = tgt.columns.find((x) => x.name === c)!;
       return col.notNull && !col.hasDefault && !col.identity;
     });
-    for (const c of unfed) todos.push({ kind: 'target-column-unfed', table: s, column: c, reason: `target column ${c} is NOT NULL with no default and no source column: add: { ${c}: { constant: … } } or map a column to it` });
     tables.push({ source: s, target: t, targetKey: `${tgt.schema}.${tgt.name}`, tableTodos: [], columns, sourceOnly: cm.leftOnly, unfed });
   }
-  for (const s of m.leftOnly) todos.push({ kind: 'source-table-unmatched', table: s, reason: 'no target table matches: mark it skip, or set target: <table>' });
-  return { tables, sourceOnlyTables: m.leftOnly, targetOnlyTables: m.rightOnly, todos };
+  return withTodos({ tables, sourceOnlyTables: m.leftOnly, targetOnlyTables: m.rightOnly });
 }
 
-/** Rebuilds a draft's TODO list from its tables and columns, in the draft's order; table-level ones after the table's columns. */
-export function collectTodos(draft: Draft, others: DraftTodo[]): DraftTodo[] {
-  const out: DraftTodo[] = [];
+/**
+ * The draft with its TODO list, read off its tables and columns in the draft's order (a table's
+ * column TODOs, its unmatched and unfed columns, its table-level TODOs; unmatched tables last).
+ * Every step that changes a draft (markSeeded, refineDraft) ends here, so the list never drifts.
+ */
+export function withTodos(draft: Omit<Draft, 'todos'>): Draft {
+  const todos: DraftTodo[] = [];
   for (const t of draft.tables) {
-    for (const c of t.columns) for (const x of c.todos) out.push({ table: t.source, column: c.source, ...x });
-    out.push(...others.filter((o) => o.table === t.source));
-    for (const x of t.tableTodos) out.push({ table: t.source, ...x });
+    const table = t.source;
+    for (const c of t.columns) for (const x of c.todos) todos.push({ table, column: c.source, ...x });
+    for (const c of t.sourceOnly) todos.push({ kind: 'source-column-unmatched', table, column: c, reason: `no target column matches: map it (to: <column>) or list it under drop` });
+    for (const c of t.unfed) todos.push({ kind: 'target-column-unfed', table, column: c, reason: `target column ${c} is NOT NULL with no default and no source column: add: { ${c}: { constant: … } } or map a column to it` });
+    for (const x of t.tableTodos) todos.push({ table, ...x });
   }
-  out.push(...others.filter((o) => !draft.tables.some((t) => t.source === o.table)));
-  return out;
-}
-
-/** The TODOs that belong to no drafted column or table rule: unmatched source columns and tables, unfed target columns. */
-export function otherTodos(draft: Draft): DraftTodo[] {
-  return draft.todos.filter((t) => {
-    const table = draft.tables.find((x) => x.source === t.table);
-    if (!table) return true;
-    if (!t.column) return !table.tableTodos.some((x) => x.kind === t.kind && x.reason === t.reason);
-    return !table.columns.some((c) => c.source === t.column);
-  });
+  for (const s of draft.sourceOnlyTables) todos.push({ kind: 'source-table-unmatched', table: s, reason: 'no target table matches: mark it skip, or set target: <table>' });
+  return { ...draft, todos };
 }

@@ -1,5 +1,5 @@
-import type { PgCatalog } from '../../target/postgres/catalog';
-import { collectTodos, Draft, otherTodos } from './draft-mapping';
+import { namesTable, PgCatalog, tableKey } from '../../target/postgres/catalog';
+import { Draft, withTodos } from './draft-mapping';
 
 /**
  * Target tables the application's migrations already filled (Kratos's credential types,
@@ -13,11 +13,11 @@ import { collectTodos, Draft, otherTodos } from './draft-mapping';
  * @param replaced "schema.table" or "table" the pipeline replaces wholesale (replaceSeeded): decided already
  */
 export function markSeeded(draft: Draft, target: PgCatalog, seeded: Map<string, number>, replaced: Set<string>): Draft {
-  const isOpen = (key: string) => (seeded.get(key) ?? 0) > 0 && !replaced.has(key) && !replaced.has(key.slice(key.indexOf('.') + 1));
+  const isOpen = (schema: string, name: string) => (seeded.get(tableKey(schema, name)) ?? 0) > 0 && !namesTable(replaced, { schema, name });
   const tables = draft.tables.map((t) => {
     const pg = target.tables.get(t.targetKey);
-    const refs = target.foreignKeys.filter((fk) => fk.schema === pg?.schema && fk.table === pg?.name && isOpen(`${fk.refSchema}.${fk.refTable}`));
-    const own = isOpen(t.targetKey);
+    const refs = target.foreignKeys.filter((fk) => fk.schema === pg?.schema && fk.table === pg?.name && isOpen(fk.refSchema, fk.refTable));
+    const own = !!pg && isOpen(pg.schema, pg.name);
     if (!pg || (!own && refs.length === 0)) return t;
     const columns = t.columns.map((c) => {
       const fk = refs.find((f) => f.columns.includes(c.to));
@@ -33,6 +33,5 @@ export function markSeeded(draft: Draft, target: PgCatalog, seeded: Map<string, 
       : t.tableTodos;
     return { ...t, columns, tableTodos };
   });
-  const marked = { ...draft, tables };
-  return { ...marked, todos: collectTodos(marked, otherTodos(draft)) };
+  return withTodos({ ...draft, tables });
 }

@@ -1,7 +1,7 @@
 import type { ProbeFacts } from '../check/mapping-problem';
 import type { ProbedMapping } from '../check/probe-source';
 import { PROBE_MAX_VALUES } from '../check/probe-source';
-import { collectTodos, otherTodos } from './draft-mapping';
+import { withTodos } from './draft-mapping';
 import type { Draft, DraftColumn } from './draft-mapping';
 import type { ColumnTodo } from './infer-column';
 import { matchLabels } from './infer-column';
@@ -43,8 +43,7 @@ export function refineDraft(draft: Draft, facts: ProbeFacts): Draft {
       })),
     ],
   }));
-  const refined = { ...draft, tables };
-  return { ...refined, todos: collectTodos(refined, otherTodos(draft)) };
+  return withTodos({ ...draft, tables });
 }
 
 function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColumn {

@@ -5,7 +5,7 @@ import { ConvergeError } from '../../core/errors';
 import { ioError } from '../../core/private-files';
 import { readMysqlCatalog } from '../../source/mysql/catalog';
 import { openMysql } from '../../source/mysql/connect';
-import { readPgCatalog, tableKey } from '../../target/postgres/catalog';
+import { findTable, readPgCatalog } from '../../target/postgres/catalog';
 import { openPg } from '../../target/postgres/connect';
 import { countTargetRows } from '../../target/postgres/count-rows';
 import { readCheckLabels } from '../check/column-labels';
@@ -55,7 +55,7 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
       let draft = draftMapping({ source, target, targetSchema: opts.targetSchema, targetSchemas: schemas, checkLabels, excluded: opts.excluded, keep: opts.keep });
       draft = markSeeded(draft, target, await countTargetRows(pg, draft.tables.map((t) => t.targetKey)), new Set(opts.replaceSeeded ?? []));
       if (opts.probe) {
-        const targetOf = (name: string) => target.tables.get(name.includes('.') ? name : tableKey(opts.targetSchema, name));
+        const targetOf = (name: string) => findTable(target, opts.targetSchema, name);
         draft = refineDraft(draft, await probeSource(my, draftAsProbed(draft), source, targetOf, await readUniqueIndexes(pg, schemas)));
       }
       const text = renderDraft(draft, { title: opts.title ?? `MySQL ${opts.source.database} → Postgres schema ${opts.targetSchema}`, schemaRef: opts.schemaRef });

@@ -57,6 +57,23 @@ export function tableKey(schema: string, table: string): string {
   return `${schema}.${table}`;
 }
 
+/** Splits "schema.table" (a mapping may target another schema) from the default schema. */
+export function splitTarget(name: string, defaultSchema: string): { schema: string; table: string } {
+  const dot = name.indexOf('.');
+  return dot > 0 ? { schema: name.slice(0, dot), table: name.slice(dot + 1) } : { schema: defaultSchema, table: name };
+}
+
+/** Whether a list of table names as pipeline files write them (bare, or "schema.table") names this table. */
+export function namesTable(names: ReadonlySet<string>, t: { schema: string; name: string }): boolean {
+  return names.has(t.name) || names.has(tableKey(t.schema, t.name));
+}
+
+/** The catalog's table for a name as mappings write it ("table" in the default schema, or "schema.table"). */
+export function findTable(catalog: Pick<PgCatalog, 'tables'>, defaultSchema: string, name: string): PgTable | undefined {
+  const { schema, table } = splitTarget(name, defaultSchema);
+  return catalog.tables.get(tableKey(schema, table));
+}
+
 /** Reads what the loader needs to know about the target schemas from pg_catalog. */
 export async function readPgCatalog(client: Client, schemas: string[]): Promise<PgCatalog> {
   const cols = await client.query(sql('columns.sql'), [schemas]);
