@@ -15,7 +15,9 @@ export async function digestTarget(target: ConnectionInfo): Promise<TargetDigest
   try {
     const out: Partial<TargetDigest> = {};
     for (const t of BENCH_TABLES) {
-      const { rows } = await pg.query(`SELECT count(*)::bigint AS n, coalesce(sum(('x' || substr(md5(r::text), 1, 15))::bit(60)::bigint), 0)::text AS s FROM public.${t} r`);
+      const { rows } = await pg.query(
+        `SELECT count(*)::bigint AS n, coalesce(sum(('x' || substr(md5(r::text), 1, 15))::bit(60)::bigint), 0)::text AS s FROM public.${t} r`,
+      );
       out[t] = { rows: Number(rows[0].n), checksum: String(rows[0].s) };
     }
     return out as TargetDigest;
@@ -44,11 +46,16 @@ export interface CheckVerdict {
  * A load is good when every table holds the source's row count and, when a reference load is
  * known, the same content. Missing rows are a failure whatever the tool's exit code said.
  */
-export function judgeLoad(got: TargetDigest, expectedRows: Record<BenchTable, number>, reference?: { name: string; digest: TargetDigest }): CheckVerdict {
+export function judgeLoad(
+  got: TargetDigest,
+  expectedRows: Record<BenchTable, number>,
+  reference?: { name: string; digest: TargetDigest },
+): CheckVerdict {
   const problems: string[] = [];
   for (const t of BENCH_TABLES) {
     if (got[t].rows !== expectedRows[t]) problems.push(`${t}: ${got[t].rows} rows, the source has ${expectedRows[t]}`);
-    else if (reference && got[t].checksum !== reference.digest[t].checksum) problems.push(`${t}: content differs from ${reference.name}'s load`);
+    else if (reference && got[t].checksum !== reference.digest[t].checksum)
+      problems.push(`${t}: content differs from ${reference.name}'s load`);
   }
   return { ok: problems.length === 0, problems };
 }

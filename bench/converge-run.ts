@@ -42,9 +42,10 @@ export async function runConverge(o: ConvergeRunOptions): Promise<ConvergeRun> {
   }
   for (const s of CONVERGE_STAGES) stages[s] ??= { seconds: 0, exitCode: -1, tail: 'not run' };
   const done = stages as Record<ConvergeStage, Measured>;
-  const manifest = await fsp.readFile(path.join(o.workDir, 'export', 'manifest.json'), 'utf8').then(JSON.parse).catch(() => undefined) as
-    | { tables: Record<string, { rows: number; bytes: number }> }
-    | undefined;
+  const manifest = (await fsp
+    .readFile(path.join(o.workDir, 'export', 'manifest.json'), 'utf8')
+    .then(JSON.parse)
+    .catch(() => undefined)) as { tables: Record<string, { rows: number; bytes: number }> } | undefined;
   const tables = manifest ? Object.values(manifest.tables) : [];
   return {
     stages: done,

@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 /** The parts of V8's .cpuprofile (node --cpu-prof) the summary reads. */
 export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number }>;
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+    hitCount?: number;
+  }>;
   startTime: number;
   endTime: number;
   samples: number[];
@@ -67,7 +71,8 @@ export function sourceMapLocator(): Locate {
     }
     const map = maps.get(file);
     const entry = map?.findEntry(line, column) as { originalSource?: string; originalLine?: number } | undefined;
-    if (!entry?.originalSource) return { file: rel.file.replace(/^dist\//, '').replace(/\.js$/, '.ts'), line: undefined };
+    if (!entry?.originalSource)
+      return { file: rel.file.replace(/^dist\//, '').replace(/\.js$/, '.ts'), line: undefined };
     const src = entry.originalSource.replace(/^.*?(?=(src|bench|apps)\/)/, '');
     return { file: src, line: (entry.originalLine ?? 0) + 1 };
   };

@@ -60,7 +60,10 @@ async function decodeEncode(files: string[], outDir: string): Promise<number> {
     let w: CsvFileWriter | undefined;
     for await (const b of readCsvBatches({ file })) {
       // The header is checked, not yielded: the column count is enough for a bench.
-      w ??= new CsvFileWriter(path.join(outDir, 'out.csv'), b[0].fields.map((_, i) => `c${i}`));
+      w ??= new CsvFileWriter(
+        path.join(outDir, 'out.csv'),
+        b[0].fields.map((_, i) => `c${i}`),
+      );
       for (const r of b) w.append(r.fields);
       await w.flushIfFull();
       rows += b.length;
@@ -84,7 +87,11 @@ async function timed(run: () => Promise<number>, repeat: number): Promise<Timing
     const cpu0 = process.cpuUsage();
     const rows = await run();
     const c = process.cpuUsage(cpu0);
-    const t: Timing = { rows, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: (c.user + c.system) / 1e6 };
+    const t: Timing = {
+      rows,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      cpu: (c.user + c.system) / 1e6,
+    };
     if (t.cpu < best.cpu) best = t;
   }
   return best;
@@ -110,12 +117,22 @@ async function main(): Promise<void> {
     }
     const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
     const line = (label: string, r: Timing): void => {
-      const rate = (s: number) => `${(bytes / 1e6 / s).toFixed(1).padStart(6)} MB/s ${Math.round(r.rows / s).toString().padStart(8)} rows/s`;
-      process.stdout.write(`${label.padEnd(14)} ${String(r.rows).padStart(9)} rows ${(bytes / 1e6).toFixed(1).padStart(7)} MB | wall ${r.seconds.toFixed(2).padStart(6)} s ${rate(r.seconds)} | cpu ${r.cpu.toFixed(2).padStart(6)} s ${rate(r.cpu)}\n`);
+      const rate = (s: number) =>
+        `${(bytes / 1e6 / s).toFixed(1).padStart(6)} MB/s ${Math.round(r.rows / s)
+          .toString()
+          .padStart(8)} rows/s`;
+      process.stdout.write(
+        `${label.padEnd(14)} ${String(r.rows).padStart(9)} rows ${(bytes / 1e6).toFixed(1).padStart(7)} MB | wall ${r.seconds.toFixed(2).padStart(6)} s ${rate(r.seconds)} | cpu ${r.cpu.toFixed(2).padStart(6)} s ${rate(r.cpu)}\n`,
+      );
     };
     line('decode', await timed(() => decodeOnly(files), repeat));
     line('decode+encode', await timed(() => decodeEncode(files, dir), repeat));
-    process.stdout.write(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores\n`);
+    process.stdout.write(
+      `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

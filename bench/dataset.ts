@@ -21,7 +21,11 @@ export function rowsAtScale(scale: number): Record<BenchTable, number> {
 
 /** A MySQL string literal (standard backslash escapes, as under the default sql_mode). */
 export function mysqlString(s: string): string {
-  return "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + "'";
+  return (
+    "'" +
+    s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') +
+    "'"
+  );
 }
 
 /**
@@ -39,14 +43,16 @@ export const HARD_TEXTS = [
   'Привет, мир; ¿qué tal?',
 ];
 
-const pick = (expr: string, items: string[]) => `ELT(1 + (${expr}) % ${items.length}, ${items.map(mysqlString).join(', ')})`;
+const pick = (expr: string, items: string[]) =>
+  `ELT(1 + (${expr}) % ${items.length}, ${items.map(mysqlString).join(', ')})`;
 
 /** CHAR(36) lower-case uuid (version 4 layout) from a hex digest column `h` and an integer. */
 const uuidOf = (h: string, i: string) =>
   `CONCAT(SUBSTR(${h}, 1, 8), '-', SUBSTR(${h}, 9, 4), '-4', SUBSTR(${h}, 14, 3), '-', SUBSTR('89ab', 1 + (${i}) % 4, 1), SUBSTR(${h}, 18, 3), '-', SUBSTR(${h}, 21, 12))`;
 
 /** A DATETIME(6) spread over nine years, microseconds included. */
-const datetime6 = (i: string) => `(CAST('2015-01-01' AS DATETIME(6)) + INTERVAL ((${i}) * 7919) % 283996800 SECOND + INTERVAL ((${i}) * 104729) % 1000000 MICROSECOND)`;
+const datetime6 = (i: string) =>
+  `(CAST('2015-01-01' AS DATETIME(6)) + INTERVAL ((${i}) * 7919) % 283996800 SECOND + INTERVAL ((${i}) * 104729) % 1000000 MICROSECOND)`;
 
 /** Rows `first` .. `first + count - 1` of the numbers table, as column `i`. */
 const indexes = (first: number, count: number) => `SELECT ${first} + n AS i FROM bench_numbers WHERE n < ${count}`;
@@ -91,10 +97,13 @@ FROM (SELECT i, a, MD5(CONCAT('acct-', a)) AS h FROM (SELECT i, (i * 104729) % $
 }
 
 /** Every chunk of every table: [table, first row index, row count], parents before children. */
-export function generationPlan(rows: Record<BenchTable, number>): Array<{ table: BenchTable; first: number; count: number }> {
+export function generationPlan(
+  rows: Record<BenchTable, number>,
+): Array<{ table: BenchTable; first: number; count: number }> {
   const out: Array<{ table: BenchTable; first: number; count: number }> = [];
   for (const table of BENCH_TABLES) {
-    for (let first = 0; first < rows[table]; first += CHUNK) out.push({ table, first, count: Math.min(CHUNK, rows[table] - first) });
+    for (let first = 0; first < rows[table]; first += CHUNK)
+      out.push({ table, first, count: Math.min(CHUNK, rows[table] - first) });
   }
   return out;
 }
@@ -119,6 +128,7 @@ export const DEFERRED_KEYS: Array<{ table: BenchTable; index: string; foreignKey
   { table: 'attachments', index: 'idx_attachments_account', foreignKey: 'fk_attachments_account' },
 ];
 
-export const dropKeysSql = (k: (typeof DEFERRED_KEYS)[number]) => `ALTER TABLE ${k.table} DROP FOREIGN KEY ${k.foreignKey}, DROP INDEX ${k.index}`;
+export const dropKeysSql = (k: (typeof DEFERRED_KEYS)[number]) =>
+  `ALTER TABLE ${k.table} DROP FOREIGN KEY ${k.foreignKey}, DROP INDEX ${k.index}`;
 export const addKeysSql = (k: (typeof DEFERRED_KEYS)[number]) =>
   `ALTER TABLE ${k.table} ADD INDEX ${k.index} (account_id), ADD CONSTRAINT ${k.foreignKey} FOREIGN KEY (account_id) REFERENCES accounts (id)`;

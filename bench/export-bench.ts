@@ -48,7 +48,11 @@ interface Measure {
   maxRssMb?: number;
 }
 
-function run(cmd: string, args: string[], opts: { stdoutFile?: string; env?: Record<string, string> } = {}): Promise<{ stdout: string; seconds: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { stdoutFile?: string; env?: Record<string, string> } = {},
+): Promise<{ stdout: string; seconds: number }> {
   return new Promise((resolve, reject) => {
     const fd = opts.stdoutFile ? openSync(opts.stdoutFile, 'w', 0o600) : undefined;
     const started = process.hrtime.bigint();
@@ -69,15 +73,49 @@ function run(cmd: string, args: string[], opts: { stdoutFile?: string; env?: Rec
 
 async function convergeExport(url: string, table: string, jobs: number, dir: string): Promise<Measure> {
   await fsp.rm(dir, { recursive: true, force: true });
-  const r = await run(process.execPath, [path.join(__dirname, 'export-bench-worker.js'), url, dir, table, String(jobs)]);
-  const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as { rows: number; bytes: number; seconds: number; maxRssKb: number; chunks: number };
+  const r = await run(process.execPath, [
+    path.join(__dirname, 'export-bench-worker.js'),
+    url,
+    dir,
+    table,
+    String(jobs),
+  ]);
+  const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    rows: number;
+    bytes: number;
+    seconds: number;
+    maxRssKb: number;
+    chunks: number;
+  };
   await fsp.rm(dir, { recursive: true, force: true });
-  return { tool: `converge --jobs ${jobs} (${m.chunks} chunk${m.chunks > 1 ? 's' : ''})`, rows: m.rows, bytes: m.bytes, seconds: m.seconds, maxRssMb: m.maxRssKb / 1024 };
+  return {
+    tool: `converge --jobs ${jobs} (${m.chunks} chunk${m.chunks > 1 ? 's' : ''})`,
+    rows: m.rows,
+    bytes: m.bytes,
+    seconds: m.seconds,
+    maxRssMb: m.maxRssKb / 1024,
+  };
 }
 
 async function clientDump(server: URL, db: string, table: string, rows: number, file: string): Promise<Measure> {
-  const args = ['-h', server.hostname, '-P', server.port || '3306', '-u', decodeURIComponent(server.username), '--batch', '--quick', '--skip-column-names', db, '-e', `SELECT * FROM \`${table}\``];
-  const r = await run('mariadb', args, { stdoutFile: file, env: server.password ? { MYSQL_PWD: decodeURIComponent(server.password) } : {} });
+  const args = [
+    '-h',
+    server.hostname,
+    '-P',
+    server.port || '3306',
+    '-u',
+    decodeURIComponent(server.username),
+    '--batch',
+    '--quick',
+    '--skip-column-names',
+    db,
+    '-e',
+    `SELECT * FROM \`${table}\``,
+  ];
+  const r = await run('mariadb', args, {
+    stdoutFile: file,
+    env: server.password ? { MYSQL_PWD: decodeURIComponent(server.password) } : {},
+  });
   const bytes = (await fsp.stat(file)).size;
   await fsp.rm(file, { force: true });
   return { tool: 'mariadb --batch --quick', rows, bytes, seconds: r.seconds };
@@ -85,7 +123,9 @@ async function clientDump(server: URL, db: string, table: string, rows: number, 
 
 async function intoOutfile(conn: mysql.Connection, table: string, rows: number, file: string): Promise<Measure> {
   const started = process.hrtime.bigint();
-  await conn.query(`SELECT * FROM \`${table}\` INTO OUTFILE '${file}' FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' LINES TERMINATED BY '\\n'`);
+  await conn.query(
+    `SELECT * FROM \`${table}\` INTO OUTFILE '${file}' FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' LINES TERMINATED BY '\\n'`,
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const bytes = (await fsp.stat(file)).size;
   await fsp.rm(file, { force: true });
@@ -110,7 +150,9 @@ async function main(): Promise<void> {
     await root.query(`CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4`);
     await root.query(`USE \`${db}\``);
     const dbUrl = `${a.source.replace(/\/+$/, '')}/${db}`;
-    process.stdout.write(`converge export benchmark: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}\n`);
+    process.stdout.write(
+      `converge export benchmark: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}\n`,
+    );
     for (const d of datasets) {
       const t0 = Date.now();
       await d.build(root);
@@ -118,12 +160,23 @@ async function main(): Promise<void> {
       // One unmeasured read first, so no tool pays for a cold buffer pool or page cache.
       await clientDump(server, db, d.table, d.rows, path.join(work, `${d.table}.tsv`));
       const server1 = await clientDump(server, db, d.table, d.rows, path.join(work, `${d.table}.tsv`));
-      const outfile = local ? await intoOutfile(root, d.table, d.rows, path.join(os.tmpdir(), `converge-bench-${randomBytes(4).toString('hex')}.csv`)).catch(() => undefined) : undefined;
+      const outfile = local
+        ? await intoOutfile(
+            root,
+            d.table,
+            d.rows,
+            path.join(os.tmpdir(), `converge-bench-${randomBytes(4).toString('hex')}.csv`),
+          ).catch(() => undefined)
+        : undefined;
       const ours: Measure[] = [];
       for (const j of a.jobs) ours.push(await convergeExport(dbUrl, d.table, j, path.join(work, 'export')));
-      process.stdout.write(`\n${d.table}: ${d.rows.toLocaleString('en-US')} rows\n\n| tool | rows | MB | seconds | rows/s | MB/s | peak RSS MB | speed vs mariadb --batch --quick |\n|---|---|---|---|---|---|---|---|\n`);
+      process.stdout.write(
+        `\n${d.table}: ${d.rows.toLocaleString('en-US')} rows\n\n| tool | rows | MB | seconds | rows/s | MB/s | peak RSS MB | speed vs mariadb --batch --quick |\n|---|---|---|---|---|---|---|---|\n`,
+      );
       for (const m of [server1, ...(outfile ? [outfile] : []), ...ours]) process.stdout.write(line(m, server1) + '\n');
-      if (outfile) for (const m of ours) process.stdout.write(`ratio to INTO OUTFILE, ${m.tool}: ${(outfile.seconds / m.seconds).toFixed(2)}\n`);
+      if (outfile)
+        for (const m of ours)
+          process.stdout.write(`ratio to INTO OUTFILE, ${m.tool}: ${(outfile.seconds / m.seconds).toFixed(2)}\n`);
       await root.query(`DROP TABLE \`${d.table}\``);
     }
   } finally {

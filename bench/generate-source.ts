@@ -4,15 +4,30 @@ import { openMysql } from '../src/source/mysql/connect';
 import { quoteMysql } from '../src/source/mysql/quote';
 import { applyMigrations } from '../src/schema/apply-migrations';
 import { Pipeline, pipelinePath } from '../src/pipeline/load-pipeline';
-import { addKeysSql, BenchTable, BENCH_TABLES, chunkInsert, DEFERRED_KEYS, dropKeysSql, DROP_NUMBERS_SQL, generationPlan, NUMBERS_TABLE_SQL } from './dataset';
+import {
+  addKeysSql,
+  BenchTable,
+  BENCH_TABLES,
+  chunkInsert,
+  DEFERRED_KEYS,
+  dropKeysSql,
+  DROP_NUMBERS_SQL,
+  generationPlan,
+  NUMBERS_TABLE_SQL,
+} from './dataset';
 
 /** Row counts of the bench tables in the source, or undefined when the database or a table is missing. */
-export async function sourceRowCounts(server: ConnectionInfo, database: string): Promise<Record<BenchTable, number> | undefined> {
+export async function sourceRowCounts(
+  server: ConnectionInfo,
+  database: string,
+): Promise<Record<BenchTable, number> | undefined> {
   const conn = await openMysql(withDatabase(server, undefined));
   try {
     const out: Partial<Record<BenchTable, number>> = {};
     for (const t of BENCH_TABLES) {
-      const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${quoteMysql(database)}.${quoteMysql(t)}`).catch(() => [undefined]);
+      const [rows] = await conn
+        .query(`SELECT COUNT(*) AS n FROM ${quoteMysql(database)}.${quoteMysql(t)}`)
+        .catch(() => [undefined]);
       if (!rows) return undefined;
       out[t] = Number((rows as Array<{ n: number }>)[0].n);
     }
@@ -26,7 +41,13 @@ export async function sourceRowCounts(server: ConnectionInfo, database: string):
  * Recreates the source database from the pipeline's MySQL migrations and fills it on the server
  * with INSERT … SELECT, `jobs` chunks at a time (parents first). Returns the seconds it took.
  */
-export async function generateSource(o: { server: ConnectionInfo; pipeline: Pipeline; rows: Record<BenchTable, number>; jobs: number; log: Logger }): Promise<number> {
+export async function generateSource(o: {
+  server: ConnectionInfo;
+  pipeline: Pipeline;
+  rows: Record<BenchTable, number>;
+  jobs: number;
+  log: Logger;
+}): Promise<number> {
   const started = Date.now();
   const db = o.pipeline.source.database;
   const admin = await openMysql(withDatabase(o.server, undefined));
@@ -37,14 +58,21 @@ export async function generateSource(o: { server: ConnectionInfo; pipeline: Pipe
     await admin.end().catch(() => undefined);
   }
   const source = withDatabase(o.server, db);
-  await applyMigrations({ dialect: 'mysql', connection: source, dir: pipelinePath(o.pipeline, o.pipeline.source.migrations!), tracking: o.pipeline.source.tracking! });
+  await applyMigrations({
+    dialect: 'mysql',
+    connection: source,
+    dir: pipelinePath(o.pipeline, o.pipeline.source.migrations!),
+    tracking: o.pipeline.source.tracking!,
+  });
   const conns = await Promise.all(Array.from({ length: Math.max(1, o.jobs) }, () => openMysql(source)));
   try {
     for (const c of conns) {
       // Zero dates are part of the data; the rows are consistent by construction, so skip FK checks.
       // INSERT … SELECT holds the table's AUTO_INCREMENT lock for the whole statement, so the
       // other connection may wait for a chunk of the same table: longer than converge's default.
-      await c.query("SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION', foreign_key_checks = 0, unique_checks = 0, innodb_lock_wait_timeout = 3600, lock_wait_timeout = 3600");
+      await c.query(
+        "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION', foreign_key_checks = 0, unique_checks = 0, innodb_lock_wait_timeout = 3600, lock_wait_timeout = 3600",
+      );
     }
     for (const sql of NUMBERS_TABLE_SQL) await conns[0].query(sql);
     for (const k of DEFERRED_KEYS) await conns[0].query(dropKeysSql(k));

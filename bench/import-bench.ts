@@ -28,11 +28,28 @@ CREATE TABLE event (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES
 CREATE INDEX event_account_idx ON event (account_id);`;
 
 const TABLES: Record<string, { columns: string[]; rows: number; row: (i: number) => Array<string | null> }> = {
-  account: { columns: ['id', 'email', 'profile', 'created_at'], rows: Math.max(1, Math.floor(ROWS / 10)), row: (i) => [String(i), `user${i}@example.org`, i % 7 ? `{"name":"User ${i}","tags":["a","b"],"n":${i}}` : null, '2024-01-02 03:04:05.123456+00'] },
+  account: {
+    columns: ['id', 'email', 'profile', 'created_at'],
+    rows: Math.max(1, Math.floor(ROWS / 10)),
+    row: (i) => [
+      String(i),
+      `user${i}@example.org`,
+      i % 7 ? `{"name":"User ${i}","tags":["a","b"],"n":${i}}` : null,
+      '2024-01-02 03:04:05.123456+00',
+    ],
+  },
   event: {
     columns: ['id', 'account_id', 'kind', 'payload', 'amount', 'note', 'occurred_at'],
     rows: ROWS,
-    row: (i) => [String(i), String(1 + (i % Math.max(1, Math.floor(ROWS / 10)))), i % 3 ? 'click' : 'view', `{"path":"/p/${i}","ms":${i % 997}}`, (i % 10000 / 100).toFixed(2), i % 5 ? `note ${i}, "quoted"` : null, '2024-05-06 07:08:09+00'],
+    row: (i) => [
+      String(i),
+      String(1 + (i % Math.max(1, Math.floor(ROWS / 10)))),
+      i % 3 ? 'click' : 'view',
+      `{"path":"/p/${i}","ms":${i % 997}}`,
+      ((i % 10000) / 100).toFixed(2),
+      i % 5 ? `note ${i}, "quoted"` : null,
+      '2024-05-06 07:08:09+00',
+    ],
   },
 };
 
@@ -52,9 +69,28 @@ async function writeData(dir: string): Promise<void> {
     out.end(buf);
     await once(out, 'finish');
     const bytes = (await fsp.stat(file)).size;
-    tables[name] = { name, file: `${name}.csv`, columns: t.columns.map((c) => ({ name: c, encoding: 'text' })), rows: t.rows, bytes, sha256: '', seconds: 0, status: 'complete' };
+    tables[name] = {
+      name,
+      file: `${name}.csv`,
+      columns: t.columns.map((c) => ({ name: c, encoding: 'text' })),
+      rows: t.rows,
+      bytes,
+      sha256: '',
+      seconds: 0,
+      status: 'complete',
+    };
   }
-  const m: Manifest = { format: 'converge-transform/1', runId: randomUUID(), pipeline: 'bench', createdAt: new Date().toISOString(), completedAt: new Date().toISOString(), source: { descriptor: 'bench', database: 'bench', serverVersion: '' }, targetSchema: 'public', csv: CSV_DIALECT, tables };
+  const m: Manifest = {
+    format: 'converge-transform/1',
+    runId: randomUUID(),
+    pipeline: 'bench',
+    createdAt: new Date().toISOString(),
+    completedAt: new Date().toISOString(),
+    source: { descriptor: 'bench', database: 'bench', serverVersion: '' },
+    targetSchema: 'public',
+    csv: CSV_DIALECT,
+    tables,
+  };
   await fsp.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(m), { mode: 0o600 });
 }
 
@@ -84,7 +120,19 @@ async function freshDb(name: string): Promise<string> {
 async function timePsql(dir: string, url: string): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (const [name, t] of Object.entries(TABLES)) {
-    execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url, '-c', `\\copy ${name} (${t.columns.join(', ')}) from '${path.join(dir, `${name}.csv`)}' with (format csv, header true)`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        url,
+        '-c',
+        `\\copy ${name} (${t.columns.join(', ')}) from '${path.join(dir, `${name}.csv`)}' with (format csv, header true)`,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   }
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
@@ -101,7 +149,11 @@ async function main(): Promise<void> {
   try {
     await writeData(dir);
     const totalRows = Object.values(TABLES).reduce((n, t) => n + t.rows, 0);
-    const mb = (await Promise.all(Object.keys(TABLES).map((t) => fsp.stat(path.join(dir, `${t}.csv`))))).reduce((n, s) => n + s.size, 0) / 1e6;
+    const mb =
+      (await Promise.all(Object.keys(TABLES).map((t) => fsp.stat(path.join(dir, `${t}.csv`))))).reduce(
+        (n, s) => n + s.size,
+        0,
+      ) / 1e6;
 
     // Alternating rounds, best of each: on a shared machine one slow moment must not decide the ratio.
     let psqlSeconds = Infinity;
@@ -114,10 +166,17 @@ async function main(): Promise<void> {
       }
     }
     const ratio = psqlSeconds / convergeSeconds;
-    const line = (who: string, s: number) => `${who.padEnd(10)} ${s.toFixed(2).padStart(8)} s  ${Math.round(totalRows / s).toLocaleString('en').padStart(12)} rows/s  ${(mb / s).toFixed(1).padStart(7)} MB/s`;
-    process.stdout.write(`import bench: ${totalRows.toLocaleString('en')} rows, ${mb.toFixed(1)} MB of CSV, ${os.cpus().length} cores\n`);
+    const line = (who: string, s: number) =>
+      `${who.padEnd(10)} ${s.toFixed(2).padStart(8)} s  ${Math.round(totalRows / s)
+        .toLocaleString('en')
+        .padStart(12)} rows/s  ${(mb / s).toFixed(1).padStart(7)} MB/s`;
+    process.stdout.write(
+      `import bench: ${totalRows.toLocaleString('en')} rows, ${mb.toFixed(1)} MB of CSV, ${os.cpus().length} cores\n`,
+    );
     process.stdout.write(`${line('psql', psqlSeconds)}\n${line('converge', convergeSeconds)}\n`);
-    process.stdout.write(`ratio (converge throughput / psql throughput): ${ratio.toFixed(2)} (target >= 0.90), best of ${ROUNDS} alternating rounds\n`);
+    process.stdout.write(
+      `ratio (converge throughput / psql throughput): ${ratio.toFixed(2)} (target >= 0.90), best of ${ROUNDS} alternating rounds\n`,
+    );
   } finally {
     for (const d of dbs) await admin(`DROP DATABASE IF EXISTS "${d}" WITH (FORCE)`).catch(() => undefined);
     await fsp.rm(dir, { recursive: true, force: true });

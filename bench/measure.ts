@@ -21,10 +21,20 @@ export interface Measured {
  * process's own peak RSS is read. Commands and secrets arrive through `env` (referenced as
  * "$NAME" in `stages`), never on a command line another user could read. Output goes to `log`.
  */
-export async function runMeasured(o: { stages: string[][]; env: NodeJS.ProcessEnv; dir: string; label: string; log: string; cwd?: string; timeoutSeconds?: number }): Promise<Measured> {
+export async function runMeasured(o: {
+  stages: string[][];
+  env: NodeJS.ProcessEnv;
+  dir: string;
+  label: string;
+  log: string;
+  cwd?: string;
+  timeoutSeconds?: number;
+}): Promise<Measured> {
   const timeFiles = o.stages.map((_, i) => path.join(o.dir, `${o.label}.${i}.rss`));
   const useTime = hasGnuTime();
-  const script = o.stages.map((argv, i) => (useTime ? [GNU_TIME, '-f', '%M', '-o', timeFiles[i], ...argv] : argv).map(word).join(' ')).join(' | ');
+  const script = o.stages
+    .map((argv, i) => (useTime ? [GNU_TIME, '-f', '%M', '-o', timeFiles[i], ...argv] : argv).map(word).join(' '))
+    .join(' | ');
   const out = await fsp.open(o.log, 'a', 0o600);
   const started = process.hrtime.bigint();
   let exitCode: number;
@@ -33,7 +43,12 @@ export async function runMeasured(o: { stages: string[][]; env: NodeJS.ProcessEn
     await out.write(`$ ${o.stages.map((s) => s.join(' ')).join(' | ')}\n`);
     exitCode = await new Promise<number>((resolve, reject) => {
       // Its own process group, so a time-out ends every process of the pipeline and nothing else.
-      const child = spawn('bash', ['-o', 'pipefail', '-c', script], { env: o.env, cwd: o.cwd, stdio: ['ignore', out.fd, out.fd], detached: true });
+      const child = spawn('bash', ['-o', 'pipefail', '-c', script], {
+        env: o.env,
+        cwd: o.cwd,
+        stdio: ['ignore', out.fd, out.fd],
+        detached: true,
+      });
       const timer = o.timeoutSeconds
         ? setTimeout(() => {
             timedOut = true;

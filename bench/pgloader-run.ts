@@ -14,7 +14,9 @@ const HOSTS = ['127.0.0.1', 'localhost'];
 /** pgloader's version line, or undefined when it is not on PATH. */
 export function pgloaderVersion(): string | undefined {
   try {
-    return execFileSync('pgloader', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0].trim();
+    return execFileSync('pgloader', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')[0]
+      .trim();
   } catch {
     return undefined;
   }
@@ -47,7 +49,12 @@ const urlPart = encodeURIComponent;
  * mysql_native_password (pgloader speaks no other method), dropped afterwards. Secrets live
  * only in the load file, private to this run, and are masked out of its log.
  */
-export async function runPgloader(o: { source: ConnectionInfo; target: ConnectionInfo; dir: string; timeoutSeconds?: number }): Promise<Measured> {
+export async function runPgloader(o: {
+  source: ConnectionInfo;
+  target: ConnectionInfo;
+  dir: string;
+  timeoutSeconds?: number;
+}): Promise<Measured> {
   const password = randomBytes(18).toString('hex');
   const admin = await openMysql(withDatabase(o.source, undefined));
   const log = path.join(o.dir, 'pgloader.log');
@@ -65,7 +72,10 @@ export async function runPgloader(o: { source: ConnectionInfo; target: Connectio
       await admin.query(`GRANT SELECT, SHOW VIEW ON \`${o.source.database}\`.* TO '${USER}'@'${host}'`);
     }
     const from = `mysql://${USER}:${password}@${o.source.host}:${o.source.port}/${urlPart(o.source.database!)}`;
-    const tAuth = o.target.password !== undefined ? `${urlPart(o.target.user)}:${urlPart(o.target.password)}` : urlPart(o.target.user);
+    const tAuth =
+      o.target.password !== undefined
+        ? `${urlPart(o.target.user)}:${urlPart(o.target.password)}`
+        : urlPart(o.target.user);
     const into = `pgsql://${tAuth}@${o.target.host}:${o.target.port}/${urlPart(o.target.database!)}`;
     const loadFile = path.join(o.dir, 'bench.load');
     await fsp.writeFile(loadFile, pgloaderLoadFile(from, into, o.source.database!), { mode: 0o600 });

@@ -69,14 +69,25 @@ export function tableRows(r: BenchResult): Row[] {
       rowsPerSecond: s ? Math.round(r.dataset.totalRows / s).toLocaleString('en-US') : '–',
       mbPerSecond: s && r.dataset.csvBytes ? fixed(r.dataset.csvBytes / 1e6 / s, 1) : '–',
       peakRssMb: t.peakRssBytes ? String(Math.round(t.peakRssBytes / 2 ** 20)) : '–',
-      vsLimit: s && ok(limit) && t.id !== 'limit' ? fixed(limit!.seconds! / s, 2) : t.id === 'limit' && good ? '1.00' : '–',
-      vsPgloader: s && ok(pgl) && t.id !== 'pgloader' ? fixed(pgl!.seconds! / s, 2) : t.id === 'pgloader' && good ? '1.00' : '–',
+      vsLimit:
+        s && ok(limit) && t.id !== 'limit' ? fixed(limit!.seconds! / s, 2) : t.id === 'limit' && good ? '1.00' : '–',
+      vsPgloader:
+        s && ok(pgl) && t.id !== 'pgloader' ? fixed(pgl!.seconds! / s, 2) : t.id === 'pgloader' && good ? '1.00' : '–',
     };
   });
 }
 
 export const HEADERS = ['tool', 'status', 'wall s', 'rows/s', 'MB/s', 'peak RSS MB', 'vs limit', 'vs pgloader'];
-export const cells = (x: Row) => [x.tool, x.status, x.seconds, x.rowsPerSecond, x.mbPerSecond, x.peakRssMb, x.vsLimit, x.vsPgloader];
+export const cells = (x: Row) => [
+  x.tool,
+  x.status,
+  x.seconds,
+  x.rowsPerSecond,
+  x.mbPerSecond,
+  x.peakRssMb,
+  x.vsLimit,
+  x.vsPgloader,
+];
 
 /** The issue's targets for converge end to end; `met` is null when the comparison could not be made. */
 export function judgeTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
@@ -87,9 +98,24 @@ export function judgeTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targ
   const vsPgl = ok(e2e) && ok(pgl) ? pgl!.seconds! / e2e!.seconds! : undefined;
   const rss = e2e?.peakRssBytes;
   return [
-    { what: 'converge end to end / physical limit (throughput)', target: '≥ 0.80', actual: fixed(vsLimit, 2), met: vsLimit === undefined ? null : vsLimit >= 0.8 },
-    { what: 'converge end to end / pgloader (throughput)', target: '≥ 2.50', actual: fixed(vsPgl, 2), met: vsPgl === undefined ? null : vsPgl >= 2.5 },
-    { what: 'converge peak RSS (largest stage)', target: '< 256 MB', actual: rss ? `${Math.round(rss / 2 ** 20)} MB` : '–', met: rss === undefined ? null : rss < 256 * 2 ** 20 },
+    {
+      what: 'converge end to end / physical limit (throughput)',
+      target: '≥ 0.80',
+      actual: fixed(vsLimit, 2),
+      met: vsLimit === undefined ? null : vsLimit >= 0.8,
+    },
+    {
+      what: 'converge end to end / pgloader (throughput)',
+      target: '≥ 2.50',
+      actual: fixed(vsPgl, 2),
+      met: vsPgl === undefined ? null : vsPgl >= 2.5,
+    },
+    {
+      what: 'converge peak RSS (largest stage)',
+      target: '< 256 MB',
+      actual: rss ? `${Math.round(rss / 2 ** 20)} MB` : '–',
+      met: rss === undefined ? null : rss < 256 * 2 ** 20,
+    },
   ];
 }
 
@@ -107,20 +133,30 @@ export function markdownSection(r: BenchResult): string {
     `### Scale ${r.scale}: ${r.dataset.totalRows.toLocaleString('en-US')} rows${gib}`,
     '',
     `Run ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC. Machine: ${machineLine(r.machine)}.`,
-    `Rows: ${Object.entries(r.dataset.rows).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}.`,
+    `Rows: ${Object.entries(r.dataset.rows)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
+      .join(', ')}.`,
     '',
     md(HEADERS),
     md(HEADERS.map((h, i) => (i < 2 ? '---' : '---:'))),
     ...rows.map((x) => md(cells(x).map((c) => c.replace(/^ {2}/, '↳ ')))),
     '',
-    ...r.targets.map((t) => `- ${t.what}: ${t.actual} (target ${t.target}) — ${t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met'}`),
+    ...r.targets.map(
+      (t) =>
+        `- ${t.what}: ${t.actual} (target ${t.target}) — ${t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met'}`,
+    ),
   ];
   const problems = r.tools.filter((t) => t.problems.length);
   if (problems.length) lines.push('', ...problems.map((t) => `- ${t.label}: ${t.status}: ${t.problems.join('; ')}`));
   if (r.profiles && Object.keys(r.profiles).length) {
     lines.push('', `CPU profile of each converge stage (self time, top functions; a separate profiled run):`, '');
     for (const [stage, p] of Object.entries(r.profiles)) {
-      lines.push(`- **${stage}** (${(p.totalMs / 1000).toFixed(1)} s of samples): ${p.functions.slice(0, 6).map((f) => `${f.name} ${f.selfPercent}%`).join(', ')}`);
+      lines.push(
+        `- **${stage}** (${(p.totalMs / 1000).toFixed(1)} s of samples): ${p.functions
+          .slice(0, 6)
+          .map((f) => `${f.name} ${f.selfPercent}%`)
+          .join(', ')}`,
+      );
     }
   }
   lines.push(sectionEnd(r.scale));

@@ -51,7 +51,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
 
   let generatedSeconds: number | undefined;
   const have = o.regenerate ? undefined : await sourceRowCounts(o.source, pipeline.source.database);
-  if (have && BENCH_TABLES.every((t) => have[t] === rows[t])) o.say(`source ${pipeline.source.database}: already holds scale ${o.scale} (${totalRows} rows), reused`);
+  if (have && BENCH_TABLES.every((t) => have[t] === rows[t]))
+    o.say(`source ${pipeline.source.database}: already holds scale ${o.scale} (${totalRows} rows), reused`);
   else {
     o.say(`source ${pipeline.source.database}: generating scale ${o.scale} (${totalRows} rows)…`);
     generatedSeconds = await generateSource({ server: o.source, pipeline, rows, jobs: o.jobs, log: o.log });
@@ -76,7 +77,16 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
     if (staged) {
       o.say('converge: export, transform, import (one process each)…');
       await truncateTarget(target);
-      const run = await runConverge({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'converge'), logDir: workDir, jobs: o.jobs, verify: o.verify, timeoutSeconds: o.timeoutSeconds });
+      const run = await runConverge({
+        pipelineFile: 'bench',
+        source,
+        target,
+        workDir: path.join(workDir, 'converge'),
+        logDir: workDir,
+        jobs: o.jobs,
+        verify: o.verify,
+        timeoutSeconds: o.timeoutSeconds,
+      });
       csvBytes = run.exportBytes;
       const problems = convergeProblems(run);
       const { verdict, digest } = await check('converge');
@@ -84,7 +94,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
       tools.push(result('converge', 'converge end to end', run.seconds, run.peakRss, problems));
       for (const s of CONVERGE_STAGES) {
         const m = run.stages[s];
-        tools.push({ ...result(`converge-${s}`, s, m.seconds, m.peakRss, m.exitCode === 0 ? [] : [exitProblem(m)]), stageOf: 'converge', status: m.exitCode === 0 ? 'ok' : m.exitCode === -1 ? 'skipped' : 'failed' });
+        tools.push({
+          ...result(`converge-${s}`, s, m.seconds, m.peakRss, m.exitCode === 0 ? [] : [exitProblem(m)]),
+          stageOf: 'converge',
+          status: m.exitCode === 0 ? 'ok' : m.exitCode === -1 ? 'skipped' : 'failed',
+        });
       }
       if (!problems.length) reference = { name: 'converge', digest };
       o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.seconds.toFixed(1)} s, verified`}`);
@@ -92,18 +106,35 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
     if (fused) {
       o.say(`converge migrate (fused): one process, ${o.jobs} tables at a time…`);
       await truncateTarget(target);
-      const run = await runConvergeFused({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'converge-fused'), logDir: workDir, jobs: o.jobs, verify: o.verify, timeoutSeconds: o.timeoutSeconds });
+      const run = await runConvergeFused({
+        pipelineFile: 'bench',
+        source,
+        target,
+        workDir: path.join(workDir, 'converge-fused'),
+        logDir: workDir,
+        jobs: o.jobs,
+        verify: o.verify,
+        timeoutSeconds: o.timeoutSeconds,
+      });
       const problems = fusedProblems(run);
       const { verdict, digest } = await check('converge-fused');
       problems.push(...verdict.problems);
       tools.push(result(FUSED_ID, 'converge migrate (fused)', run.migrate.seconds, run.migrate.peakRss, problems));
       if (!problems.length) reference ??= { name: 'converge migrate', digest };
-      o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.migrate.seconds.toFixed(1)} s${run.verify ? ', verified' : ''}`}`);
+      o.say(
+        `  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.migrate.seconds.toFixed(1)} s${run.verify ? ', verified' : ''}`}`,
+      );
     }
     if (o.tools.includes('limit')) {
       o.say(`physical limit: mariadb --batch --quick | psql COPY, ${o.jobs} tables at a time…`);
       await truncateTarget(target);
-      const m = await runPhysicalLimit({ source, target, jobs: o.jobs, dir: workDir, timeoutSeconds: o.timeoutSeconds });
+      const m = await runPhysicalLimit({
+        source,
+        target,
+        jobs: o.jobs,
+        dir: workDir,
+        timeoutSeconds: o.timeoutSeconds,
+      });
       const problems = m.exitCode === 0 ? [] : [exitProblem(m)];
       const { verdict, digest } = await check('limit');
       problems.push(...verdict.problems);
@@ -113,7 +144,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
     }
     if (o.tools.includes('pgloader')) {
       if (!machine.pgloader) {
-        tools.push({ id: 'pgloader', label: 'pgloader', status: 'not installed', problems: [`not on PATH; install: ${PGLOADER_INSTALL_HINT}`] });
+        tools.push({
+          id: 'pgloader',
+          label: 'pgloader',
+          status: 'not installed',
+          problems: [`not on PATH; install: ${PGLOADER_INSTALL_HINT}`],
+        });
         o.say(`pgloader: not installed (${PGLOADER_INSTALL_HINT})`);
       } else {
         o.say('pgloader: data only into the same target…');
@@ -130,29 +166,80 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
       o.say('converge again under --cpu-prof (not timed)…');
       await truncateTarget(target);
       const profDir = path.join(workDir, 'profiles');
-      const run = await runConverge({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'converge-profiled'), logDir: workDir, jobs: o.jobs, verify: false, cpuProfileDir: profDir, timeoutSeconds: o.timeoutSeconds, label: 'profile' });
+      const run = await runConverge({
+        pipelineFile: 'bench',
+        source,
+        target,
+        workDir: path.join(workDir, 'converge-profiled'),
+        logDir: workDir,
+        jobs: o.jobs,
+        verify: false,
+        cpuProfileDir: profDir,
+        timeoutSeconds: o.timeoutSeconds,
+        label: 'profile',
+      });
       profiles = run.failedStage ? undefined : await summarizeProfiles(profDir, CONVERGE_STAGES);
     }
     if (o.profile && fused) {
       o.say('converge migrate again under --cpu-prof (not timed)…');
       await truncateTarget(target);
       const profDir = path.join(workDir, 'profiles-fused');
-      const run = await runConvergeFused({ pipelineFile: 'bench', source, target, workDir: path.join(workDir, 'fused-profiled'), logDir: workDir, jobs: o.jobs, verify: false, cpuProfileDir: profDir, timeoutSeconds: o.timeoutSeconds, label: 'profile-fused' });
+      const run = await runConvergeFused({
+        pipelineFile: 'bench',
+        source,
+        target,
+        workDir: path.join(workDir, 'fused-profiled'),
+        logDir: workDir,
+        jobs: o.jobs,
+        verify: false,
+        cpuProfileDir: profDir,
+        timeoutSeconds: o.timeoutSeconds,
+        label: 'profile-fused',
+      });
       if (run.migrate.exitCode === 0) profiles = { ...profiles, ...(await summarizeProfiles(profDir, ['migrate'])) };
     }
   } finally {
     if (!o.keepFiles) await fsp.rm(workDir, { recursive: true, force: true });
   }
-  const partial = { format: 'converge-bench/1' as const, scale: o.scale, startedAt, machine, dataset: { rows, totalRows, csvBytes, generatedSeconds }, tools, profiles };
-  return { ...partial, targets: [...(staged ? judgeTargets(partial) : []), ...(fused ? fusedTargets(partial) : [])], workDir: o.keepFiles ? workDir : undefined };
+  const partial = {
+    format: 'converge-bench/1' as const,
+    scale: o.scale,
+    startedAt,
+    machine,
+    dataset: { rows, totalRows, csvBytes, generatedSeconds },
+    tools,
+    profiles,
+  };
+  return {
+    ...partial,
+    targets: [...(staged ? judgeTargets(partial) : []), ...(fused ? fusedTargets(partial) : [])],
+    workDir: o.keepFiles ? workDir : undefined,
+  };
 }
 
-function result(id: string, label: string, seconds: number, peakRss: number | undefined, problems: string[]): ToolResult {
-  return { id, label, status: problems.length ? 'failed' : 'ok', seconds: problems.length ? undefined : seconds, peakRssBytes: peakRss, problems };
+function result(
+  id: string,
+  label: string,
+  seconds: number,
+  peakRss: number | undefined,
+  problems: string[],
+): ToolResult {
+  return {
+    id,
+    label,
+    status: problems.length ? 'failed' : 'ok',
+    seconds: problems.length ? undefined : seconds,
+    peakRssBytes: peakRss,
+    problems,
+  };
 }
 
 function exitProblem(m: Measured): string {
-  const last = m.tail.split('\n').filter((l) => l.trim()).pop() ?? '';
+  const last =
+    m.tail
+      .split('\n')
+      .filter((l) => l.trim())
+      .pop() ?? '';
   return m.timedOut ? 'timed out' : `exit code ${m.exitCode}${last ? `: ${last.slice(0, 200)}` : ''}`;
 }
 
@@ -160,8 +247,15 @@ export const FUSED_ID = 'converge-fused';
 
 /** The issue's targets judged for the fused mode: judgeTargets on its row, relabelled. */
 function fusedTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
-  const tools = r.tools.filter((t) => t.id !== 'converge').map((t) => (t.id === FUSED_ID ? { ...t, id: 'converge' } : t));
-  return judgeTargets({ ...r, tools }).map((t) => ({ ...t, what: t.what.replace('converge end to end', 'converge migrate (fused)').replace('converge peak RSS (largest stage)', 'converge migrate (fused) peak RSS') }));
+  const tools = r.tools
+    .filter((t) => t.id !== 'converge')
+    .map((t) => (t.id === FUSED_ID ? { ...t, id: 'converge' } : t));
+  return judgeTargets({ ...r, tools }).map((t) => ({
+    ...t,
+    what: t.what
+      .replace('converge end to end', 'converge migrate (fused)')
+      .replace('converge peak RSS (largest stage)', 'converge migrate (fused) peak RSS'),
+  }));
 }
 
 function fusedProblems(run: FusedRun): string[] {
@@ -187,7 +281,12 @@ async function recreateTarget(server: ConnectionInfo, pipeline: Pipeline): Promi
   } finally {
     await admin.end().catch(() => undefined);
   }
-  await applyMigrations({ dialect: 'postgres', connection: withDatabase(server, db), dir: pipelinePath(pipeline, pipeline.target.migrations), tracking: pipeline.target.tracking });
+  await applyMigrations({
+    dialect: 'postgres',
+    connection: withDatabase(server, db),
+    dir: pipelinePath(pipeline, pipeline.target.migrations),
+    tracking: pipeline.target.tracking,
+  });
 }
 
 /** One summary per stage, from the largest profile its process wrote. */
@@ -201,7 +300,8 @@ async function summarizeProfiles(dir: string, stages: readonly string[]): Promis
       const size = (await fsp.stat(path.join(dir, stage, f))).size;
       if (!best || size > best.size) best = { size, file: path.join(dir, stage, f) };
     }
-    if (best) out[stage] = summarizeProfile(JSON.parse(await fsp.readFile(best.file, 'utf8')) as CpuProfile, 12, locate);
+    if (best)
+      out[stage] = summarizeProfile(JSON.parse(await fsp.readFile(best.file, 'utf8')) as CpuProfile, 12, locate);
   }
   return out;
 }

@@ -25,9 +25,22 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('bench')
     .description('benchmark converge against the physical limit and pgloader on a generated dataset')
     .option('--scale <s>', 'dataset size: 1 = 3 million rows, about 1 GB of CSV', positive('--scale'), 1)
-    .option('--source <url>', 'MySQL server (or CONVERGE_SOURCE_URL); database converge_bench is (re)created', undefined)
-    .option('--target <url>', 'Postgres server (or CONVERGE_TARGET_URL); database converge_bench is (re)created', undefined)
-    .option('-j, --jobs <n>', 'export workers, tables loaded at once by the physical limit, generator connections', positive('--jobs'), 2)
+    .option(
+      '--source <url>',
+      'MySQL server (or CONVERGE_SOURCE_URL); database converge_bench is (re)created',
+      undefined,
+    )
+    .option(
+      '--target <url>',
+      'Postgres server (or CONVERGE_TARGET_URL); database converge_bench is (re)created',
+      undefined,
+    )
+    .option(
+      '-j, --jobs <n>',
+      'export workers, tables loaded at once by the physical limit, generator connections',
+      positive('--jobs'),
+      2,
+    )
     .option('--tools <list>', `comma-separated subset of ${ALL_TOOLS.join(',')}`, ALL_TOOLS.join(','))
     .option('--regenerate', 'rebuild the dataset even when the source already holds this scale')
     .option('--no-verify', 'skip converge verify after its load (content is still compared across tools)')
@@ -43,8 +56,24 @@ async function main(argv: string[]): Promise<number> {
     const code = (e as { exitCode?: number }).exitCode;
     return code === 0 ? 0 : 2;
   }
-  const f = program.opts<{ scale: number; source?: string; target?: string; jobs: number; tools: string; regenerate?: boolean; verify: boolean; profile?: boolean; keepFiles?: boolean; timeout: number; json?: string; docs: boolean }>();
-  const tools = f.tools.split(',').map((t) => t.trim()).filter(Boolean) as ToolId[];
+  const f = program.opts<{
+    scale: number;
+    source?: string;
+    target?: string;
+    jobs: number;
+    tools: string;
+    regenerate?: boolean;
+    verify: boolean;
+    profile?: boolean;
+    keepFiles?: boolean;
+    timeout: number;
+    json?: string;
+    docs: boolean;
+  }>();
+  const tools = f.tools
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean) as ToolId[];
   const unknown = tools.filter((t) => !ALL_TOOLS.includes(t));
   if (unknown.length) {
     process.stderr.write(`unknown tool(s) ${unknown.join(', ')}; choose from ${ALL_TOOLS.join(', ')}\n`);
@@ -54,17 +83,37 @@ async function main(argv: string[]): Promise<number> {
   const say = (line: string) => process.stdout.write(line + '\n');
   const source = resolveSource(f.source, DEFAULT_SOURCE_URL);
   const target = resolveTarget(f.target, DEFAULT_TARGET_URL);
-  const res = await runBench({ scale: f.scale, source, target, jobs: Math.round(f.jobs), tools, regenerate: !!f.regenerate, verify: f.verify, profile: !!f.profile, keepFiles: !!f.keepFiles, timeoutSeconds: f.timeout, log, say });
+  const res = await runBench({
+    scale: f.scale,
+    source,
+    target,
+    jobs: Math.round(f.jobs),
+    tools,
+    regenerate: !!f.regenerate,
+    verify: f.verify,
+    profile: !!f.profile,
+    keepFiles: !!f.keepFiles,
+    timeoutSeconds: f.timeout,
+    log,
+    say,
+  });
   const { workDir, ...result } = res;
   say('');
   say(`machine: ${machineLine(result.machine)}`);
   say(formatTable(HEADERS, tableRows(result).map(cells)));
-  for (const t of result.targets) say(`${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.what}: ${t.actual} (target ${t.target})`);
-  for (const t of result.tools.filter((x) => x.problems.length)) say(`${t.label}: ${t.status}: ${t.problems.join('; ')}`);
+  for (const t of result.targets)
+    say(`${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.what}: ${t.actual} (target ${t.target})`);
+  for (const t of result.tools.filter((x) => x.problems.length))
+    say(`${t.label}: ${t.status}: ${t.problems.join('; ')}`);
   if (result.profiles) {
     for (const [stage, p] of Object.entries(result.profiles)) {
       say(`\nprofile ${stage} (${(p.totalMs / 1000).toFixed(1)} s sampled):`);
-      say(formatTable(['self %', 'self ms', 'function'], p.functions.map((x) => [x.selfPercent.toFixed(1), x.selfMs, x.name])));
+      say(
+        formatTable(
+          ['self %', 'self ms', 'function'],
+          p.functions.map((x) => [x.selfPercent.toFixed(1), x.selfMs, x.name]),
+        ),
+      );
     }
   }
   const root = projectRoot();
@@ -88,7 +137,8 @@ async function main(argv: string[]): Promise<number> {
 
 function scrub(r: BenchResult, paths: Array<string | undefined>): BenchResult {
   let text = JSON.stringify(r);
-  for (const p of paths.filter((x): x is string => !!x && x.length > 1).sort((a, b) => b.length - a.length)) text = text.split(p).join('…');
+  for (const p of paths.filter((x): x is string => !!x && x.length > 1).sort((a, b) => b.length - a.length))
+    text = text.split(p).join('…');
   return JSON.parse(text) as BenchResult;
 }
 
@@ -97,7 +147,11 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(isConvergeError(e) ? `bench: ${e.code}: ${e.message}\n` : `bench failed (a bug): ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.stderr.write(
+      isConvergeError(e)
+        ? `bench: ${e.code}: ${e.message}\n`
+        : `bench failed (a bug): ${e instanceof Error ? e.stack : String(e)}\n`,
+    );
     process.exitCode = 1;
   },
 );

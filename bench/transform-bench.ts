@@ -42,20 +42,45 @@ function ts(i: number): string {
 const TABLES: TableSpec[] = [
   {
     name: 'accounts',
-    columns: ['id', 'email', 'display_name', 'status', 'is_verified', 'balance', 'profile', 'created_at', 'updated_at', 'last_login_at'],
+    columns: [
+      'id',
+      'email',
+      'display_name',
+      'status',
+      'is_verified',
+      'balance',
+      'profile',
+      'created_at',
+      'updated_at',
+      'last_login_at',
+    ],
     row: (i) => [
-      uuid(i, 1), `user${i}@example.com`, `${HARD_TEXTS[i % HARD_TEXTS.length]} #${i}`, STATUSES[i % 3], String(i % 2), `${i % 100000}.${String(i % 100).padStart(2, '0')}`,
-      i % 5 === 0 ? null : JSON.stringify({ locale: 'nl', tags: ['a', 'b'], n: i, bio: HARD_TEXTS[i % HARD_TEXTS.length] }),
-      ts(i), i % 3 === 0 ? null : ts(i + 1), i % 11 === 0 ? '0000-00-00 00:00:00' : ts(i + 2).slice(0, 19),
+      uuid(i, 1),
+      `user${i}@example.com`,
+      `${HARD_TEXTS[i % HARD_TEXTS.length]} #${i}`,
+      STATUSES[i % 3],
+      String(i % 2),
+      `${i % 100000}.${String(i % 100).padStart(2, '0')}`,
+      i % 5 === 0
+        ? null
+        : JSON.stringify({ locale: 'nl', tags: ['a', 'b'], n: i, bio: HARD_TEXTS[i % HARD_TEXTS.length] }),
+      ts(i),
+      i % 3 === 0 ? null : ts(i + 1),
+      i % 11 === 0 ? '0000-00-00 00:00:00' : ts(i + 2).slice(0, 19),
     ],
   },
   {
     name: 'events',
     columns: ['id', 'account_id', 'kind', 'payload', 'amount', 'is_test', 'note', 'occurred_at'],
     row: (i) => [
-      String(i + 1), uuid(i >> 3, 1), KINDS[i % 5], JSON.stringify({ ip: `10.0.${i % 256}.${(i >> 8) % 256}`, ua: 'Mozilla/5.0', seq: i }),
-      i % 4 === 0 ? null : `${i % 9999}.${String(i % 10000).padStart(4, '0')}`, String(i % 2),
-      i % 3 === 0 ? null : HARD_TEXTS[i % HARD_TEXTS.length], ts(i),
+      String(i + 1),
+      uuid(i >> 3, 1),
+      KINDS[i % 5],
+      JSON.stringify({ ip: `10.0.${i % 256}.${(i >> 8) % 256}`, ua: 'Mozilla/5.0', seq: i }),
+      i % 4 === 0 ? null : `${i % 9999}.${String(i % 10000).padStart(4, '0')}`,
+      String(i % 2),
+      i % 3 === 0 ? null : HARD_TEXTS[i % HARD_TEXTS.length],
+      ts(i),
     ],
   },
 ];
@@ -92,14 +117,32 @@ async function main(): Promise<void> {
       const started = process.hrtime.bigint();
       const compiled = compileTable(rule, cols, { timezone: mapping.timezone, lookups: new Map(), origin: inFile });
       const writer = new CsvFileWriter(path.join(dir, `${t.name}.out.csv`), compiled.targetColumns);
-      const { rowsIn: rows } = await transformTableFiles({ compiled, rule, timezone: mapping.timezone, files: [{ file: inFile, sha256: digests.get(inFile) }], header: t.columns, writer, origin: inFile, engine });
+      const { rowsIn: rows } = await transformTableFiles({
+        compiled,
+        rule,
+        timezone: mapping.timezone,
+        files: [{ file: inFile, sha256: digests.get(inFile) }],
+        header: t.columns,
+        writer,
+        origin: inFile,
+        engine,
+      });
       await writer.close();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       results.push({ table: t.name, rows, bytes: statSync(inFile).size, seconds });
     }
-    const total = results.reduce((a, r) => ({ rows: a.rows + r.rows, bytes: a.bytes + r.bytes, seconds: a.seconds + r.seconds }), { rows: 0, bytes: 0, seconds: 0 });
+    const total = results.reduce(
+      (a, r) => ({ rows: a.rows + r.rows, bytes: a.bytes + r.bytes, seconds: a.seconds + r.seconds }),
+      { rows: 0, bytes: 0, seconds: 0 },
+    );
     for (const r of [...results, { table: 'total', ...total }]) {
-      process.stdout.write(`${r.table.padEnd(10)} ${String(r.rows).padStart(9)} rows  ${(r.bytes / 1e6).toFixed(1).padStart(7)} MB  ${r.seconds.toFixed(2).padStart(6)} s  ${(r.bytes / 1e6 / r.seconds).toFixed(1).padStart(6)} MB/s  ${Math.round(r.rows / r.seconds).toString().padStart(8)} rows/s\n`);
+      process.stdout.write(
+        `${r.table.padEnd(10)} ${String(r.rows).padStart(9)} rows  ${(r.bytes / 1e6).toFixed(1).padStart(7)} MB  ${r.seconds.toFixed(2).padStart(6)} s  ${(r.bytes / 1e6 / r.seconds).toFixed(1).padStart(6)} MB/s  ${Math.round(
+          r.rows / r.seconds,
+        )
+          .toString()
+          .padStart(8)} rows/s\n`,
+      );
     }
     if (keep) process.stdout.write(`files kept in ${dir}\n`);
   } finally {

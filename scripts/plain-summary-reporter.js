@@ -2,7 +2,9 @@
 // after jest's own summary.
 class PlainSummaryReporter {
   onRunComplete(_contexts, r) {
-    process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
+    process.stdout.write(
+      `\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`,
+    );
   }
 }
 module.exports = PlainSummaryReporter;

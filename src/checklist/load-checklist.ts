@@ -41,7 +41,8 @@ export async function loadChecklist(file: string): Promise<Checklist> {
     throw new ConvergeError('CONFIG_INVALID', `no checklist at ${file}`, { file }, { cause: e });
   }
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
+  if (doc.errors.length)
+    throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
   const parsed = checklistSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -49,7 +50,8 @@ export async function loadChecklist(file: string): Promise<Checklist> {
   }
   const ids = new Set<string>();
   for (const it of parsed.data.items) {
-    if (ids.has(it.id)) throw new ConvergeError('CONFIG_INVALID', `item id ${it.id} appears twice`, { file, key: it.id });
+    if (ids.has(it.id))
+      throw new ConvergeError('CONFIG_INVALID', `item id ${it.id} appears twice`, { file, key: it.id });
     ids.add(it.id);
   }
   return { ...parsed.data, file };

@@ -18,17 +18,41 @@ type Rows = string[][];
 
 /** Values as text, so 1 (MySQL COUNT) and '1' (Postgres bigint) compare equal; NULL stays distinct. */
 export function normalizeRows(rows: Array<Record<string, unknown>>): Rows {
-  return rows.map((r) => Object.values(r).map((v) => (v === null || v === undefined ? '∅' : v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? (v ? '1' : '0') : String(v))));
+  return rows.map((r) =>
+    Object.values(r).map((v) =>
+      v === null || v === undefined
+        ? '∅'
+        : v instanceof Date
+          ? v.toISOString()
+          : typeof v === 'boolean'
+            ? v
+              ? '1'
+              : '0'
+            : String(v),
+    ),
+  );
 }
 
 /** The outcome of one automatable item from the rows each side returned. Pure. */
-export function judge(item: ChecklistItem, source: Rows | undefined, target: Rows): Pick<ChecklistOutcome, 'status' | 'detail'> {
-  const show = (r: Rows) => (r.length > 6 ? `${JSON.stringify(r.slice(0, 6))} … (${r.length} rows)` : JSON.stringify(r));
+export function judge(
+  item: ChecklistItem,
+  source: Rows | undefined,
+  target: Rows,
+): Pick<ChecklistOutcome, 'status' | 'detail'> {
+  const show = (r: Rows) =>
+    r.length > 6 ? `${JSON.stringify(r.slice(0, 6))} … (${r.length} rows)` : JSON.stringify(r);
   if (source) {
     // Row order is not compared: MySQL and Postgres collations sort text differently.
-    const key = (r: Rows) => r.map((x) => JSON.stringify(x)).sort().join('\n');
+    const key = (r: Rows) =>
+      r
+        .map((x) => JSON.stringify(x))
+        .sort()
+        .join('\n');
     const same = key(source) === key(target);
-    return { status: same ? 'pass' : 'fail', detail: same ? `source and target agree: ${show(target)}` : `source ${show(source)} ≠ target ${show(target)}` };
+    return {
+      status: same ? 'pass' : 'fail',
+      detail: same ? `source and target agree: ${show(target)}` : `source ${show(source)} ≠ target ${show(target)}`,
+    };
   }
   const zero = target.length === 1 && target[0][0] === '0';
   return { status: zero ? 'pass' : 'fail', detail: zero ? 'none found' : `expected 0, found ${show(target)}` };
@@ -39,7 +63,11 @@ export function judge(item: ChecklistItem, source: Rows | undefined, target: Row
  * frozen, as the cut-over runbook says) and lists the manual ones with their step. A failing
  * query is an `error` outcome for that item, not an exception: every item gets an answer.
  */
-export async function runChecklist(list: Checklist, source: ConnectionInfo, target: ConnectionInfo): Promise<ChecklistOutcome[]> {
+export async function runChecklist(
+  list: Checklist,
+  source: ConnectionInfo,
+  target: ConnectionInfo,
+): Promise<ChecklistOutcome[]> {
   const needsSource = list.items.some((i) => i.source);
   let my: MysqlConnection | undefined;
   let pg: Client | undefined;
@@ -57,7 +85,9 @@ export async function runChecklist(list: Checklist, source: ConnectionInfo, targ
         continue;
       }
       try {
-        const src = item.source ? normalizeRows((await my!.query(item.source))[0] as Array<Record<string, unknown>>) : undefined;
+        const src = item.source
+          ? normalizeRows((await my!.query(item.source))[0] as Array<Record<string, unknown>>)
+          : undefined;
         const tgt = normalizeRows((await pg.query(item.target!)).rows);
         out.push({ ...base, ...judge(item, src, tgt) });
       } catch (e) {

@@ -28,14 +28,19 @@ export interface CommandContext {
  * Resolves what every pipeline command needs. A URL that names no database gets the pipeline's
  * default one, so `--source mysql://root@127.0.0.1` is enough for a demo.
  */
-export async function commandContext(flags: CommonFlags, opts: { localDefaults?: boolean } = {}): Promise<CommandContext> {
+export async function commandContext(
+  flags: CommonFlags,
+  opts: { localDefaults?: boolean } = {},
+): Promise<CommandContext> {
   const log = createLogger({ level: flags.logLevel });
   const pipeline = await loadPipeline(flags.pipeline ?? 'kratos');
   const src = resolveSource(flags.source, opts.localDefaults ? DEFAULT_SOURCE_URL : undefined);
   const tgt = resolveTarget(flags.target, opts.localDefaults ? DEFAULT_TARGET_URL : undefined);
   const source = src.database ? src : withDatabase(src, pipeline.source.database);
   const target = tgt.database ? tgt : withDatabase(tgt, pipeline.target.database);
-  const workDir = path.resolve(resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', pipeline.name))!.value);
+  const workDir = path.resolve(
+    resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', pipeline.name))!.value,
+  );
   return {
     log,
     pipeline,
@@ -54,6 +59,9 @@ export function withCommonFlags<T extends { option(flags: string, desc: string):
     .option('-p, --pipeline <name>', 'pipeline name (pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml')
     .option('--source <url>', 'MySQL source, mysql://user:password@host:3306/database (or CONVERGE_SOURCE_URL)')
     .option('--target <url>', 'Postgres target, postgres://user:password@host:5432/database (or CONVERGE_TARGET_URL)')
-    .option('--work-dir <dir>', 'where CSV files and manifests go (or CONVERGE_WORK_DIR; default converge-work/<pipeline>)')
+    .option(
+      '--work-dir <dir>',
+      'where CSV files and manifests go (or CONVERGE_WORK_DIR; default converge-work/<pipeline>)',
+    )
     .option('--log-level <level>', 'pino log level (or CONVERGE_LOG_LEVEL)');
 }

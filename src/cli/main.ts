@@ -36,7 +36,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`converge: ${e.describe()}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`converge: unexpected error (this is a bug in converge, please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `converge: unexpected error (this is a bug in converge, please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return ExitCode.Bug;
   }
 }

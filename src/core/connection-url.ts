@@ -22,12 +22,21 @@ export function parseConnectionUrl(raw: string, expected: 'mysql' | 'postgres', 
     url = new URL(raw);
   } catch {
     // The raw text may carry a password: name the flag, show only the scheme.
-    throw new ConvergeError('CONFIG_URL', `${label} is not a valid URL (expected ${example(expected)})`, { key: label });
+    throw new ConvergeError('CONFIG_URL', `${label} is not a valid URL (expected ${example(expected)})`, {
+      key: label,
+    });
   }
   const scheme = url.protocol.replace(/:$/, '');
-  const kind = scheme === 'mysql' || scheme === 'mariadb' ? 'mysql' : scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : undefined;
+  const kind =
+    scheme === 'mysql' || scheme === 'mariadb'
+      ? 'mysql'
+      : scheme === 'postgres' || scheme === 'postgresql'
+        ? 'postgres'
+        : undefined;
   if (kind !== expected) {
-    throw new ConvergeError('CONFIG_URL', `${label} has scheme "${scheme}", expected ${example(expected)}`, { key: label });
+    throw new ConvergeError('CONFIG_URL', `${label} has scheme "${scheme}", expected ${example(expected)}`, {
+      key: label,
+    });
   }
   if (!url.hostname) throw new ConvergeError('CONFIG_URL', `${label} names no host`, { key: label });
   const port = url.port ? Number(url.port) : DEFAULT_PORT[kind];
@@ -40,7 +49,9 @@ export function parseConnectionUrl(raw: string, expected: 'mysql' | 'postgres', 
     try {
       return decodeURIComponent(s);
     } catch {
-      throw new ConvergeError('CONFIG_URL', `${label} has a malformed %-escape in its ${what} (write % as %25)`, { key: label });
+      throw new ConvergeError('CONFIG_URL', `${label} has a malformed %-escape in its ${what} (write % as %25)`, {
+        key: label,
+      });
     }
   };
   const database = decode(url.pathname.replace(/^\//, ''), 'database name') || undefined;
@@ -73,7 +84,10 @@ export function withDatabase(info: ConnectionInfo, database: string | undefined)
 
 /** Builds a URL again, for child processes and `env --shell`. Contains the password. */
 export function toUrl(info: ConnectionInfo): string {
-  const auth = info.password !== undefined ? `${encodeURIComponent(info.user)}:${encodeURIComponent(info.password)}` : encodeURIComponent(info.user);
+  const auth =
+    info.password !== undefined
+      ? `${encodeURIComponent(info.user)}:${encodeURIComponent(info.password)}`
+      : encodeURIComponent(info.user);
   const host = info.host.includes(':') ? `[${info.host}]` : info.host;
   const q = new URLSearchParams(info.params).toString();
   return `${info.kind}://${auth}@${host}:${info.port}/${encodeURIComponent(info.database ?? '')}${q ? `?${q}` : ''}`;

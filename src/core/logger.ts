@@ -11,7 +11,10 @@ export function createLogger(opts: { level?: string; pretty?: boolean } = {}): L
   const pretty = opts.pretty ?? (process.stderr.isTTY === true && process.env.CONVERGE_LOG_FORMAT !== 'json');
   const redact = { paths: ['password', '*.password', 'url', '*.url', 'sourceUrl', 'targetUrl'], censor: '****' };
   if (pretty) {
-    return pino({ level, redact, base: undefined }, pino.transport({ target: 'pino-pretty', options: { destination: 2, ignore: 'pid,hostname' } }));
+    return pino(
+      { level, redact, base: undefined },
+      pino.transport({ target: 'pino-pretty', options: { destination: 2, ignore: 'pid,hostname' } }),
+    );
   }
   return pino({ level, redact, base: undefined }, pino.destination({ fd: 2, sync: true }));
 }

@@ -58,6 +58,13 @@ export async function fsyncDir(dir: string): Promise<void> {
 export function ioError(e: unknown, what: string, file?: string): ConvergeError {
   if (e instanceof ConvergeError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
-  const hint = code === 'ENOSPC' ? ' (disk full)' : code === 'EACCES' || code === 'EPERM' ? ' (permission denied)' : code === 'EFBIG' ? ' (file size limit)' : '';
+  const hint =
+    code === 'ENOSPC'
+      ? ' (disk full)'
+      : code === 'EACCES' || code === 'EPERM'
+        ? ' (permission denied)'
+        : code === 'EFBIG'
+          ? ' (file size limit)'
+          : '';
   return new ConvergeError('IO_FAILED', `${what}${hint}: ${messageOf(e)}`, { file }, { cause: e });
 }

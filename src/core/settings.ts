@@ -14,10 +14,15 @@ export interface Resolved<T> {
 }
 
 /** Flag beats environment beats .env beats default. */
-export function resolveSetting(flag: string | undefined, envName: string, fallback?: string): Resolved<string> | undefined {
+export function resolveSetting(
+  flag: string | undefined,
+  envName: string,
+  fallback?: string,
+): Resolved<string> | undefined {
   if (flag !== undefined && flag !== '') return { value: flag, from: 'flag', name: envName };
   const env = process.env[envName];
-  if (env !== undefined && env !== '') return { value: env, from: DOTENV_KEYS.has(envName) ? 'dotenv' : 'env', name: envName };
+  if (env !== undefined && env !== '')
+    return { value: env, from: DOTENV_KEYS.has(envName) ? 'dotenv' : 'env', name: envName };
   if (fallback !== undefined) return { value: fallback, from: 'default', name: envName };
   return undefined;
 }
@@ -49,25 +54,163 @@ export interface SettingSpec {
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
-  { key: 'source', env: 'CONVERGE_SOURCE_URL', flag: '--source', describe: 'MySQL/MariaDB source URL', fallback: DEFAULT_SOURCE_URL, secret: 'url' },
-  { key: 'target', env: 'CONVERGE_TARGET_URL', flag: '--target', describe: 'PostgreSQL target URL', fallback: DEFAULT_TARGET_URL, secret: 'url' },
-  { key: 'poolSize', env: 'CONVERGE_POOL_SIZE', flag: '--pool-size', describe: 'connections per pool, both ends', fallback: String(DEFAULT_POOL_SIZE) },
-  { key: 'sourcePoolSize', env: 'CONVERGE_SOURCE_POOL_SIZE', flag: '--source-pool-size', describe: 'source pool size (overrides the shared one)', side: 'source', optional: true },
-  { key: 'targetPoolSize', env: 'CONVERGE_TARGET_POOL_SIZE', flag: '--target-pool-size', describe: 'target pool size (overrides the shared one)', side: 'target', optional: true },
-  { key: 'connectTimeoutMs', env: 'CONVERGE_CONNECT_TIMEOUT_MS', flag: '--connect-timeout-ms', describe: 'give up connecting after this many ms', fallback: String(DEFAULT_CONNECT_TIMEOUT_MS), param: 'connect_timeout_ms' },
-  { key: 'statementTimeoutMs', env: 'CONVERGE_STATEMENT_TIMEOUT_MS', flag: '--statement-timeout-ms', describe: 'cancel any statement running longer (0 = no limit)', fallback: '0', param: 'statement_timeout_ms' },
-  { key: 'lockWaitTimeoutS', env: 'CONVERGE_LOCK_WAIT_TIMEOUT_S', flag: '--lock-wait-timeout-s', describe: 'seconds to wait for the source snapshot lock', fallback: String(DEFAULT_LOCK_WAIT_TIMEOUT_S), side: 'source', param: 'lock_wait_timeout' },
-  { key: 'workDir', env: 'CONVERGE_WORK_DIR', flag: '--work-dir', describe: 'directory for exported files', fallback: DEFAULT_WORK_DIR },
-  { key: 'jobs', env: 'CONVERGE_JOBS', flag: '--jobs', describe: 'tables processed in parallel', fallback: String(DEFAULT_JOBS) },
-  { key: 'sourceSslMode', env: 'CONVERGE_SOURCE_SSL_MODE', flag: '--source-ssl-mode', describe: 'DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY', side: 'source', param: 'ssl-mode' },
-  { key: 'sourceSslCa', env: 'CONVERGE_SOURCE_SSL_CA', flag: '--source-ssl-ca', describe: 'CA file that signed the source certificate', side: 'source', param: 'ssl-ca', optional: true },
-  { key: 'sourceSslCert', env: 'CONVERGE_SOURCE_SSL_CERT', flag: '--source-ssl-cert', describe: 'client certificate file for the source', side: 'source', param: 'ssl-cert', optional: true },
-  { key: 'sourceSslKey', env: 'CONVERGE_SOURCE_SSL_KEY', flag: '--source-ssl-key', describe: 'client key file for the source', side: 'source', param: 'ssl-key', optional: true },
-  { key: 'sourceServerPublicKey', env: 'CONVERGE_SOURCE_SERVER_PUBLIC_KEY', flag: '--source-server-public-key', describe: "MySQL 8 server's RSA public key file (caching_sha2_password without TLS)", side: 'source', param: 'server-public-key', optional: true },
-  { key: 'targetSslmode', env: 'CONVERGE_TARGET_SSLMODE', flag: '--target-sslmode', describe: 'disable|allow|prefer|require|verify-ca|verify-full', side: 'target', param: 'sslmode' },
-  { key: 'targetSslrootcert', env: 'CONVERGE_TARGET_SSLROOTCERT', flag: '--target-sslrootcert', describe: 'CA file that signed the target certificate', side: 'target', param: 'sslrootcert', optional: true },
-  { key: 'targetSslcert', env: 'CONVERGE_TARGET_SSLCERT', flag: '--target-sslcert', describe: 'client certificate file for the target', side: 'target', param: 'sslcert', optional: true },
-  { key: 'targetSslkey', env: 'CONVERGE_TARGET_SSLKEY', flag: '--target-sslkey', describe: 'client key file for the target', side: 'target', param: 'sslkey', optional: true },
+  {
+    key: 'source',
+    env: 'CONVERGE_SOURCE_URL',
+    flag: '--source',
+    describe: 'MySQL/MariaDB source URL',
+    fallback: DEFAULT_SOURCE_URL,
+    secret: 'url',
+  },
+  {
+    key: 'target',
+    env: 'CONVERGE_TARGET_URL',
+    flag: '--target',
+    describe: 'PostgreSQL target URL',
+    fallback: DEFAULT_TARGET_URL,
+    secret: 'url',
+  },
+  {
+    key: 'poolSize',
+    env: 'CONVERGE_POOL_SIZE',
+    flag: '--pool-size',
+    describe: 'connections per pool, both ends',
+    fallback: String(DEFAULT_POOL_SIZE),
+  },
+  {
+    key: 'sourcePoolSize',
+    env: 'CONVERGE_SOURCE_POOL_SIZE',
+    flag: '--source-pool-size',
+    describe: 'source pool size (overrides the shared one)',
+    side: 'source',
+    optional: true,
+  },
+  {
+    key: 'targetPoolSize',
+    env: 'CONVERGE_TARGET_POOL_SIZE',
+    flag: '--target-pool-size',
+    describe: 'target pool size (overrides the shared one)',
+    side: 'target',
+    optional: true,
+  },
+  {
+    key: 'connectTimeoutMs',
+    env: 'CONVERGE_CONNECT_TIMEOUT_MS',
+    flag: '--connect-timeout-ms',
+    describe: 'give up connecting after this many ms',
+    fallback: String(DEFAULT_CONNECT_TIMEOUT_MS),
+    param: 'connect_timeout_ms',
+  },
+  {
+    key: 'statementTimeoutMs',
+    env: 'CONVERGE_STATEMENT_TIMEOUT_MS',
+    flag: '--statement-timeout-ms',
+    describe: 'cancel any statement running longer (0 = no limit)',
+    fallback: '0',
+    param: 'statement_timeout_ms',
+  },
+  {
+    key: 'lockWaitTimeoutS',
+    env: 'CONVERGE_LOCK_WAIT_TIMEOUT_S',
+    flag: '--lock-wait-timeout-s',
+    describe: 'seconds to wait for the source snapshot lock',
+    fallback: String(DEFAULT_LOCK_WAIT_TIMEOUT_S),
+    side: 'source',
+    param: 'lock_wait_timeout',
+  },
+  {
+    key: 'workDir',
+    env: 'CONVERGE_WORK_DIR',
+    flag: '--work-dir',
+    describe: 'directory for exported files',
+    fallback: DEFAULT_WORK_DIR,
+  },
+  {
+    key: 'jobs',
+    env: 'CONVERGE_JOBS',
+    flag: '--jobs',
+    describe: 'tables processed in parallel',
+    fallback: String(DEFAULT_JOBS),
+  },
+  {
+    key: 'sourceSslMode',
+    env: 'CONVERGE_SOURCE_SSL_MODE',
+    flag: '--source-ssl-mode',
+    describe: 'DISABLED|PREFERRED|REQUIRED|VERIFY_CA|VERIFY_IDENTITY',
+    side: 'source',
+    param: 'ssl-mode',
+  },
+  {
+    key: 'sourceSslCa',
+    env: 'CONVERGE_SOURCE_SSL_CA',
+    flag: '--source-ssl-ca',
+    describe: 'CA file that signed the source certificate',
+    side: 'source',
+    param: 'ssl-ca',
+    optional: true,
+  },
+  {
+    key: 'sourceSslCert',
+    env: 'CONVERGE_SOURCE_SSL_CERT',
+    flag: '--source-ssl-cert',
+    describe: 'client certificate file for the source',
+    side: 'source',
+    param: 'ssl-cert',
+    optional: true,
+  },
+  {
+    key: 'sourceSslKey',
+    env: 'CONVERGE_SOURCE_SSL_KEY',
+    flag: '--source-ssl-key',
+    describe: 'client key file for the source',
+    side: 'source',
+    param: 'ssl-key',
+    optional: true,
+  },
+  {
+    key: 'sourceServerPublicKey',
+    env: 'CONVERGE_SOURCE_SERVER_PUBLIC_KEY',
+    flag: '--source-server-public-key',
+    describe: "MySQL 8 server's RSA public key file (caching_sha2_password without TLS)",
+    side: 'source',
+    param: 'server-public-key',
+    optional: true,
+  },
+  {
+    key: 'targetSslmode',
+    env: 'CONVERGE_TARGET_SSLMODE',
+    flag: '--target-sslmode',
+    describe: 'disable|allow|prefer|require|verify-ca|verify-full',
+    side: 'target',
+    param: 'sslmode',
+  },
+  {
+    key: 'targetSslrootcert',
+    env: 'CONVERGE_TARGET_SSLROOTCERT',
+    flag: '--target-sslrootcert',
+    describe: 'CA file that signed the target certificate',
+    side: 'target',
+    param: 'sslrootcert',
+    optional: true,
+  },
+  {
+    key: 'targetSslcert',
+    env: 'CONVERGE_TARGET_SSLCERT',
+    flag: '--target-sslcert',
+    describe: 'client certificate file for the target',
+    side: 'target',
+    param: 'sslcert',
+    optional: true,
+  },
+  {
+    key: 'targetSslkey',
+    env: 'CONVERGE_TARGET_SSLKEY',
+    flag: '--target-sslkey',
+    describe: 'client key file for the target',
+    side: 'target',
+    param: 'sslkey',
+    optional: true,
+  },
 ];
 
 /** Shared time-outs apply to both URLs; side-specific ones to theirs. */
@@ -107,7 +250,10 @@ function flagValue(flags: Partial<Record<string, string>>, spec: SettingSpec): s
  * (…?sslmode=verify-full) counts with the URL's own provenance; on a tie the dedicated setting
  * wins, so CONVERGE_TARGET_SSLMODE overrides a CONVERGE_TARGET_URL parameter but not a --target flag's.
  */
-export function resolveConnectionSettings(flags: Partial<Record<string, string>>, fallbacks: { source?: string; target?: string } = {}): ResolvedSettings {
+export function resolveConnectionSettings(
+  flags: Partial<Record<string, string>>,
+  fallbacks: { source?: string; target?: string } = {},
+): ResolvedSettings {
   const byKey = resolveEntries(flags, fallbacks);
   const entries: ResolvedEntry[] = [];
   const source = parseSide('source', byKey.get('source')!, byKey);
@@ -135,10 +281,14 @@ export function resolveConnectionSettings(flags: Partial<Record<string, string>>
   };
 }
 
-function resolveEntries(flags: Partial<Record<string, string>>, fallbacks: { source?: string; target?: string }): Map<string, ResolvedEntry> {
+function resolveEntries(
+  flags: Partial<Record<string, string>>,
+  fallbacks: { source?: string; target?: string },
+): Map<string, ResolvedEntry> {
   const byKey = new Map<string, ResolvedEntry>();
   for (const spec of SETTINGS) {
-    const fallback = spec.key === 'source' || spec.key === 'target' ? (fallbacks[spec.key] ?? spec.fallback) : spec.fallback;
+    const fallback =
+      spec.key === 'source' || spec.key === 'target' ? (fallbacks[spec.key] ?? spec.fallback) : spec.fallback;
     const r = resolveSetting(flagValue(flags, spec), spec.env, fallback);
     if (r) byKey.set(spec.key, { ...r, key: spec.key, flag: spec.flag, describe: spec.describe, secret: spec.secret });
   }
@@ -146,19 +296,35 @@ function resolveEntries(flags: Partial<Record<string, string>>, fallbacks: { sou
 }
 
 /** Parses one side's URL and folds the dedicated settings into its params, by rank. */
-function parseSide(side: 'source' | 'target', url: ResolvedEntry, byKey: Map<string, ResolvedEntry>): { info: ConnectionInfo } {
+function parseSide(
+  side: 'source' | 'target',
+  url: ResolvedEntry,
+  byKey: Map<string, ResolvedEntry>,
+): { info: ConnectionInfo } {
   const label = url.from === 'flag' ? url.flag : url.name;
   const info = parseConnectionUrl(url.value, side === 'source' ? 'mysql' : 'postgres', label);
   for (const spec of CONNECTION_PARAMS) {
     if (spec.side && spec.side !== side) continue;
     const param = spec.param!;
     const setting = byKey.get(spec.key);
-    const inUrl = info.params[param] ?? (param === 'connect_timeout_ms' && info.params['connect_timeout'] !== undefined ? String(Number(info.params['connect_timeout']) * 1000) : undefined);
+    const inUrl =
+      info.params[param] ??
+      (param === 'connect_timeout_ms' && info.params['connect_timeout'] !== undefined
+        ? String(Number(info.params['connect_timeout']) * 1000)
+        : undefined);
     if (inUrl !== undefined && (!setting || setting.from === 'default' || RANK[url.from] > RANK[setting.from])) {
       info.params[param] = inUrl;
       // A shared setting (time-outs) keeps its entry; the side whose URL overrides it gets its own.
       const key = spec.side ? spec.key : `${spec.key}@${side}`;
-      byKey.set(key, { value: inUrl, from: url.from, name: spec.env, via: label, key, flag: spec.flag, describe: `${spec.describe} (${side}, from its URL)` });
+      byKey.set(key, {
+        value: inUrl,
+        from: url.from,
+        name: spec.env,
+        via: label,
+        key,
+        flag: spec.flag,
+        describe: `${spec.describe} (${side}, from its URL)`,
+      });
       continue;
     }
     if (setting) info.params[param] = setting.value;
@@ -171,7 +337,10 @@ export function resolveSource(flag: string | undefined, fallback?: string): Conn
   const byKey = resolveEntries({ source: flag }, { source: fallback });
   const url = byKey.get('source');
   if (!url || (fallback === undefined && url.from === 'default')) {
-    throw new ConvergeError('USAGE', 'no source: pass --source mysql://user:password@host:3306/database or set CONVERGE_SOURCE_URL');
+    throw new ConvergeError(
+      'USAGE',
+      'no source: pass --source mysql://user:password@host:3306/database or set CONVERGE_SOURCE_URL',
+    );
   }
   return parseSide('source', url, byKey).info;
 }
@@ -181,7 +350,10 @@ export function resolveTarget(flag: string | undefined, fallback?: string): Conn
   const byKey = resolveEntries({ target: flag }, { target: fallback });
   const url = byKey.get('target');
   if (!url || (fallback === undefined && url.from === 'default')) {
-    throw new ConvergeError('USAGE', 'no target: pass --target postgres://user:password@host:5432/database or set CONVERGE_TARGET_URL');
+    throw new ConvergeError(
+      'USAGE',
+      'no target: pass --target postgres://user:password@host:5432/database or set CONVERGE_TARGET_URL',
+    );
   }
   return parseSide('target', url, byKey).info;
 }
@@ -213,7 +385,11 @@ function positive(raw: string, name: string, info: ConnectionInfo): number {
   const n = Number(raw);
   // Zero would mean "wait for ever": converge promises a bounded failure, never a hang.
   if (!Number.isFinite(n) || n <= 0) {
-    throw new ConvergeError('CONFIG_INVALID', `${name}="${raw}" for ${describeConnection(info)} must be a positive number`, { stage: 'config', key: name });
+    throw new ConvergeError(
+      'CONFIG_INVALID',
+      `${name}="${raw}" for ${describeConnection(info)} must be a positive number`,
+      { stage: 'config', key: name },
+    );
   }
   return n;
 }
@@ -222,7 +398,11 @@ function positive(raw: string, name: string, info: ConnectionInfo): number {
 function shared(e: Resolved<string>, zeroAllowed: boolean): number {
   const n = Number(e.value);
   if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed)) {
-    throw new ConvergeError('CONFIG_INVALID', `${e.name}="${e.value}" (from ${e.from}) must be a ${zeroAllowed ? 'number of at least 0' : 'positive number'}`, { stage: 'config', key: e.name });
+    throw new ConvergeError(
+      'CONFIG_INVALID',
+      `${e.name}="${e.value}" (from ${e.from}) must be a ${zeroAllowed ? 'number of at least 0' : 'positive number'}`,
+      { stage: 'config', key: e.name },
+    );
   }
   return n;
 }
@@ -230,7 +410,11 @@ function shared(e: Resolved<string>, zeroAllowed: boolean): number {
 function positiveInt(e: Resolved<string>): number {
   const n = Number(e.value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new ConvergeError('CONFIG_INVALID', `${e.name}="${e.value}" (from ${e.from}) must be a whole number of at least 1`, { stage: 'config', key: e.name });
+    throw new ConvergeError(
+      'CONFIG_INVALID',
+      `${e.name}="${e.value}" (from ${e.from}) must be a whole number of at least 1`,
+      { stage: 'config', key: e.name },
+    );
   }
   return n;
 }
@@ -240,8 +424,10 @@ export function unreachableMessage(e: unknown, info: ConnectionInfo, engine: str
   const code = (e as { code?: string }).code;
   const msg = e instanceof Error ? e.message : String(e);
   const where = `${engine} at ${describeConnection(info)}`;
-  if (code === 'ECONNREFUSED') return `cannot connect to ${where}: connection refused; check the host and port, and that the server is running and listening there`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot connect to ${where}: host name "${info.host}" not found`;
+  if (code === 'ECONNREFUSED')
+    return `cannot connect to ${where}: connection refused; check the host and port, and that the server is running and listening there`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `cannot connect to ${where}: host name "${info.host}" not found`;
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `cannot connect to ${where}: no route to host`;
   if (code === 'ETIMEDOUT' || /connection timeout|timeout expired|timed out/i.test(msg)) {
     return `cannot connect to ${where}: no answer within ${connectTimeoutMs(info)} ms (connect time-out: CONVERGE_CONNECT_TIMEOUT_MS, --connect-timeout-ms or connect_timeout in the URL)`;

@@ -55,7 +55,11 @@ export function tlsPlan(info: ConnectionInfo): TlsPlan {
   const certFile = nonEmpty(info.params[names.cert]);
   const keyFile = nonEmpty(info.params[names.key]);
   if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw new ConvergeError('CONFIG_INVALID', `${describeConnection(info)}: ${names.cert} and ${names.key} must be given together`, { stage: 'config', key: certFile ? names.key : names.cert });
+    throw new ConvergeError(
+      'CONFIG_INVALID',
+      `${describeConnection(info)}: ${names.cert} and ${names.key} must be given together`,
+      { stage: 'config', key: certFile ? names.key : names.cert },
+    );
   }
   // As libpq does with a root certificate file present: a CA given under "require" is used to verify the chain.
   const verifyChain = level === 'verify-ca' || level === 'verify-full' || (level === 'require' && caFile !== undefined);
@@ -76,7 +80,10 @@ function parseLevel(kind: 'mysql' | 'postgres', raw: string): TlsLevel {
   if (!level) {
     const allowed = Object.keys(kind === 'postgres' ? PG_MODES : MYSQL_MODES).join(', ');
     const name = TLS_PARAMS[kind].mode;
-    throw new ConvergeError('CONFIG_INVALID', `${name}="${raw}" is not one of ${allowed}`, { stage: 'config', key: name });
+    throw new ConvergeError('CONFIG_INVALID', `${name}="${raw}" is not one of ${allowed}`, {
+      stage: 'config',
+      key: name,
+    });
   }
   return level;
 }
@@ -95,7 +102,9 @@ export function tlsOptions(info: ConnectionInfo, plan: TlsPlan): ConnectionOptio
   if (plan.caFile) o.ca = readTlsFile(plan.caFile, names.ca);
   if (plan.certFile) o.cert = readTlsFile(plan.certFile, names.cert);
   if (plan.keyFile) o.key = readTlsFile(plan.keyFile, names.key);
-  o.checkServerIdentity = plan.verifyHost ? (_name: string, cert: PeerCertificate) => checkServerIdentity(info.host, cert) : () => undefined;
+  o.checkServerIdentity = plan.verifyHost
+    ? (_name: string, cert: PeerCertificate) => checkServerIdentity(info.host, cert)
+    : () => undefined;
   return o;
 }
 
@@ -103,7 +112,12 @@ function readTlsFile(file: string, param: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {
-    throw new ConvergeError('CONFIG_INVALID', `cannot read ${param} file ${file}: ${messageOf(e)}`, { stage: 'config', key: param, file }, { cause: e });
+    throw new ConvergeError(
+      'CONFIG_INVALID',
+      `cannot read ${param} file ${file}: ${messageOf(e)}`,
+      { stage: 'config', key: param, file },
+      { cause: e },
+    );
   }
 }
 
@@ -129,7 +143,11 @@ export function tlsFailure(e: unknown, info: ConnectionInfo, plan: TlsPlan): Con
   const err = e as { code?: string; reason?: string; host?: string; cert?: unknown; message?: string };
   const msg = messageOf(e);
   const ctx = { stage: 'config' as const, host: info.host, port: info.port, tlsMode: plan.mode };
-  if (err.code === 'ERR_TLS_CERT_ALTNAME_INVALID' || (err.reason !== undefined && err.cert !== undefined) || /does not match certificate's altnames/i.test(msg)) {
+  if (
+    err.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ||
+    (err.reason !== undefined && err.cert !== undefined) ||
+    /does not match certificate's altnames/i.test(msg)
+  ) {
     return new ConvergeError(
       'TLS_FAILED',
       `server certificate does not match host "${info.host}" for ${where} (${err.reason ?? msg}); connect with a host name the certificate names, or use ${names.mode}=${info.kind === 'postgres' ? 'verify-ca' : 'VERIFY_CA'} to check only the chain`,
@@ -137,7 +155,10 @@ export function tlsFailure(e: unknown, info: ConnectionInfo, plan: TlsPlan): Con
       { cause: e },
     );
   }
-  if ((err.code && CHAIN_CODES.has(err.code)) || /self[- ]signed certificate|unable to verify|unable to get (local )?issuer|certificate signature failure/i.test(msg)) {
+  if (
+    (err.code && CHAIN_CODES.has(err.code)) ||
+    /self[- ]signed certificate|unable to verify|unable to get (local )?issuer|certificate signature failure/i.test(msg)
+  ) {
     return new ConvergeError(
       'TLS_FAILED',
       `certificate verify failed for ${where} (${msg}); check ${names.ca}: it must be the CA that signed the server's certificate`,

@@ -80,7 +80,12 @@ export interface ByteReadResult {
  * A record longer than a block is carried over until its end arrives, found by one pass over
  * its quotes, so a 100 MB value costs one copy rather than one per block.
  */
-export async function readCsvByteRecords(opts: CsvReadOptions, onRecord: OnByteRecord, afterBlock: () => Promise<void>, blockBytes = 1 << 20): Promise<ByteReadResult> {
+export async function readCsvByteRecords(
+  opts: CsvReadOptions,
+  onRecord: OnByteRecord,
+  afterBlock: () => Promise<void>,
+  blockBytes = 1 << 20,
+): Promise<ByteReadResult> {
   const reader = new RecordReader(opts);
   // blockBytes is for tests, which cross block boundaries at every position with small blocks.
   const stream = createReadStream(opts.file, { highWaterMark: blockBytes });
@@ -97,7 +102,11 @@ export async function readCsvByteRecords(opts: CsvReadOptions, onRecord: OnByteR
     }
     const sha256 = hash?.digest('hex');
     if (sha256 !== undefined && sha256 !== opts.expectSha256) {
-      throw new ConvergeError('CSV_CHECKSUM', `file changed since its manifest was written: sha256 is ${sha256}, the manifest recorded ${opts.expectSha256}`, { file: opts.file });
+      throw new ConvergeError(
+        'CSV_CHECKSUM',
+        `file changed since its manifest was written: sha256 is ${sha256}, the manifest recorded ${opts.expectSha256}`,
+        { file: opts.file },
+      );
     }
     reader.end();
     return { records: reader.records };
@@ -154,7 +163,10 @@ class RecordReader implements LineLocator {
       // first, as it does in the file (and in the string reader).
       const cut = work.lastIndexOf(LF, firstInvalidUtf8(work.subarray(0, lastLf + 1))) + 1;
       this.parseFrom(work.subarray(0, cut), 0, onRecord);
-      throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: this.opts.file, csvLine: this.lineAt(cut) });
+      throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', {
+        file: this.opts.file,
+        csvLine: this.lineAt(cut),
+      });
     }
     const used = this.parseFrom(work, 0, onRecord);
     this.blockLine += countLf(work, 0, used);
@@ -173,13 +185,18 @@ class RecordReader implements LineLocator {
 
   end(): void {
     if (this.carryLen === 0) {
-      if (this.width < 0) throw new ConvergeError('CSV_INVALID', 'file is empty: no header line', { file: this.opts.file, csvLine: 1 });
+      if (this.width < 0)
+        throw new ConvergeError('CSV_INVALID', 'file is empty: no header line', { file: this.opts.file, csvLine: 1 });
       return;
     }
     // The unfinished record is everything left: validate it and say how it was cut.
     const tail = Buffer.concat(this.carry, this.carryLen);
     this.block = tail;
-    if (!isUtf8(tail)) throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: this.opts.file, csvLine: this.lineAt(firstInvalidUtf8(tail)) });
+    if (!isUtf8(tail))
+      throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', {
+        file: this.opts.file,
+        csvLine: this.lineAt(firstInvalidUtf8(tail)),
+      });
     const line = this.lineAt(tail.length);
     if (this.carryState === IN_QUOTES) throw this.error('file ends inside a quoted field (truncated file?)', line);
     throw this.error('last record has no final newline (truncated file?)', line);
@@ -211,7 +228,10 @@ class RecordReader implements LineLocator {
           p = q + 2;
           if (d === COMMA) continue;
           if (d === LF) break;
-          throw this.error(d === CR ? 'carriage return outside quotes' : 'text after a closing quote', this.lineAt(q + 1));
+          throw this.error(
+            d === CR ? 'carriage return outside quotes' : 'text after a closing quote',
+            this.lineAt(q + 1),
+          );
         }
         let j = p;
         let d = 0;
@@ -236,7 +256,10 @@ class RecordReader implements LineLocator {
         continue;
       }
       if (nf !== this.width) {
-        throw new ConvergeError('CSV_INVALID', `record has ${nf} fields, the header has ${this.width}`, { file: this.opts.file, csvLine: this.lineAt(recordStart) });
+        throw new ConvergeError('CSV_INVALID', `record has ${nf} fields, the header has ${this.width}`, {
+          file: this.opts.file,
+          csvLine: this.lineAt(recordStart),
+        });
       }
       this.records++;
       onRecord(buf, spans, recordStart, this);
@@ -303,4 +326,3 @@ function countLf(buf: Buffer, from: number, to: number): number {
   for (let k = buf.indexOf(LF, from); k !== -1 && k < to; k = buf.indexOf(LF, k + 1)) n++;
   return n;
 }
-

@@ -19,7 +19,12 @@ export function needsQuotes(b: Buffer, start: number, end: number): boolean {
     return false;
   }
   // indexOf from `start` (no subarray object per value); a hit past `end` is another value's.
-  return within(b, QUOTE, start, end) || within(b, COMMA, start, end) || within(b, LF, start, end) || within(b, CR, start, end);
+  return (
+    within(b, QUOTE, start, end) ||
+    within(b, COMMA, start, end) ||
+    within(b, LF, start, end) ||
+    within(b, CR, start, end)
+  );
 }
 
 function within(b: Buffer, c: number, start: number, end: number): boolean {

@@ -166,7 +166,8 @@ export class CsvDecoder {
           i++;
           continue;
         }
-        if (c !== COMMA && c !== LF) throw this.error(c === CR ? 'carriage return outside quotes' : 'text after a closing quote');
+        if (c !== COMMA && c !== LF)
+          throw this.error(c === CR ? 'carriage return outside quotes' : 'text after a closing quote');
       } else {
         // UNQUOTED
         let j = i;
@@ -220,7 +221,11 @@ export class CsvDecoder {
   }
 
   private error(what: string): ConvergeError {
-    return new ConvergeError('CSV_INVALID', `malformed CSV: ${what}`, { file: this.file, csvLine: this.line, line: this.line });
+    return new ConvergeError('CSV_INVALID', `malformed CSV: ${what}`, {
+      file: this.file,
+      csvLine: this.line,
+      line: this.line,
+    });
   }
 }
 

@@ -28,7 +28,10 @@ export class CsvFileWriter {
   bytes = 0;
   rows = 0;
 
-  constructor(readonly file: string, header: string[]) {
+  constructor(
+    readonly file: string,
+    header: string[],
+  ) {
     this.out = createPrivateWriteStream(file);
     this.out.on('error', (e) => (this.error ??= e));
     this.lines.push(encodeLine(header));

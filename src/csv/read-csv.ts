@@ -80,20 +80,33 @@ export async function* readCsvBatches(opts: CsvReadOptions): AsyncGenerator<CsvR
           text = part.toString('utf8', 0, end);
         }
         yield* parsed(text);
-        if (invalid) throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: opts.file, csvLine: decoder.currentLine });
+        if (invalid)
+          throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', {
+            file: opts.file,
+            csvLine: decoder.currentLine,
+          });
       }
     }
     // Checked before the last record is parsed: a file cut short is reported as changed, which it is.
     const sha256 = hash?.digest('hex');
     if (sha256 !== undefined && sha256 !== opts.expectSha256) {
-      throw new ConvergeError('CSV_CHECKSUM', `file changed since its manifest was written: sha256 is ${sha256}, the manifest recorded ${opts.expectSha256}`, { file: opts.file });
+      throw new ConvergeError(
+        'CSV_CHECKSUM',
+        `file changed since its manifest was written: sha256 is ${sha256}, the manifest recorded ${opts.expectSha256}`,
+        { file: opts.file },
+      );
     }
     if (pending) {
-      if (strict) throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', { file: opts.file, csvLine: decoder.currentLine });
+      if (strict)
+        throw new ConvergeError('CSV_INVALID', 'file is not valid UTF-8', {
+          file: opts.file,
+          csvLine: decoder.currentLine,
+        });
       yield* parsed(pending.toString('utf8'));
     }
     decoder.end(collect);
-    if (!header) throw new ConvergeError('CSV_INVALID', 'file is empty: no header line', { file: opts.file, csvLine: 1 });
+    if (!header)
+      throw new ConvergeError('CSV_INVALID', 'file is empty: no header line', { file: opts.file, csvLine: 1 });
   } catch (e) {
     if (e instanceof ConvergeError) throw e;
     throw ioError(e, `cannot read ${opts.file}`, opts.file);
@@ -123,14 +136,24 @@ const LF = 0x0a;
  */
 export function checkHeader(names: string[], opts: CsvReadOptions, line: number): void {
   if (names.length > 0 && names[0].startsWith('\uFEFF')) {
-    throw new ConvergeError('CSV_INVALID', 'file starts with a UTF-8 byte order mark (BOM), which converge files never hold: remove it or re-export', { file: opts.file, csvLine: line });
+    throw new ConvergeError(
+      'CSV_INVALID',
+      'file starts with a UTF-8 byte order mark (BOM), which converge files never hold: remove it or re-export',
+      { file: opts.file, csvLine: line },
+    );
   }
   if (opts.expectHeader && names.join(',') !== opts.expectHeader.join(',')) {
-    throw new ConvergeError('CSV_INVALID', `header does not match the manifest: expected [${opts.expectHeader.join(', ')}], found [${names.join(', ')}]`, { file: opts.file, csvLine: line });
+    throw new ConvergeError(
+      'CSV_INVALID',
+      `header does not match the manifest: expected [${opts.expectHeader.join(', ')}], found [${names.join(', ')}]`,
+      { file: opts.file, csvLine: line },
+    );
   }
 }
 
 function wrongWidth(file: string, r: CsvRecord, width: number): ConvergeError {
-  return new ConvergeError('CSV_INVALID', `record has ${r.fields.length} fields, the header has ${width}`, { file, csvLine: r.line });
+  return new ConvergeError('CSV_INVALID', `record has ${r.fields.length} fields, the header has ${width}`, {
+    file,
+    csvLine: r.line,
+  });
 }
-

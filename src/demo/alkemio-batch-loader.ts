@@ -36,20 +36,31 @@ export class BatchLoader {
       this.tables.set(table, buf);
     }
     const values = buf.columns.map((c) => {
-      if (!(c in row)) throw new ConvergeError('INTERNAL', `seed row for ${table} lacks column ${c}`, { stage: 'demo', table, column: c });
+      if (!(c in row))
+        throw new ConvergeError('INTERNAL', `seed row for ${table} lacks column ${c}`, {
+          stage: 'demo',
+          table,
+          column: c,
+        });
       return row[c];
     });
     if (Object.keys(row).length !== buf.columns.length) {
-      throw new ConvergeError('INTERNAL', `seed rows for ${table} must all have the same columns`, { stage: 'demo', table });
+      throw new ConvergeError('INTERNAL', `seed rows for ${table} must all have the same columns`, {
+        stage: 'demo',
+        table,
+      });
     }
     buf.rows.push(values);
-    for (const v of values) buf.bytes += typeof v === 'string' ? v.length * 2 + 4 : Buffer.isBuffer(v) ? v.length * 2 + 8 : 8;
+    for (const v of values)
+      buf.bytes += typeof v === 'string' ? v.length * 2 + 4 : Buffer.isBuffer(v) ? v.length * 2 + 8 : 8;
     this.counts[table] = (this.counts[table] ?? 0) + 1;
   }
 
   /** Starts writing every table whose buffer is big enough for an efficient statement. */
   async flushFull(): Promise<void> {
-    const ready = [...this.tables].filter(([, buf]) => buf.rows.length >= MAX_BATCH_ROWS || buf.bytes >= MAX_BATCH_BYTES);
+    const ready = [...this.tables].filter(
+      ([, buf]) => buf.rows.length >= MAX_BATCH_ROWS || buf.bytes >= MAX_BATCH_BYTES,
+    );
     if (ready.length === 0) return;
     await this.settle();
     const work = ready.map(([table, buf]) => this.take(table, buf));
@@ -99,7 +110,12 @@ export class BatchLoader {
       try {
         await this.conn.query(sql, rows.flat());
       } catch (e) {
-        throw new ConvergeError('INTERNAL', `seeding ${table} failed: ${messageOf(e)}`, { stage: 'demo', table }, { cause: e });
+        throw new ConvergeError(
+          'INTERNAL',
+          `seeding ${table} failed: ${messageOf(e)}`,
+          { stage: 'demo', table },
+          { cause: e },
+        );
       }
     }
   }

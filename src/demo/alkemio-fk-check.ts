@@ -22,7 +22,9 @@ interface FkRow {
  * Checks every single-column foreign key of the current database by query, for data loaded
  * with foreign_key_checks off (MySQL does not re-check when the setting comes back on).
  */
-export async function findForeignKeyViolations(conn: MysqlConnection): Promise<{ checked: number; violations: ForeignKeyViolation[] }> {
+export async function findForeignKeyViolations(
+  conn: MysqlConnection,
+): Promise<{ checked: number; violations: ForeignKeyViolation[] }> {
   const [rows] = await conn.query(
     `SELECT k.constraint_name AS name, k.table_name AS tbl, k.column_name AS col,
             k.referenced_table_name AS refTable, k.referenced_column_name AS refCol
@@ -39,7 +41,8 @@ export async function findForeignKeyViolations(conn: MysqlConnection): Promise<{
           AND NOT EXISTS (SELECT 1 FROM ${quoteMysql(fk.refTable)} p WHERE p.${quoteMysql(fk.refCol)} = c.${quoteMysql(fk.col)})`,
     );
     const n = Number((res as Array<{ n: number | string }>)[0].n);
-    if (n > 0) violations.push({ constraint: fk.name, table: fk.tbl, column: fk.col, referencedTable: fk.refTable, rows: n });
+    if (n > 0)
+      violations.push({ constraint: fk.name, table: fk.tbl, column: fk.col, referencedTable: fk.refTable, rows: n });
   }
   return { checked: fks.length, violations };
 }

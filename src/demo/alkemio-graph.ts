@@ -5,9 +5,25 @@ import { encodeWhiteboardContent } from './alkemio-whiteboard';
 
 type Id = string;
 type ProfileKind =
-  | 'space-about' | 'innovation-flow' | 'callout-framing' | 'knowledge-base' | 'post' | 'contribution-link' | 'whiteboard'
-  | 'memo' | 'discussion' | 'organization' | 'user-group' | 'user' | 'innovation-hub' | 'calendar-event'
-  | 'innovation-pack' | 'template' | 'community-guidelines' | 'virtual-contributor' | 'virtual-persona';
+  | 'space-about'
+  | 'innovation-flow'
+  | 'callout-framing'
+  | 'knowledge-base'
+  | 'post'
+  | 'contribution-link'
+  | 'whiteboard'
+  | 'memo'
+  | 'discussion'
+  | 'organization'
+  | 'user-group'
+  | 'user'
+  | 'innovation-hub'
+  | 'calendar-event'
+  | 'innovation-pack'
+  | 'template'
+  | 'community-guidelines'
+  | 'virtual-contributor'
+  | 'virtual-persona';
 
 interface Owner {
   auth: Id;
@@ -47,7 +63,10 @@ export class AlkemioGraph {
   private platformRoleSet: Id = '';
   private aiServer: Id = '';
 
-  constructor(private readonly rng: AlkemioPrng, private readonly out: BatchLoader) {}
+  constructor(
+    private readonly rng: AlkemioPrng,
+    private readonly out: BatchLoader,
+  ) {}
 
   // ---------------------------------------------------------------- primitives
 
@@ -110,7 +129,13 @@ export class AlkemioGraph {
     const a = this.base();
     const bucket = this.rng.uuid();
     const auth = this.auth('storage-aggregator', parentAuth);
-    this.add('storage_aggregator', { ...a, type, authorizationId: auth, parentStorageAggregatorId: parent, directStorageId: bucket });
+    this.add('storage_aggregator', {
+      ...a,
+      type,
+      authorizationId: auth,
+      parentStorageAggregatorId: parent,
+      directStorageId: bucket,
+    });
     this.bucket(a.id, auth, bucket);
     return { auth, aggregator: a.id };
   }
@@ -236,7 +261,9 @@ export class AlkemioGraph {
     const l = this.base();
     this.add('lifecycle', {
       ...l,
-      machineState: this.rng.chance(0.1) ? null : `{"value":"${this.rng.pick(['new', 'approved', 'rejected'])}","context":{},"history":{"value":"new"}}`,
+      machineState: this.rng.chance(0.1)
+        ? null
+        : `{"value":"${this.rng.pick(['new', 'approved', 'rejected'])}","context":{},"history":{"value":"new"}}`,
     });
     return l.id;
   }
@@ -264,7 +291,14 @@ export class AlkemioGraph {
     this.add('license', { ...l, type, authorizationId: this.auth('license', parentAuth) });
     for (const kind of ['space-flag-save-as-template', 'account-space-free']) {
       const e = this.base();
-      this.add('license_entitlement', { ...e, type: kind, dataType: kind.includes('flag') ? 'flag' : 'limit', limit: this.rng.int(5), enabled: this.rng.chance(0.5), licenseId: l.id });
+      this.add('license_entitlement', {
+        ...e,
+        type: kind,
+        dataType: kind.includes('flag') ? 'flag' : 'limit',
+        limit: this.rng.int(5),
+        enabled: this.rng.chance(0.5),
+        licenseId: l.id,
+      });
     }
     return l.id;
   }
@@ -319,7 +353,8 @@ export class AlkemioGraph {
         ...t,
         name,
         type: 'select-one',
-        allowedValues: name === 'flow-state' ? 'Explore,Define,Develop,Deliver' : this.rng.pick(['', 'HOME,COMMUNITY,KNOWLEDGE']),
+        allowedValues:
+          name === 'flow-state' ? 'Explore,Define,Develop,Deliver' : this.rng.pick(['', 'HOME,COMMUNITY,KNOWLEDGE']),
         defaultSelectedValue: name === 'flow-state' ? 'Explore' : null,
         tagsetTemplateSetId: s.id,
       });
@@ -355,7 +390,9 @@ export class AlkemioGraph {
     this.add('memo', {
       ...m,
       nameID: this.nameId('memo'),
-      content: this.rng.chance(0.2) ? null : Buffer.concat([Buffer.from([0, 255, 0, 1]), this.rng.bytes(this.rng.between(16, 2048))]),
+      content: this.rng.chance(0.2)
+        ? null
+        : Buffer.concat([Buffer.from([0, 255, 0, 1]), this.rng.bytes(this.rng.between(16, 2048))]),
       createdBy: this.creator(9),
       contentUpdatePolicy: 'contributors',
       authorizationId: auth,
@@ -390,7 +427,13 @@ export class AlkemioGraph {
     return p.id;
   }
 
-  callout(calloutsSet: Id | null, owner: Owner, isTemplate: boolean, sortOrder: number, flowTemplate: Id | null = null): Id {
+  callout(
+    calloutsSet: Id | null,
+    owner: Owner,
+    isTemplate: boolean,
+    sortOrder: number,
+    flowTemplate: Id | null = null,
+  ): Id {
     const c = this.base();
     const auth = this.auth('callout', owner.auth);
     const inner = { auth, aggregator: owner.aggregator };
@@ -410,7 +453,12 @@ export class AlkemioGraph {
     const cl = this.base();
     const classificationAuth = this.auth('classification', auth);
     this.add('classification', { ...cl, authorizationId: classificationAuth });
-    this.tagset({ classification: cl.id, parentAuth: classificationAuth, name: 'flow-state', template: flowTemplate ?? undefined });
+    this.tagset({
+      classification: cl.id,
+      parentAuth: classificationAuth,
+      name: 'flow-state',
+      template: flowTemplate ?? undefined,
+    });
     const d = this.base();
     this.add('callout_contribution_defaults', {
       ...d,
@@ -534,7 +582,10 @@ export class AlkemioGraph {
       licenseId: this.license('collaboration', auth),
     });
     const callouts: Id[] = [];
-    for (let i = 0; i < calloutCount; i++) callouts.push(this.callout(set.id, { auth: set.auth, aggregator: inner.aggregator }, isTemplate, i, set.flowTemplate));
+    for (let i = 0; i < calloutCount; i++)
+      callouts.push(
+        this.callout(set.id, { auth: set.auth, aggregator: inner.aggregator }, isTemplate, i, set.flowTemplate),
+      );
     return { id: c.id, callouts };
   }
 
@@ -543,7 +594,11 @@ export class AlkemioGraph {
     const auth = this.auth('space-about', owner.auth);
     const g = this.base();
     const gAuth = this.auth('community-guidelines', auth);
-    this.add('community_guidelines', { ...g, authorizationId: gAuth, profileId: this.profile('community-guidelines', { auth: gAuth, aggregator: owner.aggregator }) });
+    this.add('community_guidelines', {
+      ...g,
+      authorizationId: gAuth,
+      profileId: this.profile('community-guidelines', { auth: gAuth, aggregator: owner.aggregator }),
+    });
     this.add('space_about', {
       ...a,
       why: this.rng.chance(0.3) ? null : 'Because **climate** matters.\n\nAnd "people" too.',
@@ -563,7 +618,11 @@ export class AlkemioGraph {
     const store = this.aggregator('platform', null, this.platformAuth);
     const forum = this.base();
     const forumAuth = this.auth('forum', this.platformAuth);
-    this.add('forum', { ...forum, discussionCategories: 'releases,platform-functionalities,community-building,challenge-centric,help,other', authorizationId: forumAuth });
+    this.add('forum', {
+      ...forum,
+      discussionCategories: 'releases,platform-functionalities,community-building,challenge-centric,help,other',
+      authorizationId: forumAuth,
+    });
     for (let i = 0; i < 3; i++) {
       const d = this.base();
       const dAuth = this.auth('discussion', forumAuth);
@@ -582,9 +641,18 @@ export class AlkemioGraph {
     const library = this.base();
     this.add('library', { ...library, authorizationId: this.auth('library', this.platformAuth) });
     const lp = this.base();
-    this.add('license_policy', { ...lp, credentialRules: '[{"credentialType":"space-license-free","grantedEntitlements":[{"type":"space-free","limit":1}],"name":"Space Free"}]', authorizationId: this.auth('license-policy', this.platformAuth) });
+    this.add('license_policy', {
+      ...lp,
+      credentialRules:
+        '[{"credentialType":"space-license-free","grantedEntitlements":[{"type":"space-free","limit":1}],"name":"Space Free"}]',
+      authorizationId: this.auth('license-policy', this.platformAuth),
+    });
     const lf = this.base();
-    this.add('licensing_framework', { ...lf, authorizationId: this.auth('licensing-framework', this.platformAuth), licensePolicyId: lp.id });
+    this.add('licensing_framework', {
+      ...lf,
+      authorizationId: this.auth('licensing-framework', this.platformAuth),
+      licensePolicyId: lp.id,
+    });
     for (const [i, name] of ['FREE', 'PLUS', 'PREMIUM'].entries()) {
       const plan = this.base();
       this.add('license_plan', {
@@ -625,7 +693,14 @@ export class AlkemioGraph {
     this.profile('virtual-persona', store);
     for (let i = 0; i < 2; i++) {
       const q = { id: i + 1 };
-      this.add('query-result-cache', { ...q, identifier: i === 0 ? null : 'platform-settings', time: String(1700000000000 + i), duration: 60000, query: 'SELECT 1', result: '[{"1":1}]' });
+      this.add('query-result-cache', {
+        ...q,
+        identifier: i === 0 ? null : 'platform-settings',
+        time: String(1700000000000 + i),
+        duration: 60000,
+        query: 'SELECT 1',
+        result: '[{"1":1}]',
+      });
     }
   }
 
@@ -633,7 +708,9 @@ export class AlkemioGraph {
     const s = this.base();
     const auth = this.auth('templates-set', owner.auth);
     this.add('templates_set', { ...s, authorizationId: auth });
-    const kinds = withContentSpace ? (['space', 'callout', 'whiteboard', 'community-guidelines', 'post'] as const) : (['post', 'whiteboard'] as const);
+    const kinds = withContentSpace
+      ? (['space', 'callout', 'whiteboard', 'community-guidelines', 'post'] as const)
+      : (['post', 'whiteboard'] as const);
     for (const kind of kinds) this.template(kind, s.id, { auth, aggregator: owner.aggregator });
     return s.id;
   }
@@ -646,7 +723,11 @@ export class AlkemioGraph {
     if (kind === 'community-guidelines') {
       const g = this.base();
       const gAuth = this.auth('community-guidelines', auth);
-      this.add('community_guidelines', { ...g, authorizationId: gAuth, profileId: this.profile('community-guidelines', { auth: gAuth, aggregator: owner.aggregator }) });
+      this.add('community_guidelines', {
+        ...g,
+        authorizationId: gAuth,
+        profileId: this.profile('community-guidelines', { auth: gAuth, aggregator: owner.aggregator }),
+      });
       guidelines = g.id;
     }
     let contentSpace: Id | null = null;
@@ -713,7 +794,8 @@ export class AlkemioGraph {
       ...a,
       type,
       externalSubscriptionID: this.rng.chance(0.1) ? `sub_${a.id.slice(0, 12)}` : null,
-      baselineLicensePlan: '{"spaceFree":1,"spacePlus":0,"spacePremium":0,"virtualContributor":1,"innovationPacks":0,"startingPages":0}',
+      baselineLicensePlan:
+        '{"spaceFree":1,"spacePlus":0,"spacePremium":0,"virtualContributor":1,"innovationPacks":0,"startingPages":0}',
       authorizationId: auth,
       agentId: agent,
       licenseId: this.license('account', auth),
@@ -805,7 +887,13 @@ export class AlkemioGraph {
     const agent = this.agent('organization', auth);
     const v = this.base();
     const vAuth = this.auth('organization-verification', auth);
-    this.add('organization_verification', { ...v, organizationID: o.id, status: this.rng.pick(['not-verified', 'verified-manual']), authorizationId: vAuth, lifecycleId: this.lifecycle() });
+    this.add('organization_verification', {
+      ...v,
+      organizationID: o.id,
+      status: this.rng.pick(['not-verified', 'verified-manual']),
+      authorizationId: vAuth,
+      lifecycleId: this.lifecycle(),
+    });
     const n = this.organizations.length + 1;
     this.organizations.push(o.id);
     const roleSet = this.roleSet('organization', auth, null, null);
@@ -814,7 +902,8 @@ export class AlkemioGraph {
       nameID: `org-${n}`,
       communicationID: `@org-${n}:alkem.io`,
       accountID: acc.id,
-      settings: '{"membership":{"allowUsersMatchingDomainToJoin":false},"privacy":{"contributionRolesPubliclyVisible":true}}',
+      settings:
+        '{"membership":{"allowUsersMatchingDomainToJoin":false},"privacy":{"contributionRolesPubliclyVisible":true}}',
       rowId: this.rowId('organization'),
       legalEntityName: this.rng.pick(['', 'Stichting "Alkemio"', 'ACME B.V.']),
       domain: this.rng.pick(['', 'example.org']),
@@ -840,7 +929,13 @@ export class AlkemioGraph {
   private userGroup(owner: Owner, organization: Id | null, community: Id | null): void {
     const g = this.base();
     const auth = this.auth('user-group', owner.auth);
-    this.add('user_group', { ...g, authorizationId: auth, profileId: this.profile('user-group', { auth, aggregator: owner.aggregator }), organizationId: organization, communityId: community });
+    this.add('user_group', {
+      ...g,
+      authorizationId: auth,
+      profileId: this.profile('user-group', { auth, aggregator: owner.aggregator }),
+      organizationId: organization,
+      communityId: community,
+    });
   }
 
   private innovationHub(acc: { id: Id; owner: Owner }): void {
@@ -853,7 +948,12 @@ export class AlkemioGraph {
       subdomain: name,
       type: this.rng.pick(['visibility', 'list']),
       spaceVisibilityFilter: this.rng.pick([null, 'active']),
-      spaceListFilter: this.spaces.length && this.rng.chance(0.7) ? this.sample(this.spaces, 2).map((s) => s.id).join(',') : this.rng.pick([null, '']),
+      spaceListFilter:
+        this.spaces.length && this.rng.chance(0.7)
+          ? this.sample(this.spaces, 2)
+              .map((s) => s.id)
+              .join(',')
+          : this.rng.pick([null, '']),
       listedInStore: this.rng.chance(0.5),
       searchVisibility: 'account',
       authorizationId: auth,
@@ -898,7 +998,12 @@ export class AlkemioGraph {
     const kb = this.base();
     const kbAuth = this.auth('knowledge-base', auth);
     const set = this.calloutsSet('knowledge-base', kbAuth);
-    this.add('knowledge_base', { ...kb, authorizationId: kbAuth, profileId: this.profile('knowledge-base', inner), calloutsSetId: set.id });
+    this.add('knowledge_base', {
+      ...kb,
+      authorizationId: kbAuth,
+      profileId: this.profile('knowledge-base', inner),
+      calloutsSetId: set.id,
+    });
     this.callout(set.id, { auth: set.auth, aggregator: inner.aggregator }, false, 0);
     const n = this.virtualContributors.length + 1;
     this.virtualContributors.push(v.id);
@@ -931,7 +1036,11 @@ export class AlkemioGraph {
     const s = this.base();
     const level = parent ? parent.level + 1 : 0;
     const auth = this.auth('space', parent ? parent.auth : account.owner.auth);
-    const store = this.aggregator(level === 0 ? 'space' : 'subspace', parent ? parent.aggregator : account.owner.aggregator, auth);
+    const store = this.aggregator(
+      level === 0 ? 'space' : 'subspace',
+      parent ? parent.aggregator : account.owner.aggregator,
+      auth,
+    );
     const inner = { auth, aggregator: store.aggregator };
     const members = this.sample(this.users, 4);
     const collab = this.collaboration(inner, false, calloutCount);
@@ -940,12 +1049,22 @@ export class AlkemioGraph {
     const community = this.community(inner, s.id, roleSet);
     const agent = this.agent('space', auth);
     this.credential(agent, 'space-license-free', s.id);
-    const ref: SpaceRef = { id: s.id, level, levelZero: parent ? parent.levelZero : s.id, auth, aggregator: store.aggregator, roleSet, collaboration: collab.id, callouts: collab.callouts };
+    const ref: SpaceRef = {
+      id: s.id,
+      level,
+      levelZero: parent ? parent.levelZero : s.id,
+      auth,
+      aggregator: store.aggregator,
+      roleSet,
+      collaboration: collab.id,
+      callouts: collab.callouts,
+    };
     this.add('space', {
       ...s,
       nameID: this.nameId(level === 0 ? 'space' : 'subspace'),
       rowId: this.rowId('space'),
-      settings: '{"privacy":{"mode":"public","allowPlatformSupportAsAdmin":false},"membership":{"policy":"applications","trustedOrganizations":[]},"collaboration":{"inheritMembershipRights":true}}',
+      settings:
+        '{"privacy":{"mode":"public","allowPlatformSupportAsAdmin":false},"membership":{"policy":"applications","trustedOrganizations":[]},"collaboration":{"inheritMembershipRights":true}}',
       platformRolesAccess: '{"roles":[]}',
       levelZeroSpaceID: ref.levelZero,
       level,
@@ -971,15 +1090,38 @@ export class AlkemioGraph {
     const auth = this.auth('community', owner.auth);
     const comm = this.base();
     const commAuth = this.auth('communication', auth);
-    this.add('communication', { ...comm, spaceID: space, displayName: `Communication ${space.slice(0, 8)}`, authorizationId: commAuth, updatesId: this.room('updates', commAuth) });
-    this.add('community', { ...c, parentID: space, authorizationId: auth, communicationId: comm.id, roleSetId: roleSet });
+    this.add('communication', {
+      ...comm,
+      spaceID: space,
+      displayName: `Communication ${space.slice(0, 8)}`,
+      authorizationId: commAuth,
+      updatesId: this.room('updates', commAuth),
+    });
+    this.add('community', {
+      ...c,
+      parentID: space,
+      authorizationId: auth,
+      communicationId: comm.id,
+      roleSetId: roleSet,
+    });
     if (this.rng.chance(0.3)) this.userGroup({ auth, aggregator: owner.aggregator }, null, c.id);
     for (const u of this.sample(this.users, 1)) {
       const a = this.base();
-      this.add('application', { ...a, authorizationId: this.auth('application', auth), lifecycleId: this.lifecycle(), userId: u, roleSetId: roleSet });
+      this.add('application', {
+        ...a,
+        authorizationId: this.auth('application', auth),
+        lifecycleId: this.lifecycle(),
+        userId: u,
+        roleSetId: roleSet,
+      });
       for (let i = 0; i < 2; i++) {
         const q = this.base();
-        this.add('nvp', { ...q, name: i === 0 ? 'Why do you want to join?' : 'Anything else, "really"?', value: this.rng.pick(['', 'Because.', 'Multi\nline']), sortOrder: i });
+        this.add('nvp', {
+          ...q,
+          name: i === 0 ? 'Why do you want to join?' : 'Anything else, "really"?',
+          value: this.rng.pick(['', 'Because.', 'Multi\nline']),
+          sortOrder: i,
+        });
         this.add('application_questions', { applicationId: a.id, nvpId: q.id });
       }
     }
@@ -1072,7 +1214,8 @@ export class AlkemioGraph {
       messageID: null,
       contributorOrganizationID: null,
       contributorUserID: this.rng.chance(0.3) ? this.rng.pick(this.users) : null,
-      contributorVcID: this.virtualContributors.length && this.rng.chance(0.2) ? this.rng.pick(this.virtualContributors) : null,
+      contributorVcID:
+        this.virtualContributors.length && this.rng.chance(0.2) ? this.rng.pick(this.virtualContributors) : null,
       calendarEventID: null,
     });
   }
@@ -1090,10 +1233,32 @@ function micro(ms: number, extraMicros: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(extraMicros).padStart(3, '0')}`;
 }
 
-const RULE_TYPES = ['space-admin', 'space-member', 'space-lead', 'global-admin', 'global-support', 'organization-admin', 'account-host', 'user-self-management'];
+const RULE_TYPES = [
+  'space-admin',
+  'space-member',
+  'space-lead',
+  'global-admin',
+  'global-support',
+  'organization-admin',
+  'account-host',
+  'user-self-management',
+];
 
 /** Policies of containers carry many rules (multi-KB); leaf policies (profile, tagset…) a few. */
-const RICH_POLICIES = new Set(['platform', 'account', 'user', 'organization', 'space', 'collaboration', 'callout', 'callouts-set', 'community', 'role-set', 'virtual-contributor', 'templates-manager']);
+const RICH_POLICIES = new Set([
+  'platform',
+  'account',
+  'user',
+  'organization',
+  'space',
+  'collaboration',
+  'callout',
+  'callouts-set',
+  'community',
+  'role-set',
+  'virtual-contributor',
+  'templates-manager',
+]);
 
 /** Rules JSON as Alkemio's authorization policies carry: the bulk of the database. */
 function credentialRules(rng: AlkemioPrng, type: string): string {
@@ -1111,7 +1276,9 @@ function credentialRules(rng: AlkemioPrng, type: string): string {
 function privilegeRules(rng: AlkemioPrng): string {
   const parts: string[] = [];
   for (let i = 0, n = rng.between(1, 4); i < n; i++) {
-    parts.push(`{"name":"privilege-rule-${i}","sourcePrivilege":"update","grantedPrivileges":["update-content","contribute","create-post"]}`);
+    parts.push(
+      `{"name":"privilege-rule-${i}","sourcePrivilege":"update","grantedPrivileges":["update-content","contribute","create-post"]}`,
+    );
   }
   return `[${parts.join(',')}]`;
 }
@@ -1119,10 +1286,13 @@ function privilegeRules(rng: AlkemioPrng): string {
 function whiteboardJson(rng: AlkemioPrng, big: boolean): string {
   const elements: string[] = [];
   for (let i = 0, n = rng.between(2, 12); i < n; i++) {
-    elements.push(`{"id":"el${i}","type":"${rng.pick(['rectangle', 'text', 'arrow'])}","x":${rng.int(2000)},"y":${rng.int(2000)},"text":"Idée ${i} – \\"quoted\\" 🌱"}`);
+    elements.push(
+      `{"id":"el${i}","type":"${rng.pick(['rectangle', 'text', 'arrow'])}","x":${rng.int(2000)},"y":${rng.int(2000)},"text":"Idée ${i} – \\"quoted\\" 🌱"}`,
+    );
   }
   // Base64 of random bytes does not compress below ~75%: the stored text stays near a megabyte.
-  const files = big ? `,"files":{"img":{"dataURL":"data:image/png;base64,${rng.bytes(800_000).toString('base64')}"}}` : ',"files":{}';
+  const files = big
+    ? `,"files":{"img":{"dataURL":"data:image/png;base64,${rng.bytes(800_000).toString('base64')}"}}`
+    : ',"files":{}';
   return `{"type":"excalidraw","version":2,"source":"https://alkem.io","elements":[${elements.join(',')}],"appState":{"gridSize":null}${files}}`;
 }
-

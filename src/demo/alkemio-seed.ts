@@ -27,7 +27,11 @@ export async function seedAlkemio(conn: MysqlConnection, opts: AlkemioSeedOption
   }
   const [existing] = await conn.query('SELECT count(*) AS n FROM `platform`');
   if (Number((existing as Array<{ n: number | string }>)[0].n) > 0) {
-    throw new ConvergeError('TARGET_NOT_EMPTY', 'the Alkemio demo database already has a platform row; seed an empty schema', { stage: 'demo', table: 'platform' });
+    throw new ConvergeError(
+      'TARGET_NOT_EMPTY',
+      'the Alkemio demo database already has a platform row; seed an empty schema',
+      { stage: 'demo', table: 'platform' },
+    );
   }
   const loader = new BatchLoader(conn);
   const graph = new AlkemioGraph(new AlkemioPrng(opts.seed ?? 20240601), loader);
@@ -67,12 +71,16 @@ export async function seedAlkemio(conn: MysqlConnection, opts: AlkemioSeedOption
   const { violations } = await findForeignKeyViolations(conn);
   if (violations.length > 0) {
     const first = violations[0];
-    throw new ConvergeError('INTERNAL', `the Alkemio seed wrote ${violations.length} dangling foreign keys, first ${first.table}.${first.column} → ${first.referencedTable} (${first.rows} rows)`, {
-      stage: 'demo',
-      table: first.table,
-      column: first.column,
-      constraint: first.constraint,
-    });
+    throw new ConvergeError(
+      'INTERNAL',
+      `the Alkemio seed wrote ${violations.length} dangling foreign keys, first ${first.table}.${first.column} → ${first.referencedTable} (${first.rows} rows)`,
+      {
+        stage: 'demo',
+        table: first.table,
+        column: first.column,
+        constraint: first.constraint,
+      },
+    );
   }
   return { ...loader.counts };
 }

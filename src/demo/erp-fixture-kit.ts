@@ -89,8 +89,21 @@ export const PROSE: readonly string[] = [
 ];
 
 export const TAGS: readonly string[] = [
-  'ops', 'sales', 'design', 'backend', 'urgent', 'résumé', 'データ', "client's pick", 'q3,q4', '{legacy}',
-  'say "hi"', 'NULL', 'back\\slash', 'with space', '',
+  'ops',
+  'sales',
+  'design',
+  'backend',
+  'urgent',
+  'résumé',
+  'データ',
+  "client's pick",
+  'q3,q4',
+  '{legacy}',
+  'say "hi"',
+  'NULL',
+  'back\\slash',
+  'with space',
+  '',
 ];
 
 /** A JSON array of distinct tags: characters that need quoting inside a Postgres text[] literal. */

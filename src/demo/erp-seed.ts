@@ -47,13 +47,21 @@ async function promoteFacts(conn: MysqlConnection, promotions: Array<[number, nu
     try {
       await conn.query(sql, [...chunk.flat(), ...chunk.map(([eventId]) => eventId)]);
     } catch (e) {
-      throw new ConvergeError('LOAD_REJECTED', `seeding agent_events.promoted_fact_id failed: ${messageOf(e)}`, { stage: 'demo', table: 'agent_events' }, { cause: e });
+      throw new ConvergeError(
+        'LOAD_REJECTED',
+        `seeding agent_events.promoted_fact_id failed: ${messageOf(e)}`,
+        { stage: 'demo', table: 'agent_events' },
+        { cause: e },
+      );
     }
   }
 }
 
 export function checkScale(scale: number): void {
   if (!Number.isFinite(scale) || scale <= 0) {
-    throw new ConvergeError('USAGE', `seed scale must be a number above 0, got ${scale}`, { stage: 'demo', value: String(scale) });
+    throw new ConvergeError('USAGE', `seed scale must be a number above 0, got ${scale}`, {
+      stage: 'demo',
+      value: String(scale),
+    });
   }
 }

@@ -30,7 +30,12 @@ export async function insertRows(conn: MysqlConnection, table: string, rows: rea
     try {
       await conn.query(sql, batch);
     } catch (e) {
-      throw new ConvergeError('LOAD_REJECTED', `seeding ${table} failed: ${messageOf(e)}`, { stage: 'demo', table }, { cause: e });
+      throw new ConvergeError(
+        'LOAD_REJECTED',
+        `seeding ${table} failed: ${messageOf(e)}`,
+        { stage: 'demo', table },
+        { cause: e },
+      );
     }
     batch = [];
     batchRows = 0;
@@ -38,7 +43,12 @@ export async function insertRows(conn: MysqlConnection, table: string, rows: rea
   };
   for (const row of rows) {
     for (const c of columns) {
-      if (!(c in row)) throw new ConvergeError('INTERNAL', `fixture row for ${table} lacks column ${c}`, { stage: 'demo', table, column: c });
+      if (!(c in row))
+        throw new ConvergeError('INTERNAL', `fixture row for ${table} lacks column ${c}`, {
+          stage: 'demo',
+          table,
+          column: c,
+        });
       const v = row[c];
       batch.push(v);
       chars += typeof v === 'string' ? v.length : 8;
@@ -53,7 +63,7 @@ export async function insertRows(conn: MysqlConnection, table: string, rows: rea
 /** 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: what a DATETIME(6) column holds. */
 export function mysqlDateTime(epochMs: number, micros = 0): string {
   const iso = new Date(epochMs).toISOString(); // 2024-01-02T03:04:05.678Z
-  const frac = String((Math.floor(epochMs) % 1000 + 1000) % 1000 * 1000 + (micros % 1000)).padStart(6, '0');
+  const frac = String((((Math.floor(epochMs) % 1000) + 1000) % 1000) * 1000 + (micros % 1000)).padStart(6, '0');
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${frac}`;
 }
 

@@ -107,7 +107,8 @@ export class KratosSeedContext {
     counts.identity_credentials = this.identities + this.extraCredentials;
     counts.identity_credential_identifiers = counts.identity_credentials;
     this.duplicateDeviceSessions = [0, 1];
-    for (let s = DUPLICATE_DEVICE_EVERY / 2; s < counts.sessions; s += DUPLICATE_DEVICE_EVERY) this.duplicateDeviceSessions.push(s);
+    for (let s = DUPLICATE_DEVICE_EVERY / 2; s < counts.sessions; s += DUPLICATE_DEVICE_EVERY)
+      this.duplicateDeviceSessions.push(s);
     counts.session_devices = counts.sessions + this.duplicateDeviceSessions.length;
     this.counts = counts;
     for (const [t, rows] of Object.entries(UPPER_STORED)) this.upper.set(t as KratosSeedTable, new Set(rows));

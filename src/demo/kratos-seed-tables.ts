@@ -32,7 +32,12 @@ const HOUR = 3600;
 const DAY = 24 * HOUR;
 const AALS = [null, 'aal1', 'aal1', 'aal2'] as const;
 const FIRST = ['Ana', 'Björn', 'Chloé', 'Dmitri', 'Eve', 'Fatima', 'Gonzalo', 'Hiroshi', 'Ingrid', 'José'];
-const AGENTS = ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/124.0', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) Safari/605.1.15', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4) Mobile/15E148', 'okhttp/4.12.0'];
+const AGENTS = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/124.0',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) Safari/605.1.15',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4) Mobile/15E148',
+  'okhttp/4.12.0',
+];
 const LOCATIONS = ['Amsterdam, NL', 'São Paulo, BR', 'Zürich, CH', '', 'Kraków, PL'];
 
 const bool = (v: boolean): number => (v ? 1 : 0);
@@ -58,19 +63,26 @@ const identityOf = (c: KratosSeedContext, k: number): number => k % c.identities
 /** The text column holding the NULL / '' / 'NULL' / '\N' quartet: selfservice_login_flows.oauth2_login_challenge_data. */
 function challengeData(k: number): string | null {
   switch (k) {
-    case 0: return TEXT_SPECIAL;
-    case 1: return null;
-    case 2: return TEXT_EMPTY;
-    case 3: return TEXT_LITERAL_NULL;
-    case 4: return TEXT_BACKSLASH_N;
-    default: return k % 5 === 0 ? `{"client_id":"app-${k}","scope":["openid","offline"]}` : null;
+    case 0:
+      return TEXT_SPECIAL;
+    case 1:
+      return null;
+    case 2:
+      return TEXT_EMPTY;
+    case 3:
+      return TEXT_LITERAL_NULL;
+    case 4:
+      return TEXT_BACKSLASH_N;
+    default:
+      return k % 5 === 0 ? `{"client_id":"app-${k}","scope":["openid","offline"]}` : null;
   }
 }
 
 /** Device fields depend on the session alone, so a duplicate row can repeat them exactly. */
 function deviceOf(c: KratosSeedContext, s: number): { ip: string; ua: string; location: string | null; at: number } {
   const r = c.prng('session_devices', s + 1);
-  const ip = s % 4 === 3 ? `2001:db8::${(s % 65535).toString(16)}` : `10.${(s >>> 16) & 255}.${(s >>> 8) & 255}.${s & 255}`;
+  const ip =
+    s % 4 === 3 ? `2001:db8::${(s % 65535).toString(16)}` : `10.${(s >>> 16) & 255}.${(s >>> 8) & 255}.${s & 255}`;
   const ua = s === 0 ? USER_AGENT_SPECIAL : r.pick(AGENTS);
   const location = s % 11 === 10 ? null : r.pick(LOCATIONS);
   return { ip, ua, location, at: c.time(r) };
@@ -84,12 +96,33 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
   },
   {
     table: 'identities',
-    columns: ['id', 'schema_id', 'traits', 'created_at', 'updated_at', 'nid', 'state', 'state_changed_at', 'metadata_public', 'metadata_admin', 'available_aal', 'organization_id'],
+    columns: [
+      'id',
+      'schema_id',
+      'traits',
+      'created_at',
+      'updated_at',
+      'nid',
+      'state',
+      'state_changed_at',
+      'metadata_public',
+      'metadata_admin',
+      'available_aal',
+      'organization_id',
+    ],
     row: (k, c, r) => {
       const created = c.time(r);
-      const traits = k === 0 ? JSON.stringify(TRAITS_SPECIAL) : `{"email":"${email(k)}","name":{"first":"${r.pick(FIRST)}","last":"Tester ${k}"},"newsletter":${r.chance(0.3)}}`;
+      const traits =
+        k === 0
+          ? JSON.stringify(TRAITS_SPECIAL)
+          : `{"email":"${email(k)}","name":{"first":"${r.pick(FIRST)}","last":"Tester ${k}"},"newsletter":${r.chance(0.3)}}`;
       const state = k === 2 ? STATE_MAX : r.chance(0.05) ? 'inactive' : 'active';
-      const metaPublic = k % 2 === 1 ? null : k === 0 ? '{"note":"émoji 🦄 \\"quoted\\"","badges":[]}' : `{"plan":"free","score":${k % 97}}`;
+      const metaPublic =
+        k % 2 === 1
+          ? null
+          : k === 0
+            ? '{"note":"émoji 🦄 \\"quoted\\"","badges":[]}'
+            : `{"plan":"free","score":${k % 97}}`;
       const metaAdmin = k % 7 === 3 ? `{"reviewed_by":"admin-${k % 13}","flags":{"vip":${k % 2 === 0}}}` : null;
       return [
         c.storedId('identities', k),
@@ -109,7 +142,16 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
   },
   {
     table: 'identity_credentials',
-    columns: ['id', 'config', 'identity_credential_type_id', 'identity_id', 'created_at', 'updated_at', 'nid', 'version'],
+    columns: [
+      'id',
+      'config',
+      'identity_credential_type_id',
+      'identity_id',
+      'created_at',
+      'updated_at',
+      'nid',
+      'version',
+    ],
     row: (k, c, r) => {
       const extra = k < c.extraCredentials;
       const i = extra ? k % c.identities : k - c.extraCredentials;
@@ -119,30 +161,78 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
         : `{"hashed_password":"$2a$12$${r.hex(22)}/${r.hex(30)}"}`;
       const created = c.time(r);
       // Row 0 names its identity in upper case (parent stored lower); row 1's parent is stored upper.
-      return [c.storedId('identity_credentials', k), config, c.credentialTypes[type], c.ref('identities', i, k === 0), sqlTime(created), sqlTime(created), c.identityNetwork(i), 0];
+      return [
+        c.storedId('identity_credentials', k),
+        config,
+        c.credentialTypes[type],
+        c.ref('identities', i, k === 0),
+        sqlTime(created),
+        sqlTime(created),
+        c.identityNetwork(i),
+        0,
+      ];
     },
   },
   {
     table: 'identity_credential_identifiers',
-    columns: ['id', 'identifier', 'identity_credential_id', 'created_at', 'updated_at', 'nid', 'identity_credential_type_id'],
+    columns: [
+      'id',
+      'identifier',
+      'identity_credential_id',
+      'created_at',
+      'updated_at',
+      'nid',
+      'identity_credential_type_id',
+    ],
     row: (k, c, r) => {
       const extra = k < c.extraCredentials;
       const i = extra ? k % c.identities : k - c.extraCredentials;
       const type = extra ? EXTRA_CREDENTIAL_TYPES[k % EXTRA_CREDENTIAL_TYPES.length] : 'password';
       // Rows 2 and 3: NULL identifier (Postgres requires one).
-      const identifier = k === 1 ? IDENTIFIER_SPECIAL : k === 2 || k === 3 ? null : extra ? `${type}:sub-${k}` : email(i);
+      const identifier =
+        k === 1 ? IDENTIFIER_SPECIAL : k === 2 || k === 3 ? null : extra ? `${type}:sub-${k}` : email(i);
       const created = c.time(r);
-      return [c.uuid('identity_credential_identifiers', k), identifier, c.ref('identity_credentials', k, k === 0), sqlTime(created), sqlTime(created), c.identityNetwork(i), c.credentialTypes[type]];
+      return [
+        c.uuid('identity_credential_identifiers', k),
+        identifier,
+        c.ref('identity_credentials', k, k === 0),
+        sqlTime(created),
+        sqlTime(created),
+        c.identityNetwork(i),
+        c.credentialTypes[type],
+      ];
     },
   },
   {
     table: 'identity_verifiable_addresses',
-    columns: ['id', 'status', 'via', 'verified', 'value', 'verified_at', 'identity_id', 'created_at', 'updated_at', 'nid'],
+    columns: [
+      'id',
+      'status',
+      'via',
+      'verified',
+      'value',
+      'verified_at',
+      'identity_id',
+      'created_at',
+      'updated_at',
+      'nid',
+    ],
     row: (k, c, r) => {
       const verified = r.chance(0.7);
       const created = c.time(r);
       const value = k === 0 ? 'User0.Mixed@Example.ORG' : email(k);
-      return [c.uuid('identity_verifiable_addresses', k), verified ? 'completed' : 'pending', 'email', bool(verified), value, verified ? sqlTime(created + 600) : null, c.ref('identities', k), sqlTime(created), sqlTime(created + 600), c.identityNetwork(k)];
+      return [
+        c.uuid('identity_verifiable_addresses', k),
+        verified ? 'completed' : 'pending',
+        'email',
+        bool(verified),
+        value,
+        verified ? sqlTime(created + 600) : null,
+        c.ref('identities', k),
+        sqlTime(created),
+        sqlTime(created + 600),
+        c.identityNetwork(k),
+      ];
     },
   },
   {
@@ -150,56 +240,211 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
     columns: ['id', 'via', 'value', 'identity_id', 'created_at', 'updated_at', 'nid'],
     row: (k, c, r) => {
       const created = c.time(r);
-      return [c.uuid('identity_recovery_addresses', k), 'email', k === 2 ? RECOVERY_VALUE_MAX : email(k), c.ref('identities', k), sqlTime(created), sqlTime(created), c.identityNetwork(k)];
+      return [
+        c.uuid('identity_recovery_addresses', k),
+        'email',
+        k === 2 ? RECOVERY_VALUE_MAX : email(k),
+        c.ref('identities', k),
+        sqlTime(created),
+        sqlTime(created),
+        c.identityNetwork(k),
+      ];
     },
   },
   {
     table: 'selfservice_login_flows',
-    columns: ['id', 'request_url', 'issued_at', 'expires_at', 'active_method', 'csrf_token', 'created_at', 'updated_at', 'forced', 'type', 'ui', 'nid', 'requested_aal', 'internal_context', 'oauth2_login_challenge', 'oauth2_login_challenge_data', 'state', 'submit_count', 'organization_id'],
+    columns: [
+      'id',
+      'request_url',
+      'issued_at',
+      'expires_at',
+      'active_method',
+      'csrf_token',
+      'created_at',
+      'updated_at',
+      'forced',
+      'type',
+      'ui',
+      'nid',
+      'requested_aal',
+      'internal_context',
+      'oauth2_login_challenge',
+      'oauth2_login_challenge_data',
+      'state',
+      'submit_count',
+      'organization_id',
+    ],
     row: (k, c, r) => {
       const at = c.time(r);
       const csrf = r.hex(64);
       return [
-        c.uuid('selfservice_login_flows', k), flowRequestUrl('login', k), sqlTime(at), sqlTime(at + HOUR), r.pick(['password', 'oidc', 'code', '']), csrf,
-        sqlTime(at), sqlTime(at + r.int(HOUR)), bool(k % 9 === 4), k % 6 === 5 ? 'api' : 'browser', k % 8 === 6 ? null : ui('login', csrf), c.network(k),
-        k % 10 === 3 ? 'aal2' : 'aal1', '{}', k % 5 === 0 ? c.freeUuid(2, k) : null, challengeData(k), r.chance(0.5) ? 'choose_method' : null, r.int(4), null,
+        c.uuid('selfservice_login_flows', k),
+        flowRequestUrl('login', k),
+        sqlTime(at),
+        sqlTime(at + HOUR),
+        r.pick(['password', 'oidc', 'code', '']),
+        csrf,
+        sqlTime(at),
+        sqlTime(at + r.int(HOUR)),
+        bool(k % 9 === 4),
+        k % 6 === 5 ? 'api' : 'browser',
+        k % 8 === 6 ? null : ui('login', csrf),
+        c.network(k),
+        k % 10 === 3 ? 'aal2' : 'aal1',
+        '{}',
+        k % 5 === 0 ? c.freeUuid(2, k) : null,
+        challengeData(k),
+        r.chance(0.5) ? 'choose_method' : null,
+        r.int(4),
+        null,
       ];
     },
   },
   {
     table: 'selfservice_registration_flows',
-    columns: ['id', 'request_url', 'issued_at', 'expires_at', 'active_method', 'csrf_token', 'created_at', 'updated_at', 'type', 'ui', 'nid', 'internal_context', 'oauth2_login_challenge', 'oauth2_login_challenge_data', 'state', 'submit_count', 'organization_id'],
+    columns: [
+      'id',
+      'request_url',
+      'issued_at',
+      'expires_at',
+      'active_method',
+      'csrf_token',
+      'created_at',
+      'updated_at',
+      'type',
+      'ui',
+      'nid',
+      'internal_context',
+      'oauth2_login_challenge',
+      'oauth2_login_challenge_data',
+      'state',
+      'submit_count',
+      'organization_id',
+    ],
     row: (k, c, r) => {
       const at = c.time(r);
       const csrf = r.hex(64);
       return [
-        c.uuid('selfservice_registration_flows', k), flowRequestUrl('registration', k), sqlTime(at), sqlTime(at + HOUR), r.pick(['password', 'oidc', 'profile']), csrf,
-        sqlTime(at), sqlTime(at), 'browser', ui('registration', csrf), c.network(k), '{"foo":"bar"}', null, null, r.chance(0.5) ? 'choose_method' : 'sent_email', r.int(3), null,
+        c.uuid('selfservice_registration_flows', k),
+        flowRequestUrl('registration', k),
+        sqlTime(at),
+        sqlTime(at + HOUR),
+        r.pick(['password', 'oidc', 'profile']),
+        csrf,
+        sqlTime(at),
+        sqlTime(at),
+        'browser',
+        ui('registration', csrf),
+        c.network(k),
+        '{"foo":"bar"}',
+        null,
+        null,
+        r.chance(0.5) ? 'choose_method' : 'sent_email',
+        r.int(3),
+        null,
       ];
     },
   },
   {
     table: 'selfservice_settings_flows',
-    columns: ['id', 'request_url', 'issued_at', 'expires_at', 'identity_id', 'created_at', 'updated_at', 'active_method', 'state', 'type', 'ui', 'nid', 'internal_context'],
+    columns: [
+      'id',
+      'request_url',
+      'issued_at',
+      'expires_at',
+      'identity_id',
+      'created_at',
+      'updated_at',
+      'active_method',
+      'state',
+      'type',
+      'ui',
+      'nid',
+      'internal_context',
+    ],
     row: (k, c, r) => {
       const at = c.time(r);
       const i = identityOf(c, k * 3);
-      return [c.uuid('selfservice_settings_flows', k), flowRequestUrl('settings', k), sqlTime(at), sqlTime(at + HOUR), c.ref('identities', i), sqlTime(at), sqlTime(at), r.chance(0.5) ? 'profile' : null, r.chance(0.3) ? 'success' : 'show_form', 'browser', ui('settings', r.hex(64)), c.identityNetwork(i), '{}'];
+      return [
+        c.uuid('selfservice_settings_flows', k),
+        flowRequestUrl('settings', k),
+        sqlTime(at),
+        sqlTime(at + HOUR),
+        c.ref('identities', i),
+        sqlTime(at),
+        sqlTime(at),
+        r.chance(0.5) ? 'profile' : null,
+        r.chance(0.3) ? 'success' : 'show_form',
+        'browser',
+        ui('settings', r.hex(64)),
+        c.identityNetwork(i),
+        '{}',
+      ];
     },
   },
   {
     table: 'selfservice_recovery_flows',
-    columns: ['id', 'request_url', 'issued_at', 'expires_at', 'active_method', 'csrf_token', 'state', 'recovered_identity_id', 'created_at', 'updated_at', 'type', 'ui', 'nid', 'submit_count', 'skip_csrf_check'],
+    columns: [
+      'id',
+      'request_url',
+      'issued_at',
+      'expires_at',
+      'active_method',
+      'csrf_token',
+      'state',
+      'recovered_identity_id',
+      'created_at',
+      'updated_at',
+      'type',
+      'ui',
+      'nid',
+      'submit_count',
+      'skip_csrf_check',
+    ],
     row: (k, c, r) => {
       const at = c.time(r);
       const csrf = r.hex(64);
       const recovered = k % 2 === 0 ? c.ref('identities', identityOf(c, k * 5)) : null;
-      return [c.storedId('selfservice_recovery_flows', k), flowRequestUrl('recovery', k), sqlTime(at), sqlTime(at + HOUR), r.chance(0.6) ? 'code' : null, csrf, r.pick(['choose_method', 'sent_email', 'passed_challenge']), recovered, sqlTime(at), sqlTime(at), 'browser', ui('recovery', csrf), c.network(k), r.int(3), bool(k % 7 === 3)];
+      return [
+        c.storedId('selfservice_recovery_flows', k),
+        flowRequestUrl('recovery', k),
+        sqlTime(at),
+        sqlTime(at + HOUR),
+        r.chance(0.6) ? 'code' : null,
+        csrf,
+        r.pick(['choose_method', 'sent_email', 'passed_challenge']),
+        recovered,
+        sqlTime(at),
+        sqlTime(at),
+        'browser',
+        ui('recovery', csrf),
+        c.network(k),
+        r.int(3),
+        bool(k % 7 === 3),
+      ];
     },
   },
   {
     table: 'selfservice_verification_flows',
-    columns: ['id', 'request_url', 'issued_at', 'expires_at', 'csrf_token', 'created_at', 'updated_at', 'type', 'state', 'active_method', 'ui', 'nid', 'submit_count', 'oauth2_login_challenge', 'session_id', 'identity_id', 'authentication_methods'],
+    columns: [
+      'id',
+      'request_url',
+      'issued_at',
+      'expires_at',
+      'csrf_token',
+      'created_at',
+      'updated_at',
+      'type',
+      'state',
+      'active_method',
+      'ui',
+      'nid',
+      'submit_count',
+      'oauth2_login_challenge',
+      'session_id',
+      'identity_id',
+      'authentication_methods',
+    ],
     row: (k, c, r) => {
       const at = c.time(r);
       const csrf = r.hex(64);
@@ -207,15 +452,49 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
       let sid: string | null = null;
       let iid: string | null = null;
       if (k === 0 || k % 10 === 5) sid = iid = '';
-      else if (k === 2 || k % 3 === 0) [sid, iid] = [c.ref('sessions', k % c.counts.sessions), c.ref('identities', identityOf(c, k))];
+      else if (k === 2 || k % 3 === 0)
+        [sid, iid] = [c.ref('sessions', k % c.counts.sessions), c.ref('identities', identityOf(c, k))];
       else if (k === 4) [sid, iid] = [c.ref('sessions', k, true), c.ref('identities', identityOf(c, k), true)];
-      const methods = k % 4 === 1 ? null : `[{"method":"password","aal":"aal1","completed_at":"${sqlTime(at).replace(' ', 'T')}Z"}]`;
-      return [c.uuid('selfservice_verification_flows', k), flowRequestUrl('verification', k), sqlTime(at), sqlTime(at + HOUR), csrf, sqlTime(at), sqlTime(at), 'browser', r.pick(['choose_method', 'sent_email', 'passed_challenge']), r.chance(0.7) ? 'code' : null, ui('verification', csrf), c.network(k), r.int(3), null, sid, iid, methods];
+      const methods =
+        k % 4 === 1 ? null : `[{"method":"password","aal":"aal1","completed_at":"${sqlTime(at).replace(' ', 'T')}Z"}]`;
+      return [
+        c.uuid('selfservice_verification_flows', k),
+        flowRequestUrl('verification', k),
+        sqlTime(at),
+        sqlTime(at + HOUR),
+        csrf,
+        sqlTime(at),
+        sqlTime(at),
+        'browser',
+        r.pick(['choose_method', 'sent_email', 'passed_challenge']),
+        r.chance(0.7) ? 'code' : null,
+        ui('verification', csrf),
+        c.network(k),
+        r.int(3),
+        null,
+        sid,
+        iid,
+        methods,
+      ];
     },
   },
   {
     table: 'sessions',
-    columns: ['id', 'issued_at', 'expires_at', 'authenticated_at', 'identity_id', 'created_at', 'updated_at', 'token', 'active', 'nid', 'logout_token', 'aal', 'authentication_methods'],
+    columns: [
+      'id',
+      'issued_at',
+      'expires_at',
+      'authenticated_at',
+      'identity_id',
+      'created_at',
+      'updated_at',
+      'token',
+      'active',
+      'nid',
+      'logout_token',
+      'aal',
+      'authentication_methods',
+    ],
     row: (k, c, r) => {
       const i = identityOf(c, k);
       const at = c.time(r);
@@ -224,8 +503,19 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
       const active = k === 1 || k % 37 === 36 ? null : bool(r.chance(0.85));
       const methods = `[{"method":"${k % 5 === 2 ? 'oidc' : 'password'}","aal":"aal1","completed_at":"${sqlTime(at).replace(' ', 'T')}Z"}]`;
       return [
-        c.storedId('sessions', k), sqlTime(at), sqlTime(at + 30 * DAY), sqlTime(at), c.ref('identities', i, k === 0), sqlTime(at), sqlTime(at + r.int(DAY)),
-        noToken ? null : `ory_st_${c.freeUuid(3, k).replace(/-/g, '')}`, active, c.identityNetwork(i), noToken ? null : `ory_lo_${c.freeUuid(4, k).replace(/-/g, '')}`, k % 10 === 4 ? 'aal2' : 'aal1', methods,
+        c.storedId('sessions', k),
+        sqlTime(at),
+        sqlTime(at + 30 * DAY),
+        sqlTime(at),
+        c.ref('identities', i, k === 0),
+        sqlTime(at),
+        sqlTime(at + r.int(DAY)),
+        noToken ? null : `ory_st_${c.freeUuid(3, k).replace(/-/g, '')}`,
+        active,
+        c.identityNetwork(i),
+        noToken ? null : `ory_lo_${c.freeUuid(4, k).replace(/-/g, '')}`,
+        k % 10 === 4 ? 'aal2' : 'aal1',
+        methods,
       ];
     },
   },
@@ -240,7 +530,16 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
       // The duplicate repeats (nid, session_id, ip_address, user_agent) exactly; only id, location and updated_at change.
       // Duplicates take ids from their own key space so they do not move with the scale.
       const id = k < sessions ? c.uuid('session_devices', k) : c.freeUuid(DUPLICATE_DEVICE_SPACE, k - sessions);
-      return [id, d.ip, d.ua, k < sessions ? d.location : 'Elsewhere', c.ref('sessions', s), c.identityNetwork(identityOf(c, s)), sqlTime(d.at), sqlTime(d.at + later)];
+      return [
+        id,
+        d.ip,
+        d.ua,
+        k < sessions ? d.location : 'Elsewhere',
+        c.ref('sessions', s),
+        c.identityNetwork(identityOf(c, s)),
+        sqlTime(d.at),
+        sqlTime(d.at + later),
+      ];
     },
   },
   {
@@ -248,80 +547,278 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
     columns: ['id', 'nid', 'flow_id', 'session_id', 'init_code', 'return_to_code', 'created_at', 'updated_at'],
     row: (k, c, r) => {
       const at = c.time(r);
-      return [c.uuid('session_token_exchanges', k), c.network(k), c.freeUuid(5, k), k % 3 === 1 ? null : c.ref('sessions', k % c.counts.sessions), r.hex(64), r.hex(64), sqlTime(at), sqlTime(at + 60)];
+      return [
+        c.uuid('session_token_exchanges', k),
+        c.network(k),
+        c.freeUuid(5, k),
+        k % 3 === 1 ? null : c.ref('sessions', k % c.counts.sessions),
+        r.hex(64),
+        r.hex(64),
+        sqlTime(at),
+        sqlTime(at + 60),
+      ];
     },
   },
   {
     table: 'identity_recovery_tokens',
-    columns: ['id', 'token', 'used', 'used_at', 'identity_recovery_address_id', 'selfservice_recovery_flow_id', 'created_at', 'updated_at', 'expires_at', 'issued_at', 'nid', 'identity_id', 'token_type'],
+    columns: [
+      'id',
+      'token',
+      'used',
+      'used_at',
+      'identity_recovery_address_id',
+      'selfservice_recovery_flow_id',
+      'created_at',
+      'updated_at',
+      'expires_at',
+      'issued_at',
+      'nid',
+      'identity_id',
+      'token_type',
+    ],
     row: (k, c, r) => {
       const i = identityOf(c, k * 7);
       const at = c.time(r);
       const used = r.chance(0.4);
       // Rows 1 and 2: NULL token (Postgres requires one).
       const token = k === 1 || k === 2 ? null : c.freeUuid(6, k).replace(/-/g, '');
-      return [c.uuid('identity_recovery_tokens', k), token, bool(used), used ? sqlTime(at + 300) : null, c.ref('identity_recovery_addresses', i), k % 4 === 3 ? null : c.ref('selfservice_recovery_flows', k % c.counts.selfservice_recovery_flows), sqlTime(at), sqlTime(at), sqlTime(at + HOUR), sqlTime(at), c.identityNetwork(i), c.ref('identities', i), 1 + (k % 2)];
+      return [
+        c.uuid('identity_recovery_tokens', k),
+        token,
+        bool(used),
+        used ? sqlTime(at + 300) : null,
+        c.ref('identity_recovery_addresses', i),
+        k % 4 === 3 ? null : c.ref('selfservice_recovery_flows', k % c.counts.selfservice_recovery_flows),
+        sqlTime(at),
+        sqlTime(at),
+        sqlTime(at + HOUR),
+        sqlTime(at),
+        c.identityNetwork(i),
+        c.ref('identities', i),
+        1 + (k % 2),
+      ];
     },
   },
   {
     table: 'identity_verification_tokens',
-    columns: ['id', 'token', 'used', 'used_at', 'expires_at', 'issued_at', 'identity_verifiable_address_id', 'selfservice_verification_flow_id', 'created_at', 'updated_at', 'nid'],
+    columns: [
+      'id',
+      'token',
+      'used',
+      'used_at',
+      'expires_at',
+      'issued_at',
+      'identity_verifiable_address_id',
+      'selfservice_verification_flow_id',
+      'created_at',
+      'updated_at',
+      'nid',
+    ],
     row: (k, c, r) => {
       const i = identityOf(c, k * 3);
       const at = c.time(r);
       const used = r.chance(0.5);
-      return [c.uuid('identity_verification_tokens', k), c.freeUuid(7, k).replace(/-/g, ''), bool(used), used ? sqlTime(at + 120) : null, sqlTime(at + HOUR), sqlTime(at), c.ref('identity_verifiable_addresses', i), c.ref('selfservice_verification_flows', k % c.counts.selfservice_verification_flows), sqlTime(at), sqlTime(at), c.identityNetwork(i)];
+      return [
+        c.uuid('identity_verification_tokens', k),
+        c.freeUuid(7, k).replace(/-/g, ''),
+        bool(used),
+        used ? sqlTime(at + 120) : null,
+        sqlTime(at + HOUR),
+        sqlTime(at),
+        c.ref('identity_verifiable_addresses', i),
+        c.ref('selfservice_verification_flows', k % c.counts.selfservice_verification_flows),
+        sqlTime(at),
+        sqlTime(at),
+        c.identityNetwork(i),
+      ];
     },
   },
   {
     table: 'identity_recovery_codes',
-    columns: ['id', 'code', 'used_at', 'identity_recovery_address_id', 'code_type', 'expires_at', 'issued_at', 'selfservice_recovery_flow_id', 'created_at', 'updated_at', 'nid', 'identity_id'],
+    columns: [
+      'id',
+      'code',
+      'used_at',
+      'identity_recovery_address_id',
+      'code_type',
+      'expires_at',
+      'issued_at',
+      'selfservice_recovery_flow_id',
+      'created_at',
+      'updated_at',
+      'nid',
+      'identity_id',
+    ],
     row: (k, c, r) => {
       const i = identityOf(c, k * 11);
       const at = c.time(r);
       const flow = k === 1 ? null : c.ref('selfservice_recovery_flows', k % c.counts.selfservice_recovery_flows);
-      return [c.uuid('identity_recovery_codes', k), r.hex(64), r.chance(0.3) ? sqlTime(at + 200) : null, k % 3 === 2 ? null : c.ref('identity_recovery_addresses', i), 1 + (k % 2), sqlTime(at + HOUR), sqlTime(at), flow, sqlTime(at), sqlTime(at), c.identityNetwork(i), c.ref('identities', i)];
+      return [
+        c.uuid('identity_recovery_codes', k),
+        r.hex(64),
+        r.chance(0.3) ? sqlTime(at + 200) : null,
+        k % 3 === 2 ? null : c.ref('identity_recovery_addresses', i),
+        1 + (k % 2),
+        sqlTime(at + HOUR),
+        sqlTime(at),
+        flow,
+        sqlTime(at),
+        sqlTime(at),
+        c.identityNetwork(i),
+        c.ref('identities', i),
+      ];
     },
   },
   {
     table: 'identity_verification_codes',
-    columns: ['id', 'code_hmac', 'used_at', 'identity_verifiable_address_id', 'expires_at', 'issued_at', 'selfservice_verification_flow_id', 'created_at', 'updated_at', 'nid'],
+    columns: [
+      'id',
+      'code_hmac',
+      'used_at',
+      'identity_verifiable_address_id',
+      'expires_at',
+      'issued_at',
+      'selfservice_verification_flow_id',
+      'created_at',
+      'updated_at',
+      'nid',
+    ],
     row: (k, c, r) => {
       const i = identityOf(c, k * 13);
       const at = c.time(r);
-      return [c.uuid('identity_verification_codes', k), r.hex(64), r.chance(0.3) ? sqlTime(at + 200) : null, k % 5 === 4 ? null : c.ref('identity_verifiable_addresses', i), sqlTime(at + HOUR), sqlTime(at), c.ref('selfservice_verification_flows', k % c.counts.selfservice_verification_flows), sqlTime(at), sqlTime(at), c.identityNetwork(i)];
+      return [
+        c.uuid('identity_verification_codes', k),
+        r.hex(64),
+        r.chance(0.3) ? sqlTime(at + 200) : null,
+        k % 5 === 4 ? null : c.ref('identity_verifiable_addresses', i),
+        sqlTime(at + HOUR),
+        sqlTime(at),
+        c.ref('selfservice_verification_flows', k % c.counts.selfservice_verification_flows),
+        sqlTime(at),
+        sqlTime(at),
+        c.identityNetwork(i),
+      ];
     },
   },
   {
     table: 'identity_login_codes',
-    columns: ['id', 'code', 'address', 'address_type', 'used_at', 'expires_at', 'issued_at', 'selfservice_login_flow_id', 'identity_id', 'created_at', 'updated_at', 'nid'],
+    columns: [
+      'id',
+      'code',
+      'address',
+      'address_type',
+      'used_at',
+      'expires_at',
+      'issued_at',
+      'selfservice_login_flow_id',
+      'identity_id',
+      'created_at',
+      'updated_at',
+      'nid',
+    ],
     row: (k, c, r) => {
       const i = identityOf(c, k * 5);
       // TIMESTAMP columns: include the last second a TIMESTAMP can hold in row 2.
       const at = k === 2 ? 2147483647 - HOUR : c.time(r);
       const flow = k === 1 ? null : c.ref('selfservice_login_flows', k % c.counts.selfservice_login_flows);
-      return [c.uuid('identity_login_codes', k), r.hex(64), email(i), 'email', r.chance(0.3) ? sqlTime(at + 100) : null, sqlTime(at + HOUR), sqlTime(at), flow, c.ref('identities', i), sqlTime(at), sqlTime(at), c.identityNetwork(i)];
+      return [
+        c.uuid('identity_login_codes', k),
+        r.hex(64),
+        email(i),
+        'email',
+        r.chance(0.3) ? sqlTime(at + 100) : null,
+        sqlTime(at + HOUR),
+        sqlTime(at),
+        flow,
+        c.ref('identities', i),
+        sqlTime(at),
+        sqlTime(at),
+        c.identityNetwork(i),
+      ];
     },
   },
   {
     table: 'identity_registration_codes',
-    columns: ['id', 'code', 'address', 'address_type', 'used_at', 'expires_at', 'issued_at', 'selfservice_registration_flow_id', 'created_at', 'updated_at', 'nid'],
+    columns: [
+      'id',
+      'code',
+      'address',
+      'address_type',
+      'used_at',
+      'expires_at',
+      'issued_at',
+      'selfservice_registration_flow_id',
+      'created_at',
+      'updated_at',
+      'nid',
+    ],
     row: (k, c, r) => {
       const at = c.time(r);
-      const flow = k === 1 ? null : c.ref('selfservice_registration_flows', k % c.counts.selfservice_registration_flows);
-      return [c.uuid('identity_registration_codes', k), r.hex(64), `new${k}@example.org`, 'email', r.chance(0.3) ? sqlTime(at + 100) : null, sqlTime(at + HOUR), sqlTime(at), flow, sqlTime(at), sqlTime(at), c.network(k)];
+      const flow =
+        k === 1 ? null : c.ref('selfservice_registration_flows', k % c.counts.selfservice_registration_flows);
+      return [
+        c.uuid('identity_registration_codes', k),
+        r.hex(64),
+        `new${k}@example.org`,
+        'email',
+        r.chance(0.3) ? sqlTime(at + 100) : null,
+        sqlTime(at + HOUR),
+        sqlTime(at),
+        flow,
+        sqlTime(at),
+        sqlTime(at),
+        c.network(k),
+      ];
     },
   },
   {
     table: 'courier_messages',
-    columns: ['id', 'type', 'status', 'body', 'subject', 'recipient', 'created_at', 'updated_at', 'template_type', 'template_data', 'nid', 'send_count', 'channel'],
+    columns: [
+      'id',
+      'type',
+      'status',
+      'body',
+      'subject',
+      'recipient',
+      'created_at',
+      'updated_at',
+      'template_type',
+      'template_data',
+      'nid',
+      'send_count',
+      'channel',
+    ],
     row: (k, c, r) => {
       const i = identityOf(c, k * 2);
       const at = c.time(r);
       const bodies = [TEXT_SPECIAL, TEXT_EMPTY, TEXT_LITERAL_NULL, TEXT_BACKSLASH_N];
-      const body = k < bodies.length ? bodies[k] : `Hi,\n\nplease verify your account by entering the following code: ${r.hex(6)}\n\nThanks!\n`;
-      const data = k === 0 ? BLOB_SPECIAL : k % 6 === 1 ? null : k % 2 === 0 ? r.bytes(16 + r.int(48)) : Buffer.from(`{"to":"${email(i)}","code":"${r.hex(6)}"}`);
-      return [c.storedId('courier_messages', k), k % 2, r.int(4) + 1, body, k === 4 ? SUBJECT_MAX : 'Please verify your email address', email(i), sqlTime(at), sqlTime(at + r.int(HOUR)), r.pick(['verification_code', 'recovery_code_valid', 'login_code_valid']), data, c.identityNetwork(i), r.int(3), k % 9 === 8 ? null : k % 10 === 3 ? 'sms' : 'email'];
+      const body =
+        k < bodies.length
+          ? bodies[k]
+          : `Hi,\n\nplease verify your account by entering the following code: ${r.hex(6)}\n\nThanks!\n`;
+      const data =
+        k === 0
+          ? BLOB_SPECIAL
+          : k % 6 === 1
+            ? null
+            : k % 2 === 0
+              ? r.bytes(16 + r.int(48))
+              : Buffer.from(`{"to":"${email(i)}","code":"${r.hex(6)}"}`);
+      return [
+        c.storedId('courier_messages', k),
+        k % 2,
+        r.int(4) + 1,
+        body,
+        k === 4 ? SUBJECT_MAX : 'Please verify your email address',
+        email(i),
+        sqlTime(at),
+        sqlTime(at + r.int(HOUR)),
+        r.pick(['verification_code', 'recovery_code_valid', 'login_code_valid']),
+        data,
+        c.identityNetwork(i),
+        r.int(3),
+        k % 9 === 8 ? null : k % 10 === 3 ? 'sms' : 'email',
+      ];
     },
   },
   {
@@ -330,10 +827,23 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
     row: (k, c, r) => {
       const m = k % c.counts.courier_messages;
       const failed = k === 0 || r.chance(0.3);
-      const error = k === 0 ? JSON.stringify(DISPATCH_ERROR_SPECIAL) : failed ? `{"reason":"dial tcp: i/o timeout","attempt":${1 + (k % 3)}}` : null;
+      const error =
+        k === 0
+          ? JSON.stringify(DISPATCH_ERROR_SPECIAL)
+          : failed
+            ? `{"reason":"dial tcp: i/o timeout","attempt":${1 + (k % 3)}}`
+            : null;
       const at = c.time(r);
       // Row 0 names its message in upper case; message 1 is stored upper and named lower by row 1.
-      return [c.uuid('courier_message_dispatches', k), c.ref('courier_messages', m, k === 0), failed ? 'failed' : 'success', error, c.identityNetwork(identityOf(c, m * 2)), sqlTime(at), sqlTime(at + 5)];
+      return [
+        c.uuid('courier_message_dispatches', k),
+        c.ref('courier_messages', m, k === 0),
+        failed ? 'failed' : 'success',
+        error,
+        c.identityNetwork(identityOf(c, m * 2)),
+        sqlTime(at),
+        sqlTime(at + 5),
+      ];
     },
   },
   {
@@ -342,7 +852,18 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
     row: (k, c, r) => {
       const i = identityOf(c, k * 17);
       const at = c.time(r);
-      return [c.uuid('continuity_containers', k), k % 2 === 0 ? c.ref('identities', i) : null, 'ory_kratos_oidc_auth_code_session', k % 4 === 3 ? null : `{"flow_id":"${c.freeUuid(8, k)}","state":"${r.hex(16)}","return_to":"https://app.example.org/ünïcode?x=1&y=2"}`, sqlTime(at + HOUR), sqlTime(at), sqlTime(at), c.identityNetwork(i)];
+      return [
+        c.uuid('continuity_containers', k),
+        k % 2 === 0 ? c.ref('identities', i) : null,
+        'ory_kratos_oidc_auth_code_session',
+        k % 4 === 3
+          ? null
+          : `{"flow_id":"${c.freeUuid(8, k)}","state":"${r.hex(16)}","return_to":"https://app.example.org/ünïcode?x=1&y=2"}`,
+        sqlTime(at + HOUR),
+        sqlTime(at),
+        sqlTime(at),
+        c.identityNetwork(i),
+      ];
     },
   },
   {
@@ -351,8 +872,20 @@ export const KRATOS_SEED_TABLES: readonly SeedTableSpec[] = [
     row: (k, c, r) => {
       const at = c.time(r);
       const seen = r.chance(0.5);
-      const errors = k === 0 ? '{"code":500,"status":"Internal Server Error","reason":"naïve \\"quote\\" 🦄\\nnext line","message":"An internal server error occurred"}' : `{"code":${r.pick([400, 403, 410, 500])},"message":"error ${k}"}`;
-      return [c.uuid('selfservice_errors', k), errors, seen ? sqlTime(at + 60) : null, bool(seen), sqlTime(at), sqlTime(at), k % 3 === 0 ? '' : r.hex(64), c.network(k)];
+      const errors =
+        k === 0
+          ? '{"code":500,"status":"Internal Server Error","reason":"naïve \\"quote\\" 🦄\\nnext line","message":"An internal server error occurred"}'
+          : `{"code":${r.pick([400, 403, 410, 500])},"message":"error ${k}"}`;
+      return [
+        c.uuid('selfservice_errors', k),
+        errors,
+        seen ? sqlTime(at + 60) : null,
+        bool(seen),
+        sqlTime(at),
+        sqlTime(at),
+        k % 3 === 0 ? '' : r.hex(64),
+        c.network(k),
+      ];
     },
   },
 ];

@@ -29,7 +29,10 @@ const VALUES_PER_STATEMENT = 24000;
  */
 export async function seedKratos(conn: MysqlConnection, opts: SeedKratosOptions): Promise<Record<string, number>> {
   if (!Number.isInteger(opts.scale) || opts.scale < 1) {
-    throw new ConvergeError('USAGE', `seed scale must be a positive integer, got ${opts.scale}`, { stage: 'demo', key: 'scale' });
+    throw new ConvergeError('USAGE', `seed scale must be a positive integer, got ${opts.scale}`, {
+      stage: 'demo',
+      key: 'scale',
+    });
   }
   const ctx = new KratosSeedContext(opts.seed ?? DEFAULT_KRATOS_SEED, opts.scale, await readCredentialTypes(conn));
   const [tzRows] = await conn.query('SELECT @@session.time_zone AS tz');
@@ -48,20 +51,37 @@ export async function seedKratos(conn: MysqlConnection, opts: SeedKratosOptions)
 async function readCredentialTypes(conn: MysqlConnection): Promise<Record<string, string>> {
   let rows: Array<{ id: string; name: string }>;
   try {
-    rows = (await conn.query('SELECT id, name FROM identity_credential_types'))[0] as Array<{ id: string; name: string }>;
+    rows = (await conn.query('SELECT id, name FROM identity_credential_types'))[0] as Array<{
+      id: string;
+      name: string;
+    }>;
   } catch (e) {
-    throw new ConvergeError('CONFIG_INVALID', `cannot read identity_credential_types (${messageOf(e)}); apply migrations/kratos/mysql first`, { stage: 'demo', table: 'identity_credential_types' }, { cause: e });
+    throw new ConvergeError(
+      'CONFIG_INVALID',
+      `cannot read identity_credential_types (${messageOf(e)}); apply migrations/kratos/mysql first`,
+      { stage: 'demo', table: 'identity_credential_types' },
+      { cause: e },
+    );
   }
   const byName: Record<string, string> = {};
   for (const r of rows) byName[r.name] = r.id;
   const missing = ['password', ...EXTRA_CREDENTIAL_TYPES].filter((n) => !byName[n]);
   if (missing.length) {
-    throw new ConvergeError('CONFIG_INVALID', `identity_credential_types lacks ${missing.join(', ')}; apply migrations/kratos/mysql first`, { stage: 'demo', table: 'identity_credential_types' });
+    throw new ConvergeError(
+      'CONFIG_INVALID',
+      `identity_credential_types lacks ${missing.join(', ')}; apply migrations/kratos/mysql first`,
+      { stage: 'demo', table: 'identity_credential_types' },
+    );
   }
   return byName;
 }
 
-async function insertTable(conn: MysqlConnection, spec: SeedTableSpec, ctx: KratosSeedContext, onProgress?: (table: string, rows: number) => void): Promise<number> {
+async function insertTable(
+  conn: MysqlConnection,
+  spec: SeedTableSpec,
+  ctx: KratosSeedContext,
+  onProgress?: (table: string, rows: number) => void,
+): Promise<number> {
   const total = ctx.counts[spec.table];
   const perStatement = Math.max(100, Math.min(2000, Math.floor(VALUES_PER_STATEMENT / spec.columns.length)));
   const head = `INSERT INTO ${quoteMysql(spec.table)} (${spec.columns.map((c) => quoteMysql(c)).join(', ')}) VALUES `;
@@ -91,7 +111,12 @@ async function insertTable(conn: MysqlConnection, spec: SeedTableSpec, ctx: Krat
       await pending;
     } catch (e) {
       const err = e as { code?: string; sqlMessage?: string };
-      throw new ConvergeError('LOAD_REJECTED', `seeding ${spec.table} rows ${done + 1}..${done + batch.rows} failed: ${err.sqlMessage ?? messageOf(e)}`, { stage: 'demo', table: spec.table, detail: err.code }, { cause: e });
+      throw new ConvergeError(
+        'LOAD_REJECTED',
+        `seeding ${spec.table} rows ${done + 1}..${done + batch.rows} failed: ${err.sqlMessage ?? messageOf(e)}`,
+        { stage: 'demo', table: spec.table, detail: err.code },
+        { cause: e },
+      );
     }
     done += batch.rows;
     onProgress?.(spec.table, done);

@@ -31,14 +31,25 @@ export interface DemoResult extends PipelineRunResult {
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const p = o.pipeline;
   const seeder = p.seed ? SEEDERS[p.seed] : undefined;
-  if (!seeder || !p.source.migrations || !p.source.tracking) throw new ConvergeError('USAGE', `pipeline ${p.name} has no demo seeder or source migrations`);
+  if (!seeder || !p.source.migrations || !p.source.tracking)
+    throw new ConvergeError('USAGE', `pipeline ${p.name} has no demo seeder or source migrations`);
   const db = o.databaseName ?? `converge_demo_${p.name}`;
   const source = withDatabase(o.sourceServer, db);
   const target = withDatabase(o.targetServer, db);
   await recreateMysqlDatabase(o.sourceServer, db);
   await recreatePgDatabase(o.targetServer, db);
-  await applyMigrations({ dialect: 'mysql', connection: source, dir: pipelinePath(p, p.source.migrations), tracking: p.source.tracking });
-  await applyMigrations({ dialect: 'postgres', connection: target, dir: pipelinePath(p, p.target.migrations), tracking: p.target.tracking });
+  await applyMigrations({
+    dialect: 'mysql',
+    connection: source,
+    dir: pipelinePath(p, p.source.migrations),
+    tracking: p.source.tracking,
+  });
+  await applyMigrations({
+    dialect: 'postgres',
+    connection: target,
+    dir: pipelinePath(p, p.target.migrations),
+    tracking: p.target.tracking,
+  });
   const t0 = Date.now();
   const conn = await openMysql(source);
   let seeded: Record<string, number>;
@@ -48,7 +59,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     await conn.end().catch(() => undefined);
   }
   const seedSeconds = (Date.now() - t0) / 1000;
-  o.log.info({ pipeline: p.name, rows: Object.values(seeded).reduce((a, b) => a + b, 0), seconds: seedSeconds }, 'source seeded');
+  o.log.info(
+    { pipeline: p.name, rows: Object.values(seeded).reduce((a, b) => a + b, 0), seconds: seedSeconds },
+    'source seeded',
+  );
   const res = await runPipeline({ pipeline: p, source, target, workDir: o.workDir, log: o.log, jobs: o.jobs });
   return { ...res, seeded, seedSeconds, source, target };
 }

@@ -14,8 +14,13 @@ export async function estimateExportBytes(source: ConnectionInfo, exclude: strin
   if (!source.database) return undefined;
   const conn = await openMysql(source);
   try {
-    const [rows] = await conn.query("SELECT table_name AS name, data_length AS bytes FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'", [source.database]);
-    return (rows as Array<{ name: string; bytes: number | string | null }>).filter((r) => !exclude.includes(r.name)).reduce((n, r) => n + Number(r.bytes ?? 0), 0);
+    const [rows] = await conn.query(
+      "SELECT table_name AS name, data_length AS bytes FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
+      [source.database],
+    );
+    return (rows as Array<{ name: string; bytes: number | string | null }>)
+      .filter((r) => !exclude.includes(r.name))
+      .reduce((n, r) => n + Number(r.bytes ?? 0), 0);
   } finally {
     await conn.end().catch(() => undefined);
   }
@@ -29,7 +34,13 @@ export async function checkDisk(workDir: string, estimatedBytes: number | undefi
   try {
     const s = await fsp.statfs(dir);
     const free = Number(s.bavail) * Number(s.bsize);
-    if (estimatedBytes === undefined) return { end: 'local', name, ok: true, value: `${formatBytes(free)} free at ${dir}; no estimate (the source URL names no database)` };
+    if (estimatedBytes === undefined)
+      return {
+        end: 'local',
+        name,
+        ok: true,
+        value: `${formatBytes(free)} free at ${dir}; no estimate (the source URL names no database)`,
+      };
     const need = Math.ceil(estimatedBytes * DISK_FACTOR);
     return {
       end: 'local',
@@ -39,6 +50,12 @@ export async function checkDisk(workDir: string, estimatedBytes: number | undefi
       fix: `free ${formatBytes(need - free)} there, or point --work-dir (CONVERGE_WORK_DIR) at a disk with ${formatBytes(need)} free`,
     };
   } catch (e) {
-    return { end: 'local', name, ok: false, value: messageOf(e), fix: `make ${workDir} creatable and readable by this user` };
+    return {
+      end: 'local',
+      name,
+      ok: false,
+      value: messageOf(e),
+      fix: `make ${workDir} creatable and readable by this user`,
+    };
   }
 }

@@ -12,7 +12,8 @@ import type { Check } from './check-source';
  */
 export async function checkRunLog(target: ConnectionInfo): Promise<Check> {
   const name = 'run log write and read-back';
-  const fix = 'GRANT CREATE ON DATABASE <db> TO <user> (or create schema converge owned by the user); until then runs write events.jsonl in the work directory and `converge runs replay` loads it later';
+  const fix =
+    'GRANT CREATE ON DATABASE <db> TO <user> (or create schema converge owned by the user); until then runs write events.jsonl in the work directory and `converge runs replay` loads it later';
   try {
     await ensureRunSchema(target);
   } catch (e) {
@@ -29,10 +30,24 @@ export async function checkRunLog(target: ConnectionInfo): Promise<Check> {
   try {
     await client.query('BEGIN');
     await client.query("INSERT INTO converge.runs (id, pipeline, status) VALUES ($1, 'doctor', 'completed')", [id]);
-    await client.query("INSERT INTO converge.run_events (run_id, kind, payload) VALUES ($1, 'doctor.probe', $2)", [id, JSON.stringify({ probe })]);
-    const { rows } = await client.query("SELECT payload->>'probe' AS probe FROM converge.run_events WHERE run_id = $1 AND kind = 'doctor.probe'", [id]);
+    await client.query("INSERT INTO converge.run_events (run_id, kind, payload) VALUES ($1, 'doctor.probe', $2)", [
+      id,
+      JSON.stringify({ probe }),
+    ]);
+    const { rows } = await client.query(
+      "SELECT payload->>'probe' AS probe FROM converge.run_events WHERE run_id = $1 AND kind = 'doctor.probe'",
+      [id],
+    );
     const ok = rows.length === 1 && rows[0].probe === probe;
-    return { end: 'target', name, ok, value: ok ? 'converge.run_events: event written and read back (then rolled back)' : 'the event read back differs from the one written', fix };
+    return {
+      end: 'target',
+      name,
+      ok,
+      value: ok
+        ? 'converge.run_events: event written and read back (then rolled back)'
+        : 'the event read back differs from the one written',
+      fix,
+    };
   } catch (e) {
     return { end: 'target', name, ok: false, value: messageOf(e), fix };
   } finally {

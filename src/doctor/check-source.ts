@@ -18,7 +18,15 @@ export async function checkSource(info: ConnectionInfo): Promise<Check[]> {
   try {
     conn = await openMysql(info);
   } catch (e) {
-    return [{ end: 'source', name: 'connection', ok: false, value: messageOf(e), fix: `check that ${where} is reachable and the credentials are right (converge env shows what is configured)` }];
+    return [
+      {
+        end: 'source',
+        name: 'connection',
+        ok: false,
+        value: messageOf(e),
+        fix: `check that ${where} is reachable and the credentials are right (converge env shows what is configured)`,
+      },
+    ];
   }
   const out: Check[] = [];
   try {
@@ -27,16 +35,49 @@ export async function checkSource(info: ConnectionInfo): Promise<Check[]> {
     );
     const v = (rows as Array<Record<string, string | number>>)[0];
     out.push({ end: 'source', name: 'connection', ok: true, value: `${where} (${v.version})` });
-    out.push({ end: 'source', name: 'character set', ok: String(v.charset).startsWith('utf8mb4'), value: `${v.charset} / ${v.collation}`, fix: 'columns in utf8 (3-byte) cannot hold emoji; converge reads as utf8mb4 regardless, check the tables' });
-    out.push({ end: 'source', name: 'time zone', ok: true, value: `${v.tz} (system ${v.systz}); TIMESTAMP columns are exported in UTC, DATETIME as stored` });
+    out.push({
+      end: 'source',
+      name: 'character set',
+      ok: String(v.charset).startsWith('utf8mb4'),
+      value: `${v.charset} / ${v.collation}`,
+      fix: 'columns in utf8 (3-byte) cannot hold emoji; converge reads as utf8mb4 regardless, check the tables',
+    });
+    out.push({
+      end: 'source',
+      name: 'time zone',
+      ok: true,
+      value: `${v.tz} (system ${v.systz}); TIMESTAMP columns are exported in UTC, DATETIME as stored`,
+    });
     const permissive = !/NO_ZERO_DATE|STRICT_/.test(String(v.sqlMode));
-    out.push({ end: 'source', name: 'sql_mode', ok: true, value: `${v.sqlMode || '(empty)'}${permissive ? ' — permissive: zero dates may exist, declare zeroDate in the mapping' : ''}` });
-    out.push({ end: 'source', name: 'max_allowed_packet', ok: Number(v.maxPacket) >= 16 << 20, value: `${Math.round(Number(v.maxPacket) / 1048576)} MB`, fix: 'rows larger than this cannot be read; raise max_allowed_packet to at least 64M' });
-    out.push({ end: 'source', name: 'binary log', ok: true, value: Number(v.logBin) === 1 ? 'on: the export records its position' : 'off: no binlog position is recorded' });
+    out.push({
+      end: 'source',
+      name: 'sql_mode',
+      ok: true,
+      value: `${v.sqlMode || '(empty)'}${permissive ? ' — permissive: zero dates may exist, declare zeroDate in the mapping' : ''}`,
+    });
+    out.push({
+      end: 'source',
+      name: 'max_allowed_packet',
+      ok: Number(v.maxPacket) >= 16 << 20,
+      value: `${Math.round(Number(v.maxPacket) / 1048576)} MB`,
+      fix: 'rows larger than this cannot be read; raise max_allowed_packet to at least 64M',
+    });
+    out.push({
+      end: 'source',
+      name: 'binary log',
+      ok: true,
+      value: Number(v.logBin) === 1 ? 'on: the export records its position' : 'off: no binlog position is recorded',
+    });
     const [grants] = await conn.query('SHOW GRANTS');
     const text = (grants as Array<Record<string, string>>).map((g) => Object.values(g)[0]).join('\n');
     const all = /GRANT ALL PRIVILEGES ON \*\.\*/i.test(text);
-    out.push({ end: 'source', name: 'privilege SELECT', ok: all || /SELECT/i.test(text), value: all ? 'ALL' : /SELECT/i.test(text) ? 'yes' : 'no', fix: 'GRANT SELECT ON <database>.* TO <user>' });
+    out.push({
+      end: 'source',
+      name: 'privilege SELECT',
+      ok: all || /SELECT/i.test(text),
+      value: all ? 'ALL' : /SELECT/i.test(text) ? 'yes' : 'no',
+      fix: 'GRANT SELECT ON <database>.* TO <user>',
+    });
     out.push({
       end: 'source',
       name: 'privilege RELOAD (for --jobs > 1)',
@@ -45,7 +86,13 @@ export async function checkSource(info: ConnectionInfo): Promise<Check[]> {
       fix: 'GRANT RELOAD ON *.* TO <user> (needed for FLUSH TABLES WITH READ LOCK so all workers share one snapshot)',
     });
   } catch (e) {
-    out.push({ end: 'source', name: 'server settings', ok: false, value: messageOf(e), fix: 'the user needs to read server variables and its own grants' });
+    out.push({
+      end: 'source',
+      name: 'server settings',
+      ok: false,
+      value: messageOf(e),
+      fix: 'the user needs to read server variables and its own grants',
+    });
   } finally {
     await conn.end().catch(() => undefined);
   }

@@ -10,16 +10,48 @@ export async function checkTarget(info: ConnectionInfo, opts: { schema?: string 
   try {
     client = await openPg(info, { applicationName: 'converge doctor' });
   } catch (e) {
-    return [{ end: 'target', name: 'connection', ok: false, value: messageOf(e), fix: `check that ${where} is reachable, the database exists and the credentials are right` }];
+    return [
+      {
+        end: 'target',
+        name: 'connection',
+        ok: false,
+        value: messageOf(e),
+        fix: `check that ${where} is reachable, the database exists and the credentials are right`,
+      },
+    ];
   }
   const out: Check[] = [];
   try {
-    const { rows } = await client.query("SELECT version() AS version, current_setting('server_encoding') AS enc, current_setting('TimeZone') AS tz, current_setting('max_connections') AS maxconn, has_database_privilege(current_database(), 'CREATE') AS can_create, current_setting('ssl', true) AS ssl");
+    const { rows } = await client.query(
+      "SELECT version() AS version, current_setting('server_encoding') AS enc, current_setting('TimeZone') AS tz, current_setting('max_connections') AS maxconn, has_database_privilege(current_database(), 'CREATE') AS can_create, current_setting('ssl', true) AS ssl",
+    );
     const v = rows[0];
-    out.push({ end: 'target', name: 'connection', ok: true, value: `${where} (${String(v.version).split(' on ')[0]})` });
-    out.push({ end: 'target', name: 'encoding', ok: v.enc === 'UTF8', value: v.enc, fix: 'create the database WITH ENCODING UTF8; other encodings cannot hold all MySQL utf8mb4 text' });
-    out.push({ end: 'target', name: 'time zone', ok: true, value: `${v.tz} (timestamp without time zone values are loaded as UTC wall time)` });
-    out.push({ end: 'target', name: 'privilege CREATE (converge schema)', ok: v.can_create, value: v.can_create ? 'yes' : 'no', fix: 'GRANT CREATE ON DATABASE <db> TO <user>, or create schema converge for the user beforehand' });
+    out.push({
+      end: 'target',
+      name: 'connection',
+      ok: true,
+      value: `${where} (${String(v.version).split(' on ')[0]})`,
+    });
+    out.push({
+      end: 'target',
+      name: 'encoding',
+      ok: v.enc === 'UTF8',
+      value: v.enc,
+      fix: 'create the database WITH ENCODING UTF8; other encodings cannot hold all MySQL utf8mb4 text',
+    });
+    out.push({
+      end: 'target',
+      name: 'time zone',
+      ok: true,
+      value: `${v.tz} (timestamp without time zone values are loaded as UTC wall time)`,
+    });
+    out.push({
+      end: 'target',
+      name: 'privilege CREATE (converge schema)',
+      ok: v.can_create,
+      value: v.can_create ? 'yes' : 'no',
+      fix: 'GRANT CREATE ON DATABASE <db> TO <user>, or create schema converge for the user beforehand',
+    });
     const schema = opts.schema ?? 'public';
     const { rows: denied } = await client.query(
       "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND NOT (has_table_privilege(format('%I.%I', table_schema, table_name), 'INSERT') AND has_table_privilege(format('%I.%I', table_schema, table_name), 'TRUNCATE')) ORDER BY 1",
@@ -29,7 +61,13 @@ export async function checkTarget(info: ConnectionInfo, opts: { schema?: string 
       end: 'target',
       name: `privilege INSERT, TRUNCATE (schema ${schema})`,
       ok: denied.length === 0,
-      value: denied.length === 0 ? 'yes, on every table' : `missing on ${denied.length} table(s): ${denied.slice(0, 5).map((r) => r.t).join(', ')}${denied.length > 5 ? ', …' : ''}`,
+      value:
+        denied.length === 0
+          ? 'yes, on every table'
+          : `missing on ${denied.length} table(s): ${denied
+              .slice(0, 5)
+              .map((r) => r.t)
+              .join(', ')}${denied.length > 5 ? ', …' : ''}`,
       fix: `GRANT INSERT, TRUNCATE, SELECT ON ALL TABLES IN SCHEMA ${schema} TO <user> (import loads with COPY; --truncate and rollback empty tables)`,
     });
   } catch (e) {

@@ -9,8 +9,23 @@ export function chunkFile(table: string, index: number, count: number): string {
 /** A table entry before any chunk is written: every chunk pending. */
 export function plannedTable(name: string, columns: ManifestColumn[], ranges: KeyRange[]): ManifestTable {
   const parts: Array<KeyRange | null> = ranges.length ? ranges : [null];
-  const chunks: ManifestChunk[] = parts.map((range, i) => ({ file: chunkFile(name, i, parts.length), range, status: 'pending' }));
-  return summarise({ name, file: chunks[0].file, files: chunks.map((c) => c.file), chunks, columns, rows: 0, bytes: 0, sha256: '', seconds: 0, status: 'partial' });
+  const chunks: ManifestChunk[] = parts.map((range, i) => ({
+    file: chunkFile(name, i, parts.length),
+    range,
+    status: 'pending',
+  }));
+  return summarise({
+    name,
+    file: chunks[0].file,
+    files: chunks.map((c) => c.file),
+    chunks,
+    columns,
+    rows: 0,
+    bytes: 0,
+    sha256: '',
+    seconds: 0,
+    status: 'partial',
+  });
 }
 
 /** Recomputes a table's totals from its chunks; complete when every chunk is. */
@@ -21,7 +36,13 @@ export function summarise(t: ManifestTable): ManifestTable {
   t.rows = done.reduce((n, c) => n + (c.rows ?? 0), 0);
   t.bytes = done.reduce((n, c) => n + (c.bytes ?? 0), 0);
   t.status = complete ? 'complete' : 'partial';
-  t.sha256 = !complete ? '' : chunks.length === 1 ? chunks[0].sha256! : createHash('sha256').update(chunks.map((c) => c.sha256).join('\n')).digest('hex');
+  t.sha256 = !complete
+    ? ''
+    : chunks.length === 1
+      ? chunks[0].sha256!
+      : createHash('sha256')
+          .update(chunks.map((c) => c.sha256).join('\n'))
+          .digest('hex');
   return t;
 }
 
@@ -36,11 +57,25 @@ export type ResumeDecision =
  * missing, changed or never completed; or start afresh when the columns changed (or there is
  * nothing to go on). `stale` lists files of the old entry that must be deleted first.
  */
-export async function decideResume(prev: ManifestTable | undefined, columns: ManifestColumn[], fileMatches: (file: string, sha256: string) => Promise<boolean>): Promise<ResumeDecision> {
+export async function decideResume(
+  prev: ManifestTable | undefined,
+  columns: ManifestColumn[],
+  fileMatches: (file: string, sha256: string) => Promise<boolean>,
+): Promise<ResumeDecision> {
   if (!prev) return { kind: 'fresh', stale: [] };
   const chunks: ManifestChunk[] = prev.chunks?.length
     ? prev.chunks.map((c) => ({ ...c }))
-    : [{ file: prev.file, range: null, status: prev.status === 'complete' ? 'complete' : 'pending', rows: prev.rows, bytes: prev.bytes, sha256: prev.sha256, seconds: prev.seconds }];
+    : [
+        {
+          file: prev.file,
+          range: null,
+          status: prev.status === 'complete' ? 'complete' : 'pending',
+          rows: prev.rows,
+          bytes: prev.bytes,
+          sha256: prev.sha256,
+          seconds: prev.seconds,
+        },
+      ];
   const files = chunks.map((c) => c.file);
   if (JSON.stringify(prev.columns) !== JSON.stringify(columns)) return { kind: 'fresh', stale: files };
   const redo: number[] = [];

@@ -33,7 +33,13 @@ const FILE_BUFFER = 4 << 20;
 
 /** The manifest's description of a table's columns. */
 export function manifestColumns(table: MysqlTable): ManifestColumn[] {
-  return table.columns.map((c) => ({ name: c.name, sourceType: c.columnType, dataType: c.dataType, nullable: c.nullable, encoding: exportEncoding(c) }));
+  return table.columns.map((c) => ({
+    name: c.name,
+    sourceType: c.columnType,
+    dataType: c.dataType,
+    nullable: c.nullable,
+    encoding: exportEncoding(c),
+  }));
 }
 
 /**
@@ -42,7 +48,12 @@ export function manifestColumns(table: MysqlTable): ManifestColumn[] {
  * the packet bytes to CSV bytes without JS values in between. Memory stays bounded: when the file
  * lags, the connection is paused (the server waits) until the file has drained.
  */
-export async function exportTable(conn: MysqlConnection, table: MysqlTable, file: string, opts: ExportTableOptions = {}): Promise<ExportTableResult> {
+export async function exportTable(
+  conn: MysqlConnection,
+  table: MysqlTable,
+  file: string,
+  opts: ExportTableOptions = {},
+): Promise<ExportTableResult> {
   const cols = table.columns;
   const { select, binary, float32 } = selectList(table);
   // binary: key columns in a range are bound as bytes.
@@ -61,7 +72,7 @@ export async function exportTable(conn: MysqlConnection, table: MysqlTable, file
   out.on('error', (e) => {
     writeError ??= e;
     // No 'drain' will come: read the rest of the result (discarded) so the connection is free.
-    if (paused) (paused = false), query?.resume();
+    if (paused) ((paused = false), query?.resume());
   });
   const flush = () => {
     for (const buf of csv.take()) {
@@ -104,7 +115,12 @@ export async function exportTable(conn: MysqlConnection, table: MysqlTable, file
   } catch (e) {
     out.destroy();
     if (e === writeError) throw ioError(e, `cannot write ${file}`, file);
-    throw new ConvergeError('EXPORT_FAILED', `export of ${table.name} failed: ${messageOf(e)}`, { stage: 'export', table: table.name, file, sql: sql.length > 500 ? sql.slice(0, 500) + '…' : sql }, { cause: e });
+    throw new ConvergeError(
+      'EXPORT_FAILED',
+      `export of ${table.name} failed: ${messageOf(e)}`,
+      { stage: 'export', table: table.name, file, sql: sql.length > 500 ? sql.slice(0, 500) + '…' : sql },
+      { cause: e },
+    );
   }
   await fsyncPath(file);
   opts.onRows?.(rows, bytes);

@@ -96,11 +96,18 @@ export function tableFiles(t: Pick<ManifestTable, 'file' | 'files'>): string[] {
 }
 
 /** Each file of a table with the sha256 and rows the manifest recorded for that file. */
-export function tableFileDigests(t: Pick<ManifestTable, 'file' | 'files' | 'chunks' | 'sha256' | 'rows'>): Array<{ file: string; sha256: string; rows: number }> {
+export function tableFileDigests(
+  t: Pick<ManifestTable, 'file' | 'files' | 'chunks' | 'sha256' | 'rows'>,
+): Array<{ file: string; sha256: string; rows: number }> {
   if (t.chunks?.length) return t.chunks.map((c) => ({ file: c.file, sha256: c.sha256 ?? '', rows: c.rows ?? 0 }));
   return [{ file: t.file, sha256: t.sha256, rows: t.rows }];
 }
-export const CSV_DIALECT: Manifest['csv'] = { delimiter: ',', nullAs: 'unquoted empty', header: true, binary: '\\x hex' };
+export const CSV_DIALECT: Manifest['csv'] = {
+  delimiter: ',',
+  nullAs: 'unquoted empty',
+  header: true,
+  binary: '\\x hex',
+};
 
 export async function writeManifest(dir: string, m: Manifest): Promise<void> {
   await writeFileAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify(m, null, 2) + '\n');
@@ -120,8 +127,14 @@ export async function readManifest(dir: string, expect?: Manifest['format']): Pr
   } catch (e) {
     throw new ConvergeError('MANIFEST_INVALID', `manifest is not valid JSON: ${(e as Error).message}`, { file });
   }
-  if (expect && m.format !== expect) throw new ConvergeError('MANIFEST_INVALID', `manifest format is ${m.format}, expected ${expect}`, { file });
-  if (!m.completedAt) throw new ConvergeError('MANIFEST_INVALID', 'manifest is from a run that did not complete; re-run that stage (with --resume where it applies)', { file });
+  if (expect && m.format !== expect)
+    throw new ConvergeError('MANIFEST_INVALID', `manifest format is ${m.format}, expected ${expect}`, { file });
+  if (!m.completedAt)
+    throw new ConvergeError(
+      'MANIFEST_INVALID',
+      'manifest is from a run that did not complete; re-run that stage (with --resume where it applies)',
+      { file },
+    );
   return m;
 }
 

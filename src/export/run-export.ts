@@ -40,7 +40,14 @@ export interface ExportOptions {
 
 export interface ExportResult {
   manifest: Manifest;
-  tables: Array<{ table: string; rows: number; bytes: number; seconds: number; chunks: number; status: 'exported' | 'resumed' }>;
+  tables: Array<{
+    table: string;
+    rows: number;
+    bytes: number;
+    seconds: number;
+    chunks: number;
+    status: 'exported' | 'resumed';
+  }>;
 }
 
 export const DEFAULT_CHUNK_ROWS = 500_000;
@@ -67,15 +74,25 @@ interface TableState {
  */
 export async function runExport(opts: ExportOptions): Promise<ExportResult> {
   const database = opts.source.database;
-  if (!database) throw new ConvergeError('USAGE', 'the source URL names no database (mysql://…/DATABASE)', { stage: 'export' });
-  const sizing: ChunkSizing = { chunkRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS, chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES };
-  if (!(sizing.chunkRows >= 1) || !(sizing.chunkBytes >= 1)) throw new ConvergeError('USAGE', 'chunk rows and chunk size must be positive', { stage: 'export' });
+  if (!database)
+    throw new ConvergeError('USAGE', 'the source URL names no database (mysql://…/DATABASE)', { stage: 'export' });
+  const sizing: ChunkSizing = {
+    chunkRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS,
+    chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+  };
+  if (!(sizing.chunkRows >= 1) || !(sizing.chunkBytes >= 1))
+    throw new ConvergeError('USAGE', 'chunk rows and chunk size must be positive', { stage: 'export' });
   await ensurePrivateDir(opts.outDir);
   const { tables: all, serverVersion } = await readCatalog(opts.source, database);
   let tables = all;
   if (opts.tables) {
     const names = new Set(tables.map((t) => t.name));
-    for (const t of opts.tables) if (!names.has(t)) throw new ConvergeError('USAGE', `table ${t} is not in source database ${database}`, { table: t, stage: 'export' });
+    for (const t of opts.tables)
+      if (!names.has(t))
+        throw new ConvergeError('USAGE', `table ${t} is not in source database ${database}`, {
+          table: t,
+          stage: 'export',
+        });
     tables = tables.filter((t) => opts.tables!.includes(t.name));
   }
   const exclude = new Set(opts.exclude ?? []);
@@ -100,12 +117,21 @@ export async function runExport(opts: ExportOptions): Promise<ExportResult> {
   const states: TableState[] = [];
   let kept = 0;
   for (const t of tables) {
-    const d = await decideResume(previous?.tables?.[t.name], manifestColumns(t), (f, sha) => fileMatches(path.join(opts.outDir, f), sha));
+    const d = await decideResume(previous?.tables?.[t.name], manifestColumns(t), (f, sha) =>
+      fileMatches(path.join(opts.outDir, f), sha),
+    );
     if (d.kind !== 'keep') for (const f of d.stale) await fsp.rm(path.join(opts.outDir, f), { force: true });
     if (d.kind === 'keep') {
       manifest.tables[t.name] = d.entry;
       kept += d.entry.chunks?.length ?? 1;
-      results.push({ table: t.name, rows: d.entry.rows, bytes: d.entry.bytes, seconds: 0, chunks: d.entry.chunks?.length ?? 1, status: 'resumed' });
+      results.push({
+        table: t.name,
+        rows: d.entry.rows,
+        bytes: d.entry.bytes,
+        seconds: 0,
+        chunks: d.entry.chunks?.length ?? 1,
+        status: 'resumed',
+      });
       opts.log.info({ table: t.name }, 'resume: every file matches the manifest, skipped');
       opts.onTableDone?.(t.name, d.entry.rows, d.entry.bytes, 0);
     } else if (d.kind === 'continue') {
@@ -114,20 +140,36 @@ export async function runExport(opts: ExportOptions): Promise<ExportResult> {
       const state = newState(t, d.entry, d.redo.length);
       states.push(state);
       for (const index of d.redo) queue.push({ kind: 'chunk', state, index });
-      opts.log.info({ table: t.name, redo: d.redo.length, of: d.entry.chunks!.length }, 'resume: redoing the chunks that are missing or changed');
+      opts.log.info(
+        { table: t.name, redo: d.redo.length, of: d.entry.chunks!.length },
+        'resume: redoing the chunks that are missing or changed',
+      );
     } else queue.push({ kind: 'plan', table: t });
   }
   // The old manifest no longer describes the files being redone: drop them before writing any.
   await writeManifest(opts.outDir, manifest);
 
-  const pieces = queue.reduce((n, q) => n + (q.kind === 'plan' ? Math.max(1, Math.ceil(q.table.estimatedRows / rowsPerChunk(q.table, sizing))) : 1), 0);
+  const pieces = queue.reduce(
+    (n, q) =>
+      n + (q.kind === 'plan' ? Math.max(1, Math.ceil(q.table.estimatedRows / rowsPerChunk(q.table, sizing))) : 1),
+    0,
+  );
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, pieces));
   if (queue.length) {
     const snap = await openSnapshot(opts.source, jobs, opts.log);
     manifest.snapshot = { method: snap.method, binlog: snap.binlog, timeZone: '+00:00' };
-    if (kept && previous?.snapshot) manifest.snapshot.earlier = { runId: previous.runId, method: previous.snapshot.method, binlog: previous.snapshot.binlog ?? null };
+    if (kept && previous?.snapshot)
+      manifest.snapshot.earlier = {
+        runId: previous.runId,
+        method: previous.snapshot.method,
+        binlog: previous.snapshot.binlog ?? null,
+      };
     opts.log.info({ workers: snap.connections.length, snapshot: snap.method, binlog: snap.binlog }, 'snapshot open');
-    await opts.recorder?.event({ kind: 'stage.started', stage: 'export', payload: { tables: queue.length, jobs: snap.connections.length, snapshot: snap.method, binlog: snap.binlog } });
+    await opts.recorder?.event({
+      kind: 'stage.started',
+      stage: 'export',
+      payload: { tables: queue.length, jobs: snap.connections.length, snapshot: snap.method, binlog: snap.binlog },
+    });
     try {
       await drain(queue, snap.connections, manifest, opts, sizing, results);
     } finally {
@@ -144,7 +186,14 @@ function newState(table: MysqlTable, entry: ManifestTable, left: number): TableS
 }
 
 /** Runs the queue on the snapshot's connections; the first failure stops new work and is thrown. */
-async function drain(queue: Task[], conns: MysqlConnection[], manifest: Manifest, opts: ExportOptions, sizing: ChunkSizing, results: ExportResult['tables']): Promise<void> {
+async function drain(
+  queue: Task[],
+  conns: MysqlConnection[],
+  manifest: Manifest,
+  opts: ExportOptions,
+  sizing: ChunkSizing,
+  results: ExportResult['tables'],
+): Promise<void> {
   let failed: unknown;
   let planning = 0;
   let waiters: Array<() => void> = [];
@@ -166,7 +215,7 @@ async function drain(queue: Task[], conns: MysqlConnection[], manifest: Manifest
   const progress = (s: TableState) => {
     let rows = s.doneRows;
     let bytes = s.doneBytes;
-    for (const [r, b] of s.running.values()) (rows += r), (bytes += b);
+    for (const [r, b] of s.running.values()) ((rows += r), (bytes += b));
     opts.onProgress?.(s.table.name, rows, bytes, s.table.estimatedRows);
   };
 
@@ -178,8 +227,18 @@ async function drain(queue: Task[], conns: MysqlConnection[], manifest: Manifest
     const t0 = Date.now();
     s.running.set(index, [0, 0]);
     try {
-      const r = await exportTable(conn, s.table, file, { range: chunk.range, onRows: (rows, bytes) => (s.running.set(index, [rows, bytes]), progress(s)) });
-      s.entry.chunks![index] = { ...chunk, status: 'complete', rows: r.rows, bytes: r.bytes, sha256: r.sha256, seconds: (Date.now() - t0) / 1000 };
+      const r = await exportTable(conn, s.table, file, {
+        range: chunk.range,
+        onRows: (rows, bytes) => (s.running.set(index, [rows, bytes]), progress(s)),
+      });
+      s.entry.chunks![index] = {
+        ...chunk,
+        status: 'complete',
+        rows: r.rows,
+        bytes: r.bytes,
+        sha256: r.sha256,
+        seconds: (Date.now() - t0) / 1000,
+      };
     } catch (e) {
       await fsp.rm(file, { force: true }).catch(() => undefined);
       throw e;
@@ -199,7 +258,12 @@ async function drain(queue: Task[], conns: MysqlConnection[], manifest: Manifest
     results.push({ table: s.table.name, rows, bytes, seconds, chunks, status: 'exported' });
     opts.log.info({ table: s.table.name, rows, bytes, seconds, chunks }, 'table exported');
     opts.onTableDone?.(s.table.name, rows, bytes, seconds);
-    await opts.recorder?.event({ kind: 'table.exported', stage: 'export', table: s.table.name, payload: { rows, bytes, seconds, chunks, sha256 } });
+    await opts.recorder?.event({
+      kind: 'table.exported',
+      stage: 'export',
+      table: s.table.name,
+      payload: { rows, bytes, seconds, chunks, sha256 },
+    });
   };
 
   const plan = async (conn: MysqlConnection, table: MysqlTable) => {
@@ -235,7 +299,10 @@ async function drain(queue: Task[], conns: MysqlConnection[], manifest: Manifest
   if (failed) throw failed;
 }
 
-async function readCatalog(source: ConnectionInfo, database: string): Promise<{ tables: MysqlTable[]; serverVersion: string }> {
+async function readCatalog(
+  source: ConnectionInfo,
+  database: string,
+): Promise<{ tables: MysqlTable[]; serverVersion: string }> {
   const conn = await openMysql(source);
   try {
     const [v] = await conn.query('SELECT VERSION() AS v');

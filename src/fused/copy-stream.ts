@@ -76,7 +76,9 @@ export async function copyStream(req: CopyStreamRequest): Promise<CopyStreamResu
   }
 
   const target = qualifiedPg(req.schema, req.table);
-  const copy = req.client.query(copyFrom(`COPY ${target} (${req.columns.map(quotePg).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
+  const copy = req.client.query(
+    copyFrom(`COPY ${target} (${req.columns.map(quotePg).join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+  );
   try {
     await pipeline(Readable.from(tee(), { objectMode: false, highWaterMark: 1 }), copy);
     if (file) {
@@ -101,10 +103,20 @@ export async function copyStream(req: CopyStreamRequest): Promise<CopyStreamResu
 export function withSourceKey(e: ConvergeError, keys: SourceKeys): ConvergeError {
   const ordinal = typeof e.context.csvLine === 'number' ? e.context.csvLine : undefined;
   const row = e.context.row;
-  const key = keys.columns.length && row && keys.columns.every((c) => c in row) ? keys.columns.map((c) => row[c] ?? 'NULL') : ordinal !== undefined ? keys.keyOf(ordinal) : undefined;
+  const key =
+    keys.columns.length && row && keys.columns.every((c) => c in row)
+      ? keys.columns.map((c) => row[c] ?? 'NULL')
+      : ordinal !== undefined
+        ? keys.keyOf(ordinal)
+        : undefined;
   const sourceKey = key ? describeKey(keys.columns, key) : undefined;
   const { csvLine: _line, file: _file, ...rest } = e.context;
-  const out = new ConvergeError(e.code, sourceKey ? `${e.message} (source row ${sourceKey})` : e.message, { ...rest, sourceRow: ordinal, sourceKey }, { cause: e.cause ?? e });
+  const out = new ConvergeError(
+    e.code,
+    sourceKey ? `${e.message} (source row ${sourceKey})` : e.message,
+    { ...rest, sourceRow: ordinal, sourceKey },
+    { cause: e.cause ?? e },
+  );
   out.stack = e.stack;
   return out;
 }
@@ -114,10 +126,22 @@ function describeKey(columns: string[], key: string[]): string {
 }
 
 function describeStreamError(e: unknown, req: CopyStreamRequest): ConvergeError {
-  const pe = e as { code?: string; detail?: string; constraint?: string; column?: string; where?: string; message?: string };
+  const pe = e as {
+    code?: string;
+    detail?: string;
+    constraint?: string;
+    column?: string;
+    where?: string;
+    message?: string;
+  };
   const table = req.label;
   if (!pe.code || isConnectionLoss(pe.code)) {
-    return new ConvergeError('CONNECT_FAILED', `the Postgres connection was lost while loading ${table}: ${messageOf(e)}; nothing of this table was committed`, { stage: 'import', table, sqlstate: pe.code }, { cause: e });
+    return new ConvergeError(
+      'CONNECT_FAILED',
+      `the Postgres connection was lost while loading ${table}: ${messageOf(e)}; nothing of this table was committed`,
+      { stage: 'import', table, sqlstate: pe.code },
+      { cause: e },
+    );
   }
   const ctx = parseCopyContext(pe.where);
   const ordinal = ctx.line ? req.lines.ordinalAt(ctx.line) : undefined;
@@ -125,15 +149,29 @@ function describeStreamError(e: unknown, req: CopyStreamRequest): ConvergeError 
   const sourceKey = key ? describeKey(req.keys.columns, key) : undefined;
   const keyDetail = parseKeyDetail(pe.detail);
   const column = pe.column ?? ctx.column ?? (keyDetail ? Object.keys(keyDetail)[0] : undefined);
-  const what = pe.code === '23503' ? 'foreign key violation' : pe.code === '23505' ? 'duplicate key' : pe.code === '23502' ? 'NULL in a NOT NULL column' : pe.code === '23514' ? 'check constraint violation' : 'row rejected';
-  return new ConvergeError('LOAD_REJECTED', `${what}: ${pe.message}${sourceKey ? ` (source row ${sourceKey})` : ''}`, {
-    stage: 'import',
-    table,
-    column,
-    constraint: pe.constraint,
-    detail: pe.detail,
-    sqlstate: pe.code,
-    sourceRow: ordinal,
-    sourceKey,
-  }, { cause: e });
+  const what =
+    pe.code === '23503'
+      ? 'foreign key violation'
+      : pe.code === '23505'
+        ? 'duplicate key'
+        : pe.code === '23502'
+          ? 'NULL in a NOT NULL column'
+          : pe.code === '23514'
+            ? 'check constraint violation'
+            : 'row rejected';
+  return new ConvergeError(
+    'LOAD_REJECTED',
+    `${what}: ${pe.message}${sourceKey ? ` (source row ${sourceKey})` : ''}`,
+    {
+      stage: 'import',
+      table,
+      column,
+      constraint: pe.constraint,
+      detail: pe.detail,
+      sqlstate: pe.code,
+      sourceRow: ordinal,
+      sourceKey,
+    },
+    { cause: e },
+  );
 }

@@ -21,7 +21,8 @@ export class LineIndex {
 
   add(ordinal: number, encoded: string): void {
     let n = 1;
-    if (encoded.indexOf('"') !== -1) for (let i = encoded.indexOf('\n'); i !== -1; i = encoded.indexOf('\n', i + 1)) n++;
+    if (encoded.indexOf('"') !== -1)
+      for (let i = encoded.indexOf('\n'); i !== -1; i = encoded.indexOf('\n', i + 1)) n++;
     this.addLines(ordinal, n);
   }
 

@@ -67,7 +67,12 @@ export async function loadFusedGroup(g: GroupPlan, x: FusedGroupContext): Promis
     for (const o of out) {
       const t = g.tables.find((p) => p.key === o.key)!;
       const total = t.replaceKey ? await countRows(x.client, t.schema, t.table) : undefined;
-      if (x.runId) await writeMarker(x.client, x.runId, { kind: 'table.loaded', table: o.key, payload: { rows: o.rows, total, seconds: o.seconds, rejected: 0 } });
+      if (x.runId)
+        await writeMarker(x.client, x.runId, {
+          kind: 'table.loaded',
+          table: o.key,
+          payload: { rows: o.rows, total, seconds: o.seconds, rejected: 0 },
+        });
     }
     await x.client.query('COMMIT');
     return out;
@@ -86,7 +91,8 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: FusedGroupContext): Pr
   const started = Date.now();
   const mt = x.tables.get(t.key)!;
   if (g.deferred.length) await x.client.query('SET CONSTRAINTS ALL DEFERRED');
-  for (const trg of t.triggers) await x.client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
+  for (const trg of t.triggers)
+    await x.client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
   const fks = x.foreignKeys.filter((f) => f.schema === t.schema && f.table === t.table);
   const setBased = x.setBased.has(t.key);
   if (setBased) await x.client.query('SET LOCAL session_replication_role = replica');
@@ -96,21 +102,60 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: FusedGroupContext): Pr
   // Without row policies a row is mapped and encoded as it leaves the packet (no batches).
   const direct = !mt.rule.unique.length && !mt.rule.dropRowsWithNull.length && !mt.existing;
   const chunks = direct
-    ? src.encoded((f, n, passed) => mt.compiled.transformRow(f, n, passed), sourceIndexes(mt), enc.lines, unchangedChecks(mt))
-    : encodeBatches(mapRows(mt.compiled, mt.rule, src.batches, { existing: mt.existing, origin: `mysql:${mt.source.name}` }), enc);
-  const res = await copyStream({ client: x.client, schema: t.schema, table: t.table, columns: t.columns, label: labelOf(t), chunks, lines: enc.lines, keys: src.keys, tee });
-  if (res.rows !== enc.lines.records) throw new ConvergeError('INTERNAL', `sent ${enc.lines.records} rows of ${t.key} to COPY, which loaded ${res.rows}`, { stage: 'import', table: t.key });
+    ? src.encoded(
+        (f, n, passed) => mt.compiled.transformRow(f, n, passed),
+        sourceIndexes(mt),
+        enc.lines,
+        unchangedChecks(mt),
+      )
+    : encodeBatches(
+        mapRows(mt.compiled, mt.rule, src.batches, { existing: mt.existing, origin: `mysql:${mt.source.name}` }),
+        enc,
+      );
+  const res = await copyStream({
+    client: x.client,
+    schema: t.schema,
+    table: t.table,
+    columns: t.columns,
+    label: labelOf(t),
+    chunks,
+    lines: enc.lines,
+    keys: src.keys,
+    tee,
+  });
+  if (res.rows !== enc.lines.records)
+    throw new ConvergeError(
+      'INTERNAL',
+      `sent ${enc.lines.records} rows of ${t.key} to COPY, which loaded ${res.rows}`,
+      { stage: 'import', table: t.key },
+    );
   if (setBased) {
     // Rows went in before the parents committed (the scheduler may start this table early).
     await x.parentsCommitted();
     await checkForeignKeys(x.client, fks, t.primaryKey, labelOf(t));
     await x.client.query('SET LOCAL session_replication_role = origin');
   }
-  for (const trg of t.triggers) await x.client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`);
+  for (const trg of t.triggers)
+    await x.client.query(
+      `ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`,
+    );
   const seconds = (Date.now() - started) / 1000;
   const fkChecks = fks.length ? (setBased ? 'set-based' : 'per-row') : undefined;
-  x.log.info({ table: t.key, rowsIn: src.rowsRead, rows: res.rows, seconds, path: 'streamed', fkChecks }, 'table migrated');
-  return { key: t.key, rowsIn: src.rowsRead, rows: res.rows, bytes: res.bytes, seconds, file: tee, sha256: res.sha256, path: 'streamed', fkChecks };
+  x.log.info(
+    { table: t.key, rowsIn: src.rowsRead, rows: res.rows, seconds, path: 'streamed', fkChecks },
+    'table migrated',
+  );
+  return {
+    key: t.key,
+    rowsIn: src.rowsRead,
+    rows: res.rows,
+    bytes: res.bytes,
+    seconds,
+    file: tee,
+    sha256: res.sha256,
+    path: 'streamed',
+    fkChecks,
+  };
 }
 
 /** Maps every table of the group into a CSV file, then loads the group as `converge import` does. */
@@ -124,7 +169,10 @@ async function stagedGroup(g: GroupPlan, x: FusedGroupContext): Promise<TableOut
       const src = sourceRows(x.conn, mt.source);
       const writer = new CsvFileWriter(file, t.columns);
       try {
-        for await (const batch of mapRows(mt.compiled, mt.rule, src.batches, { existing: mt.existing, origin: `mysql:${mt.source.name}` })) {
+        for await (const batch of mapRows(mt.compiled, mt.rule, src.batches, {
+          existing: mt.existing,
+          origin: `mysql:${mt.source.name}`,
+        })) {
           for (const r of batch) writer.append(r.fields);
           await writer.flushIfFull();
         }
@@ -142,9 +190,22 @@ async function stagedGroup(g: GroupPlan, x: FusedGroupContext): Promise<TableOut
     return g.tables.map((t) => {
       const w = written.get(t.key)!;
       const n = loaded.get(t.key)!.rows;
-      if (n !== w.rows) throw new ConvergeError('INTERNAL', `mapped ${w.rows} rows of ${t.key} but loaded ${n}`, { stage: 'import', table: t.key });
+      if (n !== w.rows)
+        throw new ConvergeError('INTERNAL', `mapped ${w.rows} rows of ${t.key} but loaded ${n}`, {
+          stage: 'import',
+          table: t.key,
+        });
       x.log.info({ table: t.key, rowsIn: w.rowsIn, rows: n, seconds, path: 'staged', group: g.id }, 'table migrated');
-      return { key: t.key, rowsIn: w.rowsIn, rows: n, bytes: w.bytes, seconds, file: x.keepDir ? w.file : undefined, sha256: x.keepDir ? w.sha256 : undefined, path: 'staged' as const };
+      return {
+        key: t.key,
+        rowsIn: w.rowsIn,
+        rows: n,
+        bytes: w.bytes,
+        seconds,
+        file: x.keepDir ? w.file : undefined,
+        sha256: x.keepDir ? w.sha256 : undefined,
+        path: 'staged' as const,
+      };
     });
   } finally {
     if (!x.keepDir) for (const w of written.values()) await fsp.rm(w.file, { force: true });
@@ -159,7 +220,9 @@ async function stagedGroup(g: GroupPlan, x: FusedGroupContext): Promise<TableOut
 export function sourceIndexes(mt: MigrateTable): number[] {
   const index = new Map(mt.source.columns.map((c, i) => [c.name, i]));
   const mapped = [...mt.rule.columns.values()].filter((c) => !c.drop);
-  const from = mt.compiled.targetColumns.map((to, j) => (j < mapped.length && mapped[j].to === to ? (index.get(mapped[j].source) ?? -1) : -1));
+  const from = mt.compiled.targetColumns.map((to, j) =>
+    j < mapped.length && mapped[j].to === to ? (index.get(mapped[j].source) ?? -1) : -1,
+  );
   const consistent = mapped.every((c, j) => mt.compiled.targetColumns[j] === c.to);
   return consistent ? from : from.map(() => -1);
 }

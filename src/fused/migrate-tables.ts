@@ -27,15 +27,29 @@ export interface MigrateTable {
  * every table mapped (or skipped), every mapped table present, one source per target. A mapping
  * that drifted from the schema fails here, before any row moves.
  */
-export function compileTables(mapping: Mapping, tables: MysqlTable[], excluded: Set<string>, lookups: Map<string, Map<string, string>>, defaultSchema: string): MigrateTable[] {
+export function compileTables(
+  mapping: Mapping,
+  tables: MysqlTable[],
+  excluded: Set<string>,
+  lookups: Map<string, Map<string, string>>,
+  defaultSchema: string,
+): MigrateTable[] {
   const unmapped = tables.filter((t) => !mapping.tables.has(t.name)).map((t) => t.name);
   if (unmapped.length) {
-    throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `source tables with no mapping: ${unmapped.join(', ')} (add them to the mapping, or mark them skip)`, { file: mapping.dir, table: unmapped[0], stage: 'transform' });
+    throw new ConvergeError(
+      'MAPPING_UNKNOWN_TABLE',
+      `source tables with no mapping: ${unmapped.join(', ')} (add them to the mapping, or mark them skip)`,
+      { file: mapping.dir, table: unmapped[0], stage: 'transform' },
+    );
   }
   const names = new Set(tables.map((t) => t.name));
   for (const [name, rule] of mapping.tables) {
     if (!names.has(name) && !excluded.has(name) && !rule.skip) {
-      throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `mapping names table ${name}, which the source does not have`, { ...rule.at, table: name, stage: 'transform' });
+      throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `mapping names table ${name}, which the source does not have`, {
+        ...rule.at,
+        table: name,
+        stage: 'transform',
+      });
     }
   }
   const out: MigrateTable[] = [];
@@ -43,10 +57,17 @@ export function compileTables(mapping: Mapping, tables: MysqlTable[], excluded: 
   for (const source of [...tables].sort((a, b) => a.name.localeCompare(b.name))) {
     const rule = mapping.tables.get(source.name)!;
     if (rule.skip) continue;
-    if (targets.has(rule.target)) throw new ConvergeError('MAPPING_INVALID', `two source tables map to target table ${rule.target}`, { ...rule.at });
+    if (targets.has(rule.target))
+      throw new ConvergeError('MAPPING_INVALID', `two source tables map to target table ${rule.target}`, {
+        ...rule.at,
+      });
     targets.add(rule.target);
     const columns = source.columns.map((c) => ({ name: c.name, encoding: exportEncoding(c) }));
-    const compiled = compileTable(rule, columns, { timezone: mapping.timezone, lookups, origin: `mysql:${source.name}` });
+    const compiled = compileTable(rule, columns, {
+      timezone: mapping.timezone,
+      lookups,
+      origin: `mysql:${source.name}`,
+    });
     const { schema, table } = splitTarget(rule.target, defaultSchema);
     out.push({ source, rule, compiled, targetName: rule.target, key: tableKey(schema, table), schema, table });
   }
@@ -64,7 +85,11 @@ export async function readExisting(client: Client, tables: MigrateTable[]): Prom
 /** Lookup pairs read from a connection of the snapshot, so lookups see the rows being moved. */
 export function pairsFromSnapshot(conn: MysqlConnection): SourcePairs {
   return async function* (table, key, naturalKey) {
-    const [rows] = await conn.query({ sql: `SELECT ${quoteMysql(key)}, ${quoteMysql(naturalKey)} FROM ${quoteMysql(table)}`, rowsAsArray: true });
-    for (const r of rows as Array<[unknown, unknown]>) yield [r[0] === null ? null : String(r[0]), r[1] === null ? null : String(r[1])];
+    const [rows] = await conn.query({
+      sql: `SELECT ${quoteMysql(key)}, ${quoteMysql(naturalKey)} FROM ${quoteMysql(table)}`,
+      rowsAsArray: true,
+    });
+    for (const r of rows as Array<[unknown, unknown]>)
+      yield [r[0] === null ? null : String(r[0]), r[1] === null ? null : String(r[1])];
   };
 }

@@ -47,19 +47,35 @@ export async function prepareMigrate(o: {
   const excluded = new Set(o.exclude);
   const all = await readMysqlCatalog(o.conn, o.database);
   const lookups = await buildLookups(o.mapping, pairsFromSnapshot(o.conn), o.control, o.defaultSchema);
-  const tables = compileTables(o.mapping, all.filter((t) => !excluded.has(t.name)), excluded, lookups, o.defaultSchema);
+  const tables = compileTables(
+    o.mapping,
+    all.filter((t) => !excluded.has(t.name)),
+    excluded,
+    lookups,
+    o.defaultSchema,
+  );
   const byKey = new Map(tables.map((t) => [t.key, t]));
   const catalog = await readPgCatalog(o.control, [...new Set(tables.map((t) => t.schema))]);
   for (const t of tables) checkTargetColumns(catalog, t, o.log);
   const inputs: PlanInput[] = tables.map((t) => ({
-    key: t.key, schema: t.schema, table: t.table, files: [], columns: t.compiled.targetColumns, rows: 0,
+    key: t.key,
+    schema: t.schema,
+    table: t.table,
+    files: [],
+    columns: t.compiled.targetColumns,
+    rows: 0,
     replaceKey: t.rule.existing?.policy === 'replace' ? t.rule.existing.key : undefined,
   }));
   const plan = planLoad(inputs, catalog);
   const seeded = o.replaceSeeded.map((n) => {
     const s = splitTarget(n, o.defaultSchema);
     const k = tableKey(s.schema, s.table);
-    if (!byKey.has(k)) throw new ConvergeError('CONFIG_INVALID', `replaceSeeded names ${k}, which this load does not fill`, { stage: 'import', table: k, key: 'target.replaceSeeded' });
+    if (!byKey.has(k))
+      throw new ConvergeError('CONFIG_INVALID', `replaceSeeded names ${k}, which this load does not fill`, {
+        stage: 'import',
+        table: k,
+        key: 'target.replaceSeeded',
+      });
     return k;
   });
   await requireEmptyTargets(o.control, tables, new Set(seeded), o.truncate, o.log);
@@ -68,7 +84,13 @@ export async function prepareMigrate(o: {
   for (const g of plan) {
     const t = g.tables[0];
     const fks = catalog.foreignKeys.filter((f) => f.schema === t.schema && f.table === t.table);
-    if (!o.perRowFkChecks && isStreamable(g) && !g.deferred.length && (await setBasedChecksAllowed(o.control, t.schema, t.table, fks))) setBased.add(t.key);
+    if (
+      !o.perRowFkChecks &&
+      isStreamable(g) &&
+      !g.deferred.length &&
+      (await setBasedChecksAllowed(o.control, t.schema, t.table, fks))
+    )
+      setBased.add(t.key);
   }
   return { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion: version.v };
 }

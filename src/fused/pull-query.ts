@@ -18,7 +18,14 @@ export interface PullControl<T> {
  * end; `describe` turns a driver error into the error to throw. A read left half-way (the consumer threw, or fail()) cannot leave a result pending on a
  * shared connection, so the connection is destroyed.
  */
-export async function* pullQuery<T>(conn: MysqlConnection, sql: string, columns: number, makeSink: (c: PullControl<T>) => RowBytesSink, flush: () => T | undefined, describe: (e: unknown) => unknown): AsyncGenerator<T> {
+export async function* pullQuery<T>(
+  conn: MysqlConnection,
+  sql: string,
+  columns: number,
+  makeSink: (c: PullControl<T>) => RowBytesSink,
+  flush: () => T | undefined,
+  describe: (e: unknown) => unknown,
+): AsyncGenerator<T> {
   const queue: T[] = [];
   let paused = false;
   let finished = false;
@@ -44,7 +51,7 @@ export async function* pullQuery<T>(conn: MysqlConnection, sql: string, columns:
       failed = true;
       failure = e;
       // Nothing more is wanted from this result: stop reading until the connection is destroyed.
-      if (!paused) (paused = true), query.pause();
+      if (!paused) ((paused = true), query.pause());
       signal();
     },
   };
@@ -56,7 +63,7 @@ export async function* pullQuery<T>(conn: MysqlConnection, sql: string, columns:
       signal();
     },
     (e) => {
-      if (!failed) (failed = true), (failure = describe(e));
+      if (!failed) ((failed = true), (failure = describe(e)));
       finished = true;
       signal();
     },

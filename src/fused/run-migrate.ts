@@ -85,7 +85,8 @@ export function migrateManifestDir(workDir: string, keepFiles: boolean): string 
 export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
   const started = Date.now();
   const database = o.source.database;
-  if (!database) throw new ConvergeError('USAGE', 'the source URL names no database (mysql://…/DATABASE)', { stage: 'export' });
+  if (!database)
+    throw new ConvergeError('USAGE', 'the source URL names no database (mysql://…/DATABASE)', { stage: 'export' });
   const mapping = await loadMapping(o.mappingDir);
   const defaultSchema = o.pipeline.target.schema;
   const manifestDir = migrateManifestDir(o.workDir, !!o.keepFiles);
@@ -102,15 +103,44 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
     await control.query(`SET TIME ZONE 'UTC'`);
     snap = await openSnapshot(o.source, Math.max(1, o.jobs ?? 1), o.log);
     const { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion } = await prepareMigrate({
-      conn: snap.connections[0], control, database, mapping, exclude: o.pipeline.source.exclude, defaultSchema,
-      replaceSeeded: o.pipeline.target.replaceSeeded, truncate: !!o.truncate, perRowFkChecks: !!o.perRowFkChecks, log: o.log,
+      conn: snap.connections[0],
+      control,
+      database,
+      mapping,
+      exclude: o.pipeline.source.exclude,
+      defaultSchema,
+      replaceSeeded: o.pipeline.target.replaceSeeded,
+      truncate: !!o.truncate,
+      perRowFkChecks: !!o.perRowFkChecks,
+      log: o.log,
     });
 
     const runId = o.recorder?.runId;
     const markers = !!runId && (await markersAvailable(control));
-    if (markers) await startAttempt(control, runId!, { plan: plan.map((g) => g.tables.map((t) => t.key)), resume: false, singleTransaction: false, jobs: snap.connections.length, fused: true });
-    else await o.recorder?.event({ kind: 'stage.started', stage: 'import', payload: { fused: true, tables: tables.length, jobs: snap.connections.length } });
-    o.log.info({ tables: tables.length, groups: plan.length, workers: snap.connections.length, snapshot: snap.method, binlog: snap.binlog }, 'migrate started');
+    if (markers)
+      await startAttempt(control, runId!, {
+        plan: plan.map((g) => g.tables.map((t) => t.key)),
+        resume: false,
+        singleTransaction: false,
+        jobs: snap.connections.length,
+        fused: true,
+      });
+    else
+      await o.recorder?.event({
+        kind: 'stage.started',
+        stage: 'import',
+        payload: { fused: true, tables: tables.length, jobs: snap.connections.length },
+      });
+    o.log.info(
+      {
+        tables: tables.length,
+        groups: plan.length,
+        workers: snap.connections.length,
+        snapshot: snap.method,
+        binlog: snap.binlog,
+      },
+      'migrate started',
+    );
 
     const seededDeleted: Record<string, number> = {};
     if (seeded.length) {
@@ -118,7 +148,8 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       try {
         for (const [k, n] of await deleteSeededRows(control, seeded, catalog)) {
           seededDeleted[k] = n;
-          if (markers) await writeMarker(control, runId!, { kind: 'table.seed_replaced', table: k, payload: { rows: n } });
+          if (markers)
+            await writeMarker(control, runId!, { kind: 'table.seed_replaced', table: k, payload: { rows: n } });
         }
         await control.query('COMMIT');
       } catch (e) {
@@ -131,30 +162,88 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
     const outcomes = new Map<string, TableOutcome>();
     const failures = new Map<string, ConvergeError>();
     const { failure } = await runGroups(plan, snap, {
-      o, byKey, scratchDir, foreignKeys: catalog.foreignKeys, setBased, runId: markers ? runId : undefined,
+      o,
+      byKey,
+      scratchDir,
+      foreignKeys: catalog.foreignKeys,
+      setBased,
+      runId: markers ? runId : undefined,
       onDone: async (out) => {
         for (const r of out) {
           outcomes.set(r.key, r);
           const t = byKey.get(r.key)!;
-          await o.recorder?.event({ kind: 'table.transformed', stage: 'transform', table: t.targetName, payload: { sourceTable: t.source.name, rowsIn: r.rowsIn, rowsOut: r.rows, seconds: r.seconds, changes: t.compiled.ledger.counts, fused: true } });
-          if (!markers) await o.recorder?.event({ kind: 'table.loaded', stage: 'import', table: r.key, payload: { rows: r.rows, seconds: r.seconds, rejected: 0, fused: true } });
+          await o.recorder?.event({
+            kind: 'table.transformed',
+            stage: 'transform',
+            table: t.targetName,
+            payload: {
+              sourceTable: t.source.name,
+              rowsIn: r.rowsIn,
+              rowsOut: r.rows,
+              seconds: r.seconds,
+              changes: t.compiled.ledger.counts,
+              fused: true,
+            },
+          });
+          if (!markers)
+            await o.recorder?.event({
+              kind: 'table.loaded',
+              stage: 'import',
+              table: r.key,
+              payload: { rows: r.rows, seconds: r.seconds, rejected: 0, fused: true },
+            });
         }
       },
       onFailed: async (g, err) => {
         for (const t of g.tables) failures.set(t.key, err);
-        await o.recorder?.event({ kind: 'table.failed', stage: 'import', table: err.context.table as string | undefined, payload: { code: err.code, message: err.message, column: err.context.column, constraint: err.context.constraint, sourceKey: err.context.sourceKey, rolledBack: true } });
+        await o.recorder?.event({
+          kind: 'table.failed',
+          stage: 'import',
+          table: err.context.table as string | undefined,
+          payload: {
+            code: err.code,
+            message: err.message,
+            column: err.context.column,
+            constraint: err.context.constraint,
+            sourceKey: err.context.sourceKey,
+            rolledBack: true,
+          },
+        });
       },
     });
-    const results: MigrateTableResult[] = plan.flatMap((g) => g.tables).map((p) => {
-      const t = byKey.get(p.key)!;
-      const r = outcomes.get(p.key);
-      const f = failures.get(p.key);
-      return { table: p.key, sourceTable: t.source.name, rowsIn: r?.rowsIn ?? 0, rows: r?.rows ?? 0, seconds: r?.seconds ?? 0, path: r?.path, fkChecks: r?.fkChecks, status: r ? 'migrated' : f ? 'failed' : 'not-run', error: f?.message };
-    });
+    const results: MigrateTableResult[] = plan
+      .flatMap((g) => g.tables)
+      .map((p) => {
+        const t = byKey.get(p.key)!;
+        const r = outcomes.get(p.key);
+        const f = failures.get(p.key);
+        return {
+          table: p.key,
+          sourceTable: t.source.name,
+          rowsIn: r?.rowsIn ?? 0,
+          rows: r?.rows ?? 0,
+          seconds: r?.seconds ?? 0,
+          path: r?.path,
+          fkChecks: r?.fkChecks,
+          status: r ? 'migrated' : f ? 'failed' : 'not-run',
+          error: f?.message,
+        };
+      });
     if (failure) throw failure.withContext({ tables: results });
-    const sequences = await resetSequences(control, catalog, tables.map((t) => t.key));
+    const sequences = await resetSequences(
+      control,
+      catalog,
+      tables.map((t) => t.key),
+    );
     const manifest = fusedManifest({
-      runId: runId ?? '', pipeline: o.pipeline.name, createdAt, targetSchema: defaultSchema, excluded: [...excluded], tables, outcomes, filesKept: !!o.keepFiles,
+      runId: runId ?? '',
+      pipeline: o.pipeline.name,
+      createdAt,
+      targetSchema: defaultSchema,
+      excluded: [...excluded],
+      tables,
+      outcomes,
+      filesKept: !!o.keepFiles,
       source: { descriptor: describeConnection(o.source), database, serverVersion },
       snapshot: { method: snap.method, binlog: snap.binlog, timeZone: '+00:00' },
     });
@@ -165,15 +254,33 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
     await control.end().catch(() => undefined);
   }
   const loadSeconds = (Date.now() - started) / 1000;
-  o.log.info({ seconds: loadSeconds, rows: loaded.tables.reduce((n, r) => n + r.rows, 0) }, 'migrate loaded every table');
+  o.log.info(
+    { seconds: loadSeconds, rows: loaded.tables.reduce((n, r) => n + r.rows, 0) },
+    'migrate loaded every table',
+  );
   // The snapshot is closed by now: verify reads the live source, as `converge verify` does.
   const v0 = Date.now();
-  const verify = o.verify === false ? undefined : await runVerifyReport({ dir: manifestDir, mappingDir: o.mappingDir, source: o.source, target: o.target, log: o.log, recorder: o.recorder, expectationsFile: o.expectationsFile });
+  const verify =
+    o.verify === false
+      ? undefined
+      : await runVerifyReport({
+          dir: manifestDir,
+          mappingDir: o.mappingDir,
+          source: o.source,
+          target: o.target,
+          log: o.log,
+          recorder: o.recorder,
+          expectationsFile: o.expectationsFile,
+        });
   return { ...loaded, verify, seconds: { load: loadSeconds, verify: (Date.now() - v0) / 1000 } };
 }
 
 /** Opens one Postgres client per snapshot connection and runs the plan's groups on them. */
-async function runGroups(plan: GroupPlan[], snap: Snapshot, s: Scheduling): Promise<{ failure?: ConvergeError; notRun: Set<number> }> {
+async function runGroups(
+  plan: GroupPlan[],
+  snap: Snapshot,
+  s: Scheduling,
+): Promise<{ failure?: ConvergeError; notRun: Set<number> }> {
   const workers = Math.max(1, Math.min(snap.connections.length, plan.length || 1));
   const clients: Client[] = [];
   try {
@@ -189,8 +296,16 @@ async function runGroups(plan: GroupPlan[], snap: Snapshot, s: Scheduling): Prom
       early: (g) => isStreamable(g) && s.setBased.has(g.tables[0].key),
       run: async (g, slot, parentsCommitted) => {
         const out = await loadFusedGroup(g, {
-          client: slot.client, conn: slot.conn, tables: s.byKey, keepDir: s.o.keepFiles ? migrateManifestDir(s.o.workDir, true) : undefined, scratchDir: s.scratchDir,
-          foreignKeys: s.foreignKeys, setBased: s.setBased, parentsCommitted, runId: s.runId, log: s.o.log,
+          client: slot.client,
+          conn: slot.conn,
+          tables: s.byKey,
+          keepDir: s.o.keepFiles ? migrateManifestDir(s.o.workDir, true) : undefined,
+          scratchDir: s.scratchDir,
+          foreignKeys: s.foreignKeys,
+          setBased: s.setBased,
+          parentsCommitted,
+          runId: s.runId,
+          log: s.o.log,
         });
         await s.onDone(out);
       },

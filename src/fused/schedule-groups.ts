@@ -27,7 +27,9 @@ export class ParentFailed extends Error {}
  * would wait forever). After the first failure nothing new starts; groups in flight finish,
  * and early children of the failed group roll back. Returns the first failure.
  */
-export async function scheduleGroups<S>(o: ScheduleOptions<S>): Promise<{ failure?: ConvergeError; notRun: Set<number> }> {
+export async function scheduleGroups<S>(
+  o: ScheduleOptions<S>,
+): Promise<{ failure?: ConvergeError; notRun: Set<number> }> {
   const committed = new Set<number>();
   const started = new Set<number>();
   const signals = new Map<number, { promise: Promise<void>; resolve(): void; reject(e: Error): void }>();
@@ -43,7 +45,8 @@ export async function scheduleGroups<S>(o: ScheduleOptions<S>): Promise<{ failur
   const free = [...o.slots];
   const waiting = [...o.plan];
   const inflight = new Map<number, Promise<void>>();
-  const ready = (g: GroupPlan) => g.after.every((a) => committed.has(a)) || (o.early(g) && g.after.every((a) => started.has(a)));
+  const ready = (g: GroupPlan) =>
+    g.after.every((a) => committed.has(a)) || (o.early(g) && g.after.every((a) => started.has(a)));
   for (;;) {
     while (!failure && free.length) {
       const candidates = waiting.filter(ready).sort((a, b) => o.size(b) - o.size(a));
@@ -69,9 +72,19 @@ export async function scheduleGroups<S>(o: ScheduleOptions<S>): Promise<{ failur
               notRun.add(g.id);
               return;
             }
-            const err = isConvergeError(e) ? e : new ConvergeError('LOAD_REJECTED', messageOf(e), { stage: 'import', table: g.tables[0].key }, { cause: e });
+            const err = isConvergeError(e)
+              ? e
+              : new ConvergeError(
+                  'LOAD_REJECTED',
+                  messageOf(e),
+                  { stage: 'import', table: g.tables[0].key },
+                  { cause: e },
+                );
             failure ??= err;
-            o.log.error({ tables: g.tables.map((t) => t.key), code: err.code, err: err.message }, 'table failed; rolled back');
+            o.log.error(
+              { tables: g.tables.map((t) => t.key), code: err.code, err: err.message },
+              'table failed; rolled back',
+            );
             await o.onFailed(g, err);
           })
           .finally(() => {
@@ -85,6 +98,9 @@ export async function scheduleGroups<S>(o: ScheduleOptions<S>): Promise<{ failur
     await Promise.race(inflight.values());
   }
   for (const g of waiting) notRun.add(g.id);
-  if (!failure && waiting.length) failure = new ConvergeError('INTERNAL', `groups never became ready: ${waiting.map((g) => g.id).join(', ')}`, { stage: 'import' });
+  if (!failure && waiting.length)
+    failure = new ConvergeError('INTERNAL', `groups never became ready: ${waiting.map((g) => g.id).join(', ')}`, {
+      stage: 'import',
+    });
   return { failure, notRun };
 }

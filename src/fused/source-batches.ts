@@ -11,10 +11,18 @@ import { CsvRowWriter } from './csv-row-writer';
 import { pullQuery } from './pull-query';
 
 /** Buffer's encoding-specific slices (Node's own, behind toString, which checks and dispatches per call). */
-type SliceBuffer = Buffer & { utf8Slice(s: number, e: number): string; latin1Slice(s: number, e: number): string; hexSlice(s: number, e: number): string };
+type SliceBuffer = Buffer & {
+  utf8Slice(s: number, e: number): string;
+  latin1Slice(s: number, e: number): string;
+  hexSlice(s: number, e: number): string;
+};
 
 /** A row's mapping; `passed[k] === 1` marks a source field not decoded because its bytes passed. */
-export type RowTransform = (fields: ReadonlyArray<string | null>, ordinal: number, passed?: Uint8Array) => ReadonlyArray<string | null>;
+export type RowTransform = (
+  fields: ReadonlyArray<string | null>,
+  ordinal: number,
+  passed?: Uint8Array,
+) => ReadonlyArray<string | null>;
 
 /** Stands for a field not decoded (its bytes passed): never a value, only compared by identity. */
 const PASSED = '\u0000converge-passed\u0000';
@@ -39,7 +47,12 @@ export interface SourceRows {
    * is copied as the packet's bytes. `unchanged[k]`, when given, vouches on its bytes that source
    * column k's value passes its column unchanged: such a value is not decoded at all.
    */
-  encoded(transform: RowTransform, from: ReadonlyArray<number>, lines: LineIndex, unchanged?: ReadonlyArray<UnchangedCheck | undefined>): AsyncIterable<Buffer>;
+  encoded(
+    transform: RowTransform,
+    from: ReadonlyArray<number>,
+    lines: LineIndex,
+    unchanged?: ReadonlyArray<UnchangedCheck | undefined>,
+  ): AsyncIterable<Buffer>;
   keys: SourceKeys;
   /** Rows read by the last (or running) read. */
   readonly rowsRead: number;
@@ -63,7 +76,13 @@ export function sourceRows(conn: MysqlConnection, table: MysqlTable): SourceRows
   // A single-column key is kept as its value (no array per row).
   const ring: Array<string | null | Array<string | null> | undefined> = new Array(RING);
   let read = 0;
-  const describe = (e: unknown) => new ConvergeError('EXPORT_FAILED', `reading ${table.name} from MySQL failed: ${messageOf(e)}`, { stage: 'export', table: table.name }, { cause: e });
+  const describe = (e: unknown) =>
+    new ConvergeError(
+      'EXPORT_FAILED',
+      `reading ${table.name} from MySQL failed: ${messageOf(e)}`,
+      { stage: 'export', table: table.name },
+      { cause: e },
+    );
 
   const decode = (fields: Array<string | null>, i: number, b: Buffer | null, s: number, e: number) => {
     if (b === null) fields[i] = null;
@@ -79,21 +98,33 @@ export function sourceRows(conn: MysqlConnection, table: MysqlTable): SourceRows
     read = 0;
     let batch: CsvRecord[] = [];
     const take = () => (batch.length ? batch.splice(0) : undefined);
-    return pullQuery<CsvRecord[]>(conn, sql, n, (c): RowBytesSink => {
-      let fields: Array<string | null> = new Array(n);
-      return {
-        field: (i, b, s, e) => decode(fields, i, b, s, e),
-        endRow() {
-          remember(++read, fields);
-          batch.push({ fields, line: read });
-          fields = new Array(n);
-          if (batch.length >= BATCH_ROWS) c.emit(take()!);
-        },
-      };
-    }, take, describe);
+    return pullQuery<CsvRecord[]>(
+      conn,
+      sql,
+      n,
+      (c): RowBytesSink => {
+        let fields: Array<string | null> = new Array(n);
+        return {
+          field: (i, b, s, e) => decode(fields, i, b, s, e),
+          endRow() {
+            remember(++read, fields);
+            batch.push({ fields, line: read });
+            fields = new Array(n);
+            if (batch.length >= BATCH_ROWS) c.emit(take()!);
+          },
+        };
+      },
+      take,
+      describe,
+    );
   }
 
-  function encoded(transform: RowTransform, from: ReadonlyArray<number>, lines: LineIndex, unchanged?: ReadonlyArray<UnchangedCheck | undefined>): AsyncIterable<Buffer> {
+  function encoded(
+    transform: RowTransform,
+    from: ReadonlyArray<number>,
+    lines: LineIndex,
+    unchanged?: ReadonlyArray<UnchangedCheck | undefined>,
+  ): AsyncIterable<Buffer> {
     read = 0;
     const w = new CsvRowWriter();
     // Target column j copies source column from[j]'s packet bytes when the mapping left the value as it was.
@@ -102,62 +133,71 @@ export function sourceRows(conn: MysqlConnection, table: MysqlTable): SourceRows
     // A field may go undecoded only where it is copied as bytes, and never a key column (errors
     // name rows by their key).
     const copied = new Set(raw.filter((k) => k >= 0));
-    const checks: Array<UnchangedCheck | undefined> = cols.map((_, k) => (copied.has(k) && !pkIdx.includes(k) ? unchanged?.[k] : undefined));
+    const checks: Array<UnchangedCheck | undefined> = cols.map((_, k) =>
+      copied.has(k) && !pkIdx.includes(k) ? unchanged?.[k] : undefined,
+    );
     const anyCheck = checks.some((c) => c !== undefined);
-    return pullQuery<Buffer>(conn, sql, n, (c): RowBytesSink => {
-      // One array for every row: the transform copies what it keeps.
-      const fields: Array<string | null> = new Array(n);
-      const starts = new Int32Array(n);
-      const ends = new Int32Array(n);
-      const passed = new Uint8Array(n);
-      let packet: Buffer | null = null;
-      let stopped = false;
-      return {
-        field(i, b, s, e) {
-          if (b !== null) (packet = b), (starts[i] = s), (ends[i] = e);
-          const check = checks[i];
-          if (check !== undefined && b !== null && check(b, s, e)) {
-            passed[i] = 1;
-            fields[i] = PASSED;
-            return;
-          }
-          passed[i] = 0;
-          decode(fields, i, b, s, e);
-        },
-        endRow() {
-          if (stopped) return;
-          remember(++read, fields);
-          let out: ReadonlyArray<string | null>;
-          try {
-            out = transform(fields, read, anyCheck ? passed : undefined);
-          } catch (e) {
-            stopped = true;
-            // An error names the row's values: decode the ones that were only vouched for.
-            if (anyCheck) {
-              for (let k = 0; k < n; k++) if (passed[k] === 1) decode(fields, k, packet, starts[k], ends[k]);
-              try {
-                transform(fields, read);
-              } catch (again) {
-                c.fail(again);
-                return;
-              }
+    return pullQuery<Buffer>(
+      conn,
+      sql,
+      n,
+      (c): RowBytesSink => {
+        // One array for every row: the transform copies what it keeps.
+        const fields: Array<string | null> = new Array(n);
+        const starts = new Int32Array(n);
+        const ends = new Int32Array(n);
+        const passed = new Uint8Array(n);
+        let packet: Buffer | null = null;
+        let stopped = false;
+        return {
+          field(i, b, s, e) {
+            if (b !== null) ((packet = b), (starts[i] = s), (ends[i] = e));
+            const check = checks[i];
+            if (check !== undefined && b !== null && check(b, s, e)) {
+              passed[i] = 1;
+              fields[i] = PASSED;
+              return;
             }
-            c.fail(e);
-            return;
-          }
-          for (let j = 0; j < targets; j++) {
-            const v = out[j];
-            const k = raw[j];
-            if (v === null) w.nul(j);
-            else if (k >= 0 && v === fields[k]) w.raw(j, packet!, starts[k], ends[k]);
-            else w.text(j, v);
-          }
-          lines.addLines(read, 1 + w.breaks);
-          w.endRow();
-          if (w.full) c.emit(w.take()!);
-        },
-      };
-    }, () => w.take(), describe);
+            passed[i] = 0;
+            decode(fields, i, b, s, e);
+          },
+          endRow() {
+            if (stopped) return;
+            remember(++read, fields);
+            let out: ReadonlyArray<string | null>;
+            try {
+              out = transform(fields, read, anyCheck ? passed : undefined);
+            } catch (e) {
+              stopped = true;
+              // An error names the row's values: decode the ones that were only vouched for.
+              if (anyCheck) {
+                for (let k = 0; k < n; k++) if (passed[k] === 1) decode(fields, k, packet, starts[k], ends[k]);
+                try {
+                  transform(fields, read);
+                } catch (again) {
+                  c.fail(again);
+                  return;
+                }
+              }
+              c.fail(e);
+              return;
+            }
+            for (let j = 0; j < targets; j++) {
+              const v = out[j];
+              const k = raw[j];
+              if (v === null) w.nul(j);
+              else if (k >= 0 && v === fields[k]) w.raw(j, packet!, starts[k], ends[k]);
+              else w.text(j, v);
+            }
+            lines.addLines(read, 1 + w.breaks);
+            w.endRow();
+            if (w.full) c.emit(w.take()!);
+          },
+        };
+      },
+      () => w.take(),
+      describe,
+    );
   }
 
   return {

@@ -44,17 +44,39 @@ export function isConnectionLoss(code: string | undefined): boolean {
 
 /** Turns a Postgres error into an operator-ready message with the offending CSV row. */
 export async function describeCopyError(e: unknown, req: CopyRequest, file: string): Promise<ConvergeError> {
-  const pe = e as { code?: string; detail?: string; constraint?: string; column?: string; where?: string; message?: string };
+  const pe = e as {
+    code?: string;
+    detail?: string;
+    constraint?: string;
+    column?: string;
+    where?: string;
+    message?: string;
+  };
   if (!pe.code && /Connection terminated|ECONNRESET|EPIPE|connection.*(closed|ended)/i.test(messageOf(e))) {
-    return new ConvergeError('CONNECT_FAILED', `the Postgres connection was lost while loading ${req.label ?? req.table}: ${messageOf(e)}; nothing of this table was committed — re-run the import (with --resume)`, { stage: 'import', table: req.label ?? req.table, file }, { cause: e });
+    return new ConvergeError(
+      'CONNECT_FAILED',
+      `the Postgres connection was lost while loading ${req.label ?? req.table}: ${messageOf(e)}; nothing of this table was committed — re-run the import (with --resume)`,
+      { stage: 'import', table: req.label ?? req.table, file },
+      { cause: e },
+    );
   }
   if (!pe.code) {
-    return new ConvergeError('IO_FAILED', `cannot stream ${file} into ${req.label ?? req.table}: ${messageOf(e)}`, { stage: 'import', table: req.label ?? req.table, file }, { cause: e });
+    return new ConvergeError(
+      'IO_FAILED',
+      `cannot stream ${file} into ${req.label ?? req.table}: ${messageOf(e)}`,
+      { stage: 'import', table: req.label ?? req.table, file },
+      { cause: e },
+    );
   }
   if (isConnectionLoss(pe.code)) {
     // The server went away (terminated backend, shutdown, network): not a bad row. The table's
     // transaction died with the connection, so nothing of it was committed.
-    return new ConvergeError('CONNECT_FAILED', `the Postgres connection was lost while loading ${req.label ?? req.table} (${pe.code}: ${pe.message}); nothing of this table was committed — re-run the import (with --resume)`, { stage: 'import', table: req.label ?? req.table, file, sqlstate: pe.code }, { cause: e });
+    return new ConvergeError(
+      'CONNECT_FAILED',
+      `the Postgres connection was lost while loading ${req.label ?? req.table} (${pe.code}: ${pe.message}); nothing of this table was committed — re-run the import (with --resume)`,
+      { stage: 'import', table: req.label ?? req.table, file, sqlstate: pe.code },
+      { cause: e },
+    );
   }
   const ctx = parseCopyContext(pe.where);
   let located = ctx.line ? await rowAtLine(file, ctx.line).catch(() => undefined) : undefined;
@@ -62,17 +84,32 @@ export async function describeCopyError(e: unknown, req: CopyRequest, file: stri
     const key = parseKeyDetail(pe.detail);
     if (key) located = await rowWithValues(file, key).catch(() => undefined);
   }
-  const column = pe.column ?? ctx.column ?? (parseKeyDetail(pe.detail) ? Object.keys(parseKeyDetail(pe.detail)!)[0] : undefined);
-  const what = pe.code === '23503' ? 'foreign key violation' : pe.code === '23505' ? 'duplicate key' : pe.code === '23502' ? 'NULL in a NOT NULL column' : pe.code === '23514' ? 'check constraint violation' : 'row rejected';
-  return new ConvergeError('LOAD_REJECTED', `${what}: ${pe.message}`, {
-    stage: 'import',
-    table: req.label ?? req.table,
-    file,
-    csvLine: located?.csvLine,
-    column,
-    constraint: pe.constraint,
-    detail: pe.detail,
-    row: located?.row,
-    sqlstate: pe.code,
-  }, { cause: e });
+  const column =
+    pe.column ?? ctx.column ?? (parseKeyDetail(pe.detail) ? Object.keys(parseKeyDetail(pe.detail)!)[0] : undefined);
+  const what =
+    pe.code === '23503'
+      ? 'foreign key violation'
+      : pe.code === '23505'
+        ? 'duplicate key'
+        : pe.code === '23502'
+          ? 'NULL in a NOT NULL column'
+          : pe.code === '23514'
+            ? 'check constraint violation'
+            : 'row rejected';
+  return new ConvergeError(
+    'LOAD_REJECTED',
+    `${what}: ${pe.message}`,
+    {
+      stage: 'import',
+      table: req.label ?? req.table,
+      file,
+      csvLine: located?.csvLine,
+      column,
+      constraint: pe.constraint,
+      detail: pe.detail,
+      row: located?.row,
+      sqlstate: pe.code,
+    },
+    { cause: e },
+  );
 }

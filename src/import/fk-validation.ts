@@ -17,7 +17,12 @@ const MATCH_SQL = readFileSync(path.join(__dirname, 'sql', 'fk-match.sql'), 'utf
  * like a rejected row would, naming constraint, columns, value and the child row's key.
  * Without the privilege (or for MATCH FULL / PARTIAL keys) the per-row checks stay.
  */
-export async function setBasedChecksAllowed(client: Client, schema: string, table: string, fks: PgForeignKey[]): Promise<boolean> {
+export async function setBasedChecksAllowed(
+  client: Client,
+  schema: string,
+  table: string,
+  fks: PgForeignKey[],
+): Promise<boolean> {
   if (!fks.length) return false;
   for (const f of fks) {
     const { rows } = await client.query(MATCH_SQL, [qualifiedPg(schema, table), f.name]);
@@ -26,8 +31,19 @@ export async function setBasedChecksAllowed(client: Client, schema: string, tabl
   return true;
 }
 
-export async function checkForeignKeys(client: Client, fks: PgForeignKey[], key: string[], label: string): Promise<void> {
-  const parents = [...new Set(fks.filter((f) => !(f.refSchema === f.schema && f.refTable === f.table)).map((f) => qualifiedPg(f.refSchema, f.refTable)))];
+export async function checkForeignKeys(
+  client: Client,
+  fks: PgForeignKey[],
+  key: string[],
+  label: string,
+): Promise<void> {
+  const parents = [
+    ...new Set(
+      fks
+        .filter((f) => !(f.refSchema === f.schema && f.refTable === f.table))
+        .map((f) => qualifiedPg(f.refSchema, f.refTable)),
+    ),
+  ];
   if (parents.length) await client.query(`LOCK TABLE ${parents.join(', ')} IN SHARE MODE`);
   for (const f of fks) {
     const child = qualifiedPg(f.schema, f.table);
@@ -42,14 +58,18 @@ export async function checkForeignKeys(client: Client, fks: PgForeignKey[], key:
     const v = rows[0] as string[];
     const value = `(${f.columns.join(', ')})=(${v.slice(0, f.columns.length).join(', ')})`;
     const row = Object.fromEntries(show.map((c, i) => [c, v[i]]));
-    throw new ConvergeError('LOAD_REJECTED', `foreign key violation: Key ${value} is not present in table "${f.refTable}"${key.length ? ` (row ${key.map((k) => `${k} = ${JSON.stringify(row[k])}`).join(', ')})` : ''}`, {
-      stage: 'import',
-      table: label,
-      column: f.columns[0],
-      constraint: f.name,
-      detail: `Key ${value} is not present in table "${f.refTable}".`,
-      sqlstate: '23503',
-      row,
-    });
+    throw new ConvergeError(
+      'LOAD_REJECTED',
+      `foreign key violation: Key ${value} is not present in table "${f.refTable}"${key.length ? ` (row ${key.map((k) => `${k} = ${JSON.stringify(row[k])}`).join(', ')})` : ''}`,
+      {
+        stage: 'import',
+        table: label,
+        column: f.columns[0],
+        constraint: f.name,
+        detail: `Key ${value} is not present in table "${f.refTable}".`,
+        sqlstate: '23503',
+        row,
+      },
+    );
   }
 }

@@ -21,10 +21,17 @@ import { deleteReplaced, insertSelect } from './staged-sql';
  *   ownership of the table, not superuser.
  * Returns rows inserted and seconds spent per table key.
  */
-export async function loadGroup(client: Client, group: GroupPlan, reject?: RejectSink, setBasedFks?: PgForeignKey[]): Promise<Map<string, { rows: number; seconds: number }>> {
+export async function loadGroup(
+  client: Client,
+  group: GroupPlan,
+  reject?: RejectSink,
+  setBasedFks?: PgForeignKey[],
+): Promise<Map<string, { rows: number; seconds: number }>> {
   const rows = new Map<string, { rows: number; seconds: number }>();
   if (group.deferred.length) await client.query(`SET CONSTRAINTS ALL DEFERRED`);
-  for (const t of group.tables) for (const trg of t.triggers) await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
+  for (const t of group.tables)
+    for (const trg of t.triggers)
+      await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
   const stages = new Map<string, string>();
   for (const t of group.tables) {
     const started = Date.now();
@@ -36,11 +43,21 @@ export async function loadGroup(client: Client, group: GroupPlan, reject?: Rejec
         ? await loadStaged(client, t, stage)
         : setBasedFks
           ? await copyCheckingKeysOnce(client, t, setBasedFks)
-          : await copyIntoTable(client, { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) });
+          : await copyIntoTable(client, {
+              schema: t.schema,
+              table: t.table,
+              columns: t.columns,
+              files: t.files,
+              label: labelOf(t),
+            });
     rows.set(t.key, { rows: n, seconds: (Date.now() - started) / 1000 });
   }
   for (const t of group.tables) if (t.nullFirst.length) await setNullFirst(client, t, stages.get(t.key)!);
-  for (const t of group.tables) for (const trg of t.triggers) await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`);
+  for (const t of group.tables)
+    for (const trg of t.triggers)
+      await client.query(
+        `ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`,
+      );
   for (const s of stages.values()) await client.query(`DROP TABLE IF EXISTS pg_temp.${quotePg(s)}`);
   return rows;
 }
@@ -52,7 +69,13 @@ export async function loadGroup(client: Client, group: GroupPlan, reject?: Rejec
  */
 async function copyCheckingKeysOnce(client: Client, t: TablePlan, fks: PgForeignKey[]): Promise<number> {
   await client.query('SET LOCAL session_replication_role = replica');
-  const n = await copyIntoTable(client, { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) });
+  const n = await copyIntoTable(client, {
+    schema: t.schema,
+    table: t.table,
+    columns: t.columns,
+    files: t.files,
+    label: labelOf(t),
+  });
   try {
     await checkForeignKeys(client, fks, t.primaryKey, labelOf(t));
   } catch (e) {
@@ -70,7 +93,13 @@ async function withCsvRow(e: unknown, t: TablePlan, fks: PgForeignKey[]): Promis
   const key = Object.fromEntries(fk.columns.map((c) => [c, row[c] ?? '']));
   for (const file of t.files) {
     const located = await rowWithValues(file, key).catch(() => undefined);
-    if (located) return new ConvergeError(e.code, e.message, { ...e.context, file, csvLine: located.csvLine, row: located.row }, { cause: e.cause });
+    if (located)
+      return new ConvergeError(
+        e.code,
+        e.message,
+        { ...e.context, file, csvLine: located.csvLine, row: located.row },
+        { cause: e.cause },
+      );
   }
   return e;
 }
@@ -83,17 +112,29 @@ function enableVerb(state: string): string {
 async function createStage(client: Client, t: TablePlan, n: number): Promise<string> {
   const name = `converge_stage_${n}_${t.table}`.slice(0, 63);
   await client.query(`DROP TABLE IF EXISTS pg_temp.${quotePg(name)}`);
-  await client.query(`CREATE TEMP TABLE ${quotePg(name)} ON COMMIT DROP AS SELECT ${t.columns.map(quotePg).join(', ')} FROM ${qualifiedPg(t.schema, t.table)} WITH NO DATA`);
+  await client.query(
+    `CREATE TEMP TABLE ${quotePg(name)} ON COMMIT DROP AS SELECT ${t.columns.map(quotePg).join(', ')} FROM ${qualifiedPg(t.schema, t.table)} WITH NO DATA`,
+  );
   return name;
 }
 
 async function loadStaged(client: Client, t: TablePlan, stage: string): Promise<number> {
-  const copied = await copyIntoTable(client, { schema: 'pg_temp', table: stage, columns: t.columns, files: t.files, label: labelOf(t) });
+  const copied = await copyIntoTable(client, {
+    schema: 'pg_temp',
+    table: stage,
+    columns: t.columns,
+    files: t.files,
+    label: labelOf(t),
+  });
   const del = deleteReplaced(t, stage);
   try {
     if (del) await client.query(del);
     const res = await client.query(insertSelect(t, stage));
-    if (res.rowCount !== copied) throw new ConvergeError('INTERNAL', `staged ${copied} rows of ${t.key} but inserted ${res.rowCount}`, { stage: 'import', table: t.key });
+    if (res.rowCount !== copied)
+      throw new ConvergeError('INTERNAL', `staged ${copied} rows of ${t.key} but inserted ${res.rowCount}`, {
+        stage: 'import',
+        table: t.key,
+      });
     return copied;
   } catch (e) {
     if (e instanceof ConvergeError) throw e;
@@ -105,7 +146,11 @@ async function loadStaged(client: Client, t: TablePlan, stage: string): Promise<
 async function describeInsertError(e: unknown, t: TablePlan): Promise<ConvergeError> {
   let best: ConvergeError | undefined;
   for (const file of t.files) {
-    best = await describeCopyError(e, { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) }, file);
+    best = await describeCopyError(
+      e,
+      { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) },
+      file,
+    );
     if (best.context.csvLine !== undefined) return best;
   }
   return best!;
@@ -117,7 +162,9 @@ async function setNullFirst(client: Client, t: TablePlan, stage: string): Promis
   const on = t.primaryKey.map((k) => `t.${quotePg(k)} = s.${quotePg(k)}`).join(' AND ');
   const any = t.nullFirst.map((c) => `s.${quotePg(c)} IS NOT NULL`).join(' OR ');
   try {
-    await client.query(`UPDATE ${qualifiedPg(t.schema, t.table)} t SET ${set} FROM pg_temp.${quotePg(stage)} s WHERE ${on} AND (${any})`);
+    await client.query(
+      `UPDATE ${qualifiedPg(t.schema, t.table)} t SET ${set} FROM pg_temp.${quotePg(stage)} s WHERE ${on} AND (${any})`,
+    );
   } catch (e) {
     throw await describeInsertError(e, t);
   }

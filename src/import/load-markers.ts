@@ -13,16 +13,26 @@ export interface LoadMarker {
 }
 
 export async function markersAvailable(client: Client): Promise<boolean> {
-  const { rows } = await client.query(`SELECT to_regclass('converge.run_events') IS NOT NULL AND has_table_privilege('converge.run_events', 'INSERT') AS ok`).catch(() => ({ rows: [{ ok: false }] }));
+  const { rows } = await client
+    .query(
+      `SELECT to_regclass('converge.run_events') IS NOT NULL AND has_table_privilege('converge.run_events', 'INSERT') AS ok`,
+    )
+    .catch(() => ({ rows: [{ ok: false }] }));
   return !!rows[0]?.ok;
 }
 
 export async function writeMarker(client: Client, runId: string, m: LoadMarker): Promise<void> {
-  await client.query(`INSERT INTO converge.run_events (run_id, kind, stage, table_name, payload) VALUES ($1, $2, 'import', $3, $4)`, [runId, m.kind, m.table, JSON.stringify(m.payload)]);
+  await client.query(
+    `INSERT INTO converge.run_events (run_id, kind, stage, table_name, payload) VALUES ($1, $2, 'import', $3, $4)`,
+    [runId, m.kind, m.table, JSON.stringify(m.payload)],
+  );
 }
 
 export async function startAttempt(client: Client, runId: string, payload: Record<string, unknown>): Promise<void> {
-  await client.query(`INSERT INTO converge.run_events (run_id, kind, stage, payload) VALUES ($1, 'stage.started', 'import', $2)`, [runId, JSON.stringify(payload)]);
+  await client.query(
+    `INSERT INTO converge.run_events (run_id, kind, stage, payload) VALUES ($1, 'stage.started', 'import', $2)`,
+    [runId, JSON.stringify(payload)],
+  );
 }
 
 /** Loads committed since the last attempt that started afresh (not with --resume). */

@@ -42,7 +42,10 @@ export function planLoadOrder(tables: string[], edges: Edge[]): LoadGroup[] {
   }
   const level = sccs.map(() => 0);
   const name = (i: number) => sccs[i][0];
-  let ready = sccs.map((_, i) => i).filter((i) => indeg[i] === 0).sort((a, b) => name(a).localeCompare(name(b)));
+  let ready = sccs
+    .map((_, i) => i)
+    .filter((i) => indeg[i] === 0)
+    .sort((a, b) => name(a).localeCompare(name(b)));
   const out: LoadGroup[] = [];
   while (ready.length) {
     const i = ready.shift()!;

@@ -47,26 +47,65 @@ export interface GroupPlan {
 
 export function planLoad(inputs: PlanInput[], catalog: PgCatalog): GroupPlan[] {
   const byKey = new Map(inputs.map((i) => [i.key, i]));
-  const fks = catalog.foreignKeys.filter((f) => byKey.has(tableKey(f.schema, f.table)) && byKey.has(tableKey(f.refSchema, f.refTable)));
-  const order = planLoadOrder([...byKey.keys()], fks.map((f) => ({ child: tableKey(f.schema, f.table), parent: tableKey(f.refSchema, f.refTable) })));
+  const fks = catalog.foreignKeys.filter(
+    (f) => byKey.has(tableKey(f.schema, f.table)) && byKey.has(tableKey(f.refSchema, f.refTable)),
+  );
+  const order = planLoadOrder(
+    [...byKey.keys()],
+    fks.map((f) => ({ child: tableKey(f.schema, f.table), parent: tableKey(f.refSchema, f.refTable) })),
+  );
   const groupOf = new Map<string, number>();
   order.forEach((g, i) => g.tables.forEach((t) => groupOf.set(t, i)));
   return order.map((g, id) => {
-    const inside = fks.filter((f) => groupOf.get(tableKey(f.schema, f.table)) === id && groupOf.get(tableKey(f.refSchema, f.refTable)) === id);
-    const after = [...new Set(fks.filter((f) => groupOf.get(tableKey(f.schema, f.table)) === id).map((f) => groupOf.get(tableKey(f.refSchema, f.refTable))!).filter((p) => p !== id))].sort((a, b) => a - b);
-    const { ordered, broken } = g.cycle ? breakCycle(g.tables, inside, catalog) : { ordered: g.tables, broken: [] as PgForeignKey[] };
+    const inside = fks.filter(
+      (f) => groupOf.get(tableKey(f.schema, f.table)) === id && groupOf.get(tableKey(f.refSchema, f.refTable)) === id,
+    );
+    const after = [
+      ...new Set(
+        fks
+          .filter((f) => groupOf.get(tableKey(f.schema, f.table)) === id)
+          .map((f) => groupOf.get(tableKey(f.refSchema, f.refTable))!)
+          .filter((p) => p !== id),
+      ),
+    ].sort((a, b) => a - b);
+    const { ordered, broken } = g.cycle
+      ? breakCycle(g.tables, inside, catalog)
+      : { ordered: g.tables, broken: [] as PgForeignKey[] };
     const tables = ordered.map((k) => tablePlan(byKey.get(k)!, catalog, broken, inside));
-    return { id, tables, cycle: g.cycle, level: g.level, after, deferred: inside.filter((f) => f.deferrable).map((f) => f.name).sort() };
+    return {
+      id,
+      tables,
+      cycle: g.cycle,
+      level: g.level,
+      after,
+      deferred: inside
+        .filter((f) => f.deferrable)
+        .map((f) => f.name)
+        .sort(),
+    };
   });
 }
 
 function tablePlan(i: PlanInput, catalog: PgCatalog, broken: PgForeignKey[], inside: PgForeignKey[]): TablePlan {
   const pt = catalog.tables.get(i.key)!;
   const generated = new Set(pt.columns.filter((c) => c.generated).map((c) => c.name));
-  const nullFirst = [...new Set(broken.filter((f) => tableKey(f.schema, f.table) === i.key).flatMap((f) => f.columns))].sort();
-  const selfRef = inside.some((f) => f.schema === i.schema && f.table === i.table && f.refSchema === i.schema && f.refTable === i.table && !f.deferrable);
+  const nullFirst = [
+    ...new Set(broken.filter((f) => tableKey(f.schema, f.table) === i.key).flatMap((f) => f.columns)),
+  ].sort();
+  const selfRef = inside.some(
+    (f) =>
+      f.schema === i.schema &&
+      f.table === i.table &&
+      f.refSchema === i.schema &&
+      f.refTable === i.table &&
+      !f.deferrable,
+  );
   if (nullFirst.length && !pt.primaryKey.length) {
-    throw new ConvergeError('TARGET_SCHEMA', `${i.key} closes a foreign-key cycle but has no primary key to set ${nullFirst.join(', ')} after the load`, { stage: 'import', table: i.key });
+    throw new ConvergeError(
+      'TARGET_SCHEMA',
+      `${i.key} closes a foreign-key cycle but has no primary key to set ${nullFirst.join(', ')} after the load`,
+      { stage: 'import', table: i.key },
+    );
   }
   const insert = i.columns.filter((c) => !generated.has(c));
   return {
@@ -76,8 +115,11 @@ function tablePlan(i: PlanInput, catalog: PgCatalog, broken: PgForeignKey[], ins
     primaryKey: pt.primaryKey,
     // One COPY per file: a row may reference a row of a later file, so several files of a
     // self-referencing table are inserted in one statement from staging.
-    staged: nullFirst.length > 0 || insert.length !== i.columns.length || !!i.replaceKey || (selfRef && i.files.length > 1),
-    triggers: catalog.triggers.filter((t) => t.schema === i.schema && t.table === i.table && t.enabled !== 'D').map((t) => ({ name: t.name, enabled: t.enabled })),
+    staged:
+      nullFirst.length > 0 || insert.length !== i.columns.length || !!i.replaceKey || (selfRef && i.files.length > 1),
+    triggers: catalog.triggers
+      .filter((t) => t.schema === i.schema && t.table === i.table && t.enabled !== 'D')
+      .map((t) => ({ name: t.name, enabled: t.enabled })),
   };
 }
 
@@ -88,17 +130,27 @@ function tablePlan(i: PlanInput, catalog: PgCatalog, broken: PgForeignKey[], ins
  * it starts from all nullable keys broken and restores each one (in name order) that keeps the
  * rest acyclic.
  */
-export function breakCycle(tables: string[], fks: PgForeignKey[], catalog: PgCatalog): { ordered: string[]; broken: PgForeignKey[] } {
+export function breakCycle(
+  tables: string[],
+  fks: PgForeignKey[],
+  catalog: PgCatalog,
+): { ordered: string[]; broken: PgForeignKey[] } {
   const edges = fks.filter((f) => !f.deferrable && !(f.schema === f.refSchema && f.table === f.refTable));
   const nullable = (f: PgForeignKey) => {
     const cols = catalog.tables.get(tableKey(f.schema, f.table))!.columns;
     return f.columns.every((c) => !cols.find((x) => x.name === c)!.notNull);
   };
-  const candidates = edges.filter(nullable).sort((a, b) => `${a.schema}.${a.table}.${a.name}`.localeCompare(`${b.schema}.${b.table}.${b.name}`));
+  const candidates = edges
+    .filter(nullable)
+    .sort((a, b) => `${a.schema}.${a.table}.${a.name}`.localeCompare(`${b.schema}.${b.table}.${b.name}`));
   const broken = new Set(candidates);
   const kept = () => edges.filter((e) => !broken.has(e));
   if (!topo(tables, kept())) {
-    throw new ConvergeError('TARGET_SCHEMA', `tables ${tables.join(', ')} reference each other through NOT NULL foreign keys that are not DEFERRABLE: no load order can satisfy them`, { stage: 'import', table: tables[0] });
+    throw new ConvergeError(
+      'TARGET_SCHEMA',
+      `tables ${tables.join(', ')} reference each other through NOT NULL foreign keys that are not DEFERRABLE: no load order can satisfy them`,
+      { stage: 'import', table: tables[0] },
+    );
   }
   for (const c of candidates) {
     broken.delete(c);

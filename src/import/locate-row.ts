@@ -26,7 +26,8 @@ export async function rowWithValues(file: string, values: Record<string, string>
   const want = Object.entries(values).map(([k, v]) => [header.indexOf(k), v] as const);
   if (want.some(([i]) => i < 0)) return undefined;
   for await (const r of readCsvRecords({ file })) {
-    if (want.every(([i, v]) => (r.fields[i] ?? '').toLowerCase() === v.toLowerCase())) return { csvLine: r.line, row: toObject(header, r.fields) };
+    if (want.every(([i, v]) => (r.fields[i] ?? '').toLowerCase() === v.toLowerCase()))
+      return { csvLine: r.line, row: toObject(header, r.fields) };
   }
   return undefined;
 }
@@ -37,7 +38,10 @@ async function headerOf(file: string): Promise<string[]> {
   try {
     for await (const chunk of s) {
       const nl = (chunk as string).indexOf('\n');
-      return (chunk as string).slice(0, nl < 0 ? undefined : nl).split(',').map((h) => h.replace(/^"|"$/g, ''));
+      return (chunk as string)
+        .slice(0, nl < 0 ? undefined : nl)
+        .split(',')
+        .map((h) => h.replace(/^"|"$/g, ''));
     }
   } finally {
     s.destroy();

@@ -44,7 +44,19 @@ export class RejectSink {
     this.count++;
     this.perTable.set(t.key, (this.perTable.get(t.key) ?? 0) + 1);
     if (this.count > this.limit) {
-      throw new ConvergeError('LOAD_REJECTED', `more than ${this.limit} rows rejected (--collect-errors ${this.limit}); the last: ${pe.message}`, { stage: 'import', table: t.key, file: rec.file, csvLine: rec.line, constraint: pe.constraint, detail: pe.detail, sqlstate: pe.code });
+      throw new ConvergeError(
+        'LOAD_REJECTED',
+        `more than ${this.limit} rows rejected (--collect-errors ${this.limit}); the last: ${pe.message}`,
+        {
+          stage: 'import',
+          table: t.key,
+          file: rec.file,
+          csvLine: rec.line,
+          constraint: pe.constraint,
+          detail: pe.detail,
+          sqlstate: pe.code,
+        },
+      );
     }
     const file = this.fileOf(t.key);
     if (!this.started.has(t.key)) {
@@ -52,8 +64,18 @@ export class RejectSink {
       await fsp.writeFile(file, encodeRecord(['csv_line', 'sqlstate', 'reason', ...t.columns]), { mode: 0o600 });
       this.started.add(t.key);
     }
-    const reason = [pe.message, pe.detail, pe.constraint ? `constraint ${pe.constraint}` : undefined, pe.column ? `column ${pe.column}` : undefined].filter(Boolean).join('; ');
-    await fsp.appendFile(file, encodeRecord([`${path.basename(rec.file)}:${rec.line}`, pe.code ?? null, reason, ...rec.fields]));
+    const reason = [
+      pe.message,
+      pe.detail,
+      pe.constraint ? `constraint ${pe.constraint}` : undefined,
+      pe.column ? `column ${pe.column}` : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ');
+    await fsp.appendFile(
+      file,
+      encodeRecord([`${path.basename(rec.file)}:${rec.line}`, pe.code ?? null, reason, ...rec.fields]),
+    );
   }
 }
 
@@ -68,18 +90,34 @@ function rowLevel(e: unknown): boolean {
  * rows stand alone, and those go to the reject sink. Staged tables pass each batch through a
  * temporary batch table, and keep the accepted rows in `stage` for the cycle fix-up.
  */
-export async function loadTableCarefully(client: Client, t: TablePlan, stage: string | undefined, sink: RejectSink): Promise<number> {
+export async function loadTableCarefully(
+  client: Client,
+  t: TablePlan,
+  stage: string | undefined,
+  sink: RejectSink,
+): Promise<number> {
   const batchTable = stage ? `${stage}_b`.slice(0, 63) : undefined;
-  if (batchTable) await client.query(`CREATE TEMP TABLE ${quotePg(batchTable)} ON COMMIT DROP AS SELECT * FROM pg_temp.${quotePg(stage!)} WITH NO DATA`);
+  if (batchTable)
+    await client.query(
+      `CREATE TEMP TABLE ${quotePg(batchTable)} ON COMMIT DROP AS SELECT * FROM pg_temp.${quotePg(stage!)} WITH NO DATA`,
+    );
   let loaded = 0;
   const insert = async (recs: Rec[]): Promise<void> => {
     const text = encodeRecord(t.columns) + recs.map((r) => encodeRecord(r.fields)).join('');
     if (!batchTable) {
-      await copyText(client, `COPY ${qualifiedPg(t.schema, t.table)} (${t.columns.map(quotePg).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`, text);
+      await copyText(
+        client,
+        `COPY ${qualifiedPg(t.schema, t.table)} (${t.columns.map(quotePg).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`,
+        text,
+      );
       return;
     }
     await client.query(`TRUNCATE pg_temp.${quotePg(batchTable)}`);
-    await copyText(client, `COPY pg_temp.${quotePg(batchTable)} (${t.columns.map(quotePg).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`, text);
+    await copyText(
+      client,
+      `COPY pg_temp.${quotePg(batchTable)} (${t.columns.map(quotePg).join(', ')}) FROM STDIN WITH (FORMAT csv, HEADER true)`,
+      text,
+    );
     const del = deleteReplaced(t, batchTable);
     if (del) await client.query(del);
     await client.query(insertSelect(t, batchTable));
@@ -95,7 +133,10 @@ export async function loadTableCarefully(client: Client, t: TablePlan, stage: st
     } catch (e) {
       await client.query('ROLLBACK TO SAVEPOINT converge_batch');
       await client.query('RELEASE SAVEPOINT converge_batch');
-      if (!rowLevel(e)) throw e instanceof ConvergeError ? e : new ConvergeError('LOAD_REJECTED', messageOf(e), { stage: 'import', table: t.key }, { cause: e });
+      if (!rowLevel(e))
+        throw e instanceof ConvergeError
+          ? e
+          : new ConvergeError('LOAD_REJECTED', messageOf(e), { stage: 'import', table: t.key }, { cause: e });
       if (recs.length === 1) return sink.add(t, recs[0], e);
     }
     const mid = Math.ceil(recs.length / 2);

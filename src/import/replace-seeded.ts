@@ -12,26 +12,42 @@ import { qualifiedPg, quotePg } from '../target/postgres/connect';
  * row of the listed tables in ONE statement, so references among them (cycles included) are
  * gone together when NO ACTION keys are checked at its end. User triggers stay off meanwhile.
  */
-export async function deleteSeededRows(client: Client, keys: string[], catalog: PgCatalog): Promise<Map<string, number>> {
+export async function deleteSeededRows(
+  client: Client,
+  keys: string[],
+  catalog: PgCatalog,
+): Promise<Map<string, number>> {
   const set = new Set(keys);
   for (const f of catalog.foreignKeys) {
     const parent = tableKey(f.refSchema, f.refTable);
     const child = tableKey(f.schema, f.table);
     if (!set.has(parent) || set.has(child)) continue;
     const on = f.columns.map((c, i) => `p.${quotePg(f.refColumns[i])} = c.${quotePg(c)}`).join(' AND ');
-    const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${qualifiedPg(f.schema, f.table)} c WHERE EXISTS (SELECT 1 FROM ${qualifiedPg(f.refSchema, f.refTable)} p WHERE ${on})`);
+    const { rows } = await client.query(
+      `SELECT count(*)::bigint AS n FROM ${qualifiedPg(f.schema, f.table)} c WHERE EXISTS (SELECT 1 FROM ${qualifiedPg(f.refSchema, f.refTable)} p WHERE ${on})`,
+    );
     if (Number(rows[0].n) > 0) {
-      throw new ConvergeError('TARGET_NOT_EMPTY', `cannot replace the seeded rows of ${parent}: ${rows[0].n} rows of ${child} (outside replaceSeeded) reference them through ${f.name}; add ${child} to replaceSeeded or empty it`, { stage: 'import', table: parent, constraint: f.name });
+      throw new ConvergeError(
+        'TARGET_NOT_EMPTY',
+        `cannot replace the seeded rows of ${parent}: ${rows[0].n} rows of ${child} (outside replaceSeeded) reference them through ${f.name}; add ${child} to replaceSeeded or empty it`,
+        { stage: 'import', table: parent, constraint: f.name },
+      );
     }
   }
   const triggers = catalog.triggers.filter((t) => set.has(tableKey(t.schema, t.table)) && t.enabled !== 'D');
-  for (const t of triggers) await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(t.name)}`);
+  for (const t of triggers)
+    await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(t.name)}`);
   const list = [...set];
   const ctes = list.map((k, i) => {
     const t = catalog.tables.get(k)!;
     return `d${i} AS (DELETE FROM ${qualifiedPg(t.schema, t.name)} RETURNING 1)`;
   });
-  const { rows } = await client.query(`WITH ${ctes.join(', ')} SELECT ${list.map((_, i) => `(SELECT count(*) FROM d${i})::bigint AS n${i}`).join(', ')}`);
-  for (const t of triggers) await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${t.enabled === 'A' ? 'ENABLE ALWAYS' : t.enabled === 'R' ? 'ENABLE REPLICA' : 'ENABLE'} TRIGGER ${quotePg(t.name)}`);
+  const { rows } = await client.query(
+    `WITH ${ctes.join(', ')} SELECT ${list.map((_, i) => `(SELECT count(*) FROM d${i})::bigint AS n${i}`).join(', ')}`,
+  );
+  for (const t of triggers)
+    await client.query(
+      `ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${t.enabled === 'A' ? 'ENABLE ALWAYS' : t.enabled === 'R' ? 'ENABLE REPLICA' : 'ENABLE'} TRIGGER ${quotePg(t.name)}`,
+    );
   return new Map(list.map((k, i) => [k, Number(rows[0][`n${i}`])]));
 }

@@ -100,22 +100,40 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const seeded = (opts.replaceSeeded ?? []).map((n) => {
       const s = splitTarget(n, defaultSchema);
       const k = tableKey(s.schema, s.table);
-      if (!byKey.has(k)) throw new ConvergeError('CONFIG_INVALID', `replaceSeeded names ${k}, which this load does not fill`, { stage: 'import', table: k, key: 'target.replaceSeeded' });
+      if (!byKey.has(k))
+        throw new ConvergeError('CONFIG_INVALID', `replaceSeeded names ${k}, which this load does not fill`, {
+          stage: 'import',
+          table: k,
+          key: 'target.replaceSeeded',
+        });
       return k;
     });
 
     const runId = opts.recorder?.runId;
     const markers = !!runId && (await markersAvailable(control));
-    if (opts.resume && !markers) throw new ConvergeError('USAGE', '--resume needs the run history on the target (converge.run_events), which this run cannot write', { stage: 'import' });
-    const done = opts.resume ? await resumeState(control, await committedLoads(control, runId!), byKey) : new Map<string, LoadMarker>();
+    if (opts.resume && !markers)
+      throw new ConvergeError(
+        'USAGE',
+        '--resume needs the run history on the target (converge.run_events), which this run cannot write',
+        { stage: 'import' },
+      );
+    const done = opts.resume
+      ? await resumeState(control, await committedLoads(control, runId!), byKey)
+      : new Map<string, LoadMarker>();
 
     const remaining = inputs.filter((i) => !done.has(i.key));
     const pre = new Map<string, number>();
     for (const i of remaining) pre.set(i.key, await countRows(control, i.schema, i.table));
     const seedPending = seeded.filter((k) => !done.has(`seed:${k}`));
-    const blocked = remaining.filter((i) => pre.get(i.key)! > 0 && !allowedExisting.has(i.key) && !seedPending.includes(i.key));
+    const blocked = remaining.filter(
+      (i) => pre.get(i.key)! > 0 && !allowedExisting.has(i.key) && !seedPending.includes(i.key),
+    );
     if (blocked.length && !opts.truncate) {
-      throw new ConvergeError('TARGET_NOT_EMPTY', `target tables already hold rows: ${blocked.map((i) => `${i.key} (${pre.get(i.key)})`).join(', ')}; load into empty tables, or pass --truncate to empty them first`, { stage: 'import', table: blocked[0].key });
+      throw new ConvergeError(
+        'TARGET_NOT_EMPTY',
+        `target tables already hold rows: ${blocked.map((i) => `${i.key} (${pre.get(i.key)})`).join(', ')}; load into empty tables, or pass --truncate to empty them first`,
+        { stage: 'import', table: blocked[0].key },
+      );
     }
     if (blocked.length && opts.truncate) {
       // Emptied in one statement: a lone parent cannot be truncated while a child references it.
@@ -124,26 +142,77 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
       try {
         await control.query(`TRUNCATE ${all.map((i) => qualifiedPg(i.schema, i.table)).join(', ')}`);
       } catch (e) {
-        throw new ConvergeError('TARGET_NOT_EMPTY', `--truncate failed: ${messageOf(e)} (a table outside this load references one being emptied)`, { stage: 'import' }, { cause: e });
+        throw new ConvergeError(
+          'TARGET_NOT_EMPTY',
+          `--truncate failed: ${messageOf(e)} (a table outside this load references one being emptied)`,
+          { stage: 'import' },
+          { cause: e },
+        );
       }
       for (const i of all) pre.set(i.key, 0);
       opts.log.warn({ tables: all.map((i) => i.key) }, 'truncated the target tables of this load (--truncate)');
     }
 
-    if (markers) await startAttempt(control, runId!, { plan: plan.map((g) => g.tables.map((t) => t.key)), resume: !!opts.resume, singleTransaction: !!opts.singleTransaction, jobs: opts.jobs ?? 1 });
-    const sink = opts.collectErrors !== undefined ? new RejectSink(opts.rejectDir ?? path.join(opts.dir, 'rejects'), opts.collectErrors) : undefined;
-    const setBased = opts.perRowFkChecks ? new Map<string, PgForeignKey[]>() : await setBasedTables(control, plan, catalog);
-    const exec: Exec = { opts, catalog, runId: markers ? runId : undefined, pre, sink, seeded: seedPending, seededDeleted: {}, setBased };
+    if (markers)
+      await startAttempt(control, runId!, {
+        plan: plan.map((g) => g.tables.map((t) => t.key)),
+        resume: !!opts.resume,
+        singleTransaction: !!opts.singleTransaction,
+        jobs: opts.jobs ?? 1,
+      });
+    const sink =
+      opts.collectErrors !== undefined
+        ? new RejectSink(opts.rejectDir ?? path.join(opts.dir, 'rejects'), opts.collectErrors)
+        : undefined;
+    const setBased = opts.perRowFkChecks
+      ? new Map<string, PgForeignKey[]>()
+      : await setBasedTables(control, plan, catalog);
+    const exec: Exec = {
+      opts,
+      catalog,
+      runId: markers ? runId : undefined,
+      pre,
+      sink,
+      seeded: seedPending,
+      seededDeleted: {},
+      setBased,
+    };
     const results = new Map<string, TableLoad>();
     for (const i of inputs) {
       const m = done.get(i.key);
-      results.set(i.key, m ? { table: i.key, rows: m.payload.rows, preexisting: 0, rejected: m.payload.rejected ?? 0, seconds: 0, status: 'resumed' } : { table: i.key, rows: 0, preexisting: pre.get(i.key) ?? 0, rejected: 0, seconds: 0, status: 'not-run' });
+      results.set(
+        i.key,
+        m
+          ? {
+              table: i.key,
+              rows: m.payload.rows,
+              preexisting: 0,
+              rejected: m.payload.rejected ?? 0,
+              seconds: 0,
+              status: 'resumed',
+            }
+          : { table: i.key, rows: 0, preexisting: pre.get(i.key) ?? 0, rejected: 0, seconds: 0, status: 'not-run' },
+      );
     }
     const todo = plan.filter((g) => g.tables.some((t) => !done.has(t.key)));
-    const failure = opts.singleTransaction ? await runSingle(control, todo, exec, results) : await runPerGroup(todo, plan, exec, results);
+    const failure = opts.singleTransaction
+      ? await runSingle(control, todo, exec, results)
+      : await runPerGroup(todo, plan, exec, results);
     if (failure) throw failure;
-    const sequences = await resetSequences(control, catalog, inputs.map((i) => i.key));
-    return { manifest, plan, tables: inputs.map((i) => results.get(i.key)!), sequences, seededDeleted: exec.seededDeleted, rejected: sink?.count ?? 0, rejectDir: sink?.count ? sink.dir : undefined };
+    const sequences = await resetSequences(
+      control,
+      catalog,
+      inputs.map((i) => i.key),
+    );
+    return {
+      manifest,
+      plan,
+      tables: inputs.map((i) => results.get(i.key)!),
+      sequences,
+      seededDeleted: exec.seededDeleted,
+      rejected: sink?.count ?? 0,
+      rejectDir: sink?.count ? sink.dir : undefined,
+    };
   } finally {
     await control.end().catch(() => undefined);
   }
@@ -165,7 +234,11 @@ interface Exec {
  * Lone tables (no cycle, no staging, nothing deferred) whose foreign keys can be checked once per
  * key instead of once per row: COPY fires one RI trigger per row, most of a large child's load.
  */
-async function setBasedTables(control: Client, plan: GroupPlan[], catalog: PgCatalog): Promise<Map<string, PgForeignKey[]>> {
+async function setBasedTables(
+  control: Client,
+  plan: GroupPlan[],
+  catalog: PgCatalog,
+): Promise<Map<string, PgForeignKey[]>> {
   const out = new Map<string, PgForeignKey[]>();
   for (const g of plan) {
     if (g.cycle || g.tables.length !== 1 || g.deferred.length) continue;
@@ -178,7 +251,11 @@ async function setBasedTables(control: Client, plan: GroupPlan[], catalog: PgCat
 }
 
 /** Tables a previous attempt committed, each checked against the target's count now. */
-async function resumeState(client: Client, loads: LoadMarker[], byKey: Map<string, PlanInput>): Promise<Map<string, LoadMarker>> {
+async function resumeState(
+  client: Client,
+  loads: LoadMarker[],
+  byKey: Map<string, PlanInput>,
+): Promise<Map<string, LoadMarker>> {
   const done = new Map<string, LoadMarker>();
   for (const m of loads) {
     if (m.kind === 'table.seed_replaced') {
@@ -190,7 +267,11 @@ async function resumeState(client: Client, loads: LoadMarker[], byKey: Map<strin
     if (m.payload.total !== undefined) {
       const n = await countRows(client, i.schema, i.table);
       if (n !== m.payload.total) {
-        throw new ConvergeError('TARGET_NOT_EMPTY', `cannot resume: ${m.table} holds ${n} rows, but ${m.payload.total} when its load committed; something else wrote to it. Re-run without --resume (with --truncate)`, { stage: 'import', table: m.table });
+        throw new ConvergeError(
+          'TARGET_NOT_EMPTY',
+          `cannot resume: ${m.table} holds ${n} rows, but ${m.payload.total} when its load committed; something else wrote to it. Re-run without --resume (with --truncate)`,
+          { stage: 'import', table: m.table },
+        );
       }
     }
     done.set(m.table, m);
@@ -198,7 +279,12 @@ async function resumeState(client: Client, loads: LoadMarker[], byKey: Map<strin
   return done;
 }
 
-async function runSingle(client: Client, groups: GroupPlan[], x: Exec, results: Map<string, TableLoad>): Promise<ConvergeError | undefined> {
+async function runSingle(
+  client: Client,
+  groups: GroupPlan[],
+  x: Exec,
+  results: Map<string, TableLoad>,
+): Promise<ConvergeError | undefined> {
   await client.query('BEGIN');
   try {
     await replaceSeeded(client, x);
@@ -208,28 +294,43 @@ async function runSingle(client: Client, groups: GroupPlan[], x: Exec, results: 
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     const err = asError(e);
-    for (const r of results.values()) if (r.status === 'loaded') Object.assign(r, { status: 'rolled-back' as const, rows: 0 });
+    for (const r of results.values())
+      if (r.status === 'loaded') Object.assign(r, { status: 'rolled-back' as const, rows: 0 });
     markFailed(results, err);
-    await x.opts.recorder?.event({ kind: 'table.failed', stage: 'import', table: err.context.table, payload: failurePayload(err, true) });
+    await x.opts.recorder?.event({
+      kind: 'table.failed',
+      stage: 'import',
+      table: err.context.table,
+      payload: failurePayload(err, true),
+    });
     return err;
   }
 }
 
 /** Groups start when the groups they reference have committed; at most `jobs` at a time. */
-async function runPerGroup(groups: GroupPlan[], plan: GroupPlan[], x: Exec, results: Map<string, TableLoad>): Promise<ConvergeError | undefined> {
+async function runPerGroup(
+  groups: GroupPlan[],
+  plan: GroupPlan[],
+  x: Exec,
+  results: Map<string, TableLoad>,
+): Promise<ConvergeError | undefined> {
   const jobs = Math.max(1, Math.min(x.opts.jobs ?? 1, groups.length || 1));
   const committed = new Set(plan.filter((g) => !groups.includes(g)).map((g) => g.id));
   const clients: Client[] = [];
   let failure: ConvergeError | undefined;
   try {
-    for (let i = 0; i < jobs; i++) clients.push(await utcSession(await openPg(x.opts.target, { applicationName: `converge import ${i + 1}` })));
+    for (let i = 0; i < jobs; i++)
+      clients.push(await utcSession(await openPg(x.opts.target, { applicationName: `converge import ${i + 1}` })));
     if (x.seeded.length) await inTransaction(clients[0], () => replaceSeeded(clients[0], x));
     const free = [...clients];
     const waiting = [...groups];
     const inflight = new Map<number, Promise<void>>();
     for (;;) {
       while (!failure && free.length && waiting.some((g) => g.after.every((a) => committed.has(a)))) {
-        const g = waiting.splice(waiting.findIndex((w) => w.after.every((a) => committed.has(a))), 1)[0];
+        const g = waiting.splice(
+          waiting.findIndex((w) => w.after.every((a) => committed.has(a))),
+          1,
+        )[0];
         const client = free.pop()!;
         inflight.set(
           g.id,
@@ -241,7 +342,12 @@ async function runPerGroup(groups: GroupPlan[], plan: GroupPlan[], x: Exec, resu
             .catch(async (e) => {
               failure ??= asError(e);
               markFailed(results, asError(e), g);
-              await x.opts.recorder?.event({ kind: 'table.failed', stage: 'import', table: asError(e).context.table, payload: failurePayload(asError(e), false) });
+              await x.opts.recorder?.event({
+                kind: 'table.failed',
+                stage: 'import',
+                table: asError(e).context.table,
+                payload: failurePayload(asError(e), false),
+              });
             })
             .finally(() => {
               inflight.delete(g.id);
@@ -303,21 +409,49 @@ async function loadOneGroup(client: Client, g: GroupPlan, x: Exec, results: Map<
     const state = String(isConvergeError(e) ? (e.context.sqlstate ?? '') : ((e as { code?: string }).code ?? ''));
     if (!x.sink || !(state.startsWith('22') || state.startsWith('23'))) throw e;
     await client.query('ROLLBACK TO SAVEPOINT converge_group');
-    x.opts.log.warn({ tables: g.tables.map((t) => t.key), err: messageOf(e) }, 'rows rejected; loading again batch by batch (--collect-errors)');
+    x.opts.log.warn(
+      { tables: g.tables.map((t) => t.key), err: messageOf(e) },
+      'rows rejected; loading again batch by batch (--collect-errors)',
+    );
     loaded = await loadGroup(client, g, x.sink);
   }
   for (const t of g.tables) {
     const { rows, seconds } = loaded.get(t.key)!;
     const rejected = x.sink?.perTable.get(t.key) ?? 0;
     if (rows + rejected !== t.rows) {
-      throw new ConvergeError('LOAD_REJECTED', `loaded ${rows} rows (${rejected} rejected) but the manifest lists ${t.rows}; the file changed after transform`, { stage: 'import', table: t.key, file: t.files[0] });
+      throw new ConvergeError(
+        'LOAD_REJECTED',
+        `loaded ${rows} rows (${rejected} rejected) but the manifest lists ${t.rows}; the file changed after transform`,
+        { stage: 'import', table: t.key, file: t.files[0] },
+      );
     }
     const pre = x.pre.get(t.key) ?? 0;
     const total = t.replaceKey ? await countRows(client, t.schema, t.table) : pre + rows;
-    if (x.runId) await writeMarker(client, x.runId, { kind: 'table.loaded', table: t.key, payload: { rows, total, seconds, rejected } });
-    else await x.opts.recorder?.event({ kind: 'table.loaded', stage: 'import', table: t.key, payload: { rows, seconds, rejected } });
+    if (x.runId)
+      await writeMarker(client, x.runId, {
+        kind: 'table.loaded',
+        table: t.key,
+        payload: { rows, total, seconds, rejected },
+      });
+    else
+      await x.opts.recorder?.event({
+        kind: 'table.loaded',
+        stage: 'import',
+        table: t.key,
+        payload: { rows, seconds, rejected },
+      });
     Object.assign(results.get(t.key)!, { rows, rejected, seconds, status: 'loaded', preexisting: pre });
-    x.opts.log.info({ table: t.key, rows, rejected, seconds, group: g.id, fkChecks: x.setBased.has(t.key) && !rejected ? 'set-based' : undefined }, 'table loaded');
+    x.opts.log.info(
+      {
+        table: t.key,
+        rows,
+        rejected,
+        seconds,
+        group: g.id,
+        fkChecks: x.setBased.has(t.key) && !rejected ? 'set-based' : undefined,
+      },
+      'table loaded',
+    );
   }
   x.opts.log.debug({ group: g.id, seconds: (Date.now() - started) / 1000 }, 'group done');
 }
@@ -327,7 +461,9 @@ function asError(e: unknown): ConvergeError {
 }
 
 function markFailed(results: Map<string, TableLoad>, err: ConvergeError, g?: GroupPlan): void {
-  const keys = g ? g.tables.map((t) => t.key) : [err.context.table as string | undefined].filter((k): k is string => !!k);
+  const keys = g
+    ? g.tables.map((t) => t.key)
+    : [err.context.table as string | undefined].filter((k): k is string => !!k);
   for (const k of keys) {
     const r = results.get(k);
     if (r && r.status !== 'resumed') Object.assign(r, { status: 'failed' as const, rows: 0, error: err.message });
@@ -335,17 +471,38 @@ function markFailed(results: Map<string, TableLoad>, err: ConvergeError, g?: Gro
 }
 
 function failurePayload(err: ConvergeError, rolledBack: boolean): Record<string, unknown> {
-  return { code: err.code, message: err.message, csvLine: err.context.csvLine, column: err.context.column, constraint: err.context.constraint, rolledBack };
+  return {
+    code: err.code,
+    message: err.message,
+    csvLine: err.context.csvLine,
+    column: err.context.column,
+    constraint: err.context.constraint,
+    rolledBack,
+  };
 }
 
 function checkColumns(catalog: PgCatalog, schema: string, table: string, t: ManifestTable, log: Logger): void {
   const pt = catalog.tables.get(tableKey(schema, table));
-  if (!pt) throw new ConvergeError('TARGET_SCHEMA', `target table ${schema}.${table} does not exist; apply the target schema first (converge schema apply)`, { stage: 'import', table });
+  if (!pt)
+    throw new ConvergeError(
+      'TARGET_SCHEMA',
+      `target table ${schema}.${table} does not exist; apply the target schema first (converge schema apply)`,
+      { stage: 'import', table },
+    );
   const names = new Map(pt.columns.map((c) => [c.name, c]));
   for (const c of t.columns) {
     const pc = names.get(c.name);
-    if (!pc) throw new ConvergeError('TARGET_SCHEMA', `target table ${schema}.${table} has no column "${c.name}"`, { stage: 'import', table, column: c.name });
-    if (pc.generated) log.warn({ table: `${schema}.${table}`, column: c.name }, 'column is GENERATED on the target: left out of the load (the target computes it; verify compares it)');
+    if (!pc)
+      throw new ConvergeError('TARGET_SCHEMA', `target table ${schema}.${table} has no column "${c.name}"`, {
+        stage: 'import',
+        table,
+        column: c.name,
+      });
+    if (pc.generated)
+      log.warn(
+        { table: `${schema}.${table}`, column: c.name },
+        'column is GENERATED on the target: left out of the load (the target computes it; verify compares it)',
+      );
   }
 }
 
@@ -355,7 +512,11 @@ function checkColumns(catalog: PgCatalog, schema: string, table: string, t: Mani
  */
 async function checkFileDigests(manifest: Manifest, dir: string): Promise<void> {
   for (const t of Object.values(manifest.tables)) {
-    const files = t.chunks?.length ? t.chunks.map((c) => [c.file, c.sha256] as const) : t.files && t.files.length > 1 ? [] : [[t.file, t.sha256] as const];
+    const files = t.chunks?.length
+      ? t.chunks.map((c) => [c.file, c.sha256] as const)
+      : t.files && t.files.length > 1
+        ? []
+        : [[t.file, t.sha256] as const];
     for (const [f, sha] of files) {
       if (!sha) continue;
       const file = path.join(dir, f);
@@ -363,11 +524,20 @@ async function checkFileDigests(manifest: Manifest, dir: string): Promise<void> 
       try {
         for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
       } catch (e) {
-        throw new ConvergeError('IO_FAILED', `cannot read ${file}: ${(e as Error).message}`, { stage: 'import', table: t.name, file }, { cause: e });
+        throw new ConvergeError(
+          'IO_FAILED',
+          `cannot read ${file}: ${(e as Error).message}`,
+          { stage: 'import', table: t.name, file },
+          { cause: e },
+        );
       }
       const got = h.digest('hex');
       if (got !== sha) {
-        throw new ConvergeError('CSV_CHECKSUM', `file changed after transform: sha256 is ${got}, the manifest says ${sha}; re-run transform`, { stage: 'import', table: t.name, file });
+        throw new ConvergeError(
+          'CSV_CHECKSUM',
+          `file changed after transform: sha256 is ${got}, the manifest says ${sha}; re-run transform`,
+          { stage: 'import', table: t.name, file },
+        );
       }
     }
   }

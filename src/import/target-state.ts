@@ -10,20 +10,35 @@ export async function countRows(client: Client, schema: string, table: string): 
     return Number(rows[0].n);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    const hint = code === '42501' ? '; grant the import user SELECT, INSERT (and TRUNCATE with --truncate) on the target tables' : '';
-    throw new ConvergeError('TARGET_SCHEMA', `cannot read ${schema}.${table}: ${(e as Error).message}${hint}`, { stage: 'import', table: `${schema}.${table}`, sqlstate: code }, { cause: e });
+    const hint =
+      code === '42501'
+        ? '; grant the import user SELECT, INSERT (and TRUNCATE with --truncate) on the target tables'
+        : '';
+    throw new ConvergeError(
+      'TARGET_SCHEMA',
+      `cannot read ${schema}.${table}: ${(e as Error).message}${hint}`,
+      { stage: 'import', table: `${schema}.${table}`, sqlstate: code },
+      { cause: e },
+    );
   }
 }
 
 /** Moves every serial/identity sequence of the loaded tables past the highest loaded value. */
-export async function resetSequences(client: Client, catalog: PgCatalog, keys: string[]): Promise<Array<{ sequence: string; value: string | null }>> {
+export async function resetSequences(
+  client: Client,
+  catalog: PgCatalog,
+  keys: string[],
+): Promise<Array<{ sequence: string; value: string | null }>> {
   const out: Array<{ sequence: string; value: string | null }> = [];
   for (const k of keys) {
     const t = catalog.tables.get(k)!;
     for (const c of t.columns) {
       if (!c.sequence) continue;
       const max = `(SELECT max(${quotePg(c.name)}) FROM ${qualifiedPg(t.schema, t.name)})`;
-      const { rows } = await client.query(`SELECT setval($1::regclass, COALESCE(${max}, 1), ${max} IS NOT NULL)::text AS v`, [c.sequence]);
+      const { rows } = await client.query(
+        `SELECT setval($1::regclass, COALESCE(${max}, 1), ${max} IS NOT NULL)::text AS v`,
+        [c.sequence],
+      );
       out.push({ sequence: c.sequence, value: rows[0].v });
     }
   }

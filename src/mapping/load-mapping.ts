@@ -42,26 +42,47 @@ export interface Mapping {
 /** Loads every *.yaml / *.yml file of a mapping folder (or one file) and merges them. */
 export async function loadMapping(dirOrFile: string): Promise<Mapping> {
   const stat = await fsp.stat(dirOrFile).catch(() => undefined);
-  if (!stat) throw new ConvergeError('MAPPING_INVALID', `mapping ${dirOrFile} does not exist`, { file: dirOrFile, stage: 'config' });
+  if (!stat)
+    throw new ConvergeError('MAPPING_INVALID', `mapping ${dirOrFile} does not exist`, {
+      file: dirOrFile,
+      stage: 'config',
+    });
   const files = stat.isDirectory()
-    ? (await fsp.readdir(dirOrFile)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dirOrFile, f))
+    ? (await fsp.readdir(dirOrFile))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(dirOrFile, f))
     : [dirOrFile];
-  if (files.length === 0) throw new ConvergeError('MAPPING_INVALID', `mapping folder ${dirOrFile} holds no .yaml file`, { file: dirOrFile, stage: 'config' });
-  const mapping: Mapping = { dir: stat.isDirectory() ? dirOrFile : path.dirname(dirOrFile), timezone: 'UTC', tables: new Map(), lookups: new Map() };
+  if (files.length === 0)
+    throw new ConvergeError('MAPPING_INVALID', `mapping folder ${dirOrFile} holds no .yaml file`, {
+      file: dirOrFile,
+      stage: 'config',
+    });
+  const mapping: Mapping = {
+    dir: stat.isDirectory() ? dirOrFile : path.dirname(dirOrFile),
+    timezone: 'UTC',
+    tables: new Map(),
+    lookups: new Map(),
+  };
   let tzFrom: Where | undefined;
   for (const file of files) {
     const text = await fsp.readFile(file, 'utf8');
     const { data, whereOf } = parseMappingText(text, file);
     if (data.defaults?.timezone) {
       if (tzFrom && mapping.timezone !== data.defaults.timezone) {
-        throw new ConvergeError('MAPPING_INVALID', `defaults.timezone is "${data.defaults.timezone}" here but "${mapping.timezone}" in ${tzFrom.file}:${tzFrom.line}`, { ...whereOf(['defaults', 'timezone']), stage: 'config' });
+        throw new ConvergeError(
+          'MAPPING_INVALID',
+          `defaults.timezone is "${data.defaults.timezone}" here but "${mapping.timezone}" in ${tzFrom.file}:${tzFrom.line}`,
+          { ...whereOf(['defaults', 'timezone']), stage: 'config' },
+        );
       }
       checkZone(data.defaults.timezone, whereOf(['defaults', 'timezone']));
       mapping.timezone = data.defaults.timezone;
       tzFrom = whereOf(['defaults', 'timezone']);
     }
     for (const [name, spec] of Object.entries(data.lookups ?? {})) {
-      if (mapping.lookups.has(name)) throw dup('lookup', name, whereOf(['lookups', name]), mapping.lookups.get(name)!.at);
+      if (mapping.lookups.has(name))
+        throw dup('lookup', name, whereOf(['lookups', name]), mapping.lookups.get(name)!.at);
       mapping.lookups.set(name, { ...spec, at: whereOf(['lookups', name]) });
     }
     for (const [name, spec] of Object.entries(data.tables)) {
@@ -74,10 +95,18 @@ export async function loadMapping(dirOrFile: string): Promise<Mapping> {
   for (const t of mapping.tables.values()) {
     for (const c of t.columns.values()) {
       if (c.remap && !mapping.lookups.has(c.remap)) {
-        throw new ConvergeError('MAPPING_INVALID', `remap names lookup "${c.remap}", which is not defined under lookups (defined: ${[...mapping.lookups.keys()].join(', ') || 'none'})`, { ...c.at, stage: 'config' });
+        throw new ConvergeError(
+          'MAPPING_INVALID',
+          `remap names lookup "${c.remap}", which is not defined under lookups (defined: ${[...mapping.lookups.keys()].join(', ') || 'none'})`,
+          { ...c.at, stage: 'config' },
+        );
       }
       if (c.timezone) checkZone(c.timezone, c.at);
-      if (c.type === 'enum' && !c.map) throw new ConvergeError('MAPPING_INVALID', 'an enum column needs a `map` of source label → target label', { ...c.at, stage: 'config' });
+      if (c.type === 'enum' && !c.map)
+        throw new ConvergeError('MAPPING_INVALID', 'an enum column needs a `map` of source label → target label', {
+          ...c.at,
+          stage: 'config',
+        });
     }
   }
   return mapping;
@@ -92,7 +121,11 @@ export function parseMappingText(text: string, file: string): { data: MappingFil
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = lineCounter.linePos(e.pos[0]).line;
-    throw new ConvergeError('MAPPING_INVALID', `YAML syntax: ${e.message.split('\n')[0]}`, { file, line, stage: 'config' });
+    throw new ConvergeError('MAPPING_INVALID', `YAML syntax: ${e.message.split('\n')[0]}`, {
+      file,
+      line,
+      stage: 'config',
+    });
   }
   const whereOf: WhereOf = (p) => ({ file, line: lineOf(doc, lineCounter, p), key: p.join('.') });
   const parsed = mappingFile.safeParse(doc.toJS() ?? {}, { reportInput: true });
@@ -123,7 +156,8 @@ function lineOf(doc: Document, lc: LineCounter, p: Array<string | number>): numb
 
 function findPairKeyRange(doc: Document, p: Array<string | number>): number | undefined {
   const parent = p.length > 1 ? doc.getIn(p.slice(0, -1), true) : doc.contents;
-  const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null)?.items;
+  const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null)
+    ?.items;
   if (!items) return undefined;
   const last = p[p.length - 1];
   for (const it of items) if (it.key && it.key.value === last && it.key.range) return it.key.range[0];
@@ -143,7 +177,10 @@ function deepestIssue(issue: z.core.$ZodIssue, base: PathPart[]): { issue: z.cor
   for (const branch of issue.errors) {
     for (const sub of branch) {
       const d = deepestIssue(sub, here);
-      const better = !best || d.path.length > best.path.length || (d.path.length === best.path.length && best.issue.code === 'invalid_type' && d.issue.code !== 'invalid_type');
+      const better =
+        !best ||
+        d.path.length > best.path.length ||
+        (d.path.length === best.path.length && best.issue.code === 'invalid_type' && d.issue.code !== 'invalid_type');
       if (better) best = d;
     }
   }
@@ -167,7 +204,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 function toTableRule(name: string, spec: MappingFile['tables'][string], at: Where, whereOf: WhereOf): TableRule {
   if (spec === 'skip' || spec.skip) {
-    return { source: name, target: name, skip: true, columns: new Map(), drop: new Set(), add: {}, unique: [], dropRowsWithNull: [], at };
+    return {
+      source: name,
+      target: name,
+      skip: true,
+      columns: new Map(),
+      drop: new Set(),
+      add: {},
+      unique: [],
+      dropRowsWithNull: [],
+      at,
+    };
   }
   const columns = new Map<string, ColumnRule>();
   for (const [col, c] of Object.entries(spec.columns)) {
@@ -180,20 +227,42 @@ function toTableRule(name: string, spec: MappingFile['tables'][string], at: Wher
   for (const [col, c] of columns) if (c.drop) drop.add(col);
   for (const d of spec.drop ?? []) {
     if (columns.has(d) && !columns.get(d)!.drop) {
-      throw new ConvergeError('MAPPING_INVALID', `column "${d}" is both mapped and dropped`, { ...whereOf(['tables', name, 'drop']), stage: 'config' });
+      throw new ConvergeError('MAPPING_INVALID', `column "${d}" is both mapped and dropped`, {
+        ...whereOf(['tables', name, 'drop']),
+        stage: 'config',
+      });
     }
   }
-  return { source: name, target: spec.target ?? name, skip: false, columns, drop, add: spec.add ?? {}, unique: spec.unique ?? [], existing: spec.existing, dropRowsWithNull: spec.dropRowsWithNull ?? [], at };
+  return {
+    source: name,
+    target: spec.target ?? name,
+    skip: false,
+    columns,
+    drop,
+    add: spec.add ?? {},
+    unique: spec.unique ?? [],
+    existing: spec.existing,
+    dropRowsWithNull: spec.dropRowsWithNull ?? [],
+    at,
+  };
 }
 
 function dup(kind: string, name: string, at: Where, first: Where): ConvergeError {
-  return new ConvergeError('MAPPING_INVALID', `${kind} "${name}" is mapped twice (first at ${first.file}:${first.line})`, { ...at, stage: 'config' });
+  return new ConvergeError(
+    'MAPPING_INVALID',
+    `${kind} "${name}" is mapped twice (first at ${first.file}:${first.line})`,
+    { ...at, stage: 'config' },
+  );
 }
 
 function checkZone(zone: string, at: Where): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
   } catch {
-    throw new ConvergeError('MAPPING_INVALID', `unknown time zone "${zone}" (use an IANA name such as UTC or Europe/Amsterdam)`, { ...at, stage: 'config' });
+    throw new ConvergeError(
+      'MAPPING_INVALID',
+      `unknown time zone "${zone}" (use an IANA name such as UTC or Europe/Amsterdam)`,
+      { ...at, stage: 'config' },
+    );
   }
 }

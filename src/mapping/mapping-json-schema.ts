@@ -7,7 +7,11 @@ import { mappingFile } from './mapping-schema';
  * transforms (zeroDate: null → 'null') and defaults apply.
  */
 export function mappingJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(mappingFile, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(mappingFile, {
+    io: 'input',
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
     title: 'converge mapping file',

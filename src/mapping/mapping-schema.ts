@@ -6,8 +6,27 @@ import { z } from 'zod';
  */
 
 export const TRANSFORM_TYPES = [
-  'copy', 'text', 'uuid', 'boolean', 'enum', 'set', 'timestamp', 'date', 'time', 'year',
-  'json', 'jsonb', 'integer', 'numeric', 'float', 'bytea', 'simple-array', 'simple-json', 'latin1-bytes', 'latin1-base64', 'json-array',
+  'copy',
+  'text',
+  'uuid',
+  'boolean',
+  'enum',
+  'set',
+  'timestamp',
+  'date',
+  'time',
+  'year',
+  'json',
+  'jsonb',
+  'integer',
+  'numeric',
+  'float',
+  'bytea',
+  'simple-array',
+  'simple-json',
+  'latin1-bytes',
+  'latin1-base64',
+  'json-array',
 ] as const;
 export type TransformType = (typeof TRANSFORM_TYPES)[number];
 
@@ -19,18 +38,45 @@ export const columnSpecObject = z
     type: transformType.optional().describe('Transform to apply; default: copy.'),
     emptyToNull: z.boolean().optional().describe("Declares that '' becomes NULL (counted)."),
     nullTo: z.string().optional().describe('Declares the value a NULL becomes (counted), for NOT NULL targets.'),
-    map: z.record(z.string(), z.string()).optional().describe('Enum/value map: source label → target label. A value missing from it is an error.'),
+    map: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Enum/value map: source label → target label. A value missing from it is an error.'),
     remap: z.string().optional().describe('Name of a lookup under `lookups` that rewrites this id (counted).'),
     // YAML reads an unquoted `null` as null: accept it as the 'null' policy it obviously means.
-    zeroDate: z.union([z.string(), z.null()]).transform((v) => v ?? 'null').optional().describe("Zero dates ('0000-00-00…'): error (default), null, or a replacement value (counted)."),
-    timezone: z.string().optional().describe('IANA zone the source values are in; converted to UTC. Default: mapping defaults.timezone.'),
-    invalid: z.union([z.enum(['error', 'null']), z.null()]).transform((v) => v ?? 'null').optional().describe('What an invalid JSON value becomes: error (default) or NULL (counted).'),
+    zeroDate: z
+      .union([z.string(), z.null()])
+      .transform((v) => v ?? 'null')
+      .optional()
+      .describe("Zero dates ('0000-00-00…'): error (default), null, or a replacement value (counted)."),
+    timezone: z
+      .string()
+      .optional()
+      .describe('IANA zone the source values are in; converted to UTC. Default: mapping defaults.timezone.'),
+    invalid: z
+      .union([z.enum(['error', 'null']), z.null()])
+      .transform((v) => v ?? 'null')
+      .optional()
+      .describe('What an invalid JSON value becomes: error (default) or NULL (counted).'),
     trim: z.boolean().optional().describe('Trim surrounding white space (counted when it changes a value).'),
     case: z.enum(['lower', 'upper']).optional().describe('Change case (counted when it changes a value).'),
-    replace: z.object({ pattern: z.string(), with: z.string(), flags: z.string().optional() }).strict().optional().describe('Regular-expression replace (counted when it changes a value).'),
-    trueValues: z.array(z.string()).optional().describe("boolean: source values meaning true (default '1', 'Y', 'y', 'true')."),
-    falseValues: z.array(z.string()).optional().describe("boolean: source values meaning false (default '0', 'N', 'n', 'false')."),
-    uuidFormat: z.enum(['text', 'binary', 'swapped']).optional().describe('uuid: CHAR(36) text (default), BINARY(16), or MySQL UUID_TO_BIN(x,1) swapped bytes.'),
+    replace: z
+      .object({ pattern: z.string(), with: z.string(), flags: z.string().optional() })
+      .strict()
+      .optional()
+      .describe('Regular-expression replace (counted when it changes a value).'),
+    trueValues: z
+      .array(z.string())
+      .optional()
+      .describe("boolean: source values meaning true (default '1', 'Y', 'y', 'true')."),
+    falseValues: z
+      .array(z.string())
+      .optional()
+      .describe("boolean: source values meaning false (default '0', 'N', 'n', 'false')."),
+    uuidFormat: z
+      .enum(['text', 'binary', 'swapped'])
+      .optional()
+      .describe('uuid: CHAR(36) text (default), BINARY(16), or MySQL UUID_TO_BIN(x,1) swapped bytes.'),
   })
   .strict();
 
@@ -43,7 +89,9 @@ export const addedColumn = z
     separator: z.string().optional(),
   })
   .strict()
-  .refine((v) => (v.constant !== undefined) !== (v.concat !== undefined), { message: 'give exactly one of constant or concat' });
+  .refine((v) => (v.constant !== undefined) !== (v.concat !== undefined), {
+    message: 'give exactly one of constant or concat',
+  });
 
 export const uniquePolicy = z
   .object({
@@ -56,7 +104,10 @@ export const uniquePolicy = z
 
 export const existingPolicy = z
   .object({
-    key: z.array(z.string()).min(1).describe('Natural key (target columns) identifying a row the target already holds.'),
+    key: z
+      .array(z.string())
+      .min(1)
+      .describe('Natural key (target columns) identifying a row the target already holds.'),
     policy: z.enum(['replace', 'skip', 'fail']),
   })
   .strict();
@@ -70,7 +121,12 @@ export const tableSpecObject = z
     add: z.record(z.string(), addedColumn).optional().describe('Target columns with no source column.'),
     unique: z.array(uniquePolicy).optional(),
     existing: existingPolicy.optional(),
-    dropRowsWithNull: z.array(z.string()).optional().describe('Declares that source rows with NULL in these target columns are dropped (counted): for columns NOT NULL only on the target where no default makes sense.'),
+    dropRowsWithNull: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Declares that source rows with NULL in these target columns are dropped (counted): for columns NOT NULL only on the target where no default makes sense.',
+      ),
   })
   .strict();
 
@@ -80,7 +136,10 @@ export const lookupSpec = z
   .object({
     source: z.object({ table: z.string(), key: z.string(), naturalKey: z.string() }).strict(),
     target: z.object({ table: z.string(), key: z.string(), naturalKey: z.string() }).strict(),
-    missing: z.enum(['keep', 'error']).default('keep').describe('A source id whose natural key the target lacks: keep it, or fail.'),
+    missing: z
+      .enum(['keep', 'error'])
+      .default('keep')
+      .describe('A source id whose natural key the target lacks: keep it, or fail.'),
   })
   .strict();
 

@@ -9,12 +9,40 @@ import type { TransformType } from './mapping-schema';
  */
 
 export type SourceKind =
-  | 'bool' | 'int' | 'decimal' | 'float' | 'string' | 'enum' | 'set' | 'datetime' | 'date' | 'time' | 'year'
-  | 'json' | 'binary' | 'bit' | 'spatial' | 'other';
+  | 'bool'
+  | 'int'
+  | 'decimal'
+  | 'float'
+  | 'string'
+  | 'enum'
+  | 'set'
+  | 'datetime'
+  | 'date'
+  | 'time'
+  | 'year'
+  | 'json'
+  | 'binary'
+  | 'bit'
+  | 'spatial'
+  | 'other';
 
 export type TargetKind =
-  | 'int' | 'numeric' | 'float' | 'bool' | 'text' | 'uuid' | 'timestamp' | 'date' | 'time' | 'interval'
-  | 'json' | 'jsonb' | 'bytea' | 'array' | 'enum' | 'other';
+  | 'int'
+  | 'numeric'
+  | 'float'
+  | 'bool'
+  | 'text'
+  | 'uuid'
+  | 'timestamp'
+  | 'date'
+  | 'time'
+  | 'interval'
+  | 'json'
+  | 'jsonb'
+  | 'bytea'
+  | 'array'
+  | 'enum'
+  | 'other';
 
 const INT_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);
 const STRING_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext']);
@@ -37,7 +65,20 @@ export function sourceKind(c: Pick<MysqlColumn, 'dataType' | 'columnType' | 'isJ
   if (t === 'time') return 'time';
   if (t === 'year') return 'year';
   if (BINARY_TYPES.has(t)) return 'binary';
-  if (['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection'].includes(t)) return 'spatial';
+  if (
+    [
+      'geometry',
+      'point',
+      'linestring',
+      'polygon',
+      'multipoint',
+      'multilinestring',
+      'multipolygon',
+      'geometrycollection',
+      'geomcollection',
+    ].includes(t)
+  )
+    return 'spatial';
   return 'other';
 }
 
@@ -67,7 +108,23 @@ interface Rule {
   to: TargetKind[];
 }
 
-const ANY_TEXTUAL: SourceKind[] = ['string', 'enum', 'set', 'json', 'datetime', 'date', 'time', 'year', 'int', 'bool', 'decimal', 'float', 'bit', 'spatial', 'other'];
+const ANY_TEXTUAL: SourceKind[] = [
+  'string',
+  'enum',
+  'set',
+  'json',
+  'datetime',
+  'date',
+  'time',
+  'year',
+  'int',
+  'bool',
+  'decimal',
+  'float',
+  'bit',
+  'spatial',
+  'other',
+];
 
 /** Which source kinds a transform reads and which target kinds its output loads into. */
 export const TRANSFORM_RULES: Record<Exclude<TransformType, 'copy'>, Rule> = {
@@ -122,7 +179,8 @@ export function conversionProblem(type: TransformType, from: SourceKind, to: Tar
   }
   const r = TRANSFORM_RULES[type];
   if (!r.from.includes(from)) return `${type} does not read MySQL ${from} values (it reads ${r.from.join(', ')})`;
-  if (!r.to.includes(to)) return `${type} produces values Postgres ${to} cannot hold (it loads into ${r.to.join(', ')})`;
+  if (!r.to.includes(to))
+    return `${type} produces values Postgres ${to} cannot hold (it loads into ${r.to.join(', ')})`;
   return undefined;
 }
 
@@ -168,7 +226,9 @@ export function inferTransform(from: SourceKind, to: TargetKind): TransformType 
 export function mysqlIntRange(columnType: string): [bigint, bigint] | undefined {
   const m = /^(tinyint|smallint|mediumint|int|integer|bigint)\b/i.exec(columnType);
   if (!m) return undefined;
-  const bits = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, integer: 32, bigint: 64 }[m[1].toLowerCase() as 'int'];
+  const bits = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, integer: 32, bigint: 64 }[
+    m[1].toLowerCase() as 'int'
+  ];
   if (/unsigned/i.test(columnType)) return [0n, (1n << BigInt(bits)) - 1n];
   return [-(1n << BigInt(bits - 1)), (1n << BigInt(bits - 1)) - 1n];
 }

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { ConvergeError } from '../core/errors';
 import { projectRoot } from './project-root';
 
-const tracking = z.object({ schema: z.string().optional(), table: z.string(), style: z.enum(['pop', 'typeorm', 'converge']) }).strict();
+const tracking = z
+  .object({ schema: z.string().optional(), table: z.string(), style: z.enum(['pop', 'typeorm', 'converge']) })
+  .strict();
 
 const pipelineSchema = z
   .object({
@@ -41,16 +43,21 @@ export type Pipeline = z.infer<typeof pipelineSchema> & { file: string; root: st
 
 /** Resolves a pipeline by name (pipelines/<name>/pipeline.yaml) or by a path to its file. */
 export async function loadPipeline(nameOrFile: string, root = projectRoot()): Promise<Pipeline> {
-  const file = nameOrFile.endsWith('.yaml') ? path.resolve(nameOrFile) : path.join(root, 'pipelines', nameOrFile, 'pipeline.yaml');
+  const file = nameOrFile.endsWith('.yaml')
+    ? path.resolve(nameOrFile)
+    : path.join(root, 'pipelines', nameOrFile, 'pipeline.yaml');
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
   } catch {
     const known = await fsp.readdir(path.join(root, 'pipelines')).catch(() => [] as string[]);
-    throw new ConvergeError('PIPELINE_UNKNOWN', `no pipeline "${nameOrFile}" (known: ${known.join(', ') || 'none'})`, { file });
+    throw new ConvergeError('PIPELINE_UNKNOWN', `no pipeline "${nameOrFile}" (known: ${known.join(', ') || 'none'})`, {
+      file,
+    });
   }
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
+  if (doc.errors.length)
+    throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
   const parsed = pipelineSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const i = parsed.error.issues[0];

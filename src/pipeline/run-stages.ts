@@ -11,18 +11,43 @@ import { RunRecorder } from '../run/run-recorder';
  * stage continues (or a new one), records run.failed with the error's code and context when the
  * stage throws, and always closes the recorder.
  */
-export async function withRun<T>(opts: { target: ConnectionInfo; source?: ConnectionInfo; pipeline: string; runDir: string; manifestDir?: string; log: Logger; settings?: Record<string, unknown>; finish?: boolean }, body: (rec: RunRecorder, runId: string) => Promise<T>): Promise<T> {
+export async function withRun<T>(
+  opts: {
+    target: ConnectionInfo;
+    source?: ConnectionInfo;
+    pipeline: string;
+    runDir: string;
+    manifestDir?: string;
+    log: Logger;
+    settings?: Record<string, unknown>;
+    finish?: boolean;
+  },
+  body: (rec: RunRecorder, runId: string) => Promise<T>,
+): Promise<T> {
   await ensurePrivateDir(opts.runDir);
   const prev = opts.manifestDir ? await readPartialManifest(opts.manifestDir) : undefined;
   const runId = prev?.runId ?? randomUUID();
-  const rec = await RunRecorder.open({ target: opts.target, source: opts.source, runId, pipeline: opts.pipeline, runDir: opts.runDir, log: opts.log, settings: opts.settings });
+  const rec = await RunRecorder.open({
+    target: opts.target,
+    source: opts.source,
+    runId,
+    pipeline: opts.pipeline,
+    runDir: opts.runDir,
+    log: opts.log,
+    settings: opts.settings,
+  });
   try {
     if (!prev) await rec.event({ kind: 'run.created', payload: { pipeline: opts.pipeline } });
     const out = await body(rec, runId);
     if (opts.finish) await rec.finish('completed');
     return out;
   } catch (e) {
-    await rec.finish('failed', isConvergeError(e) ? { code: e.code, message: e.message, context: safeContext(e.context) } : { message: String(e) });
+    await rec.finish(
+      'failed',
+      isConvergeError(e)
+        ? { code: e.code, message: e.message, context: safeContext(e.context) }
+        : { message: String(e) },
+    );
     throw e;
   } finally {
     await rec.close();
@@ -32,5 +57,7 @@ export async function withRun<T>(opts: { target: ConnectionInfo; source?: Connec
 /** Keeps row values out of the run record: the operator has them in the error output. */
 function safeContext(ctx: Record<string, unknown>): Record<string, unknown> {
   const { row: _row, value: _value, verdicts, ...rest } = ctx;
-  return verdicts ? { ...rest, tablesDiffering: (verdicts as Array<{ ok: boolean }>).filter((v) => !v.ok).length } : rest;
+  return verdicts
+    ? { ...rest, tablesDiffering: (verdicts as Array<{ ok: boolean }>).filter((v) => !v.ok).length }
+    : rest;
 }

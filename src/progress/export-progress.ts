@@ -12,7 +12,12 @@ export interface ExportProgress {
  * a few times a second on `stream`; otherwise a structured log line per running table every
  * `logEveryMs`, so log collectors get rows, MB/s and ETA without control characters.
  */
-export function createExportProgress(opts: { stream: NodeJS.WriteStream; log: Logger; tty?: boolean; logEveryMs?: number }): ExportProgress {
+export function createExportProgress(opts: {
+  stream: NodeJS.WriteStream;
+  log: Logger;
+  tty?: boolean;
+  logEveryMs?: number;
+}): ExportProgress {
   const tables = new Map<string, TableProgress>();
   const touch = (table: string, rows: number, bytes: number, est: number) => {
     const p = tables.get(table) ?? { table, rows: 0, bytes: 0, estimatedRows: est, startedAt: Date.now() };
@@ -22,7 +27,9 @@ export function createExportProgress(opts: { stream: NodeJS.WriteStream; log: Lo
     tables.set(table, p);
     return p;
   };
-  return (opts.tty ?? opts.stream.isTTY === true) ? terminal(opts.stream, tables, touch) : logLines(opts.log, tables, touch, opts.logEveryMs ?? 10_000);
+  return (opts.tty ?? opts.stream.isTTY === true)
+    ? terminal(opts.stream, tables, touch)
+    : logLines(opts.log, tables, touch, opts.logEveryMs ?? 10_000);
 }
 
 type Touch = (table: string, rows: number, bytes: number, est: number) => TableProgress;
@@ -67,7 +74,16 @@ function logLines(log: Logger, tables: Map<string, TableProgress>, touch: Touch,
     for (const p of tables.values()) {
       if (p.doneAt) continue;
       const f = progressFigures(p, now);
-      log.info({ table: p.table, rows: f.rows, estimatedRows: p.estimatedRows, mbPerSecond: Number(f.mbPerSecond.toFixed(2)), etaSeconds: f.etaSeconds === undefined ? null : Math.round(f.etaSeconds) }, 'export progress');
+      log.info(
+        {
+          table: p.table,
+          rows: f.rows,
+          estimatedRows: p.estimatedRows,
+          mbPerSecond: Number(f.mbPerSecond.toFixed(2)),
+          etaSeconds: f.etaSeconds === undefined ? null : Math.round(f.etaSeconds),
+        },
+        'export progress',
+      );
     }
   }, every);
   timer.unref();

@@ -25,7 +25,11 @@ export function progressFigures(p: TableProgress, now: number): ProgressFigures 
   const estimatedRows = Math.max(p.estimatedRows, p.rows);
   const fraction = p.doneAt ? 1 : estimatedRows > 0 ? Math.min(0.99, p.rows / estimatedRows) : 0;
   const rowsPerSecond = p.rows / seconds;
-  const etaSeconds = p.doneAt ? 0 : rowsPerSecond > 0 && p.estimatedRows > p.rows ? (p.estimatedRows - p.rows) / rowsPerSecond : undefined;
+  const etaSeconds = p.doneAt
+    ? 0
+    : rowsPerSecond > 0 && p.estimatedRows > p.rows
+      ? (p.estimatedRows - p.rows) / rowsPerSecond
+      : undefined;
   return { rows: p.rows, estimatedRows, fraction, mbPerSecond: p.bytes / 1e6 / seconds, etaSeconds };
 }
 
@@ -45,6 +49,8 @@ export function formatProgressLine(p: TableProgress, now: number, nameWidth: num
   const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
   const name = p.table.length > nameWidth ? p.table.slice(0, nameWidth - 1) + '…' : p.table.padEnd(nameWidth);
   const rows = `${f.rows.toLocaleString('en-US')}/${p.doneAt ? f.rows.toLocaleString('en-US') : '~' + f.estimatedRows.toLocaleString('en-US')}`;
-  const tail = p.doneAt ? `done in ${formatDuration((p.doneAt - p.startedAt) / 1000)}` : `ETA ${formatDuration(f.etaSeconds)}`;
+  const tail = p.doneAt
+    ? `done in ${formatDuration((p.doneAt - p.startedAt) / 1000)}`
+    : `ETA ${formatDuration(f.etaSeconds)}`;
   return `${name} ${bar} ${String(Math.floor(f.fraction * 100)).padStart(3)}% ${rows} rows ${f.mbPerSecond.toFixed(1).padStart(6)} MB/s ${tail}`;
 }

@@ -23,7 +23,13 @@ export interface RehearsalComparison {
 }
 
 function delta(name: string, before: number, after: number): Delta {
-  return { name, before, after, change: after - before, percent: before === 0 ? null : ((after - before) / before) * 100 };
+  return {
+    name,
+    before,
+    after,
+    change: after - before,
+    percent: before === 0 ? null : ((after - before) / before) * 100,
+  };
 }
 
 /** This rehearsal against the previous one of the same pipeline: phase and table seconds, size, prediction. */
@@ -36,10 +42,22 @@ export function compareRehearsals(previous: RehearsalResult, current: RehearsalR
     sameSize: previous.rows === current.rows,
     rows: delta('rows', previous.rows, current.rows),
     bytes: delta('bytes', previous.bytes, current.bytes),
-    phases: current.phases.filter((p) => prevPhase.has(p.phase)).map((p) => delta(p.phase, prevPhase.get(p.phase)!, p.seconds)),
-    tables: current.tables.filter((t) => prevTable.has(t.table)).map((t) => delta(t.table, prevTable.get(t.table)!, t.export + t.transform + t.import + t.verify)),
-    ...(previous.prediction && current.prediction && previous.prediction.productionBytes === current.prediction.productionBytes
-      ? { predictedSeconds: delta('predicted downtime', previous.prediction.totalSeconds, current.prediction.totalSeconds) }
+    phases: current.phases
+      .filter((p) => prevPhase.has(p.phase))
+      .map((p) => delta(p.phase, prevPhase.get(p.phase)!, p.seconds)),
+    tables: current.tables
+      .filter((t) => prevTable.has(t.table))
+      .map((t) => delta(t.table, prevTable.get(t.table)!, t.export + t.transform + t.import + t.verify)),
+    ...(previous.prediction &&
+    current.prediction &&
+    previous.prediction.productionBytes === current.prediction.productionBytes
+      ? {
+          predictedSeconds: delta(
+            'predicted downtime',
+            previous.prediction.totalSeconds,
+            current.prediction.totalSeconds,
+          ),
+        }
       : {}),
   };
 }

@@ -34,13 +34,20 @@ export async function resetScratchTarget(server: ConnectionInfo, database: strin
 export async function countSourceRows(source: ConnectionInfo, exclude: string[] = []): Promise<number | undefined> {
   const conn = await openMysql(withDatabase(source, undefined));
   try {
-    const [dbs] = await conn.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [source.database]);
+    const [dbs] = await conn.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [
+      source.database,
+    ]);
     if ((dbs as unknown[]).length === 0) return undefined;
-    const [tables] = await conn.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'", [source.database]);
+    const [tables] = await conn.query(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
+      [source.database],
+    );
     let n = 0;
     for (const t of tables as Array<{ name: string }>) {
       if (exclude.includes(t.name)) continue;
-      const [rows] = await conn.query(`SELECT COUNT(*) AS n FROM ${quoteMysql(source.database!)}.${quoteMysql(t.name)}`);
+      const [rows] = await conn.query(
+        `SELECT COUNT(*) AS n FROM ${quoteMysql(source.database!)}.${quoteMysql(t.name)}`,
+      );
       n += Number((rows as Array<{ n: number }>)[0].n);
     }
     return n;

@@ -51,7 +51,10 @@ export interface PipelineRehearsal {
 export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehearsal> {
   const p = o.pipeline;
   const seeder = p.seed ? SEEDERS[p.seed] : undefined;
-  if (!seeder || !p.source.migrations || !p.source.tracking) throw new ConvergeError('USAGE', `pipeline ${p.name} has no seeder or source migrations; a rehearsal needs both`, { key: 'seed' });
+  if (!seeder || !p.source.migrations || !p.source.tracking)
+    throw new ConvergeError('USAGE', `pipeline ${p.name} has no seeder or source migrations; a rehearsal needs both`, {
+      key: 'seed',
+    });
   const db = o.database ?? `converge_rehearsal_${p.name}`;
   const source = withDatabase(o.sourceServer, db);
   const target = withDatabase(o.targetServer, db);
@@ -69,11 +72,23 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
   await timed('reset', async () => {
     await resetScratchTarget(o.targetServer, db);
     if (!reuse) await recreateMysqlDatabase(o.sourceServer, db);
-    for (const sub of ['export', 'transform']) await fsp.rm(path.join(o.workDir, sub), { recursive: true, force: true });
+    for (const sub of ['export', 'transform'])
+      await fsp.rm(path.join(o.workDir, sub), { recursive: true, force: true });
   });
   await timed('schema', async () => {
-    if (!reuse) await applyMigrations({ dialect: 'mysql', connection: source, dir: pipelinePath(p, p.source.migrations!), tracking: p.source.tracking! });
-    await applyMigrations({ dialect: 'postgres', connection: target, dir: pipelinePath(p, p.target.migrations), tracking: p.target.tracking });
+    if (!reuse)
+      await applyMigrations({
+        dialect: 'mysql',
+        connection: source,
+        dir: pipelinePath(p, p.source.migrations!),
+        tracking: p.source.tracking!,
+      });
+    await applyMigrations({
+      dialect: 'postgres',
+      connection: target,
+      dir: pipelinePath(p, p.target.migrations),
+      tracking: p.target.tracking,
+    });
   });
   if (!reuse) {
     await timed('seed', async () => {
@@ -87,14 +102,17 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
   }
   const sourceRows = existingRows ?? (await countSourceRows(source, p.source.exclude)) ?? 0;
   const run = await runPipeline({ pipeline: p, source, target, workDir: o.workDir, log: o.log, jobs: o.jobs });
-  for (const stage of ['export', 'transform', 'import', 'verify'] as const) phases.push({ phase: stage, seconds: run.stageSeconds[stage] });
+  for (const stage of ['export', 'transform', 'import', 'verify'] as const)
+    phases.push({ phase: stage, seconds: run.stageSeconds[stage] });
   const throughput = stageThroughput(run.stageSeconds, run.bytes, run.rows);
   return withHistory(target, async (client) => {
     const summary = summarizeRun(await findRun(client, run.runId), await readRunEvents(client, run.runId));
     const schema = p.target.schema;
     const key = (t: string) => (t.includes('.') ? t : `${schema}.${t}`);
-    const line = (stage: string, table: string) => summary.tables.find((t) => t.stage === stage && key(t.table) === key(table));
-    const exportedBytes = (sourceTable: string) => summary.tables.find((t) => t.stage === 'export' && t.table === sourceTable)?.bytes ?? 0;
+    const line = (stage: string, table: string) =>
+      summary.tables.find((t) => t.stage === stage && key(t.table) === key(table));
+    const exportedBytes = (sourceTable: string) =>
+      summary.tables.find((t) => t.stage === 'export' && t.table === sourceTable)?.bytes ?? 0;
     const tables: RehearsalTable[] = run.tables.map((t) => ({
       table: t.table,
       rows: t.rows,
@@ -120,9 +138,19 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
       ...(o.productionBytes ? { prediction: predictDowntime(throughput, run.bytes, o.productionBytes) } : {}),
       verified: run.tables.every((t) => t.verified),
     };
-    const earlier = (await eventsOfKind(client, REHEARSAL_EVENT, { pipeline: p.name, limit: 19 })).map((e) => e.payload as unknown as RehearsalResult).reverse();
-    await appendRunEvent(client, run.runId, { kind: REHEARSAL_EVENT, payload: result as unknown as Record<string, unknown> });
+    const earlier = (await eventsOfKind(client, REHEARSAL_EVENT, { pipeline: p.name, limit: 19 }))
+      .map((e) => e.payload as unknown as RehearsalResult)
+      .reverse();
+    await appendRunEvent(client, run.runId, {
+      kind: REHEARSAL_EVENT,
+      payload: result as unknown as Record<string, unknown>,
+    });
     const previous = earlier[earlier.length - 1];
-    return { result, previous, comparison: previous ? compareRehearsals(previous, result) : undefined, history: [...earlier, result] };
+    return {
+      result,
+      previous,
+      comparison: previous ? compareRehearsals(previous, result) : undefined,
+      history: [...earlier, result],
+    };
   });
 }

@@ -27,7 +27,8 @@ export type ChartSpec = BarChartSpec | LineChartSpec;
 
 /** Horizontal stacked bars, one row per label, with a legend and the total at each bar's end. */
 export function barChartSvg(spec: BarChartSpec): string {
-  const esc = (s: string) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const esc = (s: string) =>
+    String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
   const colours = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948'];
   const labelW = Math.min(260, 12 + 7 * Math.max(4, ...spec.rows.map((r) => r.label.length)));
@@ -42,7 +43,9 @@ export function barChartSvg(spec: BarChartSpec): string {
   parts.push(`<text x="4" y="16" class="chart-title">${esc(spec.title)}</text>`);
   spec.series.forEach((s, i) => {
     const x = labelW + i * 110;
-    parts.push(`<rect x="${x}" y="24" width="10" height="10" fill="${colours[i % colours.length]}"></rect><text x="${x + 14}" y="33" class="legend">${esc(s)}</text>`);
+    parts.push(
+      `<rect x="${x}" y="24" width="10" height="10" fill="${colours[i % colours.length]}"></rect><text x="${x + 14}" y="33" class="legend">${esc(s)}</text>`,
+    );
   });
   spec.rows.forEach((r, i) => {
     const y = top + i * (barH + gap);
@@ -50,17 +53,22 @@ export function barChartSvg(spec: BarChartSpec): string {
     let x = labelW;
     r.values.forEach((v, j) => {
       const w = (Math.max(0, v) / max) * plotW;
-      parts.push(`<rect class="bar" x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${colours[j % colours.length]}"><title>${esc(`${r.label} ${spec.series[j] ?? ''}: ${fmt(v)} ${spec.unit}`)}</title></rect>`);
+      parts.push(
+        `<rect class="bar" x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${colours[j % colours.length]}"><title>${esc(`${r.label} ${spec.series[j] ?? ''}: ${fmt(v)} ${spec.unit}`)}</title></rect>`,
+      );
       x += w;
     });
-    parts.push(`<text x="${(x + 4).toFixed(1)}" y="${y + barH - 5}" class="value">${fmt(r.values.reduce((a, b) => a + b, 0))} ${esc(spec.unit)}</text>`);
+    parts.push(
+      `<text x="${(x + 4).toFixed(1)}" y="${y + barH - 5}" class="value">${fmt(r.values.reduce((a, b) => a + b, 0))} ${esc(spec.unit)}</text>`,
+    );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(spec.title)}">${parts.join('')}</svg>`;
 }
 
 /** One line per series over the rehearsals, points marked, the y axis from zero. */
 export function lineChartSvg(spec: LineChartSpec): string {
-  const esc = (s: string) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const esc = (s: string) =>
+    String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
   const colours = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948'];
   const left = 60;
@@ -77,29 +85,55 @@ export function lineChartSvg(spec: LineChartSpec): string {
   const parts: string[] = [`<text x="4" y="16" class="chart-title">${esc(spec.title)}</text>`];
   spec.lines.forEach((l, i) => {
     const x = left + i * 130;
-    parts.push(`<rect x="${x}" y="24" width="10" height="10" fill="${colours[i % colours.length]}"></rect><text x="${x + 14}" y="33" class="legend">${esc(l.name)}</text>`);
+    parts.push(
+      `<rect x="${x}" y="24" width="10" height="10" fill="${colours[i % colours.length]}"></rect><text x="${x + 14}" y="33" class="legend">${esc(l.name)}</text>`,
+    );
   });
   for (let k = 0; k <= 4; k++) {
     const v = (max / 4) * k;
-    parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${yOf(v).toFixed(1)}" y2="${yOf(v).toFixed(1)}" class="grid"></line><text x="${left - 6}" y="${(yOf(v) + 4).toFixed(1)}" text-anchor="end" class="axis">${fmt(v)}</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${left + plotW}" y1="${yOf(v).toFixed(1)}" y2="${yOf(v).toFixed(1)}" class="grid"></line><text x="${left - 6}" y="${(yOf(v) + 4).toFixed(1)}" text-anchor="end" class="axis">${fmt(v)}</text>`,
+    );
   }
   parts.push(`<text x="4" y="${top + plotH / 2}" class="axis">${esc(spec.unit)}</text>`);
-  spec.labels.forEach((label, i) => parts.push(`<text x="${xOf(i).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" class="axis">${esc(label)}</text>`));
+  spec.labels.forEach((label, i) =>
+    parts.push(
+      `<text x="${xOf(i).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" class="axis">${esc(label)}</text>`,
+    ),
+  );
   spec.lines.forEach((l, i) => {
     const c = colours[i % colours.length];
-    const pts = l.values.map((v, j) => (v === null ? null : `${xOf(j).toFixed(1)},${yOf(v).toFixed(1)}`)).filter((p): p is string => p !== null);
-    if (pts.length > 1) parts.push(`<polyline class="series" fill="none" stroke="${c}" stroke-width="2" points="${pts.join(' ')}"></polyline>`);
+    const pts = l.values
+      .map((v, j) => (v === null ? null : `${xOf(j).toFixed(1)},${yOf(v).toFixed(1)}`))
+      .filter((p): p is string => p !== null);
+    if (pts.length > 1)
+      parts.push(
+        `<polyline class="series" fill="none" stroke="${c}" stroke-width="2" points="${pts.join(' ')}"></polyline>`,
+      );
     l.values.forEach((v, j) => {
-      if (v !== null) parts.push(`<circle class="point" cx="${xOf(j).toFixed(1)}" cy="${yOf(v).toFixed(1)}" r="4" fill="${c}"><title>${esc(`${l.name} ${spec.labels[j]}: ${fmt(v)} ${spec.unit}`)}</title></circle>`);
+      if (v !== null)
+        parts.push(
+          `<circle class="point" cx="${xOf(j).toFixed(1)}" cy="${yOf(v).toFixed(1)}" r="4" fill="${c}"><title>${esc(`${l.name} ${spec.labels[j]}: ${fmt(v)} ${spec.unit}`)}</title></circle>`,
+        );
     });
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(spec.title)}">${parts.join('')}</svg>`;
 }
 
 /** The browser entry point, embedded as is: draws every [data-chart] element, then marks the page. */
-export function renderReportCharts(doc: { getElementById(id: string): { textContent: string | null } | null; querySelectorAll(sel: string): ArrayLike<unknown>; body: { setAttribute(k: string, v: string): void } }, draw: { bars: (s: BarChartSpec) => string; line: (s: LineChartSpec) => string }): number {
+export function renderReportCharts(
+  doc: {
+    getElementById(id: string): { textContent: string | null } | null;
+    querySelectorAll(sel: string): ArrayLike<unknown>;
+    body: { setAttribute(k: string, v: string): void };
+  },
+  draw: { bars: (s: BarChartSpec) => string; line: (s: LineChartSpec) => string },
+): number {
   const data = JSON.parse(doc.getElementById('report-data')?.textContent ?? '{"charts":[]}') as { charts: ChartSpec[] };
-  const slots = Array.from(doc.querySelectorAll('[data-chart]')) as Array<{ getAttribute(k: string): string | null; innerHTML: string }>;
+  const slots = Array.from(doc.querySelectorAll('[data-chart]')) as Array<{
+    getAttribute(k: string): string | null;
+    innerHTML: string;
+  }>;
   let drawn = 0;
   for (const el of slots) {
     const spec = data.charts[Number(el.getAttribute('data-chart'))];

@@ -20,7 +20,10 @@ export function renderHtml(title: string, blocks: Block[], charts: ChartSpec[]):
     else if (b.kind === 'paragraph') body.push(`<p>${esc(b.text)}</p>`);
     else if (b.kind === 'note') body.push(`<blockquote>${esc(b.text)}</blockquote>`);
     else if (b.kind === 'chart') body.push(`<div class="chart-slot" data-chart="${b.index}"></div>`);
-    else body.push(`<table><thead><tr>${b.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+    else
+      body.push(
+        `<table><thead><tr>${b.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+      );
   }
   // "<" escaped so no value can close the script element.
   const data = JSON.stringify({ charts }).replace(/</g, '\\u003c');

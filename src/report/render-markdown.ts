@@ -10,7 +10,12 @@ export function renderMarkdown(blocks: Block[]): string {
     else if (b.kind === 'paragraph') out.push(b.text, '');
     else if (b.kind === 'note') out.push(`> ${b.text}`, '');
     else if (b.kind === 'table') {
-      out.push(`| ${b.headers.map(cell).join(' | ')} |`, `|${b.headers.map(() => ' --- ').join('|')}|`, ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`), '');
+      out.push(
+        `| ${b.headers.map(cell).join(' | ')} |`,
+        `|${b.headers.map(() => ' --- ').join('|')}|`,
+        ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+        '',
+      );
     }
   }
   return out.join('\n');

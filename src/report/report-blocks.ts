@@ -21,8 +21,10 @@ export interface RehearsalReport {
 
 const s2 = (n: number) => n.toFixed(2);
 const mbps = (n: number) => (n / 1e6).toFixed(2);
-const signed = (d: Delta, f: (n: number) => string) => `${d.change >= 0 ? '+' : ''}${f(d.change)}${d.percent === null ? '' : ` (${d.percent >= 0 ? '+' : ''}${d.percent.toFixed(0)} %)`}`;
-const cutover = (r: { phases: Array<{ phase: string; seconds: number }> }) => r.phases.filter((p) => (CUTOVER_STAGES as readonly string[]).includes(p.phase)).reduce((n, p) => n + p.seconds, 0);
+const signed = (d: Delta, f: (n: number) => string) =>
+  `${d.change >= 0 ? '+' : ''}${f(d.change)}${d.percent === null ? '' : ` (${d.percent >= 0 ? '+' : ''}${d.percent.toFixed(0)} %)`}`;
+const cutover = (r: { phases: Array<{ phase: string; seconds: number }> }) =>
+  r.phases.filter((p) => (CUTOVER_STAGES as readonly string[]).includes(p.phase)).reduce((n, p) => n + p.seconds, 0);
 
 export const PREDICTION_NOTE =
   'Predicted by linear extrapolation: each stage’s measured throughput (exported bytes per second) applied to the production size. It assumes the same servers, parallelism and row shapes as this rehearsal; larger indexes, wider rows and cold caches make a real cut-over slower, so read it as a lower bound and rehearse at production size before committing to a window.';
@@ -33,14 +35,27 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
   const charts: ChartSpec[] = [];
   const chart = (c: ChartSpec) => blocks.push({ kind: 'chart', index: charts.push(c) - 1 });
   blocks.push({ kind: 'heading', level: 1, text: 'converge rehearsal report' });
-  blocks.push({ kind: 'paragraph', text: `Generated ${report.createdAt}. Pipelines: ${report.pipelines.map((p) => p.result.pipeline).join(', ')}.${report.productionBytes ? ` Production size for the prediction: ${formatBytes(report.productionBytes)}.` : ''}` });
+  blocks.push({
+    kind: 'paragraph',
+    text: `Generated ${report.createdAt}. Pipelines: ${report.pipelines.map((p) => p.result.pipeline).join(', ')}.${report.productionBytes ? ` Production size for the prediction: ${formatBytes(report.productionBytes)}.` : ''}`,
+  });
   if (report.productionBytes) {
-    blocks.push({ kind: 'heading', level: 2, text: `Predicted cut-over downtime for ${formatBytes(report.productionBytes)}` });
+    blocks.push({
+      kind: 'heading',
+      level: 2,
+      text: `Predicted cut-over downtime for ${formatBytes(report.productionBytes)}`,
+    });
     blocks.push({ kind: 'note', text: PREDICTION_NOTE });
     blocks.push({
       kind: 'table',
       headers: ['pipeline', ...CUTOVER_STAGES, 'downtime (writes frozen)'],
-      rows: report.pipelines.filter((p) => p.result.prediction).map((p) => [p.result.pipeline, ...p.result.prediction!.stages.map((s) => formatDuration(s.seconds)), formatDuration(p.result.prediction!.totalSeconds)]),
+      rows: report.pipelines
+        .filter((p) => p.result.prediction)
+        .map((p) => [
+          p.result.pipeline,
+          ...p.result.prediction!.stages.map((s) => formatDuration(s.seconds)),
+          formatDuration(p.result.prediction!.totalSeconds),
+        ]),
     });
   }
   for (const pr of report.pipelines) {
@@ -51,30 +66,108 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
       text: `Run ${r.runId}. Source: ${r.sourceRows} rows (scale ${r.scale}${r.sourceReused ? ', seeded by an earlier rehearsal' : ', seeded for this rehearsal'}); exported ${r.rows} rows, ${formatBytes(r.bytes)} of CSV. Verification: ${r.verified ? 'every table matches (counts and checksums)' : 'DIFFERENCES FOUND'}. Cut-over stages took ${formatDuration(cutover(r))}.`,
     });
     blocks.push({ kind: 'heading', level: 3, text: 'Phases' });
-    blocks.push({ kind: 'table', headers: ['phase', 'seconds'], rows: [...r.phases.map((p) => [p.phase, s2(p.seconds)]), ['total', s2(r.phases.reduce((n, p) => n + p.seconds, 0))]] });
+    blocks.push({
+      kind: 'table',
+      headers: ['phase', 'seconds'],
+      rows: [
+        ...r.phases.map((p) => [p.phase, s2(p.seconds)]),
+        ['total', s2(r.phases.reduce((n, p) => n + p.seconds, 0))],
+      ],
+    });
     blocks.push({ kind: 'heading', level: 3, text: 'Throughput per stage' });
-    blocks.push({ kind: 'table', headers: ['stage', 'seconds', 'MB/s', 'rows/s'], rows: r.throughput.map((t) => [t.stage, s2(t.seconds), mbps(t.bytesPerSecond), t.rowsPerSecond.toFixed(0)]) });
-    chart({ type: 'bars', title: `${r.pipeline}: throughput per stage`, unit: 'MB/s', series: ['MB/s'], rows: r.throughput.map((t) => ({ label: t.stage, values: [t.bytesPerSecond / 1e6] })) });
+    blocks.push({
+      kind: 'table',
+      headers: ['stage', 'seconds', 'MB/s', 'rows/s'],
+      rows: r.throughput.map((t) => [t.stage, s2(t.seconds), mbps(t.bytesPerSecond), t.rowsPerSecond.toFixed(0)]),
+    });
+    chart({
+      type: 'bars',
+      title: `${r.pipeline}: throughput per stage`,
+      unit: 'MB/s',
+      series: ['MB/s'],
+      rows: r.throughput.map((t) => ({ label: t.stage, values: [t.bytesPerSecond / 1e6] })),
+    });
     if (r.prediction) {
-      blocks.push({ kind: 'heading', level: 3, text: `Predicted downtime for ${formatBytes(r.prediction.productionBytes)}` });
-      blocks.push({ kind: 'paragraph', text: `${formatDuration(r.prediction.totalSeconds)} with writes frozen (${r.prediction.stages.map((s) => `${s.stage} ${formatDuration(s.seconds)}`).join(', ')}), by ${r.prediction.method} from ${formatBytes(r.prediction.measuredBytes)} measured.` });
+      blocks.push({
+        kind: 'heading',
+        level: 3,
+        text: `Predicted downtime for ${formatBytes(r.prediction.productionBytes)}`,
+      });
+      blocks.push({
+        kind: 'paragraph',
+        text: `${formatDuration(r.prediction.totalSeconds)} with writes frozen (${r.prediction.stages.map((s) => `${s.stage} ${formatDuration(s.seconds)}`).join(', ')}), by ${r.prediction.method} from ${formatBytes(r.prediction.measuredBytes)} measured.`,
+      });
     }
     blocks.push({ kind: 'heading', level: 3, text: 'Compared with the previous rehearsal' });
     const c = pr.comparison;
-    if (!c) blocks.push({ kind: 'paragraph', text: 'This is the first rehearsal recorded on this target: nothing to compare with yet.' });
+    if (!c)
+      blocks.push({
+        kind: 'paragraph',
+        text: 'This is the first rehearsal recorded on this target: nothing to compare with yet.',
+      });
     else {
-      blocks.push({ kind: 'paragraph', text: `Previous: run ${c.previousRunId} at ${c.previousAt}. ${c.sameSize ? 'Same number of rows: the timings compare like for like.' : `Rows ${c.rows.before} → ${c.rows.after}: sizes differ, compare throughput rather than seconds.`}${c.predictedSeconds ? ` Predicted downtime ${formatDuration(c.predictedSeconds.before)} → ${formatDuration(c.predictedSeconds.after)}.` : ''}` });
-      blocks.push({ kind: 'table', headers: ['phase', 'previous s', 'this s', 'change'], rows: c.phases.map((d) => [d.name, s2(d.before), s2(d.after), signed(d, s2)]) });
+      blocks.push({
+        kind: 'paragraph',
+        text: `Previous: run ${c.previousRunId} at ${c.previousAt}. ${c.sameSize ? 'Same number of rows: the timings compare like for like.' : `Rows ${c.rows.before} → ${c.rows.after}: sizes differ, compare throughput rather than seconds.`}${c.predictedSeconds ? ` Predicted downtime ${formatDuration(c.predictedSeconds.before)} → ${formatDuration(c.predictedSeconds.after)}.` : ''}`,
+      });
+      blocks.push({
+        kind: 'table',
+        headers: ['phase', 'previous s', 'this s', 'change'],
+        rows: c.phases.map((d) => [d.name, s2(d.before), s2(d.after), signed(d, s2)]),
+      });
       const moved = [...c.tables].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, 10);
-      blocks.push({ kind: 'table', headers: ['table (largest changes)', 'previous s', 'this s', 'change'], rows: moved.map((d) => [d.name, s2(d.before), s2(d.after), signed(d, s2)]) });
+      blocks.push({
+        kind: 'table',
+        headers: ['table (largest changes)', 'previous s', 'this s', 'change'],
+        rows: moved.map((d) => [d.name, s2(d.before), s2(d.after), signed(d, s2)]),
+      });
     }
     blocks.push({ kind: 'heading', level: 3, text: 'Time per table' });
-    const byTime = [...r.tables].sort((a, b) => b.export + b.transform + b.import + b.verify - (a.export + a.transform + a.import + a.verify));
-    chart({ type: 'bars', title: `${r.pipeline}: seconds per table`, unit: 's', series: [...CUTOVER_STAGES], rows: byTime.slice(0, 30).map((t) => ({ label: t.table, values: [t.export, t.transform, t.import, t.verify] })) });
-    blocks.push({ kind: 'table', headers: ['table', 'rows', 'bytes', 'export s', 'transform s', 'import s', 'verify s', 'verified'], rows: byTime.map((t) => [t.table, String(t.rows), formatBytes(t.bytes), s2(t.export), s2(t.transform), s2(t.import), s2(t.verify), t.verified ? 'yes' : 'NO']) });
+    const byTime = [...r.tables].sort(
+      (a, b) => b.export + b.transform + b.import + b.verify - (a.export + a.transform + a.import + a.verify),
+    );
+    chart({
+      type: 'bars',
+      title: `${r.pipeline}: seconds per table`,
+      unit: 's',
+      series: [...CUTOVER_STAGES],
+      rows: byTime.slice(0, 30).map((t) => ({ label: t.table, values: [t.export, t.transform, t.import, t.verify] })),
+    });
+    blocks.push({
+      kind: 'table',
+      headers: ['table', 'rows', 'bytes', 'export s', 'transform s', 'import s', 'verify s', 'verified'],
+      rows: byTime.map((t) => [
+        t.table,
+        String(t.rows),
+        formatBytes(t.bytes),
+        s2(t.export),
+        s2(t.transform),
+        s2(t.import),
+        s2(t.verify),
+        t.verified ? 'yes' : 'NO',
+      ]),
+    });
     blocks.push({ kind: 'heading', level: 3, text: 'History of rehearsals' });
-    chart({ type: 'line', title: `${r.pipeline}: cut-over stage seconds per rehearsal`, unit: 's', labels: pr.history.map((h) => h.at.slice(5, 16).replace('T', ' ')), lines: [{ name: 'export+transform+import+verify', values: pr.history.map(cutover) }] });
-    blocks.push({ kind: 'table', headers: ['finished', 'run', 'rows', 'cut-over s', 'predicted downtime'], rows: pr.history.map((h) => [h.at, h.runId, String(h.rows), s2(cutover(h)), h.prediction ? `${formatDuration(h.prediction.totalSeconds)} for ${formatBytes(h.prediction.productionBytes)}` : '']) });
+    chart({
+      type: 'line',
+      title: `${r.pipeline}: cut-over stage seconds per rehearsal`,
+      unit: 's',
+      labels: pr.history.map((h) => h.at.slice(5, 16).replace('T', ' ')),
+      lines: [{ name: 'export+transform+import+verify', values: pr.history.map(cutover) }],
+    });
+    blocks.push({
+      kind: 'table',
+      headers: ['finished', 'run', 'rows', 'cut-over s', 'predicted downtime'],
+      rows: pr.history.map((h) => [
+        h.at,
+        h.runId,
+        String(h.rows),
+        s2(cutover(h)),
+        h.prediction
+          ? `${formatDuration(h.prediction.totalSeconds)} for ${formatBytes(h.prediction.productionBytes)}`
+          : '',
+      ]),
+    });
   }
   return { blocks, charts };
 }

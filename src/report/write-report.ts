@@ -5,7 +5,10 @@ import { renderHtml } from './render-html';
 import { renderMarkdown } from './render-markdown';
 
 /** Writes report.md and report.html into dir; returns their paths. */
-export async function writeRehearsalReport(dir: string, report: RehearsalReport): Promise<{ markdown: string; html: string }> {
+export async function writeRehearsalReport(
+  dir: string,
+  report: RehearsalReport,
+): Promise<{ markdown: string; html: string }> {
   await ensurePrivateDir(dir);
   const { blocks, charts } = buildReport(report);
   const markdown = path.join(dir, 'report.md');

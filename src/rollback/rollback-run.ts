@@ -53,7 +53,8 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
   return withHistory(o.target, async (client) => {
     const run = await findRun(client, o.run);
     const events = await readRunEvents(client, run.id);
-    if (run.status === 'rolled_back') throw new ConvergeError('USAGE', `run ${run.id} was already rolled back`, { stage: 'run' });
+    if (run.status === 'rolled_back')
+      throw new ConvergeError('USAGE', `run ${run.id} was already rolled back`, { stage: 'run' });
     // A stage re-run under the same run id loads again into emptied tables: the last load counts.
     const loaded = new Map<string, { rows: number; preexisting: number }>();
     for (const e of events) {
@@ -62,7 +63,8 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
       const total = e.payload.total !== undefined ? Number(e.payload.total) : rows + Number(e.payload.preexisting ?? 0);
       loaded.set(e.table, { rows, preexisting: total - rows });
     }
-    if (loaded.size === 0) throw new ConvergeError('USAGE', `run ${run.id} loaded no table; nothing to roll back`, { stage: 'run' });
+    if (loaded.size === 0)
+      throw new ConvergeError('USAGE', `run ${run.id} loaded no table; nothing to roll back`, { stage: 'run' });
     const keys = [...loaded.keys()];
     await client.query('BEGIN');
     try {
@@ -74,7 +76,14 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
         const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${qualified(t)}`);
         const currentRows = Number(rows[0].n);
         const { rows: loadedRows, preexisting } = loaded.get(t)!;
-        tables.push({ table: t, loadedRows, preexisting, currentRows, action: emptied.includes(t) ? 'emptied' : 'kept', difference: currentRows - loadedRows - preexisting });
+        tables.push({
+          table: t,
+          loadedRows,
+          preexisting,
+          currentRows,
+          action: emptied.includes(t) ? 'emptied' : 'kept',
+          difference: currentRows - loadedRows - preexisting,
+        });
       }
       const dirty = tables.filter((t) => t.difference !== 0);
       if (dirty.length && !o.force) {
@@ -88,16 +97,41 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
         await client.query('ROLLBACK');
         return { runId: run.id, pipeline: run.pipeline, tables, status: 'dry-run' as const };
       }
-      if (emptied.length) await client.query(`TRUNCATE ${order.filter((t) => emptied.includes(t)).map(qualified).join(', ')} RESTART IDENTITY`);
-      await appendRunEvent(client, run.id, { kind: 'run.rolled_back', payload: { tables: tables.map((t) => ({ table: t.table, action: t.action, rows: t.currentRows, loadedRows: t.loadedRows })), forced: !!o.force } });
+      if (emptied.length)
+        await client.query(
+          `TRUNCATE ${order
+            .filter((t) => emptied.includes(t))
+            .map(qualified)
+            .join(', ')} RESTART IDENTITY`,
+        );
+      await appendRunEvent(client, run.id, {
+        kind: 'run.rolled_back',
+        payload: {
+          tables: tables.map((t) => ({
+            table: t.table,
+            action: t.action,
+            rows: t.currentRows,
+            loadedRows: t.loadedRows,
+          })),
+          forced: !!o.force,
+        },
+      });
       await client.query("UPDATE converge.runs SET status = 'rolled_back' WHERE id = $1", [run.id]);
       await client.query('COMMIT');
-      o.log.warn({ run: run.id, emptied, kept: keys.filter((k) => !emptied.includes(k)) }, 'rolled back: the tables this run loaded are empty again');
+      o.log.warn(
+        { run: run.id, emptied, kept: keys.filter((k) => !emptied.includes(k)) },
+        'rolled back: the tables this run loaded are empty again',
+      );
       return { runId: run.id, pipeline: run.pipeline, tables, status: 'rolled-back' as const };
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       if (e instanceof ConvergeError) throw e;
-      throw new ConvergeError('TARGET_SCHEMA', `rollback of run ${run.id} failed, nothing was changed: ${messageOf(e)}`, { stage: 'run', detail: (e as { detail?: string }).detail }, { cause: e });
+      throw new ConvergeError(
+        'TARGET_SCHEMA',
+        `rollback of run ${run.id} failed, nothing was changed: ${messageOf(e)}`,
+        { stage: 'run', detail: (e as { detail?: string }).detail },
+        { cause: e },
+      );
     }
   });
 }
@@ -109,15 +143,29 @@ function qualified(key: string): string {
 
 /** Children before parents; refuses when a table outside the run references one of its tables. */
 async function reverseLoadOrder(client: Client, keys: string[]): Promise<string[]> {
-  const missing = (await client.query('SELECT k FROM unnest($1::text[]) AS k WHERE to_regclass(k) IS NULL', [keys.map((k) => qualified(k))])).rows.map((r) => r.k as string);
-  if (missing.length) throw new ConvergeError('TARGET_SCHEMA', `tables of the run no longer exist on the target: ${missing.join(', ')}`, { stage: 'run' });
+  const missing = (
+    await client.query('SELECT k FROM unnest($1::text[]) AS k WHERE to_regclass(k) IS NULL', [
+      keys.map((k) => qualified(k)),
+    ])
+  ).rows.map((r) => r.k as string);
+  if (missing.length)
+    throw new ConvergeError('TARGET_SCHEMA', `tables of the run no longer exist on the target: ${missing.join(', ')}`, {
+      stage: 'run',
+    });
   const { rows } = await client.query(FK_SQL, [keys]);
   const set = new Set(keys);
   const outside = rows.filter((r) => set.has(r.parent) && !set.has(r.child));
   if (outside.length) {
-    throw new ConvergeError('TARGET_NOT_EMPTY', `${outside[0].child} (not loaded by this run) references ${outside[0].parent}; empty or detach it first, rollback never cascades`, { stage: 'run', table: outside[0].child });
+    throw new ConvergeError(
+      'TARGET_NOT_EMPTY',
+      `${outside[0].child} (not loaded by this run) references ${outside[0].parent}; empty or detach it first, rollback never cascades`,
+      { stage: 'run', table: outside[0].child },
+    );
   }
-  return planLoadOrder(keys, rows.map((r) => ({ child: r.child, parent: r.parent })))
+  return planLoadOrder(
+    keys,
+    rows.map((r) => ({ child: r.child, parent: r.parent })),
+  )
     .flatMap((g) => g.tables)
     .reverse();
 }

@@ -51,7 +51,14 @@ export async function replayEventsFile(client: Client, file: string): Promise<Re
       const info = list.find((e) => e.run)?.run ?? {};
       await client.query(
         `INSERT INTO converge.runs (id, pipeline, started_at, source, target, settings) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET started_at = LEAST(converge.runs.started_at, EXCLUDED.started_at)`,
-        [runId, info.pipeline ?? 'unknown', list[0].at, JSON.stringify(info.source ?? {}), JSON.stringify(info.target ?? {}), JSON.stringify(info.settings ?? {})],
+        [
+          runId,
+          info.pipeline ?? 'unknown',
+          list[0].at,
+          JSON.stringify(info.source ?? {}),
+          JSON.stringify(info.target ?? {}),
+          JSON.stringify(info.settings ?? {}),
+        ],
       );
       for (const e of list) {
         const r = await client.query(
@@ -61,7 +68,11 @@ export async function replayEventsFile(client: Client, file: string): Promise<Re
         inserted += r.rowCount ?? 0;
       }
       const last = [...list].reverse().find((e) => e.kind === 'run.completed' || e.kind === 'run.failed');
-      if (last) await client.query('UPDATE converge.runs SET status = $2, ended_at = GREATEST($3::timestamptz, started_at) WHERE id = $1', [runId, last.kind === 'run.completed' ? 'completed' : 'failed', last.at]);
+      if (last)
+        await client.query(
+          'UPDATE converge.runs SET status = $2, ended_at = GREATEST($3::timestamptz, started_at) WHERE id = $1',
+          [runId, last.kind === 'run.completed' ? 'completed' : 'failed', last.at],
+        );
     }
     await client.query('COMMIT');
     const movedTo = file.replace(/\.jsonl$/, `.replayed-${new Date().toISOString().replace(/[:.]/g, '')}.jsonl`);
@@ -70,7 +81,12 @@ export async function replayEventsFile(client: Client, file: string): Promise<Re
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (e instanceof ConvergeError) throw e;
-    throw new ConvergeError('TARGET_SCHEMA', `replaying ${file} failed: ${messageOf(e)}`, { stage: 'run', file }, { cause: e });
+    throw new ConvergeError(
+      'TARGET_SCHEMA',
+      `replaying ${file} failed: ${messageOf(e)}`,
+      { stage: 'run', file },
+      { cause: e },
+    );
   }
 }
 
@@ -85,10 +101,18 @@ export function parseEventLines(text: string, file: string): JsonlEvent[] {
       v = JSON.parse(raw) as Partial<JsonlEvent>;
     } catch {
       if (i === lines.length - 1) return; // no newline after it: torn, not corrupt
-      throw new ConvergeError('CONFIG_INVALID', `line ${i + 1} of the run's event file is not JSON`, { stage: 'run', file, line: i + 1 });
+      throw new ConvergeError('CONFIG_INVALID', `line ${i + 1} of the run's event file is not JSON`, {
+        stage: 'run',
+        file,
+        line: i + 1,
+      });
     }
     if (typeof v.runId !== 'string' || typeof v.kind !== 'string' || typeof v.at !== 'string') {
-      throw new ConvergeError('CONFIG_INVALID', 'an event needs runId, kind and at', { stage: 'run', file, line: i + 1 });
+      throw new ConvergeError('CONFIG_INVALID', 'an event needs runId, kind and at', {
+        stage: 'run',
+        file,
+        line: i + 1,
+      });
     }
     out.push({ ...(v as JsonlEvent), key: createHash('sha256').update(raw).digest('hex').slice(0, 32) });
   });

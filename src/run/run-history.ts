@@ -63,7 +63,10 @@ export async function hasRunHistory(client: Client): Promise<boolean> {
 }
 
 /** The newest runs first, with what the exported and loaded tables add up to. */
-export async function listRuns(client: Client, opts: { pipeline?: string; limit?: number } = {}): Promise<RunListRow[]> {
+export async function listRuns(
+  client: Client,
+  opts: { pipeline?: string; limit?: number } = {},
+): Promise<RunListRow[]> {
   if (!(await hasRunHistory(client))) return [];
   const { rows } = await client.query(
     `SELECT ${RUN_COLUMNS},
@@ -77,31 +80,72 @@ export async function listRuns(client: Client, opts: { pipeline?: string; limit?
       GROUP BY r.id ORDER BY r.started_at DESC LIMIT $2`,
     [opts.pipeline ?? null, opts.limit ?? 20],
   );
-  return rows.map((r) => ({ ...runRow(r), tables: r.tables, rows: Number(r.rows), bytes: Number(r.bytes), seconds: r.seconds === null ? null : Number(r.seconds), error: r.error ?? null }));
+  return rows.map((r) => ({
+    ...runRow(r),
+    tables: r.tables,
+    rows: Number(r.rows),
+    bytes: Number(r.bytes),
+    seconds: r.seconds === null ? null : Number(r.seconds),
+    error: r.error ?? null,
+  }));
 }
 
 /** A run by its id or an unambiguous prefix of it (as `runs list` prints them). */
 export async function findRun(client: Client, idOrPrefix: string): Promise<RunRow> {
-  if (!/^[0-9a-f-]{4,36}$/i.test(idOrPrefix)) throw new ConvergeError('USAGE', `"${idOrPrefix}" is not a run id (converge runs list shows them)`, { stage: 'run' });
-  if (!(await hasRunHistory(client))) throw new ConvergeError('TARGET_SCHEMA', 'the target has no run history (schema converge); no run was recorded there', { stage: 'run' });
-  const { rows } = await client.query(`SELECT ${RUN_COLUMNS} FROM converge.runs r WHERE r.id::text LIKE $1 ORDER BY r.started_at DESC LIMIT 2`, [`${idOrPrefix.toLowerCase()}%`]);
-  if (rows.length === 0) throw new ConvergeError('USAGE', `no run ${idOrPrefix} in the target's run history`, { stage: 'run' });
-  if (rows.length > 1) throw new ConvergeError('USAGE', `run id prefix ${idOrPrefix} is ambiguous; give more of it`, { stage: 'run' });
+  if (!/^[0-9a-f-]{4,36}$/i.test(idOrPrefix))
+    throw new ConvergeError('USAGE', `"${idOrPrefix}" is not a run id (converge runs list shows them)`, {
+      stage: 'run',
+    });
+  if (!(await hasRunHistory(client)))
+    throw new ConvergeError(
+      'TARGET_SCHEMA',
+      'the target has no run history (schema converge); no run was recorded there',
+      { stage: 'run' },
+    );
+  const { rows } = await client.query(
+    `SELECT ${RUN_COLUMNS} FROM converge.runs r WHERE r.id::text LIKE $1 ORDER BY r.started_at DESC LIMIT 2`,
+    [`${idOrPrefix.toLowerCase()}%`],
+  );
+  if (rows.length === 0)
+    throw new ConvergeError('USAGE', `no run ${idOrPrefix} in the target's run history`, { stage: 'run' });
+  if (rows.length > 1)
+    throw new ConvergeError('USAGE', `run id prefix ${idOrPrefix} is ambiguous; give more of it`, { stage: 'run' });
   return runRow(rows[0]);
 }
 
 export async function readRunEvents(client: Client, runId: string): Promise<RunEventRow[]> {
-  const { rows } = await client.query('SELECT id, kind, stage, table_name, at, payload FROM converge.run_events WHERE run_id = $1 ORDER BY at, id', [runId]);
-  return rows.map((r) => ({ id: Number(r.id), kind: r.kind, stage: r.stage, table: r.table_name, at: new Date(r.at).toISOString(), payload: r.payload }));
+  const { rows } = await client.query(
+    'SELECT id, kind, stage, table_name, at, payload FROM converge.run_events WHERE run_id = $1 ORDER BY at, id',
+    [runId],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    stage: r.stage,
+    table: r.table_name,
+    at: new Date(r.at).toISOString(),
+    payload: r.payload,
+  }));
 }
 
 /** Adds one event to an existing run from outside its recorder (rehearsal results, rollback). */
-export async function appendRunEvent(client: Client, runId: string, e: { kind: string; stage?: string; table?: string; payload?: Record<string, unknown> }): Promise<void> {
-  await client.query('INSERT INTO converge.run_events (run_id, kind, stage, table_name, payload) VALUES ($1, $2, $3, $4, $5)', [runId, e.kind, e.stage ?? null, e.table ?? null, JSON.stringify(e.payload ?? {})]);
+export async function appendRunEvent(
+  client: Client,
+  runId: string,
+  e: { kind: string; stage?: string; table?: string; payload?: Record<string, unknown> },
+): Promise<void> {
+  await client.query(
+    'INSERT INTO converge.run_events (run_id, kind, stage, table_name, payload) VALUES ($1, $2, $3, $4, $5)',
+    [runId, e.kind, e.stage ?? null, e.table ?? null, JSON.stringify(e.payload ?? {})],
+  );
 }
 
 /** The payloads of one event kind across runs of a pipeline, newest first (rehearsal history). */
-export async function eventsOfKind(client: Client, kind: string, opts: { pipeline?: string; limit?: number; before?: string } = {}): Promise<Array<{ runId: string; at: string; payload: Record<string, unknown> }>> {
+export async function eventsOfKind(
+  client: Client,
+  kind: string,
+  opts: { pipeline?: string; limit?: number; before?: string } = {},
+): Promise<Array<{ runId: string; at: string; payload: Record<string, unknown> }>> {
   if (!(await hasRunHistory(client))) return [];
   const { rows } = await client.query(
     `SELECT e.run_id, e.at, e.payload FROM converge.run_events e JOIN converge.runs r ON r.id = e.run_id

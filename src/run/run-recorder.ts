@@ -23,7 +23,12 @@ export const RUN_MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
 /** Creates or upgrades converge's own schema on the target (its only owner). */
 export async function ensureRunSchema(target: ConnectionInfo): Promise<void> {
-  await applyMigrations({ dialect: 'postgres', connection: target, dir: RUN_MIGRATIONS_DIR, tracking: { schema: RUN_SCHEMA, table: 'schema_versions', style: 'converge' } });
+  await applyMigrations({
+    dialect: 'postgres',
+    connection: target,
+    dir: RUN_MIGRATIONS_DIR,
+    tracking: { schema: RUN_SCHEMA, table: 'schema_versions', style: 'converge' },
+  });
 }
 
 /**
@@ -43,25 +48,50 @@ export class RunRecorder {
     private readonly log: Logger,
   ) {}
 
-  static async open(opts: { target: ConnectionInfo; runId: string; pipeline: string; runDir: string; source?: ConnectionInfo; settings?: Record<string, unknown>; log: Logger; create?: boolean }): Promise<RunRecorder> {
+  static async open(opts: {
+    target: ConnectionInfo;
+    runId: string;
+    pipeline: string;
+    runDir: string;
+    source?: ConnectionInfo;
+    settings?: Record<string, unknown>;
+    log: Logger;
+    create?: boolean;
+  }): Promise<RunRecorder> {
     const r = new RunRecorder(opts.runId, opts.log);
     r.fallbackFile = path.join(opts.runDir, EVENTS_FILE);
-    r.runInfo = { pipeline: opts.pipeline, source: opts.source ? { descriptor: describeConnection(opts.source) } : {}, target: { descriptor: describeConnection(opts.target) }, settings: opts.settings ?? {} };
+    r.runInfo = {
+      pipeline: opts.pipeline,
+      source: opts.source ? { descriptor: describeConnection(opts.source) } : {},
+      target: { descriptor: describeConnection(opts.target) },
+      settings: opts.settings ?? {},
+    };
     try {
       await ensureRunSchema(opts.target);
       r.client = await openPg(opts.target, { applicationName: 'converge run history' });
       await r.client.query(
         `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = 'running', ended_at = NULL`,
-        [opts.runId, opts.pipeline, JSON.stringify(opts.source ? { descriptor: describeConnection(opts.source) } : {}), JSON.stringify({ descriptor: describeConnection(opts.target) }), JSON.stringify(opts.settings ?? {})],
+        [
+          opts.runId,
+          opts.pipeline,
+          JSON.stringify(opts.source ? { descriptor: describeConnection(opts.source) } : {}),
+          JSON.stringify({ descriptor: describeConnection(opts.target) }),
+          JSON.stringify(opts.settings ?? {}),
+        ],
       );
     } catch (e) {
       await r.client?.end().catch(() => undefined);
       r.client = undefined;
-      opts.log.warn({ err: messageOf(e), file: r.fallbackFile }, 'run history unavailable on the target; writing events to the run directory');
+      opts.log.warn(
+        { err: messageOf(e), file: r.fallbackFile },
+        'run history unavailable on the target; writing events to the run directory',
+      );
     }
     if (r.client) {
       // Events kept locally by an earlier run while the target was away go in now.
-      await replayEventsFile(r.client, r.fallbackFile).catch((e) => opts.log.warn({ err: messageOf(e), file: r.fallbackFile }, 'could not replay the run directory events yet'));
+      await replayEventsFile(r.client, r.fallbackFile).catch((e) =>
+        opts.log.warn({ err: messageOf(e), file: r.fallbackFile }, 'could not replay the run directory events yet'),
+      );
     }
     return r;
   }
@@ -70,7 +100,10 @@ export class RunRecorder {
     const at = e.at ?? new Date().toISOString();
     if (this.client) {
       try {
-        await this.client.query('INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload) VALUES ($1, $2, $3, $4, $5, $6)', [this.runId, e.kind, e.stage ?? null, e.table ?? null, at, JSON.stringify(e.payload ?? {})]);
+        await this.client.query(
+          'INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload) VALUES ($1, $2, $3, $4, $5, $6)',
+          [this.runId, e.kind, e.stage ?? null, e.table ?? null, at, JSON.stringify(e.payload ?? {})],
+        );
         return;
       } catch (err) {
         this.log.warn({ err: messageOf(err) }, 'could not record run event; keeping it in the run directory');
@@ -85,7 +118,9 @@ export class RunRecorder {
   async finish(status: RunStatus, payload: Record<string, unknown> = {}): Promise<void> {
     await this.event({ kind: status === 'completed' ? 'run.completed' : 'run.failed', payload });
     if (this.client) {
-      await this.client.query('UPDATE converge.runs SET status = $2, ended_at = now() WHERE id = $1', [this.runId, status]).catch(() => undefined);
+      await this.client
+        .query('UPDATE converge.runs SET status = $2, ended_at = now() WHERE id = $1', [this.runId, status])
+        .catch(() => undefined);
     }
   }
 

@@ -32,9 +32,16 @@ export interface RunSummary {
   errors: Array<{ at: string; stage: string | null; table: string | null; code?: string; message: string }>;
 }
 
-const TABLE_KINDS: Record<string, string> = { 'table.exported': 'export', 'table.transformed': 'transform', 'table.loaded': 'import', 'table.failed': 'import', 'table.verified': 'verify' };
+const TABLE_KINDS: Record<string, string> = {
+  'table.exported': 'export',
+  'table.transformed': 'transform',
+  'table.loaded': 'import',
+  'table.failed': 'import',
+  'table.verified': 'verify',
+};
 
-const num = (v: unknown): number | null => (v === undefined || v === null || Number.isNaN(Number(v)) ? null : Number(v));
+const num = (v: unknown): number | null =>
+  v === undefined || v === null || Number.isNaN(Number(v)) ? null : Number(v);
 const ms = (iso: string) => new Date(iso).getTime();
 
 /**
@@ -56,9 +63,36 @@ export function summarizeRun(run: RunRow, events: RunEventRow[]): RunSummary {
     if (kindStage && e.table) {
       const p = e.payload;
       const secs = num(p.seconds) ?? (kindStage === 'verify' ? (ms(e.at) - ms(previousAt)) / 1000 : null);
-      if (e.kind === 'table.failed') tables.push({ stage: kindStage, table: e.table, rows: null, bytes: null, seconds: secs, outcome: 'failed', error: [p.code, p.message].filter(Boolean).join(': ') });
-      else if (e.kind === 'table.verified') tables.push({ stage: kindStage, table: e.table, rows: num(p.targetRows), bytes: null, seconds: secs, outcome: p.ok === false ? 'differs' : 'ok', ...(p.ok === false ? { error: ((p.problems as string[] | undefined) ?? []).join('; ') } : {}) });
-      else tables.push({ stage: kindStage, table: e.table, rows: num(p.rows ?? p.rowsOut), bytes: num(p.bytes), seconds: secs, outcome: 'ok', ...(typeof p.sourceTable === 'string' ? { sourceTable: p.sourceTable } : {}) });
+      if (e.kind === 'table.failed')
+        tables.push({
+          stage: kindStage,
+          table: e.table,
+          rows: null,
+          bytes: null,
+          seconds: secs,
+          outcome: 'failed',
+          error: [p.code, p.message].filter(Boolean).join(': '),
+        });
+      else if (e.kind === 'table.verified')
+        tables.push({
+          stage: kindStage,
+          table: e.table,
+          rows: num(p.targetRows),
+          bytes: null,
+          seconds: secs,
+          outcome: p.ok === false ? 'differs' : 'ok',
+          ...(p.ok === false ? { error: ((p.problems as string[] | undefined) ?? []).join('; ') } : {}),
+        });
+      else
+        tables.push({
+          stage: kindStage,
+          table: e.table,
+          rows: num(p.rows ?? p.rowsOut),
+          bytes: num(p.bytes),
+          seconds: secs,
+          outcome: 'ok',
+          ...(typeof p.sourceTable === 'string' ? { sourceTable: p.sourceTable } : {}),
+        });
     }
     previousAt = e.at;
   }
@@ -79,8 +113,17 @@ export function summarizeRun(run: RunRow, events: RunEventRow[]): RunSummary {
     });
   }
   const errors = events
-    .filter((e) => e.kind === 'run.failed' || e.kind === 'table.failed' || (e.kind === 'table.verified' && e.payload.ok === false))
-    .map((e) => ({ at: e.at, stage: e.stage, table: e.table, code: e.payload.code as string | undefined, message: String(e.payload.message ?? ((e.payload.problems as string[] | undefined) ?? []).join('; ')) }));
+    .filter(
+      (e) =>
+        e.kind === 'run.failed' || e.kind === 'table.failed' || (e.kind === 'table.verified' && e.payload.ok === false),
+    )
+    .map((e) => ({
+      at: e.at,
+      stage: e.stage,
+      table: e.table,
+      code: e.payload.code as string | undefined,
+      message: String(e.payload.message ?? ((e.payload.problems as string[] | undefined) ?? []).join('; ')),
+    }));
   const end = run.endedAt ?? events[events.length - 1]?.at;
   return { run, seconds: end ? (ms(end) - ms(run.startedAt)) / 1000 : null, stages, tables, errors };
 }

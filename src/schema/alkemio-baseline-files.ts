@@ -25,12 +25,24 @@ export interface RegenerateOptions {
 export async function regenerateAlkemioBaseline(opts: RegenerateOptions): Promise<{ postgres: string; mysql: string }> {
   const pgServer = parseConnectionUrl(opts.pgServerUrl, 'postgres', 'Postgres server URL');
   const mysqlServer = parseConnectionUrl(opts.mysqlServerUrl, 'mysql', 'MySQL server URL');
-  const title = 'Alkemio application schema (75 tables, 201 foreign keys) plus TypeORM\'s query-result-cache table.';
+  const title = "Alkemio application schema (75 tables, 201 foreign keys) plus TypeORM's query-result-cache table.";
   const postgres = await withScratchPg(pgServer, (url) =>
-    generateBaseline({ dialect: 'postgres', entities: alkemioEntities('postgres'), connectionUrl: url, queryResultCacheTable: ALKEMIO_QUERY_RESULT_CACHE_TABLE, title }),
+    generateBaseline({
+      dialect: 'postgres',
+      entities: alkemioEntities('postgres'),
+      connectionUrl: url,
+      queryResultCacheTable: ALKEMIO_QUERY_RESULT_CACHE_TABLE,
+      title,
+    }),
   );
   const mysql = await withScratchMysql(mysqlServer, (url) =>
-    generateBaseline({ dialect: 'mysql', entities: alkemioEntities('mysql'), connectionUrl: url, queryResultCacheTable: ALKEMIO_QUERY_RESULT_CACHE_TABLE, title }),
+    generateBaseline({
+      dialect: 'mysql',
+      entities: alkemioEntities('mysql'),
+      connectionUrl: url,
+      queryResultCacheTable: ALKEMIO_QUERY_RESULT_CACHE_TABLE,
+      title,
+    }),
   );
   return { postgres, mysql };
 }

@@ -44,7 +44,9 @@ async function applyPostgres(opts: ApplyOptions, files: MigrationFile[]): Promis
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`converge-migrations:${t.schema ?? ''}.${t.table}`]);
     if (t.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${qualifiedPg(undefined, t.schema)}`);
     await client.query(trackingDdlPg(table, t.style));
-    const done = new Set((await client.query(`SELECT ${versionColumn(t.style)} AS v FROM ${table}`)).rows.map((r) => String(r.v)));
+    const done = new Set(
+      (await client.query(`SELECT ${versionColumn(t.style)} AS v FROM ${table}`)).rows.map((r) => String(r.v)),
+    );
     results.push(
       ...(await applyPending(files, done, t.style, async (f) => {
         try {
@@ -56,7 +58,12 @@ async function applyPostgres(opts: ApplyOptions, files: MigrationFile[]): Promis
           await client.query('ROLLBACK').catch(() => undefined);
           const pos = (e as { position?: string }).position;
           const line = pos ? f.sql.slice(0, Number(pos)).split('\n').length : undefined;
-          throw new ConvergeError('TARGET_SCHEMA', `migration ${f.version}_${f.name} failed: ${messageOf(e)}`, { stage: 'schema', file: f.file, line }, { cause: e });
+          throw new ConvergeError(
+            'TARGET_SCHEMA',
+            `migration ${f.version}_${f.name} failed: ${messageOf(e)}`,
+            { stage: 'schema', file: f.file, line },
+            { cause: e },
+          );
         }
       })),
     );
@@ -82,7 +89,12 @@ async function applyMysql(opts: ApplyOptions, files: MigrationFile[]): Promise<M
           await conn.query(f.sql);
           await conn.query(insertTrackingMysql(table, t.style), trackingValues(f, t.style));
         } catch (e) {
-          throw new ConvergeError('TARGET_SCHEMA', `migration ${f.version}_${f.name} failed: ${messageOf(e)}`, { stage: 'schema', file: f.file }, { cause: e });
+          throw new ConvergeError(
+            'TARGET_SCHEMA',
+            `migration ${f.version}_${f.name} failed: ${messageOf(e)}`,
+            { stage: 'schema', file: f.file },
+            { cause: e },
+          );
         }
       })),
     );
@@ -93,7 +105,12 @@ async function applyMysql(opts: ApplyOptions, files: MigrationFile[]): Promise<M
 }
 
 /** Applies, in order, every file the tracking table does not list yet; one result per file. */
-async function applyPending(files: MigrationFile[], done: Set<string>, style: TrackingTable['style'], apply: (f: MigrationFile) => Promise<void>): Promise<MigrationResult[]> {
+async function applyPending(
+  files: MigrationFile[],
+  done: Set<string>,
+  style: TrackingTable['style'],
+  apply: (f: MigrationFile) => Promise<void>,
+): Promise<MigrationResult[]> {
   const results: MigrationResult[] = [];
   for (const f of files) {
     if (done.has(trackingKey(f, style))) {
@@ -121,8 +138,10 @@ function trackingValues(f: MigrationFile, style: TrackingTable['style']): unknow
 }
 
 function trackingDdlPg(table: string, style: TrackingTable['style']): string {
-  if (style === 'pop') return `CREATE TABLE IF NOT EXISTS ${table} (version varchar(48) NOT NULL UNIQUE, version_self integer NOT NULL DEFAULT 0)`;
-  if (style === 'typeorm') return `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)`;
+  if (style === 'pop')
+    return `CREATE TABLE IF NOT EXISTS ${table} (version varchar(48) NOT NULL UNIQUE, version_self integer NOT NULL DEFAULT 0)`;
+  if (style === 'typeorm')
+    return `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)`;
   return `CREATE TABLE IF NOT EXISTS ${table} (version text PRIMARY KEY, name text NOT NULL, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
 }
 
@@ -133,8 +152,10 @@ function insertTrackingPg(table: string, style: TrackingTable['style']): string 
 }
 
 function trackingDdlMysql(table: string, style: TrackingTable['style']): string {
-  if (style === 'pop') return `CREATE TABLE IF NOT EXISTS ${table} (version varchar(48) NOT NULL, version_self int NOT NULL DEFAULT 0, UNIQUE KEY schema_migration_version_idx (version))`;
-  if (style === 'typeorm') return `CREATE TABLE IF NOT EXISTS ${table} (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, \`timestamp\` bigint NOT NULL, name varchar(255) NOT NULL)`;
+  if (style === 'pop')
+    return `CREATE TABLE IF NOT EXISTS ${table} (version varchar(48) NOT NULL, version_self int NOT NULL DEFAULT 0, UNIQUE KEY schema_migration_version_idx (version))`;
+  if (style === 'typeorm')
+    return `CREATE TABLE IF NOT EXISTS ${table} (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, \`timestamp\` bigint NOT NULL, name varchar(255) NOT NULL)`;
   return `CREATE TABLE IF NOT EXISTS ${table} (version varchar(64) PRIMARY KEY, name varchar(255) NOT NULL, sha256 char(64) NOT NULL, applied_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)`;
 }
 

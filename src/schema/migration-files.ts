@@ -26,11 +26,21 @@ export async function readMigrationDir(dir: string): Promise<MigrationFile[]> {
   const seen = new Set<string>();
   for (const n of names) {
     const m = NAME.exec(n);
-    if (!m) throw new ConvergeError('CONFIG_INVALID', `migration file name must look like 0001_name.sql`, { file: path.join(dir, n) });
-    if (seen.has(m[1])) throw new ConvergeError('CONFIG_INVALID', `two migrations share version ${m[1]}`, { file: path.join(dir, n) });
+    if (!m)
+      throw new ConvergeError('CONFIG_INVALID', `migration file name must look like 0001_name.sql`, {
+        file: path.join(dir, n),
+      });
+    if (seen.has(m[1]))
+      throw new ConvergeError('CONFIG_INVALID', `two migrations share version ${m[1]}`, { file: path.join(dir, n) });
     seen.add(m[1]);
     const sql = await fsp.readFile(path.join(dir, n), 'utf8');
-    out.push({ version: m[1], name: m[2], file: path.join(dir, n), sql, sha256: createHash('sha256').update(sql).digest('hex') });
+    out.push({
+      version: m[1],
+      name: m[2],
+      file: path.join(dir, n),
+      sql,
+      sha256: createHash('sha256').update(sql).digest('hex'),
+    });
   }
   return out;
 }

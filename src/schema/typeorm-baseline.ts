@@ -24,13 +24,20 @@ export interface BaselineOptions {
 export async function generateBaseline(opts: BaselineOptions): Promise<string> {
   const info = parseConnectionUrl(opts.connectionUrl, opts.dialect, 'baseline scratch database');
   if (!info.database) {
-    throw new ConvergeError('CONFIG_URL', 'the baseline scratch database URL must name a database', { stage: 'schema' });
+    throw new ConvergeError('CONFIG_URL', 'the baseline scratch database URL must name a database', {
+      stage: 'schema',
+    });
   }
   const ds = new DataSource(dataSourceOptions(opts, info));
   try {
     await ds.initialize();
   } catch (e) {
-    throw new ConvergeError('CONNECT_FAILED', `TypeORM cannot open ${describeConnection(info)}: ${messageOf(e)}`, { stage: 'schema' }, { cause: e });
+    throw new ConvergeError(
+      'CONNECT_FAILED',
+      `TypeORM cannot open ${describeConnection(info)}: ${messageOf(e)}`,
+      { stage: 'schema' },
+      { cause: e },
+    );
   }
   try {
     await assertEmpty(ds, opts.dialect, info);
@@ -39,7 +46,11 @@ export async function generateBaseline(opts: BaselineOptions): Promise<string> {
       // Parameters would have to be inlined to make a migration file; the schema builder only
       // produces them for views and generated columns, which these entities must not use.
       if (q.parameters && q.parameters.length > 0) {
-        throw new ConvergeError('INTERNAL', `TypeORM produced a parameterised schema statement: ${q.query.slice(0, 120)}`, { stage: 'schema' });
+        throw new ConvergeError(
+          'INTERNAL',
+          `TypeORM produced a parameterised schema statement: ${q.query.slice(0, 120)}`,
+          { stage: 'schema' },
+        );
       }
       return q.query.trim();
     });
@@ -47,7 +58,12 @@ export async function generateBaseline(opts: BaselineOptions): Promise<string> {
     return (await header(opts)) + statements.map((s) => `${s};\n`).join('');
   } catch (e) {
     if (isConvergeError(e)) throw e;
-    throw new ConvergeError('TARGET_SCHEMA', `TypeORM could not build the ${opts.dialect} schema: ${messageOf(e)}`, { stage: 'schema' }, { cause: e });
+    throw new ConvergeError(
+      'TARGET_SCHEMA',
+      `TypeORM could not build the ${opts.dialect} schema: ${messageOf(e)}`,
+      { stage: 'schema' },
+      { cause: e },
+    );
   } finally {
     await ds.destroy().catch(() => undefined);
   }
@@ -79,9 +95,13 @@ async function assertEmpty(ds: DataSource, dialect: BaselineOptions['dialect'], 
       : `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1 LIMIT 5`;
   const rows = (await ds.query(sql)) as Array<{ name: string }>;
   if (rows.length > 0) {
-    throw new ConvergeError('TARGET_NOT_EMPTY', `the baseline scratch database ${describeConnection(info)} is not empty (${rows.map((r) => r.name).join(', ')}…)`, {
-      stage: 'schema',
-    });
+    throw new ConvergeError(
+      'TARGET_NOT_EMPTY',
+      `the baseline scratch database ${describeConnection(info)} is not empty (${rows.map((r) => r.name).join(', ')}…)`,
+      {
+        stage: 'schema',
+      },
+    );
   }
 }
 

@@ -36,10 +36,16 @@ export function isLowerUuidBytes(b: Buffer, s: number, e: number): boolean {
 export function isCanonicalDateTimeBytes(b: Buffer, s: number, e: number): boolean {
   const n = e - s;
   if (n !== 19 && (n < 21 || n > 26)) return false;
-  if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 10] !== SPACE || b[s + 13] !== COLON || b[s + 16] !== COLON) return false;
-  const Y = num(b, s, 4), M = num(b, s + 5, 2), D = num(b, s + 8, 2);
-  const H = num(b, s + 11, 2), I = num(b, s + 14, 2), S = num(b, s + 17, 2);
-  if (Y < 0 || M < 1 || M > 12 || D < 1 || H < 0 || H > 23 || I < 0 || I > 59 || S < 0 || S > 59 || D > daysIn(Y, M)) return false;
+  if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 10] !== SPACE || b[s + 13] !== COLON || b[s + 16] !== COLON)
+    return false;
+  const Y = num(b, s, 4),
+    M = num(b, s + 5, 2),
+    D = num(b, s + 8, 2);
+  const H = num(b, s + 11, 2),
+    I = num(b, s + 14, 2),
+    S = num(b, s + 17, 2);
+  if (Y < 0 || M < 1 || M > 12 || D < 1 || H < 0 || H > 23 || I < 0 || I > 59 || S < 0 || S > 59 || D > daysIn(Y, M))
+    return false;
   if (n === 19) return true;
   // A bare '.' with no digits is not a fraction (n === 20 was rejected above).
   if (b[s + 19] !== DOT) return false;
@@ -52,7 +58,9 @@ export function isCanonicalDateTimeBytes(b: Buffer, s: number, e: number): boole
  */
 export function isPlainDateBytes(b: Buffer, s: number, e: number): boolean {
   if (e - s !== 10 || b[s + 4] !== DASH || b[s + 7] !== DASH) return false;
-  const Y = num(b, s, 4), M = num(b, s + 5, 2), D = num(b, s + 8, 2);
+  const Y = num(b, s, 4),
+    M = num(b, s + 5, 2),
+    D = num(b, s + 8, 2);
   return Y > 0 && M >= 1 && M <= 12 && D >= 1 && D <= daysIn(Y, M);
 }
 
@@ -155,7 +163,8 @@ export function isValidJsonBytes(b: Buffer, s: number, e: number, doubledQuotes:
       if (!(i + 4 <= e && b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65)) return false;
       i += 4;
     } else if (c === 0x66 /* f */) {
-      if (!(i + 5 <= e && b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65)) return false;
+      if (!(i + 5 <= e && b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65))
+        return false;
       i += 5;
     } else if (c === 0x6e /* n */) {
       if (!(i + 4 <= e && b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c)) return false;
@@ -177,7 +186,7 @@ export function isValidJsonBytes(b: Buffer, s: number, e: number, doubledQuotes:
         }
         break;
       }
-      if (d !== (top === IN_ARRAY ? 0x5d /* ] */ : 0x7d /* } */)) return false;
+      if (d !== (top === IN_ARRAY ? 0x5d /* ] */ : 0x7d) /* } */) return false;
       depth--;
       i++;
     }

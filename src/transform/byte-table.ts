@@ -3,7 +3,13 @@ import { ESCAPED, FieldSpans, LineLocator } from '../csv/csv-byte-records';
 import { encodeField } from '../csv/csv-encode';
 import type { TableRule } from '../mapping/load-mapping';
 import {
-  isCanonicalDateTimeBytes, isHexByteaBytes, isIntegerBytes, isLowerUuidBytes, isNumericBytes, isPlainDateBytes, isValidJsonBytes,
+  isCanonicalDateTimeBytes,
+  isHexByteaBytes,
+  isIntegerBytes,
+  isLowerUuidBytes,
+  isNumericBytes,
+  isPlainDateBytes,
+  isValidJsonBytes,
 } from './byte-checks';
 import type { ChangeKind } from './change-ledger';
 import { NULL_SENTINEL } from './compile-column';
@@ -62,7 +68,10 @@ export function compileByteTable(table: CompiledTable, rule: TableRule, timezone
   if (rule.existing && rule.existing.policy !== 'replace') return undefined;
   const slots = table.slots.map((s) => byteSlot(s, timezone));
   const nSlots = slots.length;
-  const added = table.added.map((a) => ({ constant: a.constant === undefined || a.constant === null ? undefined : encodeField(a.constant), concat: a.concat }));
+  const added = table.added.map((a) => ({
+    constant: a.constant === undefined || a.constant === null ? undefined : encodeField(a.constant),
+    concat: a.concat,
+  }));
   const nullDrop = nullDropIndexes(rule, table.targetColumns);
   const cols = table.targetColumns;
   const isNull = new Uint8Array(cols.length);
@@ -106,7 +115,12 @@ export function compileByteTable(table: CompiledTable, rule: TableRule, timezone
         if (fl === 0) {
           pass = sl.nullPasses;
           if (pass) isNull[i] = 1;
-        } else pass = sl.emptyPasses && sl.kind !== STRING && sl.kind !== LOOKUP && (sl.kind === TEXT || sl.check!(buf, s, e, fl));
+        } else
+          pass =
+            sl.emptyPasses &&
+            sl.kind !== STRING &&
+            sl.kind !== LOOKUP &&
+            (sl.kind === TEXT || sl.check!(buf, s, e, fl));
       } else if (sl.kind === TEXT) {
         if (nextNul < s || s < nulFrom) {
           nulFrom = s;
@@ -226,11 +240,18 @@ function byteSlot(s: CompiledSlot, timezone: string): ByteSlot {
   const check = byteCheck(s, timezone);
   if (check) return { ...base, kind: CHECK, check };
   if (type === 'boolean') {
-    const pairs: Array<[string, string, ChangeKind | undefined]> = [...(r.trueValues ?? DEFAULT_TRUE).map((v): [string, string, undefined] => [v, 't', undefined]), ...(r.falseValues ?? DEFAULT_FALSE).map((v): [string, string, undefined] => [v, 'f', undefined])];
+    const pairs: Array<[string, string, ChangeKind | undefined]> = [
+      ...(r.trueValues ?? DEFAULT_TRUE).map((v): [string, string, undefined] => [v, 't', undefined]),
+      ...(r.falseValues ?? DEFAULT_FALSE).map((v): [string, string, undefined] => [v, 'f', undefined]),
+    ];
     return lookupSlot(base, pairs);
   }
   if (type === 'enum' && r.map) {
-    const pairs = Object.entries(r.map).map(([k, v]): [string, string, ChangeKind | undefined] => [k, v, v !== k ? 'enumRelabelled' : undefined]);
+    const pairs = Object.entries(r.map).map(([k, v]): [string, string, ChangeKind | undefined] => [
+      k,
+      v,
+      v !== k ? 'enumRelabelled' : undefined,
+    ]);
     return lookupSlot(base, pairs);
   }
   return { ...base, kind: STRING };
@@ -262,7 +283,9 @@ function byteCheck(s: CompiledSlot, timezone: string): Check | undefined {
       const zone = r.timezone ?? timezone;
       if (zone !== 'UTC' && zone !== 'Etc/UTC') return undefined;
       // Year 0000 is a zero date to the column function (its zeroDate policy decides).
-      return (b, st, e) => isCanonicalDateTimeBytes(b, st, e) && !(b[st] === 0x30 && b[st + 1] === 0x30 && b[st + 2] === 0x30 && b[st + 3] === 0x30);
+      return (b, st, e) =>
+        isCanonicalDateTimeBytes(b, st, e) &&
+        !(b[st] === 0x30 && b[st + 1] === 0x30 && b[st + 2] === 0x30 && b[st + 3] === 0x30);
     }
     case 'date':
       return isPlainDateBytes;
@@ -305,4 +328,3 @@ function findKey(keys: Buffer[], buf: Buffer, s: number, e: number): number {
   }
   return -1;
 }
-

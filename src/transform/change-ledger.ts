@@ -3,9 +3,23 @@
  * These counts go into the run record: the operator sees exactly what was normalised.
  */
 export type ChangeKind =
-  | 'emptyToNull' | 'nullDefaulted' | 'zeroDateNulled' | 'zeroDateReplaced' | 'invalidJsonNulled'
-  | 'trimmed' | 'caseChanged' | 'replaced' | 'remapped' | 'enumRelabelled' | 'uuidLowercased'
-  | 'timezoneShifted' | 'duplicateDropped' | 'existingSkipped' | 'existingReplaced' | 'columnDropped' | 'nullRowDropped';
+  | 'emptyToNull'
+  | 'nullDefaulted'
+  | 'zeroDateNulled'
+  | 'zeroDateReplaced'
+  | 'invalidJsonNulled'
+  | 'trimmed'
+  | 'caseChanged'
+  | 'replaced'
+  | 'remapped'
+  | 'enumRelabelled'
+  | 'uuidLowercased'
+  | 'timezoneShifted'
+  | 'duplicateDropped'
+  | 'existingSkipped'
+  | 'existingReplaced'
+  | 'columnDropped'
+  | 'nullRowDropped';
 
 export type ChangeCounts = Record<string, Partial<Record<ChangeKind, number>>>;
 

@@ -2,7 +2,19 @@ import type { ColumnRule } from '../mapping/load-mapping';
 import { ChangeLedger } from './change-ledger';
 import { makeBoolean } from './transforms/boolean';
 import { jsonValue } from './transforms/json';
-import { byteaValue, enumValue, floatValue, integerValue, jsonArrayToArray, latin1Base64Value, latin1BytesValue, numericValue, setToArray, simpleArrayToArray, textValue } from './transforms/scalars';
+import {
+  byteaValue,
+  enumValue,
+  floatValue,
+  integerValue,
+  jsonArrayToArray,
+  latin1Base64Value,
+  latin1BytesValue,
+  numericValue,
+  setToArray,
+  simpleArrayToArray,
+  textValue,
+} from './transforms/scalars';
 import { dateValue, isZeroDate, makeTimestamp, timeValue, yearValue } from './transforms/timestamp';
 import { uuidFromBinary, uuidFromSwappedBinary, uuidFromText } from './transforms/uuid';
 import { ValueError } from './transforms/value-error';
@@ -58,7 +70,10 @@ export function compileColumn(rule: ColumnRule, ctx: CompileColumnContext): Colu
         L.add(col, 'zeroDateReplaced');
         return zeroPolicy;
       }
-      throw new ValueError('TIMESTAMP_INVALID', `zero date ${JSON.stringify(x)}; declare zeroDate: null (or a replacement value) in the mapping to convert it`);
+      throw new ValueError(
+        'TIMESTAMP_INVALID',
+        `zero date ${JSON.stringify(x)}; declare zeroDate: null (or a replacement value) in the mapping to convert it`,
+      );
     }
     x = typeFn(x);
     if (lookup) {
@@ -75,15 +90,28 @@ export function compileColumn(rule: ColumnRule, ctx: CompileColumnContext): Colu
 function preTransforms(rule: ColumnRule, L: ChangeLedger): ((v: string) => string) | undefined {
   const steps: Array<(v: string) => string> = [];
   const col = rule.to;
-  if (rule.trim) steps.push((v) => { const t = v.trim(); if (t !== v) L.add(col, 'trimmed'); return t; });
+  if (rule.trim)
+    steps.push((v) => {
+      const t = v.trim();
+      if (t !== v) L.add(col, 'trimmed');
+      return t;
+    });
   if (rule.case) {
     const up = rule.case === 'upper';
-    steps.push((v) => { const t = up ? v.toUpperCase() : v.toLowerCase(); if (t !== v) L.add(col, 'caseChanged'); return t; });
+    steps.push((v) => {
+      const t = up ? v.toUpperCase() : v.toLowerCase();
+      if (t !== v) L.add(col, 'caseChanged');
+      return t;
+    });
   }
   if (rule.replace) {
     const re = new RegExp(rule.replace.pattern, rule.replace.flags ?? 'g');
     const w = rule.replace.with;
-    steps.push((v) => { const t = v.replace(re, w); if (t !== v) L.add(col, 'replaced'); return t; });
+    steps.push((v) => {
+      const t = v.replace(re, w);
+      if (t !== v) L.add(col, 'replaced');
+      return t;
+    });
   }
   if (steps.length === 0) return undefined;
   return (v) => steps.reduce((acc, f) => f(acc), v);
@@ -100,13 +128,21 @@ function typeTransform(rule: ColumnRule, ctx: CompileColumnContext): (v: string)
     case 'uuid': {
       if (rule.uuidFormat === 'binary') return uuidFromBinary;
       if (rule.uuidFormat === 'swapped') return uuidFromSwappedBinary;
-      return (v) => { const u = uuidFromText(v); if (u !== v) L.add(col, 'uuidLowercased'); return u; };
+      return (v) => {
+        const u = uuidFromText(v);
+        if (u !== v) L.add(col, 'uuidLowercased');
+        return u;
+      };
     }
     case 'boolean':
       return makeBoolean(rule.trueValues, rule.falseValues);
     case 'enum': {
       const map = rule.map ?? {};
-      return (v) => { const o = enumValue(map, v); if (o !== v) L.add(col, 'enumRelabelled'); return o; };
+      return (v) => {
+        const o = enumValue(map, v);
+        if (o !== v) L.add(col, 'enumRelabelled');
+        return o;
+      };
     }
     case 'set':
       return setToArray;
@@ -114,7 +150,11 @@ function typeTransform(rule: ColumnRule, ctx: CompileColumnContext): (v: string)
       const zone = rule.timezone ?? ctx.timezone;
       const f = makeTimestamp(zone);
       if (zone === 'UTC' || zone === 'Etc/UTC') return f;
-      return (v) => { const o = f(v); if (o !== v) L.add(col, 'timezoneShifted'); return o; };
+      return (v) => {
+        const o = f(v);
+        if (o !== v) L.add(col, 'timezoneShifted');
+        return o;
+      };
     }
     case 'date':
       return dateValue;

@@ -60,38 +60,77 @@ export function compileTable(rule: TableRule, sourceColumns: SourceColumn[], opt
   const index = new Map(sourceColumns.map((c, i) => [c.name, i]));
   for (const c of rule.columns.values()) {
     if (!index.has(c.source)) {
-      throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `column "${c.source}" is not in source table ${rule.source} (its columns: ${sourceColumns.map((s) => s.name).join(', ')})`, { ...c.at, table: rule.source, column: c.source, stage: 'transform' });
+      throw new ConvergeError(
+        'MAPPING_UNKNOWN_COLUMN',
+        `column "${c.source}" is not in source table ${rule.source} (its columns: ${sourceColumns.map((s) => s.name).join(', ')})`,
+        { ...c.at, table: rule.source, column: c.source, stage: 'transform' },
+      );
     }
   }
   for (const d of rule.drop) {
-    if (!index.has(d)) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `dropped column "${d}" is not in source table ${rule.source}`, { ...rule.at, table: rule.source, column: d, stage: 'transform' });
+    if (!index.has(d))
+      throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `dropped column "${d}" is not in source table ${rule.source}`, {
+        ...rule.at,
+        table: rule.source,
+        column: d,
+        stage: 'transform',
+      });
   }
   const unmapped = sourceColumns.filter((c) => !rule.columns.has(c.name) && !rule.drop.has(c.name));
   if (unmapped.length > 0) {
-    throw new ConvergeError('MAPPING_INVALID', `source columns neither mapped nor dropped: ${unmapped.map((c) => c.name).join(', ')} (map each one, or list it under drop:)`, { ...rule.at, table: rule.source, column: unmapped[0].name, stage: 'transform' });
+    throw new ConvergeError(
+      'MAPPING_INVALID',
+      `source columns neither mapped nor dropped: ${unmapped.map((c) => c.name).join(', ')} (map each one, or list it under drop:)`,
+      { ...rule.at, table: rule.source, column: unmapped[0].name, stage: 'transform' },
+    );
   }
   const ledger = new ChangeLedger();
   const slots: CompiledSlot[] = [];
   const seenTargets = new Set<string>();
   for (const c of rule.columns.values()) {
     if (c.drop) continue;
-    if (seenTargets.has(c.to)) throw new ConvergeError('MAPPING_INVALID', `two source columns map to target column "${c.to}"`, { ...c.at, table: rule.source, stage: 'transform' });
+    if (seenTargets.has(c.to))
+      throw new ConvergeError('MAPPING_INVALID', `two source columns map to target column "${c.to}"`, {
+        ...c.at,
+        table: rule.source,
+        stage: 'transform',
+      });
     seenTargets.add(c.to);
     const enc = sourceColumns[index.get(c.source)!].encoding;
-    slots.push({ to: c.to, from: index.get(c.source)!, rule: c, encoding: enc, fn: compileColumn(c, { timezone: opts.timezone, lookups: opts.lookups, ledger, sourceEncoding: enc }) });
+    slots.push({
+      to: c.to,
+      from: index.get(c.source)!,
+      rule: c,
+      encoding: enc,
+      fn: compileColumn(c, { timezone: opts.timezone, lookups: opts.lookups, ledger, sourceEncoding: enc }),
+    });
   }
   const added: AddedColumn[] = [];
   for (const [to, spec] of Object.entries(rule.add)) {
-    if (seenTargets.has(to)) throw new ConvergeError('MAPPING_INVALID', `added column "${to}" is also mapped from the source`, { ...rule.at, table: rule.source, stage: 'transform' });
+    if (seenTargets.has(to))
+      throw new ConvergeError('MAPPING_INVALID', `added column "${to}" is also mapped from the source`, {
+        ...rule.at,
+        table: rule.source,
+        stage: 'transform',
+      });
     seenTargets.add(to);
     if (spec.concat) {
       const idx = spec.concat.map((n) => {
         const i = index.get(n);
-        if (i === undefined) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `concat names "${n}", not a column of ${rule.source}`, { ...rule.at, table: rule.source, stage: 'transform' });
+        if (i === undefined)
+          throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `concat names "${n}", not a column of ${rule.source}`, {
+            ...rule.at,
+            table: rule.source,
+            stage: 'transform',
+          });
         return i;
       });
       const sep = spec.separator ?? '';
-      added.push({ to, concat: { from: idx, separator: sep }, make: (row) => (idx.some((i) => row[i] === null) ? null : idx.map((i) => row[i]).join(sep)) });
+      added.push({
+        to,
+        concat: { from: idx, separator: sep },
+        make: (row) => (idx.some((i) => row[i] === null) ? null : idx.map((i) => row[i]).join(sep)),
+      });
     } else {
       const k = spec.constant ?? null;
       added.push({ to, constant: k, make: () => k });

@@ -10,17 +10,28 @@ import { lookupKey } from './lookup-key';
 export { lookupKey };
 
 /** Source rows of a lookup's table: (key, natural key) pairs, from the export or live MySQL. */
-export type SourcePairs = (table: string, key: string, naturalKey: string) => AsyncIterable<[string | null, string | null]>;
+export type SourcePairs = (
+  table: string,
+  key: string,
+  naturalKey: string,
+) => AsyncIterable<[string | null, string | null]>;
 
 export function pairsFromExport(exportDir: string, manifest: Manifest): SourcePairs {
   return async function* (table, key, naturalKey) {
     const t = manifest.tables[table];
-    if (!t) throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `lookup source table ${table} is not in the export`, { table });
+    if (!t)
+      throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `lookup source table ${table} is not in the export`, { table });
     const ki = t.columns.findIndex((c) => c.name === key);
     const ni = t.columns.findIndex((c) => c.name === naturalKey);
-    if (ki < 0 || ni < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `lookup columns ${key}/${naturalKey} are not both in ${table}`, { table });
+    if (ki < 0 || ni < 0)
+      throw new ConvergeError(
+        'MAPPING_UNKNOWN_COLUMN',
+        `lookup columns ${key}/${naturalKey} are not both in ${table}`,
+        { table },
+      );
     // A chunked table's rows are spread over several files, each with its own header.
-    for (const f of tableFiles(t)) for await (const r of readCsvRecords({ file: path.join(exportDir, f) })) yield [r.fields[ki], r.fields[ni]];
+    for (const f of tableFiles(t))
+      for await (const r of readCsvRecords({ file: path.join(exportDir, f) })) yield [r.fields[ki], r.fields[ni]];
   };
 }
 
@@ -28,12 +39,20 @@ export function pairsFromExport(exportDir: string, manifest: Manifest): SourcePa
  * Builds every lookup: source id → target id for rows with the same natural key (e.g. Kratos
  * credential types by name). Ids whose natural key the target lacks stay as they are, or fail.
  */
-export async function buildLookups(mapping: Mapping, sourcePairs: SourcePairs, target: Client | undefined, schema: string): Promise<Map<string, Map<string, string>>> {
+export async function buildLookups(
+  mapping: Mapping,
+  sourcePairs: SourcePairs,
+  target: Client | undefined,
+  schema: string,
+): Promise<Map<string, Map<string, string>>> {
   const out = new Map<string, Map<string, string>>();
   for (const [name, spec] of mapping.lookups) {
-    if (!target) throw new ConvergeError('USAGE', `lookup ${name} needs the target database: pass --target`, { ...spec.at });
+    if (!target)
+      throw new ConvergeError('USAGE', `lookup ${name} needs the target database: pass --target`, { ...spec.at });
     const byNatural = new Map<string, string>();
-    const { rows } = await target.query(`SELECT ${quotePg(spec.target.key)}::text AS k, ${quotePg(spec.target.naturalKey)}::text AS n FROM ${qualifiedPg(schema, spec.target.table)}`);
+    const { rows } = await target.query(
+      `SELECT ${quotePg(spec.target.key)}::text AS k, ${quotePg(spec.target.naturalKey)}::text AS n FROM ${qualifiedPg(schema, spec.target.table)}`,
+    );
     for (const r of rows) byNatural.set(r.n, r.k);
     const m = new Map<string, string>();
     for await (const [k, n] of sourcePairs(spec.source.table, spec.source.key, spec.source.naturalKey)) {
@@ -41,7 +60,11 @@ export async function buildLookups(mapping: Mapping, sourcePairs: SourcePairs, t
       const to = byNatural.get(n);
       if (to !== undefined) m.set(lookupKey(k), to);
       else if (spec.missing === 'error') {
-        throw new ConvergeError('LOOKUP_MISSING', `lookup ${name}: the target has no ${spec.target.table} row with ${spec.target.naturalKey} = ${JSON.stringify(n)}`, { ...spec.at, table: spec.source.table });
+        throw new ConvergeError(
+          'LOOKUP_MISSING',
+          `lookup ${name}: the target has no ${spec.target.table} row with ${spec.target.naturalKey} = ${JSON.stringify(n)}`,
+          { ...spec.at, table: spec.source.table },
+        );
       }
     }
     out.set(name, m);

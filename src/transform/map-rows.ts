@@ -26,21 +26,41 @@ export interface RowPolicyOptions {
  * (first pass finds each key's winner) so memory holds keys, never rows; a key is held as at
  * most a 160-bit digest, and nothing held refers to the file's text (see flatCopy).
  */
-export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowBatches, opts: RowPolicyOptions): AsyncGenerator<MappedRow[]> {
+export async function* mapRows(
+  table: CompiledTable,
+  rule: TableRule,
+  rows: RowBatches,
+  opts: RowPolicyOptions,
+): AsyncGenerator<MappedRow[]> {
   const cols = table.targetColumns;
   const uniques = rule.unique.map((u) => {
     const idx = u.columns.map((c) => {
       const i = cols.indexOf(c);
-      if (i < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `unique policy names "${c}", which is not a target column of ${rule.target} (${cols.join(', ')})`, { ...rule.at, table: rule.source });
+      if (i < 0)
+        throw new ConvergeError(
+          'MAPPING_UNKNOWN_COLUMN',
+          `unique policy names "${c}", which is not a target column of ${rule.target} (${cols.join(', ')})`,
+          { ...rule.at, table: rule.source },
+        );
       return i;
     });
     const newest = u.newest ? cols.indexOf(u.newest) : -1;
-    if (u.newest && newest < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `unique policy's newest: "${u.newest}" is not a target column of ${rule.target}`, { ...rule.at, table: rule.source });
+    if (u.newest && newest < 0)
+      throw new ConvergeError(
+        'MAPPING_UNKNOWN_COLUMN',
+        `unique policy's newest: "${u.newest}" is not a target column of ${rule.target}`,
+        { ...rule.at, table: rule.source },
+      );
     return { spec: u, idx, newest };
   });
   const existingIdx = rule.existing?.key.map((c) => {
     const i = cols.indexOf(c);
-    if (i < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `existing policy key "${c}" is not a target column of ${rule.target}`, { ...rule.at, table: rule.source });
+    if (i < 0)
+      throw new ConvergeError(
+        'MAPPING_UNKNOWN_COLUMN',
+        `existing policy key "${c}" is not a target column of ${rule.target}`,
+        { ...rule.at, table: rule.source },
+      );
     return i;
   });
   const nullDrop = nullDropIndexes(rule, cols);
@@ -118,7 +138,18 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
             table.ledger.add(dupLabels[u], 'duplicateDropped');
             continue rowLoop;
           }
-          throw new ConvergeError('DUPLICATE_ROW', `duplicate of the row at line ${first} on unique (${spec.columns.join(', ')}), which only the target enforces; declare policy keep-first or keep-newest to drop duplicates`, { stage: 'transform', table: rule.source, file: opts.origin, csvLine: r.line, column: spec.columns[0], value: jsonKey(f, idx) });
+          throw new ConvergeError(
+            'DUPLICATE_ROW',
+            `duplicate of the row at line ${first} on unique (${spec.columns.join(', ')}), which only the target enforces; declare policy keep-first or keep-newest to drop duplicates`,
+            {
+              stage: 'transform',
+              table: rule.source,
+              file: opts.origin,
+              csvLine: r.line,
+              column: spec.columns[0],
+              value: jsonKey(f, idx),
+            },
+          );
         }
         seen[u].set(k, r.line);
       }
@@ -126,7 +157,11 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
         const k = jsonKey(f, existingIdx);
         if (k !== undefined && opts.existing.has(k)) {
           if (rule.existing!.policy === 'fail') {
-            throw new ConvergeError('DUPLICATE_ROW', `the target already holds a ${rule.target} row with (${rule.existing!.key.join(', ')}) = ${k}; policy is fail`, { stage: 'transform', table: rule.source, file: opts.origin, csvLine: r.line });
+            throw new ConvergeError(
+              'DUPLICATE_ROW',
+              `the target already holds a ${rule.target} row with (${rule.existing!.key.join(', ')}) = ${k}; policy is fail`,
+              { stage: 'transform', table: rule.source, file: opts.origin, csvLine: r.line },
+            );
           }
           if (rule.existing!.policy === 'skip') {
             table.ledger.add(existingLabel, 'existingSkipped');
@@ -144,7 +179,12 @@ export async function* mapRows(table: CompiledTable, rule: TableRule, rows: RowB
 export function nullDropIndexes(rule: TableRule, cols: ReadonlyArray<string>): number[] {
   return rule.dropRowsWithNull.map((c) => {
     const i = cols.indexOf(c);
-    if (i < 0) throw new ConvergeError('MAPPING_UNKNOWN_COLUMN', `dropRowsWithNull names "${c}", which is not a target column of ${rule.target}`, { ...rule.at, table: rule.source });
+    if (i < 0)
+      throw new ConvergeError(
+        'MAPPING_UNKNOWN_COLUMN',
+        `dropRowsWithNull names "${c}", which is not a target column of ${rule.target}`,
+        { ...rule.at, table: rule.source },
+      );
     return i;
   });
 }

@@ -39,34 +39,70 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
   checkCoverage(mapping, input, opts.mappingDir);
   await ensurePrivateDir(opts.outDir);
   const schema = opts.targetSchema ?? 'public';
-  const needsTarget = mapping.lookups.size > 0 || [...mapping.tables.values()].some((t) => t.existing && t.existing.policy !== 'replace');
+  const needsTarget =
+    mapping.lookups.size > 0 || [...mapping.tables.values()].some((t) => t.existing && t.existing.policy !== 'replace');
   let client: Client | undefined;
   if (needsTarget) {
-    if (!opts.target) throw new ConvergeError('USAGE', 'this mapping has lookups or existing-row policies: pass --target so transform can read the target', { stage: 'transform' });
+    if (!opts.target)
+      throw new ConvergeError(
+        'USAGE',
+        'this mapping has lookups or existing-row policies: pass --target so transform can read the target',
+        { stage: 'transform' },
+      );
     client = await openPg(opts.target);
   }
-  const manifest: Manifest = { ...input, format: 'converge-transform/1', createdAt: new Date().toISOString(), completedAt: undefined, targetSchema: schema, tables: {} };
+  const manifest: Manifest = {
+    ...input,
+    format: 'converge-transform/1',
+    createdAt: new Date().toISOString(),
+    completedAt: undefined,
+    targetSchema: schema,
+    tables: {},
+  };
   const results: TransformResult['tables'] = [];
   try {
     const lookups = await buildLookups(mapping, pairsFromExport(opts.exportDir, input), client, schema);
-    await opts.recorder?.event({ kind: 'stage.started', stage: 'transform', payload: { tables: Object.keys(input.tables).length } });
+    await opts.recorder?.event({
+      kind: 'stage.started',
+      stage: 'transform',
+      payload: { tables: Object.keys(input.tables).length },
+    });
     for (const [name, t] of Object.entries(input.tables).sort(([a], [b]) => a.localeCompare(b))) {
       const rule = mapping.tables.get(name)!;
       if (rule.skip) continue;
       const started = Date.now();
       const inFile = path.join(opts.exportDir, t.file);
       const compiled = compileTable(rule, t.columns, { timezone: mapping.timezone, lookups, origin: inFile });
-      const existing = rule.existing && rule.existing.policy !== 'replace' && client ? await existingKeys(client, schema, rule.target, rule.existing.key) : undefined;
+      const existing =
+        rule.existing && rule.existing.policy !== 'replace' && client
+          ? await existingKeys(client, schema, rule.target, rule.existing.key)
+          : undefined;
       const outName = `${rule.target}.csv`;
-      if (manifest.tables[rule.target]) throw new ConvergeError('MAPPING_INVALID', `two source tables map to target table ${rule.target}`, { ...rule.at });
+      if (manifest.tables[rule.target])
+        throw new ConvergeError('MAPPING_INVALID', `two source tables map to target table ${rule.target}`, {
+          ...rule.at,
+        });
       const writer = new CsvFileWriter(path.join(opts.outDir, outName), compiled.targetColumns);
       // Every file is checked against the sha256 the export recorded for it: an edited, cut or
       // appended file is refused (CSV_CHECKSUM) instead of transformed.
-      const files = tableFileDigests(t).map((d) => ({ file: path.join(opts.exportDir, d.file), sha256: d.sha256 || undefined }));
+      const files = tableFileDigests(t).map((d) => ({
+        file: path.join(opts.exportDir, d.file),
+        sha256: d.sha256 || undefined,
+      }));
       let rowsIn = 0;
       let engine: 'bytes' | 'strings';
       try {
-        ({ rowsIn, engine } = await transformTableFiles({ compiled, rule, timezone: mapping.timezone, files, header: t.columns.map((c) => c.name), writer, existing, origin: inFile, engine: opts.engine }));
+        ({ rowsIn, engine } = await transformTableFiles({
+          compiled,
+          rule,
+          timezone: mapping.timezone,
+          files,
+          header: t.columns.map((c) => c.name),
+          writer,
+          existing,
+          origin: inFile,
+          engine: opts.engine,
+        }));
       } catch (e) {
         writer.destroy();
         await fsp.rm(writer.file, { force: true });
@@ -91,9 +127,24 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
         existing: rule.existing,
       };
       await writeManifest(opts.outDir, manifest);
-      results.push({ table: name, target: rule.target, rowsIn, rowsOut: w.rows, seconds, changes: compiled.ledger.total() });
-      opts.log.info({ table: name, target: rule.target, rowsIn, rowsOut: w.rows, seconds, engine, changes: compiled.ledger.counts }, 'table transformed');
-      await opts.recorder?.event({ kind: 'table.transformed', stage: 'transform', table: rule.target, payload: { sourceTable: name, rowsIn, rowsOut: w.rows, seconds, changes: compiled.ledger.counts } });
+      results.push({
+        table: name,
+        target: rule.target,
+        rowsIn,
+        rowsOut: w.rows,
+        seconds,
+        changes: compiled.ledger.total(),
+      });
+      opts.log.info(
+        { table: name, target: rule.target, rowsIn, rowsOut: w.rows, seconds, engine, changes: compiled.ledger.counts },
+        'table transformed',
+      );
+      await opts.recorder?.event({
+        kind: 'table.transformed',
+        stage: 'transform',
+        table: rule.target,
+        payload: { sourceTable: name, rowsIn, rowsOut: w.rows, seconds, changes: compiled.ledger.counts },
+      });
     }
   } finally {
     await client?.end().catch(() => undefined);
@@ -107,12 +158,20 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
 function checkCoverage(mapping: Mapping, input: Manifest, dir: string): void {
   const unmapped = Object.keys(input.tables).filter((t) => !mapping.tables.has(t));
   if (unmapped.length) {
-    throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `exported tables with no mapping: ${unmapped.join(', ')} (add them to the mapping, or mark them skip)`, { file: dir, table: unmapped[0], stage: 'transform' });
+    throw new ConvergeError(
+      'MAPPING_UNKNOWN_TABLE',
+      `exported tables with no mapping: ${unmapped.join(', ')} (add them to the mapping, or mark them skip)`,
+      { file: dir, table: unmapped[0], stage: 'transform' },
+    );
   }
   const excluded = new Set(input.excluded ?? []);
   for (const [name, rule] of mapping.tables) {
     if (!input.tables[name] && !excluded.has(name) && !rule.skip) {
-      throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `mapping names table ${name}, which the source does not have`, { ...rule.at, table: name, stage: 'transform' });
+      throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `mapping names table ${name}, which the source does not have`, {
+        ...rule.at,
+        table: name,
+        stage: 'transform',
+      });
     }
   }
 }

@@ -67,7 +67,11 @@ export async function transformTableFiles(t: TableFilesInput): Promise<TableFile
 }
 
 /** Reads a table's CSV files (chunks in key order) as batches, checking each header against the manifest and counting rows read. */
-function countingBatches(files: Array<{ file: string; sha256?: string }>, header: string[], setCount: (n: number) => void): AsyncIterable<CsvRecord[]> {
+function countingBatches(
+  files: Array<{ file: string; sha256?: string }>,
+  header: string[],
+  setCount: (n: number) => void,
+): AsyncIterable<CsvRecord[]> {
   return (async function* () {
     let n = 0;
     for (const { file, sha256 } of files) {

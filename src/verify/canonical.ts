@@ -12,7 +12,8 @@ export function canonicalFor(pgType: string): Canon {
   if (t === 'json' || t === 'jsonb') return canonicalJson;
   if (t === 'uuid') return (v) => v.toLowerCase();
   // Both sides are UTC (transform writes UTC, verify reads with TimeZone UTC): "+00" adds nothing.
-  if (t === 'timestamp with time zone' || t === 'timestamptz') return (v) => trimFraction(v.replace(/(?:\+00(?::00)?|Z)$/, ''));
+  if (t === 'timestamp with time zone' || t === 'timestamptz')
+    return (v) => trimFraction(v.replace(/(?:\+00(?::00)?|Z)$/, ''));
   if (t.startsWith('timestamp') || t === 'time' || t.startsWith('time ')) return trimFraction;
   if (t.startsWith('character(') || t === 'character' || t === 'bpchar') return (v) => v.replace(/ +$/, '');
   if (t === 'double precision' || t === 'real') return (v) => String(Number(v));
@@ -21,7 +22,9 @@ export function canonicalFor(pgType: string): Canon {
   if (t.endsWith('[]')) {
     // Numeric arrays compare element values as numbers (the target prints floats its own way).
     const numeric = /^(real|double precision|numeric|integer|bigint|smallint)/.test(t);
-    return numeric ? (v) => JSON.stringify(arrayElements(v).map((x) => (x === null ? null : String(Number(x))))) : canonicalArray;
+    return numeric
+      ? (v) => JSON.stringify(arrayElements(v).map((x) => (x === null ? null : String(Number(x)))))
+      : canonicalArray;
   }
   return (v) => v;
 }
@@ -32,7 +35,8 @@ function trimFraction(v: string): string {
 
 /** Elements of an array in either text form, each as text (or null). */
 function arrayElements(v: string): Array<string | null> {
-  if (v.startsWith('[')) return (JSON.parse(v) as unknown[]).map((x) => (x === null ? null : typeof x === 'string' ? x : JSON.stringify(x)));
+  if (v.startsWith('['))
+    return (JSON.parse(v) as unknown[]).map((x) => (x === null ? null : typeof x === 'string' ? x : JSON.stringify(x)));
   return parseArrayLiteral(v);
 }
 

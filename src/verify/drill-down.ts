@@ -55,7 +55,13 @@ interface Side {
   seen: number[];
 }
 
-export async function drillDown(source: RowStream, target: RowStream, columns: string[], canon: Canon[], keyColumns: string[]): Promise<DrillDown> {
+export async function drillDown(
+  source: RowStream,
+  target: RowStream,
+  columns: string[],
+  canon: Canon[],
+  keyColumns: string[],
+): Promise<DrillDown> {
   const keyIdx = keyColumns.length ? keyColumns.map((c) => columns.indexOf(c)) : columns.map((_, i) => i);
   const canonical = (f: Array<string | null>) => f.map((v, i) => (v === null ? null : canon[i](v)));
   const keyOf = (cf: Array<string | null>): Key => keyIdx.map((i) => cf[i]);
@@ -77,7 +83,12 @@ export async function drillDown(source: RowStream, target: RowStream, columns: s
   };
   const scan = async (rows: RowStream): Promise<Side> => {
     const n = bounds.length + 1;
-    const side: Side = { sums: Array(n).fill(0n), counts: Array(n).fill(0), samples: Array.from({ length: n }, () => []), seen: Array(n).fill(0) };
+    const side: Side = {
+      sums: Array(n).fill(0n),
+      counts: Array(n).fill(0),
+      samples: Array.from({ length: n }, () => []),
+      seen: Array(n).fill(0),
+    };
     for await (const batch of rows()) {
       for (const f of batch) {
         const cf = canonical(f);
@@ -102,13 +113,27 @@ export async function drillDown(source: RowStream, target: RowStream, columns: s
     const s = await scan(source);
     const t = await scan(target);
     const b = s.sums.findIndex((sum, i) => sum !== t.sums[i] || s.counts[i] !== t.counts[i]);
-    if (b < 0) return { keyColumns, from, to, sourceRows: 0, targetRows: 0, onlyInSource: [], onlyInTarget: [], passes };
+    if (b < 0)
+      return { keyColumns, from, to, sourceRows: 0, targetRows: 0, onlyInSource: [], onlyInTarget: [], passes };
     from = b > 0 ? bounds[b - 1] : from;
     to = b < bounds.length ? bounds[b] : to;
-    const next = dedupe([...s.samples[b], ...t.samples[b]].sort(compareKeys)).filter((k) => from === null || compareKeys(k, from) > 0);
-    const thin = next.length > BUCKETS ? Array.from({ length: BUCKETS }, (_, i) => next[Math.floor((i * next.length) / BUCKETS)]) : next;
+    const next = dedupe([...s.samples[b], ...t.samples[b]].sort(compareKeys)).filter(
+      (k) => from === null || compareKeys(k, from) > 0,
+    );
+    const thin =
+      next.length > BUCKETS
+        ? Array.from({ length: BUCKETS }, (_, i) => next[Math.floor((i * next.length) / BUCKETS)])
+        : next;
     if (Math.max(s.counts[b], t.counts[b]) <= SMALL || !thin.length || passes >= 12) {
-      return { ...(await compareRows(source, target, columns, canonical, inRange, keyOf)), keyColumns, from, to, sourceRows: s.counts[b], targetRows: t.counts[b], passes: passes + 1 };
+      return {
+        ...(await compareRows(source, target, columns, canonical, inRange, keyOf)),
+        keyColumns,
+        from,
+        to,
+        sourceRows: s.counts[b],
+        targetRows: t.counts[b],
+        passes: passes + 1,
+      };
     }
     bounds = thin;
   }
@@ -119,7 +144,14 @@ function dedupe(keys: Key[]): Key[] {
 }
 
 /** The rows of one small range on both sides, as multisets; what one side has that the other lacks. */
-async function compareRows(source: RowStream, target: RowStream, columns: string[], canonical: (f: Array<string | null>) => Array<string | null>, inRange: (k: Key) => boolean, keyOf: (cf: Array<string | null>) => Key) {
+async function compareRows(
+  source: RowStream,
+  target: RowStream,
+  columns: string[],
+  canonical: (f: Array<string | null>) => Array<string | null>,
+  inRange: (k: Key) => boolean,
+  keyOf: (cf: Array<string | null>) => Key,
+) {
   const collect = async (rows: RowStream) => {
     const m = new Map<string, { row: Array<string | null>; key: Key; n: number }>();
     for await (const batch of rows()) {

@@ -10,7 +10,11 @@ import { qualifiedPg, quotePg } from '../target/postgres/connect';
  * - every serial/identity sequence would hand out a value above the column's max;
  * - every user trigger of the table is enabled (the loader turns them off only inside its own transaction).
  */
-export async function integrityProblems(pg: Client, catalog: PgCatalog, keys: string[]): Promise<Map<string, string[]>> {
+export async function integrityProblems(
+  pg: Client,
+  catalog: PgCatalog,
+  keys: string[],
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(keys.map((k) => [k, []]));
   const loaded = new Set(keys);
   for (const f of catalog.foreignKeys) {
@@ -18,8 +22,15 @@ export async function integrityProblems(pg: Client, catalog: PgCatalog, keys: st
     if (!loaded.has(child)) continue;
     const notNull = f.columns.map((c) => `c.${quotePg(c)} IS NOT NULL`).join(' AND ');
     const on = f.columns.map((c, i) => `p.${quotePg(f.refColumns[i])} = c.${quotePg(c)}`).join(' AND ');
-    const { rows } = await pg.query(`SELECT count(*)::bigint AS n FROM ${qualifiedPg(f.schema, f.table)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${qualifiedPg(f.refSchema, f.refTable)} p WHERE ${on})`);
-    if (Number(rows[0].n) > 0) out.get(child)!.push(`${rows[0].n} orphan rows: ${f.name} (${f.columns.join(', ')}) → ${tableKey(f.refSchema, f.refTable)} has no matching parent`);
+    const { rows } = await pg.query(
+      `SELECT count(*)::bigint AS n FROM ${qualifiedPg(f.schema, f.table)} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${qualifiedPg(f.refSchema, f.refTable)} p WHERE ${on})`,
+    );
+    if (Number(rows[0].n) > 0)
+      out
+        .get(child)!
+        .push(
+          `${rows[0].n} orphan rows: ${f.name} (${f.columns.join(', ')}) → ${tableKey(f.refSchema, f.refTable)} has no matching parent`,
+        );
   }
   for (const k of keys) {
     const t = catalog.tables.get(k);
@@ -34,7 +45,8 @@ export async function integrityProblems(pg: Client, catalog: PgCatalog, keys: st
       );
       const r = rows[0] as { last: string; called: boolean; max: string | null; inc: string };
       const next = BigInt(r.last) + (r.called ? BigInt(r.inc) : 0n);
-      if (r.max !== null && next <= BigInt(r.max)) out.get(k)!.push(`sequence ${c.sequence} would hand out ${next}, but ${c.name} already holds ${r.max}`);
+      if (r.max !== null && next <= BigInt(r.max))
+        out.get(k)!.push(`sequence ${c.sequence} would hand out ${next}, but ${c.name} already holds ${r.max}`);
     }
   }
   for (const trg of catalog.triggers) {

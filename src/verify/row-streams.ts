@@ -13,17 +13,34 @@ import { mapRows } from '../transform/map-rows';
 export type RowStream = () => AsyncIterable<Array<Array<string | null>>>;
 
 /** Live MySQL rows through the mapping again (never through the CSV files). */
-export function sourceStream(my: MysqlConnection, src: MysqlTable, compiled: CompiledTable, rule: TableRule): RowStream {
+export function sourceStream(
+  my: MysqlConnection,
+  src: MysqlTable,
+  compiled: CompiledTable,
+  rule: TableRule,
+): RowStream {
   return async function* () {
-    for await (const batch of mapRows(compiled, rule, () => streamTableRecords(my, src), { origin: `mysql:${src.name}`, applyExisting: true })) yield batch.map((r) => r.fields);
+    for await (const batch of mapRows(compiled, rule, () => streamTableRecords(my, src), {
+      origin: `mysql:${src.name}`,
+      applyExisting: true,
+    }))
+      yield batch.map((r) => r.fields);
   };
 }
 
 /** Postgres rows read back with COPY TO; arrays leave as JSON so both sides share one canonical form. */
-export function targetStream(pg: Client, schema: string, table: string, cols: string[], types: Map<string, string>): RowStream {
+export function targetStream(
+  pg: Client,
+  schema: string,
+  table: string,
+  cols: string[],
+  types: Map<string, string>,
+): RowStream {
   return async function* () {
     const select = cols.map((c) => (types.get(c)?.endsWith('[]') ? `to_jsonb(${quotePg(c)})` : quotePg(c))).join(', ');
-    const stream = pg.query(copyTo(`COPY (SELECT ${select} FROM ${qualifiedPg(schema, table)}) TO STDOUT WITH (FORMAT csv)`));
+    const stream = pg.query(
+      copyTo(`COPY (SELECT ${select} FROM ${qualifiedPg(schema, table)}) TO STDOUT WITH (FORMAT csv)`),
+    );
     const decoder = new CsvDecoder(`postgres:${schema}.${table}`);
     const utf8 = new TextDecoder('utf-8');
     let out: Array<Array<string | null>> = [];

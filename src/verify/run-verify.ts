@@ -76,27 +76,50 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
     const srcCatalog = new Map((await readMysqlCatalog(my, opts.source.database!)).map((t) => [t.name, t]));
     const lookups = await buildLookups(mapping, pairsFromMysql(my), pg, defaultSchema);
     const entries = Object.values(manifest.tables).sort((a, b) => a.name.localeCompare(b.name));
-    const pgCatalog = await readPgCatalog(pg, [...new Set(entries.map((e) => splitTarget(e.name, defaultSchema).schema))]);
-    const integrity = await integrityProblems(pg, pgCatalog, entries.map((t) => tableKey(splitTarget(t.name, defaultSchema).schema, splitTarget(t.name, defaultSchema).table)));
+    const pgCatalog = await readPgCatalog(pg, [
+      ...new Set(entries.map((e) => splitTarget(e.name, defaultSchema).schema)),
+    ]);
+    const integrity = await integrityProblems(
+      pg,
+      pgCatalog,
+      entries.map((t) => tableKey(splitTarget(t.name, defaultSchema).schema, splitTarget(t.name, defaultSchema).table)),
+    );
     for (const t of entries) {
       const { schema, table } = splitTarget(t.name, defaultSchema);
       const rule = mapping.tables.get(t.sourceTable ?? t.name);
       const src = srcCatalog.get(t.sourceTable ?? t.name);
       const pgt = pgCatalog.tables.get(tableKey(schema, table));
-      if (!rule || !src || !pgt) throw new ConvergeError('VERIFY_FAILED', `table ${t.name} is missing from the mapping, the source or the target`, { stage: 'verify', table: t.name });
+      if (!rule || !src || !pgt)
+        throw new ConvergeError(
+          'VERIFY_FAILED',
+          `table ${t.name} is missing from the mapping, the source or the target`,
+          { stage: 'verify', table: t.name },
+        );
       const types = new Map(pgt.columns.map((c) => [c.name, c.baseType ?? c.type]));
       const cols = t.columns.map((c) => c.name);
       const canon = cols.map((c) => canonicalFor(types.get(c) ?? 'text'));
-      const compiled = compileTable(rule, src.columns.map((c) => ({ name: c.name, encoding: exportEncoding(c) })), { timezone: mapping.timezone, lookups, origin: `mysql:${src.name}` });
-      if (compiled.targetColumns.join(',') !== cols.join(',')) throw new ConvergeError('VERIFY_FAILED', `the mapping for ${t.name} changed since transform (columns differ)`, { stage: 'verify', table: t.name });
+      const compiled = compileTable(
+        rule,
+        src.columns.map((c) => ({ name: c.name, encoding: exportEncoding(c) })),
+        { timezone: mapping.timezone, lookups, origin: `mysql:${src.name}` },
+      );
+      if (compiled.targetColumns.join(',') !== cols.join(','))
+        throw new ConvergeError('VERIFY_FAILED', `the mapping for ${t.name} changed since transform (columns differ)`, {
+          stage: 'verify',
+          table: t.name,
+        });
       const sourceRows = sourceStream(my, src, compiled, rule);
       const targetRows = targetStream(pg, schema, table, cols, types);
       const sourceSum = await checksum(sourceRows, canon);
       const targetSum = await checksum(targetRows, canon);
       const problems: string[] = [];
-      if (targetSum.rows !== sourceSum.rows) problems.push(`row count: target has ${targetSum.rows}, source (after mapping) has ${sourceSum.rows}`);
+      if (targetSum.rows !== sourceSum.rows)
+        problems.push(`row count: target has ${targetSum.rows}, source (after mapping) has ${sourceSum.rows}`);
       const skipped = Object.values(t.changes ?? {}).reduce((n, c) => n + (c.existingSkipped ?? 0), 0);
-      if (t.rows + skipped !== sourceSum.rows) problems.push(`row count: manifest loaded ${t.rows} (+${skipped} already in the target), the live source maps to ${sourceSum.rows} (did the source change since export?)`);
+      if (t.rows + skipped !== sourceSum.rows)
+        problems.push(
+          `row count: manifest loaded ${t.rows} (+${skipped} already in the target), the live source maps to ${sourceSum.rows} (did the source change since export?)`,
+        );
       let drill: DrillDown | undefined;
       if (sourceSum.hex() !== targetSum.hex()) {
         problems.push(`content checksum differs: source ${sourceSum.hex()}, target ${targetSum.hex()}`);
@@ -105,13 +128,40 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         problems.push(describeDrill(drill));
       }
       problems.push(...(integrity.get(tableKey(schema, table)) ?? []));
-      const v: TableVerdict = { table: t.name, manifestRows: t.rows, sourceRows: sourceSum.rows, targetRows: targetSum.rows, sourceChecksum: sourceSum.hex(), targetChecksum: targetSum.hex(), ok: problems.length === 0, problems, drill };
+      const v: TableVerdict = {
+        table: t.name,
+        manifestRows: t.rows,
+        sourceRows: sourceSum.rows,
+        targetRows: targetSum.rows,
+        sourceChecksum: sourceSum.hex(),
+        targetChecksum: targetSum.hex(),
+        ok: problems.length === 0,
+        problems,
+        drill,
+      };
       verdicts.push(v);
-      opts.log[v.ok ? 'info' : 'error']({ table: t.name, rows: targetSum.rows, checksum: targetSum.hex(), problems }, v.ok ? 'table verified' : 'table differs');
-      await opts.recorder?.event({ kind: 'table.verified', stage: 'verify', table: t.name, payload: { ...v, drill: drill ? { from: drill.from, to: drill.to, sourceRows: drill.sourceRows, targetRows: drill.targetRows } : undefined } });
+      opts.log[v.ok ? 'info' : 'error'](
+        { table: t.name, rows: targetSum.rows, checksum: targetSum.hex(), problems },
+        v.ok ? 'table verified' : 'table differs',
+      );
+      await opts.recorder?.event({
+        kind: 'table.verified',
+        stage: 'verify',
+        table: t.name,
+        payload: {
+          ...v,
+          drill: drill
+            ? { from: drill.from, to: drill.to, sourceRows: drill.sourceRows, targetRows: drill.targetRows }
+            : undefined,
+        },
+      });
     }
     if (expected) schemas = await checkExpectations(pg, expected);
-    for (const s of schemas) opts.log[s.ok ? 'info' : 'error']({ schema: s.schema, problems: s.problems }, s.ok ? 'schema matches expectations' : 'schema differs from expectations');
+    for (const s of schemas)
+      opts.log[s.ok ? 'info' : 'error'](
+        { schema: s.schema, problems: s.problems },
+        s.ok ? 'schema matches expectations' : 'schema differs from expectations',
+      );
   } finally {
     await my.end().catch(() => undefined);
     await pg?.end().catch(() => undefined);
@@ -119,8 +169,15 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   const bad = verdicts.filter((v) => !v.ok);
   const badSchemas = schemas.filter((s) => !s.ok);
   if (bad.length || badSchemas.length) {
-    const lines = [...bad.map((v) => `  ${v.table}: ${v.problems.join('; ')}`), ...badSchemas.map((s) => `  schema ${s.schema}: ${s.problems.join('; ')}`)];
-    throw new ConvergeError('VERIFY_FAILED', `${bad.length} of ${verdicts.length} tables differ${badSchemas.length ? `, ${badSchemas.length} schemas differ from expectations` : ''}:\n${lines.join('\n')}`, { stage: 'verify', table: bad[0]?.table, verdicts, schemas });
+    const lines = [
+      ...bad.map((v) => `  ${v.table}: ${v.problems.join('; ')}`),
+      ...badSchemas.map((s) => `  schema ${s.schema}: ${s.problems.join('; ')}`),
+    ];
+    throw new ConvergeError(
+      'VERIFY_FAILED',
+      `${bad.length} of ${verdicts.length} tables differ${badSchemas.length ? `, ${badSchemas.length} schemas differ from expectations` : ''}:\n${lines.join('\n')}`,
+      { stage: 'verify', table: bad[0]?.table, verdicts, schemas },
+    );
   }
   return { tables: verdicts, schemas };
 }
@@ -134,7 +191,9 @@ async function checksum(rows: RowStream, canon: ReturnType<typeof canonicalFor>[
 export function describeDrill(d: DrillDown): string {
   const k = (key: unknown[] | null) => (key === null ? '∞' : key.length === 1 ? String(key[0]) : `(${key.join(', ')})`);
   const cols = d.keyColumns.length ? d.keyColumns.join(', ') : 'row';
-  const lines = [`first differing key range: ${cols} in [${d.from === null ? '-∞' : k(d.from)}, ${k(d.to)}): source ${d.sourceRows} rows, target ${d.targetRows} rows`];
+  const lines = [
+    `first differing key range: ${cols} in [${d.from === null ? '-∞' : k(d.from)}, ${k(d.to)}): source ${d.sourceRows} rows, target ${d.targetRows} rows`,
+  ];
   for (const r of d.onlyInSource) lines.push(`    source only: ${JSON.stringify(r)}`);
   for (const r of d.onlyInTarget) lines.push(`    target only: ${JSON.stringify(r)}`);
   return lines.join('\n');
@@ -142,7 +201,11 @@ export function describeDrill(d: DrillDown): string {
 
 function pairsFromMysql(conn: MysqlConnection): SourcePairs {
   return async function* (table, key, naturalKey) {
-    const [rows] = await conn.query({ sql: `SELECT ${quoteMysql(key)}, ${quoteMysql(naturalKey)} FROM ${quoteMysql(table)}`, rowsAsArray: true });
-    for (const r of rows as Array<[unknown, unknown]>) yield [r[0] === null ? null : String(r[0]), r[1] === null ? null : String(r[1])];
+    const [rows] = await conn.query({
+      sql: `SELECT ${quoteMysql(key)}, ${quoteMysql(naturalKey)} FROM ${quoteMysql(table)}`,
+      rowsAsArray: true,
+    });
+    for (const r of rows as Array<[unknown, unknown]>)
+      yield [r[0] === null ? null : String(r[0]), r[1] === null ? null : String(r[1])];
   };
 }

@@ -29,7 +29,8 @@ const factsSql = () => readFileSync(path.join(__dirname, 'sql', 'schema-facts.sq
 /** Reads a pipeline's expectations.yaml: per schema, the tables, FKs, enums, indexes and triggers it must hold. */
 export async function readExpectations(file: string): Promise<Record<string, SchemaExpectation>> {
   const doc = parseDocument(await fsp.readFile(file, 'utf8'));
-  if (doc.errors.length) throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
+  if (doc.errors.length)
+    throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
   const parsed = expectationsFile.safeParse(doc.toJS());
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -39,12 +40,22 @@ export async function readExpectations(file: string): Promise<Record<string, Sch
 }
 
 /** Compares the target's catalog with the expectations; every difference is named. */
-export async function checkExpectations(pg: Client, expected: Record<string, SchemaExpectation>): Promise<SchemaVerdict[]> {
+export async function checkExpectations(
+  pg: Client,
+  expected: Record<string, SchemaExpectation>,
+): Promise<SchemaVerdict[]> {
   const out: SchemaVerdict[] = [];
   for (const [schema, want] of Object.entries(expected)) {
-    const got = (await pg.query(factsSql(), [schema])).rows[0] as { tables: number; foreign_keys: number; enums: string[]; indexes: string[]; triggers: number };
+    const got = (await pg.query(factsSql(), [schema])).rows[0] as {
+      tables: number;
+      foreign_keys: number;
+      enums: string[];
+      indexes: string[];
+      triggers: number;
+    };
     const problems: string[] = [];
-    const num = (what: string, w: number | undefined, g: number) => w !== undefined && w !== g && problems.push(`${what}: expected ${w}, found ${g}`);
+    const num = (what: string, w: number | undefined, g: number) =>
+      w !== undefined && w !== g && problems.push(`${what}: expected ${w}, found ${g}`);
     num('tables', want.tables, got.tables);
     num('foreign keys', want.foreignKeys, got.foreign_keys);
     num('user triggers', want.triggers, got.triggers);

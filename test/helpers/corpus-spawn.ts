@@ -11,7 +11,10 @@ export interface RunningCli {
 
 /** Starts the built CLI without waiting for it, so a test can kill it (or its connection) mid-run. */
 export function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CONVERGE_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, CONVERGE_LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -63,9 +63,21 @@ export async function openCorpusWorld(): Promise<CorpusWorld> {
     await fsp.mkdir(base, { recursive: true });
     const pipelineFile = path.join(base, 'pipeline.yaml');
     await fsp.writeFile(pipelineFile, pipelineYaml(my.name, pg.name, 'public'));
-    const r = await runCli(['export', '--pipeline', pipelineFile, '--source', my.url, '--target', pg.url, '--work-dir', path.join(base, 'work')]);
+    const r = await runCli([
+      'export',
+      '--pipeline',
+      pipelineFile,
+      '--source',
+      my.url,
+      '--target',
+      pg.url,
+      '--work-dir',
+      path.join(base, 'work'),
+    ]);
     if (r.code !== 0) throw new Error(`corpus base export failed (${r.code}): ${r.stderr}`);
-    const manifest = JSON.parse(await fsp.readFile(path.join(world.baseExport, 'manifest.json'), 'utf8')) as { tables: Record<string, unknown> };
+    const manifest = JSON.parse(await fsp.readFile(path.join(world.baseExport, 'manifest.json'), 'utf8')) as {
+      tables: Record<string, unknown>;
+    };
     world.sourceTables = Object.keys(manifest.tables).sort();
   } catch (e) {
     await world.close();
@@ -80,7 +92,10 @@ export function pipelineYaml(source: string, target: string, schema: string): st
 
 /** A case's own directory, schema and files, set up from the shared world. */
 export async function prepareCase(world: CorpusWorld, c: CorpusCase, index: number): Promise<CaseContext> {
-  const slug = `c${String(index).padStart(2, '0')}_${c.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 40)}`;
+  const slug = `c${String(index).padStart(2, '0')}_${c.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 40)}`;
   const dir = path.join(world.root, 'cases', slug);
   const work = path.join(dir, 'work');
   await fsp.mkdir(path.join(dir, 'mapping'), { recursive: true });
@@ -101,13 +116,20 @@ export async function prepareCase(world: CorpusWorld, c: CorpusCase, index: numb
   };
   await pgQuery(world.pg.url, undefined, `CREATE SCHEMA "${slug}"`);
   if (c.pg) await ctx.pg(c.pg);
-  await fsp.writeFile(ctx.pipelineFile, c.pipeline ? c.pipeline(ctx) : pipelineYaml(world.my.name, world.pg.name, slug));
+  await fsp.writeFile(
+    ctx.pipelineFile,
+    c.pipeline ? c.pipeline(ctx) : pipelineYaml(world.my.name, world.pg.name, slug),
+  );
   const mapping = c.mapping ?? 'version: 1\ntables: {}\n';
   await fsp.writeFile(ctx.mappingFile, mapping);
   if (c.skipOthers !== false) {
     const named = mappedTables(mapping);
     const others = world.sourceTables.filter((t) => !named.has(t));
-    if (others.length) await fsp.writeFile(path.join(dir, 'mapping', 'zz-skip.yaml'), `tables:\n${others.map((t) => `  ${t}: skip\n`).join('')}`);
+    if (others.length)
+      await fsp.writeFile(
+        path.join(dir, 'mapping', 'zz-skip.yaml'),
+        `tables:\n${others.map((t) => `  ${t}: skip\n`).join('')}`,
+      );
   }
   if (c.from === 'export' || c.from === 'transform') {
     await fsp.mkdir(work, { recursive: true, mode: 0o700 });
@@ -134,7 +156,10 @@ export function runCase(c: CorpusCase, ctx: CaseContext): Promise<CliResult> {
 
 function runShell(line: string, args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', line, 'converge', process.execPath, BIN, ...args], { env: { ...process.env, CONVERGE_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', line, 'converge', process.execPath, BIN, ...args], {
+      env: { ...process.env, CONVERGE_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -158,7 +183,11 @@ function mappedTables(text: string): Set<string> {
   return new Set([...text.matchAll(/^ {2}([A-Za-z_][\w]*):/gm)].map((m) => m[1]));
 }
 
-export async function pgQuery(url: string, schema: string | undefined, sql: string): Promise<Array<Record<string, unknown>>> {
+export async function pgQuery(
+  url: string,
+  schema: string | undefined,
+  sql: string,
+): Promise<Array<Record<string, unknown>>> {
   const p = new Client({ connectionString: url });
   await p.connect();
   try {
@@ -173,7 +202,9 @@ export async function pgQuery(url: string, schema: string | undefined, sql: stri
 /** After editing CSVs by hand: make the manifest describe them again (sha256, bytes), as a tool that rewrote them would. */
 export async function resealManifest(dir: string): Promise<void> {
   const file = path.join(dir, 'manifest.json');
-  const m = JSON.parse(await fsp.readFile(file, 'utf8')) as { tables: Record<string, ManifestEntry & { bytes: number }> };
+  const m = JSON.parse(await fsp.readFile(file, 'utf8')) as {
+    tables: Record<string, ManifestEntry & { bytes: number }>;
+  };
   const digest = async (f: string) => {
     const data = await fsp.readFile(path.join(dir, f));
     return { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length };
@@ -185,7 +216,12 @@ export async function resealManifest(dir: string): Promise<void> {
     }
     for (const c of t.chunks) Object.assign(c, await digest(c.file));
     t.bytes = t.chunks.reduce((n, c) => n + (c.bytes ?? 0), 0);
-    t.sha256 = t.chunks.length === 1 ? t.chunks[0].sha256! : createHash('sha256').update(t.chunks.map((c) => c.sha256).join('\n')).digest('hex');
+    t.sha256 =
+      t.chunks.length === 1
+        ? t.chunks[0].sha256!
+        : createHash('sha256')
+            .update(t.chunks.map((c) => c.sha256).join('\n'))
+            .digest('hex');
   }
   await fsp.writeFile(file, JSON.stringify(m, null, 2) + '\n', { mode: 0o600 });
 }
@@ -212,10 +248,18 @@ export async function expectManifestHonest(dir: string): Promise<void> {
     return; // no manifest claims nothing
   }
   for (const t of Object.values(m.tables)) {
-    const parts = t.chunks?.length ? t.chunks.filter((c) => c.status === 'complete') : t.status === 'complete' ? [{ file: t.file, sha256: t.sha256 }] : [];
+    const parts = t.chunks?.length
+      ? t.chunks.filter((c) => c.status === 'complete')
+      : t.status === 'complete'
+        ? [{ file: t.file, sha256: t.sha256 }]
+        : [];
     for (const p of parts) {
       const data = await fsp.readFile(path.join(dir, p.file));
-      expect({ table: t.name, file: p.file, sha256: createHash('sha256').update(data).digest('hex') }).toEqual({ table: t.name, file: p.file, sha256: p.sha256 });
+      expect({ table: t.name, file: p.file, sha256: createHash('sha256').update(data).digest('hex') }).toEqual({
+        table: t.name,
+        file: p.file,
+        sha256: p.sha256,
+      });
     }
   }
 }

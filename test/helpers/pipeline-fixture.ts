@@ -24,8 +24,18 @@ export async function pipelineFixture(name: string): Promise<PipelineFixture> {
   const pgDb = await createPgDb(name);
   const source = parseConnectionUrl(mysqlDb.url, 'mysql', 'test source');
   const target = parseConnectionUrl(pgDb.url, 'postgres', 'test target');
-  await applyMigrations({ dialect: 'mysql', connection: source, dir: pipelinePath(pipeline, pipeline.source.migrations!), tracking: pipeline.source.tracking! });
-  await applyMigrations({ dialect: 'postgres', connection: target, dir: pipelinePath(pipeline, pipeline.target.migrations), tracking: pipeline.target.tracking });
+  await applyMigrations({
+    dialect: 'mysql',
+    connection: source,
+    dir: pipelinePath(pipeline, pipeline.source.migrations!),
+    tracking: pipeline.source.tracking!,
+  });
+  await applyMigrations({
+    dialect: 'postgres',
+    connection: target,
+    dir: pipelinePath(pipeline, pipeline.target.migrations),
+    tracking: pipeline.target.tracking,
+  });
   const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), `converge-${name}-`));
   return {
     pipeline,

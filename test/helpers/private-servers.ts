@@ -34,15 +34,58 @@ export async function makeTestCerts(): Promise<TestCerts> {
   const f = (name: string) => path.join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   await Promise.all([
-    run('openssl', ['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=converge test CA']),
-    run('openssl', ['req', '-x509', ...ec, '-keyout', f('other-ca.key'), '-out', f('other-ca.crt'), '-days', '2', '-subj', '/CN=unrelated CA']),
+    run('openssl', [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.crt'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=converge test CA',
+    ]),
+    run('openssl', [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      f('other-ca.key'),
+      '-out',
+      f('other-ca.crt'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=unrelated CA',
+    ]),
     run('openssl', ['req', ...ec, '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']),
     run('openssl', ['req', ...ec, '-keyout', f('client.key'), '-out', f('client.csr'), '-subj', '/CN=certuser']),
-    fsp.writeFile(f('server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n'),
+    fsp.writeFile(
+      f('server.ext'),
+      'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
+    ),
     fsp.writeFile(f('client.ext'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n'),
   ]);
   const sign = (who: string) =>
-    run('openssl', ['x509', '-req', '-in', f(`${who}.csr`), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f(`${who}.crt`), '-days', '2', '-extfile', f(`${who}.ext`)]);
+    run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      f(`${who}.csr`),
+      '-CA',
+      f('ca.crt'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f(`${who}.crt`),
+      '-days',
+      '2',
+      '-extfile',
+      f(`${who}.ext`),
+    ]);
   await sign('server');
   await sign('client');
   await Promise.all(['server.key', 'client.key'].map((k) => fsp.chmod(f(k), 0o600)));
@@ -126,7 +169,13 @@ export async function startPrivatePostgres(opts: PrivateServerOptions = {}): Pro
     await fsp.rm(dir, { recursive: true, force: true });
     throw e;
   }
-  const conf: string[] = ["listen_addresses = '127.0.0.1'", `port = ${port}`, `unix_socket_directories = '${dir}'`, 'fsync = off', "shared_buffers = '16MB'"];
+  const conf: string[] = [
+    "listen_addresses = '127.0.0.1'",
+    `port = ${port}`,
+    `unix_socket_directories = '${dir}'`,
+    'fsync = off',
+    "shared_buffers = '16MB'",
+  ];
   const hba: string[] = ['local all all trust'];
   if (opts.certs) {
     for (const [src, dst] of [
@@ -150,7 +199,18 @@ export async function startPrivatePostgres(opts: PrivateServerOptions = {}): Pro
   const ctl = pgBin('pg_ctl');
   try {
     await asPostgres(ctl, ['-D', data, '-l', log, '-w', '-t', '30', 'start'], 40_000);
-    if (opts.certs) await asPostgres(pgBin('psql'), ['-h', dir, '-p', String(port), '-U', 'postgres', '-c', 'CREATE ROLE certuser LOGIN', 'postgres']);
+    if (opts.certs)
+      await asPostgres(pgBin('psql'), [
+        '-h',
+        dir,
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-c',
+        'CREATE ROLE certuser LOGIN',
+        'postgres',
+      ]);
   } catch (e) {
     const tail = await fsp.readFile(log, 'utf8').catch(() => '');
     await asPostgres(ctl, ['-D', data, '-m', 'immediate', '-w', '-t', '20', 'stop']).catch(() => undefined);
@@ -176,7 +236,18 @@ export async function startPrivateMariadb(opts: PrivateServerOptions = {}): Prom
   // --no-defaults: the machine's my.cnf (user, log paths, bind address) must not leak in.
   try {
     // Its own tmpdir: two bootstraps at once otherwise collide on temporary table names.
-    await run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, `--tmpdir=${dir}`, ...user, '--auth-root-authentication-method=normal', '--skip-test-db'], { timeout: 30_000 });
+    await run(
+      'mariadb-install-db',
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        `--tmpdir=${dir}`,
+        ...user,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+      ],
+      { timeout: 30_000 },
+    );
   } catch (e) {
     await fsp.rm(dir, { recursive: true, force: true });
     throw e;
@@ -195,7 +266,8 @@ export async function startPrivateMariadb(opts: PrivateServerOptions = {}): Prom
     '--innodb-log-file-size=8M',
     ...user,
   ];
-  if (opts.certs) args.push(`--ssl-ca=${opts.certs.ca}`, `--ssl-cert=${opts.certs.serverCert}`, `--ssl-key=${opts.certs.serverKey}`);
+  if (opts.certs)
+    args.push(`--ssl-ca=${opts.certs.ca}`, `--ssl-cert=${opts.certs.serverCert}`, `--ssl-key=${opts.certs.serverKey}`);
   if (opts.requireTls) args.push('--require-secure-transport=ON');
   const child: ChildProcess = spawn('mariadbd', args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -211,7 +283,17 @@ export async function startPrivateMariadb(opts: PrivateServerOptions = {}): Prom
   try {
     await waitForSocket(path.join(dir, 'mysqld.sock'), port, 30_000, exited);
     const sock = path.join(dir, 'mysqld.sock');
-    await run('mariadb', ['--no-defaults', `--socket=${sock}`, '-uroot', '-e', "CREATE USER 'certuser'@'%' REQUIRE X509; CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'; GRANT ALL ON *.* TO 'root'@'127.0.0.1'"], { timeout: 10_000 });
+    await run(
+      'mariadb',
+      [
+        '--no-defaults',
+        `--socket=${sock}`,
+        '-uroot',
+        '-e',
+        "CREATE USER 'certuser'@'%' REQUIRE X509; CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'; GRANT ALL ON *.* TO 'root'@'127.0.0.1'",
+      ],
+      { timeout: 10_000 },
+    );
   } catch (e) {
     const tail = await fsp.readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '');
     await stop();
@@ -221,7 +303,12 @@ export async function startPrivateMariadb(opts: PrivateServerOptions = {}): Prom
 }
 
 /** Waits until the server listens on its port, bounded, and fails early if it exits. */
-async function waitForSocket(socketFile: string, port: number, timeoutMs: number, exited: Promise<void>): Promise<void> {
+async function waitForSocket(
+  socketFile: string,
+  port: number,
+  timeoutMs: number,
+  exited: Promise<void>,
+): Promise<void> {
   let dead = false;
   void exited.then(() => (dead = true));
   const deadline = Date.now() + timeoutMs;

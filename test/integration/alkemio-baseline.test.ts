@@ -43,15 +43,27 @@ describe('Alkemio TypeORM baseline', () => {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     try {
-      const tables = (await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows.map((r) => r.table_name as string);
+      const tables = (
+        await c.query(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+        )
+      ).rows.map((r) => r.table_name as string);
       expect(tables.filter((t) => !NON_APP.includes(t))).toHaveLength(75);
       expect(tables).toEqual(expect.arrayContaining(NON_APP));
 
-      const cols = await c.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'migrations_typeorm'`);
+      const cols = await c.query(
+        `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'migrations_typeorm'`,
+      );
       expect(cols.rows[0].n).toBe(752);
 
-      const rules = await c.query(`SELECT delete_rule AS rule, count(*)::int AS n FROM information_schema.referential_constraints WHERE constraint_schema = 'public' GROUP BY 1 ORDER BY 1`);
-      expect(Object.fromEntries(rules.rows.map((r) => [r.rule, r.n]))).toEqual({ 'SET NULL': 154, CASCADE: 39, 'NO ACTION': 8 });
+      const rules = await c.query(
+        `SELECT delete_rule AS rule, count(*)::int AS n FROM information_schema.referential_constraints WHERE constraint_schema = 'public' GROUP BY 1 ORDER BY 1`,
+      );
+      expect(Object.fromEntries(rules.rows.map((r) => [r.rule, r.n]))).toEqual({
+        'SET NULL': 154,
+        CASCADE: 39,
+        'NO ACTION': 8,
+      });
 
       // One-to-one FKs: the FK column alone carries a UNIQUE constraint.
       const oneToOne = await c.query(`
@@ -60,14 +72,28 @@ describe('Alkemio TypeORM baseline', () => {
           SELECT 1 FROM pg_constraint u WHERE u.contype = 'u' AND u.conrelid = f.conrelid AND u.conkey = f.conkey)`);
       expect(oneToOne.rows[0].n).toBe(149);
 
-      const serials = await c.query(`SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'rowId' AND column_default LIKE 'nextval%' ORDER BY 1`);
-      expect(serials.rows.map((r) => r.table_name)).toEqual(['activity', 'in_app_notification', 'organization', 'space', 'template_content_space', 'user', 'virtual_contributor']);
+      const serials = await c.query(
+        `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'rowId' AND column_default LIKE 'nextval%' ORDER BY 1`,
+      );
+      expect(serials.rows.map((r) => r.table_name)).toEqual([
+        'activity',
+        'in_app_notification',
+        'organization',
+        'space',
+        'template_content_space',
+        'user',
+        'virtual_contributor',
+      ]);
 
-      const labels = await c.query(`SELECT e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'profile_type_enum' ORDER BY e.enumsortorder`);
+      const labels = await c.query(
+        `SELECT e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'profile_type_enum' ORDER BY e.enumsortorder`,
+      );
       expect(labels.rows.map((r) => r.enumlabel)).toEqual([...PROFILE_TYPES]);
       expect(labels.rows).toHaveLength(19);
 
-      const idDefault = await c.query(`SELECT column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'profile' AND column_name = 'id'`);
+      const idDefault = await c.query(
+        `SELECT column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'profile' AND column_name = 'id'`,
+      );
       expect(idDefault.rows[0].column_default).toBe('uuid_generate_v4()');
 
       const counts = await c.query(`SELECT
@@ -78,7 +104,22 @@ describe('Alkemio TypeORM baseline', () => {
         (SELECT count(*) FROM templates_set)::int AS ts, (SELECT count(*) FROM template_default)::int AS td,
         (SELECT count(*) FROM role_set)::int AS role_set, (SELECT count(*) FROM role)::int AS role,
         (SELECT count(*) FROM form)::int AS form, (SELECT count(*) FROM ai_server)::int AS ai_server`);
-      expect(counts.rows[0]).toEqual({ platform: 1, auth: 12, library: 1, bucket: 1, framework: 1, policy: 1, license: 1, tm: 1, ts: 1, td: 1, role_set: 1, role: 5, form: 1, ai_server: 1 });
+      expect(counts.rows[0]).toEqual({
+        platform: 1,
+        auth: 12,
+        library: 1,
+        bucket: 1,
+        framework: 1,
+        policy: 1,
+        license: 1,
+        tm: 1,
+        ts: 1,
+        td: 1,
+        role_set: 1,
+        role: 5,
+        form: 1,
+        ai_server: 1,
+      });
 
       const cycle = await c.query(`SELECT b."storageAggregatorId" = a.id AS closed FROM platform p
         JOIN storage_aggregator a ON a.id = p."storageAggregatorId" JOIN storage_bucket b ON b.id = a."directStorageId"`);
@@ -98,25 +139,37 @@ describe('Alkemio TypeORM baseline', () => {
 
     const conn = await mysql.createConnection({ uri: db.url });
     try {
-      const [tables] = await conn.query(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()`);
+      const [tables] = await conn.query(
+        `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()`,
+      );
       const names = (tables as Array<{ t: string }>).map((r) => r.t);
       expect(names.filter((t) => !NON_APP.includes(t))).toHaveLength(75);
 
-      const [cols] = await conn.query(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name <> 'migrations_typeorm'`);
+      const [cols] = await conn.query(
+        `SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name <> 'migrations_typeorm'`,
+      );
       expect(Number((cols as Array<{ n: number }>)[0].n)).toBe(752);
 
-      const [rules] = await conn.query(`SELECT delete_rule AS r, count(*) AS n FROM information_schema.referential_constraints WHERE constraint_schema = DATABASE() GROUP BY 1`);
+      const [rules] = await conn.query(
+        `SELECT delete_rule AS r, count(*) AS n FROM information_schema.referential_constraints WHERE constraint_schema = DATABASE() GROUP BY 1`,
+      );
       const byRule = Object.fromEntries((rules as Array<{ r: string; n: number }>).map((x) => [x.r, Number(x.n)]));
       expect(byRule).toEqual({ 'SET NULL': 154, CASCADE: 39, 'NO ACTION': 8 });
 
-      const [types] = await conn.query(`SELECT column_type AS t FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'profile' AND column_name = 'type'`);
+      const [types] = await conn.query(
+        `SELECT column_type AS t FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'profile' AND column_name = 'type'`,
+      );
       const enumType = (types as Array<{ t: string }>)[0].t;
       expect(enumType).toBe(`enum(${PROFILE_TYPES.map((l) => `'${l}'`).join(',')})`);
 
-      const [autos] = await conn.query(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND extra LIKE '%auto_increment%' AND table_name <> 'migrations_typeorm'`);
+      const [autos] = await conn.query(
+        `SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND extra LIKE '%auto_increment%' AND table_name <> 'migrations_typeorm'`,
+      );
       expect(Number((autos as Array<{ n: number }>)[0].n)).toBe(8);
 
-      const [ids] = await conn.query(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND column_type = 'char(36)'`);
+      const [ids] = await conn.query(
+        `SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND column_type = 'char(36)'`,
+      );
       expect(Number((ids as Array<{ n: number }>)[0].n)).toBe(301);
     } finally {
       await conn.end();

@@ -22,15 +22,32 @@ type Row = Record<string, unknown>;
 
 beforeAll(async () => {
   fx = await pipelineFixture('alkemio');
-  my = await mysql.createConnection({ uri: fx.mysqlDb.url, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z', jsonStrings: true } as mysql.ConnectionOptions);
+  my = await mysql.createConnection({
+    uri: fx.mysqlDb.url,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    timezone: 'Z',
+    jsonStrings: true,
+  } as mysql.ConnectionOptions);
   await seedAlkemio(my, { scale: 40 });
   pg = new Client({ connectionString: fx.pgDb.url });
   await pg.connect();
   seededIds = new Map();
   for (const t of ['platform', 'library', 'authorization_policy', 'storage_aggregator', 'storage_bucket']) {
-    seededIds.set(t, (await pg.query(`SELECT id::text FROM "${t}"`)).rows.map((r) => r.id));
+    seededIds.set(
+      t,
+      (await pg.query(`SELECT id::text FROM "${t}"`)).rows.map((r) => r.id),
+    );
   }
-  result = await runPipeline({ pipeline: fx.pipeline, source: fx.source, target: fx.target, workDir: fx.workDir, log: quietLog, jobs: 2 });
+  result = await runPipeline({
+    pipeline: fx.pipeline,
+    source: fx.source,
+    target: fx.target,
+    workDir: fx.workDir,
+    log: quietLog,
+    jobs: 2,
+  });
 });
 
 afterAll(async () => {
@@ -39,11 +56,18 @@ afterAll(async () => {
   await fx?.cleanup();
 });
 
-const frac = (s: string) => s.replace('T', ' ').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+const frac = (s: string) =>
+  s
+    .replace('T', ' ')
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 
 function expected(type: string, udt: string, v: unknown, table: string, column: string): unknown {
   if (v === null || v === undefined) return null;
-  if ((table === 'whiteboard' && column === 'content') || (table === 'callout_contribution_defaults' && column === 'whiteboardContent')) {
+  if (
+    (table === 'whiteboard' && column === 'content') ||
+    (table === 'callout_contribution_defaults' && column === 'whiteboardContent')
+  ) {
     return Buffer.from(String(v), 'latin1').toString('base64');
   }
   switch (type) {
@@ -87,7 +111,12 @@ describe('Alkemio pipeline on MariaDB → Postgres', () => {
       "SELECT table_name, column_name, data_type, udt_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT IN ('migrations_typeorm', 'query-result-cache') ORDER BY table_name, ordinal_position",
     );
     const byTable = new Map<string, Array<{ name: string; type: string; udt: string }>>();
-    for (const c of cols) (byTable.get(c.table_name) ?? byTable.set(c.table_name, []).get(c.table_name)!).push({ name: c.column_name, type: c.data_type, udt: c.udt_name });
+    for (const c of cols)
+      (byTable.get(c.table_name) ?? byTable.set(c.table_name, []).get(c.table_name)!).push({
+        name: c.column_name,
+        type: c.data_type,
+        udt: c.udt_name,
+      });
     expect(byTable.size).toBe(75);
     let values = 0;
     for (const [table, tcols] of byTable) {
@@ -95,7 +124,10 @@ describe('Alkemio pipeline on MariaDB → Postgres', () => {
       const src = srcRows as Row[];
       const { rows: tgt } = await pg.query(`SELECT row_to_json(t) AS r FROM "${table}" t`);
       expect({ table, rows: tgt.length }).toEqual({ table, rows: src.length });
-      const key = (r: Row) => (tcols.some((c) => c.name === 'id') ? String(r.id).toLowerCase() : tcols.map((c) => String(r[c.name]).toLowerCase()).join('|'));
+      const key = (r: Row) =>
+        tcols.some((c) => c.name === 'id')
+          ? String(r.id).toLowerCase()
+          : tcols.map((c) => String(r[c.name]).toLowerCase()).join('|');
       const tgtByKey = new Map(tgt.map(({ r }) => [key(r), r as Row]));
       for (const s of src) {
         const t = tgtByKey.get(key(s));
@@ -103,7 +135,10 @@ describe('Alkemio pipeline on MariaDB → Postgres', () => {
         for (const c of tcols) {
           const want = expected(c.type, c.udt, s[c.name], table, c.name);
           const got = actual(c.type, t[c.name]);
-          if (!isDeepStrictEqual(got, want)) throw new Error(`${table}.${c.name} row ${key(s)}: expected ${JSON.stringify(want)?.slice(0, 160)}, got ${JSON.stringify(got)?.slice(0, 160)}`);
+          if (!isDeepStrictEqual(got, want))
+            throw new Error(
+              `${table}.${c.name} row ${key(s)}: expected ${JSON.stringify(want)?.slice(0, 160)}, got ${JSON.stringify(got)?.slice(0, 160)}`,
+            );
           values++;
         }
       }
@@ -147,22 +182,40 @@ describe('Alkemio pipeline on MariaDB → Postgres', () => {
     let filled = 0;
     for (const fk of fks) {
       expect({ fk: fk.conname, validated: fk.convalidated }).toEqual({ fk: fk.conname, validated: true });
-      const { rows } = await pg.query(`SELECT count(*)::int AS orphans, count("${fk.col}")::int AS filled FROM "${fk.child}" c WHERE "${fk.col}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "${fk.parent}" p WHERE p."${fk.refcol}" = c."${fk.col}")`);
+      const { rows } = await pg.query(
+        `SELECT count(*)::int AS orphans, count("${fk.col}")::int AS filled FROM "${fk.child}" c WHERE "${fk.col}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "${fk.parent}" p WHERE p."${fk.refcol}" = c."${fk.col}")`,
+      );
       expect({ fk: fk.conname, orphans: rows[0].orphans }).toEqual({ fk: fk.conname, orphans: 0 });
       filled += (await pg.query(`SELECT count("${fk.col}")::int AS n FROM "${fk.child}"`)).rows[0].n;
     }
     expect(filled).toBeGreaterThan(1000);
-    const { rows: cycle } = await pg.query('SELECT count(*)::int AS n FROM storage_aggregator a JOIN storage_bucket b ON b.id = a."directStorageId" AND b."storageAggregatorId" = a.id');
+    const { rows: cycle } = await pg.query(
+      'SELECT count(*)::int AS n FROM storage_aggregator a JOIN storage_bucket b ON b.id = a."directStorageId" AND b."storageAggregatorId" = a.id',
+    );
     expect(cycle[0].n).toBeGreaterThan(0);
-    const { rows: selfRef } = await pg.query('SELECT count(*)::int AS n FROM authorization_policy WHERE "parentAuthorizationPolicyId" IS NOT NULL');
+    const { rows: selfRef } = await pg.query(
+      'SELECT count(*)::int AS n FROM authorization_policy WHERE "parentAuthorizationPolicyId" IS NOT NULL',
+    );
     expect(selfRef[0].n).toBeGreaterThan(0);
-    const { rows: trig } = await pg.query("SELECT count(*)::int AS n FROM pg_trigger WHERE tgisinternal AND tgenabled <> 'O'");
+    const { rows: trig } = await pg.query(
+      "SELECT count(*)::int AS n FROM pg_trigger WHERE tgisinternal AND tgenabled <> 'O'",
+    );
     expect(trig[0].n).toBe(0);
   });
 
   it('moved every rowId sequence past the highest loaded value', async () => {
-    for (const t of ['user', 'organization', 'space', 'virtual_contributor', 'template_content_space', 'activity', 'in_app_notification']) {
-      const { rows } = await pg.query(`SELECT (SELECT coalesce(max("rowId"), 0) FROM "${t}") AS max, (SELECT last_value FROM ${`"${t}_rowId_seq"`}) AS seq`);
+    for (const t of [
+      'user',
+      'organization',
+      'space',
+      'virtual_contributor',
+      'template_content_space',
+      'activity',
+      'in_app_notification',
+    ]) {
+      const { rows } = await pg.query(
+        `SELECT (SELECT coalesce(max("rowId"), 0) FROM "${t}") AS max, (SELECT last_value FROM ${`"${t}_rowId_seq"`}) AS seq`,
+      );
       expect({ t, ok: Number(rows[0].seq) >= Number(rows[0].max) }).toEqual({ t, ok: true });
     }
   });

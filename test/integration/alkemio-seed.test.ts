@@ -19,7 +19,12 @@ describe('seedAlkemio', () => {
   beforeAll(async () => {
     db = await createMysqlDb('alk_seed');
     const info = parseConnectionUrl(db.url, 'mysql', 'test');
-    await applyMigrations({ dialect: 'mysql', connection: info, dir: path.join(ROOT, 'migrations/alkemio/mysql'), tracking: { table: 'migrations_typeorm', style: 'typeorm' } });
+    await applyMigrations({
+      dialect: 'mysql',
+      connection: info,
+      dir: path.join(ROOT, 'migrations/alkemio/mysql'),
+      tracking: { table: 'migrations_typeorm', style: 'typeorm' },
+    });
     conn = await openMysql(info);
     counts = await seedAlkemio(conn, { scale: 300, seed: 7 });
   });
@@ -35,7 +40,9 @@ describe('seedAlkemio', () => {
   }
 
   it('fills every application table and reports true counts', async () => {
-    const tables = await one<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations_typeorm'`);
+    const tables = await one<{ t: string }>(
+      `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> 'migrations_typeorm'`,
+    );
     expect(tables).toHaveLength(76); // 75 application tables + TypeORM's query-result-cache
     for (const { t } of tables) {
       const [row] = await one<{ n: string }>(`SELECT count(*) AS n FROM \`${t}\``);
@@ -68,15 +75,24 @@ describe('seedAlkemio', () => {
   });
 
   it('holds the documented hard values', async () => {
-    const taglines = await one<{ v: string | null }>('SELECT DISTINCT tagline AS v FROM profile WHERE tagline IS NULL OR tagline IN (?, ?, ?)', ['', 'NULL', '\\N']);
+    const taglines = await one<{ v: string | null }>(
+      'SELECT DISTINCT tagline AS v FROM profile WHERE tagline IS NULL OR tagline IN (?, ?, ?)',
+      ['', 'NULL', '\\N'],
+    );
     expect(taglines.map((r) => r.v).sort()).toEqual([...ALKEMIO_HARD_VALUES.taglines].sort());
-    const [crlf] = await one<{ n: string }>(`SELECT count(*) AS n FROM profile WHERE description LIKE CONCAT('%', CHAR(13), CHAR(10), '%')`);
+    const [crlf] = await one<{ n: string }>(
+      `SELECT count(*) AS n FROM profile WHERE description LIKE CONCAT('%', CHAR(13), CHAR(10), '%')`,
+    );
     expect(Number(crlf.n)).toBeGreaterThan(0);
-    const emoji = await one<{ d: string }>('SELECT displayName AS d FROM profile WHERE displayName = ?', [ALKEMIO_HARD_VALUES.displayNames[0]]);
+    const emoji = await one<{ d: string }>('SELECT displayName AS d FROM profile WHERE displayName = ?', [
+      ALKEMIO_HARD_VALUES.displayNames[0],
+    ]);
     expect(emoji.length).toBeGreaterThan(0);
     const [emptyRef] = await one<{ n: string }>(`SELECT count(*) AS n FROM callout WHERE publishedBy = ''`);
     expect(Number(emptyRef.n)).toBeGreaterThan(0);
-    const [upper] = await one<{ n: string }>('SELECT count(*) AS n FROM post WHERE CAST(createdBy AS BINARY) <> LOWER(createdBy)');
+    const [upper] = await one<{ n: string }>(
+      'SELECT count(*) AS n FROM post WHERE CAST(createdBy AS BINARY) <> LOWER(createdBy)',
+    );
     expect(Number(upper.n)).toBeGreaterThan(0);
     const [emptyTags] = await one<{ n: string }>(`SELECT count(*) AS n FROM tagset WHERE tags = ''`);
     expect(Number(emptyTags.n)).toBeGreaterThan(0);
@@ -86,12 +102,16 @@ describe('seedAlkemio', () => {
     expect(Buffer.isBuffer(memo[0].c) && memo[0].c[0] === 0 && memo[0].c[1] === 255).toBe(true);
     const types = await one<{ t: string }>('SELECT DISTINCT type AS t FROM profile ORDER BY type');
     expect(types.map((r) => r.t).sort()).toEqual([...PROFILE_TYPES].sort());
-    const [micro] = await one<{ n: string }>(`SELECT count(*) AS n FROM space WHERE MICROSECOND(createdDate) % 1000 <> 0`);
+    const [micro] = await one<{ n: string }>(
+      `SELECT count(*) AS n FROM space WHERE MICROSECOND(createdDate) % 1000 <> 0`,
+    );
     expect(Number(micro.n)).toBeGreaterThan(0);
   });
 
   it('builds the space tree, self-references and the storage cycle', async () => {
-    const levels = await one<{ level: number; n: string; parented: string }>('SELECT level, count(*) AS n, sum(parentSpaceId IS NOT NULL) AS parented FROM space GROUP BY level ORDER BY level');
+    const levels = await one<{ level: number; n: string; parented: string }>(
+      'SELECT level, count(*) AS n, sum(parentSpaceId IS NOT NULL) AS parented FROM space GROUP BY level ORDER BY level',
+    );
     expect(levels.map((r) => r.level)).toEqual([0, 1, 2]);
     expect(Number(levels[0].parented)).toBe(0);
     expect(Number(levels[1].parented)).toBe(Number(levels[1].n));
@@ -100,7 +120,9 @@ describe('seedAlkemio', () => {
       'SELECT count(*) AS n FROM storage_aggregator a LEFT JOIN storage_bucket b ON b.id = a.directStorageId WHERE b.id IS NULL OR b.storageAggregatorId <> a.id',
     );
     expect(Number(badCycle.n)).toBe(0);
-    const [parents] = await one<{ n: string }>('SELECT count(*) AS n FROM authorization_policy WHERE parentAuthorizationPolicyId IS NOT NULL');
+    const [parents] = await one<{ n: string }>(
+      'SELECT count(*) AS n FROM authorization_policy WHERE parentAuthorizationPolicyId IS NOT NULL',
+    );
     expect(Number(parents.n)).toBeGreaterThan(0);
     const [credentials] = await one<{ n: string }>(
       `SELECT count(*) AS n FROM credential c JOIN user u ON u.agentId = c.agentId JOIN space s ON s.id = c.resourceID WHERE c.type IN ('space-member', 'space-admin')`,

@@ -18,7 +18,14 @@ beforeAll(async () => {
   } finally {
     await my.end();
   }
-  await runPipeline({ pipeline: fx.pipeline, source: fx.source, target: fx.target, workDir: fx.workDir, log: quietLog, jobs: 2 });
+  await runPipeline({
+    pipeline: fx.pipeline,
+    source: fx.source,
+    target: fx.target,
+    workDir: fx.workDir,
+    log: quietLog,
+    jobs: 2,
+  });
 });
 
 afterAll(async () => fx?.cleanup());
@@ -44,7 +51,10 @@ test('enum values arrive as the target enum types, and uuid defaults still work 
     const modes = await pg.query(`SELECT DISTINCT pg_typeof(sync_mode)::text AS t FROM sync_sessions`);
     expect(modes.rows).toEqual([{ t: 'sync_mode' }]);
     const s = await pg.query(`SELECT session_id FROM sync_sessions LIMIT 1`);
-    const ins = await pg.query(`INSERT INTO sync_events (session_id, event_type) VALUES ($1, 'probe') RETURNING id::text`, [s.rows[0].session_id]);
+    const ins = await pg.query(
+      `INSERT INTO sync_events (session_id, event_type) VALUES ($1, 'probe') RETURNING id::text`,
+      [s.rows[0].session_id],
+    );
     expect(ins.rows[0].id).toMatch(/^[0-9a-f-]{36}$/);
   } finally {
     await pg.end();

@@ -3,7 +3,16 @@ import { promises as fsp } from 'node:fs';
 import { ConvergeError } from '../../src/core/errors';
 import { CaseContext, CorpusCase, errorLine } from '../helpers/corpus-case';
 import type { CliResult } from '../helpers/run-cli';
-import { commonArgs, CorpusWorld, manifestIncomplete, openCorpusWorld, pgQuery, prepareCase, resealManifest, runCase } from '../helpers/corpus-world';
+import {
+  commonArgs,
+  CorpusWorld,
+  manifestIncomplete,
+  openCorpusWorld,
+  pgQuery,
+  prepareCase,
+  resealManifest,
+  runCase,
+} from '../helpers/corpus-world';
 import { runCli } from '../helpers/run-cli';
 import { ALL_CASES } from '../corpus/cases';
 
@@ -64,7 +73,10 @@ describe.each(groupByStage(ALL_CASES))('%s', (_stage, cases) => {
       expect({ table, rows: rows[0].n }).toEqual({ table, rows: n });
     }
     for (const stage of c.after?.incomplete ?? []) {
-      expect({ stage, incomplete: await manifestIncomplete(stage === 'export' ? ctx.exportDir : ctx.transformDir) }).toEqual({ stage, incomplete: true });
+      expect({
+        stage,
+        incomplete: await manifestIncomplete(stage === 'export' ? ctx.exportDir : ctx.transformDir),
+      }).toEqual({ stage, incomplete: true });
     }
     await c.after?.check?.(ctx);
   });
@@ -91,7 +103,11 @@ test('csv: a 100 MB field is carried through transform and import intact', async
   expect({ exit: tr.code, stderr: tr.stderr.slice(-2000) }).toEqual({ exit: 0, stderr: tr.stderr.slice(-2000) });
   const im = await runCli(['import', ...commonArgs(ctx)], {}, 110_000);
   expect({ exit: im.code, stderr: im.stderr.slice(-2000) }).toEqual({ exit: 0, stderr: im.stderr.slice(-2000) });
-  const rows = await pgQuery(world.pg.url, ctx.schema, `SELECT id, length(s) AS n, right(s, 3) AS tail, s = repeat('x', ${SIZE - 2}) || '"q' AS exact FROM plain ORDER BY id`);
+  const rows = await pgQuery(
+    world.pg.url,
+    ctx.schema,
+    `SELECT id, length(s) AS n, right(s, 3) AS tail, s = repeat('x', ${SIZE - 2}) || '"q' AS exact FROM plain ORDER BY id`,
+  );
   expect(rows).toEqual([
     { id: 1, n: SIZE, tail: 'x"q', exact: true },
     { id: 2, n: 0, tail: '', exact: false },

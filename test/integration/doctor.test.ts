@@ -25,11 +25,35 @@ describe('converge doctor', () => {
   it('exits 0 when both ends answer, and reports versions, charsets, privileges, disk, the run log and masked settings', async () => {
     // Postgres trusts local connections, so the password is accepted and ignored: it must still never be printed.
     const target = pgDb.url.replace('postgres@', 'postgres:s3cret-pw@');
-    const r = await runCli(['doctor', '--json', '--source', `${MYSQL_BASE}/mysql`, '--target', target, '--work-dir', os.tmpdir()]);
+    const r = await runCli([
+      'doctor',
+      '--json',
+      '--source',
+      `${MYSQL_BASE}/mysql`,
+      '--target',
+      target,
+      '--work-dir',
+      os.tmpdir(),
+    ]);
     expect(r.code).toBe(ExitCode.Ok);
     const checks = JSON.parse(r.stdout) as Check[];
     const names = checks.map((c) => `${c.end}:${c.name}`);
-    for (const n of ['source:connection', 'source:character set', 'source:time zone', 'source:sql_mode', 'source:max_allowed_packet', 'source:privilege SELECT', 'target:connection', 'target:encoding', 'target:time zone', 'target:privilege INSERT, TRUNCATE (schema public)', 'target:run log write and read-back', 'local:free disk for the work directory', 'local:setting CONVERGE_TARGET_URL']) expect(names).toContain(n);
+    for (const n of [
+      'source:connection',
+      'source:character set',
+      'source:time zone',
+      'source:sql_mode',
+      'source:max_allowed_packet',
+      'source:privilege SELECT',
+      'target:connection',
+      'target:encoding',
+      'target:time zone',
+      'target:privilege INSERT, TRUNCATE (schema public)',
+      'target:run log write and read-back',
+      'local:free disk for the work directory',
+      'local:setting CONVERGE_TARGET_URL',
+    ])
+      expect(names).toContain(n);
     expect(checks.find((c) => c.name === 'connection' && c.end === 'source')!.value).toMatch(/MariaDB|MySQL|\d+\.\d+/);
     expect(checks.find((c) => c.name === 'run log write and read-back')).toMatchObject({ ok: true });
     expect(checks.find((c) => c.name === 'free disk for the work directory')!.value).toMatch(/free at .* need about/);
@@ -39,7 +63,9 @@ describe('converge doctor', () => {
     const pg = new Client({ connectionString: pgDb.url });
     await pg.connect();
     try {
-      const { rows } = await pg.query('SELECT (SELECT count(*) FROM converge.runs)::int AS runs, (SELECT count(*) FROM converge.run_events)::int AS events');
+      const { rows } = await pg.query(
+        'SELECT (SELECT count(*) FROM converge.runs)::int AS runs, (SELECT count(*) FROM converge.run_events)::int AS events',
+      );
       expect(rows[0]).toEqual({ runs: 0, events: 0 });
     } finally {
       await pg.end();

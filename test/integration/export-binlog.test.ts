@@ -51,7 +51,13 @@ describe('export records the binary-log position of its snapshot', () => {
     it(`with ${jobs} worker(s)`, async () => {
       const before = await masterStatus();
       const source = parseConnectionUrl(`${server.url}shop`, 'mysql', 'test');
-      const res = await runExport({ source, outDir: path.join(dir, `j${jobs}`), pipeline: 'binlog', jobs, log: silentLogger() });
+      const res = await runExport({
+        source,
+        outDir: path.join(dir, `j${jobs}`),
+        pipeline: 'binlog',
+        jobs,
+        log: silentLogger(),
+      });
       const snap = res.manifest.snapshot!;
       expect(snap.binlog).not.toBeNull();
       expect(snap.binlog!.file).toBe(before.file);

@@ -22,7 +22,7 @@ beforeAll(async () => {
   try {
     await conn.query('CREATE TABLE events (id INT PRIMARY KEY, body TEXT)');
     await conn.query('CREATE TABLE tags (id CHAR(36) PRIMARY KEY, name VARCHAR(20))');
-    await conn.query('INSERT INTO events SELECT seq, REPEAT(\'e\', seq % 300) FROM seq_1_to_3000');
+    await conn.query("INSERT INTO events SELECT seq, REPEAT('e', seq % 300) FROM seq_1_to_3000");
     await conn.query("INSERT INTO tags SELECT UUID(), CONCAT('t', seq) FROM seq_1_to_300");
     await conn.query('ANALYZE TABLE events, tags');
   } finally {
@@ -30,7 +30,10 @@ beforeAll(async () => {
   }
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cvt-export-cli-'));
   pipelineFile = path.join(dir, 'pipeline.yaml');
-  await fsp.writeFile(pipelineFile, `name: exportcli\nsource:\n  database: ${db.name}\ntarget:\n  database: none\n  migrations: none\n  tracking: { table: t, style: converge }\nmapping: none\n`);
+  await fsp.writeFile(
+    pipelineFile,
+    `name: exportcli\nsource:\n  database: ${db.name}\ntarget:\n  database: none\n  migrations: none\n  tracking: { table: t, style: converge }\nmapping: none\n`,
+  );
 });
 
 afterAll(async () => {
@@ -38,7 +41,18 @@ afterAll(async () => {
   if (dir) await fsp.rm(dir, { recursive: true, force: true });
 });
 
-const args = (work: string, ...extra: string[]) => ['export', '--pipeline', pipelineFile, '--source', db.url, '--target', UNREACHABLE_TARGET, '--work-dir', work, ...extra];
+const args = (work: string, ...extra: string[]) => [
+  'export',
+  '--pipeline',
+  pipelineFile,
+  '--source',
+  db.url,
+  '--target',
+  UNREACHABLE_TARGET,
+  '--work-dir',
+  work,
+  ...extra,
+];
 
 test('--jobs 2 with chunks: a summary on stdout, only JSON log lines on stderr', async () => {
   const work = path.join(dir, 'a');
@@ -47,7 +61,9 @@ test('--jobs 2 with chunks: a summary on stdout, only JSON log lines on stderr',
   const lines = r.stderr.trim().split('\n').filter(Boolean);
   for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
   expect(r.code).toBe(0);
-  expect(lines.map((l) => JSON.parse(l).msg)).toEqual(expect.arrayContaining(['snapshot open', 'table split by primary key', 'table exported']));
+  expect(lines.map((l) => JSON.parse(l).msg)).toEqual(
+    expect.arrayContaining(['snapshot open', 'table split by primary key', 'table exported']),
+  );
   // The split follows the server's row estimate: several chunks, not an exact number.
   expect(r.stdout).toMatch(/events\s+3000\s+[\d.]+\s+\d+\s/);
   const m = JSON.parse(await fsp.readFile(path.join(work, 'export', 'manifest.json'), 'utf8')) as Manifest;

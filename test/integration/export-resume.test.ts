@@ -48,13 +48,27 @@ async function tempDir(): Promise<string> {
 }
 
 function exportTo(dir: string, extra: Partial<ExportOptions> = {}) {
-  return runExport({ source: parseConnectionUrl(db.url, 'mysql', 'source'), outDir: dir, pipeline: 'resume', log: silentLogger(), jobs: 2, chunkRows: 400, ...extra });
+  return runExport({
+    source: parseConnectionUrl(db.url, 'mysql', 'source'),
+    outDir: dir,
+    pipeline: 'resume',
+    log: silentLogger(),
+    jobs: 2,
+    chunkRows: 400,
+    ...extra,
+  });
 }
 
 /** sha256 of every CSV file in a directory. */
 async function digests(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const f of (await fsp.readdir(dir)).filter((n) => n.endsWith('.csv')).sort()) out.set(f, createHash('sha256').update(await fsp.readFile(path.join(dir, f))).digest('hex'));
+  for (const f of (await fsp.readdir(dir)).filter((n) => n.endsWith('.csv')).sort())
+    out.set(
+      f,
+      createHash('sha256')
+        .update(await fsp.readFile(path.join(dir, f)))
+        .digest('hex'),
+    );
   return out;
 }
 
@@ -65,12 +79,20 @@ async function copyOfClean(): Promise<string> {
 }
 
 test('the clean run splits big and keyed into chunks and lists them in key order', () => {
-  expect(clean.manifest.tables.big.files).toEqual(['big.00001.csv', 'big.00002.csv', 'big.00003.csv', 'big.00004.csv', 'big.00005.csv']);
+  expect(clean.manifest.tables.big.files).toEqual([
+    'big.00001.csv',
+    'big.00002.csv',
+    'big.00003.csv',
+    'big.00004.csv',
+    'big.00005.csv',
+  ]);
   expect(clean.manifest.tables.big.rows).toBe(2000);
   expect(clean.manifest.tables.keyed.chunks!.length).toBe(3);
   expect(clean.manifest.tables.small.files).toEqual(['small.csv']);
   expect(clean.manifest.tables.nokey.files).toEqual(['nokey.csv']);
-  expect([...clean.files.keys()]).toEqual([...clean.manifest.tables.big.files!, ...clean.manifest.tables.keyed.files!, 'nokey.csv', 'small.csv'].sort());
+  expect([...clean.files.keys()]).toEqual(
+    [...clean.manifest.tables.big.files!, ...clean.manifest.tables.keyed.files!, 'nokey.csv', 'small.csv'].sort(),
+  );
 });
 
 test('a corrupted chunk and a deleted file are redone, nothing else', async () => {
@@ -80,7 +102,12 @@ test('a corrupted chunk and a deleted file are redone, nothing else', async () =
   const ran: string[] = [];
   const res = await exportTo(dir, { resume: true, beforeChunk: async (t, c) => void ran.push(`${t}#${c}`) });
   expect(ran.sort()).toEqual(['big#2', 'small#0']);
-  expect(res.tables.filter((t) => t.status === 'resumed').map((t) => t.table).sort()).toEqual(['keyed', 'nokey']);
+  expect(
+    res.tables
+      .filter((t) => t.status === 'resumed')
+      .map((t) => t.table)
+      .sort(),
+  ).toEqual(['keyed', 'nokey']);
   expect(await digests(dir)).toEqual(clean.files);
   expect(stripTimes(await readManifest(dir, 'converge-export/1')).tables).toEqual(stripTimes(clean.manifest).tables);
 });
@@ -99,9 +126,16 @@ test('after a crash mid-run, resume finishes from the chunks the manifest marks 
   expect(partial.completedAt).toBeUndefined();
   await expect(readManifest(dir)).rejects.toMatchObject({ code: 'MANIFEST_INVALID' });
   // Every chunk marked complete has its file, whole and synced; nothing else is marked.
-  const complete = Object.values(partial.tables).flatMap((t) => (t.chunks ?? []).filter((c) => c.status === 'complete'));
+  const complete = Object.values(partial.tables).flatMap((t) =>
+    (t.chunks ?? []).filter((c) => c.status === 'complete'),
+  );
   expect(complete.length).toBe(3);
-  for (const c of complete) expect(createHash('sha256').update(await fsp.readFile(path.join(dir, c.file))).digest('hex')).toBe(c.sha256);
+  for (const c of complete)
+    expect(
+      createHash('sha256')
+        .update(await fsp.readFile(path.join(dir, c.file)))
+        .digest('hex'),
+    ).toBe(c.sha256);
 
   const ran: string[] = [];
   await exportTo(dir, { resume: true, beforeChunk: async (t, c) => void ran.push(`${t}#${c}`) });

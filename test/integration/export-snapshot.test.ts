@@ -29,7 +29,9 @@ beforeAll(async () => {
   const ints = Array.from({ length: 1500 }, (_, i) => [i * 2 + 1, `v${i}`]);
   await conn.query('INSERT INTO t_int VALUES ?', [ints]);
   await conn.query('INSERT INTO t_uuid VALUES ?', [Array.from({ length: 1200 }, (_, i) => [randomUUID(), i])]);
-  await conn.query('INSERT INTO t_comp VALUES ?', [Array.from({ length: 1200 }, (_, i) => [i % 40, `k${Math.floor(i / 40)}`, i])]);
+  await conn.query('INSERT INTO t_comp VALUES ?', [
+    Array.from({ length: 1200 }, (_, i) => [i % 40, `k${Math.floor(i / 40)}`, i]),
+  ]);
   await conn.query('ANALYZE TABLE t_int, t_uuid, t_comp');
 });
 
@@ -48,13 +50,18 @@ async function tempDir(): Promise<string> {
 /** The rows of a table as its export would write them (every value as text), in key order. */
 async function currentRows(table: string): Promise<string[][]> {
   const order = table === 't_comp' ? 'a, b' : 'id';
-  const [rows] = await conn.query({ sql: `SELECT * FROM ${table} ORDER BY ${order}`, rowsAsArray: true, typeCast: (f: { string(): string | null }) => f.string() } as never);
+  const [rows] = await conn.query({
+    sql: `SELECT * FROM ${table} ORDER BY ${order}`,
+    rowsAsArray: true,
+    typeCast: (f: { string(): string | null }) => f.string(),
+  } as never);
   return rows as unknown as string[][];
 }
 
 async function exportedRows(dir: string, m: Manifest, table: string): Promise<Array<Array<string | null>>> {
   const out: Array<Array<string | null>> = [];
-  for (const f of tableFiles(m.tables[table])) for await (const r of readCsvRecords({ file: path.join(dir, f) })) out.push(r.fields);
+  for (const f of tableFiles(m.tables[table]))
+    for await (const r of readCsvRecords({ file: path.join(dir, f) })) out.push(r.fields);
   return out;
 }
 
@@ -64,7 +71,12 @@ test('rows written while three workers export do not appear, in any chunk of any
   const workers = new Set<number>();
   let wrote = false;
   const res = await runExport({
-    source: parseConnectionUrl(db.url, 'mysql', 'source'), outDir: dir, pipeline: 'snap', log: silentLogger(), jobs: 3, chunkRows: 250,
+    source: parseConnectionUrl(db.url, 'mysql', 'source'),
+    outDir: dir,
+    pipeline: 'snap',
+    log: silentLogger(),
+    jobs: 3,
+    chunkRows: 250,
     beforeChunk: async (_table, chunk, worker) => {
       workers.add(worker);
       if (wrote || chunk < 1) return;
@@ -73,7 +85,11 @@ test('rows written while three workers export do not appear, in any chunk of any
       await conn.query("INSERT INTO t_int VALUES (2, 'new'), (1400, 'new'), (2998, 'new'), (100000, 'new')");
       await conn.query("UPDATE t_int SET v = 'changed' WHERE id IN (1, 2999)");
       await conn.query('DELETE FROM t_int WHERE id BETWEEN 1501 AND 1601');
-      await conn.query('INSERT INTO t_uuid VALUES (?, -1), (?, -2), (?, -3)', ['00000000-0000-0000-0000-000000000000', '80000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff']);
+      await conn.query('INSERT INTO t_uuid VALUES (?, -1), (?, -2), (?, -3)', [
+        '00000000-0000-0000-0000-000000000000',
+        '80000000-0000-0000-0000-000000000000',
+        'ffffffff-ffff-ffff-ffff-ffffffffffff',
+      ]);
       await conn.query('DELETE FROM t_uuid ORDER BY id DESC LIMIT 100');
       await conn.query("INSERT INTO t_comp VALUES (0, 'a', -1), (20, 'k0a', -2), (39, 'zz', -3)");
       await conn.query('UPDATE t_comp SET v = -9 WHERE a = 39');
@@ -104,7 +120,13 @@ test('without RELOAD (no global read lock) the export falls back to one worker a
     const workers = new Set<number>();
     const url = `mysql://${user}:pw-${user}@${base.host}/${db.name}`;
     const res = await runExport({
-      source: parseConnectionUrl(url, 'mysql', 'source'), outDir: dir, pipeline: 'snap', log: silentLogger(), jobs: 3, chunkRows: 250, tables: ['t_uuid'],
+      source: parseConnectionUrl(url, 'mysql', 'source'),
+      outDir: dir,
+      pipeline: 'snap',
+      log: silentLogger(),
+      jobs: 3,
+      chunkRows: 250,
+      tables: ['t_uuid'],
       beforeChunk: async (_t, chunk, worker) => {
         workers.add(worker);
         if (chunk === 1) await conn.query('INSERT INTO t_uuid VALUES (?, -7)', [randomUUID()]);

@@ -41,7 +41,10 @@ interface Case {
 
 const cases: Case[] = [];
 
-async function scenario(rows: { parent: Array<[string, string, string | null]>; child: Array<[number, string, string | null]> }): Promise<Case> {
+async function scenario(rows: {
+  parent: Array<[string, string, string | null]>;
+  child: Array<[number, string, string | null]>;
+}): Promise<Case> {
   const my = await createMysqlDb('ff');
   const pg = await createPgDb('ff');
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-ff-'));
@@ -66,7 +69,16 @@ async function scenario(rows: { parent: Array<[string, string, string | null]>; 
     path.join(dir, 'pipeline.yaml'),
     `name: failfast\nsource: { database: ${my.name} }\ntarget: { database: ${pg.name}, migrations: none, tracking: { table: v, style: converge } }\nmapping: mapping\n`,
   );
-  c.args = ['--pipeline', path.join(dir, 'pipeline.yaml'), '--source', my.url, '--target', pg.url, '--work-dir', path.join(dir, 'work')];
+  c.args = [
+    '--pipeline',
+    path.join(dir, 'pipeline.yaml'),
+    '--source',
+    my.url,
+    '--target',
+    pg.url,
+    '--work-dir',
+    path.join(dir, 'work'),
+  ];
   return c;
 }
 
@@ -102,7 +114,13 @@ afterAll(async () => {
 
 describe('fail-fast on bad data (CLI, real servers)', () => {
   it('an enum value missing from the map: names table, CSV line, column and value', async () => {
-    const c = await scenario({ parent: [[P1, 'a', 'first\nline two'], [P2, 'c', null]], child: [] });
+    const c = await scenario({
+      parent: [
+        [P1, 'a', 'first\nline two'],
+        [P2, 'c', null],
+      ],
+      child: [],
+    });
     const r = await throughImport(c);
     expect(r.stage).toBe('transform');
     expect(r.code).toBe(ExitCode.BadData);
@@ -116,7 +134,13 @@ describe('fail-fast on bad data (CLI, real servers)', () => {
   });
 
   it('an invalid UUID: names table, CSV line and column', async () => {
-    const c = await scenario({ parent: [[P1, 'a', null], ['not-a-uuid-at-all', 'b', null]], child: [] });
+    const c = await scenario({
+      parent: [
+        [P1, 'a', null],
+        ['not-a-uuid-at-all', 'b', null],
+      ],
+      child: [],
+    });
     const r = await throughImport(c);
     expect(r.stage).toBe('transform');
     expect(r.code).toBe(ExitCode.BadData);
@@ -126,7 +150,13 @@ describe('fail-fast on bad data (CLI, real servers)', () => {
   });
 
   it('a row whose FK has no parent: the load of that table is rolled back, constraint and row named', async () => {
-    const c = await scenario({ parent: [[P1, 'a', null]], child: [[1, P1, 'ok'], [2, P2, 'orphan']] });
+    const c = await scenario({
+      parent: [[P1, 'a', null]],
+      child: [
+        [1, P1, 'ok'],
+        [2, P2, 'orphan'],
+      ],
+    });
     const r = await throughImport(c);
     expect(r.stage).toBe('import');
     expect(r.code).toBe(ExitCode.LoadRejected);
@@ -141,7 +171,13 @@ describe('fail-fast on bad data (CLI, real servers)', () => {
   });
 
   it('a duplicate key (two ids equal only after lower-casing): table rolled back, line named', async () => {
-    const c = await scenario({ parent: [[P1, 'a', null], [P1.toUpperCase(), 'b', null]], child: [] });
+    const c = await scenario({
+      parent: [
+        [P1, 'a', null],
+        [P1.toUpperCase(), 'b', null],
+      ],
+      child: [],
+    });
     const r = await throughImport(c);
     expect(r.stage).toBe('import');
     expect(r.code).toBe(ExitCode.LoadRejected);

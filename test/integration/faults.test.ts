@@ -30,7 +30,8 @@ const MYSQL_DDL = [
 const PG_DDL = `CREATE TABLE a (id integer PRIMARY KEY, name text);
   CREATE TABLE b (id integer PRIMARY KEY, a_id integer NOT NULL REFERENCES a (id), note text);
   CREATE TABLE c (id integer PRIMARY KEY, v text);`;
-const MAPPING = 'tables:\n  a: { columns: { id: integer, name: text } }\n  b: { columns: { id: integer, a_id: integer, note: text } }\n  c: { columns: { id: integer, v: text } }\n';
+const MAPPING =
+  'tables:\n  a: { columns: { id: integer, name: text } }\n  b: { columns: { id: integer, a_id: integer, note: text } }\n  c: { columns: { id: integer, v: text } }\n';
 
 let my: TestDb;
 let pgClean: TestDb;
@@ -39,7 +40,16 @@ let dir: string;
 let pipelineFile: string;
 let clean: { work: string; tables: Record<string, string> };
 
-const args = (work: string, pg: TestDb) => ['--pipeline', pipelineFile, '--source', my.url, '--target', pg.url, '--work-dir', work];
+const args = (work: string, pg: TestDb) => [
+  '--pipeline',
+  pipelineFile,
+  '--source',
+  my.url,
+  '--target',
+  pg.url,
+  '--work-dir',
+  work,
+];
 
 beforeAll(async () => {
   [my, pgClean] = await Promise.all([createMysqlDb('faults'), createPgDb('faults')]);
@@ -57,7 +67,10 @@ beforeAll(async () => {
   await fsp.mkdir(path.join(dir, 'mapping'));
   await fsp.writeFile(path.join(dir, 'mapping', 'mapping.yaml'), MAPPING);
   pipelineFile = path.join(dir, 'pipeline.yaml');
-  await fsp.writeFile(pipelineFile, `name: faults\nsource: { database: ${my.name} }\ntarget: { database: x, migrations: none, tracking: { table: v, style: converge } }\nmapping: mapping\n`);
+  await fsp.writeFile(
+    pipelineFile,
+    `name: faults\nsource: { database: ${my.name} }\ntarget: { database: x, migrations: none, tracking: { table: v, style: converge } }\nmapping: mapping\n`,
+  );
   await onPg(pgClean, PG_DDL);
   const work = path.join(dir, 'clean');
   for (const cmd of ['export', 'transform', 'import']) {
@@ -84,7 +97,8 @@ async function onPg(db: TestDb, sql: string): Promise<Array<Record<string, unkno
 
 async function dump(db: TestDb): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const t of TABLES) out[t] = String((await onPg(db, `SELECT coalesce(json_agg(t ORDER BY id)::text, '[]') AS j FROM ${t} t`))[0].j);
+  for (const t of TABLES)
+    out[t] = String((await onPg(db, `SELECT coalesce(json_agg(t ORDER BY id)::text, '[]') AS j FROM ${t} t`))[0].j);
   return out;
 }
 
@@ -94,10 +108,14 @@ async function count(db: TestDb, table: string): Promise<number> {
 
 /** A stage's output files, table by table, as the manifest lists them (chunks joined in key order). */
 async function stageFiles(stageDir: string): Promise<Record<string, string>> {
-  const m = JSON.parse(await fsp.readFile(path.join(stageDir, 'manifest.json'), 'utf8')) as { tables: Record<string, { file: string; files?: string[] }> };
+  const m = JSON.parse(await fsp.readFile(path.join(stageDir, 'manifest.json'), 'utf8')) as {
+    tables: Record<string, { file: string; files?: string[] }>;
+  };
   const out: Record<string, string> = {};
   for (const [name, t] of Object.entries(m.tables)) {
-    const parts = await Promise.all((t.files?.length ? t.files : [t.file]).map((f) => fsp.readFile(path.join(stageDir, f), 'utf8')));
+    const parts = await Promise.all(
+      (t.files?.length ? t.files : [t.file]).map((f) => fsp.readFile(path.join(stageDir, f), 'utf8')),
+    );
     out[name] = parts.map((p, i) => (i === 0 ? p : p.slice(p.indexOf('\n') + 1))).join('');
   }
   return out;
@@ -114,14 +132,20 @@ async function freshTarget(): Promise<TestDb> {
 function expectClearFailure(r: { code: number; stderr: string }, codes: string[], message: RegExp): void {
   expect(r.stderr).not.toMatch(/this is a bug|unexpected error/);
   const err = errorLine(r.stderr);
-  expect({ code: codes.includes(err?.code ?? '') ? 'expected' : err?.code, stderr: r.stderr.slice(-1500) }).toEqual({ code: 'expected', stderr: r.stderr.slice(-1500) });
+  expect({ code: codes.includes(err?.code ?? '') ? 'expected' : err?.code, stderr: r.stderr.slice(-1500) }).toEqual({
+    code: 'expected',
+    stderr: r.stderr.slice(-1500),
+  });
   expect(r.code).toBe(new ConvergeError(err!.code as ErrorCode, '').exitCode);
   expect(err!.line).toMatch(message);
 }
 
 /** The id of a MySQL session of this test's database waiting for a table lock: converge's reader. */
 async function waitingMysqlSession(conn: mysql.Connection): Promise<number | undefined> {
-  const [rows] = await conn.query("SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table%' AND ID <> CONNECTION_ID()", [my.name]);
+  const [rows] = await conn.query(
+    "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table%' AND ID <> CONNECTION_ID()",
+    [my.name],
+  );
   return (rows as Array<{ id: number }>)[0]?.id;
 }
 
@@ -137,20 +161,23 @@ async function withMysqlLock<T>(table: string, body: (conn: mysql.Connection) =>
 }
 
 describe('export', () => {
-  test.each(['a', 'c'])('kill -9 while the export waits on table %s, then --resume: files equal a clean export', async (locked) => {
-    const work = path.join(dir, `export-kill-${locked}`);
-    await withMysqlLock(locked, async (conn) => {
-      const cli = startCli(['export', ...args(work, pgClean)]);
-      await waitFor('the export to block on the locked table', () => waitingMysqlSession(conn));
-      cli.child.kill('SIGKILL');
-      expect((await cli.done).signal).toBe('SIGKILL');
-    });
-    expect(await manifestIncomplete(path.join(work, 'export'))).toBe(true);
-    await expectManifestHonest(path.join(work, 'export'));
-    const again = await runCli(['export', '--resume', ...args(work, pgClean)]);
-    expect({ code: again.code, stderr: again.code ? again.stderr : '' }).toEqual({ code: 0, stderr: '' });
-    expect(await stageFiles(path.join(work, 'export'))).toEqual(await stageFiles(path.join(clean.work, 'export')));
-  });
+  test.each(['a', 'c'])(
+    'kill -9 while the export waits on table %s, then --resume: files equal a clean export',
+    async (locked) => {
+      const work = path.join(dir, `export-kill-${locked}`);
+      await withMysqlLock(locked, async (conn) => {
+        const cli = startCli(['export', ...args(work, pgClean)]);
+        await waitFor('the export to block on the locked table', () => waitingMysqlSession(conn));
+        cli.child.kill('SIGKILL');
+        expect((await cli.done).signal).toBe('SIGKILL');
+      });
+      expect(await manifestIncomplete(path.join(work, 'export'))).toBe(true);
+      await expectManifestHonest(path.join(work, 'export'));
+      const again = await runCli(['export', '--resume', ...args(work, pgClean)]);
+      expect({ code: again.code, stderr: again.code ? again.stderr : '' }).toEqual({ code: 0, stderr: '' });
+      expect(await stageFiles(path.join(work, 'export'))).toEqual(await stageFiles(path.join(clean.work, 'export')));
+    },
+  );
 
   test('the MySQL connection killed mid-export: a clear error naming the table, no hang; --resume then completes', async () => {
     const work = path.join(dir, 'export-conn-killed');
@@ -162,7 +189,11 @@ describe('export', () => {
     });
     const r = await cli.done;
     expect({ signal: r.signal, exit: r.code > 1 }).toEqual({ signal: null, exit: true });
-    expectClearFailure(r, ['CONNECT_FAILED', 'EXPORT_FAILED'], /table b\b.*(connection|lost|closed)|export of b failed.*(connection|lost|closed)/i);
+    expectClearFailure(
+      r,
+      ['CONNECT_FAILED', 'EXPORT_FAILED'],
+      /table b\b.*(connection|lost|closed)|export of b failed.*(connection|lost|closed)/i,
+    );
     expect(await manifestIncomplete(path.join(work, 'export'))).toBe(true);
     await expectManifestHonest(path.join(work, 'export'));
     const again = await runCli(['export', '--resume', ...args(work, pgClean)]);
@@ -188,13 +219,18 @@ describe('transform', () => {
     await fsp.copyFile(path.join(clean.work, 'export', 'b.csv'), path.join(work, 'export', 'b.csv'));
     const again = await runCli(['transform', ...args(work, pgClean)]);
     expect({ code: again.code, stderr: again.code ? again.stderr : '' }).toEqual({ code: 0, stderr: '' });
-    expect(await stageFiles(path.join(work, 'transform'))).toEqual(await stageFiles(path.join(clean.work, 'transform')));
+    expect(await stageFiles(path.join(work, 'transform'))).toEqual(
+      await stageFiles(path.join(clean.work, 'transform')),
+    );
   }
 
   test('kill -9 between tables (a written, b not yet readable): no complete manifest; a re-run equals a clean run', async () => {
     const { work } = await withFifo('transform-kill-between');
     const cli = startCli(['transform', ...args(work, pgClean)]);
-    await waitFor('table a transformed', async () => JSON.parse(await fsp.readFile(path.join(work, 'transform', 'manifest.json'), 'utf8')).tables?.a);
+    await waitFor(
+      'table a transformed',
+      async () => JSON.parse(await fsp.readFile(path.join(work, 'transform', 'manifest.json'), 'utf8')).tables?.a,
+    );
     cli.child.kill('SIGKILL');
     expect((await cli.done).signal).toBe('SIGKILL');
     expect(await manifestIncomplete(path.join(work, 'transform'))).toBe(true);
@@ -239,12 +275,18 @@ describe('import', () => {
 
   /** Polled on its own connection: pg_stat_activity is a snapshot per transaction, and the lock holder is inside one. */
   async function waitingImportBackend(db: TestDb): Promise<number | undefined> {
-    const rows = await onPg(db, `SELECT pid FROM pg_stat_activity WHERE datname = '${db.name}' AND application_name LIKE 'converge import%' AND wait_event_type = 'Lock'`);
+    const rows = await onPg(
+      db,
+      `SELECT pid FROM pg_stat_activity WHERE datname = '${db.name}' AND application_name LIKE 'converge import%' AND wait_event_type = 'Lock'`,
+    );
     return rows[0]?.pid as number | undefined;
   }
 
   async function noImportBackend(db: TestDb): Promise<boolean> {
-    const rows = await onPg(db, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${db.name}' AND application_name LIKE 'converge import%'`);
+    const rows = await onPg(
+      db,
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${db.name}' AND application_name LIKE 'converge import%'`,
+    );
     return Number(rows[0].n) === 0;
   }
 
@@ -259,23 +301,26 @@ describe('import', () => {
   test.each([
     ['a', 'import --truncate'],
     ['b', 'import --resume'],
-  ])('kill -9 while COPY into %s waits: that table holds no row; `%s` then equals a clean run', async (locked, rerun) => {
-    const db = await freshTarget();
-    const work = await transformedWork(`import-kill-${locked}`);
-    await withPgLock(db, locked, async () => {
-      const cli = startCli(['import', ...args(work, db)]);
-      await waitFor(`COPY into ${locked} to wait for the lock`, () => waitingImportBackend(db));
-      cli.child.kill('SIGKILL');
-      expect((await cli.done).signal).toBe('SIGKILL');
-    });
-    // The orphaned backend finishes its COPY on a dead socket and rolls back.
-    await waitFor('the killed import backend to end', () => noImportBackend(db));
-    expect(await count(db, locked)).toBe(0);
-    if (locked === 'b') expect(await count(db, 'a')).toBe(ROWS);
-    const again = await runCli([...rerun.split(' '), ...args(work, db)]);
-    expect({ code: again.code, stderr: again.code ? again.stderr : '' }).toEqual({ code: 0, stderr: '' });
-    expect(await dump(db)).toEqual(clean.tables);
-  });
+  ])(
+    'kill -9 while COPY into %s waits: that table holds no row; `%s` then equals a clean run',
+    async (locked, rerun) => {
+      const db = await freshTarget();
+      const work = await transformedWork(`import-kill-${locked}`);
+      await withPgLock(db, locked, async () => {
+        const cli = startCli(['import', ...args(work, db)]);
+        await waitFor(`COPY into ${locked} to wait for the lock`, () => waitingImportBackend(db));
+        cli.child.kill('SIGKILL');
+        expect((await cli.done).signal).toBe('SIGKILL');
+      });
+      // The orphaned backend finishes its COPY on a dead socket and rolls back.
+      await waitFor('the killed import backend to end', () => noImportBackend(db));
+      expect(await count(db, locked)).toBe(0);
+      if (locked === 'b') expect(await count(db, 'a')).toBe(ROWS);
+      const again = await runCli([...rerun.split(' '), ...args(work, db)]);
+      expect({ code: again.code, stderr: again.code ? again.stderr : '' }).toEqual({ code: 0, stderr: '' });
+      expect(await dump(db)).toEqual(clean.tables);
+    },
+  );
 
   test('the Postgres backend terminated during COPY: a connection error, no partial table; --resume equals a clean run', async () => {
     const db = await freshTarget();

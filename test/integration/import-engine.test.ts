@@ -5,12 +5,23 @@ import { silentLogger } from '../../src/core/logger';
 import { runImport } from '../../src/import/run-import';
 import { readPgCatalog } from '../../src/target/postgres/catalog';
 import { integrityProblems } from '../../src/verify/integrity-checks';
-import { counts, fixtureRows, importFixture, ImportFixture, STAMP, triggerStates, uuidOf, writeTransformDir } from './import-fixture';
+import {
+  counts,
+  fixtureRows,
+  importFixture,
+  ImportFixture,
+  STAMP,
+  triggerStates,
+  uuidOf,
+  writeTransformDir,
+} from './import-fixture';
 
 const log = silentLogger();
 const ENABLED = { touch_aggregator: 'O', touch_bucket: 'O', touch_note: 'O', touch_person: 'O' };
 
-async function error(p: Promise<unknown>): Promise<{ code?: string; message: string; context: Record<string, unknown> }> {
+async function error(
+  p: Promise<unknown>,
+): Promise<{ code?: string; message: string; context: Record<string, unknown> }> {
   try {
     await p;
   } catch (e) {
@@ -33,22 +44,36 @@ describe('import engine on a hard target (cycles, two schemas, generated column,
     expect(await counts(f.pg)).toEqual(f.rows);
     expect(res.tables.every((t) => t.status === 'loaded')).toBe(true);
     // The cycle was closed: every aggregator points at its direct bucket again.
-    const agg = await f.pg.query(`SELECT count(*)::int AS n FROM app.aggregator a JOIN app.bucket b ON b.id = a.direct_bucket_id AND b.aggregator_id = a.id`);
+    const agg = await f.pg.query(
+      `SELECT count(*)::int AS n FROM app.aggregator a JOIN app.bucket b ON b.id = a.direct_bucket_id AND b.aggregator_id = a.id`,
+    );
     expect(agg.rows[0].n).toBe(4);
     const cyc = res.plan.find((g) => g.tables.some((t) => t.key === 'app.bucket'))!;
-    expect(cyc.tables.map((t) => [t.key, t.nullFirst])).toEqual([['app.aggregator', ['direct_bucket_id']], ['app.bucket', []]]);
-    expect(res.plan.find((g) => g.tables.some((t) => t.key === 'app.wife'))!.deferred.sort()).toEqual(['husband_wife_fk', 'wife_husband_id_fkey']);
+    expect(cyc.tables.map((t) => [t.key, t.nullFirst])).toEqual([
+      ['app.aggregator', ['direct_bucket_id']],
+      ['app.bucket', []],
+    ]);
+    expect(res.plan.find((g) => g.tables.some((t) => t.key === 'app.wife'))!.deferred.sort()).toEqual([
+      'husband_wife_fk',
+      'wife_husband_id_fkey',
+    ]);
     // Triggers would have stamped 1999 on insert and on the cycle's UPDATE: loaded values are intact.
-    const stamps = await f.pg.query(`SELECT DISTINCT updated_at::text AS t FROM (SELECT updated_at FROM app.aggregator UNION ALL SELECT updated_at FROM app.bucket UNION ALL SELECT updated_at FROM app.person UNION ALL SELECT updated_at FROM app.note) x`);
+    const stamps = await f.pg.query(
+      `SELECT DISTINCT updated_at::text AS t FROM (SELECT updated_at FROM app.aggregator UNION ALL SELECT updated_at FROM app.bucket UNION ALL SELECT updated_at FROM app.person UNION ALL SELECT updated_at FROM app.note) x`,
+    );
     expect(stamps.rows).toEqual([{ t: STAMP.replace('.789+00', '.789+00') }]);
     expect(await triggerStates(f.pg)).toEqual(ENABLED);
     // And they work again afterwards.
     await f.pg.query(`UPDATE app.note SET body = 'x' WHERE id = 1`);
-    expect((await f.pg.query(`SELECT updated_at::text AS t FROM app.note WHERE id = 1`)).rows[0].t).toBe('1999-09-09 09:09:09+00');
+    expect((await f.pg.query(`SELECT updated_at::text AS t FROM app.note WHERE id = 1`)).rows[0].t).toBe(
+      '1999-09-09 09:09:09+00',
+    );
   });
 
   it('leaves the generated column to the target, keeps enum/domain values, crosses schemas, self-references across chunk files', async () => {
-    const p = await f.pg.query(`SELECT id::int, total, mood::text, email, country, manager_id::int FROM app.person WHERE id IN (3, 26) ORDER BY id`);
+    const p = await f.pg.query(
+      `SELECT id::int, total, mood::text, email, country, manager_id::int FROM app.person WHERE id IN (3, 26) ORDER BY id`,
+    );
     expect(p.rows).toEqual([
       { id: 3, total: 9, mood: 'happy', email: null, country: 'NL', manager_id: 47 },
       { id: 26, total: 78, mood: 'sad', email: 'p26@example.org', country: 'NL', manager_id: null },
@@ -56,7 +81,9 @@ describe('import engine on a hard target (cycles, two schemas, generated column,
   });
 
   it('moves identity and serial sequences past the loaded max', async () => {
-    const next = await f.pg.query(`SELECT nextval(pg_get_serial_sequence('app.person', 'id'))::int AS p, nextval(pg_get_serial_sequence('app.note', 'id'))::int AS n`);
+    const next = await f.pg.query(
+      `SELECT nextval(pg_get_serial_sequence('app.person', 'id'))::int AS p, nextval(pg_get_serial_sequence('app.note', 'id'))::int AS n`,
+    );
     expect(next.rows[0]).toEqual({ p: 51, n: f.rows.note + 1 });
   });
 
@@ -67,7 +94,9 @@ describe('import engine on a hard target (cycles, two schemas, generated column,
     await f.pg.query(`SELECT setval(pg_get_serial_sequence('app.person', 'id'), 10)`);
     await f.pg.query(`ALTER TABLE app.note DISABLE TRIGGER touch_note`);
     const problems = await integrityProblems(f.pg, await readPgCatalog(f.pg, ['app', 'ref']), keys);
-    expect(problems.get('app.person')).toEqual(['sequence app.person_id_seq would hand out 11, but id already holds 50']);
+    expect(problems.get('app.person')).toEqual([
+      'sequence app.person_id_seq would hand out 11, but id already holds 50',
+    ]);
     expect(problems.get('app.note')).toEqual(['user trigger touch_note is disabled']);
     await f.pg.query(`ALTER TABLE app.note ENABLE TRIGGER touch_note`);
   });
@@ -92,17 +121,26 @@ describe('replaceSeeded, single transaction, reject file', () => {
 
   it('replaces the rows the target seeded (a cycle of singletons with random ids) in the load', async () => {
     await f.pg.query(`INSERT INTO ref.country VALUES ('NL', 'seeded NL'), ('DE', 'seeded DE')`);
-    await f.pg.query(`BEGIN; INSERT INTO app.aggregator (id, updated_at) VALUES (gen_random_uuid(), now()), (gen_random_uuid(), now());
+    await f.pg
+      .query(`BEGIN; INSERT INTO app.aggregator (id, updated_at) VALUES (gen_random_uuid(), now()), (gen_random_uuid(), now());
       INSERT INTO app.bucket (id, aggregator_id, updated_at) SELECT gen_random_uuid(), id, now() FROM app.aggregator;
       UPDATE app.aggregator a SET direct_bucket_id = b.id FROM app.bucket b WHERE b.aggregator_id = a.id; COMMIT`);
     const refused = await error(runImport({ dir: f.transformDir, target: target(), log }));
     expect(refused.code).toBe('TARGET_NOT_EMPTY');
-    const res = await runImport({ dir: f.transformDir, target: target(), log, replaceSeeded: ['aggregator', 'bucket', 'ref.country'] });
+    const res = await runImport({
+      dir: f.transformDir,
+      target: target(),
+      log,
+      replaceSeeded: ['aggregator', 'bucket', 'ref.country'],
+    });
     expect(res.seededDeleted).toEqual({ 'app.aggregator': 2, 'app.bucket': 2, 'ref.country': 2 });
     expect(await counts(f.pg)).toEqual(f.rows);
     const ids = await f.pg.query(`SELECT id::text FROM app.aggregator ORDER BY id`);
     expect(ids.rows.map((r) => r.id)).toEqual([1, 2, 3, 4].map((i) => uuidOf('a', i)));
-    expect((await f.pg.query(`SELECT name FROM ref.country ORDER BY code`)).rows).toEqual([{ name: 'Germany' }, { name: 'Netherlands' }]);
+    expect((await f.pg.query(`SELECT name FROM ref.country ORDER BY code`)).rows).toEqual([
+      { name: 'Germany' },
+      { name: 'Netherlands' },
+    ]);
     expect(await triggerStates(f.pg)).toEqual(ENABLED);
   });
 
@@ -114,10 +152,20 @@ describe('replaceSeeded, single transaction, reject file', () => {
     data.note.files[0][150][1] = '9999';
     const dir = path.join(f.workDir, 'bad-note');
     await writeTransformDir(dir, data);
-    const e = await error(runImport({ dir, target: target(), log, singleTransaction: true, replaceSeeded: ['ref.country'] }));
+    const e = await error(
+      runImport({ dir, target: target(), log, singleTransaction: true, replaceSeeded: ['ref.country'] }),
+    );
     expect(e.code).toBe('LOAD_REJECTED');
     expect(e.context.csvLine).toBeGreaterThan(150);
-    expect(await counts(f.pg)).toEqual({ 'ref.country': 1, aggregator: 0, bucket: 0, husband: 0, wife: 0, person: 0, note: 0 });
+    expect(await counts(f.pg)).toEqual({
+      'ref.country': 1,
+      aggregator: 0,
+      bucket: 0,
+      husband: 0,
+      wife: 0,
+      person: 0,
+      note: 0,
+    });
     expect(await triggerStates(f.pg)).toEqual(ENABLED);
     // Per-table mode keeps what committed before the failing table.
     await f.pg.query(`TRUNCATE ref.country CASCADE`);
@@ -128,7 +176,8 @@ describe('replaceSeeded, single transaction, reject file', () => {
   });
 
   it('checks foreign keys once per key (superuser): an orphan is named by file, CSV line, column, constraint and row, as per-row checks name it', async () => {
-    const truncate = () => f.pg.query(`TRUNCATE app.note, app.person, app.husband, app.wife, app.bucket, app.aggregator, ref.country`);
+    const truncate = () =>
+      f.pg.query(`TRUNCATE app.note, app.person, app.husband, app.wife, app.bucket, app.aggregator, ref.country`);
     await truncate();
     const data = fixtureRows(3000);
     data.note.files[0][1500][1] = '9999'; // no such person
@@ -142,7 +191,15 @@ describe('replaceSeeded, single transaction, reject file', () => {
     expect(perRow.message).toMatch(/violates foreign key constraint "note_person_id_fkey"/);
     // ... and point at the same place.
     for (const e of [once, perRow]) expect(e.code).toBe('LOAD_REJECTED');
-    const where = (e: typeof once) => ({ table: e.context.table, file: e.context.file, csvLine: e.context.csvLine, column: e.context.column, constraint: e.context.constraint, sqlstate: e.context.sqlstate, row: e.context.row });
+    const where = (e: typeof once) => ({
+      table: e.context.table,
+      file: e.context.file,
+      csvLine: e.context.csvLine,
+      column: e.context.column,
+      constraint: e.context.constraint,
+      sqlstate: e.context.sqlstate,
+      row: e.context.row,
+    });
     expect(where(once)).toEqual(where(perRow));
     expect(once.context.constraint).toBe('note_person_id_fkey');
     expect((once.context.row as Record<string, string>).person_id).toBe('9999');
@@ -168,7 +225,10 @@ describe('replaceSeeded, single transaction, reject file', () => {
     expect(res.rejected).toBe(3);
     expect((await counts(f.pg)).note).toBe(2997);
     const text = await fsp.readFile(path.join(rejectDir, 'app.note.rejects.csv'), 'utf8');
-    const lines = text.trim().split('\n').filter((l) => /^note\.csv:/.test(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .filter((l) => /^note\.csv:/.test(l));
     expect(lines).toHaveLength(3);
     expect(text).toContain('23503');
     expect(text).toContain('22P02');

@@ -38,7 +38,8 @@ CREATE TRIGGER touch_note BEFORE INSERT OR UPDATE ON app.note FOR EACH ROW EXECU
 `;
 
 export const STAMP = '2021-02-03 04:05:06.789+00';
-export const uuidOf = (prefix: string, i: number) => `${prefix.repeat(8)}-0000-4000-8000-${String(i).padStart(12, '0')}`;
+export const uuidOf = (prefix: string, i: number) =>
+  `${prefix.repeat(8)}-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
 export interface ImportFixture {
   db: TestDb;
@@ -66,24 +67,61 @@ export function fixtureRows(notes: number): Record<string, { columns: string[]; 
   const p2: Row[] = [];
   for (let i = 1; i <= persons; i++) {
     // Managers live in the second chunk: the first chunk's rows point forward.
-    const row: Row = [String(i), i % 3 ? `p${i}@example.org` : null, i % 2 ? 'happy' : 'sad', String(i), String(2 * i), i % 4 ? 'NL' : 'DE', i <= 25 ? String(50 - (i % 5)) : null, STAMP];
+    const row: Row = [
+      String(i),
+      i % 3 ? `p${i}@example.org` : null,
+      i % 2 ? 'happy' : 'sad',
+      String(i),
+      String(2 * i),
+      i % 4 ? 'NL' : 'DE',
+      i <= 25 ? String(50 - (i % 5)) : null,
+      STAMP,
+    ];
     (i <= 25 ? p1 : p2).push(row);
   }
   const note: Row[] = [];
-  for (let i = 1; i <= notes; i++) note.push([String(i), String(1 + (i % persons)), `note ${i}, with "quotes"\nand a second line`, STAMP]);
+  for (let i = 1; i <= notes; i++)
+    note.push([String(i), String(1 + (i % persons)), `note ${i}, with "quotes"\nand a second line`, STAMP]);
   return {
-    'ref.country': { columns: ['code', 'name'], files: [[['NL', 'Netherlands'], ['DE', 'Germany']]] },
+    'ref.country': {
+      columns: ['code', 'name'],
+      files: [
+        [
+          ['NL', 'Netherlands'],
+          ['DE', 'Germany'],
+        ],
+      ],
+    },
     aggregator: { columns: ['id', 'parent_id', 'direct_bucket_id', 'country', 'updated_at'], files: [agg] },
     bucket: { columns: ['id', 'aggregator_id', 'name', 'updated_at'], files: [bucket] },
-    husband: { columns: ['id', 'wife_id'], files: [[['1', '10'], ['2', '20']]] },
-    wife: { columns: ['id', 'husband_id'], files: [[['10', '1'], ['20', '2']]] },
+    husband: {
+      columns: ['id', 'wife_id'],
+      files: [
+        [
+          ['1', '10'],
+          ['2', '20'],
+        ],
+      ],
+    },
+    wife: {
+      columns: ['id', 'husband_id'],
+      files: [
+        [
+          ['10', '1'],
+          ['20', '2'],
+        ],
+      ],
+    },
     person: { columns: ['id', 'email', 'mood', 'a', 'b', 'country', 'manager_id', 'updated_at'], files: [p1, p2] },
     note: { columns: ['id', 'person_id', 'body', 'updated_at'], files: [note] },
   };
 }
 
 /** Writes a transform directory (manifest + CSVs, person in two chunk files). */
-export async function writeTransformDir(dir: string, data: ReturnType<typeof fixtureRows>): Promise<Record<string, number>> {
+export async function writeTransformDir(
+  dir: string,
+  data: ReturnType<typeof fixtureRows>,
+): Promise<Record<string, number>> {
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   const tables: Record<string, ManifestTable> = {};
   const rows: Record<string, number> = {};
@@ -101,14 +139,37 @@ export async function writeTransformDir(dir: string, data: ReturnType<typeof fix
     });
     const n = t.files.reduce((s, f) => s + f.length, 0);
     rows[name] = n;
-    tables[name] = { name, file: files[0], columns: t.columns.map((c) => ({ name: c, encoding: 'text' })), rows: n, bytes, sha256: h.digest('hex'), seconds: 0, status: 'complete', ...(files.length > 1 ? { files } : {}) } as ManifestTable;
+    tables[name] = {
+      name,
+      file: files[0],
+      columns: t.columns.map((c) => ({ name: c, encoding: 'text' })),
+      rows: n,
+      bytes,
+      sha256: h.digest('hex'),
+      seconds: 0,
+      status: 'complete',
+      ...(files.length > 1 ? { files } : {}),
+    } as ManifestTable;
   }
-  const m: Manifest = { format: 'converge-transform/1', runId: randomUUID(), pipeline: 'importtest', createdAt: new Date().toISOString(), completedAt: new Date().toISOString(), source: { descriptor: 'test', database: 'none', serverVersion: 'none' }, targetSchema: 'app', csv: CSV_DIALECT, tables };
+  const m: Manifest = {
+    format: 'converge-transform/1',
+    runId: randomUUID(),
+    pipeline: 'importtest',
+    createdAt: new Date().toISOString(),
+    completedAt: new Date().toISOString(),
+    source: { descriptor: 'test', database: 'none', serverVersion: 'none' },
+    targetSchema: 'app',
+    csv: CSV_DIALECT,
+    tables,
+  };
   await fsp.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(m, null, 2), { mode: 0o600 });
   return rows;
 }
 
-export async function importFixture(prefix: string, opts: { notes?: number; replaceSeeded?: string[] } = {}): Promise<ImportFixture> {
+export async function importFixture(
+  prefix: string,
+  opts: { notes?: number; replaceSeeded?: string[] } = {},
+): Promise<ImportFixture> {
   const db = await createPgDb(prefix);
   const pg = new Client({ connectionString: db.url });
   await pg.connect();
@@ -143,7 +204,8 @@ export async function importFixture(prefix: string, opts: { notes?: number; repl
 }
 
 export async function counts(pg: Client): Promise<Record<string, number>> {
-  const { rows } = await pg.query(`SELECT (SELECT count(*) FROM ref.country)::int AS "ref.country", (SELECT count(*) FROM app.aggregator)::int AS aggregator,
+  const { rows } =
+    await pg.query(`SELECT (SELECT count(*) FROM ref.country)::int AS "ref.country", (SELECT count(*) FROM app.aggregator)::int AS aggregator,
     (SELECT count(*) FROM app.bucket)::int AS bucket, (SELECT count(*) FROM app.husband)::int AS husband, (SELECT count(*) FROM app.wife)::int AS wife,
     (SELECT count(*) FROM app.person)::int AS person, (SELECT count(*) FROM app.note)::int AS note`);
   return rows[0];
@@ -151,6 +213,8 @@ export async function counts(pg: Client): Promise<Record<string, number>> {
 
 /** Every user trigger of the fixture with its state: 'O' is enabled. */
 export async function triggerStates(pg: Client): Promise<Record<string, string>> {
-  const { rows } = await pg.query(`SELECT tgname AS name, tgenabled AS state FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text LIKE 'app.%' ORDER BY 1`);
+  const { rows } = await pg.query(
+    `SELECT tgname AS name, tgenabled AS state FROM pg_trigger WHERE NOT tgisinternal AND tgrelid::regclass::text LIKE 'app.%' ORDER BY 1`,
+  );
   return Object.fromEntries(rows.map((r) => [r.name, r.state]));
 }

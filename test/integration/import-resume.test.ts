@@ -12,9 +12,15 @@ interface Run {
 }
 
 /** Runs the built CLI and sends it SIGKILL the moment a log line matches (no chance to clean up). */
-function runUntil(args: string[], killWhen?: (line: { msg?: string; table?: string; tables?: string[] }) => boolean): Promise<Run> {
+function runUntil(
+  args: string[],
+  killWhen?: (line: { msg?: string; table?: string; tables?: string[] }) => boolean,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, CONVERGE_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, CONVERGE_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -56,7 +62,19 @@ describe('import --resume after kill -9 (built CLI, real Postgres)', () => {
 
   beforeAll(async () => {
     f = await importFixture('impkill', { notes: 60_000 });
-    args = ['import', '--pipeline', f.pipelineFile, '--work-dir', f.workDir, '--target', f.db.url, '--source', 'mysql://root@127.0.0.1:3306/none', '--jobs', '2'];
+    args = [
+      'import',
+      '--pipeline',
+      f.pipelineFile,
+      '--work-dir',
+      f.workDir,
+      '--target',
+      f.db.url,
+      '--source',
+      'mysql://root@127.0.0.1:3306/none',
+      '--jobs',
+      '2',
+    ];
   });
   afterAll(async () => f?.cleanup());
 
@@ -69,7 +87,10 @@ describe('import --resume after kill -9 (built CLI, real Postgres)', () => {
     expect(Object.values(c1).some((n) => n > 0)).toBe(true);
 
     // 2. Resumed, and killed while the big table's COPY is in flight.
-    const second = await runUntil([...args, '--resume'], (l) => l.msg === 'group started' && !!l.tables?.includes('app.note'));
+    const second = await runUntil(
+      [...args, '--resume'],
+      (l) => l.msg === 'group started' && !!l.tables?.includes('app.note'),
+    );
     expect(second.signal).toBe('SIGKILL');
     await expectWholeTables(f);
 

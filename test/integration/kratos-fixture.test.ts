@@ -3,7 +3,11 @@ import { Client } from 'pg';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { ConvergeError } from '../../src/core/errors';
 import { KratosSeedContext } from '../../src/demo/kratos-seed-context';
-import { KRATOS_SOURCE_CREDENTIAL_TYPE_IDS, KRATOS_TARGET_CREDENTIAL_TYPE_IDS, TEXT_SPECIAL } from '../../src/demo/kratos-hard-strings';
+import {
+  KRATOS_SOURCE_CREDENTIAL_TYPE_IDS,
+  KRATOS_TARGET_CREDENTIAL_TYPE_IDS,
+  TEXT_SPECIAL,
+} from '../../src/demo/kratos-hard-strings';
 import { KRATOS_HARD_VALUES, seedKratos } from '../../src/demo/kratos-seed';
 import { applyMigrations } from '../../src/schema/apply-migrations';
 import { MysqlConnection, openMysql } from '../../src/source/mysql/connect';
@@ -14,12 +18,31 @@ const PG_DIR = path.resolve(__dirname, '../../migrations/kratos/postgres');
 const TRACKING = { table: 'schema_migration', style: 'pop' as const };
 
 const KRATOS_TABLES = [
-  'continuity_containers', 'courier_message_dispatches', 'courier_messages', 'identities', 'identity_credential_identifiers',
-  'identity_credential_types', 'identity_credentials', 'identity_login_codes', 'identity_recovery_addresses', 'identity_recovery_codes',
-  'identity_recovery_tokens', 'identity_registration_codes', 'identity_verifiable_addresses', 'identity_verification_codes',
-  'identity_verification_tokens', 'networks', 'selfservice_errors', 'selfservice_login_flows', 'selfservice_recovery_flows',
-  'selfservice_registration_flows', 'selfservice_settings_flows', 'selfservice_verification_flows', 'session_devices',
-  'session_token_exchanges', 'sessions',
+  'continuity_containers',
+  'courier_message_dispatches',
+  'courier_messages',
+  'identities',
+  'identity_credential_identifiers',
+  'identity_credential_types',
+  'identity_credentials',
+  'identity_login_codes',
+  'identity_recovery_addresses',
+  'identity_recovery_codes',
+  'identity_recovery_tokens',
+  'identity_registration_codes',
+  'identity_verifiable_addresses',
+  'identity_verification_codes',
+  'identity_verification_tokens',
+  'networks',
+  'selfservice_errors',
+  'selfservice_login_flows',
+  'selfservice_recovery_flows',
+  'selfservice_registration_flows',
+  'selfservice_settings_flows',
+  'selfservice_verification_flows',
+  'session_devices',
+  'session_token_exchanges',
+  'sessions',
 ];
 
 /** Columns nullable on MySQL but NOT NULL on Postgres (the facts' NULLABILITY DIFF). */
@@ -53,9 +76,19 @@ beforeAll(async () => {
   my = await createMysqlDb('kratosfx');
   my2 = await createMysqlDb('kratosfx2');
   pgDb = await createPgDb('kratosfx');
-  const first = await applyMigrations({ dialect: 'mysql', connection: parseConnectionUrl(my.url, 'mysql', 'mysql'), dir: MYSQL_DIR, tracking: TRACKING });
+  const first = await applyMigrations({
+    dialect: 'mysql',
+    connection: parseConnectionUrl(my.url, 'mysql', 'mysql'),
+    dir: MYSQL_DIR,
+    tracking: TRACKING,
+  });
   expect(first.map((r) => r.status)).toEqual(['applied', 'applied']);
-  const firstPg = await applyMigrations({ dialect: 'postgres', connection: parseConnectionUrl(pgDb.url, 'postgres', 'pg'), dir: PG_DIR, tracking: TRACKING });
+  const firstPg = await applyMigrations({
+    dialect: 'postgres',
+    connection: parseConnectionUrl(pgDb.url, 'postgres', 'pg'),
+    dir: PG_DIR,
+    tracking: TRACKING,
+  });
   expect(firstPg.map((r) => r.status)).toEqual(['applied', 'applied']);
   conn = await openMysql(parseConnectionUrl(my.url, 'mysql', 'mysql'));
   await conn.query("SET time_zone = '+00:00'");
@@ -71,7 +104,9 @@ afterAll(async () => {
 
 describe('kratos fixture schema', () => {
   it('has the 25 Kratos tables plus schema_migration on MySQL', async () => {
-    const rows = await q<{ t: string }>('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
+    const rows = await q<{ t: string }>(
+      'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+    );
     expect(rows.map((r) => r.t).sort()).toEqual([...KRATOS_TABLES, 'schema_migration'].sort());
   });
 
@@ -100,57 +135,109 @@ describe('kratos fixture schema', () => {
     expect(new Set(pgFks.map((r) => r.rule))).toEqual(new Set(['c']));
     expect(pgFks.map((r) => r.fk).sort()).toEqual(myFks.map((r) => r.fk).sort());
     expect(myFks.map((r) => r.fk)).toContain('session_devices.session_id->sessions.id');
-    expect(myFks.map((r) => r.fk)).toContain('identity_credential_identifiers.identity_credential_type_id->identity_credential_types.id');
+    expect(myFks.map((r) => r.fk)).toContain(
+      'identity_credential_identifiers.identity_credential_type_id->identity_credential_types.id',
+    );
   });
 
   it('seeds the 7 credential types on each side, with differing ids for the same names', async () => {
     const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
-    const myTypes = (await q<{ id: string; name: string }>('SELECT id, name FROM identity_credential_types')).sort(byName);
+    const myTypes = (await q<{ id: string; name: string }>('SELECT id, name FROM identity_credential_types')).sort(
+      byName,
+    );
     const pgTypes = (await pg.query('SELECT id::text AS id, name FROM identity_credential_types')).rows.sort(byName);
     const names = ['code', 'lookup_secret', 'oidc', 'passkey', 'password', 'totp', 'webauthn'];
     expect(myTypes.map((r) => r.name)).toEqual(names);
     expect(pgTypes.map((r) => r.name)).toEqual(names);
     expect(Object.fromEntries(myTypes.map((r) => [r.name, r.id]))).toEqual(KRATOS_SOURCE_CREDENTIAL_TYPE_IDS);
     expect(Object.fromEntries(pgTypes.map((r) => [r.name, r.id]))).toEqual(KRATOS_TARGET_CREDENTIAL_TYPE_IDS);
-    const differing = names.filter((n) => KRATOS_SOURCE_CREDENTIAL_TYPE_IDS[n].toLowerCase() !== KRATOS_TARGET_CREDENTIAL_TYPE_IDS[n]);
+    const differing = names.filter(
+      (n) => KRATOS_SOURCE_CREDENTIAL_TYPE_IDS[n].toLowerCase() !== KRATOS_TARGET_CREDENTIAL_TYPE_IDS[n],
+    );
     expect(differing.length).toBeGreaterThanOrEqual(3);
     expect(myTypes.some((r) => r.id === r.id.toUpperCase())).toBe(true);
     expect(KRATOS_TARGET_CREDENTIAL_TYPE_IDS.password).toBe('78c1b41d-8341-4507-aa60-aff1d4369670');
   });
 
   it('has the session_devices unique device index on Postgres only', async () => {
-    const { rows } = await pg.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'session_devices' AND indexdef LIKE 'CREATE UNIQUE%'");
+    const { rows } = await pg.query(
+      "SELECT indexdef FROM pg_indexes WHERE tablename = 'session_devices' AND indexdef LIKE 'CREATE UNIQUE%'",
+    );
     const defs = rows.map((r) => r.indexdef as string);
     expect(defs.some((d) => d.includes('(nid, session_id, ip_address, user_agent)'))).toBe(true);
-    const myUnique = await q<{ k: string }>("SELECT DISTINCT INDEX_NAME AS k FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'session_devices' AND NON_UNIQUE = 0");
+    const myUnique = await q<{ k: string }>(
+      "SELECT DISTINCT INDEX_NAME AS k FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'session_devices' AND NON_UNIQUE = 0",
+    );
     expect(myUnique.map((r) => r.k)).toEqual(['PRIMARY']);
   });
 
-  it('keeps each dialect\'s column order (session_devices swaps nid and session_id)', async () => {
-    const myCols = await q<{ c: string }>("SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'session_devices' ORDER BY ORDINAL_POSITION");
-    const { rows } = await pg.query("SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'session_devices' ORDER BY ordinal_position");
-    expect(myCols.map((r) => r.c)).toEqual(['id', 'ip_address', 'user_agent', 'location', 'session_id', 'nid', 'created_at', 'updated_at']);
-    expect(rows.map((r) => r.c)).toEqual(['id', 'ip_address', 'user_agent', 'location', 'nid', 'session_id', 'created_at', 'updated_at']);
+  it("keeps each dialect's column order (session_devices swaps nid and session_id)", async () => {
+    const myCols = await q<{ c: string }>(
+      "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'session_devices' ORDER BY ORDINAL_POSITION",
+    );
+    const { rows } = await pg.query(
+      "SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'session_devices' ORDER BY ordinal_position",
+    );
+    expect(myCols.map((r) => r.c)).toEqual([
+      'id',
+      'ip_address',
+      'user_agent',
+      'location',
+      'session_id',
+      'nid',
+      'created_at',
+      'updated_at',
+    ]);
+    expect(rows.map((r) => r.c)).toEqual([
+      'id',
+      'ip_address',
+      'user_agent',
+      'location',
+      'nid',
+      'session_id',
+      'created_at',
+      'updated_at',
+    ]);
   });
 
   it('is nullable on MySQL and NOT NULL on Postgres exactly where the facts say', async () => {
     for (const [table, column] of NULLABILITY_DIFF) {
-      const [m] = await q<{ n: string }>('SELECT IS_NULLABLE AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?', [table, column]);
-      const { rows } = await pg.query("SELECT is_nullable AS n FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2", [table, column]);
+      const [m] = await q<{ n: string }>(
+        'SELECT IS_NULLABLE AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+        [table, column],
+      );
+      const { rows } = await pg.query(
+        "SELECT is_nullable AS n FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2",
+        [table, column],
+      );
       expect([table, column, m?.n, rows[0]?.n]).toEqual([table, column, 'YES', 'NO']);
     }
   });
 
   it('checks token_type IN (1, 2) on both sides', async () => {
-    const [ck] = await q<{ c: string }>("SELECT CHECK_CLAUSE AS c FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'identity_recovery_tokens' AND CHECK_CLAUSE LIKE '%token_type%'");
+    const [ck] = await q<{ c: string }>(
+      "SELECT CHECK_CLAUSE AS c FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'identity_recovery_tokens' AND CHECK_CLAUSE LIKE '%token_type%'",
+    );
     expect(ck.c).toMatch(/token_type.*in.*1.*2/i);
-    const { rows } = await pg.query("SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE contype = 'c' AND conrelid = 'identity_recovery_tokens'::regclass");
+    const { rows } = await pg.query(
+      "SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE contype = 'c' AND conrelid = 'identity_recovery_tokens'::regclass",
+    );
     expect(rows.map((r) => r.d).join(' ')).toMatch(/token_type = ANY \(ARRAY\[1, 2\]\)/);
   });
 
   it('does nothing when the migrations are applied a second time', async () => {
-    const again = await applyMigrations({ dialect: 'mysql', connection: parseConnectionUrl(my.url, 'mysql', 'mysql'), dir: MYSQL_DIR, tracking: TRACKING });
-    const againPg = await applyMigrations({ dialect: 'postgres', connection: parseConnectionUrl(pgDb.url, 'postgres', 'pg'), dir: PG_DIR, tracking: TRACKING });
+    const again = await applyMigrations({
+      dialect: 'mysql',
+      connection: parseConnectionUrl(my.url, 'mysql', 'mysql'),
+      dir: MYSQL_DIR,
+      tracking: TRACKING,
+    });
+    const againPg = await applyMigrations({
+      dialect: 'postgres',
+      connection: parseConnectionUrl(pgDb.url, 'postgres', 'pg'),
+      dir: PG_DIR,
+      tracking: TRACKING,
+    });
     expect(again.map((r) => r.status)).toEqual(['already-applied', 'already-applied']);
     expect(againPg.map((r) => r.status)).toEqual(['already-applied', 'already-applied']);
     const [{ n }] = await q<{ n: number }>('SELECT COUNT(*) AS n FROM identity_credential_types');
@@ -189,12 +276,15 @@ describe('seedKratos', () => {
   it('holds every documented hard value in the documented row', async () => {
     expect(KRATOS_HARD_VALUES.length).toBeGreaterThan(40);
     for (const h of KRATOS_HARD_VALUES) {
-      const rows = await q<{ v: unknown }>(`SELECT \`${h.column}\` AS v FROM \`${h.table}\` WHERE BINARY id = ?`, [h.id]);
+      const rows = await q<{ v: unknown }>(`SELECT \`${h.column}\` AS v FROM \`${h.table}\` WHERE BINARY id = ?`, [
+        h.id,
+      ]);
       expect([h.key, rows.length]).toEqual([h.key, 1]);
       const v = rows[0].v;
       // mysql2 already parses columns MariaDB reports as JSON; compare JSON by value either way.
       if (h.json) expect([h.key, typeof v === 'string' ? JSON.parse(v) : v]).toEqual([h.key, h.value]);
-      else if (Buffer.isBuffer(h.value)) expect([h.key, Buffer.isBuffer(v) && v.equals(h.value)]).toEqual([h.key, true]);
+      else if (Buffer.isBuffer(h.value))
+        expect([h.key, Buffer.isBuffer(v) && v.equals(h.value)]).toEqual([h.key, true]);
       else expect([h.key, v]).toEqual([h.key, h.value]);
     }
   });
@@ -207,19 +297,27 @@ describe('seedKratos', () => {
     expect(values).toContain('');
     expect(values).toContain('NULL');
     expect(values).toContain('\\N');
-    const [{ n }] = await q<{ n: number }>("SELECT COUNT(*) AS n FROM courier_messages WHERE body LIKE '%🦄%' AND body LIKE '%\r\n%' AND body LIKE '%\t%'");
+    const [{ n }] = await q<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM courier_messages WHERE body LIKE '%🦄%' AND body LIKE '%\r\n%' AND body LIKE '%\t%'",
+    );
     expect(Number(n)).toBeGreaterThanOrEqual(1);
   });
 
   it('mixes upper- and lower-case uuids that still join under the _ci collation', async () => {
-    const [{ n: upperIds }] = await q<{ n: number }>('SELECT COUNT(*) AS n FROM identities WHERE BINARY id = UPPER(id)');
+    const [{ n: upperIds }] = await q<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM identities WHERE BINARY id = UPPER(id)',
+    );
     expect(Number(upperIds)).toBeGreaterThanOrEqual(1);
-    const [{ n: mismatched }] = await q<{ n: number }>('SELECT COUNT(*) AS n FROM identity_credentials c JOIN identities i ON i.id = c.identity_id WHERE BINARY c.identity_id <> i.id');
+    const [{ n: mismatched }] = await q<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM identity_credentials c JOIN identities i ON i.id = c.identity_id WHERE BINARY c.identity_id <> i.id',
+    );
     expect(Number(mismatched)).toBeGreaterThanOrEqual(2);
   });
 
   it("puts '' and NULL in selfservice_verification_flows.session_id and identity_id", async () => {
-    const [r] = await q<{ e: number; nl: number }>("SELECT SUM(session_id = '' AND identity_id = '') AS e, SUM(session_id IS NULL) AS nl FROM selfservice_verification_flows");
+    const [r] = await q<{ e: number; nl: number }>(
+      "SELECT SUM(session_id = '' AND identity_id = '') AS e, SUM(session_id IS NULL) AS nl FROM selfservice_verification_flows",
+    );
     expect(Number(r.e)).toBeGreaterThanOrEqual(1);
     expect(Number(r.nl)).toBeGreaterThanOrEqual(1);
   });
@@ -250,20 +348,30 @@ describe('seedKratos', () => {
   });
 
   it('writes NULL and non-NULL sessions.active, booleans 0 and 1, and blobs with 0x00 and 0xFF', async () => {
-    const [s] = await q<{ nl: number; t: number; f: number }>('SELECT SUM(active IS NULL) AS nl, SUM(active = 1) AS t, SUM(active = 0) AS f FROM sessions');
+    const [s] = await q<{ nl: number; t: number; f: number }>(
+      'SELECT SUM(active IS NULL) AS nl, SUM(active = 1) AS t, SUM(active = 0) AS f FROM sessions',
+    );
     expect([Number(s.nl) > 0, Number(s.t) > 0, Number(s.f) > 0]).toEqual([true, true, true]);
-    const [b] = await q<{ n: number }>("SELECT COUNT(*) AS n FROM courier_messages WHERE LOCATE(X'00', template_data) > 0 AND LOCATE(X'FF', template_data) > 0");
+    const [b] = await q<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM courier_messages WHERE LOCATE(X'00', template_data) > 0 AND LOCATE(X'FF', template_data) > 0",
+    );
     expect(Number(b.n)).toBeGreaterThanOrEqual(1);
   });
 
   it('is deterministic: the same seed writes the same bytes', async () => {
     const other = await openMysql(parseConnectionUrl(my2.url, 'mysql', 'mysql'));
     try {
-      await applyMigrations({ dialect: 'mysql', connection: parseConnectionUrl(my2.url, 'mysql', 'mysql'), dir: MYSQL_DIR, tracking: TRACKING });
+      await applyMigrations({
+        dialect: 'mysql',
+        connection: parseConnectionUrl(my2.url, 'mysql', 'mysql'),
+        dir: MYSQL_DIR,
+        tracking: TRACKING,
+      });
       const again = await seedKratos(other, { scale: SCALE });
       expect(again).toEqual(seeded);
       const tables = KRATOS_TABLES.map((t) => `\`${t}\``).join(', ');
-      const sums = async (c: MysqlConnection) => ((await c.query(`CHECKSUM TABLE ${tables}`))[0] as Array<{ Checksum: string }>).map((r) => String(r.Checksum));
+      const sums = async (c: MysqlConnection) =>
+        ((await c.query(`CHECKSUM TABLE ${tables}`))[0] as Array<{ Checksum: string }>).map((r) => String(r.Checksum));
       expect(await sums(other)).toEqual(await sums(conn));
     } finally {
       await other.end();

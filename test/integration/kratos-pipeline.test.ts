@@ -19,10 +19,23 @@ const SCALE = 120;
 
 beforeAll(async () => {
   fx = await pipelineFixture('kratos');
-  my = await mysql.createConnection({ uri: fx.mysqlDb.url, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' });
+  my = await mysql.createConnection({
+    uri: fx.mysqlDb.url,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    timezone: 'Z',
+  });
   await my.query("SET time_zone = '+00:00'");
   await seedKratos(my, { scale: SCALE });
-  result = await runPipeline({ pipeline: fx.pipeline, source: fx.source, target: fx.target, workDir: fx.workDir, log: quietLog, jobs: 2 });
+  result = await runPipeline({
+    pipeline: fx.pipeline,
+    source: fx.source,
+    target: fx.target,
+    workDir: fx.workDir,
+    log: quietLog,
+    jobs: 2,
+  });
   pg = new Client({ connectionString: fx.pgDb.url });
   await pg.connect();
 });
@@ -36,7 +49,10 @@ afterAll(async () => {
 type Row = Record<string, unknown>;
 
 async function pgColumns(table: string): Promise<Map<string, string>> {
-  const { rows } = await pg.query('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', ['public', table]);
+  const { rows } = await pg.query(
+    'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+    ['public', table],
+  );
   return new Map(rows.map((r) => [r.column_name, r.data_type]));
 }
 
@@ -48,7 +64,13 @@ const DROP_IF_NULL: Record<string, string[]> = {
   identity_recovery_codes: ['selfservice_recovery_flow_id'],
 };
 
-function expectedValue(type: string, v: unknown, column: string, table: string, typeIdMap: Map<string, string>): unknown {
+function expectedValue(
+  type: string,
+  v: unknown,
+  column: string,
+  table: string,
+  typeIdMap: Map<string, string>,
+): unknown {
   if (v === null || v === undefined) {
     if (column === 'request_url') return '';
     return null;
@@ -58,7 +80,8 @@ function expectedValue(type: string, v: unknown, column: string, table: string, 
       const s = String(v);
       if (s === '') return null;
       const lower = s.toLowerCase();
-      if (column === 'identity_credential_type_id' || (table === 'identity_credential_types' && column === 'id')) return typeIdMap.get(lower) ?? lower;
+      if (column === 'identity_credential_type_id' || (table === 'identity_credential_types' && column === 'id'))
+        return typeIdMap.get(lower) ?? lower;
       return lower;
     }
     case 'boolean':
@@ -96,8 +119,12 @@ describe('Kratos pipeline on MariaDB → Postgres', () => {
     const [types] = await my.query('SELECT id, name FROM identity_credential_types');
     const { rows: tgtTypes } = await pg.query('SELECT id::text, name FROM identity_credential_types');
     const byName = new Map(tgtTypes.map((r) => [r.name, r.id]));
-    const typeIdMap = new Map((types as Row[]).map((r) => [String(r.id).toLowerCase(), byName.get(r.name) ?? String(r.id).toLowerCase()]));
-    const { rows: tables } = await pg.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migration' ORDER BY 1");
+    const typeIdMap = new Map(
+      (types as Row[]).map((r) => [String(r.id).toLowerCase(), byName.get(r.name) ?? String(r.id).toLowerCase()]),
+    );
+    const { rows: tables } = await pg.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migration' ORDER BY 1",
+    );
     expect(tables.length).toBe(25);
     let compared = 0;
     for (const { table_name: table } of tables) {
@@ -129,8 +156,13 @@ describe('Kratos pipeline on MariaDB → Postgres', () => {
         for (const [col, type] of cols) {
           const want = expectedValue(type, src[col], col, table, typeIdMap);
           const got = pgValue(type, tgt![col]);
-          if (JSON.stringify(got) !== JSON.stringify(want) && !(type.startsWith('json') && isDeepStrictEqual(got, want))) {
-            throw new Error(`${table}.${col} id ${id}: expected ${JSON.stringify(want)?.slice(0, 200)}, got ${JSON.stringify(got)?.slice(0, 200)}`);
+          if (
+            JSON.stringify(got) !== JSON.stringify(want) &&
+            !(type.startsWith('json') && isDeepStrictEqual(got, want))
+          ) {
+            throw new Error(
+              `${table}.${col} id ${id}: expected ${JSON.stringify(want)?.slice(0, 200)}, got ${JSON.stringify(got)?.slice(0, 200)}`,
+            );
           }
           compared++;
         }
@@ -141,7 +173,9 @@ describe('Kratos pipeline on MariaDB → Postgres', () => {
 
   it('carries every hard value of the seeder through', async () => {
     for (const h of kratosHardValues()) {
-      const { rows } = await pg.query(`SELECT row_to_json(t) AS r FROM "${h.table}" t WHERE id = $1`, [h.id.toLowerCase()]);
+      const { rows } = await pg.query(`SELECT row_to_json(t) AS r FROM "${h.table}" t WHERE id = $1`, [
+        h.id.toLowerCase(),
+      ]);
       const dropCols = DROP_IF_NULL[h.table] ?? [];
       const [src] = await my.query(`SELECT * FROM \`${h.table}\` WHERE id = ?`, [h.id]);
       if (dropCols.some((c) => (src as Row[])[0][c] === null)) {
@@ -151,20 +185,41 @@ describe('Kratos pipeline on MariaDB → Postgres', () => {
       if (h.table === 'session_devices') continue; // covered by the row-by-row comparison
       expect({ key: h.key, found: rows.length }).toEqual({ key: h.key, found: 1 });
     }
-    const { rows: text } = await pg.query('SELECT oauth2_login_challenge_data AS v FROM selfservice_login_flows WHERE id = ANY($1::uuid[])', [kratosHardValues().filter((h) => h.table === 'selfservice_login_flows').map((h) => h.id.toLowerCase())]);
+    const { rows: text } = await pg.query(
+      'SELECT oauth2_login_challenge_data AS v FROM selfservice_login_flows WHERE id = ANY($1::uuid[])',
+      [
+        kratosHardValues()
+          .filter((h) => h.table === 'selfservice_login_flows')
+          .map((h) => h.id.toLowerCase()),
+      ],
+    );
     const values = text.map((r) => r.v);
     expect(values).toEqual(expect.arrayContaining([null, '', 'NULL', '\\N']));
     expect(values.some((v) => typeof v === 'string' && /🦄|\n|\r|\t|"|,|\\/.test(v) && v.length > 10)).toBe(true);
-    const { rows: vf } = await pg.query("SELECT count(*)::int AS n FROM selfservice_verification_flows WHERE session_id IS NULL");
+    const { rows: vf } = await pg.query(
+      'SELECT count(*)::int AS n FROM selfservice_verification_flows WHERE session_id IS NULL',
+    );
     expect(vf[0].n).toBeGreaterThan(0);
   });
 
   it('records the run, with every normalised value counted per table and column', async () => {
     const { rows: runs } = await pg.query('SELECT status FROM converge.runs WHERE id = $1', [result.runId]);
     expect(runs[0].status).toBe('completed');
-    const { rows: ev } = await pg.query("SELECT kind, table_name, payload FROM converge.run_events WHERE run_id = $1 ORDER BY id", [result.runId]);
+    const { rows: ev } = await pg.query(
+      'SELECT kind, table_name, payload FROM converge.run_events WHERE run_id = $1 ORDER BY id',
+      [result.runId],
+    );
     const kinds = ev.map((e) => e.kind);
-    for (const k of ['run.created', 'stage.started', 'table.exported', 'table.transformed', 'table.loaded', 'table.verified', 'run.completed']) expect(kinds).toContain(k);
+    for (const k of [
+      'run.created',
+      'stage.started',
+      'table.exported',
+      'table.transformed',
+      'table.loaded',
+      'table.verified',
+      'run.completed',
+    ])
+      expect(kinds).toContain(k);
     const tr = (t: string) => ev.find((e) => e.kind === 'table.transformed' && e.table_name === t)!.payload.changes;
     expect(tr('selfservice_verification_flows').session_id.emptyToNull).toBeGreaterThan(0);
     expect(tr('identity_credentials').identity_credential_type_id.remapped).toBeGreaterThan(0);
@@ -176,7 +231,8 @@ describe('Kratos pipeline on MariaDB → Postgres', () => {
   it('writes export files 0600 in a 0700 directory, never the password', async () => {
     const dir = path.join(fx.workDir, 'export');
     expect((await fsp.stat(fx.workDir)).mode & 0o777).toBe(0o700);
-    for (const f of await fsp.readdir(dir)) expect({ f, mode: (await fsp.stat(path.join(dir, f))).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+    for (const f of await fsp.readdir(dir))
+      expect({ f, mode: (await fsp.stat(path.join(dir, f))).mode & 0o777 }).toEqual({ f, mode: 0o600 });
     const manifest = JSON.parse(await fsp.readFile(path.join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.tables.identities.rows).toBe(SCALE);
     expect(manifest.tables.identities.sha256).toMatch(/^[0-9a-f]{64}$/);

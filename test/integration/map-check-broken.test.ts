@@ -164,22 +164,53 @@ interface Problem {
  * otherwise through the library function the CLI calls, printing each problem as the CLI does,
  * which keeps the many cases fast.
  */
-async function check(yaml: string, probe: boolean, cli = false): Promise<{ code: number; problems: Problem[]; text: string }> {
+async function check(
+  yaml: string,
+  probe: boolean,
+  cli = false,
+): Promise<{ code: number; problems: Problem[]; text: string }> {
   const file = path.join(dir, `m${++n}.yaml`);
   await fsp.writeFile(file, yaml);
   if (!cli) {
-    const res = await runMapCheck({ mappingDir: file, source: parseConnectionUrl(my.url, 'mysql', 'source'), target: parseConnectionUrl(pgDb.url, 'postgres', 'target'), targetSchema: 'public', probe });
-    return { code: res.errors > 0 ? ExitCode.BadConfig : ExitCode.Ok, problems: res.problems as Problem[], text: res.problems.map(describeProblem).join('\n') };
+    const res = await runMapCheck({
+      mappingDir: file,
+      source: parseConnectionUrl(my.url, 'mysql', 'source'),
+      target: parseConnectionUrl(pgDb.url, 'postgres', 'target'),
+      targetSchema: 'public',
+      probe,
+    });
+    return {
+      code: res.errors > 0 ? ExitCode.BadConfig : ExitCode.Ok,
+      problems: res.problems as Problem[],
+      text: res.problems.map(describeProblem).join('\n'),
+    };
   }
-  const args = ['map', 'check', '--pipeline', path.join(dir, 'pipeline.yaml'), '--source', my.url, '--target', pgDb.url, '--mapping', file, ...(probe ? ['--probe'] : [])];
+  const args = [
+    'map',
+    'check',
+    '--pipeline',
+    path.join(dir, 'pipeline.yaml'),
+    '--source',
+    my.url,
+    '--target',
+    pgDb.url,
+    '--mapping',
+    file,
+    ...(probe ? ['--probe'] : []),
+  ];
   const json = await runCli([...args, '--json']);
-  if (!json.stdout.trim().startsWith('{')) throw new Error(`map check printed no JSON (exit ${json.code}): ${json.stderr}`);
+  if (!json.stdout.trim().startsWith('{'))
+    throw new Error(`map check printed no JSON (exit ${json.code}): ${json.stderr}`);
   const text = await runCli(args);
   expect(text.code).toBe(json.code);
   return { code: json.code, problems: JSON.parse(json.stdout).problems, text: text.stdout };
 }
 
-const errorsOf = (ps: Problem[]) => ps.filter((p) => p.severity === 'error').map((p) => `${p.kind}:${p.column ?? ''}`).sort();
+const errorsOf = (ps: Problem[]) =>
+  ps
+    .filter((p) => p.severity === 'error')
+    .map((p) => `${p.kind}:${p.column ?? ''}`)
+    .sort();
 
 describe('map check on real catalogs and data', () => {
   test('the correct mapping passes, with and without --probe', async () => {
@@ -188,34 +219,156 @@ describe('map check on real catalogs and data', () => {
       expect({ probe, errors: errorsOf(r.problems) }).toEqual({ probe, errors: [] });
       expect(r.code).toBe(ExitCode.Ok);
       // Warnings from the catalogs (bigint into integer, VARCHAR values unknown), gone once --probe reads the data.
-      expect(r.problems.map((p) => `${p.kind}:${p.column}`)).toEqual(probe ? [] : ['enum-values-unknown:role', 'enum-values-unknown:status', 'narrowing:hits']);
+      expect(r.problems.map((p) => `${p.kind}:${p.column}`)).toEqual(
+        probe ? [] : ['enum-values-unknown:role', 'enum-values-unknown:status', 'narrowing:hits'],
+      );
     }
   });
 
   // [what breaks, mapping, --probe, the one error expected, its line]
   const cases: Array<[string, string, boolean, string, number]> = [
-    ['a source column neither mapped nor dropped', GOOD.replace('    drop: [legacy]\n', ''), false, 'column-unmapped:legacy', 3],
-    ['a NOT NULL target column with no default that nothing feeds', GOOD.replace('    add:\n      tenant: { constant: main }\n', ''), false, 'not-null-unfed:tenant', 3],
-    ['a type pair that cannot convert', GOOD.replace('created_at: timestamp', 'created_at: boolean'), false, 'type-mismatch:created_at', 13],
-    ['an enum map missing a value the ENUM definition allows', GOOD.replace('{ a: A, b: B, c: C }', '{ a: A, b: B }'), false, 'enum-value-unmapped:kind', 7],
-    ['an enum map missing a value only the data holds (--probe)', GOOD.replace(', guest: member }', ' }'), true, 'enum-value-unmapped:role', 8],
-    ['an enum map landing on a label the Postgres enum does not allow', GOOD.replace('{ a: A, b: B, c: C }', '{ a: A, b: B, c: c }'), false, 'enum-label-invalid:kind', 7],
-    ['an enum map landing on a label the CHECK constraint does not allow', GOOD.replace('archived: archived', 'archived: gone'), false, 'enum-label-invalid:status', 9],
-    ['a string longer than the target column, the longest found by --probe', GOOD.replace('      email: text', '      email: { type: text, to: email_short }'), true, 'too-long:email', 6],
-    ['NULLs into a NOT NULL column, found by --probe', GOOD.replace('nick: { type: text, nullTo: "" }', 'nick: text'), true, 'null-into-not-null:nick', 10],
-    ["'' in a uuid column, found by --probe", GOOD.replace('owner: { type: uuid, emptyToNull: true }', 'owner: uuid'), true, 'value-invalid:owner', 12],
-    ['integers the narrower target type cannot hold, found by --probe', GOOD.replace('      big: integer', '      big: { type: integer, to: big_small }'), true, 'out-of-range:big', 15],
-    ['a TINYINT(1) holding 2, neither true nor false, found by --probe', GOOD.replace('      active: { type: boolean, trueValues: ["1", "2"] }', '      active: boolean'), true, 'value-invalid:active', 16],
-    ['a zero date under the default zeroDate: error, found by --probe', GOOD.replace('last_seen: { type: timestamp, zeroDate: null }', 'last_seen: timestamp'), true, 'value-invalid:last_seen', 17],
-    ['a date no calendar has (February 30), found by --probe', GOOD.replace('odd_day: drop', 'odd_day: date'), true, 'value-invalid:odd_day', 18],
-    ['a value a uuid column cannot hold (a name where an id belongs), found by --probe', GOOD.replace('      ref: text', '      ref: { type: uuid, to: ref_id }'), true, 'value-invalid:ref', 19],
-    ['a VARCHAR read as integer holding "12x", found by --probe', GOOD.replace('      qty: text', '      qty: { type: integer, to: qty_n }'), true, 'value-invalid:qty', 20],
-    ['invalid JSON in a TEXT read as jsonb, found by --probe', GOOD.replace('      doc: text', '      doc: { type: jsonb, to: doc_j }'), true, 'value-invalid:doc', 21],
+    [
+      'a source column neither mapped nor dropped',
+      GOOD.replace('    drop: [legacy]\n', ''),
+      false,
+      'column-unmapped:legacy',
+      3,
+    ],
+    [
+      'a NOT NULL target column with no default that nothing feeds',
+      GOOD.replace('    add:\n      tenant: { constant: main }\n', ''),
+      false,
+      'not-null-unfed:tenant',
+      3,
+    ],
+    [
+      'a type pair that cannot convert',
+      GOOD.replace('created_at: timestamp', 'created_at: boolean'),
+      false,
+      'type-mismatch:created_at',
+      13,
+    ],
+    [
+      'an enum map missing a value the ENUM definition allows',
+      GOOD.replace('{ a: A, b: B, c: C }', '{ a: A, b: B }'),
+      false,
+      'enum-value-unmapped:kind',
+      7,
+    ],
+    [
+      'an enum map missing a value only the data holds (--probe)',
+      GOOD.replace(', guest: member }', ' }'),
+      true,
+      'enum-value-unmapped:role',
+      8,
+    ],
+    [
+      'an enum map landing on a label the Postgres enum does not allow',
+      GOOD.replace('{ a: A, b: B, c: C }', '{ a: A, b: B, c: c }'),
+      false,
+      'enum-label-invalid:kind',
+      7,
+    ],
+    [
+      'an enum map landing on a label the CHECK constraint does not allow',
+      GOOD.replace('archived: archived', 'archived: gone'),
+      false,
+      'enum-label-invalid:status',
+      9,
+    ],
+    [
+      'a string longer than the target column, the longest found by --probe',
+      GOOD.replace('      email: text', '      email: { type: text, to: email_short }'),
+      true,
+      'too-long:email',
+      6,
+    ],
+    [
+      'NULLs into a NOT NULL column, found by --probe',
+      GOOD.replace('nick: { type: text, nullTo: "" }', 'nick: text'),
+      true,
+      'null-into-not-null:nick',
+      10,
+    ],
+    [
+      "'' in a uuid column, found by --probe",
+      GOOD.replace('owner: { type: uuid, emptyToNull: true }', 'owner: uuid'),
+      true,
+      'value-invalid:owner',
+      12,
+    ],
+    [
+      'integers the narrower target type cannot hold, found by --probe',
+      GOOD.replace('      big: integer', '      big: { type: integer, to: big_small }'),
+      true,
+      'out-of-range:big',
+      15,
+    ],
+    [
+      'a TINYINT(1) holding 2, neither true nor false, found by --probe',
+      GOOD.replace('      active: { type: boolean, trueValues: ["1", "2"] }', '      active: boolean'),
+      true,
+      'value-invalid:active',
+      16,
+    ],
+    [
+      'a zero date under the default zeroDate: error, found by --probe',
+      GOOD.replace('last_seen: { type: timestamp, zeroDate: null }', 'last_seen: timestamp'),
+      true,
+      'value-invalid:last_seen',
+      17,
+    ],
+    [
+      'a date no calendar has (February 30), found by --probe',
+      GOOD.replace('odd_day: drop', 'odd_day: date'),
+      true,
+      'value-invalid:odd_day',
+      18,
+    ],
+    [
+      'a value a uuid column cannot hold (a name where an id belongs), found by --probe',
+      GOOD.replace('      ref: text', '      ref: { type: uuid, to: ref_id }'),
+      true,
+      'value-invalid:ref',
+      19,
+    ],
+    [
+      'a VARCHAR read as integer holding "12x", found by --probe',
+      GOOD.replace('      qty: text', '      qty: { type: integer, to: qty_n }'),
+      true,
+      'value-invalid:qty',
+      20,
+    ],
+    [
+      'invalid JSON in a TEXT read as jsonb, found by --probe',
+      GOOD.replace('      doc: text', '      doc: { type: jsonb, to: doc_j }'),
+      true,
+      'value-invalid:doc',
+      21,
+    ],
     // No source key: the target's primary key is probed, and 'x' is there twice.
-    ['keys the target primary key refuses where the source has no key', GOOD.replace('    unique:\n      - { columns: [name], policy: keep-first }\n', ''), true, 'duplicate-rows:', TAGS_LINE],
+    [
+      'keys the target primary key refuses where the source has no key',
+      GOOD.replace('    unique:\n      - { columns: [name], policy: keep-first }\n', ''),
+      true,
+      'duplicate-rows:',
+      TAGS_LINE,
+    ],
     // 'B2' twice is a duplicate; 'b2' is not, though MySQL's case-insensitive collation says so.
-    ['keys a target unique index refuses, with no unique policy, found by --probe', GOOD.replace('    unique:\n      - { columns: [code], policy: keep-first }\n', ''), true, 'duplicate-rows:', 3],
-    ['U+0000 in a column loaded as text, found by --probe', GOOD.replace('bio: latin1-base64', 'bio: text'), true, 'value-invalid:bio', 11],
+    [
+      'keys a target unique index refuses, with no unique policy, found by --probe',
+      GOOD.replace('    unique:\n      - { columns: [code], policy: keep-first }\n', ''),
+      true,
+      'duplicate-rows:',
+      3,
+    ],
+    [
+      'U+0000 in a column loaded as text, found by --probe',
+      GOOD.replace('bio: latin1-base64', 'bio: text'),
+      true,
+      'value-invalid:bio',
+      11,
+    ],
   ];
 
   test('one broken mapping through the CLI: exit 3, the problem in the JSON and the text output', async () => {
@@ -223,7 +376,9 @@ describe('map check on real catalogs and data', () => {
     const r = await check(yaml, probe, true);
     expect(r.code).toBe(ExitCode.BadConfig);
     expect(errorsOf(r.problems)).toEqual([want]);
-    expect(r.text).toMatch(new RegExp(`^error ${want.split(':')[0]}: .*m${n}\\.yaml:${line} \\(key tables\\.users\\.columns\\.`, 'm'));
+    expect(r.text).toMatch(
+      new RegExp(`^error ${want.split(':')[0]}: .*m${n}\\.yaml:${line} \\(key tables\\.users\\.columns\\.`, 'm'),
+    );
     expect(r.text).toContain('1 error(s), 3 warning(s)');
   });
 
@@ -246,7 +401,9 @@ describe('map check on real catalogs and data', () => {
 
   test('a duplicate key is counted as Postgres compares it, and shown by example', async () => {
     const r = await check(GOOD.replace('    unique:\n      - { columns: [code], policy: keep-first }\n', ''), true);
-    expect(r.text).toContain('1 key(s) are held by more than one source row; target unique index users_code_key (code) refuses them');
+    expect(r.text).toContain(
+      '1 key(s) are held by more than one source row; target unique index users_code_key (code) refuses them',
+    );
     expect(r.text).toContain('such as (B2)');
   });
 

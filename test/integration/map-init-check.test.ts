@@ -34,14 +34,46 @@ const ACCEPTED: Record<string, Record<string, string>> = {
     'query-result-cache.*': 'skipped by the committed mapping',
     // The facts: TypeORM wrote '' for "no reference" in char(36) columns, so the committed mapping
     // declares emptyToNull on every nullable uuid column, not only where the staging data holds ''.
-    '*.emptyToNull': "declared as a precaution on nullable uuid columns",
+    '*.emptyToNull': 'declared as a precaution on nullable uuid columns',
   },
 };
 
 /** The settings of a rule that decide what is loaded (not where it was written). */
 function decides(r: ColumnRule): string {
-  const { to, type = 'copy', emptyToNull, nullTo, map, remap, zeroDate, timezone, invalid, trim, case: c, replace, trueValues, falseValues, uuidFormat } = r;
-  return JSON.stringify({ to, type, emptyToNull, nullTo, map, remap, zeroDate, timezone, invalid, trim, case: c, replace, trueValues, falseValues, uuidFormat: uuidFormat === 'text' ? undefined : uuidFormat });
+  const {
+    to,
+    type = 'copy',
+    emptyToNull,
+    nullTo,
+    map,
+    remap,
+    zeroDate,
+    timezone,
+    invalid,
+    trim,
+    case: c,
+    replace,
+    trueValues,
+    falseValues,
+    uuidFormat,
+  } = r;
+  return JSON.stringify({
+    to,
+    type,
+    emptyToNull,
+    nullTo,
+    map,
+    remap,
+    zeroDate,
+    timezone,
+    invalid,
+    trim,
+    case: c,
+    replace,
+    trueValues,
+    falseValues,
+    uuidFormat: uuidFormat === 'text' ? undefined : uuidFormat,
+  });
 }
 
 /** True when the committed rule says what the draft's does plus emptyToNull. */
@@ -49,7 +81,9 @@ function onlyEmptyToNull(draft: Mapping, committed: Mapping, key: string): boole
   const [table, col] = key.split('.');
   const dr = draft.tables.get(table)?.columns.get(col);
   const cr = committed.tables.get(table)?.columns.get(col);
-  return !!dr && !!cr && !!cr.emptyToNull && !dr.emptyToNull && decides({ ...cr, emptyToNull: undefined }) === decides(dr);
+  return (
+    !!dr && !!cr && !!cr.emptyToNull && !dr.emptyToNull && decides({ ...cr, emptyToNull: undefined }) === decides(dr)
+  );
 }
 
 /** Draft columns without a TODO that say something else than the committed mapping. */
@@ -75,7 +109,12 @@ function disagreements(draft: Mapping, init: MapInitResult, committed: Mapping):
 function uncovered(problems: MappingProblem[], init: MapInitResult): string[] {
   return problems
     .filter((p) => p.severity === 'error')
-    .filter((p) => !init.todos.some((t) => t.table === p.table && (t.column ?? '') === (p.column ?? '') && todoCovers(t.kind, p.kind)))
+    .filter(
+      (p) =>
+        !init.todos.some(
+          (t) => t.table === p.table && (t.column ?? '') === (p.column ?? '') && todoCovers(t.kind, p.kind),
+        ),
+    )
     .map((p) => `${p.kind} ${p.table}.${p.column ?? ''}: ${p.message}`);
 }
 
@@ -101,42 +140,70 @@ describe.each(Object.keys(SHAPE))('map init → map check on the %s schemas and 
 
   beforeAll(async () => {
     fx = await pipelineFixture(name);
-    const my = await mysql.createConnection({ uri: fx.mysqlDb.url, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z', jsonStrings: true } as mysql.ConnectionOptions);
+    const my = await mysql.createConnection({
+      uri: fx.mysqlDb.url,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      timezone: 'Z',
+      jsonStrings: true,
+    } as mysql.ConnectionOptions);
     try {
       await my.query("SET time_zone = '+00:00'");
       await seeders[name](my);
     } finally {
       await my.end();
     }
-    const common = { source: fx.source, target: fx.target, targetSchema: fx.pipeline.target.schema, excluded: fx.pipeline.source.exclude };
-    base = { ...common, replaceSeeded: fx.pipeline.target.replaceSeeded, mappingDir: pipelinePath(fx.pipeline, fx.pipeline.mapping) };
+    const common = {
+      source: fx.source,
+      target: fx.target,
+      targetSchema: fx.pipeline.target.schema,
+      excluded: fx.pipeline.source.exclude,
+    };
+    base = {
+      ...common,
+      replaceSeeded: fx.pipeline.target.replaceSeeded,
+      mappingDir: pipelinePath(fx.pipeline, fx.pipeline.mapping),
+    };
     for (const probe of [false, true]) {
       const file = path.join(fx.workDir, `draft${probe ? '-probed' : ''}.yaml`);
-      drafts[String(probe)] = await runMapInit({ ...common, keep: fx.pipeline.target.keep, replaceSeeded: fx.pipeline.target.replaceSeeded, file, probe });
+      drafts[String(probe)] = await runMapInit({
+        ...common,
+        keep: fx.pipeline.target.keep,
+        replaceSeeded: fx.pipeline.target.replaceSeeded,
+        file,
+        probe,
+      });
     }
   });
   afterAll(async () => fx?.cleanup());
 
   test('the committed mapping passes map check, also with --probe', async () => {
     // Not even a warning about the rows the target seeds: the mapping or the pipeline says what becomes of them.
-    expect((await runMapCheck(base)).problems.filter((p) => p.severity === 'error' || p.kind === 'target-not-empty')).toEqual([]);
+    expect(
+      (await runMapCheck(base)).problems.filter((p) => p.severity === 'error' || p.kind === 'target-not-empty'),
+    ).toEqual([]);
     expect((await runMapCheck({ ...base, probe: true })).problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
 
-  test.each([false, true])('a draft (probe %s) fails map check (same probe) only where a TODO of the matching kind says so', async (probe) => {
-    const init = drafts[String(probe)];
-    expect(init.tables).toBe(SHAPE[name].tables);
-    // map check reads the data when the draft did: a draft made from the catalogs alone cannot know what only --probe shows.
-    const res = await runMapCheck({ ...base, mappingDir: init.file, probe });
-    expect(uncovered(res.problems, init)).toEqual([]);
-    // Every TODO is written into the file, as a comment the operator finds.
-    const text = await fsp.readFile(init.file, 'utf8');
-    for (const t of init.todos) expect(text).toContain(`TODO(${t.kind}): `);
-  });
+  test.each([false, true])(
+    'a draft (probe %s) fails map check (same probe) only where a TODO of the matching kind says so',
+    async (probe) => {
+      const init = drafts[String(probe)];
+      expect(init.tables).toBe(SHAPE[name].tables);
+      // map check reads the data when the draft did: a draft made from the catalogs alone cannot know what only --probe shows.
+      const res = await runMapCheck({ ...base, mappingDir: init.file, probe });
+      expect(uncovered(res.problems, init)).toEqual([]);
+      // Every TODO is written into the file, as a comment the operator finds.
+      const text = await fsp.readFile(init.file, 'utf8');
+      for (const t of init.todos) expect(text).toContain(`TODO(${t.kind}): `);
+    },
+  );
 
   test('where the draft has no TODO, it says what the committed mapping says (but for the listed decisions)', async () => {
     const committed = await loadMapping(base.mappingDir);
-    const accepted = (draft: Mapping) => (k: string) => k in ACCEPTED[name] || ('*.emptyToNull' in ACCEPTED[name] && onlyEmptyToNull(draft, committed, k));
+    const accepted = (draft: Mapping) => (k: string) =>
+      k in ACCEPTED[name] || ('*.emptyToNull' in ACCEPTED[name] && onlyEmptyToNull(draft, committed, k));
     const probedDraft = await loadMapping(drafts.true.file);
     const probed = disagreements(probedDraft, drafts.true, committed);
     expect(probed.filter((k) => !accepted(probedDraft)(k))).toEqual([]);
@@ -144,23 +211,49 @@ describe.each(Object.keys(SHAPE))('map init → map check on the %s schemas and 
     // bytes in text): the probed draft must then carry a value-invalid TODO on it.
     const plainDraft = await loadMapping(drafts.false.file);
     const plain = disagreements(plainDraft, drafts.false, committed);
-    const dataOnly = new Set(drafts.true.todos.filter((t) => t.kind === 'value-invalid').map((t) => `${t.table}.${t.column}`));
+    const dataOnly = new Set(
+      drafts.true.todos.filter((t) => t.kind === 'value-invalid').map((t) => `${t.table}.${t.column}`),
+    );
     expect(plain.filter((k) => !accepted(plainDraft)(k) && !dataOnly.has(k))).toEqual([]);
     // An accepted difference that no longer occurs is taken off the list.
-    const occurs = (k: string) => (k === '*.emptyToNull' ? plain.some((x) => onlyEmptyToNull(plainDraft, committed, x) && !dataOnly.has(x)) : plain.includes(k) || probed.includes(k));
+    const occurs = (k: string) =>
+      k === '*.emptyToNull'
+        ? plain.some((x) => onlyEmptyToNull(plainDraft, committed, x) && !dataOnly.has(x))
+        : plain.includes(k) || probed.includes(k);
     expect(Object.keys(ACCEPTED[name]).filter((k) => !occurs(k))).toEqual([]);
   });
 
-  test('--probe raises exactly what map check --probe finds only in the data, and keeps every decision that is a person\'s', async () => {
+  test("--probe raises exactly what map check --probe finds only in the data, and keeps every decision that is a person's", async () => {
     const plain = drafts.false;
     const probed = drafts.true;
-    const onlyInData = (await runMapCheck({ ...base, mappingDir: plain.file, probe: true })).problems.filter((p) => p.kind === 'value-invalid').map((p) => `${p.table}.${p.column}`);
+    const onlyInData = (await runMapCheck({ ...base, mappingDir: plain.file, probe: true })).problems
+      .filter((p) => p.kind === 'value-invalid')
+      .map((p) => `${p.table}.${p.column}`);
     expect(onlyInData.length > 0).toBe(SHAPE[name].dataTraps);
-    expect(probed.todos.filter((t) => t.kind === 'value-invalid').map((t) => `${t.table}.${t.column}`).sort()).toEqual(onlyInData.sort());
-    const kept = new Set(['timezone', 'source-table-unmatched', 'source-column-unmatched', 'target-column-unfed', 'label-unmatched', 'no-rule', 'choice', 'target-seeded']);
+    expect(
+      probed.todos
+        .filter((t) => t.kind === 'value-invalid')
+        .map((t) => `${t.table}.${t.column}`)
+        .sort(),
+    ).toEqual(onlyInData.sort());
+    const kept = new Set([
+      'timezone',
+      'source-table-unmatched',
+      'source-column-unmatched',
+      'target-column-unfed',
+      'label-unmatched',
+      'no-rule',
+      'choice',
+      'target-seeded',
+    ]);
     const key = (t: MapInitResult['todos'][number]) => `${t.kind} ${t.table}.${t.column ?? ''}`;
     const after = new Set(probed.todos.map(key));
-    expect(plain.todos.filter((t) => kept.has(t.kind)).map(key).filter((k) => !after.has(k))).toEqual([]);
+    expect(
+      plain.todos
+        .filter((t) => kept.has(t.kind))
+        .map(key)
+        .filter((k) => !after.has(k)),
+    ).toEqual([]);
     // Kratos's session_devices: Postgres has a unique index MySQL dropped, and the seed holds duplicate devices.
     if (name === 'kratos') expect(after).toContain('unique-conflict session_devices.');
   });

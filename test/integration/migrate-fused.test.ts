@@ -33,7 +33,15 @@ beforeAll(async () => {
   } finally {
     await my.end();
   }
-  result = await runMigrate({ pipeline: fx.pipeline, source: fx.source, target: fx.target, workDir: fx.workDir, mappingDir: path.join(fx.pipeline.root, fx.pipeline.mapping), log: quietLog, jobs: 2 });
+  result = await runMigrate({
+    pipeline: fx.pipeline,
+    source: fx.source,
+    target: fx.target,
+    workDir: fx.workDir,
+    mappingDir: path.join(fx.pipeline.root, fx.pipeline.mapping),
+    log: quietLog,
+    jobs: 2,
+  });
 });
 
 afterAll(async () => {
@@ -56,10 +64,16 @@ describe('converge migrate (fused)', () => {
     await pg.connect();
     try {
       const manifest = JSON.parse(await fsp.readFile(path.join(result.manifestDir, 'manifest.json'), 'utf8'));
-      const keepsRows = new Set(Object.values(manifest.tables as Record<string, { name: string; existing?: unknown }>).filter((m) => m.existing).map((m) => `public.${m.name}`));
+      const keepsRows = new Set(
+        Object.values(manifest.tables as Record<string, { name: string; existing?: unknown }>)
+          .filter((m) => m.existing)
+          .map((m) => `public.${m.name}`),
+      );
       let moved = 0;
       for (const t of result.tables) {
-        const [[src]] = (await my.query(`SELECT count(*) AS n FROM \`${t.sourceTable}\``)) as unknown as [[{ n: number }]];
+        const [[src]] = (await my.query(`SELECT count(*) AS n FROM \`${t.sourceTable}\``)) as unknown as [
+          [{ n: number }],
+        ];
         const { rows } = await pg.query(`SELECT count(*)::int AS n FROM ${t.table}`);
         expect({ table: t.table, rowsIn: t.rowsIn }).toEqual({ table: t.table, rowsIn: Number(src.n) });
         // Tables with an `existing:` policy keep the rows the target's migrations seeded.
@@ -83,9 +97,23 @@ describe('converge migrate (fused)', () => {
   });
 });
 
-describe('the direct path\'s CSV writer', () => {
+describe("the direct path's CSV writer", () => {
   it('writes exactly what encodeRecord writes, from strings and from packet bytes', () => {
-    const values = ['', 'plain', 'a,b', 'say "hi"', 'line\nbreak', 'cr\rhere', '\\.', '\\.x', 'Zoë 🎉 日本', '{"k": "v, w"}', '"', ',', 'x'.repeat(100) + '"' + 'y'.repeat(100)];
+    const values = [
+      '',
+      'plain',
+      'a,b',
+      'say "hi"',
+      'line\nbreak',
+      'cr\rhere',
+      '\\.',
+      '\\.x',
+      'Zoë 🎉 日本',
+      '{"k": "v, w"}',
+      '"',
+      ',',
+      'x'.repeat(100) + '"' + 'y'.repeat(100),
+    ];
     const rows: Array<Array<string | null>> = [values, [null, '', null], [null], ['\n\n'], values.slice().reverse()];
     const w = new CsvRowWriter();
     let breaks = 0;
@@ -116,7 +144,15 @@ describe('converge migrate (fused), Alkemio', () => {
     } finally {
       await my.end();
     }
-    const r = await runMigrate({ pipeline: ax.pipeline, source: ax.source, target: ax.target, workDir: ax.workDir, mappingDir: path.join(ax.pipeline.root, ax.pipeline.mapping), log: quietLog, jobs: 2 });
+    const r = await runMigrate({
+      pipeline: ax.pipeline,
+      source: ax.source,
+      target: ax.target,
+      workDir: ax.workDir,
+      mappingDir: path.join(ax.pipeline.root, ax.pipeline.mapping),
+      log: quietLog,
+      jobs: 2,
+    });
     expect(r.tables.filter((t) => t.path === 'staged').length).toBeGreaterThan(1);
     expect(Object.keys(r.seededDeleted).length).toBeGreaterThan(0);
     expect(r.verify!.tables.filter((v) => !v.ok)).toEqual([]);
@@ -132,11 +168,15 @@ describe('converge migrate (CLI)', () => {
   const PG_DDL = `
     CREATE TABLE parent (id uuid PRIMARY KEY, note text);
     CREATE TABLE child (id integer PRIMARY KEY, parent_id uuid NOT NULL REFERENCES parent (id), note text CHECK (note IS DISTINCT FROM 'refused'));`;
-  const MAPPING = 'version: 1\ntables:\n  parent:\n    columns: { id: uuid, note: text }\n  child:\n    columns: { id: integer, parent_id: uuid, note: text }\n';
+  const MAPPING =
+    'version: 1\ntables:\n  parent:\n    columns: { id: uuid, note: text }\n  child:\n    columns: { id: integer, parent_id: uuid, note: text }\n';
   const P1 = '6f1c1b59-3c55-4c8f-9d1e-2a7b8c9d0e1f';
   const P2 = '7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20';
 
-  async function scenario(parent: Array<[string, string | null]>, child: Array<[number, string, string | null]>): Promise<{ args: string[]; pg: TestDb; dir: string }> {
+  async function scenario(
+    parent: Array<[string, string | null]>,
+    child: Array<[number, string, string | null]>,
+  ): Promise<{ args: string[]; pg: TestDb; dir: string }> {
     const my = await createMysqlDb('mig');
     const pg = await createPgDb('mig');
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-mig-'));
@@ -159,8 +199,24 @@ describe('converge migrate (CLI)', () => {
     await p.end();
     await fsp.mkdir(path.join(dir, 'mapping'));
     await fsp.writeFile(path.join(dir, 'mapping', 'mapping.yaml'), MAPPING);
-    await fsp.writeFile(path.join(dir, 'pipeline.yaml'), `name: mig\nsource: { database: ${my.name} }\ntarget: { database: ${pg.name}, migrations: none, tracking: { table: v, style: converge } }\nmapping: mapping\n`);
-    return { args: ['--pipeline', path.join(dir, 'pipeline.yaml'), '--source', my.url, '--target', pg.url, '--work-dir', path.join(dir, 'work')], pg, dir };
+    await fsp.writeFile(
+      path.join(dir, 'pipeline.yaml'),
+      `name: mig\nsource: { database: ${my.name} }\ntarget: { database: ${pg.name}, migrations: none, tracking: { table: v, style: converge } }\nmapping: mapping\n`,
+    );
+    return {
+      args: [
+        '--pipeline',
+        path.join(dir, 'pipeline.yaml'),
+        '--source',
+        my.url,
+        '--target',
+        pg.url,
+        '--work-dir',
+        path.join(dir, 'work'),
+      ],
+      pg,
+      dir,
+    };
   }
 
   async function count(db: TestDb, table: string): Promise<number> {
@@ -174,7 +230,16 @@ describe('converge migrate (CLI)', () => {
   }
 
   it('--keep-files tees the loaded CSVs with a manifest that converge verify reuses', async () => {
-    const c = await scenario([[P1, 'a, "quoted"\nnote'], [P2, null]], [[1, P1, ''], [2, P2, null]]);
+    const c = await scenario(
+      [
+        [P1, 'a, "quoted"\nnote'],
+        [P2, null],
+      ],
+      [
+        [1, P1, ''],
+        [2, P2, null],
+      ],
+    );
     const r = await runCli(['migrate', '--keep-files', ...c.args]);
     expect(r.stderr).not.toMatch(/"level":[56]0/);
     expect(r.code).toBe(0);
@@ -191,7 +256,13 @@ describe('converge migrate (CLI)', () => {
   });
 
   it('an invalid uuid: exit code for bad data, table left empty, table/column/source key named', async () => {
-    const c = await scenario([[P1, null], ['not-a-uuid-at-all', 'x']], []);
+    const c = await scenario(
+      [
+        [P1, null],
+        ['not-a-uuid-at-all', 'x'],
+      ],
+      [],
+    );
     const r = await runCli(['migrate', ...c.args]);
     expect(r.code).toBe(ExitCode.BadData);
     expect(r.stderr).toContain('UUID_INVALID');
@@ -206,7 +277,13 @@ describe('converge migrate (CLI)', () => {
 
   it('a bad value beside values passed on their bytes alone: the error shows the row as it is', async () => {
     // note (text) and id are vouched for by their bytes and not decoded; the error decodes them.
-    const c = await scenario([[P1, 'parent note']], [[1, P1, 'fine'], [2, 'NOT-A-UUID', 'kept, "as is"']]);
+    const c = await scenario(
+      [[P1, 'parent note']],
+      [
+        [1, P1, 'fine'],
+        [2, 'NOT-A-UUID', 'kept, "as is"'],
+      ],
+    );
     const r = await runCli(['migrate', '--log-level', 'error', ...c.args]);
     expect(r.code).toBe(ExitCode.BadData);
     expect(r.stderr).toContain('UUID_INVALID');
@@ -217,7 +294,15 @@ describe('converge migrate (CLI)', () => {
   });
 
   it('a row COPY rejects mid-stream: named by its source key, found from the COPY line', async () => {
-    const c = await scenario([[P1, 'first\nsecond\nthird']], [[1, P1, 'ok'], [2, P1, 'two\nlines'], [3, P1, 'refused'], [4, P1, 'ok']]);
+    const c = await scenario(
+      [[P1, 'first\nsecond\nthird']],
+      [
+        [1, P1, 'ok'],
+        [2, P1, 'two\nlines'],
+        [3, P1, 'refused'],
+        [4, P1, 'ok'],
+      ],
+    );
     const r = await runCli(['migrate', ...c.args]);
     expect(r.code).toBe(ExitCode.LoadRejected);
     expect(r.stderr).toContain('table child');
@@ -228,7 +313,13 @@ describe('converge migrate (CLI)', () => {
   });
 
   it('a row Postgres rejects (orphan FK): that table rolled back, constraint and source key named', async () => {
-    const c = await scenario([[P1, null]], [[1, P1, 'ok'], [2, P2, 'orphan']]);
+    const c = await scenario(
+      [[P1, null]],
+      [
+        [1, P1, 'ok'],
+        [2, P2, 'orphan'],
+      ],
+    );
     const r = await runCli(['migrate', ...c.args]);
     expect(r.code).toBe(ExitCode.LoadRejected);
     expect(r.stderr).toContain('LOAD_REJECTED');

@@ -21,7 +21,33 @@ let second: PipelineRehearsal;
 let secondOut: { report: { markdown: string; html: string } };
 
 const rehearse = (extra: string[]) =>
-  runCli(['rehearse', '--pipeline', 'kratos', '--scale', '25', '--production-size', '10GB', '--database-prefix', prefix, '--work-dir', path.join(dir, 'work'), '--report-dir', path.join(dir, 'report'), '--source', MYSQL_BASE, '--target', PG_BASE, '--jobs', '1', '--json', ...extra], {}, 240_000);
+  runCli(
+    [
+      'rehearse',
+      '--pipeline',
+      'kratos',
+      '--scale',
+      '25',
+      '--production-size',
+      '10GB',
+      '--database-prefix',
+      prefix,
+      '--work-dir',
+      path.join(dir, 'work'),
+      '--report-dir',
+      path.join(dir, 'report'),
+      '--source',
+      MYSQL_BASE,
+      '--target',
+      PG_BASE,
+      '--jobs',
+      '1',
+      '--json',
+      ...extra,
+    ],
+    {},
+    240_000,
+  );
 
 beforeAll(async () => {
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-rehearse-'));
@@ -45,7 +71,15 @@ afterAll(async () => {
 
 describe('converge rehearse', () => {
   it('times every phase and table of a verified run', () => {
-    expect(first.result.phases.map((p) => p.phase)).toEqual(['reset', 'schema', 'seed', 'export', 'transform', 'import', 'verify']);
+    expect(first.result.phases.map((p) => p.phase)).toEqual([
+      'reset',
+      'schema',
+      'seed',
+      'export',
+      'transform',
+      'import',
+      'verify',
+    ]);
     expect(first.result.verified).toBe(true);
     expect(first.result.sourceRows).toBe(first.result.rows);
     expect(first.result.tables.length).toBeGreaterThan(20);
@@ -63,7 +97,10 @@ describe('converge rehearse', () => {
       const t = first.result.throughput.find((x) => x.stage === s.stage)!;
       expect(s.seconds).toBeCloseTo(10e9 / t.bytesPerSecond, 3);
     }
-    expect(p.totalSeconds).toBeCloseTo(p.stages.reduce((n, s) => n + s.seconds, 0), 6);
+    expect(p.totalSeconds).toBeCloseTo(
+      p.stages.reduce((n, s) => n + s.seconds, 0),
+      6,
+    );
   });
 
   it('the second rehearsal resets the target, keeps the seeded source and compares with the first', () => {
@@ -71,7 +108,9 @@ describe('converge rehearse', () => {
     expect(second.result.phases.map((p) => p.phase)).not.toContain('seed');
     expect(second.result.rows).toBe(first.result.rows);
     expect(second.comparison).toMatchObject({ previousRunId: first.result.runId, sameSize: true });
-    expect(second.comparison!.phases.map((d) => d.name)).toEqual(expect.arrayContaining(['export', 'transform', 'import', 'verify']));
+    expect(second.comparison!.phases.map((d) => d.name)).toEqual(
+      expect.arrayContaining(['export', 'transform', 'import', 'verify']),
+    );
     expect(second.comparison!.tables.length).toBe(second.result.tables.length);
     expect(second.history.map((h) => h.runId)).toEqual([first.result.runId, second.result.runId]);
   });
@@ -88,7 +127,15 @@ describe('converge rehearse', () => {
   });
 
   it('refuses a production size it cannot read, as a usage error', async () => {
-    const r = await runCli(['rehearse', '--pipeline', 'kratos', '--production-size', 'ten gigs', '--database-prefix', prefix]);
+    const r = await runCli([
+      'rehearse',
+      '--pipeline',
+      'kratos',
+      '--production-size',
+      'ten gigs',
+      '--database-prefix',
+      prefix,
+    ]);
     expect(r.code).toBe(ExitCode.Usage);
     expect(r.stderr).toContain('is not a size');
   });

@@ -23,8 +23,22 @@ function rehearsal(runId: string, at: string, factor: number): RehearsalResult {
     scale: 1000,
     sourceRows: 400_000,
     sourceReused: false,
-    phases: [{ phase: 'reset', seconds: 1 }, { phase: 'schema', seconds: 1 }, { phase: 'seed', seconds: 30 }, ...Object.entries(stageSeconds).map(([phase, seconds]) => ({ phase: phase as 'export', seconds }))],
-    tables: ['identities', 'sessions', 'identity_credentials', 'courier_messages <script>'].map((table, i) => ({ table, rows: 1000 * (i + 1), bytes: 1e6 * (i + 1), export: 0.5 * factor, transform: 0.7, import: 0.9 * (i + 1), verify: 1.1, verified: true })),
+    phases: [
+      { phase: 'reset', seconds: 1 },
+      { phase: 'schema', seconds: 1 },
+      { phase: 'seed', seconds: 30 },
+      ...Object.entries(stageSeconds).map(([phase, seconds]) => ({ phase: phase as 'export', seconds })),
+    ],
+    tables: ['identities', 'sessions', 'identity_credentials', 'courier_messages <script>'].map((table, i) => ({
+      table,
+      rows: 1000 * (i + 1),
+      bytes: 1e6 * (i + 1),
+      export: 0.5 * factor,
+      transform: 0.7,
+      import: 0.9 * (i + 1),
+      verify: 1.1,
+      verified: true,
+    })),
     bytes: 50e6,
     rows: 400_000,
     throughput,
@@ -34,7 +48,19 @@ function rehearsal(runId: string, at: string, factor: number): RehearsalResult {
 }
 
 function chromiumDumpDom(file: string, profile: string): Promise<string> {
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--dump-dom', pathToFileURL(file).href];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+    '--dump-dom',
+    pathToFileURL(file).href,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn('chromium', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -42,7 +68,9 @@ function chromiumDumpDom(file: string, profile: string): Promise<string> {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', (e) => reject(new Error(`chromium could not be started (apt-get install chromium): ${e.message}`)));
+    child.on('error', (e) =>
+      reject(new Error(`chromium could not be started (apt-get install chromium): ${e.message}`)),
+    );
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
@@ -63,7 +91,11 @@ describe('report.html in headless Chromium', () => {
   it('renders every chart (time per table, throughput per stage, history) from its embedded data, offline', async () => {
     const a = rehearsal('11111111-1111-4111-8111-111111111111', '2026-01-01T10:00:00.000Z', 1.2);
     const b = rehearsal('22222222-2222-4222-8222-222222222222', '2026-01-02T10:00:00.000Z', 1);
-    const files = await writeRehearsalReport(path.join(dir, 'report'), { createdAt: b.at, productionBytes: 10e9, pipelines: [{ result: b, previous: a, comparison: compareRehearsals(a, b), history: [a, b] }] });
+    const files = await writeRehearsalReport(path.join(dir, 'report'), {
+      createdAt: b.at,
+      productionBytes: 10e9,
+      pipelines: [{ result: b, previous: a, comparison: compareRehearsals(a, b), history: [a, b] }],
+    });
     const before = await fsp.readFile(files.html, 'utf8');
     expect(before).toContain('data-rendered="false"');
     expect(before).toMatch(/data-chart="0"><\/div>/); // empty until the page's script draws it

@@ -22,7 +22,14 @@ beforeAll(async () => {
   } finally {
     await my.end();
   }
-  run = await runPipeline({ pipeline: fx.pipeline, source: fx.source, target: fx.target, workDir: fx.workDir, log: quietLog, jobs: 1 });
+  run = await runPipeline({
+    pipeline: fx.pipeline,
+    source: fx.source,
+    target: fx.target,
+    workDir: fx.workDir,
+    log: quietLog,
+    jobs: 1,
+  });
   pg = new Client({ connectionString: fx.pgDb.url });
   await pg.connect();
 });
@@ -33,7 +40,8 @@ afterAll(async () => {
 });
 
 const count = async (table: string) => (await pg.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
-const checklist = () => runCli(['checklist', '--json', '--pipeline', 'kratos', '--source', fx.mysqlDb.url, '--target', fx.pgDb.url]);
+const checklist = () =>
+  runCli(['checklist', '--json', '--pipeline', 'kratos', '--source', fx.mysqlDb.url, '--target', fx.pgDb.url]);
 
 describe('verification checklist and rollback', () => {
   it('the checklist passes every automatable Kratos item after a good load and lists the manual ones', async () => {
@@ -57,7 +65,9 @@ describe('verification checklist and rollback', () => {
   });
 
   it('refuses when a table holds a row the run did not load, naming the table, and changes nothing', async () => {
-    await pg.query("INSERT INTO identity_credential_types (id, name) VALUES ('00000000-0000-4000-8000-0000000000ff', 'rollback-test')");
+    await pg.query(
+      "INSERT INTO identity_credential_types (id, name) VALUES ('00000000-0000-4000-8000-0000000000ff', 'rollback-test')",
+    );
     let err: unknown;
     try {
       await rollbackRun({ target: fx.target, run: run.runId.slice(0, 13), log: quietLog });
@@ -76,14 +86,25 @@ describe('verification checklist and rollback', () => {
     const res = JSON.parse(r.stdout) as RollbackResult;
     expect(res.status).toBe('rolled-back');
     expect(res.tables.length).toBe(run.tables.length);
-    for (const t of res.tables.filter((x) => x.action === 'emptied')) expect(await count(t.table.split('.').map((p) => `"${p}"`).join('.'))).toBe(0);
+    for (const t of res.tables.filter((x) => x.action === 'emptied'))
+      expect(
+        await count(
+          t.table
+            .split('.')
+            .map((p) => `"${p}"`)
+            .join('.'),
+        ),
+      ).toBe(0);
     // Rows the target's own migration seeded before the load stay: converge cannot tell them from the run's.
     const kept = res.tables.filter((x) => x.action === 'kept');
     for (const t of kept) expect(t.preexisting).toBeGreaterThan(0);
     expect(res.tables.filter((x) => x.action === 'emptied').length).toBeGreaterThan(20);
     const status = await pg.query('SELECT status::text AS s FROM converge.runs WHERE id = $1', [run.runId]);
     expect(status.rows[0].s).toBe('rolled_back');
-    const ev = await pg.query("SELECT payload FROM converge.run_events WHERE run_id = $1 AND kind = 'run.rolled_back'", [run.runId]);
+    const ev = await pg.query(
+      "SELECT payload FROM converge.run_events WHERE run_id = $1 AND kind = 'run.rolled_back'",
+      [run.runId],
+    );
     expect(ev.rows).toHaveLength(1);
     const again = await runCli(['rollback', run.runId, '--target', fx.pgDb.url]);
     expect(again.code).toBe(ExitCode.Usage);

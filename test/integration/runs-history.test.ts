@@ -26,7 +26,14 @@ beforeAll(async () => {
   } finally {
     await my.end();
   }
-  run = await runPipeline({ pipeline: fx.pipeline, source: fx.source, target: fx.target, workDir: fx.workDir, log: quietLog, jobs: 1 });
+  run = await runPipeline({
+    pipeline: fx.pipeline,
+    source: fx.source,
+    target: fx.target,
+    workDir: fx.workDir,
+    log: quietLog,
+    jobs: 1,
+  });
   pg = new Client({ connectionString: fx.pgDb.url });
   await pg.connect();
 });
@@ -36,16 +43,29 @@ afterAll(async () => {
   await fx?.cleanup();
 });
 
-const cli = (args: string[]) => runCli([...args, '--pipeline', 'kratos', '--target', fx.pgDb.url, '--work-dir', fx.workDir]);
+const cli = (args: string[]) =>
+  runCli([...args, '--pipeline', 'kratos', '--target', fx.pgDb.url, '--work-dir', fx.workDir]);
 
 describe('run history', () => {
   it('is created by its own ordered migrations, with a tracking table and a status enum', async () => {
     const versions = await pg.query('SELECT version FROM converge.schema_versions ORDER BY version');
     expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002']);
-    const labels = await pg.query("SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'run_status' ORDER BY enumsortorder");
+    const labels = await pg.query(
+      "SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'run_status' ORDER BY enumsortorder",
+    );
     expect(labels.rows.map((r) => r.enumlabel)).toEqual(['running', 'completed', 'failed', 'rolled_back']);
     const kinds = await pg.query('SELECT DISTINCT kind FROM converge.run_events WHERE run_id = $1', [run.runId]);
-    expect(kinds.rows.map((r) => r.kind).sort()).toEqual(expect.arrayContaining(['run.created', 'stage.started', 'table.exported', 'table.transformed', 'table.loaded', 'table.verified', 'run.completed']));
+    expect(kinds.rows.map((r) => r.kind).sort()).toEqual(
+      expect.arrayContaining([
+        'run.created',
+        'stage.started',
+        'table.exported',
+        'table.transformed',
+        'table.loaded',
+        'table.verified',
+        'run.completed',
+      ]),
+    );
   });
 
   it('runs list --json shows the run with its tables, rows and bytes, newest first', async () => {
@@ -83,10 +103,25 @@ describe('run history', () => {
   it('writes events.jsonl when the target is unreachable, and replays it once, idempotently', async () => {
     const dir = path.join(fx.workDir, 'offline');
     await fsp.mkdir(dir, { recursive: true });
-    const unreachable = parseConnectionUrl('postgres://postgres@127.0.0.1:1/nowhere?connect_timeout_ms=2000', 'postgres', 'test');
-    const rec = await RunRecorder.open({ target: unreachable, runId: '5f0c8c3e-0000-4000-8000-00000000beef', pipeline: 'kratos', runDir: dir, log: quietLog });
+    const unreachable = parseConnectionUrl(
+      'postgres://postgres@127.0.0.1:1/nowhere?connect_timeout_ms=2000',
+      'postgres',
+      'test',
+    );
+    const rec = await RunRecorder.open({
+      target: unreachable,
+      runId: '5f0c8c3e-0000-4000-8000-00000000beef',
+      pipeline: 'kratos',
+      runDir: dir,
+      log: quietLog,
+    });
     await rec.event({ kind: 'run.created', payload: { pipeline: 'kratos' } });
-    await rec.event({ kind: 'table.exported', stage: 'export', table: 'identities', payload: { rows: 3, bytes: 99, seconds: 0.1 } });
+    await rec.event({
+      kind: 'table.exported',
+      stage: 'export',
+      table: 'identities',
+      payload: { rows: 3, bytes: 99, seconds: 0.1 },
+    });
     await rec.finish('completed');
     await rec.close();
     const lines = (await fsp.readFile(path.join(dir, EVENTS_FILE), 'utf8')).trim().split('\n');
@@ -97,11 +132,15 @@ describe('run history', () => {
     const r = await runCli(['runs', 'replay', '--work-dir', dir, '--target', fx.pgDb.url]);
     expect(r.code).toBe(ExitCode.Ok);
     expect(r.stdout).toContain('replayed 3 events of 1 run(s)');
-    const row = await pg.query("SELECT status::text, pipeline FROM converge.runs WHERE id = '5f0c8c3e-0000-4000-8000-00000000beef'");
+    const row = await pg.query(
+      "SELECT status::text, pipeline FROM converge.runs WHERE id = '5f0c8c3e-0000-4000-8000-00000000beef'",
+    );
     expect(row.rows[0]).toEqual({ status: 'completed', pipeline: 'kratos' });
     const again = await runCli(['runs', 'replay', '--work-dir', dir, '--target', fx.pgDb.url]);
     expect(again.stdout).toContain('nothing to replay');
-    const n = await pg.query("SELECT count(*)::int AS n FROM converge.run_events WHERE run_id = '5f0c8c3e-0000-4000-8000-00000000beef'");
+    const n = await pg.query(
+      "SELECT count(*)::int AS n FROM converge.run_events WHERE run_id = '5f0c8c3e-0000-4000-8000-00000000beef'",
+    );
     expect(n.rows[0].n).toBe(3);
   });
 
@@ -109,8 +148,23 @@ describe('run history', () => {
     const dir = path.join(fx.workDir, 'offline-2');
     await fsp.mkdir(dir, { recursive: true });
     const offlineId = '5f0c8c3e-0000-4000-8000-00000000cafe';
-    await fsp.writeFile(path.join(dir, EVENTS_FILE), JSON.stringify({ runId: offlineId, kind: 'run.created', at: new Date().toISOString(), run: { pipeline: 'kratos' } }) + '\n', { mode: 0o600 });
-    const rec = await RunRecorder.open({ target: fx.target, runId: '5f0c8c3e-0000-4000-8000-00000000f00d', pipeline: 'kratos', runDir: dir, log: quietLog });
+    await fsp.writeFile(
+      path.join(dir, EVENTS_FILE),
+      JSON.stringify({
+        runId: offlineId,
+        kind: 'run.created',
+        at: new Date().toISOString(),
+        run: { pipeline: 'kratos' },
+      }) + '\n',
+      { mode: 0o600 },
+    );
+    const rec = await RunRecorder.open({
+      target: fx.target,
+      runId: '5f0c8c3e-0000-4000-8000-00000000f00d',
+      pipeline: 'kratos',
+      runDir: dir,
+      log: quietLog,
+    });
     await rec.close();
     const n = await pg.query('SELECT count(*)::int AS n FROM converge.run_events WHERE run_id = $1', [offlineId]);
     expect(n.rows[0].n).toBe(1);

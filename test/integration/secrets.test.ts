@@ -92,9 +92,24 @@ async function pipelineDir(name: string, mapping: string): Promise<{ args: strin
   const d = path.join(dir, name);
   await fsp.mkdir(path.join(d, 'mapping'), { recursive: true });
   await fsp.writeFile(path.join(d, 'mapping', 'mapping.yaml'), mapping);
-  await fsp.writeFile(path.join(d, 'pipeline.yaml'), `name: ${name}\nsource: { database: ${my.name} }\ntarget: { database: ${pg.name}, migrations: none, tracking: { table: v, style: converge } }\nmapping: mapping\n`);
+  await fsp.writeFile(
+    path.join(d, 'pipeline.yaml'),
+    `name: ${name}\nsource: { database: ${my.name} }\ntarget: { database: ${pg.name}, migrations: none, tracking: { table: v, style: converge } }\nmapping: mapping\n`,
+  );
   const work = path.join(d, 'work');
-  return { args: ['--pipeline', path.join(d, 'pipeline.yaml'), '--source', sourceUrl(), '--target', targetUrl(), '--work-dir', work], work };
+  return {
+    args: [
+      '--pipeline',
+      path.join(d, 'pipeline.yaml'),
+      '--source',
+      sourceUrl(),
+      '--target',
+      targetUrl(),
+      '--work-dir',
+      work,
+    ],
+    work,
+  };
 }
 
 async function filesUnder(d: string): Promise<Array<{ path: string; dir: boolean; mode: number }>> {
@@ -125,8 +140,13 @@ describe('secrets', () => {
       "INSERT INTO parent VALUES (1, 'one'), (2, 'two')",
       "INSERT INTO child VALUES (1, 1, 'a'), (2, 2, NULL)",
     ]);
-    await onTarget('CREATE TABLE parent (id integer PRIMARY KEY, name text); CREATE TABLE child (id integer PRIMARY KEY, parent_id integer NOT NULL REFERENCES parent (id), note text)');
-    const p = await pipelineDir('secrets', 'tables:\n  parent: { columns: { id: integer, name: text } }\n  child: { columns: { id: integer, parent_id: integer, note: text } }\n');
+    await onTarget(
+      'CREATE TABLE parent (id integer PRIMARY KEY, name text); CREATE TABLE child (id integer PRIMARY KEY, parent_id integer NOT NULL REFERENCES parent (id), note text)',
+    );
+    const p = await pipelineDir(
+      'secrets',
+      'tables:\n  parent: { columns: { id: integer, name: text } }\n  child: { columns: { id: integer, parent_id: integer, note: text } }\n',
+    );
     work = p.work;
     const env = { CONVERGE_LOG_LEVEL: 'debug' };
     for (const cmd of [['export'], ['transform'], ['import', '--verify'], ['verify'], ['import'], ['env']]) {
@@ -167,9 +187,12 @@ describe('secrets', () => {
     expect(tables.length).toBeGreaterThan(0);
     let rows = 0;
     for (const t of tables) {
-      const dump = await onTarget(`SELECT t::text AS row FROM converge."${String(t.table_name).replace(/"/g, '""')}" t`);
+      const dump = await onTarget(
+        `SELECT t::text AS row FROM converge."${String(t.table_name).replace(/"/g, '""')}" t`,
+      );
       rows += dump.length;
-      for (const r of dump) expect({ table: t.table_name, leaks: leaks(String(r.row)) }).toEqual({ table: t.table_name, leaks: [] });
+      for (const r of dump)
+        expect({ table: t.table_name, leaks: leaks(String(r.row)) }).toEqual({ table: t.table_name, leaks: [] });
     }
     expect(rows).toBeGreaterThan(0);
   });
@@ -204,7 +227,11 @@ describe('identifiers with quotes, semicolons and spaces', () => {
     const p = await pipelineDir('identifiers', mapping);
     for (const cmd of [['export'], ['transform'], ['import', '--verify']]) {
       const r = await runCli([...cmd, ...p.args]);
-      expect({ cmd: cmd[0], code: r.code, stderr: r.code ? r.stderr.slice(-2000) : '' }).toEqual({ cmd: cmd[0], code: 0, stderr: '' });
+      expect({ cmd: cmd[0], code: r.code, stderr: r.code ? r.stderr.slice(-2000) : '' }).toEqual({
+        cmd: cmd[0],
+        code: 0,
+        stderr: '',
+      });
     }
     const rows = await onTarget(`SELECT id, ${pg1(COL)} AS c, ${pg1(SPACED)} AS s FROM ${pg1(TABLE)} ORDER BY id`);
     expect(rows).toEqual([

@@ -43,7 +43,8 @@ async function timed(p: Promise<unknown>): Promise<{ error: ConvergeError; ms: n
   throw new Error('expected a failure');
 }
 
-const pgAt = (port: number, q = '') => parseConnectionUrl(`postgres://postgres@127.0.0.1:${port}/postgres${q}`, 'postgres', '--target');
+const pgAt = (port: number, q = '') =>
+  parseConnectionUrl(`postgres://postgres@127.0.0.1:${port}/postgres${q}`, 'postgres', '--target');
 const myAt = (port: number, q = '') => parseConnectionUrl(`mysql://root@127.0.0.1:${port}/${q}`, 'mysql', '--source');
 
 describe('unreachable servers', () => {
@@ -54,7 +55,11 @@ describe('unreachable servers', () => {
     ] as const) {
       const { error, ms } = await timed((open as (i: typeof info) => Promise<{ end(): Promise<void> }>)(info));
       expect(error.code).toBe('CONNECT_FAILED');
-      expect(error.message).toMatch(new RegExp(`at (postgres|mysql)://\\w+@127\\.0\\.0\\.1:${closedPort}.*connection refused; check the host and port`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `at (postgres|mysql)://\\w+@127\\.0\\.0\\.1:${closedPort}.*connection refused; check the host and port`,
+        ),
+      );
       expect(ms).toBeLessThan(3000);
     }
   });
@@ -83,7 +88,9 @@ describe('unreachable servers', () => {
       const my = await timed(openMysql(resolveSource(undefined)));
       expect(my.error.message).toMatch(/no answer within 700 ms/);
       expect(my.ms).toBeLessThan(3000);
-      const pg = await timed(openPg(resolveTarget(`postgres://postgres@127.0.0.1:${silentPort}/postgres?connect_timeout=1`)));
+      const pg = await timed(
+        openPg(resolveTarget(`postgres://postgres@127.0.0.1:${silentPort}/postgres?connect_timeout=1`)),
+      );
       expect(pg.error.message).toMatch(/no answer within 1000 ms/);
       expect(pg.ms).toBeGreaterThanOrEqual(950);
       expect(pg.ms).toBeLessThan(3500);
@@ -114,7 +121,10 @@ describe('statement and lock-wait time-outs', () => {
       const [rows] = await conn.query('SELECT @@session.max_statement_time AS t');
       expect(Number((rows as Array<{ t: string }>)[0].t)).toBeCloseTo(0.3);
       const start = Date.now();
-      await expect(conn.query('SELECT SLEEP(5)')).rejects.toMatchObject({ errno: 1969, message: expect.stringMatching(/max_statement_time exceeded/) });
+      await expect(conn.query('SELECT SLEEP(5)')).rejects.toMatchObject({
+        errno: 1969,
+        message: expect.stringMatching(/max_statement_time exceeded/),
+      });
       expect(Date.now() - start).toBeLessThan(3000);
     } finally {
       await conn?.end();
@@ -129,10 +139,14 @@ describe('statement and lock-wait time-outs', () => {
       await holder.query('CREATE TABLE held (id INT PRIMARY KEY)');
       await holder.query('LOCK TABLES held WRITE');
       waiter = await openMysql(parseConnectionUrl(`${mydb.url}?lock_wait_timeout=1`, 'mysql', 'test'));
-      const [rows] = await waiter.query('SELECT @@session.lock_wait_timeout AS a, @@session.innodb_lock_wait_timeout AS b');
+      const [rows] = await waiter.query(
+        'SELECT @@session.lock_wait_timeout AS a, @@session.innodb_lock_wait_timeout AS b',
+      );
       expect((rows as Array<{ a: string; b: string }>)[0]).toEqual({ a: '1', b: '1' });
       const start = Date.now();
-      await expect(waiter.query('FLUSH TABLES held WITH READ LOCK')).rejects.toMatchObject({ code: 'ER_LOCK_WAIT_TIMEOUT' });
+      await expect(waiter.query('FLUSH TABLES held WITH READ LOCK')).rejects.toMatchObject({
+        code: 'ER_LOCK_WAIT_TIMEOUT',
+      });
       expect(Date.now() - start).toBeLessThan(4000);
     } finally {
       await waiter?.end();

@@ -5,7 +5,14 @@ import { ConvergeError } from '../../src/core/errors';
 import { resolveSource, resolveTarget } from '../../src/core/settings';
 import { MysqlConnection, openMysql } from '../../src/source/mysql/connect';
 import { openPg } from '../../src/target/postgres/connect';
-import { makeTestCerts, PrivateServer, startAll, startPrivateMariadb, startPrivatePostgres, TestCerts } from '../helpers/private-servers';
+import {
+  makeTestCerts,
+  PrivateServer,
+  startAll,
+  startPrivateMariadb,
+  startPrivatePostgres,
+  TestCerts,
+} from '../helpers/private-servers';
 
 /**
  * TLS on both ends against private servers with certificates made here: the server certificate
@@ -55,7 +62,9 @@ async function mySession(info: ReturnType<typeof myUrl>): Promise<{ cipher: stri
   let conn: MysqlConnection | undefined;
   try {
     conn = await openMysql(info);
-    const [rows] = await conn.query("SELECT VARIABLE_VALUE AS c, CURRENT_USER() AS u FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'");
+    const [rows] = await conn.query(
+      "SELECT VARIABLE_VALUE AS c, CURRENT_USER() AS u FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER'",
+    );
     const row = (rows as Array<{ c: string; u: string }>)[0];
     return { cipher: row.c, user: row.u };
   } finally {
@@ -82,16 +91,23 @@ describe('Postgres target TLS', () => {
   });
 
   test('verify-full with a wrong CA fails and says to check sslrootcert', async () => {
-    const e = await failure(pgSession(pgUrl(pgTls, `sslmode=verify-full&sslrootcert=${encodeURIComponent(certs.otherCa)}`)));
+    const e = await failure(
+      pgSession(pgUrl(pgTls, `sslmode=verify-full&sslrootcert=${encodeURIComponent(certs.otherCa)}`)),
+    );
     expect(e.code).toBe('TLS_FAILED');
-    expect(e.message).toMatch(/^certificate verify failed for postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres .*check sslrootcert/);
+    expect(e.message).toMatch(
+      /^certificate verify failed for postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres .*check sslrootcert/,
+    );
   });
 
   test('verify-full with a host name the certificate does not name fails; verify-ca does not check it', async () => {
     const e = await failure(pgSession(pgUrl(pgTls, `sslmode=verify-full&${pgCa()}`, 'localhost')));
     expect(e.code).toBe('TLS_FAILED');
     expect(e.message).toMatch(/^server certificate does not match host "localhost"/);
-    expect(await pgSession(pgUrl(pgTls, `sslmode=verify-ca&${pgCa()}`, 'localhost'))).toEqual({ ssl: true, user: 'postgres' });
+    expect(await pgSession(pgUrl(pgTls, `sslmode=verify-ca&${pgCa()}`, 'localhost'))).toEqual({
+      ssl: true,
+      user: 'postgres',
+    });
   });
 
   test('a server that requires TLS refuses sslmode=disable, with a message saying what to set', async () => {
@@ -104,7 +120,9 @@ describe('Postgres target TLS', () => {
     for (const mode of ['require', `verify-full&${pgCa()}`]) {
       const e = await failure(pgSession(pgUrl(pgPlain, `sslmode=${mode}`)));
       expect(e.code).toBe('TLS_FAILED');
-      expect(e.message).toMatch(/does not offer TLS, and sslmode=(require|verify-full) requires it; refusing to connect in clear text/);
+      expect(e.message).toMatch(
+        /does not offer TLS, and sslmode=(require|verify-full) requires it; refusing to connect in clear text/,
+      );
     }
   });
 
@@ -143,7 +161,9 @@ describe('MySQL/MariaDB source TLS', () => {
   });
 
   test('a wrong CA fails and says to check ssl-ca', async () => {
-    const e = await failure(mySession(myUrl(myTls, `ssl-mode=VERIFY_IDENTITY&ssl-ca=${encodeURIComponent(certs.otherCa)}`)));
+    const e = await failure(
+      mySession(myUrl(myTls, `ssl-mode=VERIFY_IDENTITY&ssl-ca=${encodeURIComponent(certs.otherCa)}`)),
+    );
     expect(e.code).toBe('TLS_FAILED');
     expect(e.message).toMatch(/^certificate verify failed for mysql:\/\/root@127\.0\.0\.1:\d+ .*check ssl-ca/);
   });
@@ -160,7 +180,9 @@ describe('MySQL/MariaDB source TLS', () => {
     const e = await failure(mySession(myUrl(myTls, 'ssl-mode=DISABLED')));
     // MariaDB reports this as "access denied" (MySQL 8 has ER_SECURE_TRANSPORT_REQUIRED), so the hint rides along.
     expect(e.code).toBe('AUTH_FAILED');
-    expect(e.message).toMatch(/this connection was not encrypted, whether the server or user requires TLS \(then set ssl-mode=VERIFY_IDENTITY/);
+    expect(e.message).toMatch(
+      /this connection was not encrypted, whether the server or user requires TLS \(then set ssl-mode=VERIFY_IDENTITY/,
+    );
     expect((e.cause as { code?: string }).code).toBe('ER_ACCESS_DENIED_ERROR');
   });
 
@@ -168,7 +190,9 @@ describe('MySQL/MariaDB source TLS', () => {
     for (const mode of ['REQUIRED', `VERIFY_IDENTITY&${myCa()}`]) {
       const e = await failure(mySession(myUrl(myPlain, `ssl-mode=${mode}`)));
       expect(e.code).toBe('TLS_FAILED');
-      expect(e.message).toMatch(/does not offer TLS, and ssl-mode=(REQUIRED|VERIFY_IDENTITY) requires it; refusing to connect in clear text/);
+      expect(e.message).toMatch(
+        /does not offer TLS, and ssl-mode=(REQUIRED|VERIFY_IDENTITY) requires it; refusing to connect in clear text/,
+      );
     }
   });
 

@@ -23,7 +23,14 @@ beforeAll(async () => {
   } finally {
     await my.end();
   }
-  await runPipeline({ pipeline: fx.pipeline, source: fx.source, target: fx.target, workDir: fx.workDir, log: quietLog, jobs: 2 });
+  await runPipeline({
+    pipeline: fx.pipeline,
+    source: fx.source,
+    target: fx.target,
+    workDir: fx.workDir,
+    log: quietLog,
+    jobs: 2,
+  });
   pg = new Client({ connectionString: fx.pgDb.url });
   await pg.connect();
 });
@@ -34,7 +41,13 @@ afterAll(async () => {
 });
 
 const verify = () =>
-  runVerifyReport({ dir: path.join(fx.workDir, 'transform'), mappingDir: path.join(fx.pipeline.root, fx.pipeline.mapping), source: fx.source, target: fx.target, log: quietLog });
+  runVerifyReport({
+    dir: path.join(fx.workDir, 'transform'),
+    mappingDir: path.join(fx.pipeline.root, fx.pipeline.mapping),
+    source: fx.source,
+    target: fx.target,
+    log: quietLog,
+  });
 
 async function failing(): Promise<TableVerdict[]> {
   try {
@@ -52,7 +65,9 @@ test('a clean load verifies: counts, checksums, no orphans, sequences, triggers'
 });
 
 test('a corrupted row is found by the checksum drill-down, with the row from both sides', async () => {
-  const { rows } = await pg.query(`SELECT id::text, schema_id, count(*) OVER ()::int AS n FROM identities ORDER BY id OFFSET 400 LIMIT 1`);
+  const { rows } = await pg.query(
+    `SELECT id::text, schema_id, count(*) OVER ()::int AS n FROM identities ORDER BY id OFFSET 400 LIMIT 1`,
+  );
   const victim = rows[0] as { id: string; schema_id: string; n: number };
   expect(victim.n).toBeGreaterThan(500); // more than one pass is needed
   await pg.query(`UPDATE identities SET schema_id = 'tampered' WHERE id = $1`, [victim.id]);
@@ -72,8 +87,10 @@ test('a corrupted row is found by the checksum drill-down, with the row from bot
   await pg.query(`UPDATE identities SET schema_id = $2 WHERE id = $1`, [victim.id, victim.schema_id]);
 });
 
-test('a row deleted behind converge\'s back shows on the source side only, and its children as orphans', async () => {
-  const { rows } = await pg.query(`SELECT i.id::text FROM identities i JOIN identity_credentials c ON c.identity_id = i.id ORDER BY i.id LIMIT 1`);
+test("a row deleted behind converge's back shows on the source side only, and its children as orphans", async () => {
+  const { rows } = await pg.query(
+    `SELECT i.id::text FROM identities i JOIN identity_credentials c ON c.identity_id = i.id ORDER BY i.id LIMIT 1`,
+  );
   const id = rows[0].id as string;
   // The test is superuser and skips FK enforcement; converge never does this.
   await pg.query(`SET session_replication_role = replica`);

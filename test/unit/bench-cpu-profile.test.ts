@@ -1,7 +1,12 @@
 import { CpuProfile, relativeLocation, summarizeProfile } from '../../bench/cpu-profile';
 import { judgeLoad, TargetDigest } from '../../bench/content-check';
 
-const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0 });
+const frame = (functionName: string, url: string, lineNumber = 0) => ({
+  functionName,
+  url,
+  lineNumber,
+  columnNumber: 0,
+});
 
 describe('bench CPU profile summary', () => {
   const profile: CpuProfile = {
@@ -21,7 +26,12 @@ describe('bench CPU profile summary', () => {
   it("ranks functions and files by self time, without the machine's paths", () => {
     const s = summarizeProfile(profile);
     expect(s.totalMs).toBe(100);
-    expect(s.functions[0]).toEqual({ name: 'decode (dist/src/csv/csv-decode.js:10)', file: 'dist/src/csv/csv-decode.js', selfMs: 60, selfPercent: 60 });
+    expect(s.functions[0]).toEqual({
+      name: 'decode (dist/src/csv/csv-decode.js:10)',
+      file: 'dist/src/csv/csv-decode.js',
+      selfMs: 60,
+      selfPercent: 60,
+    });
     expect(s.functions.map((f) => f.name)).toContain('(garbage collector)');
     expect(s.files.find((f) => f.file === 'node_modules/pg/lib/client.js')?.selfPercent).toBe(20);
     expect(JSON.stringify(s)).not.toContain('/x/converge');
@@ -33,7 +43,11 @@ describe('bench CPU profile summary', () => {
 });
 
 describe('bench load check', () => {
-  const digest = (events: number, sum = '7'): TargetDigest => ({ accounts: { rows: 2, checksum: '1' }, events: { rows: events, checksum: sum }, attachments: { rows: 1, checksum: '3' } });
+  const digest = (events: number, sum = '7'): TargetDigest => ({
+    accounts: { rows: 2, checksum: '1' },
+    events: { rows: events, checksum: sum },
+    attachments: { rows: 1, checksum: '3' },
+  });
   const expected = { accounts: 2, events: 5, attachments: 1 };
 
   it('fails a load with missing rows even when the tool said it succeeded', () => {

@@ -36,7 +36,10 @@ describe('bench deferred keys', () => {
   it('name the indexes and foreign keys the source migration declares', () => {
     const { readFileSync } = require('node:fs') as typeof import('node:fs');
     const { DEFERRED_KEYS } = require('../../bench/dataset') as typeof import('../../bench/dataset');
-    const ddl = readFileSync(require('node:path').join(__dirname, '../../migrations/bench/mysql/0001_bench_schema.sql'), 'utf8');
+    const ddl = readFileSync(
+      require('node:path').join(__dirname, '../../migrations/bench/mysql/0001_bench_schema.sql'),
+      'utf8',
+    );
     for (const k of DEFERRED_KEYS) {
       expect(ddl).toContain(`KEY ${k.index} (account_id)`);
       expect(ddl).toContain(`CONSTRAINT ${k.foreignKey} FOREIGN KEY (account_id) REFERENCES accounts (id)`);

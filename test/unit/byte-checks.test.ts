@@ -1,5 +1,12 @@
 import {
-  hasNulByte, isCanonicalDateTimeBytes, isHexByteaBytes, isIntegerBytes, isLowerUuidBytes, isNumericBytes, isPlainDateBytes, isValidJsonBytes,
+  hasNulByte,
+  isCanonicalDateTimeBytes,
+  isHexByteaBytes,
+  isIntegerBytes,
+  isLowerUuidBytes,
+  isNumericBytes,
+  isPlainDateBytes,
+  isValidJsonBytes,
 } from '../../src/transform/byte-checks';
 import { jsonValue } from '../../src/transform/transforms/json';
 import { byteaValue, floatValue, integerValue, numericValue, textValue } from '../../src/transform/transforms/scalars';
@@ -14,7 +21,12 @@ import { createPrng } from '../../src/demo/generic-prng';
  */
 
 /** Seeded (the demo's mulberry32), so a failure reproduces from its seed. */
-function prng(seed: number): { next(): number; int(n: number): number; pick<T>(xs: ArrayLike<T>): T; chance(p: number): boolean } {
+function prng(seed: number): {
+  next(): number;
+  int(n: number): number;
+  pick<T>(xs: ArrayLike<T>): T;
+  chance(p: number): boolean;
+} {
   const p = createPrng(seed);
   const int = (n: number): number => p.int(0, n - 1);
   return { next: () => p.next(), int, pick: (xs) => xs[int(xs.length)], chance: (q) => p.chance(q) };
@@ -47,31 +59,76 @@ function embed(rng: Rng, value: Buffer): { b: Buffer; s: number; e: number } {
 
 /** Characters a mutation swaps in: the grammars' own symbols, near-misses, and non-ASCII look-alikes. */
 const MUTANTS = [
-  '0', '1', '5', '9', 'a', 'f', 'A', 'F', 'g', 'G', 'x', 'X', 'e', 'E', '-', '+', '.', ':', ' ', 'T', '\t', '\n', '"', '\\', '\u0000',
-  'é', '٣', '０', '😀', '{', '}',
+  '0',
+  '1',
+  '5',
+  '9',
+  'a',
+  'f',
+  'A',
+  'F',
+  'g',
+  'G',
+  'x',
+  'X',
+  'e',
+  'E',
+  '-',
+  '+',
+  '.',
+  ':',
+  ' ',
+  'T',
+  '\t',
+  '\n',
+  '"',
+  '\\',
+  '\u0000',
+  'é',
+  '٣',
+  '０',
+  '😀',
+  '{',
+  '}',
 ];
 
 /** One near-miss of v: a character dropped, inserted, replaced, case-flipped, or the text cut or extended. */
 function mutate(rng: Rng, v: string): string {
   const i = rng.int(v.length + 1);
   switch (rng.int(7)) {
-    case 0: return v.slice(0, i) + v.slice(i + 1);
-    case 1: return v.slice(0, i) + rng.pick(MUTANTS) + v.slice(i);
-    case 2: return v.slice(0, i) + rng.pick(MUTANTS) + v.slice(i + 1);
-    case 3: return v.slice(0, i);
-    case 4: return v + rng.pick(MUTANTS);
-    case 5: return v.slice(0, i) + v.slice(i, i + 1).toUpperCase() + v.slice(i + 1);
-    default: return v.toUpperCase();
+    case 0:
+      return v.slice(0, i) + v.slice(i + 1);
+    case 1:
+      return v.slice(0, i) + rng.pick(MUTANTS) + v.slice(i);
+    case 2:
+      return v.slice(0, i) + rng.pick(MUTANTS) + v.slice(i + 1);
+    case 3:
+      return v.slice(0, i);
+    case 4:
+      return v + rng.pick(MUTANTS);
+    case 5:
+      return v.slice(0, i) + v.slice(i, i + 1).toUpperCase() + v.slice(i + 1);
+    default:
+      return v.toUpperCase();
   }
 }
 
-interface Tally { cases: number; accepted: number; mismatches: string[] }
+interface Tally {
+  cases: number;
+  accepted: number;
+  mismatches: string[];
+}
 
 /**
  * Runs checker and oracle over values; the oracle sees the UTF-8 decoding of the exact bytes the
  * checker sees. Returns the tally so each test can also insist both outcomes were exercised.
  */
-function prove(rng: Rng, values: Iterable<string>, checker: (b: Buffer, s: number, e: number) => boolean, oracle: (v: string) => boolean): Tally {
+function prove(
+  rng: Rng,
+  values: Iterable<string>,
+  checker: (b: Buffer, s: number, e: number) => boolean,
+  oracle: (v: string) => boolean,
+): Tally {
   const t: Tally = { cases: 0, accepted: 0, mismatches: [] };
   for (const raw of values) {
     const { b, s, e } = embed(rng, Buffer.from(raw, 'utf8'));
@@ -80,7 +137,8 @@ function prove(rng: Rng, values: Iterable<string>, checker: (b: Buffer, s: numbe
     const got = checker(b, s, e);
     t.cases++;
     if (want) t.accepted++;
-    if (got !== want && t.mismatches.length < 10) t.mismatches.push(`${JSON.stringify(v)}: checker ${got}, transform ${want}`);
+    if (got !== want && t.mismatches.length < 10)
+      t.mismatches.push(`${JSON.stringify(v)}: checker ${got}, transform ${want}`);
   }
   return t;
 }
@@ -107,7 +165,14 @@ describe('isLowerUuidBytes ⇔ uuidFromText returns its input', () => {
     const rng = prng(1);
     const hex = (n: number): string => Array.from({ length: n }, () => rng.pick('0123456789abcdef')).join('');
     const valid = (): string => `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
-    const fixed = ['', '-', `{${valid()}}`, valid().toUpperCase(), valid().replace(/-/g, ''), '00000000-0000-0000-0000-000000000000'];
+    const fixed = [
+      '',
+      '-',
+      `{${valid()}}`,
+      valid().toUpperCase(),
+      valid().replace(/-/g, ''),
+      '00000000-0000-0000-0000-000000000000',
+    ];
     const t = prove(rng, [...fixed, ...many(rng, 20000, valid)], isLowerUuidBytes, (v) => unchanged(uuidFromText, v));
     expectBothOutcomes(t);
   });
@@ -135,8 +200,18 @@ describe('isCanonicalDateTimeBytes ⇔ makeTimestamp(UTC) returns its input', ()
       return `${dateParts(r)}${sep}${pad(h, 2)}:${pad(mi, 2)}:${pad(se, 2)}${frac}`;
     };
     const fixed = [
-      '0000-00-00 00:00:00', '2024-00-15 10:00:00', '2024-02-29 12:00:00', '2023-02-29 12:00:00', '1900-02-29 00:00:00', '2000-02-29 00:00:00',
-      '2024-01-01 24:00:00', '2024-01-01 00:00:00.', '2024-01-01 00:00:00.1234567', '2024-01-01', '2024-01-01T00:00:00', '0000-01-01 00:00:00',
+      '0000-00-00 00:00:00',
+      '2024-00-15 10:00:00',
+      '2024-02-29 12:00:00',
+      '2023-02-29 12:00:00',
+      '1900-02-29 00:00:00',
+      '2000-02-29 00:00:00',
+      '2024-01-01 24:00:00',
+      '2024-01-01 00:00:00.',
+      '2024-01-01 00:00:00.1234567',
+      '2024-01-01',
+      '2024-01-01T00:00:00',
+      '0000-01-01 00:00:00',
     ];
     const t = prove(rng, [...fixed, ...many(rng, 30000, valid)], isCanonicalDateTimeBytes, (v) => unchanged(toUtc, v));
     expectBothOutcomes(t);
@@ -146,8 +221,24 @@ describe('isCanonicalDateTimeBytes ⇔ makeTimestamp(UTC) returns its input', ()
 describe('isPlainDateBytes ⇔ dateValue returns its input and it is not a zero date', () => {
   test('random and near-miss dates', () => {
     const rng = prng(3);
-    const fixed = ['0000-00-00', '2024-00-15', '2024-02-29', '2023-02-29', '1900-02-29', '2000-02-29', '0000-01-01', '2024-04-31', '2024-1-01', ''];
-    const t = prove(rng, [...fixed, ...many(rng, 30000, dateParts)], isPlainDateBytes, (v) => !isZeroDate(v) && unchanged(dateValue, v));
+    const fixed = [
+      '0000-00-00',
+      '2024-00-15',
+      '2024-02-29',
+      '2023-02-29',
+      '1900-02-29',
+      '2000-02-29',
+      '0000-01-01',
+      '2024-04-31',
+      '2024-1-01',
+      '',
+    ];
+    const t = prove(
+      rng,
+      [...fixed, ...many(rng, 30000, dateParts)],
+      isPlainDateBytes,
+      (v) => !isZeroDate(v) && unchanged(dateValue, v),
+    );
     expectBothOutcomes(t);
   });
 });
@@ -161,12 +252,37 @@ function numberish(rng: Rng): string {
   if (rng.chance(0.3)) v += rng.pick(['e', 'E']) + rng.pick(['', '', '+', '-']) + digits(2);
   return v;
 }
-const NUMBER_EDGES = ['', '-', '.', '-.', '1.', '.5', '-.5', '1e', '1e+', '1e+5', '1E-5', '00', '-0', '+1', '1.2.3', '1e5e5', '٣', ' 1', '1 ', '1\n', 'inf', 'NaN'];
+const NUMBER_EDGES = [
+  '',
+  '-',
+  '.',
+  '-.',
+  '1.',
+  '.5',
+  '-.5',
+  '1e',
+  '1e+',
+  '1e+5',
+  '1E-5',
+  '00',
+  '-0',
+  '+1',
+  '1.2.3',
+  '1e5e5',
+  '٣',
+  ' 1',
+  '1 ',
+  '1\n',
+  'inf',
+  'NaN',
+];
 
 describe('isIntegerBytes ⇔ integerValue returns its input', () => {
   test('random and near-miss integers', () => {
     const rng = prng(4);
-    const t = prove(rng, [...NUMBER_EDGES, ...many(rng, 30000, numberish)], isIntegerBytes, (v) => unchanged(integerValue, v));
+    const t = prove(rng, [...NUMBER_EDGES, ...many(rng, 30000, numberish)], isIntegerBytes, (v) =>
+      unchanged(integerValue, v),
+    );
     expectBothOutcomes(t);
   });
 });
@@ -174,7 +290,9 @@ describe('isIntegerBytes ⇔ integerValue returns its input', () => {
 describe('isNumericBytes ⇔ numericValue returns its input', () => {
   test('random and near-miss decimals', () => {
     const rng = prng(5);
-    const t = prove(rng, [...NUMBER_EDGES, ...many(rng, 30000, numberish)], isNumericBytes, (v) => unchanged(numericValue, v));
+    const t = prove(rng, [...NUMBER_EDGES, ...many(rng, 30000, numberish)], isNumericBytes, (v) =>
+      unchanged(numericValue, v),
+    );
     expectBothOutcomes(t);
   });
 
@@ -192,7 +310,8 @@ describe('isNumericBytes ⇔ numericValue returns its input', () => {
 describe('isHexByteaBytes ⇔ byteaValue returns its input', () => {
   test('random and near-miss hex', () => {
     const rng = prng(7);
-    const valid = (r: Rng): string => '\\x' + Array.from({ length: 2 * r.int(7) }, () => r.pick('0123456789abcdefABCDEF')).join('');
+    const valid = (r: Rng): string =>
+      '\\x' + Array.from({ length: 2 * r.int(7) }, () => r.pick('0123456789abcdefABCDEF')).join('');
     const fixed = ['', '\\', '\\x', '\\X', 'x00', '\\x0', '\\x00', '\\x0g', '\\\\x00', '\\x00 '];
     const t = prove(rng, [...fixed, ...many(rng, 30000, valid)], isHexByteaBytes, (v) => unchanged(byteaValue, v));
     expectBothOutcomes(t);
@@ -202,8 +321,14 @@ describe('isHexByteaBytes ⇔ byteaValue returns its input', () => {
 describe('hasNulByte ⇔ textValue rejects the value', () => {
   test('NULs inside, at the edges and just outside the range', () => {
     const rng = prng(8);
-    const valid = (r: Rng): string => Array.from({ length: r.int(6) }, () => r.pick(['a', ' ', 'é', '😀', '"', '\u0000', '\u0001'])).join('');
-    const t = prove(rng, ['', '\u0000', 'a\u0000', '\u0000a', ...many(rng, 30000, valid)], hasNulByte, (v) => !unchanged(textValue, v));
+    const valid = (r: Rng): string =>
+      Array.from({ length: r.int(6) }, () => r.pick(['a', ' ', 'é', '😀', '"', '\u0000', '\u0001'])).join('');
+    const t = prove(
+      rng,
+      ['', '\u0000', 'a\u0000', '\u0000a', ...many(rng, 30000, valid)],
+      hasNulByte,
+      (v) => !unchanged(textValue, v),
+    );
     expectBothOutcomes(t);
   });
 
@@ -253,9 +378,36 @@ function stringBody(rng: Rng): string {
   const n = rng.int(6);
   for (let k = 0; k < n; k++) {
     s += rng.pick([
-      'a', 'key', ' ', 'é', '中文', '😀', '𝄞', '\u2028', '\u007f', "'", ',', ':', '{', ']',
-      '\\"', '\\\\', '\\/', '\\b', '\\f', '\\n', '\\r', '\\t', '\\u0000', '\\u0041', '\\ud83d\\ude00', '\\ud800', '\\uDC00',
-      `\\u${hex4()}`, '\\\\u0000', '\\\\\\u0000',
+      'a',
+      'key',
+      ' ',
+      'é',
+      '中文',
+      '😀',
+      '𝄞',
+      '\u2028',
+      '\u007f',
+      "'",
+      ',',
+      ':',
+      '{',
+      ']',
+      '\\"',
+      '\\\\',
+      '\\/',
+      '\\b',
+      '\\f',
+      '\\n',
+      '\\r',
+      '\\t',
+      '\\u0000',
+      '\\u0041',
+      '\\ud83d\\ude00',
+      '\\ud800',
+      '\\uDC00',
+      `\\u${hex4()}`,
+      '\\\\u0000',
+      '\\\\\\u0000',
       // Occasionally invalid: raw control characters, bad escapes.
       ...(rng.chance(0.05) ? ['\t', '\n', '\u0000', '\u001f', '\u0020', '\\x41', '\\u12', '\\U0041', '\\'] : []),
     ]);
@@ -264,8 +416,10 @@ function stringBody(rng: Rng): string {
 }
 
 function jsonNumber(rng: Rng): string {
-  if (rng.chance(0.1)) return rng.pick(['-', '01', '-01', '1.', '.5', '1e', '1e+', '+1', '0x1', 'Infinity', 'NaN', '1.5e', '--1']);
-  const digits = (min: number, max: number): string => Array.from({ length: min + rng.int(max - min + 1) }, () => rng.int(10)).join('');
+  if (rng.chance(0.1))
+    return rng.pick(['-', '01', '-01', '1.', '.5', '1e', '1e+', '+1', '0x1', 'Infinity', 'NaN', '1.5e', '--1']);
+  const digits = (min: number, max: number): string =>
+    Array.from({ length: min + rng.int(max - min + 1) }, () => rng.int(10)).join('');
   let v = rng.chance(0.3) ? '-' : '';
   v += rng.chance(0.3) ? '0' : String(1 + rng.int(9)) + digits(0, 4);
   if (rng.chance(0.3)) v += '.' + digits(1, 3);
@@ -277,9 +431,12 @@ function jsonNumber(rng: Rng): string {
 function jsonDoc(rng: Rng, depth: number): string {
   const kind = depth > 4 ? rng.int(3) : rng.int(5);
   switch (kind) {
-    case 0: return `"${stringBody(rng)}"`;
-    case 1: return jsonNumber(rng);
-    case 2: return rng.pick(['true', 'false', 'null']);
+    case 0:
+      return `"${stringBody(rng)}"`;
+    case 1:
+      return jsonNumber(rng);
+    case 2:
+      return rng.pick(['true', 'false', 'null']);
     case 3: {
       const n = rng.int(4);
       const items = Array.from({ length: n }, () => ws(rng) + jsonDoc(rng, depth + 1) + ws(rng));
@@ -287,23 +444,54 @@ function jsonDoc(rng: Rng, depth: number): string {
     }
     default: {
       const n = rng.int(4);
-      const items = Array.from({ length: n }, () => `${ws(rng)}"${stringBody(rng)}"${ws(rng)}:${ws(rng)}${jsonDoc(rng, depth + 1)}${ws(rng)}`);
+      const items = Array.from(
+        { length: n },
+        () => `${ws(rng)}"${stringBody(rng)}"${ws(rng)}:${ws(rng)}${jsonDoc(rng, depth + 1)}${ws(rng)}`,
+      );
       return '{' + (n === 0 ? ws(rng) : items.join(',')) + '}';
     }
   }
 }
 
-const JSON_MUTANTS = ['"', '\\', ',', ':', '[', ']', '{', '}', '0', '-', 'e', '.', ' ', 'u', 'x', 'n', '\u0000', '\u001f', '\n', '\t', '😀', 'é'];
+const JSON_MUTANTS = [
+  '"',
+  '\\',
+  ',',
+  ':',
+  '[',
+  ']',
+  '{',
+  '}',
+  '0',
+  '-',
+  'e',
+  '.',
+  ' ',
+  'u',
+  'x',
+  'n',
+  '\u0000',
+  '\u001f',
+  '\n',
+  '\t',
+  '😀',
+  'é',
+];
 
 /** One near-miss of a JSON text: a character dropped, inserted or replaced, or the text truncated. */
 function mutateJson(rng: Rng, v: string): string {
   const i = rng.int(v.length + 1);
   switch (rng.int(5)) {
-    case 0: return v.slice(0, i) + v.slice(i + 1);
-    case 1: return v.slice(0, i) + rng.pick(JSON_MUTANTS) + v.slice(i);
-    case 2: return v.slice(0, i) + rng.pick(JSON_MUTANTS) + v.slice(i + 1);
-    case 3: return v.slice(0, i);
-    default: return v + rng.pick([...JSON_MUTANTS, ' 1', ', 1', '[]']);
+    case 0:
+      return v.slice(0, i) + v.slice(i + 1);
+    case 1:
+      return v.slice(0, i) + rng.pick(JSON_MUTANTS) + v.slice(i);
+    case 2:
+      return v.slice(0, i) + rng.pick(JSON_MUTANTS) + v.slice(i + 1);
+    case 3:
+      return v.slice(0, i);
+    default:
+      return v + rng.pick([...JSON_MUTANTS, ' 1', ', 1', '[]']);
   }
 }
 
@@ -323,7 +511,9 @@ function proveJson(rng: Rng, text: string, t: Tally): void {
       t.cases++;
       if (want) t.accepted++;
       if (got !== want && t.mismatches.length < 10) {
-        t.mismatches.push(`${JSON.stringify(text.length > 200 ? text.slice(0, 200) + '…' : text)} doubled=${doubled} jsonb=${jsonb}: checker ${got}, jsonValue ${want}`);
+        t.mismatches.push(
+          `${JSON.stringify(text.length > 200 ? text.slice(0, 200) + '…' : text)} doubled=${doubled} jsonb=${jsonb}: checker ${got}, jsonValue ${want}`,
+        );
       }
     }
   }
@@ -338,7 +528,8 @@ function proveEscaped(rng: Rng, escaped: string, t: Tally): void {
     const got = isValidJsonBytes(b, s, e, true, jsonb);
     t.cases++;
     if (want) t.accepted++;
-    if (got !== want && t.mismatches.length < 10) t.mismatches.push(`escaped ${JSON.stringify(escaped)} jsonb=${jsonb}: checker ${got}, jsonValue ${want}`);
+    if (got !== want && t.mismatches.length < 10)
+      t.mismatches.push(`escaped ${JSON.stringify(escaped)} jsonb=${jsonb}: checker ${got}, jsonValue ${want}`);
   }
 }
 
@@ -347,9 +538,52 @@ describe('isValidJsonBytes ⇔ jsonValue returns its input', () => {
     const rng = prng(9);
     const t: Tally = { cases: 0, accepted: 0, mismatches: [] };
     const edges = [
-      '', ' ', '0', '-0', '01', '1.', '.5', '1e5', '1E+5', '1e-5', '-', '"', '""', '"\\u0000"', '"\\\\u0000"', '"\\\\\\u0000"', '"\\ud800"', '"\\uD83D\\uDE00"',
-      '[]', '{}', '[,]', '[1,]', '{"a":1,}', '{"a"}', '{"a":}', '{1:1}', 'tru', 'truee', 'nul', 'null ', ' null', '\ufeffnull', '\u00a0null',
-      '"a\tb"', '"a\u007fb"', '"😀"', '[1 2]', '{"a":1 "b":2}', '"\\a"', '"\\u00G0"', '"abc', '[[[]]', '[]]', '1 1', '{"a":[}]', '[{]}',
+      '',
+      ' ',
+      '0',
+      '-0',
+      '01',
+      '1.',
+      '.5',
+      '1e5',
+      '1E+5',
+      '1e-5',
+      '-',
+      '"',
+      '""',
+      '"\\u0000"',
+      '"\\\\u0000"',
+      '"\\\\\\u0000"',
+      '"\\ud800"',
+      '"\\uD83D\\uDE00"',
+      '[]',
+      '{}',
+      '[,]',
+      '[1,]',
+      '{"a":1,}',
+      '{"a"}',
+      '{"a":}',
+      '{1:1}',
+      'tru',
+      'truee',
+      'nul',
+      'null ',
+      ' null',
+      '\ufeffnull',
+      '\u00a0null',
+      '"a\tb"',
+      '"a\u007fb"',
+      '"😀"',
+      '[1 2]',
+      '{"a":1 "b":2}',
+      '"\\a"',
+      '"\\u00G0"',
+      '"abc',
+      '[[[]]',
+      '[]]',
+      '1 1',
+      '{"a":[}]',
+      '[{]}',
     ];
     for (const v of edges) proveJson(rng, v, t);
     for (let k = 0; k < 12000; k++) {
@@ -364,7 +598,8 @@ describe('isValidJsonBytes ⇔ jsonValue returns its input', () => {
   test('CSV-escaped bytes with a lone or extra quote are not well-formed', () => {
     const rng = prng(10);
     const t: Tally = { cases: 0, accepted: 0, mismatches: [] };
-    for (const fixed of ['"', '"a"', '""a"', '"""a"""', '""a""""', '"\\""', '[""a""]"', '""\\"""']) proveEscaped(rng, fixed, t);
+    for (const fixed of ['"', '"a"', '""a"', '"""a"""', '""a""""', '"\\""', '[""a""]"', '""\\"""'])
+      proveEscaped(rng, fixed, t);
     for (let k = 0; k < 6000; k++) {
       let escaped = csvEscape(jsonDoc(rng, 0));
       const i = rng.int(escaped.length + 1);

@@ -67,14 +67,18 @@ tables:
   });
 
   test('concat naming a column the source lacks is MAPPING_UNKNOWN_COLUMN', async () => {
-    const rule = await tableRuleFromYaml('tables:\n  users:\n    columns:\n      a: text\n    add:\n      c: { concat: [a, zz] }\n');
+    const rule = await tableRuleFromYaml(
+      'tables:\n  users:\n    columns:\n      a: text\n    add:\n      c: { concat: [a, zz] }\n',
+    );
     expect(thrown(() => compileTable(rule, text('a'), opts)).code).toBe('MAPPING_UNKNOWN_COLUMN');
   });
 });
 
 describe('compileTable: null handling is declared and counted', () => {
   test("emptyToNull turns '' into NULL and counts it; NULL stays NULL uncounted", async () => {
-    const rule = await tableRuleFromYaml('tables:\n  users:\n    columns:\n      note: { type: text, emptyToNull: true }\n      plain: text\n');
+    const rule = await tableRuleFromYaml(
+      'tables:\n  users:\n    columns:\n      note: { type: text, emptyToNull: true }\n      plain: text\n',
+    );
     const t = compileTable(rule, text('note', 'plain'), opts);
     expect(t.transformRow(['', ''], 2)).toEqual([null, '']);
     expect(t.transformRow([null, null], 3)).toEqual([null, null]);
@@ -83,7 +87,9 @@ describe('compileTable: null handling is declared and counted', () => {
   });
 
   test("nullTo gives NULL (and '' made NULL) a value, counted as nullDefaulted", async () => {
-    const rule = await tableRuleFromYaml("tables:\n  users:\n    columns:\n      nick: { nullTo: '-', emptyToNull: true }\n");
+    const rule = await tableRuleFromYaml(
+      "tables:\n  users:\n    columns:\n      nick: { nullTo: '-', emptyToNull: true }\n",
+    );
     const t = compileTable(rule, text('nick'), opts);
     expect(t.transformRow([null], 2)).toEqual(['-']);
     expect(t.transformRow([''], 3)).toEqual(['-']);
@@ -92,7 +98,9 @@ describe('compileTable: null handling is declared and counted', () => {
   });
 
   test('counts are kept under the target column name', async () => {
-    const rule = await tableRuleFromYaml('tables:\n  users:\n    columns:\n      nick: { to: nickname, emptyToNull: true }\n');
+    const rule = await tableRuleFromYaml(
+      'tables:\n  users:\n    columns:\n      nick: { to: nickname, emptyToNull: true }\n',
+    );
     const t = compileTable(rule, text('nick'), opts);
     t.transformRow([''], 2);
     expect(t.ledger.counts).toEqual({ nickname: { emptyToNull: 1 } });
@@ -100,7 +108,8 @@ describe('compileTable: null handling is declared and counted', () => {
 });
 
 describe('compileTable: zero dates', () => {
-  const yaml = (policy: string) => `tables:\n  events:\n    columns:\n      at: { type: timestamp${policy} }\n      day: { type: date${policy} }\n`;
+  const yaml = (policy: string) =>
+    `tables:\n  events:\n    columns:\n      at: { type: timestamp${policy} }\n      day: { type: date${policy} }\n`;
 
   test('default policy is an error: TIMESTAMP_INVALID with table, column, line, value and the rule', async () => {
     const rule = await tableRuleFromYaml(yaml(''));
@@ -108,8 +117,14 @@ describe('compileTable: zero dates', () => {
     const e = thrown(() => t.transformRow(['0000-00-00 00:00:00', '2024-01-01'], 7));
     expect(e.code).toBe('TIMESTAMP_INVALID');
     expect(e.context).toMatchObject({
-      stage: 'transform', table: 'events', column: 'at', file: 'events.csv', csvLine: 7, value: '0000-00-00 00:00:00',
-      row: { at: '0000-00-00 00:00:00', day: '2024-01-01' }, mappingRule: `${rule.file}:4`,
+      stage: 'transform',
+      table: 'events',
+      column: 'at',
+      file: 'events.csv',
+      csvLine: 7,
+      value: '0000-00-00 00:00:00',
+      row: { at: '0000-00-00 00:00:00', day: '2024-01-01' },
+      mappingRule: `${rule.file}:4`,
     });
   });
 
@@ -136,12 +151,20 @@ describe('compileTable: zero dates', () => {
 
 describe('compileTable: value transforms and their counts', () => {
   test('an enum label missing from the map is ENUM_UNMAPPED with table, column, csvLine and value', async () => {
-    const rule = await tableRuleFromYaml('tables:\n  identities:\n    columns:\n      state:\n        type: enum\n        map: { active: ACTIVE, inactive: INACTIVE }\n');
+    const rule = await tableRuleFromYaml(
+      'tables:\n  identities:\n    columns:\n      state:\n        type: enum\n        map: { active: ACTIVE, inactive: INACTIVE }\n',
+    );
     const t = compileTable(rule, text('state'), { ...opts, origin: 'identities.csv' });
     expect(t.transformRow(['active'], 2)).toEqual(['ACTIVE']);
     const e = thrown(() => t.transformRow(['banned'], 3));
     expect(e.code).toBe('ENUM_UNMAPPED');
-    expect(e.context).toMatchObject({ table: 'identities', column: 'state', csvLine: 3, value: 'banned', file: 'identities.csv' });
+    expect(e.context).toMatchObject({
+      table: 'identities',
+      column: 'state',
+      csvLine: 3,
+      value: 'banned',
+      file: 'identities.csv',
+    });
     expect(e.describe()).toContain('CSV line 3');
     expect(t.ledger.counts).toEqual({ state: { enumRelabelled: 1 } });
   });
@@ -157,10 +180,16 @@ tables:
     columns:
       type_id: { type: uuid, remap: types }
 `);
-    const lookups = new Map([['types', new Map([['11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222']])]]);
+    const lookups = new Map([
+      ['types', new Map([['11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222']])],
+    ]);
     const t = compileTable(rule, text('type_id'), { ...opts, lookups });
-    expect(t.transformRow(['11111111-1111-1111-1111-111111111111'], 2)).toEqual(['22222222-2222-2222-2222-222222222222']);
-    expect(t.transformRow(['33333333-3333-3333-3333-333333333333'], 3)).toEqual(['33333333-3333-3333-3333-333333333333']);
+    expect(t.transformRow(['11111111-1111-1111-1111-111111111111'], 2)).toEqual([
+      '22222222-2222-2222-2222-222222222222',
+    ]);
+    expect(t.transformRow(['33333333-3333-3333-3333-333333333333'], 3)).toEqual([
+      '33333333-3333-3333-3333-333333333333',
+    ]);
     expect(t.transformRow([null], 4)).toEqual([null]);
     expect(t.ledger.counts).toEqual({ type_id: { remapped: 1 } });
   });
@@ -184,7 +213,9 @@ tables:
 
   test('uuid text is lower-cased and counted only when it changed', async () => {
     const t = compileTable(await tableRuleFromYaml('tables:\n  t:\n    columns:\n      id: uuid\n'), text('id'), opts);
-    expect(t.transformRow(['6CCD780C-BABA-1026-9564-5B8C656024DB'], 2)).toEqual(['6ccd780c-baba-1026-9564-5b8c656024db']);
+    expect(t.transformRow(['6CCD780C-BABA-1026-9564-5B8C656024DB'], 2)).toEqual([
+      '6ccd780c-baba-1026-9564-5b8c656024db',
+    ]);
     t.transformRow(['6ccd780c-baba-1026-9564-5b8c656024db'], 3);
     expect(t.ledger.counts).toEqual({ id: { uuidLowercased: 1 } });
     const e = thrown(() => t.transformRow([''], 4));
@@ -192,7 +223,11 @@ tables:
   });
 
   test('invalid: null turns bad JSON into a real NULL (not the sentinel), counted', async () => {
-    const t = compileTable(await tableRuleFromYaml('tables:\n  t:\n    columns:\n      doc: { type: jsonb, invalid: "null" }\n'), text('doc'), opts);
+    const t = compileTable(
+      await tableRuleFromYaml('tables:\n  t:\n    columns:\n      doc: { type: jsonb, invalid: "null" }\n'),
+      text('doc'),
+      opts,
+    );
     expect(t.transformRow(['{"a":1}'], 2)).toEqual(['{"a":1}']);
     expect(t.transformRow(['{oops'], 3)).toEqual([null]);
     expect(t.transformRow(['{"a":"\\u0000"}'], 4)).toEqual([null]);
@@ -213,17 +248,26 @@ tables:
   });
 
   test('timestamps are shifted to UTC from the default zone, or the column zone, and counted', async () => {
-    const rule = await tableRuleFromYaml('tables:\n  t:\n    columns:\n      a: timestamp\n      b: { type: timestamp, timezone: UTC }\n');
+    const rule = await tableRuleFromYaml(
+      'tables:\n  t:\n    columns:\n      a: timestamp\n      b: { type: timestamp, timezone: UTC }\n',
+    );
     const t = compileTable(rule, text('a', 'b'), { ...opts, timezone: 'Europe/Amsterdam' });
-    expect(t.transformRow(['2024-07-01 12:00:00.5', '2024-07-01 12:00:00.5'], 2)).toEqual(['2024-07-01 10:00:00.5', '2024-07-01 12:00:00.5']);
+    expect(t.transformRow(['2024-07-01 12:00:00.5', '2024-07-01 12:00:00.5'], 2)).toEqual([
+      '2024-07-01 10:00:00.5',
+      '2024-07-01 12:00:00.5',
+    ]);
     expect(t.ledger.counts).toEqual({ a: { timezoneShifted: 1 } });
   });
 
   test('copy keeps hex-exported binary as bytea and rejects NUL in text', async () => {
-    const t = compileTable(await tableRuleFromYaml('tables:\n  t:\n    columns:\n      blob: copy\n      note: copy\n'), [
-      { name: 'blob', encoding: 'hex' },
-      { name: 'note', encoding: 'text' },
-    ], opts);
+    const t = compileTable(
+      await tableRuleFromYaml('tables:\n  t:\n    columns:\n      blob: copy\n      note: copy\n'),
+      [
+        { name: 'blob', encoding: 'hex' },
+        { name: 'note', encoding: 'text' },
+      ],
+      opts,
+    );
     expect(t.transformRow(['\\x00ff', 'ok'], 2)).toEqual(['\\x00ff', 'ok']);
     const e = thrown(() => t.transformRow(['\\x00', 'a\u0000b'], 3));
     expect(e.code).toBe('VALUE_INVALID');
@@ -231,7 +275,11 @@ tables:
   });
 
   test('a value error carries the source row, long values cut to 200 characters', async () => {
-    const t = compileTable(await tableRuleFromYaml('tables:\n  t:\n    columns:\n      n: integer\n      big: text\n'), text('n', 'big'), opts);
+    const t = compileTable(
+      await tableRuleFromYaml('tables:\n  t:\n    columns:\n      n: integer\n      big: text\n'),
+      text('n', 'big'),
+      opts,
+    );
     const e = thrown(() => t.transformRow(['x1', 'y'.repeat(500)], 2));
     expect(e.code).toBe('VALUE_INVALID');
     expect(e.context.row!.big).toHaveLength(201);

@@ -1,5 +1,12 @@
 import { ConvergeError } from '../../src/core/errors';
-import { ConnectionInfo, describeConnection, maskSecrets, parseConnectionUrl, toUrl, withDatabase } from '../../src/core/connection-url';
+import {
+  ConnectionInfo,
+  describeConnection,
+  maskSecrets,
+  parseConnectionUrl,
+  toUrl,
+  withDatabase,
+} from '../../src/core/connection-url';
 
 function urlError(fn: () => unknown): ConvergeError {
   try {
@@ -16,21 +23,44 @@ const SECRET = 'S3cr3t-p@ss:w/rd?#&= %ü';
 describe('parseConnectionUrl', () => {
   test('splits a mysql URL with defaults for port and user', () => {
     expect(parseConnectionUrl('mysql://127.0.0.1/kratos', 'mysql', '--source')).toEqual({
-      kind: 'mysql', host: '127.0.0.1', port: 3306, user: 'root', password: undefined, database: 'kratos', params: {},
+      kind: 'mysql',
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      password: undefined,
+      database: 'kratos',
+      params: {},
     });
-    expect(parseConnectionUrl('mariadb://app@db', 'mysql', '--source')).toMatchObject({ kind: 'mysql', user: 'app', port: 3306, database: undefined });
+    expect(parseConnectionUrl('mariadb://app@db', 'mysql', '--source')).toMatchObject({
+      kind: 'mysql',
+      user: 'app',
+      port: 3306,
+      database: undefined,
+    });
   });
 
   test('decodes user, password and database; lower-cases parameter names; unbrackets IPv6', () => {
-    const info = parseConnectionUrl('postgresql://app%20user:p%40ss%3Aw%2Fd@[::1]:5433/my%20db?sslmode=require&SSL-CA=/etc/ca.pem', 'postgres', '--target');
+    const info = parseConnectionUrl(
+      'postgresql://app%20user:p%40ss%3Aw%2Fd@[::1]:5433/my%20db?sslmode=require&SSL-CA=/etc/ca.pem',
+      'postgres',
+      '--target',
+    );
     expect(info).toEqual({
-      kind: 'postgres', host: '::1', port: 5433, user: 'app user', password: 'p@ss:w/d', database: 'my db',
+      kind: 'postgres',
+      host: '::1',
+      port: 5433,
+      user: 'app user',
+      password: 'p@ss:w/d',
+      database: 'my db',
       params: { sslmode: 'require', 'ssl-ca': '/etc/ca.pem' },
     });
   });
 
   test('postgres defaults: port 5432, user postgres', () => {
-    expect(parseConnectionUrl('postgres://localhost', 'postgres', '--target')).toMatchObject({ port: 5432, user: 'postgres' });
+    expect(parseConnectionUrl('postgres://localhost', 'postgres', '--target')).toMatchObject({
+      port: 5432,
+      user: 'postgres',
+    });
   });
 
   test.each([
@@ -57,7 +87,11 @@ describe('parseConnectionUrl', () => {
 
 describe('describeConnection', () => {
   test('prints scheme, user, host, port and database, never the password', () => {
-    const info = parseConnectionUrl(`postgres://app:${encodeURIComponent(SECRET)}@db.example:6432/converge`, 'postgres', '--target');
+    const info = parseConnectionUrl(
+      `postgres://app:${encodeURIComponent(SECRET)}@db.example:6432/converge`,
+      'postgres',
+      '--target',
+    );
     expect(info.password).toBe(SECRET);
     const text = describeConnection(info);
     expect(text).toBe('postgres://app@db.example:6432/converge');
@@ -76,14 +110,30 @@ describe('describeConnection', () => {
 
 describe('toUrl', () => {
   test('round-trips special characters in user, password and database', () => {
-    const info: ConnectionInfo = { kind: 'postgres', host: 'db.example', port: 5432, user: 'app user', password: SECRET, database: 'd b/é', params: { sslmode: 'require' } };
+    const info: ConnectionInfo = {
+      kind: 'postgres',
+      host: 'db.example',
+      port: 5432,
+      user: 'app user',
+      password: SECRET,
+      database: 'd b/é',
+      params: { sslmode: 'require' },
+    };
     const url = toUrl(info);
     expect(url).not.toContain(SECRET);
     expect(parseConnectionUrl(url, 'postgres', 'x')).toEqual(info);
   });
 
   test('round-trips IPv6 hosts and a missing password', () => {
-    const info: ConnectionInfo = { kind: 'mysql', host: '::1', port: 3307, user: 'root', password: undefined, database: 'k', params: {} };
+    const info: ConnectionInfo = {
+      kind: 'mysql',
+      host: '::1',
+      port: 3307,
+      user: 'root',
+      password: undefined,
+      database: 'k',
+      params: {},
+    };
     expect(toUrl(info)).toBe('mysql://root@[::1]:3307/k');
     expect(parseConnectionUrl(toUrl(info), 'mysql', 'x')).toEqual(info);
   });

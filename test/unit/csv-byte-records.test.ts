@@ -19,7 +19,23 @@ function prng(seed: number): () => number {
   return () => p.next();
 }
 
-const TRICKY: Array<string | null> = [null, '', 'NULL', '\\N', '"', '""', ',', '\n', '\r\n', 'a\nb', '😀', 'zwölf ünïcødé', '\\.', 'say "hi", then\nleave', ' '];
+const TRICKY: Array<string | null> = [
+  null,
+  '',
+  'NULL',
+  '\\N',
+  '"',
+  '""',
+  ',',
+  '\n',
+  '\r\n',
+  'a\nb',
+  '😀',
+  'zwölf ünïcødé',
+  '\\.',
+  'say "hi", then\nleave',
+  ' ',
+];
 
 function randomField(rnd: () => number): string | null {
   const r = rnd();
@@ -63,7 +79,12 @@ async function viaBytes(opts: CsvReadOptions, blockBytes: number): Promise<Read>
   const records: Read['records'] = [];
   let blocks = 0;
   try {
-    const res = await readCsvByteRecords(opts, (buf, spans, at, lines) => records.push({ fields: spans.texts(buf), line: lines.lineAt(at) }), async () => void blocks++, blockBytes);
+    const res = await readCsvByteRecords(
+      opts,
+      (buf, spans, at, lines) => records.push({ fields: spans.texts(buf), line: lines.lineAt(at) }),
+      async () => void blocks++,
+      blockBytes,
+    );
     expect(res.records).toBe(records.length);
   } catch (e) {
     if (!(e instanceof ConvergeError)) throw e;
@@ -84,7 +105,9 @@ describe('readCsvByteRecords matches readCsvRecords', () => {
       const rnd = prng(seed);
       const width = 1 + Math.floor(rnd() * 5);
       const header = Array.from({ length: width }, (_, i) => `c${i}`);
-      const rows = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => Array.from({ length: width }, () => randomField(rnd)));
+      const rows = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () =>
+        Array.from({ length: width }, () => randomField(rnd)),
+      );
       const file = fileWith([header, ...rows].map(encodeRecord).join(''));
       const want = await viaStrings({ file, expectHeader: header });
       expect(want.error).toBeUndefined();
@@ -99,7 +122,10 @@ describe('readCsvByteRecords matches readCsvRecords', () => {
 
   test('a record of 5 MB in 64 KiB blocks is carried until it ends, and is read whole', async () => {
     const big = 'x"y\n'.repeat(1_250_000);
-    const rows = [['1', big, null], ['2', '', 'after']];
+    const rows = [
+      ['1', big, null],
+      ['2', '', 'after'],
+    ];
     const file = fileWith([['id', 'v', 'w'], ...rows].map(encodeRecord).join(''));
     const got = await viaBytes({ file }, 1 << 16);
     expect(got.error).toBeUndefined();
@@ -120,7 +146,10 @@ describe('readCsvByteRecords matches readCsvRecords', () => {
     ['empty file', ''],
     ['wrong width', 'a,b\n1,2\n"x\ny",2,3\n'],
     ['header does not match', 'a,c\n1,2\n'],
-    ['invalid UTF-8 on line 4', Buffer.concat([Buffer.from('a,b\n1,2\n"x\ny",'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')])],
+    [
+      'invalid UTF-8 on line 4',
+      Buffer.concat([Buffer.from('a,b\n1,2\n"x\ny",'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]),
+    ],
     ['invalid UTF-8 in a cut tail', Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xff])])],
   ];
   test.each(BAD)('%s: the same error, the same line, at any block size', async (_what, content) => {
@@ -137,7 +166,9 @@ describe('readCsvByteRecords matches readCsvRecords', () => {
   test('a file changed since its manifest is CSV_CHECKSUM, as in the string reader', async () => {
     const content = 'a,b\n1,2\n3,4\n';
     const file = fileWith(content);
-    const wrong = createHash('sha256').update(content + 'x').digest('hex');
+    const wrong = createHash('sha256')
+      .update(content + 'x')
+      .digest('hex');
     const want = await viaStrings({ file, expectSha256: wrong });
     const got = await viaBytes({ file, expectSha256: wrong }, 4);
     expect(got.error?.code).toBe('CSV_CHECKSUM');

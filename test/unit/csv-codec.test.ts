@@ -16,8 +16,29 @@ function prng(seed: number): () => number {
 
 // The values that have broken CSV round trips before: NULL vs '' vs the texts that look like NULL.
 const TRICKY: Array<string | null> = [
-  null, '', 'NULL', '\\N', '"', '""', ',', ',,', '\n', '\r\n', '\r', 'a\nb', 'x\r\ny', ' ', ' padded ',
-  '😀', 'zwölf 😀 ünïcødé', '\\.', '\\x00ff', 'say "hi", then\nleave', '"quoted"', 'tab\there', '\u00a0',
+  null,
+  '',
+  'NULL',
+  '\\N',
+  '"',
+  '""',
+  ',',
+  ',,',
+  '\n',
+  '\r\n',
+  '\r',
+  'a\nb',
+  'x\r\ny',
+  ' ',
+  ' padded ',
+  '😀',
+  'zwölf 😀 ünïcødé',
+  '\\.',
+  '\\x00ff',
+  'say "hi", then\nleave',
+  '"quoted"',
+  'tab\there',
+  '\u00a0',
 ];
 
 function randomField(rnd: () => number): string | null {
@@ -151,12 +172,15 @@ describe('CsvDecoder round trip (property test over seeded random records)', () 
         d.push(text.slice(0, cut), (r) => out.push(r));
         d.push(text.slice(cut), (r) => out.push(r));
         d.end((r) => out.push(r));
-        expect(out.map((r) => r.fields)).toEqual([[v, 'tail'], ['head', v]]);
+        expect(out.map((r) => r.fields)).toEqual([
+          [v, 'tail'],
+          ['head', v],
+        ]);
       }
     }
   });
 
-  test('a record with embedded newlines pushes the next record\'s start line down', () => {
+  test("a record with embedded newlines pushes the next record's start line down", () => {
     const text = 'id,body\n1,"a\nb\r\nc"\n2,x\n';
     expect(decodeAll(text).map((r) => [r.line, r.fields])).toEqual([
       [1, ['id', 'body']],
@@ -233,7 +257,7 @@ describe('CsvDecoder rejects malformed input with CSV_INVALID and the line', () 
     expect(e.context.csvLine).toBe(2);
   });
 
-  test('errors after a multi-line quoted field name the physical line, not the record\'s first', () => {
+  test("errors after a multi-line quoted field name the physical line, not the record's first", () => {
     expect(csvError(() => decodeAll('a,b\n"x\ny",c"d\n')).context.csvLine).toBe(3);
     expect(csvError(() => decodeAll('a,b\n"x\n\ny"z,c\n')).context.csvLine).toBe(4);
     expect(csvError(() => decodeAll('a,b\n"x\ny",c\r\n')).context.csvLine).toBe(3);
@@ -321,7 +345,10 @@ describe('readCsvRecords', () => {
   });
 
   test('invalid UTF-8 is CSV_INVALID naming the file', async () => {
-    const file = write('latin.csv', Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+    const file = write(
+      'latin.csv',
+      Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]),
+    );
     const e = await readError(file);
     expect(e.code).toBe('CSV_INVALID');
     expect(e.context.file).toBe(file);
@@ -329,14 +356,20 @@ describe('readCsvRecords', () => {
   });
 
   test('invalid UTF-8 names the line it is on (read-csv promises "an error naming the line")', async () => {
-    const file = write('latin-line.csv', Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+    const file = write(
+      'latin-line.csv',
+      Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]),
+    );
     const e = await readError(file);
     expect(e.code).toBe('CSV_INVALID');
     expect(e.context.csvLine).toBe(3);
   });
 
   test('strictUtf8: false replaces invalid bytes instead of failing', async () => {
-    const file = write('lenient.csv', Buffer.concat([Buffer.from('a\n'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+    const file = write(
+      'lenient.csv',
+      Buffer.concat([Buffer.from('a\n'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]),
+    );
     const out: CsvRecord[] = [];
     for await (const r of readCsvRecords({ file, strictUtf8: false })) out.push(r);
     expect(out).toEqual([{ line: 2, fields: ['\ufffd('] }]);
@@ -352,7 +385,10 @@ describe('readCsvRecords', () => {
 
   test('invalid UTF-8 deep in a 1 MiB block (past its first 64 KiB) still names its line', async () => {
     const rows = 'row\n'.repeat(40_000); // 160 kB: the bad byte lies in the block's third 64 KiB part
-    const file = write('latin-deep.csv', Buffer.concat([Buffer.from('h\n' + rows + 'x'), Buffer.from([0xff]), Buffer.from('\n')]));
+    const file = write(
+      'latin-deep.csv',
+      Buffer.concat([Buffer.from('h\n' + rows + 'x'), Buffer.from([0xff]), Buffer.from('\n')]),
+    );
     const e = await readError(file);
     expect(e.code).toBe('CSV_INVALID');
     expect(e.context.csvLine).toBe(40_002);
@@ -360,7 +396,8 @@ describe('readCsvRecords', () => {
 
   test('records straddling the 64 KiB parts of a block are whole, with their lines', async () => {
     const records: Array<Array<string | null>> = [];
-    for (let i = 0; i < 3000; i++) records.push([String(i), i % 3 ? `"quoted, ${i}"\nline` : null, 'é😀'.repeat(i % 50)]);
+    for (let i = 0; i < 3000; i++)
+      records.push([String(i), i % 3 ? `"quoted, ${i}"\nline` : null, 'é😀'.repeat(i % 50)]);
     const file = write('parts.csv', encodeRecord(['id', 'note', 'u']) + records.map(encodeRecord).join(''));
     const rows = await readAll(file, ['id', 'note', 'u']);
     expect(rows.map((r) => r.fields)).toEqual(records);

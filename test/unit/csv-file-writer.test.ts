@@ -13,7 +13,11 @@ describe('CsvFileWriter', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const row = (i: number): Array<string | null> => [String(i), i % 5 === 0 ? null : i % 7 === 0 ? '' : `v"${i}",\n😀`, 'x'.repeat(200)];
+  const row = (i: number): Array<string | null> => [
+    String(i),
+    i % 5 === 0 ? null : i % 7 === 0 ? '' : `v"${i}",\n😀`,
+    'x'.repeat(200),
+  ];
 
   test('waiting for drain many times leaves no error listener behind (was one per wait: MaxListenersExceededWarning)', async () => {
     const file = path.join(dir, 'drain.csv');
@@ -44,7 +48,11 @@ describe('CsvFileWriter', () => {
     const result = await w.close();
     const bytes = readFileSync(file);
     expect(bytes.toString('utf8')).toBe(encodeRecord(['id', 'note', 'pad']) + rows.map(encodeRecord).join(''));
-    expect(result).toEqual({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), rows: rows.length });
+    expect(result).toEqual({
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      rows: rows.length,
+    });
     const back: Array<Array<string | null>> = [];
     for await (const r of readCsvRecords({ file })) back.push(r.fields);
     expect(back).toEqual(rows);

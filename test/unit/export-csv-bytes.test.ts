@@ -4,7 +4,24 @@ import { readRow, RowBytesSink } from '../../src/source/mysql/row-bytes';
 import { shortestFloat32 } from '../../src/source/mysql/stream-rows';
 
 /** The byte writer must produce exactly what encodeRecord produces on the decoded values. */
-const TRICKY = ['', 'plain', 'a,b', 'say "hi"', '"', '""', 'line\nbreak', 'cr\rhere', '\\.', '\\.x', ' \\.', 'NULL', '😀 𝄞 ä', 'x'.repeat(100) + ',', 'y'.repeat(100), '"'.repeat(70)];
+const TRICKY = [
+  '',
+  'plain',
+  'a,b',
+  'say "hi"',
+  '"',
+  '""',
+  'line\nbreak',
+  'cr\rhere',
+  '\\.',
+  '\\.x',
+  ' \\.',
+  'NULL',
+  '😀 𝄞 ä',
+  'x'.repeat(100) + ',',
+  'y'.repeat(100),
+  '"'.repeat(70),
+];
 
 function viaWriter(rows: Array<Array<string | Buffer | null>>, hex: boolean[]): string {
   const w = new CsvBytesWriter(hex);
@@ -14,7 +31,9 @@ function viaWriter(rows: Array<Array<string | Buffer | null>>, hex: boolean[]): 
 
 test('text values: byte-identical to encodeRecord, including quotes, newlines, \\. and 4-byte characters', () => {
   const rows = TRICKY.map((v, i) => [v, i % 2 ? null : String(i), TRICKY[(i + 5) % TRICKY.length]]);
-  expect(viaWriter(rows, [false, false, false])).toBe(rows.map((r) => encodeRecord(r as Array<string | null>)).join(''));
+  expect(viaWriter(rows, [false, false, false])).toBe(
+    rows.map((r) => encodeRecord(r as Array<string | null>)).join(''),
+  );
 });
 
 test('binary columns as \\x hex; an empty value is \\x and NULL stays empty', () => {
@@ -39,10 +58,16 @@ test('readRow walks length-encoded fields of every size, and 0xfb as NULL', () =
     return Buffer.concat([Buffer.from([0xfd, b.length & 255, (b.length >> 8) & 255, b.length >> 16]), b]);
   };
   const values = [Buffer.from('a'), null, Buffer.alloc(300, 0x41), Buffer.alloc(70_000, 0x42), Buffer.alloc(0)];
-  const packet = Buffer.concat([Buffer.from([9, 9, 9]), ...values.map((v) => (v === null ? Buffer.from([0xfb]) : field(v)))]);
+  const packet = Buffer.concat([
+    Buffer.from([9, 9, 9]),
+    ...values.map((v) => (v === null ? Buffer.from([0xfb]) : field(v))),
+  ]);
   const seen: Array<Buffer | null> = [];
   let ends = 0;
-  const sink: RowBytesSink = { field: (_i, b, s, e) => seen.push(b === null ? null : Buffer.from(b.subarray(s, e))), endRow: () => ends++ };
+  const sink: RowBytesSink = {
+    field: (_i, b, s, e) => seen.push(b === null ? null : Buffer.from(b.subarray(s, e))),
+    endRow: () => ends++,
+  };
   readRow(packet, 3, values.length, sink);
   expect(seen).toEqual(values);
   expect(ends).toBe(1);
@@ -55,5 +80,6 @@ test('shortestFloat32: the shortest text that reads back as the same float', () 
   expect(shortestFloat32('0.10000000149011612')).toBe('0.1');
   expect(shortestFloat32('1.401298464324817e-45')).toBe('1e-45');
   expect(shortestFloat32('0')).toBe('0');
-  for (const x of [Math.fround(Math.PI), Math.fround(-1e-30), Math.fround(123456.789)]) expect(Math.fround(Number(shortestFloat32(String(x))))).toBe(x);
+  for (const x of [Math.fround(Math.PI), Math.fround(-1e-30), Math.fround(123456.789)])
+    expect(Math.fround(Number(shortestFloat32(String(x))))).toBe(x);
 });

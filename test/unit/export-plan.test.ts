@@ -2,8 +2,14 @@ import { chunkFile, decideResume, plannedTable, summarise } from '../../src/expo
 import { ManifestColumn, ManifestTable, tableFileDigests, tableFiles } from '../../src/export/manifest';
 import { rangesFromBounds, rangeWhere, rowsPerChunk } from '../../src/source/mysql/key-ranges';
 
-const COLS: ManifestColumn[] = [{ name: 'id', sourceType: 'int(11)', dataType: 'int', nullable: false, encoding: 'text' }];
-const range = (after?: string, upTo?: string) => ({ key: ['id'], ...(after ? { after: [after] } : {}), ...(upTo ? { upTo: [upTo] } : {}) });
+const COLS: ManifestColumn[] = [
+  { name: 'id', sourceType: 'int(11)', dataType: 'int', nullable: false, encoding: 'text' },
+];
+const range = (after?: string, upTo?: string) => ({
+  key: ['id'],
+  ...(after ? { after: [after] } : {}),
+  ...(upTo ? { upTo: [upTo] } : {}),
+});
 
 function completeTable(): ManifestTable {
   const t = plannedTable('t', COLS, rangesFromBounds(['id'], [['10'], ['20']]));
@@ -24,15 +30,24 @@ test('rangesFromBounds: consecutive ranges, open at both ends', () => {
 
 test('rangeWhere: single and composite keys, binary key values bound as bytes', () => {
   expect(rangeWhere(range('10', '20'))).toEqual({ sql: '`id` > ? AND `id` <= ?', params: ['10', '20'] });
-  expect(rangeWhere({ key: ['a', 'b'], after: ['1', 'x'] })).toEqual({ sql: '(`a` > ? OR (`a` = ? AND `b` > ?))', params: ['1', '1', 'x'] });
-  expect(rangeWhere({ key: ['a', 'b', 'c'], upTo: ['1', '2', '3'] })!.sql).toBe('(`a` < ? OR (`a` = ? AND (`b` < ? OR (`b` = ? AND `c` <= ?))))');
+  expect(rangeWhere({ key: ['a', 'b'], after: ['1', 'x'] })).toEqual({
+    sql: '(`a` > ? OR (`a` = ? AND `b` > ?))',
+    params: ['1', '1', 'x'],
+  });
+  expect(rangeWhere({ key: ['a', 'b', 'c'], upTo: ['1', '2', '3'] })!.sql).toBe(
+    '(`a` < ? OR (`a` = ? AND (`b` < ? OR (`b` = ? AND `c` <= ?))))',
+  );
   expect(rangeWhere({ key: ['k'], after: ['\\x00ff'] }, new Set(['k']))!.params).toEqual([Buffer.from([0, 255])]);
   expect(rangeWhere({ key: ['id'] })).toBeUndefined();
 });
 
 test('rowsPerChunk: the smaller of the row budget and the byte budget', () => {
-  expect(rowsPerChunk({ estimatedRows: 1000, dataBytes: 1000 * 100 }, { chunkRows: 500, chunkBytes: 1 << 30 })).toBe(500);
-  expect(rowsPerChunk({ estimatedRows: 1000, dataBytes: 1000 * (1 << 20) }, { chunkRows: 500, chunkBytes: 256 << 20 })).toBe(256);
+  expect(rowsPerChunk({ estimatedRows: 1000, dataBytes: 1000 * 100 }, { chunkRows: 500, chunkBytes: 1 << 30 })).toBe(
+    500,
+  );
+  expect(
+    rowsPerChunk({ estimatedRows: 1000, dataBytes: 1000 * (1 << 20) }, { chunkRows: 500, chunkBytes: 256 << 20 }),
+  ).toBe(256);
   expect(rowsPerChunk({ estimatedRows: 0, dataBytes: 0 }, { chunkRows: 500, chunkBytes: 1 })).toBe(500);
 });
 
@@ -52,19 +67,30 @@ test('resume keeps matching tables, redoes broken chunks, restarts tables whose 
   expect(all.kind).toBe('keep');
   const some = await decideResume(prev, COLS, async (f) => f !== 't.00002.csv');
   expect(some).toMatchObject({ kind: 'continue', redo: [1], stale: ['t.00002.csv'] });
-  if (some.kind === 'continue') expect(some.entry.chunks![1]).toEqual({ file: 't.00002.csv', range: range('10', '20'), status: 'pending' });
+  if (some.kind === 'continue')
+    expect(some.entry.chunks![1]).toEqual({ file: 't.00002.csv', range: range('10', '20'), status: 'pending' });
   const changed = await decideResume(prev, [{ ...COLS[0], sourceType: 'bigint(20)' }], async () => true);
   expect(changed).toEqual({ kind: 'fresh', stale: ['t.00001.csv', 't.00002.csv', 't.00003.csv'] });
   expect(await decideResume(undefined, COLS, async () => true)).toEqual({ kind: 'fresh', stale: [] });
 });
 
 test('resume reads a manifest from before chunks (file and sha256 only)', async () => {
-  const legacy: ManifestTable = { name: 't', file: 't.csv', columns: COLS, rows: 5, bytes: 50, sha256: 'abc', seconds: 1, status: 'complete' };
+  const legacy: ManifestTable = {
+    name: 't',
+    file: 't.csv',
+    columns: COLS,
+    rows: 5,
+    bytes: 50,
+    sha256: 'abc',
+    seconds: 1,
+    status: 'complete',
+  };
   const checked: string[] = [];
   const d = await decideResume(legacy, COLS, async (f, sha) => (checked.push(`${f}:${sha}`), true));
   expect(checked).toEqual(['t.csv:abc']);
   expect(d.kind).toBe('keep');
-  if (d.kind === 'keep') expect(d.entry).toMatchObject({ files: ['t.csv'], rows: 5, sha256: 'abc', status: 'complete' });
+  if (d.kind === 'keep')
+    expect(d.entry).toMatchObject({ files: ['t.csv'], rows: 5, sha256: 'abc', status: 'complete' });
 });
 
 test('tableFileDigests: per chunk for chunked tables, the table digest for a single file', () => {

@@ -17,7 +17,11 @@ test('an estimate below the rows read gives no ETA and never 100% before the end
 });
 
 test('terminal line: name, bar, percent, rows of estimate, MB/s, ETA or done', () => {
-  expect(formatProgressLine(base, 10_000, 12, 8)).toBe('identities   ██░░░░░░  25% 250/~1,000 rows    0.5 MB/s ETA 0:30');
-  expect(formatProgressLine({ ...base, rows: 1000, doneAt: 3_723_000 }, 3_800_000, 6, 4)).toBe('ident… ████ 100% 1,000/1,000 rows    0.0 MB/s done in 1:02:03');
+  expect(formatProgressLine(base, 10_000, 12, 8)).toBe(
+    'identities   ██░░░░░░  25% 250/~1,000 rows    0.5 MB/s ETA 0:30',
+  );
+  expect(formatProgressLine({ ...base, rows: 1000, doneAt: 3_723_000 }, 3_800_000, 6, 4)).toBe(
+    'ident… ████ 100% 1,000/1,000 rows    0.0 MB/s done in 1:02:03',
+  );
   expect(formatDuration(undefined)).toBe('--:--');
 });

@@ -5,7 +5,9 @@ import { matchNames } from '../../src/mapping/init/match-names';
 describe('json-array transform', () => {
   it('turns JSON arrays of scalars into Postgres array literals', () => {
     expect(jsonArrayToArray('[]')).toBe('{}');
-    expect(jsonArrayToArray('["q3,q4", "say \\"hi\\"", "back\\\\slash", null, "NULL"]')).toBe('{"q3,q4","say \\"hi\\"","back\\\\slash",NULL,"NULL"}');
+    expect(jsonArrayToArray('["q3,q4", "say \\"hi\\"", "back\\\\slash", null, "NULL"]')).toBe(
+      '{"q3,q4","say \\"hi\\"","back\\\\slash",NULL,"NULL"}',
+    );
     expect(jsonArrayToArray('[0.5, -1e-7, 3]')).toBe('{"0.5","-1e-7","3"}');
   });
 
@@ -27,7 +29,12 @@ describe('json-array transform', () => {
 describe('map init name matching across schemas', () => {
   it('matches a prefixed MySQL table to schema.table', () => {
     const m = matchNames(['erp_people', 'agent_sessions', 'misc'], ['erp.people', 'agent.sessions', 'public.other']);
-    expect(m.pairs).toEqual(expect.arrayContaining([['erp_people', 'erp.people'], ['agent_sessions', 'agent.sessions']]));
+    expect(m.pairs).toEqual(
+      expect.arrayContaining([
+        ['erp_people', 'erp.people'],
+        ['agent_sessions', 'agent.sessions'],
+      ]),
+    );
     expect(m.leftOnly).toEqual(['misc']);
   });
 });

@@ -83,14 +83,29 @@ describe('planLoadOrder', () => {
 
   test('duplicate edges (two FKs to the same parent) count once', () => {
     const plan = planLoadOrder(['p', 'c'], [e('c', 'p'), e('c', 'p')]);
-    expect(plan.map((g) => [g.tables[0], g.level])).toEqual([['p', 0], ['c', 1]]);
+    expect(plan.map((g) => [g.tables[0], g.level])).toEqual([
+      ['p', 0],
+      ['c', 1],
+    ]);
   });
 
   test('the plan is the same whatever order tables and edges come in', () => {
-    const tables = ['identities', 'credentials', 'credential_types', 'sessions', 'networks', 'identity_verifiable_addresses', 'courier_messages'];
+    const tables = [
+      'identities',
+      'credentials',
+      'credential_types',
+      'sessions',
+      'networks',
+      'identity_verifiable_addresses',
+      'courier_messages',
+    ];
     const edges = [
-      e('identities', 'networks'), e('credentials', 'identities'), e('credentials', 'credential_types'),
-      e('sessions', 'identities'), e('identity_verifiable_addresses', 'identities'), e('courier_messages', 'networks'),
+      e('identities', 'networks'),
+      e('credentials', 'identities'),
+      e('credentials', 'credential_types'),
+      e('sessions', 'identities'),
+      e('identity_verifiable_addresses', 'identities'),
+      e('courier_messages', 'networks'),
       e('sessions', 'networks'),
     ];
     const reference = planLoadOrder(tables, edges);

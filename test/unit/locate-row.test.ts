@@ -26,7 +26,10 @@ describe('parseKeyDetail', () => {
   });
 
   test('foreign key violation on two columns', () => {
-    expect(parseKeyDetail('Key (nid, identity_id)=(a1, b2) is not present in table "identities".')).toEqual({ nid: 'a1', identity_id: 'b2' });
+    expect(parseKeyDetail('Key (nid, identity_id)=(a1, b2) is not present in table "identities".')).toEqual({
+      nid: 'a1',
+      identity_id: 'b2',
+    });
   });
 
   test('quoted column names are unquoted', () => {
@@ -87,7 +90,10 @@ describe('rowAtLine and rowWithValues', () => {
   });
 
   test('rowWithValues finds the first record by key, case-insensitively (ids from error details)', async () => {
-    expect(await rowWithValues(file, { id: 'd-upper' })).toEqual({ csvLine: 7, row: { id: 'D-UPPER', traits: 'x\r\ny' } });
+    expect(await rowWithValues(file, { id: 'd-upper' })).toEqual({
+      csvLine: 7,
+      row: { id: 'D-UPPER', traits: 'x\r\ny' },
+    });
     expect(await rowWithValues(file, { id: 'zzz' })).toBeUndefined();
     expect(await rowWithValues(file, { nope: 'a' })).toBeUndefined();
   });

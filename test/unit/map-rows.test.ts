@@ -20,14 +20,25 @@ function batchesOf(rows: Array<Array<string | null>>, size = 2): { factory: RowB
   return { factory, passes: () => passes };
 }
 
-async function run(rule: TableRule, columns: SourceColumn[], rows: Array<Array<string | null>>, opts: Partial<RowPolicyOptions> = {}) {
+async function run(
+  rule: TableRule,
+  columns: SourceColumn[],
+  rows: Array<Array<string | null>>,
+  opts: Partial<RowPolicyOptions> = {},
+) {
   const table = compileTable(rule, columns, { timezone: 'UTC', lookups: new Map(), origin: 'src.csv' });
   const out: MappedRow[] = [];
-  for await (const batch of mapRows(table, rule, batchesOf(rows).factory, { origin: 'src.csv', ...opts })) out.push(...batch);
+  for await (const batch of mapRows(table, rule, batchesOf(rows).factory, { origin: 'src.csv', ...opts }))
+    out.push(...batch);
   return { out, lines: out.map((r) => r.line), fields: out.map((r) => r.fields), counts: table.ledger.counts };
 }
 
-async function runError(rule: TableRule, columns: SourceColumn[], rows: Array<Array<string | null>>, opts: Partial<RowPolicyOptions> = {}): Promise<ConvergeError> {
+async function runError(
+  rule: TableRule,
+  columns: SourceColumn[],
+  rows: Array<Array<string | null>>,
+  opts: Partial<RowPolicyOptions> = {},
+): Promise<ConvergeError> {
   try {
     await run(rule, columns, rows, opts);
   } catch (e) {
@@ -60,12 +71,18 @@ describe('mapRows: unique indexes only the target enforces', () => {
   ];
 
   test('without a policy every row passes through, in order, with its line', async () => {
-    const r = await run(await tableRuleFromYaml('tables:\n  sessions:\n    columns: { id: integer, nid: text, email: text, updated_at: timestamp }\n'), cols, rows);
+    const r = await run(
+      await tableRuleFromYaml(
+        'tables:\n  sessions:\n    columns: { id: integer, nid: text, email: text, updated_at: timestamp }\n',
+      ),
+      cols,
+      rows,
+    );
     expect(r.lines).toEqual([2, 3, 4, 5]);
     expect(r.fields[0]).toEqual(['1', 'n1', 'a@x', '2024-01-01 00:00:00']);
   });
 
-  test('fail: DUPLICATE_ROW at the duplicate\'s line, naming the first', async () => {
+  test("fail: DUPLICATE_ROW at the duplicate's line, naming the first", async () => {
     const e = await runError(await tableRuleFromYaml(sessions('fail')), cols, rows);
     expect(e.code).toBe('DUPLICATE_ROW');
     expect(e.context).toMatchObject({ table: 'sessions', csvLine: 4, file: 'src.csv', column: 'nid' });
@@ -98,7 +115,11 @@ describe('mapRows: unique indexes only the target enforces', () => {
       ['1', 'n1', 'a@x', '2024-01-01 00:00:00'],
       ['2', 'n1', 'a@x', null],
     ];
-    const r = await run(await tableRuleFromYaml(sessions('keep-newest', '\n        newest: updated_at')), cols, withNull);
+    const r = await run(
+      await tableRuleFromYaml(sessions('keep-newest', '\n        newest: updated_at')),
+      cols,
+      withNull,
+    );
     expect(r.fields.map((f) => f[0])).toEqual(['1']);
   });
 
@@ -151,20 +172,27 @@ tables:
   });
 
   test("'' and NULL are different key values when emptyToNull is not declared", async () => {
-    const rule = await tableRuleFromYaml('tables:\n  t:\n    columns:\n      k: text\n    unique:\n      - columns: [k]\n        policy: fail\n');
+    const rule = await tableRuleFromYaml(
+      'tables:\n  t:\n    columns:\n      k: text\n    unique:\n      - columns: [k]\n        policy: fail\n',
+    );
     const r = await run(rule, text('k'), [[''], [null], [null]]);
     expect(r.fields).toEqual([[''], [null], [null]]);
     expect((await runError(rule, text('k'), [[''], ['']])).context.csvLine).toBe(3);
   });
 
   test('a unique policy on a column that is not a target column is MAPPING_UNKNOWN_COLUMN', async () => {
-    const rule = await tableRuleFromYaml('tables:\n  t:\n    columns:\n      k: { to: key }\n    unique:\n      - columns: [k]\n        policy: fail\n');
+    const rule = await tableRuleFromYaml(
+      'tables:\n  t:\n    columns:\n      k: { to: key }\n    unique:\n      - columns: [k]\n        policy: fail\n',
+    );
     expect((await runError(rule, text('k'), [['a']])).code).toBe('MAPPING_UNKNOWN_COLUMN');
   });
 });
 
 describe('mapRows: rows the target already holds', () => {
-  const rule = (policy: string) => tableRuleFromYaml(`tables:\n  types:\n    columns:\n      id: integer\n      name: text\n    existing: { key: [name], policy: ${policy} }\n`);
+  const rule = (policy: string) =>
+    tableRuleFromYaml(
+      `tables:\n  types:\n    columns:\n      id: integer\n      name: text\n    existing: { key: [name], policy: ${policy} }\n`,
+    );
   const rows = [
     ['1', 'password'],
     ['2', 'oidc'],
@@ -178,7 +206,7 @@ describe('mapRows: rows the target already holds', () => {
     expect(r.counts).toEqual({ name: { existingSkipped: 1 } });
   });
 
-  test('fail is DUPLICATE_ROW at the row\'s line', async () => {
+  test("fail is DUPLICATE_ROW at the row's line", async () => {
     const e = await runError(await rule('fail'), text('id', 'name'), rows, { existing });
     expect(e.code).toBe('DUPLICATE_ROW');
     expect(e.context.csvLine).toBe(3);
@@ -206,7 +234,7 @@ tables:
     dropRowsWithNull: [identifier]${extra}
 `;
 
-  test('rows with NULL (also NULL made from \'\') in the listed columns are dropped, counted as nullRowDropped', async () => {
+  test("rows with NULL (also NULL made from '') in the listed columns are dropped, counted as nullRowDropped", async () => {
     const r = await run(await tableRuleFromYaml(yaml()), text('id', 'identifier', 'seen'), [
       ['1', 'a@x', '2024-01-01 00:00:00'],
       ['2', null, '2024-01-01 00:00:00'],

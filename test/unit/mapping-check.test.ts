@@ -16,18 +16,45 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function my(name: string, columnType: string, opts: Partial<MysqlColumn> = {}): MysqlColumn {
   const dataType = columnType.replace(/\(.*$/, '').replace(/ .*$/, '').toLowerCase();
   const len = /^(?:var)?char\((\d+)\)/.exec(columnType);
-  return { name, columnType, dataType, nullable: false, isJson: dataType === 'json', maxLength: len ? Number(len[1]) : dataType.endsWith('text') ? 65535 : null, extra: '', columnDefault: null, ...opts };
+  return {
+    name,
+    columnType,
+    dataType,
+    nullable: false,
+    isJson: dataType === 'json',
+    maxLength: len ? Number(len[1]) : dataType.endsWith('text') ? 65535 : null,
+    extra: '',
+    columnDefault: null,
+    ...opts,
+  };
 }
 
 function pg(name: string, type: string, opts: Partial<PgColumn> = {}): PgColumn {
   const len = /^character varying\((\d+)\)/.exec(type);
-  return { name, type, typtype: 'b', baseType: null, notNull: false, hasDefault: false, defaultExpr: null, generated: false, identity: false, sequence: null, enumLabels: null, maxLength: len ? Number(len[1]) : null, ...opts } as PgColumn;
+  return {
+    name,
+    type,
+    typtype: 'b',
+    baseType: null,
+    notNull: false,
+    hasDefault: false,
+    defaultExpr: null,
+    generated: false,
+    identity: false,
+    sequence: null,
+    enumLabels: null,
+    maxLength: len ? Number(len[1]) : null,
+    ...opts,
+  } as PgColumn;
 }
 
 /** Source `users` and target `users`, as in a small real application. */
 const source = (): MysqlTable[] => [
   {
-    name: 'users', primaryKey: ['id'], estimatedRows: 0, dataBytes: 0,
+    name: 'users',
+    primaryKey: ['id'],
+    estimatedRows: 0,
+    dataBytes: 0,
     columns: [
       my('id', 'char(36)'),
       my('email', 'varchar(255)'),
@@ -42,26 +69,32 @@ const source = (): MysqlTable[] => [
   { name: 'schema_versions', primaryKey: [], estimatedRows: 0, dataBytes: 0, columns: [my('v', 'int(11)')] },
 ];
 
-const target = (emailType = 'character varying(255)'): PgCatalog => ({
-  tables: new Map([
-    ['public.users', {
-      schema: 'public', name: 'users', primaryKey: ['id'],
-      columns: [
-        pg('id', 'uuid', { notNull: true }),
-        pg('email', emailType, { notNull: true }),
-        pg('active', 'boolean', { notNull: true }),
-        pg('kind', 'user_kind', { typtype: 'e', enumLabels: ['A', 'B', 'C'], notNull: true }),
-        pg('role', 'text', { notNull: true }),
-        pg('created_at', 'timestamp(6) without time zone', { notNull: true }),
-        pg('visits', 'integer', { notNull: true }),
-        pg('tenant', 'text', { notNull: true }),
-        pg('search', 'tsvector', { generated: true }),
+const target = (emailType = 'character varying(255)'): PgCatalog =>
+  ({
+    tables: new Map([
+      [
+        'public.users',
+        {
+          schema: 'public',
+          name: 'users',
+          primaryKey: ['id'],
+          columns: [
+            pg('id', 'uuid', { notNull: true }),
+            pg('email', emailType, { notNull: true }),
+            pg('active', 'boolean', { notNull: true }),
+            pg('kind', 'user_kind', { typtype: 'e', enumLabels: ['A', 'B', 'C'], notNull: true }),
+            pg('role', 'text', { notNull: true }),
+            pg('created_at', 'timestamp(6) without time zone', { notNull: true }),
+            pg('visits', 'integer', { notNull: true }),
+            pg('tenant', 'text', { notNull: true }),
+            pg('search', 'tsvector', { generated: true }),
+          ],
+        },
       ],
-    }],
-  ]),
-  foreignKeys: [],
-  triggers: [],
-}) as unknown as PgCatalog;
+    ]),
+    foreignKeys: [],
+    triggers: [],
+  }) as unknown as PgCatalog;
 
 const GOOD = `version: 1
 tables:
@@ -79,16 +112,50 @@ tables:
       tenant: { constant: main }
 `;
 
-async function check(yaml: string, opts: { probe?: ProbeFacts; checkLabels?: Map<string, string[]>; src?: MysqlTable[]; tgt?: PgCatalog; targetRows?: Map<string, number>; replaced?: Set<string> } = {}): Promise<MappingProblem[]> {
+async function check(
+  yaml: string,
+  opts: {
+    probe?: ProbeFacts;
+    checkLabels?: Map<string, string[]>;
+    src?: MysqlTable[];
+    tgt?: PgCatalog;
+    targetRows?: Map<string, number>;
+    replaced?: Set<string>;
+  } = {},
+): Promise<MappingProblem[]> {
   const file = path.join(root, `m${++n}.yaml`);
   writeFileSync(file, yaml);
   const mapping = await loadMapping(file);
-  return checkMapping({ mapping, source: opts.src ?? source(), target: opts.tgt ?? target(), targetSchema: 'public', checkLabels: opts.checkLabels ?? new Map(), excluded: ['schema_versions'], probe: opts.probe, targetRows: opts.targetRows, replaced: opts.replaced });
+  return checkMapping({
+    mapping,
+    source: opts.src ?? source(),
+    target: opts.tgt ?? target(),
+    targetSchema: 'public',
+    checkLabels: opts.checkLabels ?? new Map(),
+    excluded: ['schema_versions'],
+    probe: opts.probe,
+    targetRows: opts.targetRows,
+    replaced: opts.replaced,
+  });
 }
 
 const errors = (ps: MappingProblem[]) => ps.filter((p) => p.severity === 'error');
-const kinds = (ps: MappingProblem[]) => errors(ps).map((p) => `${p.kind}:${p.column ?? ''}`).sort();
-const emptyProbe = (): ProbeFacts => ({ values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map(), rejects: new Map(), duplicates: new Map() });
+const kinds = (ps: MappingProblem[]) =>
+  errors(ps)
+    .map((p) => `${p.kind}:${p.column ?? ''}`)
+    .sort();
+const emptyProbe = (): ProbeFacts => ({
+  values: new Map(),
+  longest: new Map(),
+  nulls: new Map(),
+  empties: new Map(),
+  nuls: new Map(),
+  ranges: new Map(),
+  zeroDates: new Map(),
+  badDates: new Map(),
+  rejects: new Map(),
+  duplicates: new Map(),
+});
 
 describe('map check: a correct mapping', () => {
   test('has no error; its only warning is the bigint → integer narrowing', async () => {
@@ -113,7 +180,12 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
   });
 
   test('a type pair that cannot convert, naming the transform to use', async () => {
-    const ps = await check(GOOD.replace('      created_at: timestamp', '      created_at: boolean').replace('      id: uuid', '      id: copy'));
+    const ps = await check(
+      GOOD.replace('      created_at: timestamp', '      created_at: boolean').replace(
+        '      id: uuid',
+        '      id: copy',
+      ),
+    );
     expect(kinds(ps)).toEqual(['type-mismatch:created_at', 'type-mismatch:id']);
     const id = ps.find((p) => p.column === 'id')!;
     expect(id.message).toContain('use type uuid');
@@ -128,7 +200,10 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
   });
 
   test('an enum map that misses a value found in the data (--probe), for a VARCHAR source', async () => {
-    const yaml = GOOD.replace('      role: { type: text, nullTo: member }', '      role: { type: enum, nullTo: member, map: { admin: admin, member: member } }');
+    const yaml = GOOD.replace(
+      '      role: { type: text, nullTo: member }',
+      '      role: { type: enum, nullTo: member, map: { admin: admin, member: member } }',
+    );
     const probe = { ...emptyProbe(), values: new Map([['users.role', ['admin', 'member', 'guest']]]) };
     expect(kinds(await check(yaml, { probe }))).toEqual(['enum-value-unmapped:role']);
     // Without --probe the values are unknown: a warning says how to find them.
@@ -144,9 +219,15 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
   });
 
   test('an enum map that lands on a label a CHECK constraint does not allow', async () => {
-    const yaml = GOOD.replace('      role: { type: text, nullTo: member }', '      role: { type: enum, nullTo: member, map: { admin: admin, member: owner } }');
+    const yaml = GOOD.replace(
+      '      role: { type: text, nullTo: member }',
+      '      role: { type: enum, nullTo: member, map: { admin: admin, member: owner } }',
+    );
     const checkLabels = new Map([['public.users.role', ['admin', 'member']]]);
-    const ps = await check(yaml, { checkLabels, probe: { ...emptyProbe(), values: new Map([['users.role', ['admin', 'member']]]) } });
+    const ps = await check(yaml, {
+      checkLabels,
+      probe: { ...emptyProbe(), values: new Map([['users.role', ['admin', 'member']]]) },
+    });
     expect(kinds(ps)).toEqual(['enum-label-invalid:role']);
     expect(ps[0].expected).toBe('one of "admin", "member"');
   });
@@ -166,49 +247,95 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
   test('a nullable source into a NOT NULL column: an error unless nullTo, dropRowsWithNull, or --probe finds no NULL', async () => {
     const yaml = GOOD.replace('      role: { type: text, nullTo: member }', '      role: text');
     expect(kinds(await check(yaml))).toEqual(['null-into-not-null:role']);
-    expect(kinds(await check(yaml.replace('    drop: [legacy]', '    drop: [legacy]\n    dropRowsWithNull: [role]')))).toEqual([]);
+    expect(
+      kinds(await check(yaml.replace('    drop: [legacy]', '    drop: [legacy]\n    dropRowsWithNull: [role]'))),
+    ).toEqual([]);
     const probe = { ...emptyProbe(), nulls: new Map([['users.role', 0]]), longest: new Map([['users.email', 10]]) };
     expect(kinds(await check(yaml, { probe }))).toEqual([]);
   });
 
   test('an integer narrowing: a warning from the catalogs; with --probe an error only when the values found do not fit', async () => {
     expect((await check(GOOD)).map((p) => `${p.severity} ${p.kind}:${p.column}`)).toEqual(['warning narrowing:visits']);
-    const probe = (range: [bigint, bigint] | undefined) => ({ ...emptyProbe(), longest: new Map([['users.email', 10]]), ranges: new Map([['users.visits', range]]) });
+    const probe = (range: [bigint, bigint] | undefined) => ({
+      ...emptyProbe(),
+      longest: new Map([['users.email', 10]]),
+      ranges: new Map([['users.visits', range]]),
+    });
     expect(await check(GOOD, { probe: probe([0n, 2147483647n]) })).toEqual([]);
     expect(await check(GOOD, { probe: probe(undefined) })).toEqual([]);
     const over = await check(GOOD, { probe: probe([-1n, 2147483648n]) });
     expect(kinds(over)).toEqual(['out-of-range:visits']);
-    expect(over[0]).toMatchObject({ expected: '-2147483648..2147483647', found: '-1..2147483648 (probed)', at: { line: 11 } });
+    expect(over[0]).toMatchObject({
+      expected: '-2147483648..2147483647',
+      found: '-1..2147483648 (probed)',
+      at: { line: 11 },
+    });
   });
 
   test('--probe: boolean values that are neither true nor false (tinyint 2), unless the mapping names them', async () => {
-    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), values: new Map([['users.active', ['0', '1', '2']]]) };
+    const probe = {
+      ...emptyProbe(),
+      longest: new Map([['users.email', 10]]),
+      values: new Map([['users.active', ['0', '1', '2']]]),
+    };
     const ps = await check(GOOD, { probe });
     expect(kinds(ps)).toEqual(['value-invalid:active']);
     expect(ps.find((p) => p.kind === 'value-invalid')).toMatchObject({ found: '"2" (probed)', at: { line: 7 } });
-    expect(kinds(await check(GOOD.replace('      active: boolean', "      active: { type: boolean, trueValues: ['1', '2'] }"), { probe }))).toEqual([]);
+    expect(
+      kinds(
+        await check(GOOD.replace('      active: boolean', "      active: { type: boolean, trueValues: ['1', '2'] }"), {
+          probe,
+        }),
+      ),
+    ).toEqual([]);
   });
 
   test('--probe: zero dates under the default zeroDate: error, and dates no calendar has', async () => {
-    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), zeroDates: new Map([['users.created_at', 3]]), badDates: new Map([['users.created_at', 1]]) };
+    const probe = {
+      ...emptyProbe(),
+      longest: new Map([['users.email', 10]]),
+      zeroDates: new Map([['users.created_at', 3]]),
+      badDates: new Map([['users.created_at', 1]]),
+    };
     const ps = await check(GOOD, { probe });
     expect(kinds(ps)).toEqual(['value-invalid:created_at', 'value-invalid:created_at']);
-    expect(errors(ps).map((p) => p.expected)).toEqual(['zeroDate: null, or zeroDate: <a replacement value> (counted)', 'real dates: fix them in the source']);
+    expect(errors(ps).map((p) => p.expected)).toEqual([
+      'zeroDate: null, or zeroDate: <a replacement value> (counted)',
+      'real dates: fix them in the source',
+    ]);
     expect(ps[0].at?.line).toBe(10);
   });
 
   test('--probe: values the transform rejects (junk in a uuid column), with the least one as a sample', async () => {
-    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), rejects: new Map([['users.id', { count: 2, sample: 'space-admin' }]]) };
+    const probe = {
+      ...emptyProbe(),
+      longest: new Map([['users.email', 10]]),
+      rejects: new Map([['users.id', { count: 2, sample: 'space-admin' }]]),
+    };
     const ps = await check(GOOD, { probe });
     expect(kinds(ps)).toEqual(['value-invalid:id']);
-    expect(ps[0]).toMatchObject({ message: '2 value(s) the uuid transform rejects, such as "space-admin"', expected: 'uuids: fix the source rows, or load the column as text', at: { line: 5 } });
+    expect(ps[0]).toMatchObject({
+      message: '2 value(s) the uuid transform rejects, such as "space-admin"',
+      expected: 'uuids: fix the source rows, or load the column as text',
+      at: { line: 5 },
+    });
   });
 
   test('--probe: source keys a target unique index refuses, at the table, with the policy to declare', async () => {
-    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), duplicates: new Map([['users', [{ index: 'users_email_key', columns: ['email'], groups: 2, sample: 'ann@example.org' }]]]) };
+    const probe = {
+      ...emptyProbe(),
+      longest: new Map([['users.email', 10]]),
+      duplicates: new Map([
+        ['users', [{ index: 'users_email_key', columns: ['email'], groups: 2, sample: 'ann@example.org' }]],
+      ]),
+    };
     const ps = await check(GOOD, { probe });
     expect(kinds(ps)).toEqual(['duplicate-rows:']);
-    expect(ps[0]).toMatchObject({ at: { line: 3, key: 'tables.users' }, expected: 'unique: [{ columns: [email], policy: fail | keep-first | keep-newest }], or fix the source', found: '2 duplicate key(s) (probed), such as (ann@example.org)' });
+    expect(ps[0]).toMatchObject({
+      at: { line: 3, key: 'tables.users' },
+      expected: 'unique: [{ columns: [email], policy: fail | keep-first | keep-newest }], or fix the source',
+      found: '2 duplicate key(s) (probed), such as (ann@example.org)',
+    });
   });
 
   test('a target table that already holds rows, with nothing saying what becomes of them: a warning naming the three ways out', async () => {
@@ -218,12 +345,20 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     expect(ps[0]).toMatchObject({ at: { line: 3 }, found: '7 row(s)' });
     expect(ps[0].expected).toContain('replaceSeeded');
     expect((await check(GOOD, { targetRows, replaced: new Set(['users']) })).map((p) => p.kind)).toEqual(['narrowing']);
-    const existing = GOOD.replace('    drop: [legacy]', '    drop: [legacy]\n    existing: { key: [email], policy: skip }');
+    const existing = GOOD.replace(
+      '    drop: [legacy]',
+      '    drop: [legacy]\n    existing: { key: [email], policy: skip }',
+    );
     expect((await check(existing, { targetRows })).map((p) => p.kind)).toEqual(['narrowing']);
   });
 
   test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {
-    const probe = { ...emptyProbe(), longest: new Map([['users.email', 10]]), empties: new Map([['users.id', 2]]), nuls: new Map([['users.email', 1]]) };
+    const probe = {
+      ...emptyProbe(),
+      longest: new Map([['users.email', 10]]),
+      empties: new Map([['users.id', 2]]),
+      nuls: new Map([['users.email', 1]]),
+    };
     expect(kinds(await check(GOOD, { probe }))).toEqual(['value-invalid:email', 'value-invalid:id']);
   });
 
@@ -246,32 +381,47 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
       - { columns: [email], policy: keep-first }
   orders: { columns: {} }
 `;
-    expect(kinds(await check(yaml))).toEqual([
-      'column-unknown:emial', 'column-unknown:gone', 'column-unknown:nope',
-      'not-null-unfed:active', 'not-null-unfed:email', 'not-null-unfed:kind',
-      'table-unknown:', 'target-column-fed-twice:active', 'target-column-generated:kind',
-      // mail is not a target column; the unique policy names email, which nothing loads now
-      'target-column-unknown:email', 'target-column-unknown:email',
-      // boolean into uuid, enum labels into tsvector
-      'type-mismatch:active', 'type-mismatch:kind',
-    ].sort());
+    expect(kinds(await check(yaml))).toEqual(
+      [
+        'column-unknown:emial',
+        'column-unknown:gone',
+        'column-unknown:nope',
+        'not-null-unfed:active',
+        'not-null-unfed:email',
+        'not-null-unfed:kind',
+        'table-unknown:',
+        'target-column-fed-twice:active',
+        'target-column-generated:kind',
+        // mail is not a target column; the unique policy names email, which nothing loads now
+        'target-column-unknown:email',
+        'target-column-unknown:email',
+        // boolean into uuid, enum labels into tsvector
+        'type-mismatch:active',
+        'type-mismatch:kind',
+      ].sort(),
+    );
   });
 
   test('every problem prints file, line and key, expected and found', async () => {
     const ps = await check(GOOD.replace('      id: uuid', '      id: copy'));
     const line = describeProblem(ps.find((p) => p.kind === 'type-mismatch')!);
-    expect(line).toMatch(/^error type-mismatch: .*m\d+\.yaml:5 \(key tables\.users\.columns\.id\): column id: copy cannot load/);
+    expect(line).toMatch(
+      /^error type-mismatch: .*m\d+\.yaml:5 \(key tables\.users\.columns\.id\): column id: copy cannot load/,
+    );
     expect(line).toContain('expected a transform from char(36) to uuid; found type: copy');
   });
 });
 
 describe('keyExpression: the MySQL expression whose equality is Postgres equality of the loaded value', () => {
-  const col = (o: Record<string, unknown>) => ({ source: 'c', to: 'c', drop: false, ...o }) as Parameters<typeof keyExpression>[0];
+  const col = (o: Record<string, unknown>) =>
+    ({ source: 'c', to: 'c', drop: false, ...o }) as Parameters<typeof keyExpression>[0];
   test('bytes as they load: uuids lower-cased, declared trim, case and emptyToNull applied', () => {
     expect(keyExpression(col({ type: 'text' }), '`c`')).toBe('`c`');
     expect(keyExpression(col({ type: 'uuid' }), '`c`')).toBe('LOWER(`c`)');
     expect(keyExpression(col({ type: 'uuid', uuidFormat: 'binary' }), '`c`')).toBe('`c`');
-    expect(keyExpression(col({ type: 'text', emptyToNull: true, trim: true, case: 'lower' }), '`c`')).toBe("LOWER(TRIM(NULLIF(`c`, '')))");
+    expect(keyExpression(col({ type: 'text', emptyToNull: true, trim: true, case: 'lower' }), '`c`')).toBe(
+      "LOWER(TRIM(NULLIF(`c`, '')))",
+    );
     expect(keyExpression(col({ type: 'enum', map: { a: 'A', b: 'B' } }), '`c`')).toBe('`c`');
   });
   test('undefined where SQL cannot say what loads: replace, remap, nullTo, a merging enum map, booleans, JSON', () => {
@@ -285,7 +435,13 @@ describe('keyExpression: the MySQL expression whose equality is Postgres equalit
 });
 
 describe('sourceKeyHolds: when the source primary key already proves a target unique index', () => {
-  const table = (collation: string | null): MysqlTable => ({ name: 't', primaryKey: ['id'], estimatedRows: 0, dataBytes: 0, columns: [my('id', 'char(36)', { collation }), my('name', 'varchar(20)')] });
+  const table = (collation: string | null): MysqlTable => ({
+    name: 't',
+    primaryKey: ['id'],
+    estimatedRows: 0,
+    dataBytes: 0,
+    columns: [my('id', 'char(36)', { collation }), my('name', 'varchar(20)')],
+  });
   test('the key within the index, loaded as it is', () => {
     expect(sourceKeyHolds(table(null), ['id'], ['`id`'])).toBe(true);
     expect(sourceKeyHolds(table(null), ['id', 'name'], ['`id`', '`name`'])).toBe(true);

@@ -15,10 +15,32 @@ import type { MysqlColumn } from '../../src/source/mysql/catalog';
 import type { PgCatalog, PgColumn } from '../../src/target/postgres/catalog';
 
 const my = (name: string, columnType: string, o: Partial<MysqlColumn> = {}): MysqlColumn => ({
-  name, columnType, dataType: columnType.replace(/[( ].*$/, ''), nullable: false, isJson: columnType === 'json', maxLength: /\((\d+)\)/.test(columnType) && /char/.test(columnType) ? Number(/\((\d+)\)/.exec(columnType)![1]) : null, extra: '', columnDefault: null, ...o,
+  name,
+  columnType,
+  dataType: columnType.replace(/[( ].*$/, ''),
+  nullable: false,
+  isJson: columnType === 'json',
+  maxLength: /\((\d+)\)/.test(columnType) && /char/.test(columnType) ? Number(/\((\d+)\)/.exec(columnType)![1]) : null,
+  extra: '',
+  columnDefault: null,
+  ...o,
 });
 const pg = (name: string, type: string, o: Partial<PgColumn> = {}): PgColumn =>
-  ({ name, type, typtype: 'b', baseType: null, notNull: false, hasDefault: false, defaultExpr: null, generated: false, identity: false, sequence: null, enumLabels: null, maxLength: /\((\d+)\)/.test(type) ? Number(/\((\d+)\)/.exec(type)![1]) : null, ...o }) as PgColumn;
+  ({
+    name,
+    type,
+    typtype: 'b',
+    baseType: null,
+    notNull: false,
+    hasDefault: false,
+    defaultExpr: null,
+    generated: false,
+    identity: false,
+    sequence: null,
+    enumLabels: null,
+    maxLength: /\((\d+)\)/.test(type) ? Number(/\((\d+)\)/.exec(type)![1]) : null,
+    ...o,
+  }) as PgColumn;
 
 describe('labels from both catalogs', () => {
   test('MySQL ENUM and SET column types, quotes doubled inside labels', () => {
@@ -27,7 +49,12 @@ describe('labels from both catalogs', () => {
     expect(mysqlEnumLabels('varchar(10)')).toBeUndefined();
   });
   test('Postgres CHECK constraints as pg_get_constraintdef prints them', () => {
-    expect(checkConstraintLabels("CHECK (((kind)::text = ANY ((ARRAY['A'::character varying, 'B''x'::character varying])::text[])))", 'kind')).toEqual(['A', "B'x"]);
+    expect(
+      checkConstraintLabels(
+        "CHECK (((kind)::text = ANY ((ARRAY['A'::character varying, 'B''x'::character varying])::text[])))",
+        'kind',
+      ),
+    ).toEqual(['A', "B'x"]);
     expect(checkConstraintLabels("CHECK ((k2 = ANY (ARRAY['a'::text, 'b'::text])))", 'k2')).toEqual(['a', 'b']);
     expect(checkConstraintLabels("CHECK ((k3 = 'z'::text))", 'k3')).toEqual(['z']);
     expect(checkConstraintLabels('CHECK (("Odd" = \'q\'::text))', 'Odd')).toEqual(['q']);
@@ -41,8 +68,15 @@ describe('labels from both catalogs', () => {
 
 describe('matchNames', () => {
   test('exact first, then ignoring case, snake_case and camelCase; ambiguity matches nothing', () => {
-    const m = matchNames(['id', 'created_at', 'UserName', 'a_b', 'ab', 'only_left'], ['id', 'createdAt', 'username', 'aB', 'only_right']);
-    expect(m.pairs).toEqual([['id', 'id'], ['created_at', 'createdAt'], ['UserName', 'username']]);
+    const m = matchNames(
+      ['id', 'created_at', 'UserName', 'a_b', 'ab', 'only_left'],
+      ['id', 'createdAt', 'username', 'aB', 'only_right'],
+    );
+    expect(m.pairs).toEqual([
+      ['id', 'id'],
+      ['created_at', 'createdAt'],
+      ['UserName', 'username'],
+    ]);
     expect(m.leftOnly).toEqual(['a_b', 'ab', 'only_left']);
     expect(m.rightOnly).toEqual(['aB', 'only_right']);
   });
@@ -51,41 +85,72 @@ describe('matchNames', () => {
 describe('draftMapping + renderDraft', () => {
   const target = {
     tables: new Map([
-      ['public.users', { schema: 'public', name: 'users', primaryKey: ['id'], columns: [
-        pg('id', 'uuid', { notNull: true }),
-        pg('ext_id', 'uuid'),
-        pg('isActive', 'boolean', { notNull: true }),
-        pg('kind', 'user_kind', { typtype: 'e', enumLabels: ['admin', 'member'] as unknown as string[], notNull: true }),
-        pg('status', 'text'),
-        pg('tags', 'text[]'),
-        pg('settings', 'jsonb'),
-        pg('createdAt', 'timestamp without time zone', { notNull: true, hasDefault: true }),
-        pg('visits', 'integer'),
-        pg('name', 'character varying(50)'),
-        pg('tenant', 'text', { notNull: true }),
-        pg('blob', 'bytea'),
-      ] }],
+      [
+        'public.users',
+        {
+          schema: 'public',
+          name: 'users',
+          primaryKey: ['id'],
+          columns: [
+            pg('id', 'uuid', { notNull: true }),
+            pg('ext_id', 'uuid'),
+            pg('isActive', 'boolean', { notNull: true }),
+            pg('kind', 'user_kind', {
+              typtype: 'e',
+              enumLabels: ['admin', 'member'] as unknown as string[],
+              notNull: true,
+            }),
+            pg('status', 'text'),
+            pg('tags', 'text[]'),
+            pg('settings', 'jsonb'),
+            pg('createdAt', 'timestamp without time zone', { notNull: true, hasDefault: true }),
+            pg('visits', 'integer'),
+            pg('name', 'character varying(50)'),
+            pg('tenant', 'text', { notNull: true }),
+            pg('blob', 'bytea'),
+          ],
+        },
+      ],
       ['public.seeded', { schema: 'public', name: 'seeded', primaryKey: [], columns: [pg('id', 'integer')] }],
     ]),
-    foreignKeys: [], triggers: [],
+    foreignKeys: [],
+    triggers: [],
   } as unknown as PgCatalog;
   const source = [
-    { name: 'users', primaryKey: ['id'], estimatedRows: 0, dataBytes: 0, columns: [
-      my('id', 'char(36)'),
-      my('ext_id', 'binary(16)', { dataType: 'binary' }),
-      my('is_active', 'tinyint(1)'),
-      my('kind', "enum('Admin','member','guest')"),
-      my('status', 'varchar(10)'),
-      my('tags', 'text', { dataType: 'text' }),
-      my('settings', 'json'),
-      my('created_at', 'datetime(6)', { nullable: true }),
-      my('visits', 'bigint(20) unsigned', { dataType: 'bigint' }),
-      my('name', 'varchar(255)'),
-      my('legacy', 'int(11)', { dataType: 'int' }),
-      my('blob', 'longtext', { dataType: 'longtext' }),
-    ] },
-    { name: 'old_audit', primaryKey: [], estimatedRows: 0, dataBytes: 0, columns: [my('id', 'int(11)', { dataType: 'int' })] },
-    { name: 'schema_versions', primaryKey: [], estimatedRows: 0, dataBytes: 0, columns: [my('v', 'int(11)', { dataType: 'int' })] },
+    {
+      name: 'users',
+      primaryKey: ['id'],
+      estimatedRows: 0,
+      dataBytes: 0,
+      columns: [
+        my('id', 'char(36)'),
+        my('ext_id', 'binary(16)', { dataType: 'binary' }),
+        my('is_active', 'tinyint(1)'),
+        my('kind', "enum('Admin','member','guest')"),
+        my('status', 'varchar(10)'),
+        my('tags', 'text', { dataType: 'text' }),
+        my('settings', 'json'),
+        my('created_at', 'datetime(6)', { nullable: true }),
+        my('visits', 'bigint(20) unsigned', { dataType: 'bigint' }),
+        my('name', 'varchar(255)'),
+        my('legacy', 'int(11)', { dataType: 'int' }),
+        my('blob', 'longtext', { dataType: 'longtext' }),
+      ],
+    },
+    {
+      name: 'old_audit',
+      primaryKey: [],
+      estimatedRows: 0,
+      dataBytes: 0,
+      columns: [my('id', 'int(11)', { dataType: 'int' })],
+    },
+    {
+      name: 'schema_versions',
+      primaryKey: [],
+      estimatedRows: 0,
+      dataBytes: 0,
+      columns: [my('v', 'int(11)', { dataType: 'int' })],
+    },
   ];
   const checkLabels = new Map([['public.users.status', ['open', 'closed']]]);
   const draft = draftMapping({ source, target, targetSchema: 'public', checkLabels, excluded: ['schema_versions'] });
@@ -119,18 +184,20 @@ describe('draftMapping + renderDraft', () => {
       'old_audit.': 'source-table-unmatched',
     });
     const todos = draft.todos.map((t) => `${t.table}.${t.column ?? ''}`);
-    expect(todos).toEqual(expect.arrayContaining([
-      'users.ext_id', // binary or swapped byte order
-      'users.kind', // "guest" has no target label
-      'users.status', // VARCHAR: values unknown without --probe
-      'users.created_at', // NULL into NOT NULL
-      'users.visits', // unsigned bigint into integer
-      'users.name', // varchar(255) into varchar(50)
-      'users.legacy', // source only
-      'users.tenant', // NOT NULL target column nothing feeds
-      'users.blob', // text into bytea
-      'old_audit.', // no target table
-    ]));
+    expect(todos).toEqual(
+      expect.arrayContaining([
+        'users.ext_id', // binary or swapped byte order
+        'users.kind', // "guest" has no target label
+        'users.status', // VARCHAR: values unknown without --probe
+        'users.created_at', // NULL into NOT NULL
+        'users.visits', // unsigned bigint into integer
+        'users.name', // varchar(255) into varchar(50)
+        'users.legacy', // source only
+        'users.tenant', // NOT NULL target column nothing feeds
+        'users.blob', // text into bytea
+        'old_audit.', // no target table
+      ]),
+    );
     expect(todos).not.toContain('users.id');
     expect(todos).not.toContain('schema_versions.');
     expect(draft.targetOnlyTables).toEqual(['seeded']);
@@ -156,54 +223,95 @@ describe('draftMapping + renderDraft', () => {
 describe('map init --probe: refineDraft settles with data what the catalogs leave open', () => {
   const target = {
     tables: new Map([
-      ['public.t', { schema: 'public', name: 't', primaryKey: ['id'], columns: [
-        pg('id', 'uuid', { notNull: true }),
-        pg('owner', 'uuid'),
-        pg('state', 'text'),
-        pg('mood', 'text'),
-        pg('name', 'character varying(20)', { notNull: true }),
-        pg('title', 'character varying(20)'),
-        pg('note', 'text', { notNull: true }),
-        pg('body', 'text'),
-        pg('hits', 'integer'),
-        pg('flag', 'boolean'),
-        pg('yn', 'boolean'),
-        pg('yes', 'boolean'),
-        pg('seen', 'timestamp without time zone'),
-        pg('big', 'integer'),
-      ] }],
+      [
+        'public.t',
+        {
+          schema: 'public',
+          name: 't',
+          primaryKey: ['id'],
+          columns: [
+            pg('id', 'uuid', { notNull: true }),
+            pg('owner', 'uuid'),
+            pg('state', 'text'),
+            pg('mood', 'text'),
+            pg('name', 'character varying(20)', { notNull: true }),
+            pg('title', 'character varying(20)'),
+            pg('note', 'text', { notNull: true }),
+            pg('body', 'text'),
+            pg('hits', 'integer'),
+            pg('flag', 'boolean'),
+            pg('yn', 'boolean'),
+            pg('yes', 'boolean'),
+            pg('seen', 'timestamp without time zone'),
+            pg('big', 'integer'),
+          ],
+        },
+      ],
     ]),
-    foreignKeys: [], triggers: [],
+    foreignKeys: [],
+    triggers: [],
   } as unknown as PgCatalog;
-  const source = [{ name: 't', primaryKey: ['id'], estimatedRows: 0, dataBytes: 0, columns: [
-    my('id', 'char(36)'),
-    my('owner', 'varchar(36)'),
-    my('state', 'varchar(10)'),
-    my('mood', 'varchar(10)'),
-    my('name', 'varchar(255)', { nullable: true }),
-    my('title', 'varchar(255)'),
-    my('note', 'text', { dataType: 'text', nullable: true }),
-    my('body', 'longtext', { dataType: 'longtext' }),
-    my('hits', 'bigint(20)', { dataType: 'bigint' }),
-    my('flag', 'tinyint(1)', { dataType: 'tinyint' }),
-    my('yn', 'char(1)'),
-    my('yes', 'varchar(3)'),
-    my('seen', 'datetime', { dataType: 'datetime', nullable: true }),
-    my('big', 'int(10) unsigned', { dataType: 'int' }),
-  ] }];
-  const checkLabels = new Map([['public.t.state', ['open', 'closed']], ['public.t.mood', ['happy', 'sad']]]);
+  const source = [
+    {
+      name: 't',
+      primaryKey: ['id'],
+      estimatedRows: 0,
+      dataBytes: 0,
+      columns: [
+        my('id', 'char(36)'),
+        my('owner', 'varchar(36)'),
+        my('state', 'varchar(10)'),
+        my('mood', 'varchar(10)'),
+        my('name', 'varchar(255)', { nullable: true }),
+        my('title', 'varchar(255)'),
+        my('note', 'text', { dataType: 'text', nullable: true }),
+        my('body', 'longtext', { dataType: 'longtext' }),
+        my('hits', 'bigint(20)', { dataType: 'bigint' }),
+        my('flag', 'tinyint(1)', { dataType: 'tinyint' }),
+        my('yn', 'char(1)'),
+        my('yes', 'varchar(3)'),
+        my('seen', 'datetime', { dataType: 'datetime', nullable: true }),
+        my('big', 'int(10) unsigned', { dataType: 'int' }),
+      ],
+    },
+  ];
+  const checkLabels = new Map([
+    ['public.t.state', ['open', 'closed']],
+    ['public.t.mood', ['happy', 'sad']],
+  ]);
   const draft = draftMapping({ source, target, targetSchema: 'public', checkLabels });
   const facts: ProbeFacts = {
-    longest: new Map([['t.name', 20], ['t.title', 21]]),
-    nulls: new Map([['t.name', 0], ['t.note', 3]]),
-    empties: new Map([['t.owner', 2], ['t.id', 0]]),
-    nuls: new Map([['t.body', 1], ['t.note', 0]]),
-    ranges: new Map([['t.hits', [0n, 2147483647n]], ['t.big', [0n, 2147483648n]]]),
+    longest: new Map([
+      ['t.name', 20],
+      ['t.title', 21],
+    ]),
+    nulls: new Map([
+      ['t.name', 0],
+      ['t.note', 3],
+    ]),
+    empties: new Map([
+      ['t.owner', 2],
+      ['t.id', 0],
+    ]),
+    nuls: new Map([
+      ['t.body', 1],
+      ['t.note', 0],
+    ]),
+    ranges: new Map([
+      ['t.hits', [0n, 2147483647n]],
+      ['t.big', [0n, 2147483648n]],
+    ]),
     zeroDates: new Map([['t.seen', 2]]),
     badDates: new Map([['t.seen', 1]]),
     rejects: new Map([['t.id', { count: 1, sample: 'not-a-uuid' }]]),
     duplicates: new Map([['t', [{ index: 't_name_key', columns: ['name'], groups: 2, sample: 'ann' }]]]),
-    values: new Map([['t.state', ['closed', 'open']], ['t.mood', ['happy', 'meh']], ['t.flag', ['0', '1', '2']], ['t.yn', ['N', 'Y']], ['t.yes', ['no', 'yes']]]),
+    values: new Map([
+      ['t.state', ['closed', 'open']],
+      ['t.mood', ['happy', 'meh']],
+      ['t.flag', ['0', '1', '2']],
+      ['t.yn', ['N', 'Y']],
+      ['t.yes', ['no', 'yes']],
+    ]),
   };
   const refined = refineDraft(draft, facts);
   const todo = (d: typeof draft, col: string) => d.todos.filter((t) => t.column === col).map((t) => t.kind);
@@ -236,7 +344,9 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     expect(t.column).toBeUndefined();
     expect(t.reason).toContain('2 key(s)');
     expect(t.reason).toContain('unique: [{ columns: [name], policy: fail | keep-first | keep-newest }]');
-    expect(renderDraft(refined, { title: 'x' })).toMatch(/  t:\n    # TODO\(unique-conflict\): --probe found 2 key\(s\)/);
+    expect(renderDraft(refined, { title: 'x' })).toMatch(
+      /  t:\n    # TODO\(unique-conflict\): --probe found 2 key\(s\)/,
+    );
   });
 
   test('zero dates and dates no calendar has become value-invalid TODOs with their counts', () => {
@@ -276,12 +386,29 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     expect(col(refined, 'owner').spec.emptyToNull).toBeUndefined();
     expect(refined.todos.find((t) => t.column === 'body')!.reason).toContain('latin1-base64');
     expect(todo(refined, 'id')).toEqual(['value-invalid']);
-    expect(refined.todos.find((t) => t.column === 'id')!.reason).toContain('1 value(s) the uuid transform rejects, such as "not-a-uuid"');
+    expect(refined.todos.find((t) => t.column === 'id')!.reason).toContain(
+      '1 value(s) the uuid transform rejects, such as "not-a-uuid"',
+    );
   });
 
   test('the TODO list keeps the draft order and agrees with the columns', () => {
-    expect(refined.todos.map((t) => t.column)).toEqual(['id', 'owner', 'mood', 'title', 'note', 'body', 'flag', 'yes', 'seen', 'seen', 'big', undefined]);
-    expect(refined.todos.length).toBe(refined.tables[0].columns.reduce((n, c) => n + c.todos.length, refined.tables[0].tableTodos.length));
+    expect(refined.todos.map((t) => t.column)).toEqual([
+      'id',
+      'owner',
+      'mood',
+      'title',
+      'note',
+      'body',
+      'flag',
+      'yes',
+      'seen',
+      'seen',
+      'big',
+      undefined,
+    ]);
+    expect(refined.todos.length).toBe(
+      refined.tables[0].columns.reduce((n, c) => n + c.todos.length, refined.tables[0].tableTodos.length),
+    );
   });
 });
 
@@ -291,35 +418,105 @@ describe('TODO kinds', () => {
     const table = doc.slice(doc.indexOf('| TODO kind |'), doc.indexOf('\n\n', doc.indexOf('| TODO kind |')));
     const documented = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual(Object.keys(TODO_KINDS).sort());
-    for (const kind of Object.keys(TODO_KINDS)) expect({ kind, documented: table.includes(`| \`${kind}\` |`) }).toEqual({ kind, documented: true });
+    for (const kind of Object.keys(TODO_KINDS))
+      expect({ kind, documented: table.includes(`| \`${kind}\` |`) }).toEqual({ kind, documented: true });
   });
 });
 
 describe('markSeeded: target tables the application seeds', () => {
   const target = {
     tables: new Map([
-      ['public.kinds', { schema: 'public', name: 'kinds', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true }), pg('name', 'text', { notNull: true })] }],
-      ['public.things', { schema: 'public', name: 'things', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true }), pg('kind_id', 'uuid'), pg('note', 'text')] }],
-      ['public.platform', { schema: 'public', name: 'platform', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true })] }],
-      ['public.spaces', { schema: 'public', name: 'spaces', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true }), pg('platform_id', 'uuid')] }],
+      [
+        'public.kinds',
+        {
+          schema: 'public',
+          name: 'kinds',
+          primaryKey: ['id'],
+          columns: [pg('id', 'uuid', { notNull: true }), pg('name', 'text', { notNull: true })],
+        },
+      ],
+      [
+        'public.things',
+        {
+          schema: 'public',
+          name: 'things',
+          primaryKey: ['id'],
+          columns: [pg('id', 'uuid', { notNull: true }), pg('kind_id', 'uuid'), pg('note', 'text')],
+        },
+      ],
+      [
+        'public.platform',
+        { schema: 'public', name: 'platform', primaryKey: ['id'], columns: [pg('id', 'uuid', { notNull: true })] },
+      ],
+      [
+        'public.spaces',
+        {
+          schema: 'public',
+          name: 'spaces',
+          primaryKey: ['id'],
+          columns: [pg('id', 'uuid', { notNull: true }), pg('platform_id', 'uuid')],
+        },
+      ],
     ]),
     foreignKeys: [
-      { name: 'fk1', schema: 'public', table: 'things', refSchema: 'public', refTable: 'kinds', columns: ['kind_id'], refColumns: ['id'], deferrable: false, validated: true },
-      { name: 'fk2', schema: 'public', table: 'spaces', refSchema: 'public', refTable: 'platform', columns: ['platform_id'], refColumns: ['id'], deferrable: false, validated: true },
+      {
+        name: 'fk1',
+        schema: 'public',
+        table: 'things',
+        refSchema: 'public',
+        refTable: 'kinds',
+        columns: ['kind_id'],
+        refColumns: ['id'],
+        deferrable: false,
+        validated: true,
+      },
+      {
+        name: 'fk2',
+        schema: 'public',
+        table: 'spaces',
+        refSchema: 'public',
+        refTable: 'platform',
+        columns: ['platform_id'],
+        refColumns: ['id'],
+        deferrable: false,
+        validated: true,
+      },
     ],
     triggers: [],
   } as unknown as PgCatalog;
-  const t = (name: string, cols: string[]) => ({ name, primaryKey: ['id'], estimatedRows: 0, dataBytes: 0, columns: cols.map((c) => my(c, 'char(36)')) });
-  const source = [t('kinds', ['id', 'name']), t('things', ['id', 'kind_id', 'note']), t('platform', ['id']), t('spaces', ['id', 'platform_id'])];
+  const t = (name: string, cols: string[]) => ({
+    name,
+    primaryKey: ['id'],
+    estimatedRows: 0,
+    dataBytes: 0,
+    columns: cols.map((c) => my(c, 'char(36)')),
+  });
+  const source = [
+    t('kinds', ['id', 'name']),
+    t('things', ['id', 'kind_id', 'note']),
+    t('platform', ['id']),
+    t('spaces', ['id', 'platform_id']),
+  ];
   source[0].columns[1] = my('name', 'varchar(20)');
   source[1].columns[2] = my('note', 'varchar(20)');
   const draft = draftMapping({ source, target, targetSchema: 'public', checkLabels: new Map() });
-  const marked = markSeeded(draft, target, new Map([['public.kinds', 3], ['public.platform', 1], ['public.things', 0]]), new Set(['platform']));
+  const marked = markSeeded(
+    draft,
+    target,
+    new Map([
+      ['public.kinds', 3],
+      ['public.platform', 1],
+      ['public.things', 0],
+    ]),
+    new Set(['platform']),
+  );
 
   test('the seeded table, its key and every column referencing it get a target-seeded TODO; a replaced table none', () => {
     expect(draft.todos).toEqual([]);
     expect(marked.todos.map((x) => `${x.kind} ${x.table}.${x.column ?? ''}`)).toEqual([
-      'target-seeded kinds.id', 'target-seeded kinds.', 'target-seeded things.kind_id',
+      'target-seeded kinds.id',
+      'target-seeded kinds.',
+      'target-seeded things.kind_id',
     ]);
     expect(marked.todos.find((x) => x.table === 'kinds' && !x.column)!.reason).toContain('3 row(s)');
   });
@@ -327,7 +524,9 @@ describe('markSeeded: target tables the application seeds', () => {
   test('rendered as comments where they apply, and the draft still loads', async () => {
     const text = renderDraft(marked, { title: 'seeded' });
     expect(text).toMatch(/  kinds:\n    # TODO\(target-seeded\): the target already holds 3 row\(s\) in kinds/);
-    expect(text).toMatch(/      # TODO\(target-seeded\): references kinds, whose rows the target holds already[^\n]*\n      kind_id: uuid/);
+    expect(text).toMatch(
+      /      # TODO\(target-seeded\): references kinds, whose rows the target holds already[^\n]*\n      kind_id: uuid/,
+    );
     const dir = mkdtempSync(path.join(os.tmpdir(), 'converge-draft-'));
     try {
       writeFileSync(path.join(dir, 'draft.yaml'), text);

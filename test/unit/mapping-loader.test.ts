@@ -48,14 +48,27 @@ describe('loadMapping: a valid mapping', () => {
         '      legacy: drop',
         '    drop: [nid_old]',
       ),
-      '20-sessions.yml': lines('tables:', '  sessions:', '    target: user_sessions', '    columns:', '      active: boolean', '  audit_log: skip'),
+      '20-sessions.yml': lines(
+        'tables:',
+        '  sessions:',
+        '    target: user_sessions',
+        '    columns:',
+        '      active: boolean',
+        '  audit_log: skip',
+      ),
       'README.txt': 'not a mapping',
     });
     const m = await loadMapping(dir);
     expect(m.timezone).toBe('Europe/Amsterdam');
     expect([...m.tables.keys()]).toEqual(['identities', 'sessions', 'audit_log']);
     const ids = m.tables.get('identities')!;
-    expect(ids.columns.get('id')).toMatchObject({ source: 'id', to: 'id', type: 'uuid', drop: false, at: { line: 6, key: 'tables.identities.columns.id' } });
+    expect(ids.columns.get('id')).toMatchObject({
+      source: 'id',
+      to: 'id',
+      type: 'uuid',
+      drop: false,
+      at: { line: 6, key: 'tables.identities.columns.id' },
+    });
     expect(ids.columns.get('id')!.at.file).toBe(path.join(dir, '10-identities.yaml'));
     expect(ids.columns.get('state')).toMatchObject({ type: 'enum', map: { active: 'ACTIVE' }, at: { line: 7 } });
     expect([...ids.drop].sort()).toEqual(['legacy', 'nid_old']);
@@ -66,7 +79,15 @@ describe('loadMapping: a valid mapping', () => {
 
   // docs/mapping.md documents `zeroDate: null` and `invalid: null`; unquoted, YAML reads them as null.
   test('the documented unquoted spellings zeroDate: null and invalid: null load as the null policy', async () => {
-    const dir = folder({ 'n.yaml': lines('tables:', '  events:', '    columns:', '      at: { type: timestamp, zeroDate: null }', '      doc: { type: json, invalid: null }') });
+    const dir = folder({
+      'n.yaml': lines(
+        'tables:',
+        '  events:',
+        '    columns:',
+        '      at: { type: timestamp, zeroDate: null }',
+        '      doc: { type: json, invalid: null }',
+      ),
+    });
     const m = await loadMapping(dir);
     const cols = m.tables.get('events')!.columns;
     expect(cols.get('at')!.zeroDate).toBe('null');
@@ -88,7 +109,16 @@ describe('loadMapping: a valid mapping', () => {
 
 describe('loadMapping: errors name the file and the exact line', () => {
   test('malformed YAML (a key indented one space short)', async () => {
-    const dir = folder({ 'bad.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '     name: text', '      other: text') });
+    const dir = folder({
+      'bad.yaml': lines(
+        'tables:',
+        '  users:',
+        '    columns:',
+        '      id: uuid',
+        '     name: text',
+        '      other: text',
+      ),
+    });
     const e = await mappingError(dir);
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.context.file).toBe(path.join(dir, 'bad.yaml'));
@@ -97,13 +127,26 @@ describe('loadMapping: errors name the file and the exact line', () => {
   });
 
   test('a key written twice', async () => {
-    const e = await mappingError(folder({ 'dup.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '      id: text') }));
+    const e = await mappingError(
+      folder({ 'dup.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '      id: text') }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.context.line).toBe(5);
   });
 
   test('unknown key inside a column rule: the line of that key', async () => {
-    const e = await mappingError(folder({ 'k.yaml': lines('tables:', '  users:', '    columns:', '      id:', '        type: uuid', '        colour: red') }));
+    const e = await mappingError(
+      folder({
+        'k.yaml': lines(
+          'tables:',
+          '  users:',
+          '    columns:',
+          '      id:',
+          '        type: uuid',
+          '        colour: red',
+        ),
+      }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.message).toContain('unknown key "colour"');
     expect(e.context.line).toBe(6);
@@ -111,7 +154,9 @@ describe('loadMapping: errors name the file and the exact line', () => {
   });
 
   test('unknown key on a table: the line of that key', async () => {
-    const e = await mappingError(folder({ 'k.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '    colour: red') }));
+    const e = await mappingError(
+      folder({ 'k.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '    colour: red') }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.context.line).toBe(5);
   });
@@ -123,19 +168,34 @@ describe('loadMapping: errors name the file and the exact line', () => {
   });
 
   test('wrong type of a column option: the line of that option', async () => {
-    const e = await mappingError(folder({ 't.yaml': lines('tables:', '  users:', '    columns:', '      id:', '        type: uuid', '        emptyToNull: "yes please"') }));
+    const e = await mappingError(
+      folder({
+        't.yaml': lines(
+          'tables:',
+          '  users:',
+          '    columns:',
+          '      id:',
+          '        type: uuid',
+          '        emptyToNull: "yes please"',
+        ),
+      }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.context.line).toBe(6);
   });
 
   test('wrong type of a table option (drop given as a string, not a list): the line of drop', async () => {
-    const e = await mappingError(folder({ 't.yaml': lines('tables:', '  users:', '    drop: id', '    columns:', '      name: text') }));
+    const e = await mappingError(
+      folder({ 't.yaml': lines('tables:', '  users:', '    drop: id', '    columns:', '      name: text') }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.context.line).toBe(3);
   });
 
   test('an unknown transform name: the line of the column', async () => {
-    const e = await mappingError(folder({ 't.yaml': lines('tables:', '  users:', '    columns:', '      name: text', '      id: uuidd') }));
+    const e = await mappingError(
+      folder({ 't.yaml': lines('tables:', '  users:', '    columns:', '      name: text', '      id: uuidd') }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.context.line).toBe(5);
   });
@@ -147,7 +207,9 @@ describe('loadMapping: errors name the file and the exact line', () => {
   });
 
   test('an enum without a map', async () => {
-    const e = await mappingError(folder({ 'e.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '      state: enum') }));
+    const e = await mappingError(
+      folder({ 'e.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '      state: enum') }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.message).toMatch(/enum column needs a `map`/);
     expect(e.context.line).toBe(5);
@@ -155,7 +217,15 @@ describe('loadMapping: errors name the file and the exact line', () => {
 
   test('remap to a lookup that is not defined', async () => {
     const dir = folder({
-      'r.yaml': lines('tables:', '  credentials:', '    columns:', '      id: uuid', '      type_id:', '        type: uuid', '        remap: credential_types'),
+      'r.yaml': lines(
+        'tables:',
+        '  credentials:',
+        '    columns:',
+        '      id: uuid',
+        '      type_id:',
+        '        type: uuid',
+        '        remap: credential_types',
+      ),
     });
     const e = await mappingError(dir);
     expect(e.code).toBe('MAPPING_INVALID');
@@ -166,7 +236,14 @@ describe('loadMapping: errors name the file and the exact line', () => {
 
   test('remap to a lookup defined in another file of the folder is fine', async () => {
     const dir = folder({
-      'a.yaml': lines('tables:', '  credentials:', '    columns:', '      type_id:', '        type: uuid', '        remap: types'),
+      'a.yaml': lines(
+        'tables:',
+        '  credentials:',
+        '    columns:',
+        '      type_id:',
+        '        type: uuid',
+        '        remap: types',
+      ),
       'b.yaml': lines(
         'lookups:',
         '  types:',
@@ -179,14 +256,27 @@ describe('loadMapping: errors name the file and the exact line', () => {
   });
 
   test('unknown time zone in defaults', async () => {
-    const e = await mappingError(folder({ 'z.yaml': lines('version: 1', 'defaults:', '  timezone: Mars/Olympus_Mons', 'tables: {}') }));
+    const e = await mappingError(
+      folder({ 'z.yaml': lines('version: 1', 'defaults:', '  timezone: Mars/Olympus_Mons', 'tables: {}') }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.message).toMatch(/unknown time zone "Mars\/Olympus_Mons"/);
     expect(e.context.line).toBe(3);
   });
 
   test('unknown time zone on a column', async () => {
-    const e = await mappingError(folder({ 'z.yaml': lines('tables:', '  events:', '    columns:', '      at:', '        type: timestamp', '        timezone: Europe/Atlantis') }));
+    const e = await mappingError(
+      folder({
+        'z.yaml': lines(
+          'tables:',
+          '  events:',
+          '    columns:',
+          '      at:',
+          '        type: timestamp',
+          '        timezone: Europe/Atlantis',
+        ),
+      }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.context.line).toBe(4);
   });
@@ -215,14 +305,26 @@ describe('loadMapping: errors name the file and the exact line', () => {
   });
 
   test('a column both mapped and listed under drop', async () => {
-    const e = await mappingError(folder({ 'd.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '    drop:', '      - id') }));
+    const e = await mappingError(
+      folder({ 'd.yaml': lines('tables:', '  users:', '    columns:', '      id: uuid', '    drop:', '      - id') }),
+    );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.context.line).toBe(5);
   });
 
   test('keep-newest without newest:', async () => {
     const e = await mappingError(
-      folder({ 'u.yaml': lines('tables:', '  users:', '    columns:', '      email: text', '    unique:', '      - columns: [email]', '        policy: keep-newest') }),
+      folder({
+        'u.yaml': lines(
+          'tables:',
+          '  users:',
+          '    columns:',
+          '      email: text',
+          '    unique:',
+          '      - columns: [email]',
+          '        policy: keep-newest',
+        ),
+      }),
     );
     expect(e.code).toBe('MAPPING_INVALID');
     expect(e.message).toMatch(/newest/);

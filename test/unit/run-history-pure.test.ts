@@ -30,8 +30,20 @@ describe('production size and downtime prediction', () => {
 
 describe('compareRehearsals', () => {
   const r = (runId: string, s: number, rows = 100): RehearsalResult => ({
-    pipeline: 'p', runId, at: runId, scale: 1, sourceRows: rows, sourceReused: false, bytes: 1000, rows, throughput: [], verified: true,
-    phases: [{ phase: 'export', seconds: s }, { phase: 'import', seconds: 2 * s }],
+    pipeline: 'p',
+    runId,
+    at: runId,
+    scale: 1,
+    sourceRows: rows,
+    sourceReused: false,
+    bytes: 1000,
+    rows,
+    throughput: [],
+    verified: true,
+    phases: [
+      { phase: 'export', seconds: s },
+      { phase: 'import', seconds: 2 * s },
+    ],
     tables: [{ table: 'a', rows, bytes: 1, export: s, transform: 0, import: 0, verify: 0, verified: true }],
   });
   it('gives per phase and per table deltas and flags a size change', () => {
@@ -44,8 +56,24 @@ describe('compareRehearsals', () => {
 });
 
 describe('summarizeRun', () => {
-  const run: RunRow = { id: 'r', pipeline: 'p', status: 'failed', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:10.000Z', source: {}, target: {}, settings: {} };
-  const ev = (id: number, kind: string, at: number, stage: string | null, table: string | null, payload: Record<string, unknown> = {}): RunEventRow => ({ id, kind, stage, table, at: new Date(Date.UTC(2026, 0, 1, 0, 0, at)).toISOString(), payload });
+  const run: RunRow = {
+    id: 'r',
+    pipeline: 'p',
+    status: 'failed',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:00:10.000Z',
+    source: {},
+    target: {},
+    settings: {},
+  };
+  const ev = (
+    id: number,
+    kind: string,
+    at: number,
+    stage: string | null,
+    table: string | null,
+    payload: Record<string, unknown> = {},
+  ): RunEventRow => ({ id, kind, stage, table, at: new Date(Date.UTC(2026, 0, 1, 0, 0, at)).toISOString(), payload });
   it('derives stage and table lines and collects errors', () => {
     const s = summarizeRun(run, [
       ev(1, 'run.created', 0, null, null),
@@ -59,7 +87,12 @@ describe('summarizeRun', () => {
       expect.objectContaining({ stage: 'export', seconds: 2, rows: 5, bytes: 50, outcome: 'ok' }),
       expect.objectContaining({ stage: 'import', seconds: 2, outcome: 'failed' }),
     ]);
-    expect(s.tables[1]).toMatchObject({ stage: 'import', table: 'public.a', outcome: 'failed', error: 'LOAD_REJECTED: bad row' });
+    expect(s.tables[1]).toMatchObject({
+      stage: 'import',
+      table: 'public.a',
+      outcome: 'failed',
+      error: 'LOAD_REJECTED: bad row',
+    });
     expect(s.errors.map((e) => e.message)).toEqual(['bad row', 'bad row']);
     expect(s.seconds).toBe(10);
   });
@@ -69,7 +102,9 @@ describe('events.jsonl parsing', () => {
   it('skips only a torn last line and names the line of a corrupt one', () => {
     const good = JSON.stringify({ runId: 'r', kind: 'run.created', at: '2026-01-01T00:00:00Z' });
     expect(parseEventLines(`${good}\n{"runId":"r","ki`, 'f')).toHaveLength(1);
-    expect(() => parseEventLines(`{oops\n${good}\n`, 'f')).toThrow(expect.objectContaining({ context: expect.objectContaining({ line: 1 }) }));
+    expect(() => parseEventLines(`{oops\n${good}\n`, 'f')).toThrow(
+      expect.objectContaining({ context: expect.objectContaining({ line: 1 }) }),
+    );
     const [a, b] = parseEventLines(`${good}\n${good.replace('00:00:00', '00:00:01')}\n`, 'f');
     expect(a.key).not.toBe(b.key);
   });
@@ -78,30 +113,63 @@ describe('events.jsonl parsing', () => {
 describe('checklist', () => {
   it('compares result sets regardless of row order, and zero-checks', () => {
     const item = { id: 'x', section: 'authentication' as const, title: 't', source: 's', target: 't' };
-    expect(judge(item, [['b', '1'], ['a', '2']], [['a', '2'], ['b', '1']]).status).toBe('pass');
+    expect(
+      judge(
+        item,
+        [
+          ['b', '1'],
+          ['a', '2'],
+        ],
+        [
+          ['a', '2'],
+          ['b', '1'],
+        ],
+      ).status,
+    ).toBe('pass');
     expect(judge(item, [['a', '2']], [['a', '3']]).status).toBe('fail');
     const zero = { id: 'y', section: 'spaces' as const, title: 't', target: 't' };
     expect(judge(zero, undefined, [['0']]).status).toBe('pass');
     expect(judge(zero, undefined, [['4']]).detail).toContain('expected 0');
   });
 
-  it.each(['kratos', 'alkemio'])('runbooks/verification-checklist.md lists every %s item with its Postgres query', async (p) => {
-    const list = await loadChecklist(checklistPath(p));
-    const md = await fsp.readFile(path.join(path.dirname(path.dirname(list.file)), 'verification-checklist.md'), 'utf8');
-    for (const i of list.items) {
-      expect(md).toContain(`**${i.id}**`);
-      if (i.target) expect(md).toContain(i.target);
-    }
-  });
+  it.each(['kratos', 'alkemio'])(
+    'runbooks/verification-checklist.md lists every %s item with its Postgres query',
+    async (p) => {
+      const list = await loadChecklist(checklistPath(p));
+      const md = await fsp.readFile(
+        path.join(path.dirname(path.dirname(list.file)), 'verification-checklist.md'),
+        'utf8',
+      );
+      for (const i of list.items) {
+        expect(md).toContain(`**${i.id}**`);
+        if (i.target) expect(md).toContain(i.target);
+      }
+    },
+  );
 });
 
 describe('chart SVG', () => {
   it('draws one bar per value, escapes labels, and a point per rehearsal', () => {
-    const bars = barChartSvg({ type: 'bars', title: 't<', unit: 's', series: ['a', 'b'], rows: [{ label: '<x>', values: [1, 2] }, { label: 'y', values: [0, 3] }] });
+    const bars = barChartSvg({
+      type: 'bars',
+      title: 't<',
+      unit: 's',
+      series: ['a', 'b'],
+      rows: [
+        { label: '<x>', values: [1, 2] },
+        { label: 'y', values: [0, 3] },
+      ],
+    });
     expect(bars.match(/<rect class="bar"/g)).toHaveLength(4);
     expect(bars).toContain('&lt;x&gt;');
     expect(bars).not.toContain('<x>');
-    const line = lineChartSvg({ type: 'line', title: 'h', unit: 's', labels: ['1', '2', '3'], lines: [{ name: 'n', values: [1, null, 3] }] });
+    const line = lineChartSvg({
+      type: 'line',
+      title: 'h',
+      unit: 's',
+      labels: ['1', '2', '3'],
+      lines: [{ name: 'n', values: [1, null, 3] }],
+    });
     expect(line.match(/<circle class="point"/g)).toHaveLength(2);
   });
 });

@@ -43,11 +43,17 @@ describe('one broken copy per other-dialect construct', () => {
   });
 
   it('keeps the parser message and adds the hint', async () => {
-    expect((await lintFixture('0003_engine.sql'))[0].message).toBe('syntax error at or near "ENGINE": ENGINE= is a MySQL table option: remove it');
+    expect((await lintFixture('0003_engine.sql'))[0].message).toBe(
+      'syntax error at or near "ENGINE": ENGINE= is a MySQL table option: remove it',
+    );
   });
 
   it('reports all three problems of one file, on their own lines, after a syntax error', async () => {
-    expect(where(await lintFixture('0008_three-problems.sql'))).toEqual(['mysql-autoincrement@3:14', 'mysql-type@7:49', 'syntax@9:52']);
+    expect(where(await lintFixture('0008_three-problems.sql'))).toEqual([
+      'mysql-autoincrement@3:14',
+      'mysql-type@7:49',
+      'syntax@9:52',
+    ]);
   });
 
   it('lints a whole folder in version order', async () => {
@@ -69,7 +75,10 @@ describe('one broken copy per other-dialect construct', () => {
 
 describe('one owner per schema', () => {
   it("refuses application DDL or writes in converge's own schema, with the line", async () => {
-    expect(where(await lintFixture('0009_converge-schema.sql'))).toEqual(['foreign-schema@3:13', 'foreign-schema@4:13']);
+    expect(where(await lintFixture('0009_converge-schema.sql'))).toEqual([
+      'foreign-schema@3:13',
+      'foreign-schema@4:13',
+    ]);
   });
 });
 
@@ -99,8 +108,19 @@ describe('lintSql', () => {
   });
 
   it('turns UNIQUE KEY name (…) into UNIQUE (…) and goes on; a plain KEY parses as a column', async () => {
-    const sql = ['CREATE TABLE t (', '  a text,', '  UNIQUE KEY t_a_idx (a),', '  KEY t_b (a),', '  b datetime', ');'].join('\n');
-    expect(where(await lintSql(sql, 't.sql'))).toEqual(['mysql-inline-index@3:10', 'mysql-inline-index@4:3', 'mysql-type@5:5']);
+    const sql = [
+      'CREATE TABLE t (',
+      '  a text,',
+      '  UNIQUE KEY t_a_idx (a),',
+      '  KEY t_b (a),',
+      '  b datetime',
+      ');',
+    ].join('\n');
+    expect(where(await lintSql(sql, 't.sql'))).toEqual([
+      'mysql-inline-index@3:10',
+      'mysql-inline-index@4:3',
+      'mysql-type@5:5',
+    ]);
   });
 
   it('carries datetime(6) precision over to timestamp(6)', async () => {
@@ -109,11 +129,14 @@ describe('lintSql', () => {
   });
 
   it('recognises SQLite AUTOINCREMENT too', async () => {
-    expect(where(await lintSql('CREATE TABLE t (id integer PRIMARY KEY AUTOINCREMENT);', 't.sql'))).toEqual(['mysql-autoincrement@1:40']);
+    expect(where(await lintSql('CREATE TABLE t (id integer PRIMARY KEY AUTOINCREMENT);', 't.sql'))).toEqual([
+      'mysql-autoincrement@1:40',
+    ]);
   });
 
   it('finds MySQL types in casts and function signatures, not only in columns', async () => {
-    const sql = "SELECT '2020-01-01'::datetime;\nCREATE FUNCTION f(a tinyint) RETURNS longtext LANGUAGE sql AS $$ SELECT 'x' $$;";
+    const sql =
+      "SELECT '2020-01-01'::datetime;\nCREATE FUNCTION f(a tinyint) RETURNS longtext LANGUAGE sql AS $$ SELECT 'x' $$;";
     expect(where(await lintSql(sql, 'f.sql'))).toEqual(['mysql-type@1:22', 'mysql-type@2:21', 'mysql-type@2:38']);
   });
 
@@ -122,7 +145,7 @@ describe('lintSql', () => {
   });
 
   it('flags MySQL session settings and collations that only fail at execution', async () => {
-    const sql = "SET FOREIGN_KEY_CHECKS = 0;\n  CREATE TABLE t (n text COLLATE \"utf8mb4_bin\");";
+    const sql = 'SET FOREIGN_KEY_CHECKS = 0;\n  CREATE TABLE t (n text COLLATE "utf8mb4_bin");';
     expect(where(await lintSql(sql, 't.sql'))).toEqual(['mysql-set@1:1', 'mysql-collate@2:26']);
   });
 
@@ -140,7 +163,9 @@ describe('lintSql', () => {
     const findings = await lintSql(sql, 't.sql');
     expect(where(findings)).toEqual(['mysql-type@1:19', 'mysql-backtick@2:76', 'mysql-type@3:19', 'mysql-engine@3:27']);
     // Postgres lexes ` as an operator character, so the parser itself stops later, at FROM.
-    expect(findings[1].message).toMatch(/^backtick-quoted .*\(the parser stopped at 2:80: syntax error at or near "FROM"\)$/);
+    expect(findings[1].message).toMatch(
+      /^backtick-quoted .*\(the parser stopped at 2:80: syntax error at or near "FROM"\)$/,
+    );
   });
 
   it('reports an unterminated string once, on one line, and stops there', async () => {
@@ -161,9 +186,15 @@ describe('lintPipeline', () => {
     await fsp.mkdir(path.join(root, 'shop', 'postgres'), { recursive: true });
     await fsp.mkdir(path.join(root, 'shop', 'mysql'), { recursive: true });
     await fsp.copyFile(path.join(FIXTURES, 'good', '0001_ok.sql'), path.join(root, 'shop', 'postgres', '0001_ok.sql'));
-    await fsp.copyFile(path.join(FIXTURES, 'bad', '0007_datetime.sql'), path.join(root, 'shop', 'postgres', '0002_datetime.sql'));
+    await fsp.copyFile(
+      path.join(FIXTURES, 'bad', '0007_datetime.sql'),
+      path.join(root, 'shop', 'postgres', '0002_datetime.sql'),
+    );
     // MySQL migrations of the same pipeline are not Postgres and are not linted.
-    await fsp.copyFile(path.join(FIXTURES, 'bad', '0003_engine.sql'), path.join(root, 'shop', 'mysql', '0001_engine.sql'));
+    await fsp.copyFile(
+      path.join(FIXTURES, 'bad', '0003_engine.sql'),
+      path.join(root, 'shop', 'mysql', '0001_engine.sql'),
+    );
   });
   afterAll(async () => {
     await fsp.rm(root, { recursive: true, force: true });
@@ -172,7 +203,9 @@ describe('lintPipeline', () => {
   it('lints only <root>/<pipeline>/postgres', async () => {
     const result = await lintPipeline(root, 'shop');
     expect(result.files.map((f) => path.basename(f))).toEqual(['0001_ok.sql', '0002_datetime.sql']);
-    expect(result.findings.map((f) => `${path.basename(f.file)} ${f.rule}@${f.line}`)).toEqual(['0002_datetime.sql mysql-type@3']);
+    expect(result.findings.map((f) => `${path.basename(f.file)} ${f.rule}@${f.line}`)).toEqual([
+      '0002_datetime.sql mysql-type@3',
+    ]);
   });
 
   it('names the known pipelines when asked for an unknown one', async () => {

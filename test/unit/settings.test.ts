@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { formatShell, formatTable, register as registerEnv, settingsJson, shellQuote } from '../../src/cli/commands/env';
+import {
+  formatShell,
+  formatTable,
+  register as registerEnv,
+  settingsJson,
+  shellQuote,
+} from '../../src/cli/commands/env';
 import { loadDotEnv } from '../../src/core/dotenv';
 import { ConvergeError } from '../../src/core/errors';
 import { resolveConnectionSettings, resolveSource, resolveTarget, SETTINGS } from '../../src/core/settings';
@@ -53,15 +59,26 @@ describe('precedence: flag > environment > .env > default', () => {
 
   test('flags are found by commander key or by their spelling', () => {
     expect(resolveConnectionSettings({ 'target-pool-size': '9' }).pool.target).toBe(9);
-    expect(resolveConnectionSettings({ '--source-pool-size': '8', poolSize: '3' }).pool).toEqual({ source: 8, target: 3 });
+    expect(resolveConnectionSettings({ '--source-pool-size': '8', poolSize: '3' }).pool).toEqual({
+      source: 8,
+      target: 3,
+    });
   });
 
   test('time-outs and TLS settings land in the connection parameters', () => {
     process.env.CONVERGE_CONNECT_TIMEOUT_MS = '2500';
     process.env.CONVERGE_TARGET_SSLMODE = 'verify-full';
     const s = resolveConnectionSettings({ lockWaitTimeoutS: '5', sourceSslMode: 'REQUIRED' });
-    expect(s.target.params).toMatchObject({ sslmode: 'verify-full', connect_timeout_ms: '2500', statement_timeout_ms: '0' });
-    expect(s.source.params).toMatchObject({ 'ssl-mode': 'REQUIRED', connect_timeout_ms: '2500', lock_wait_timeout: '5' });
+    expect(s.target.params).toMatchObject({
+      sslmode: 'verify-full',
+      connect_timeout_ms: '2500',
+      statement_timeout_ms: '0',
+    });
+    expect(s.source.params).toMatchObject({
+      'ssl-mode': 'REQUIRED',
+      connect_timeout_ms: '2500',
+      lock_wait_timeout: '5',
+    });
     expect(s.target.params.lock_wait_timeout).toBeUndefined();
   });
 
@@ -87,7 +104,9 @@ describe('precedence: flag > environment > .env > default', () => {
   test('resolveSource/resolveTarget keep their contract: fallback used, no fallback and no setting is a usage error', () => {
     expect(resolveSource(undefined, 'mysql://root@127.0.0.1:3306/x').database).toBe('x');
     // A parameter in the caller's fallback URL still beats a built-in default.
-    expect(resolveSource(undefined, 'mysql://root@127.0.0.1:3306/x?connect_timeout=2').params.connect_timeout_ms).toBe('2000');
+    expect(resolveSource(undefined, 'mysql://root@127.0.0.1:3306/x?connect_timeout=2').params.connect_timeout_ms).toBe(
+      '2000',
+    );
     expect(() => resolveTarget(undefined)).toThrow(expect.objectContaining({ code: 'USAGE' }));
     process.env.CONVERGE_TARGET_URL = 'postgres://a@h:1/d';
     expect(resolveTarget(undefined).port).toBe(1);
@@ -95,7 +114,9 @@ describe('precedence: flag > environment > .env > default', () => {
 
   test('bad numbers are configuration errors naming the variable and where it came from', () => {
     process.env.CONVERGE_POOL_SIZE = 'many';
-    expect(() => resolveConnectionSettings({})).toThrow(/CONVERGE_POOL_SIZE="many" \(from env\) must be a whole number/);
+    expect(() => resolveConnectionSettings({})).toThrow(
+      /CONVERGE_POOL_SIZE="many" \(from env\) must be a whole number/,
+    );
     delete process.env.CONVERGE_POOL_SIZE;
     expect(() => resolveConnectionSettings({ connectTimeoutMs: '0' })).toThrow(ConvergeError);
   });
@@ -126,14 +147,23 @@ describe('converge env output', () => {
     const s = resolveConnectionSettings({ target: url, workDir });
     const script = formatShell(s);
     expect(script).not.toMatch(/CONVERGE_JOBS/); // defaults are not exported
-    const read = (name: string) => execFileSync('bash', ['--norc', '-c', `eval "$1"; printf %s "$${name}"`, '_', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const read = (name: string) =>
+      execFileSync('bash', ['--norc', '-c', `eval "$1"; printf %s "$${name}"`, '_', script], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+      });
     expect(read('CONVERGE_TARGET_URL')).toBe(url);
     expect(read('CONVERGE_WORK_DIR')).toBe(workDir);
     expect(read('CONVERGE_TARGET_SSLMODE')).toBe('verify-full');
   });
 
   test('shellQuote survives every single quote', () => {
-    expect(execFileSync('bash', ['--norc', '-c', `printf %s ${shellQuote("''a'b''")}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })).toBe("''a'b''");
+    expect(
+      execFileSync('bash', ['--norc', '-c', `printf %s ${shellQuote("''a'b''")}`], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+      }),
+    ).toBe("''a'b''");
   });
 
   test('the command prints through stdout and records exit 0', async () => {
@@ -146,13 +176,27 @@ describe('converge env output', () => {
       return true;
     });
     try {
-      await program.parseAsync(['node', 'converge', 'env', '--json', '--source', 'mysql://root:hunter2@127.0.0.1:3306/db', '--source-ssl-mode', 'VERIFY_CA']);
+      await program.parseAsync([
+        'node',
+        'converge',
+        'env',
+        '--json',
+        '--source',
+        'mysql://root:hunter2@127.0.0.1:3306/db',
+        '--source-ssl-mode',
+        'VERIFY_CA',
+      ]);
     } finally {
       spy.mockRestore();
     }
     expect(code).toBe(0);
     const out = JSON.parse(chunks.join(''));
-    expect(out.settings.find((e: { name: string }) => e.name === 'CONVERGE_SOURCE_URL')).toEqual({ name: 'CONVERGE_SOURCE_URL', key: 'source', value: 'mysql://root:****@127.0.0.1:3306/db', from: 'flag' });
+    expect(out.settings.find((e: { name: string }) => e.name === 'CONVERGE_SOURCE_URL')).toEqual({
+      name: 'CONVERGE_SOURCE_URL',
+      key: 'source',
+      value: 'mysql://root:****@127.0.0.1:3306/db',
+      from: 'flag',
+    });
     expect(out.tls).toEqual({ source: 'VERIFY_CA', target: 'prefer' });
     expect(chunks.join('')).not.toContain('hunter2');
   });

@@ -32,7 +32,17 @@ describe('makeTimestamp in UTC', () => {
   const utc = makeTimestamp('UTC');
 
   test('values pass through, microseconds kept exactly (trailing zeros too), T separator accepted', () => {
-    expect(outcomes(utc, ['2024-05-06 07:08:09', '2024-05-06 07:08:09.123456', '2024-05-06 07:08:09.100000', '2024-05-06 07:08:09.000001', '2024-05-06T07:08:09.5', '2024-05-06', '2024-02-29 23:59:59.999999'])).toEqual({
+    expect(
+      outcomes(utc, [
+        '2024-05-06 07:08:09',
+        '2024-05-06 07:08:09.123456',
+        '2024-05-06 07:08:09.100000',
+        '2024-05-06 07:08:09.000001',
+        '2024-05-06T07:08:09.5',
+        '2024-05-06',
+        '2024-02-29 23:59:59.999999',
+      ]),
+    ).toEqual({
       '2024-05-06 07:08:09': '2024-05-06 07:08:09',
       '2024-05-06 07:08:09.123456': '2024-05-06 07:08:09.123456',
       '2024-05-06 07:08:09.100000': '2024-05-06 07:08:09.100000',
@@ -48,7 +58,14 @@ describe('makeTimestamp in UTC', () => {
   });
 
   test('impossible dates and times are TIMESTAMP_INVALID', () => {
-    const bad = ['2023-02-29 00:00:00', '2024-04-31 00:00:00', '2024-13-01 00:00:00', '2024-01-01 24:00:00', '2024-01-01 12:60:00', '2024-01-01 12:00:60'];
+    const bad = [
+      '2023-02-29 00:00:00',
+      '2024-04-31 00:00:00',
+      '2024-13-01 00:00:00',
+      '2024-01-01 24:00:00',
+      '2024-01-01 12:60:00',
+      '2024-01-01 12:00:60',
+    ];
     expect(outcomes(utc, bad)).toEqual(each(bad, '!TIMESTAMP_INVALID'));
   });
 
@@ -62,7 +79,18 @@ describe('makeTimestamp from Europe/Amsterdam to UTC', () => {
   const ams = makeTimestamp('Europe/Amsterdam');
 
   test('CET and CEST offsets, across midnight, the year and around both DST changes', () => {
-    expect(outcomes(ams, ['2024-01-15 12:00:00', '2024-07-01 12:00:00.123456', '2024-01-01 00:30:00', '2024-03-31 01:59:59', '2024-03-31 03:00:00', '2024-10-27 01:30:00', '2024-10-27 03:00:00', '2024-02-29 00:15:00'])).toEqual({
+    expect(
+      outcomes(ams, [
+        '2024-01-15 12:00:00',
+        '2024-07-01 12:00:00.123456',
+        '2024-01-01 00:30:00',
+        '2024-03-31 01:59:59',
+        '2024-03-31 03:00:00',
+        '2024-10-27 01:30:00',
+        '2024-10-27 03:00:00',
+        '2024-02-29 00:15:00',
+      ]),
+    ).toEqual({
       '2024-01-15 12:00:00': '2024-01-15 11:00:00', // winter, +1
       '2024-07-01 12:00:00.123456': '2024-07-01 10:00:00.123456', // summer, +2, microseconds kept
       '2024-01-01 00:30:00': '2023-12-31 23:30:00',
@@ -135,7 +163,13 @@ describe('timeValue (MySQL TIME spans ±838:59:59, so the target is interval)', 
 describe('yearValue', () => {
   test('four digits become the year number; anything else is VALUE_INVALID', () => {
     expect(outcomes(yearValue, ['2024', '1901', '0000', '24', '', 'MMXXIV', '20245'])).toEqual({
-      '2024': '2024', '1901': '1901', '0000': '0', '24': '!VALUE_INVALID', '': '!VALUE_INVALID', MMXXIV: '!VALUE_INVALID', '20245': '!VALUE_INVALID',
+      '2024': '2024',
+      '1901': '1901',
+      '0000': '0',
+      '24': '!VALUE_INVALID',
+      '': '!VALUE_INVALID',
+      MMXXIV: '!VALUE_INVALID',
+      '20245': '!VALUE_INVALID',
     });
   });
 });

@@ -53,8 +53,33 @@ type Value = string | null;
 type Gen = (r: Rng, row: number) => Value;
 
 const TRICKY = [
-  '\\.', 'a,b', 'say "hi"', 'line\nbreak', 'x\r\ny', '😀 emoji', 'NULL', '\\N', '', ' ', '"', '""', ',', '\r', '\n',
-  'zwölf ünïcødé', '\u2028', 'tab\there', '\\', 'ends with \\', '\\.\n', '.\\', 'a""b', '"quoted"', ',lead', 'trail,', '𝄞 clef',
+  '\\.',
+  'a,b',
+  'say "hi"',
+  'line\nbreak',
+  'x\r\ny',
+  '😀 emoji',
+  'NULL',
+  '\\N',
+  '',
+  ' ',
+  '"',
+  '""',
+  ',',
+  '\r',
+  '\n',
+  'zwölf ünïcødé',
+  '\u2028',
+  'tab\there',
+  '\\',
+  'ends with \\',
+  '\\.\n',
+  '.\\',
+  'a""b',
+  '"quoted"',
+  ',lead',
+  'trail,',
+  '𝄞 clef',
 ];
 const ALPHABET = ['a', 'b', 'Z', '0', '9', ' ', ',', '"', '\n', '\r', '😀', 'é', '\\', '.', '\t', '-', 'ß', '中'];
 
@@ -82,7 +107,8 @@ function uuidText(r: Rng): string {
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysIn = (y: number, m: number): number => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : DAYS[m - 1]);
+const daysIn = (y: number, m: number): number =>
+  m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : DAYS[m - 1];
 
 function date(r: Rng): string {
   const y = 1900 + r.int(200);
@@ -102,13 +128,37 @@ function timestamp(r: Rng): string {
   return `${date(r)}${sep}${pad(r.int(24))}:${pad(r.int(60))}:${pad(r.int(60))}${frac}`;
 }
 
-const ZERO_DATES = ['0000-00-00 00:00:00', '0000-00-00', '2024-00-15 10:00:00', '2024-05-00 00:00:00', '0000-01-01 00:00:00', '0000-00-00 00:00:00.000000'];
-const AMSTERDAM_EDGES = [
-  '2024-03-31 01:59:59', '2024-03-31 02:00:00', '2024-03-31 02:30:00.5', '2024-03-31 03:00:00', '2024-10-27 01:59:59.999999',
-  '2024-10-27 02:00:00', '2024-10-27 02:30:00', '2024-10-27 03:00:00', '2023-03-26 02:15:00', '2023-10-29 02:15:00',
-  '1970-01-01 00:00:00', '1900-01-01 00:00:00', '9999-12-31 23:59:59', '2024-02-29 23:30:00',
+const ZERO_DATES = [
+  '0000-00-00 00:00:00',
+  '0000-00-00',
+  '2024-00-15 10:00:00',
+  '2024-05-00 00:00:00',
+  '0000-01-01 00:00:00',
+  '0000-00-00 00:00:00.000000',
 ];
-const UTC_EDGES = ['2024-02-29 12:00:00', '1999-12-31 23:59:59.999999', '0001-01-01 00:00:00', '2000-02-29 00:00:00.1', '9999-12-31 23:59:59'];
+const AMSTERDAM_EDGES = [
+  '2024-03-31 01:59:59',
+  '2024-03-31 02:00:00',
+  '2024-03-31 02:30:00.5',
+  '2024-03-31 03:00:00',
+  '2024-10-27 01:59:59.999999',
+  '2024-10-27 02:00:00',
+  '2024-10-27 02:30:00',
+  '2024-10-27 03:00:00',
+  '2023-03-26 02:15:00',
+  '2023-10-29 02:15:00',
+  '1970-01-01 00:00:00',
+  '1900-01-01 00:00:00',
+  '9999-12-31 23:59:59',
+  '2024-02-29 23:30:00',
+];
+const UTC_EDGES = [
+  '2024-02-29 12:00:00',
+  '1999-12-31 23:59:59.999999',
+  '0001-01-01 00:00:00',
+  '2000-02-29 00:00:00.1',
+  '9999-12-31 23:59:59',
+];
 
 function jsonish(r: Rng, depth = 0): unknown {
   switch (r.int(depth > 2 ? 4 : 6)) {
@@ -132,10 +182,42 @@ function jsonish(r: Rng, depth = 0): unknown {
 
 /** Valid JSON texts a JSON.stringify would not write: odd whitespace, escapes, bare scalars. */
 const HAND_JSON = [
-  '{ "a" :\t[1, 2.5e3, -0, true, null],\r\n "b\\u00e9": "\\/\\"q\\"" }', '"\\ud83d\\ude00"', '"\\ud800"', ' 123 ', '[]', '{}', '"a,b"',
-  '{"x":"say \\"hi\\", then\\nleave"}', '"\\\\u0000"', '[1e5,-1E-5,0.5]', '"😀"', '\n[\n  1\n]\n', '{"k":{"k":{"k":[[[]]]}}}', '"\u2028"', '""', '"\\""',
+  '{ "a" :\t[1, 2.5e3, -0, true, null],\r\n "b\\u00e9": "\\/\\"q\\"" }',
+  '"\\ud83d\\ude00"',
+  '"\\ud800"',
+  ' 123 ',
+  '[]',
+  '{}',
+  '"a,b"',
+  '{"x":"say \\"hi\\", then\\nleave"}',
+  '"\\\\u0000"',
+  '[1e5,-1E-5,0.5]',
+  '"😀"',
+  '\n[\n  1\n]\n',
+  '{"k":{"k":{"k":[[[]]]}}}',
+  '"\u2028"',
+  '""',
+  '"\\""',
 ];
-const BAD_JSON = ['{bad', "{'a':1}", '', 'NULL', '[1,]', '01', '"unterminated', '{"a":1}x', 'nan', '\uFEFF{}', '{"a":"tab\there"}', ' ', '{"a":"\\x"}', '"\\u12"', '"', '"a""b"', '{"a":"b""}'];
+const BAD_JSON = [
+  '{bad',
+  "{'a':1}",
+  '',
+  'NULL',
+  '[1,]',
+  '01',
+  '"unterminated',
+  '{"a":1}x',
+  'nan',
+  '\uFEFF{}',
+  '{"a":"tab\there"}',
+  ' ',
+  '{"a":"\\x"}',
+  '"\\u12"',
+  '"',
+  '"a""b"',
+  '{"a":"b""}',
+];
 
 function json(r: Rng): string {
   if (r.chance(0.2)) return r.pick(HAND_JSON);
@@ -149,13 +231,21 @@ function hex(r: Rng): string {
   return r.chance(0.2) ? '\\x' + h.slice(2).toUpperCase() : h;
 }
 
-const nullOr = (p: number, g: Gen): Gen => (r, i) => (r.chance(p) ? null : g(r, i));
+const nullOr =
+  (p: number, g: Gen): Gen =>
+  (r, i) =>
+    r.chance(p) ? null : g(r, i);
 
 // ---------------------------------------------------------------------------------------------
 // The main table: every type and option the byte engine handles itself, and some it hands to
 // the string functions. Source columns in this order; the mapping lists them sorted by name.
 
-const OWNERS = ['6ccd780c-baba-1026-9564-5b8c656024db', '0e1f2d3c-4b5a-6978-8796-a5b4c3d2e1f0', 'ffffffff-0000-4000-8000-000000000001', 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'];
+const OWNERS = [
+  '6ccd780c-baba-1026-9564-5b8c656024db',
+  '0e1f2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+  'ffffffff-0000-4000-8000-000000000001',
+  'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+];
 /** The lookup: the first two owners get new ids (counted remapped), the third maps to itself. */
 const OWNER_LOOKUP = new Map([
   [lookupKey(OWNERS[0]), '11111111-1111-4111-8111-111111111111'],
@@ -163,7 +253,19 @@ const OWNER_LOOKUP = new Map([
   [lookupKey(OWNERS[2]), OWNERS[2]],
 ]);
 const GRADES = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`g${i}`, i % 2 === 0 ? `G${i}` : `g${i}`]));
-const KIND_MAP: Record<string, string> = { old: 'new', same: 'same', 'say "hi"': 'greeting', 'a,b': 'a;b', x: 'c,"d"', ü: 'u', 'line\nx': 'one line', '\\.': 'dot', ab: '\\.', 'a"b': 'one quote', 'a""b': 'two quotes' };
+const KIND_MAP: Record<string, string> = {
+  old: 'new',
+  same: 'same',
+  'say "hi"': 'greeting',
+  'a,b': 'a;b',
+  x: 'c,"d"',
+  ü: 'u',
+  'line\nx': 'one line',
+  '\\.': 'dot',
+  ab: '\\.',
+  'a"b': 'one quote',
+  'a""b': 'two quotes',
+};
 
 interface Column {
   name: string;
@@ -175,28 +277,128 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { name: 'id', rule: 'integer', gen: (_r, i) => String(i + 1) },
-  { name: 'ext_id', rule: 'uuid', gen: (r) => (r.chance(0.05) ? null : r.chance(0.12) ? uuidText(r).toUpperCase() : uuidText(r)) },
-  { name: 'parent_id', rule: '{ type: uuid, emptyToNull: true }', gen: (r) => (r.chance(0.2) ? '' : r.chance(0.1) ? null : uuidText(r)) },
-  { name: 'owner_id', rule: '{ type: uuid, remap: owner_by_email }', gen: (r) => (r.chance(0.1) ? null : r.chance(0.2) ? r.pick(OWNERS).toUpperCase() : r.pick(OWNERS)) },
+  {
+    name: 'ext_id',
+    rule: 'uuid',
+    gen: (r) => (r.chance(0.05) ? null : r.chance(0.12) ? uuidText(r).toUpperCase() : uuidText(r)),
+  },
+  {
+    name: 'parent_id',
+    rule: '{ type: uuid, emptyToNull: true }',
+    gen: (r) => (r.chance(0.2) ? '' : r.chance(0.1) ? null : uuidText(r)),
+  },
+  {
+    name: 'owner_id',
+    rule: '{ type: uuid, remap: owner_by_email }',
+    gen: (r) => (r.chance(0.1) ? null : r.chance(0.2) ? r.pick(OWNERS).toUpperCase() : r.pick(OWNERS)),
+  },
   { name: 'name', rule: 'text', gen: (r) => text(r) },
   { name: 'legacy', gen: (r) => (r.chance(0.3) ? 'dropped \u0000 NUL' : text(r)) },
   { name: 'note', rule: 'copy', gen: (r) => text(r) },
   { name: 'label', rule: '{ to: display_label }', gen: (r) => text(r) },
-  { name: 'flag', rule: 'boolean', gen: (r) => (r.chance(0.1) ? null : r.pick(['1', '0', 'Y', 'N', 'y', 'n', 'true', 'false', 'TRUE', 'FALSE', 'T', 'F', 't', 'f'])) },
-  { name: 'yn', rule: "{ type: boolean, trueValues: ['yes', 'on', 'J', 'a,b'], falseValues: ['no', 'off', '', 'say \"no\"'] }", gen: (r) => (r.chance(0.1) ? null : r.pick(['yes', 'no', 'on', 'off', 'J', '', 'a,b', 'say "no"'])) },
-  { name: 'status', rule: '{ type: enum, map: { active: active, suspended: suspended, deleted: deleted } }', gen: (r) => (r.chance(0.1) ? null : r.pick(['active', 'suspended', 'deleted'])) },
-  { name: 'kind', rule: `{ type: enum, map: ${JSON.stringify(KIND_MAP)} }`, gen: (r) => (r.chance(0.08) ? null : r.pick(Object.keys(KIND_MAP))) },
-  { name: 'grade', rule: `{ type: enum, map: ${JSON.stringify(GRADES)} }`, gen: (r) => (r.chance(0.05) ? null : `g${r.int(60)}`) },
-  { name: 'created_at', rule: 'timestamp', gen: (r) => (r.chance(0.05) ? null : r.chance(0.1) ? r.pick(UTC_EDGES) : timestamp(r)) },
-  { name: 'deleted_at', rule: '{ type: timestamp, zeroDate: null }', gen: (r) => (r.chance(0.3) ? null : r.chance(0.25) ? r.pick(ZERO_DATES) : timestamp(r)) },
-  { name: 'seen_at', rule: "{ type: timestamp, zeroDate: '1970-01-01 00:00:00' }", gen: (r) => (r.chance(0.1) ? null : r.chance(0.25) ? r.pick(ZERO_DATES) : timestamp(r)) },
-  { name: 'local_at', rule: '{ type: timestamp, timezone: Europe/Amsterdam }', gen: (r) => (r.chance(0.08) ? null : r.chance(0.3) ? r.pick(AMSTERDAM_EDGES) : timestamp(r)) },
-  { name: 'birthday', rule: '{ type: date, zeroDate: null }', gen: (r) => (r.chance(0.1) ? null : r.chance(0.1) ? r.pick(['0000-00-00', '2024-02-29', '0001-01-01', '2024-00-01', '0000-01-01']) : date(r)) },
-  { name: 'qty', rule: '{ type: integer, to: quantity }', gen: (r) => (r.chance(0.1) ? null : r.chance(0.2) ? r.pick(['0', '-0', '007', '-42', '18446744073709551615', '-9223372036854775808']) : String(r.int(2e9) - 1e9)) },
-  { name: 'price', rule: 'numeric', gen: (r) => (r.chance(0.1) ? null : r.chance(0.3) ? r.pick(['1.5', '-0.001', '.5', '1.', '1e10', '-1E-5', '12345678901234567890.123456789', '0', '-.5e+3']) : (r.int(1e7) / 100).toFixed(2)) },
-  { name: 'ratio', rule: 'float', gen: (r) => (r.chance(0.1) ? null : r.chance(0.3) ? r.pick(['1.5e-7', 'inf', '-INF', 'NaN', '3.4028235e38', '-0', '0.1']) : String(r.next())) },
-  { name: 'doc', rule: '{ type: json, invalid: null }', gen: (r) => (r.chance(0.08) ? null : r.chance(0.15) ? r.pick([...BAD_JSON, '{"a":"\\u0000"}']) : json(r)) },
-  { name: 'props', rule: '{ type: jsonb, invalid: null }', gen: (r) => (r.chance(0.08) ? null : r.chance(0.15) ? r.pick([...BAD_JSON, '{"a":"\\u0000"}', '["x","\\\\\\u0000"]']) : json(r)) },
+  {
+    name: 'flag',
+    rule: 'boolean',
+    gen: (r) =>
+      r.chance(0.1)
+        ? null
+        : r.pick(['1', '0', 'Y', 'N', 'y', 'n', 'true', 'false', 'TRUE', 'FALSE', 'T', 'F', 't', 'f']),
+  },
+  {
+    name: 'yn',
+    rule: "{ type: boolean, trueValues: ['yes', 'on', 'J', 'a,b'], falseValues: ['no', 'off', '', 'say \"no\"'] }",
+    gen: (r) => (r.chance(0.1) ? null : r.pick(['yes', 'no', 'on', 'off', 'J', '', 'a,b', 'say "no"'])),
+  },
+  {
+    name: 'status',
+    rule: '{ type: enum, map: { active: active, suspended: suspended, deleted: deleted } }',
+    gen: (r) => (r.chance(0.1) ? null : r.pick(['active', 'suspended', 'deleted'])),
+  },
+  {
+    name: 'kind',
+    rule: `{ type: enum, map: ${JSON.stringify(KIND_MAP)} }`,
+    gen: (r) => (r.chance(0.08) ? null : r.pick(Object.keys(KIND_MAP))),
+  },
+  {
+    name: 'grade',
+    rule: `{ type: enum, map: ${JSON.stringify(GRADES)} }`,
+    gen: (r) => (r.chance(0.05) ? null : `g${r.int(60)}`),
+  },
+  {
+    name: 'created_at',
+    rule: 'timestamp',
+    gen: (r) => (r.chance(0.05) ? null : r.chance(0.1) ? r.pick(UTC_EDGES) : timestamp(r)),
+  },
+  {
+    name: 'deleted_at',
+    rule: '{ type: timestamp, zeroDate: null }',
+    gen: (r) => (r.chance(0.3) ? null : r.chance(0.25) ? r.pick(ZERO_DATES) : timestamp(r)),
+  },
+  {
+    name: 'seen_at',
+    rule: "{ type: timestamp, zeroDate: '1970-01-01 00:00:00' }",
+    gen: (r) => (r.chance(0.1) ? null : r.chance(0.25) ? r.pick(ZERO_DATES) : timestamp(r)),
+  },
+  {
+    name: 'local_at',
+    rule: '{ type: timestamp, timezone: Europe/Amsterdam }',
+    gen: (r) => (r.chance(0.08) ? null : r.chance(0.3) ? r.pick(AMSTERDAM_EDGES) : timestamp(r)),
+  },
+  {
+    name: 'birthday',
+    rule: '{ type: date, zeroDate: null }',
+    gen: (r) =>
+      r.chance(0.1)
+        ? null
+        : r.chance(0.1)
+          ? r.pick(['0000-00-00', '2024-02-29', '0001-01-01', '2024-00-01', '0000-01-01'])
+          : date(r),
+  },
+  {
+    name: 'qty',
+    rule: '{ type: integer, to: quantity }',
+    gen: (r) =>
+      r.chance(0.1)
+        ? null
+        : r.chance(0.2)
+          ? r.pick(['0', '-0', '007', '-42', '18446744073709551615', '-9223372036854775808'])
+          : String(r.int(2e9) - 1e9),
+  },
+  {
+    name: 'price',
+    rule: 'numeric',
+    gen: (r) =>
+      r.chance(0.1)
+        ? null
+        : r.chance(0.3)
+          ? r.pick(['1.5', '-0.001', '.5', '1.', '1e10', '-1E-5', '12345678901234567890.123456789', '0', '-.5e+3'])
+          : (r.int(1e7) / 100).toFixed(2),
+  },
+  {
+    name: 'ratio',
+    rule: 'float',
+    gen: (r) =>
+      r.chance(0.1)
+        ? null
+        : r.chance(0.3)
+          ? r.pick(['1.5e-7', 'inf', '-INF', 'NaN', '3.4028235e38', '-0', '0.1'])
+          : String(r.next()),
+  },
+  {
+    name: 'doc',
+    rule: '{ type: json, invalid: null }',
+    gen: (r) => (r.chance(0.08) ? null : r.chance(0.15) ? r.pick([...BAD_JSON, '{"a":"\\u0000"}']) : json(r)),
+  },
+  {
+    name: 'props',
+    rule: '{ type: jsonb, invalid: null }',
+    gen: (r) =>
+      r.chance(0.08)
+        ? null
+        : r.chance(0.15)
+          ? r.pick([...BAD_JSON, '{"a":"\\u0000"}', '["x","\\\\\\u0000"]'])
+          : json(r),
+  },
   { name: 'meta', rule: 'jsonb', gen: (r) => (r.chance(0.05) ? null : json(r)) },
   { name: 'blob', encoding: 'hex', rule: 'bytea', gen: (r) => (r.chance(0.1) ? null : hex(r)) },
   { name: 'raw', encoding: 'hex', rule: 'copy', gen: (r) => (r.chance(0.1) ? null : hex(r)) },
@@ -204,8 +406,18 @@ const COLUMNS: Column[] = [
   { name: 'title', rule: '{ type: text, nullTo: untitled }', gen: (r) => text(r, 0.2) },
   { name: 'comment', rule: '{ type: text, emptyToNull: true }', gen: (r) => (r.chance(0.2) ? '' : text(r)) },
   { name: 'comment2', rule: "{ emptyToNull: true, nullTo: '-' }", gen: (r) => (r.chance(0.2) ? '' : text(r)) },
-  { name: 'code', rule: '{ type: text, trim: true, case: upper }', gen: (r) => (r.chance(0.1) ? null : r.chance(0.5) ? r.pick([' abc ', 'ABC', 'x y', ' ', '', 'ß', '\tq\n', 'É']) : word(r, 6)) },
-  { name: 'slug', rule: "{ type: text, replace: { pattern: '\\s+', with: '-' } }", gen: (r) => (r.chance(0.1) ? null : r.chance(0.5) ? r.pick(['a b', 'a  b\tc', 'nochange', '', 'x\ny']) : word(r, 8)) },
+  {
+    name: 'code',
+    rule: '{ type: text, trim: true, case: upper }',
+    gen: (r) =>
+      r.chance(0.1) ? null : r.chance(0.5) ? r.pick([' abc ', 'ABC', 'x y', ' ', '', 'ß', '\tq\n', 'É']) : word(r, 6),
+  },
+  {
+    name: 'slug',
+    rule: "{ type: text, replace: { pattern: '\\s+', with: '-' } }",
+    gen: (r) =>
+      r.chance(0.1) ? null : r.chance(0.5) ? r.pick(['a b', 'a  b\tc', 'nochange', '', 'x\ny']) : word(r, 8),
+  },
   { name: 'required', rule: 'text', gen: (r) => (r.chance(0.04) ? null : word(r, 6)) },
   { name: 'old_col', rule: 'drop', gen: (r) => text(r) },
   { name: 'first', rule: 'text', gen: (r) => (r.chance(0.03) ? null : r.chance(0.2) ? r.pick(TRICKY) : word(r, 8)) },
@@ -264,7 +476,11 @@ async function writeCsv(name: string, header: string[], data: Value[][]): Promis
   return { file, sha256 };
 }
 
-async function ruleFrom(yaml: string, table: string, asDirectory = false): Promise<{ rule: TableRule; timezone: string }> {
+async function ruleFrom(
+  yaml: string,
+  table: string,
+  asDirectory = false,
+): Promise<{ rule: TableRule; timezone: string }> {
   const mdir = path.join(dir, `mapping-${Math.random().toString(36).slice(2)}`);
   mkdirSync(mdir);
   const file = path.join(mdir, 'mapping.yaml');
@@ -295,13 +511,25 @@ type Engine = 'strings' | 'auto';
 
 async function run(job: Job, engine: Engine): Promise<Run> {
   // Each run compiles the table afresh: a compiled table owns its ledger.
-  const compiled = compileTable(job.rule, job.columns, { timezone: job.timezone, lookups: job.lookups ?? new Map(), origin: 'items.csv' });
+  const compiled = compileTable(job.rule, job.columns, {
+    timezone: job.timezone,
+    lookups: job.lookups ?? new Map(),
+    origin: 'items.csv',
+  });
   const out = path.join(dir, `out-${engine}-${Math.random().toString(36).slice(2)}.csv`);
   const writer = new CsvFileWriter(out, compiled.targetColumns);
   let result: TableFilesResult;
   try {
     result = await transformTableFiles({
-      compiled, rule: job.rule, timezone: job.timezone, files: job.files, header: job.columns.map((c) => c.name), writer, existing: job.existing, origin: 'items.csv', engine,
+      compiled,
+      rule: job.rule,
+      timezone: job.timezone,
+      files: job.files,
+      header: job.columns.map((c) => c.name),
+      writer,
+      existing: job.existing,
+      origin: 'items.csv',
+      engine,
     });
   } catch (e) {
     writer.destroy();
@@ -333,7 +561,9 @@ function expectSameBytes(strings: Buffer, bytes: Buffer): void {
   const b = bytes.toString('utf8').split('\n');
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  throw new Error(`outputs differ (strings: ${strings.length} bytes, bytes: ${bytes.length} bytes), first at physical line ${i + 1}:\n  strings: ${show(a[i])}\n  bytes:   ${show(b[i])}`);
+  throw new Error(
+    `outputs differ (strings: ${strings.length} bytes, bytes: ${bytes.length} bytes), first at physical line ${i + 1}:\n  strings: ${show(a[i])}\n  bytes:   ${show(b[i])}`,
+  );
 }
 
 /** Both engines; auto must take the byte engine (unless told otherwise) and match strings exactly. */
@@ -362,7 +592,8 @@ async function compareFailures(job: Job): Promise<{ s: ConvergeError; b: Converg
 /** Physical line of data row k (0-based) in a file written from `data`: its record's first line. */
 function lineOfRow(data: Value[][], k: number): number {
   let line = 2 + k;
-  for (let i = 0; i < k; i++) for (const v of data[i]) if (v) for (let p = v.indexOf('\n'); p !== -1; p = v.indexOf('\n', p + 1)) line++;
+  for (let i = 0; i < k; i++)
+    for (const v of data[i]) if (v) for (let p = v.indexOf('\n'); p !== -1; p = v.indexOf('\n', p + 1)) line++;
   return line;
 }
 
@@ -390,7 +621,22 @@ describe('byte engine vs string engine: same output for the same input', () => {
     expect(s.rows).toBeGreaterThan(3500);
     // The data reached every counted change, so the equal counts above mean something.
     const kinds = new Set(Object.values(s.counts).flatMap((c) => Object.keys(c)));
-    for (const k of ['uuidLowercased', 'enumRelabelled', 'emptyToNull', 'nullDefaulted', 'zeroDateNulled', 'zeroDateReplaced', 'invalidJsonNulled', 'trimmed', 'caseChanged', 'replaced', 'remapped', 'timezoneShifted', 'nullRowDropped', 'columnDropped']) {
+    for (const k of [
+      'uuidLowercased',
+      'enumRelabelled',
+      'emptyToNull',
+      'nullDefaulted',
+      'zeroDateNulled',
+      'zeroDateReplaced',
+      'invalidJsonNulled',
+      'trimmed',
+      'caseChanged',
+      'replaced',
+      'remapped',
+      'timezoneShifted',
+      'nullRowDropped',
+      'columnDropped',
+    ]) {
       expect(kinds).toContain(k);
     }
     expect(s.counts.owner_id.remapped).toBeGreaterThan(0);
@@ -406,10 +652,16 @@ describe('byte engine vs string engine: same output for the same input', () => {
     const r = rng(5);
     // A 2.5 MB text value full of specials (quoted, doubled quotes, newlines), a 1.2 MB JSON
     // document, and a 1.1 MB bytea, in different rows, so several records straddle blocks.
-    const huge = Array.from({ length: 2_500_000 / 25 }, () => r.pick(['say "hi", ', 'line\nbreak ', '😀😀😀 ', 'plain text here ', '\\.'])).join('').padEnd(2_500_000, 'x');
+    const huge = Array.from({ length: 2_500_000 / 25 }, () =>
+      r.pick(['say "hi", ', 'line\nbreak ', '😀😀😀 ', 'plain text here ', '\\.']),
+    )
+      .join('')
+      .padEnd(2_500_000, 'x');
     data[400][col('name')] = huge;
     data[400][col('note')] = huge;
-    data[1400][col('meta')] = JSON.stringify({ items: Array.from({ length: 20_000 }, (_, i) => ({ i, s: 'a,"b"\nc 😀' })) });
+    data[1400][col('meta')] = JSON.stringify({
+      items: Array.from({ length: 20_000 }, (_, i) => ({ i, s: 'a,"b"\nc 😀' })),
+    });
     data[1401][col('doc')] = '{"unterminated": "' + 'y'.repeat(1_200_000);
     data[2100][col('blob')] = '\\x' + 'ab'.repeat(550_000);
     const f = await writeCsv('items.csv', HEADER, data);
@@ -441,14 +693,22 @@ tables:
     ]);
     const header = ['at_local', 'at_utc', 'at_etc', 'day'];
     const f = await writeCsv('events.csv', header, data);
-    const { s } = await compareEngines({ rule, timezone, columns: header.map((name) => ({ name, encoding: 'text' })), files: [f] });
+    const { s } = await compareEngines({
+      rule,
+      timezone,
+      columns: header.map((name) => ({ name, encoding: 'text' })),
+      files: [f],
+    });
     expect(s.counts.at_local.timezoneShifted).toBeGreaterThan(0);
     expect(s.counts.at_utc.timezoneShifted).toBeUndefined();
     expect(s.counts.at_etc).toBeUndefined();
   });
 
   test('an unquoted \\. (which no converge writer produces) comes out quoted from both', async () => {
-    const { rule, timezone } = await ruleFrom('tables:\n  t:\n    columns:\n      a: text\n      b: copy\n      c: { type: enum, map: { "\\\\.": "\\\\." } }\n', 't');
+    const { rule, timezone } = await ruleFrom(
+      'tables:\n  t:\n    columns:\n      a: text\n      b: copy\n      c: { type: enum, map: { "\\\\.": "\\\\." } }\n',
+      't',
+    );
     const file = path.join(dir, 't.csv');
     writeFileSync(file, 'a,b,c\n\\.,\\.,\\.\nx,"\\.",\\.\n');
     const columns: SourceColumn[] = ['a', 'b', 'c'].map((name) => ({ name, encoding: 'text' }));
@@ -483,7 +743,11 @@ describe('row policies that compare decoded rows keep the string engine under au
 ${policy}`;
   const header = ['id', 'email', 'kind'];
   const columns: SourceColumn[] = header.map((name) => ({ name, encoding: 'text' }));
-  const data: Value[][] = Array.from({ length: 600 }, (_, i) => [String(i % 400), i % 7 === 0 ? '' : `u${i % 300}@x, "y"`, i % 3 ? 'a' : 'b']);
+  const data: Value[][] = Array.from({ length: 600 }, (_, i) => [
+    String(i % 400),
+    i % 7 === 0 ? '' : `u${i % 300}@x, "y"`,
+    i % 3 ? 'a' : 'b',
+  ]);
 
   test.each([
     ['unique keep-first', '    unique:\n      - { columns: [id], policy: keep-first }\n', 'strings'],
@@ -554,7 +818,14 @@ describe('bad values: both engines fail with the same ConvergeError', () => {
     const f = await writeCsv('items.csv', HEADER, data);
     const { s } = await compareFailures(await mainJob([f]));
     expect(s.code).toBe(code);
-    expect(s.context).toMatchObject({ stage: 'transform', table: 'items', column, file: 'items.csv', csvLine: lineOfRow(data, bad), value });
+    expect(s.context).toMatchObject({
+      stage: 'transform',
+      table: 'items',
+      column,
+      file: 'items.csv',
+      csvLine: lineOfRow(data, bad),
+      value,
+    });
     expect(s.context.row?.[column]).toBe(value);
     expect(String(s.context.mappingRule)).toMatch(/mapping\.yaml:\d+$/);
   });
@@ -618,7 +889,9 @@ describe('file-level errors: the same code, message and line in both engines', (
     const content = 'id,body,ref\n' + good(500).text;
     const sha = createHash('sha256').update(content).digest('hex');
     await compareEngines(await job(content, sha));
-    const wrong = createHash('sha256').update(content + ' ').digest('hex');
+    const wrong = createHash('sha256')
+      .update(content + ' ')
+      .digest('hex');
     const { s } = await compareFailures(await job(content, wrong));
     expect(s.code).toBe('CSV_CHECKSUM');
     expect(s.message).toContain(sha);
@@ -630,16 +903,56 @@ describe('file-level errors: the same code, message and line in both engines', (
   const g = good(300);
   const at = 2 + g.lines;
   const MALFORMED: Array<[what: string, content: string | Buffer, message: string, line: number]> = [
-    ['quote inside an unquoted field', `id,body,ref\n${g.text}1,ab"c,${U}\n${good(5).text}`, 'malformed CSV: quote inside an unquoted field', at],
-    ['text after a closing quote', `id,body,ref\n${g.text}1,"ab"c,${U}\n${good(5).text}`, 'malformed CSV: text after a closing quote', at],
-    ['carriage return outside quotes', `id,body,ref\n${g.text}1,abc,${U}\r\n${good(5).text}`, 'malformed CSV: carriage return outside quotes', at],
-    ['truncated: no final newline', `id,body,ref\n${g.text}1,abc,${U}`, 'malformed CSV: last record has no final newline (truncated file?)', at],
-    ['truncated inside a quoted field', `id,body,ref\n${g.text}1,"abc\ndef`, 'malformed CSV: file ends inside a quoted field (truncated file?)', at + 1],
-    ['too many fields', `id,body,ref\n${g.text}1,"a\nb",${U},extra\n${good(5).text}`, 'record has 4 fields, the header has 3', at],
+    [
+      'quote inside an unquoted field',
+      `id,body,ref\n${g.text}1,ab"c,${U}\n${good(5).text}`,
+      'malformed CSV: quote inside an unquoted field',
+      at,
+    ],
+    [
+      'text after a closing quote',
+      `id,body,ref\n${g.text}1,"ab"c,${U}\n${good(5).text}`,
+      'malformed CSV: text after a closing quote',
+      at,
+    ],
+    [
+      'carriage return outside quotes',
+      `id,body,ref\n${g.text}1,abc,${U}\r\n${good(5).text}`,
+      'malformed CSV: carriage return outside quotes',
+      at,
+    ],
+    [
+      'truncated: no final newline',
+      `id,body,ref\n${g.text}1,abc,${U}`,
+      'malformed CSV: last record has no final newline (truncated file?)',
+      at,
+    ],
+    [
+      'truncated inside a quoted field',
+      `id,body,ref\n${g.text}1,"abc\ndef`,
+      'malformed CSV: file ends inside a quoted field (truncated file?)',
+      at + 1,
+    ],
+    [
+      'too many fields',
+      `id,body,ref\n${g.text}1,"a\nb",${U},extra\n${good(5).text}`,
+      'record has 4 fields, the header has 3',
+      at,
+    ],
     ['too few fields', `id,body,ref\n${g.text}1,${U}\n${good(5).text}`, 'record has 2 fields, the header has 3', at],
-    ['header does not match', `id,ref,body\n${g.text}`, 'header does not match the manifest: expected [id, body, ref], found [id, ref, body]', 1],
+    [
+      'header does not match',
+      `id,ref,body\n${g.text}`,
+      'header does not match the manifest: expected [id, body, ref], found [id, ref, body]',
+      1,
+    ],
     ['empty file', '', 'file is empty: no header line', 1],
-    ['invalid UTF-8', Buffer.concat([Buffer.from(`id,body,ref\n${g.text}1,"x\n`), Buffer.from([0xc3, 0x28]), Buffer.from(`",${U}\n`)]), 'file is not valid UTF-8', at + 1],
+    [
+      'invalid UTF-8',
+      Buffer.concat([Buffer.from(`id,body,ref\n${g.text}1,"x\n`), Buffer.from([0xc3, 0x28]), Buffer.from(`",${U}\n`)]),
+      'file is not valid UTF-8',
+      at + 1,
+    ],
   ];
 
   test.each(MALFORMED)('%s', async (_what, content, message, line) => {
@@ -666,11 +979,31 @@ describe('file-level errors: the same code, message and line in both engines', (
   // The rows after the bad one hold no quote: a reader that lost track of quoting would read to the end.
   const TAIL = Array.from({ length: 40 }, (_, i) => `${i},after,${U}\n`).join('');
   test.each([
-    ['quote inside an unquoted field', (p: string) => `1,${p}xx"y,${U}\n`, TAIL, 'malformed CSV: quote inside an unquoted field'],
-    ['text after a closing quote', (p: string) => `1,"${p}xx"y,${U}\n`, TAIL, 'malformed CSV: text after a closing quote'],
-    ['carriage return outside quotes', (p: string) => `1,${p}xx\r,${U}\n`, TAIL, 'malformed CSV: carriage return outside quotes'],
+    [
+      'quote inside an unquoted field',
+      (p: string) => `1,${p}xx"y,${U}\n`,
+      TAIL,
+      'malformed CSV: quote inside an unquoted field',
+    ],
+    [
+      'text after a closing quote',
+      (p: string) => `1,"${p}xx"y,${U}\n`,
+      TAIL,
+      'malformed CSV: text after a closing quote',
+    ],
+    [
+      'carriage return outside quotes',
+      (p: string) => `1,${p}xx\r,${U}\n`,
+      TAIL,
+      'malformed CSV: carriage return outside quotes',
+    ],
     ['too many fields', (p: string) => `1,${p}xx,${U},x\n`, TAIL, 'record has 4 fields, the header has 3'],
-    ['no final newline', (p: string) => `1,${p}xx,${U}`, '', 'malformed CSV: last record has no final newline (truncated file?)'],
+    [
+      'no final newline',
+      (p: string) => `1,${p}xx,${U}`,
+      '',
+      'malformed CSV: last record has no final newline (truncated file?)',
+    ],
   ] as const)('straddling the 1 MiB block boundary: %s', async (_what, bad, tail, message) => {
     const { content, line } = straddling(bad, tail);
     const { s } = await compareFailures(await job(content));
@@ -686,7 +1019,10 @@ describe('file-level errors: the same code, message and line in both engines', (
 
 describe('first error in file order, in both engines', () => {
   const yaml = 'tables:\n  t:\n    columns:\n      id: integer\n      ref: uuid\n';
-  const columns: SourceColumn[] = [{ name: 'id', encoding: 'text' }, { name: 'ref', encoding: 'text' }];
+  const columns: SourceColumn[] = [
+    { name: 'id', encoding: 'text' },
+    { name: 'ref', encoding: 'text' },
+  ];
   const U = '6ccd780c-baba-1026-9564-5b8c656024db';
   async function job(content: string | Buffer): Promise<Job> {
     const { rule, timezone } = await ruleFrom(yaml, 't');
@@ -710,25 +1046,33 @@ describe('first error in file order, in both engines', () => {
   // Once: bytes reported the UTF-8 error, having checked the whole 1 MiB block first.
   test('a bad value, then invalid UTF-8 100 KB further on: the bad value, line 2', async () => {
     const rowsText = Array.from({ length: 2000 }, (_, i) => `${i},${U}\n`).join('');
-    const { s } = await compareFailures(await job(Buffer.concat([Buffer.from(`id,ref\n1,JUNK\n${rowsText}`), Buffer.from([0xff, 0x0a])])));
+    const { s } = await compareFailures(
+      await job(Buffer.concat([Buffer.from(`id,ref\n1,JUNK\n${rowsText}`), Buffer.from([0xff, 0x0a])])),
+    );
     expect([s.code, s.context.csvLine]).toEqual(['UUID_INVALID', 2]);
   });
 
   test('good rows, then invalid UTF-8 past the first 64 KiB: CSV_INVALID naming its line', async () => {
     const rowsText = Array.from({ length: 3000 }, (_, i) => `${i},${U}\n`).join('');
-    const { s } = await compareFailures(await job(Buffer.concat([Buffer.from(`id,ref\n${rowsText}9,x`), Buffer.from([0xe2, 0x0a])])));
+    const { s } = await compareFailures(
+      await job(Buffer.concat([Buffer.from(`id,ref\n${rowsText}9,x`), Buffer.from([0xe2, 0x0a])])),
+    );
     expect([s.code, s.message, s.context.csvLine]).toEqual(['CSV_INVALID', 'file is not valid UTF-8', 3002]);
   });
 
   test('a record of the wrong width, then invalid UTF-8 in the same block: the width, line 2', async () => {
     const rowsText = Array.from({ length: 3000 }, (_, i) => `${i},${U}\n`).join('');
-    const { s } = await compareFailures(await job(Buffer.concat([Buffer.from(`id,ref\n1,${U},x\n${rowsText}`), Buffer.from([0xff, 0x0a])])));
+    const { s } = await compareFailures(
+      await job(Buffer.concat([Buffer.from(`id,ref\n1,${U},x\n${rowsText}`), Buffer.from([0xff, 0x0a])])),
+    );
     expect([s.code, s.context.csvLine]).toEqual(['CSV_INVALID', 2]);
   });
 
   // Once: strings failed with IO_FAILED, from a decoder flush outside its error handling.
   test('a cut multi-byte character after the last newline: CSV_INVALID, line 3', async () => {
-    const { s } = await compareFailures(await job(Buffer.concat([Buffer.from(`id,ref\n1,${U}\n`), Buffer.from([0xc3])])));
+    const { s } = await compareFailures(
+      await job(Buffer.concat([Buffer.from(`id,ref\n1,${U}\n`), Buffer.from([0xc3])])),
+    );
     expect([s.code, s.message, s.context.csvLine]).toEqual(['CSV_INVALID', 'file is not valid UTF-8', 3]);
   });
 

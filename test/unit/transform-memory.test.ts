@@ -25,19 +25,30 @@ function stamp(i: number): string {
 }
 
 describe('row policies hold keys compactly, and by ordinal', () => {
-  test('keep-newest over a table\'s chunk files keeps one row per key although line numbers repeat across files', async () => {
+  test("keep-newest over a table's chunk files keeps one row per key although line numbers repeat across files", async () => {
     const rule = await tableRuleFromYaml(keepNewest('k'));
-    const table = compileTable(rule, text('id', 'k', 'pad', 'updated_at'), { timezone: 'UTC', lookups: new Map(), origin: 'chunks' });
+    const table = compileTable(rule, text('id', 'k', 'pad', 'updated_at'), {
+      timezone: 'UTC',
+      lookups: new Map(),
+      origin: 'chunks',
+    });
     // Two chunk files, both starting at line 2: key a's winner is line 2 of the second file and
     // its loser line 2 of the first; key b's winner is line 3 of the first, its loser line 3 of
     // the second. Told apart by line alone, all four rows "won".
     const files: CsvRecord[][] = [
-      [{ line: 2, fields: ['1', 'a', '', stamp(1)] }, { line: 3, fields: ['2', 'b', '', stamp(9)] }],
-      [{ line: 2, fields: ['3', 'a', '', stamp(5)] }, { line: 3, fields: ['4', 'b', '', stamp(2)] }],
+      [
+        { line: 2, fields: ['1', 'a', '', stamp(1)] },
+        { line: 3, fields: ['2', 'b', '', stamp(9)] },
+      ],
+      [
+        { line: 2, fields: ['3', 'a', '', stamp(5)] },
+        { line: 3, fields: ['4', 'b', '', stamp(2)] },
+      ],
     ];
-    const source: RowBatches = () => (async function* () {
-      for (const f of files) yield f;
-    })();
+    const source: RowBatches = () =>
+      (async function* () {
+        for (const f of files) yield f;
+      })();
     const out: MappedRow[] = [];
     for await (const b of mapRows(table, rule, source, { origin: 'chunks' })) out.push(...b);
     expect(out.map((r) => r.fields[0])).toEqual(['2', '3']);
@@ -55,10 +66,15 @@ describe('row policies hold keys compactly, and by ordinal', () => {
     const run = async (policy: string) => {
       const yaml = keepNewest('k').replace('policy: keep-newest\n        newest: updated_at', `policy: ${policy}`);
       const rule = await tableRuleFromYaml(policy === 'keep-newest' ? keepNewest('k') : yaml);
-      const table = compileTable(rule, text('id', 'k', 'pad', 'updated_at'), { timezone: 'UTC', lookups: new Map(), origin: 'src.csv' });
-      const source: RowBatches = () => (async function* () {
-        yield rows.map((fields, i) => ({ fields, line: i + 2 }));
-      })();
+      const table = compileTable(rule, text('id', 'k', 'pad', 'updated_at'), {
+        timezone: 'UTC',
+        lookups: new Map(),
+        origin: 'src.csv',
+      });
+      const source: RowBatches = () =>
+        (async function* () {
+          yield rows.map((fields, i) => ({ fields, line: i + 2 }));
+        })();
       const out: MappedRow[] = [];
       for await (const b of mapRows(table, rule, source, { origin: 'src.csv' })) out.push(...b);
       return out.map((r) => r.fields[0]);

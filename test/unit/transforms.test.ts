@@ -2,7 +2,16 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { DEFAULT_FALSE, DEFAULT_TRUE, makeBoolean } from '../../src/transform/transforms/boolean';
 import { canonicalJson, jsonValue } from '../../src/transform/transforms/json';
 import {
-  arrayLiteral, byteaValue, enumValue, floatValue, integerValue, latin1BytesValue, numericValue, setToArray, simpleArrayToArray, textValue,
+  arrayLiteral,
+  byteaValue,
+  enumValue,
+  floatValue,
+  integerValue,
+  latin1BytesValue,
+  numericValue,
+  setToArray,
+  simpleArrayToArray,
+  textValue,
 } from '../../src/transform/transforms/scalars';
 import { uuidFromBinary, uuidFromSwappedBinary, uuidFromText } from '../../src/transform/transforms/uuid';
 import { ValueError } from '../../src/transform/transforms/value-error';
@@ -43,7 +52,14 @@ describe('uuid', () => {
   });
 
   test('junk, empty, braces and missing dashes are UUID_INVALID', () => {
-    const bad = ['', 'not-a-uuid', '{6ccd780c-baba-1026-9564-5b8c656024db}', '6ccd780cbaba102695645b8c656024db', '6ccd780c-baba-1026-9564-5b8c656024dg', ' 6ccd780c-baba-1026-9564-5b8c656024db'];
+    const bad = [
+      '',
+      'not-a-uuid',
+      '{6ccd780c-baba-1026-9564-5b8c656024db}',
+      '6ccd780cbaba102695645b8c656024db',
+      '6ccd780c-baba-1026-9564-5b8c656024dg',
+      ' 6ccd780c-baba-1026-9564-5b8c656024db',
+    ];
     expect(outcomes(uuidFromText, bad)).toEqual(each(bad, '!UUID_INVALID'));
   });
 
@@ -64,7 +80,13 @@ describe('uuid', () => {
   });
 
   test('binary that is not exactly 16 bytes of hex is UUID_INVALID', () => {
-    const bad = ['\\x', '\\x6ccd780cbaba102695645b8c656024', '\\x6ccd780cbaba102695645b8c656024db00', '\\xzzcd780cbaba102695645b8c656024db', ''];
+    const bad = [
+      '\\x',
+      '\\x6ccd780cbaba102695645b8c656024',
+      '\\x6ccd780cbaba102695645b8c656024db00',
+      '\\xzzcd780cbaba102695645b8c656024db',
+      '',
+    ];
     expect(outcomes(uuidFromBinary, bad)).toEqual(each(bad, '!UUID_INVALID'));
     expect(outcomes(uuidFromSwappedBinary, bad)).toEqual(each(bad, '!UUID_INVALID'));
   });
@@ -156,13 +178,19 @@ describe('scalars', () => {
   test('bytea accepts \\x hex of whole bytes only', () => {
     expect(byteaValue('\\x')).toBe('\\x');
     expect(byteaValue('\\x00FFab')).toBe('\\x00FFab');
-    for (const bad of ['00ff', '\\x0', '\\xgg', 'x00']) expect(valueError(() => byteaValue(bad)).code).toBe('VALUE_INVALID');
+    for (const bad of ['00ff', '\\x0', '\\xgg', 'x00'])
+      expect(valueError(() => byteaValue(bad)).code).toBe('VALUE_INVALID');
   });
 });
 
 describe('latin1BytesValue (zlib bytes stored as a latin1 string in utf8mb4 text)', () => {
   test('rebuilds the exact zlib bytes, which inflate back to the original', () => {
-    const original = Buffer.from(JSON.stringify({ type: 'excalidraw', elements: Array.from({ length: 50 }, (_, i) => ({ id: i, text: 'ünïcødé 😀' })) }));
+    const original = Buffer.from(
+      JSON.stringify({
+        type: 'excalidraw',
+        elements: Array.from({ length: 50 }, (_, i) => ({ id: i, text: 'ünïcødé 😀' })),
+      }),
+    );
     const deflated = deflateSync(original);
     // What MySQL holds: every byte 0..255 as the code point U+0000..U+00FF.
     const asText = deflated.toString('latin1');

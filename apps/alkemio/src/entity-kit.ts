@@ -41,7 +41,8 @@ export function createEntityKit(dialect: AlkemioDialect, lookup: (table: string)
 function defineBase(dialect: AlkemioDialect): AlkemioBaseClass {
   // Postgres generates ids in the database (uuid-ossp), as Alkemio's baseline did; the MySQL
   // legacy schema stored client-generated ids in char(36).
-  const IdColumn = dialect === 'postgres' ? PrimaryGeneratedColumn('uuid') : PrimaryColumn({ type: 'char', length: 36 });
+  const IdColumn =
+    dialect === 'postgres' ? PrimaryGeneratedColumn('uuid') : PrimaryColumn({ type: 'char', length: 36 });
 
   abstract class BaseAlkemioEntity implements AlkemioBase {
     @IdColumn

@@ -16,12 +16,15 @@ export const register: RegisterCommand = (program) => {
     .command('baseline')
     .description('schemas generated from the application (TypeORM entities)')
     .command('generate')
-    .description('regenerate migrations/<pipeline>/postgres/0001_baseline.sql and the MySQL legacy schema from the entities')
+    .description(
+      'regenerate migrations/<pipeline>/postgres/0001_baseline.sql and the MySQL legacy schema from the entities',
+    )
     .requiredOption('-p, --pipeline <name>', 'pipeline (only alkemio has TypeORM entities)')
     .option('--source <url>', 'MySQL server for the scratch database', DEFAULT_SOURCE_URL)
     .option('--target <url>', 'Postgres server for the scratch database', DEFAULT_TARGET_URL)
     .action(async (flags: { pipeline: string; source: string; target: string }) => {
-      if (flags.pipeline !== 'alkemio') throw new ConvergeError('USAGE', `pipeline ${flags.pipeline} has no TypeORM entities; only alkemio does`);
+      if (flags.pipeline !== 'alkemio')
+        throw new ConvergeError('USAGE', `pipeline ${flags.pipeline} has no TypeORM entities; only alkemio does`);
       // Loaded lazily: TypeORM and the entity set are heavy and only this command needs them.
       const { regenerateAlkemioBaseline, ALKEMIO_BASELINE_FILES } = await import('../../schema/alkemio-baseline-files');
       const texts = await regenerateAlkemioBaseline({

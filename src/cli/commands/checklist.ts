@@ -11,7 +11,13 @@ type Flags = CommonFlags & { json?: boolean; file?: string };
 
 /** `converge checklist`: the automatable items of runbooks/verification-checklist.md, pass or fail. */
 export const register: RegisterCommand = (program: Command, setExit) => {
-  withCommonFlags(program.command('checklist').description('run the automatable items of the verification checklist (runbooks/checklists/<pipeline>.yaml) and print pass/fail; manual items are listed'))
+  withCommonFlags(
+    program
+      .command('checklist')
+      .description(
+        'run the automatable items of the verification checklist (runbooks/checklists/<pipeline>.yaml) and print pass/fail; manual items are listed',
+      ),
+  )
     .option('--file <checklist.yaml>', 'another checklist file')
     .option('--json', 'print as JSON')
     .action(async (flags: Flags) => {
@@ -21,8 +27,15 @@ export const register: RegisterCommand = (program: Command, setExit) => {
 };
 
 /** Runs and prints a pipeline's checklist; returns the exit code (also what `verify --checklist` calls). */
-export async function printChecklist(ctx: { pipeline: { name: string }; source: ConnectionInfo; target: ConnectionInfo }, opts: { file?: string; json?: boolean } = {}): Promise<number> {
-  const outcomes = await runChecklist(await loadChecklist(opts.file ?? checklistPath(ctx.pipeline.name)), ctx.source, ctx.target);
+export async function printChecklist(
+  ctx: { pipeline: { name: string }; source: ConnectionInfo; target: ConnectionInfo },
+  opts: { file?: string; json?: boolean } = {},
+): Promise<number> {
+  const outcomes = await runChecklist(
+    await loadChecklist(opts.file ?? checklistPath(ctx.pipeline.name)),
+    ctx.source,
+    ctx.target,
+  );
   process.stdout.write(opts.json ? JSON.stringify(outcomes, null, 2) + '\n' : formatChecklist(outcomes));
   return checklistExitCode(outcomes);
 }
@@ -34,7 +47,15 @@ export function checklistExitCode(outcomes: ChecklistOutcome[]): number {
 export function formatChecklist(outcomes: ChecklistOutcome[]): string {
   const n = (s: ChecklistOutcome['status']) => outcomes.filter((o) => o.status === s).length;
   return (
-    formatTable(['section', 'item', 'result', 'detail'], outcomes.map((o) => [o.section, o.id, o.status.toUpperCase(), o.detail.length > 110 ? `${o.detail.slice(0, 107)}...` : o.detail])) +
+    formatTable(
+      ['section', 'item', 'result', 'detail'],
+      outcomes.map((o) => [
+        o.section,
+        o.id,
+        o.status.toUpperCase(),
+        o.detail.length > 110 ? `${o.detail.slice(0, 107)}...` : o.detail,
+      ]),
+    ) +
     `${n('pass')} passed, ${n('fail')} failed, ${n('error')} errors, ${n('manual')} manual (see runbooks/verification-checklist.md)\n`
   );
 }

@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { withDatabase } from '../../core/connection-url';
 import { createLogger } from '../../core/logger';
-import { resolveConnectionSettings, resolveSource, resolveTarget, resolveSetting, DEFAULT_WORK_DIR } from '../../core/settings';
+import {
+  resolveConnectionSettings,
+  resolveSource,
+  resolveTarget,
+  resolveSetting,
+  DEFAULT_WORK_DIR,
+} from '../../core/settings';
 import { ExitCode } from '../../core/exit-codes';
 import { messageOf } from '../../core/errors';
 import { Check, checkSource } from '../../doctor/check-source';
@@ -25,10 +31,15 @@ interface Flags {
 export const register: RegisterCommand = (program, setExit) => {
   program
     .command('doctor')
-    .description('check both connections, disk, the run log and the settings the migration depends on; each problem comes with its fix')
+    .description(
+      'check both connections, disk, the run log and the settings the migration depends on; each problem comes with its fix',
+    )
     .option('--source <url>', 'MySQL source (or CONVERGE_SOURCE_URL)')
     .option('--target <url>', 'Postgres target (or CONVERGE_TARGET_URL)')
-    .option('-p, --pipeline <name>', "pipeline: its databases when the URLs name none, its exclusions for the size estimate")
+    .option(
+      '-p, --pipeline <name>',
+      'pipeline: its databases when the URLs name none, its exclusions for the size estimate',
+    )
     .option('--work-dir <dir>', 'where the export will write (or CONVERGE_WORK_DIR)')
     .option('--json', 'print as JSON')
     .action(async (flags: Flags) => {
@@ -38,18 +49,34 @@ export const register: RegisterCommand = (program, setExit) => {
       const tgt = resolveTarget(flags.target);
       const source = src.database || !pipeline ? src : withDatabase(src, pipeline.source.database);
       const target = tgt.database || !pipeline ? tgt : withDatabase(tgt, pipeline.target.database);
-      const [srcChecks, tgtChecks] = await Promise.all([checkSource(source), checkTarget(target, { schema: pipeline?.target.schema })]);
+      const [srcChecks, tgtChecks] = await Promise.all([
+        checkSource(source),
+        checkTarget(target, { schema: pipeline?.target.schema }),
+      ]);
       const checks: Check[] = [...srcChecks, ...tgtChecks];
       if (tgtChecks[0]?.ok) checks.push(await checkRunLog(target));
-      const workDir = path.resolve(resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', pipeline ? path.join(DEFAULT_WORK_DIR, pipeline.name) : DEFAULT_WORK_DIR)!.value);
+      const workDir = path.resolve(
+        resolveSetting(
+          flags.workDir,
+          'CONVERGE_WORK_DIR',
+          pipeline ? path.join(DEFAULT_WORK_DIR, pipeline.name) : DEFAULT_WORK_DIR,
+        )!.value,
+      );
       let estimate: number | undefined;
-      if (srcChecks[0]?.ok) estimate = await estimateExportBytes(source, pipeline?.source.exclude).catch(() => undefined);
+      if (srcChecks[0]?.ok)
+        estimate = await estimateExportBytes(source, pipeline?.source.exclude).catch(() => undefined);
       checks.push(await checkDisk(workDir, estimate));
       checks.push(...settingChecks(flags));
       if (flags.json) process.stdout.write(JSON.stringify(checks, null, 2) + '\n');
       else {
-        process.stdout.write(formatTable(['end', 'check', 'ok', 'value'], checks.map((c) => [c.end, c.name, c.ok ? 'ok' : 'PROBLEM', c.value])));
-        for (const c of checks.filter((x) => !x.ok && x.fix)) process.stdout.write(`fix (${c.end} ${c.name}): ${c.fix}\n`);
+        process.stdout.write(
+          formatTable(
+            ['end', 'check', 'ok', 'value'],
+            checks.map((c) => [c.end, c.name, c.ok ? 'ok' : 'PROBLEM', c.value]),
+          ),
+        );
+        for (const c of checks.filter((x) => !x.ok && x.fix))
+          process.stdout.write(`fix (${c.end} ${c.name}): ${c.fix}\n`);
       }
       const connected = srcChecks[0]?.ok && tgtChecks[0]?.ok;
       setExit(!connected ? ExitCode.Connection : checks.some((c) => !c.ok) ? ExitCode.TargetState : ExitCode.Ok);
@@ -60,8 +87,21 @@ export const register: RegisterCommand = (program, setExit) => {
 function settingChecks(flags: Flags): Check[] {
   try {
     const settings = resolveConnectionSettings({ source: flags.source, target: flags.target, workDir: flags.workDir });
-    return settings.entries.map((e) => ({ end: 'local', name: `setting ${e.name}${e.key.includes('@') ? ` (${e.key.split('@')[1]})` : ''}`, ok: true, value: `${shownValue(e, settings)} (${provenanceText(e)})` }));
+    return settings.entries.map((e) => ({
+      end: 'local',
+      name: `setting ${e.name}${e.key.includes('@') ? ` (${e.key.split('@')[1]})` : ''}`,
+      ok: true,
+      value: `${shownValue(e, settings)} (${provenanceText(e)})`,
+    }));
   } catch (e) {
-    return [{ end: 'local', name: 'settings', ok: false, value: messageOf(e), fix: 'converge env shows every setting and where it came from' }];
+    return [
+      {
+        end: 'local',
+        name: 'settings',
+        ok: false,
+        value: messageOf(e),
+        fix: 'converge env shows every setting and where it came from',
+      },
+    ];
   }
 }

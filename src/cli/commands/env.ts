@@ -13,13 +13,17 @@ export const register: RegisterCommand = (program, setExit) => {
     .command('env')
     .description('print the resolved configuration and where each value came from (passwords masked)')
     .option('--json', 'print as JSON')
-    .option('--shell', "print export lines for eval \"$(converge env --shell)\" (includes passwords)");
+    .option('--shell', 'print export lines for eval "$(converge env --shell)" (includes passwords)');
   for (const spec of SETTINGS) cmd.option(`${spec.flag} <value>`, `${spec.describe} [${spec.env}]`);
   cmd.action((opts: Record<string, string | boolean | undefined>) => {
     const flags: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts)) if (typeof v === 'string') flags[k] = v;
     const settings = resolveConnectionSettings(flags);
-    const out = opts.shell ? formatShell(settings) : opts.json ? `${JSON.stringify(settingsJson(settings), null, 2)}\n` : formatTable(settings);
+    const out = opts.shell
+      ? formatShell(settings)
+      : opts.json
+        ? `${JSON.stringify(settingsJson(settings), null, 2)}\n`
+        : formatTable(settings);
     process.stdout.write(out);
     setExit(ExitCode.Ok);
   });
@@ -33,27 +37,51 @@ export function shownValue(e: ResolvedEntry, settings: ResolvedSettings): string
 }
 
 export function provenanceText(e: ResolvedEntry): string {
-  const base = e.from === 'flag' ? `flag ${e.flag}` : e.from === 'env' ? 'environment' : e.from === 'dotenv' ? '.env' : 'default';
+  const base =
+    e.from === 'flag' ? `flag ${e.flag}` : e.from === 'env' ? 'environment' : e.from === 'dotenv' ? '.env' : 'default';
   return e.via ? `${e.from === 'flag' ? 'flag' : base}, inside ${e.via}` : base;
 }
 
 function tlsLine(settings: ResolvedSettings, side: 'source' | 'target'): string {
   const plan = tlsPlan(settings[side]);
-  const what = plan.verifyHost ? 'verify chain and host name' : plan.verifyChain ? 'verify chain, not host name' : plan.required ? 'encrypt, no verification' : plan.level === 'disable' ? 'clear text' : 'TLS if offered, else clear text';
+  const what = plan.verifyHost
+    ? 'verify chain and host name'
+    : plan.verifyChain
+      ? 'verify chain, not host name'
+      : plan.required
+        ? 'encrypt, no verification'
+        : plan.level === 'disable'
+          ? 'clear text'
+          : 'TLS if offered, else clear text';
   return `${plan.mode} (${what})`;
 }
 
 export function formatTable(settings: ResolvedSettings): string {
-  const rows = settings.entries.map((e) => [e.key.includes('@') ? `${e.name} (${e.key.split('@')[1]})` : e.name, shownValue(e, settings), provenanceText(e)]);
+  const rows = settings.entries.map((e) => [
+    e.key.includes('@') ? `${e.name} (${e.key.split('@')[1]})` : e.name,
+    shownValue(e, settings),
+    provenanceText(e),
+  ]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length), 8));
   const lines = rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`);
-  lines.push('', `source TLS: ${tlsLine(settings, 'source')}`, `target TLS: ${tlsLine(settings, 'target')}`, `pools: source ${settings.pool.source}, target ${settings.pool.target}`);
+  lines.push(
+    '',
+    `source TLS: ${tlsLine(settings, 'source')}`,
+    `target TLS: ${tlsLine(settings, 'target')}`,
+    `pools: source ${settings.pool.source}, target ${settings.pool.target}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
 export function settingsJson(settings: ResolvedSettings): unknown {
   return {
-    settings: settings.entries.map((e) => ({ name: e.name, key: e.key, value: shownValue(e, settings), from: e.from, ...(e.via ? { via: e.via } : {}) })),
+    settings: settings.entries.map((e) => ({
+      name: e.name,
+      key: e.key,
+      value: shownValue(e, settings),
+      from: e.from,
+      ...(e.via ? { via: e.via } : {}),
+    })),
     tls: { source: tlsPlan(settings.source).mode, target: tlsPlan(settings.target).mode },
     pool: settings.pool,
     connectTimeoutMs: settings.connectTimeoutMs,

@@ -7,22 +7,39 @@ import { DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_ROWS, runExport } from '../../export
 import { ConvergeError } from '../../core/errors';
 import { createExportProgress } from '../../progress/export-progress';
 
-type Flags = CommonFlags & { jobs?: string; resume?: boolean; chunkRows?: string; chunkMb?: string; progress?: boolean };
+type Flags = CommonFlags & {
+  jobs?: string;
+  resume?: boolean;
+  chunkRows?: string;
+  chunkMb?: string;
+  progress?: boolean;
+};
 const out = (s: string) => process.stdout.write(s);
 
 function positive(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ConvergeError('USAGE', `${name} must be a positive integer, got "${v}"`, { stage: 'config', key: name });
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConvergeError('USAGE', `${name} must be a positive integer, got "${v}"`, { stage: 'config', key: name });
   return n;
 }
 
 export const register: RegisterCommand = (program: Command) => {
-  withCommonFlags(program.command('export').description('stream every source table to CSV files plus a manifest, from one consistent snapshot'))
+  withCommonFlags(
+    program
+      .command('export')
+      .description('stream every source table to CSV files plus a manifest, from one consistent snapshot'),
+  )
     .option('-j, --jobs <n>', 'parallel export workers sharing one snapshot (tables and chunks)', '1')
-    .option('--chunk-rows <n>', `split tables into primary-key ranges of at most this many rows (default ${DEFAULT_CHUNK_ROWS})`)
-    .option('--chunk-mb <n>', `… and of at most this many MB, from the average row length (default ${DEFAULT_CHUNK_BYTES >> 20})`)
-    .option('--resume', 'keep tables and chunks whose files match the previous manifest\'s sha256; redo the rest')
+    .option(
+      '--chunk-rows <n>',
+      `split tables into primary-key ranges of at most this many rows (default ${DEFAULT_CHUNK_ROWS})`,
+    )
+    .option(
+      '--chunk-mb <n>',
+      `… and of at most this many MB, from the average row length (default ${DEFAULT_CHUNK_BYTES >> 20})`,
+    )
+    .option('--resume', "keep tables and chunks whose files match the previous manifest's sha256; redo the rest")
     .option('--no-progress', 'no live progress display on a terminal (log lines only)')
     .action(async (flags: Flags) => {
       const jobs = positive('--jobs', flags.jobs, 1);
@@ -34,16 +51,39 @@ export const register: RegisterCommand = (program: Command) => {
       const log = tty ? ctx.log.child({}, { level: 'warn' }) : ctx.log;
       const progress = createExportProgress({ stream: process.stderr, log: ctx.log, tty });
       try {
-        const res = await withRun({ target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, log: ctx.log }, (rec, runId) =>
-          runExport({
-            source: ctx.source, outDir: ctx.exportDir, pipeline: ctx.pipeline.name, exclude: ctx.pipeline.source.exclude,
-            jobs, chunkRows, chunkBytes, resume: flags.resume, runId, log, recorder: rec,
-            onProgress: (t, r, b, e) => progress.update(t, r, b, e),
-            onTableDone: (t, r, b) => progress.done(t, r, b),
-          }),
+        const res = await withRun(
+          { target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, log: ctx.log },
+          (rec, runId) =>
+            runExport({
+              source: ctx.source,
+              outDir: ctx.exportDir,
+              pipeline: ctx.pipeline.name,
+              exclude: ctx.pipeline.source.exclude,
+              jobs,
+              chunkRows,
+              chunkBytes,
+              resume: flags.resume,
+              runId,
+              log,
+              recorder: rec,
+              onProgress: (t, r, b, e) => progress.update(t, r, b, e),
+              onTableDone: (t, r, b) => progress.done(t, r, b),
+            }),
         );
         progress.stop();
-        out(formatTable(['table', 'rows', 'MB', 'chunks', 'seconds', 'status'], res.tables.map((t) => [t.table, t.rows, (t.bytes / 1e6).toFixed(2), t.chunks, t.seconds.toFixed(2), t.status])));
+        out(
+          formatTable(
+            ['table', 'rows', 'MB', 'chunks', 'seconds', 'status'],
+            res.tables.map((t) => [
+              t.table,
+              t.rows,
+              (t.bytes / 1e6).toFixed(2),
+              t.chunks,
+              t.seconds.toFixed(2),
+              t.status,
+            ]),
+          ),
+        );
         out(`manifest: ${ctx.exportDir}/manifest.json\n`);
       } finally {
         progress.stop();

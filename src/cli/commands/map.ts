@@ -16,9 +16,17 @@ type InitFlags = CommonFlags & { out?: string; force?: boolean; probe?: boolean 
 const out = (s: string) => process.stdout.write(s);
 
 export const register: RegisterCommand = (program: Command, setExit) => {
-  const map = program.command('map').description('the mapping: draft one from both catalogs, prove one before any data moves');
+  const map = program
+    .command('map')
+    .description('the mapping: draft one from both catalogs, prove one before any data moves');
 
-  withCommonFlags(map.command('check').description('check the mapping against the source and target catalogs; list every problem; exit 3 when any is an error'))
+  withCommonFlags(
+    map
+      .command('check')
+      .description(
+        'check the mapping against the source and target catalogs; list every problem; exit 3 when any is an error',
+      ),
+  )
     .option('--probe', 'also read the source data: enum values, longest strings, NULL counts (full table scans)')
     .option('--mapping <path>', "a mapping folder or file other than the pipeline's")
     .option('--json', 'print the problems as JSON')
@@ -41,15 +49,24 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       if (res.errors > 0) setExit(ExitCode.BadConfig);
     });
 
-  withCommonFlags(map.command('init').description('write a draft mapping from the source and target catalogs, with a TODO wherever it cannot decide'))
+  withCommonFlags(
+    map
+      .command('init')
+      .description('write a draft mapping from the source and target catalogs, with a TODO wherever it cannot decide'),
+  )
     .option('-o, --out <file>', 'where to write the draft (default: <mapping folder>/<pipeline>.draft.yaml)')
     .option('--force', 'overwrite an existing file')
-    .option('--probe', 'also read the source data: settle NULLs, lengths and enum values, flag \'\' uuids and NUL in text (full table scans)')
+    .option(
+      '--probe',
+      "also read the source data: settle NULLs, lengths and enum values, flag '' uuids and NUL in text (full table scans)",
+    )
     .action(async (flags: InitFlags) => {
       const ctx = await commandContext(flags);
       const file = path.resolve(flags.out ?? path.join(ctx.mappingDir, `${ctx.pipeline.name}.draft.yaml`));
       if (!flags.force && (await fsp.stat(file).catch(() => undefined))) {
-        throw new ConvergeError('USAGE', `${file} exists; pass --force to overwrite it, or --out another file`, { file });
+        throw new ConvergeError('USAGE', `${file} exists; pass --force to overwrite it, or --out another file`, {
+          file,
+        });
       }
       const res = await runMapInit({
         source: ctx.source,
@@ -84,12 +101,18 @@ export const register: RegisterCommand = (program: Command, setExit) => {
 function schemaRefFor(file: string): string | undefined {
   const root = projectRoot();
   if (path.relative(root, file).startsWith('..')) return undefined;
-  return path.relative(path.dirname(file), path.join(root, 'docs', 'mapping.schema.json')).split(path.sep).join('/');
+  return path
+    .relative(path.dirname(file), path.join(root, 'docs', 'mapping.schema.json'))
+    .split(path.sep)
+    .join('/');
 }
 
 /** "null-into-not-null 3, narrowing 1", most frequent first. */
 function todoSummary(todos: Array<{ kind: string }>): string {
   const n = new Map<string, number>();
   for (const t of todos) n.set(t.kind, (n.get(t.kind) ?? 0) + 1);
-  return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, c]) => `${k} ${c}`).join(', ');
+  return [...n]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, c]) => `${k} ${c}`)
+    .join(', ');
 }

@@ -9,45 +9,128 @@ import { runVerifyReport, TableVerdict } from '../../verify/run-verify';
 import type { SchemaVerdict } from '../../verify/schema-expectations';
 import { expectationsFor, printVerdicts } from './verify';
 
-type Flags = CommonFlags & { jobs?: string; keepFiles?: boolean; truncate?: boolean; verify?: boolean; verifyOnly?: boolean; perRowFkChecks?: boolean };
+type Flags = CommonFlags & {
+  jobs?: string;
+  keepFiles?: boolean;
+  truncate?: boolean;
+  verify?: boolean;
+  verifyOnly?: boolean;
+  perRowFkChecks?: boolean;
+};
 const out = (s: string) => process.stdout.write(s);
 
 function printTables(tables: MigrateTableResult[]): void {
-  out(formatTable(['table', 'source', 'rows in', 'rows', 'seconds', 'path', 'FK checks', 'status'], tables.map((t) => [t.table, t.sourceTable, t.rowsIn, t.rows, t.seconds.toFixed(2), t.path ?? '', t.fkChecks ?? '', t.status])));
+  out(
+    formatTable(
+      ['table', 'source', 'rows in', 'rows', 'seconds', 'path', 'FK checks', 'status'],
+      tables.map((t) => [
+        t.table,
+        t.sourceTable,
+        t.rowsIn,
+        t.rows,
+        t.seconds.toFixed(2),
+        t.path ?? '',
+        t.fkChecks ?? '',
+        t.status,
+      ]),
+    ),
+  );
 }
 
 export const register: RegisterCommand = (program: Command) => {
-  withCommonFlags(program.command('migrate').description('export, transform and import in one streaming pass from one snapshot, then verify'))
-    .option('-j, --jobs <n>', 'independent tables moved at once (one snapshot connection and one transaction each)', '2')
-    .option('--keep-files', 'also write the transformed CSVs and their manifest to <work-dir>/transform (converge import / verify can reuse them)')
+  withCommonFlags(
+    program
+      .command('migrate')
+      .description('export, transform and import in one streaming pass from one snapshot, then verify'),
+  )
+    .option(
+      '-j, --jobs <n>',
+      'independent tables moved at once (one snapshot connection and one transaction each)',
+      '2',
+    )
+    .option(
+      '--keep-files',
+      'also write the transformed CSVs and their manifest to <work-dir>/transform (converge import / verify can reuse them)',
+    )
     .option('--truncate', 'empty non-empty target tables first (otherwise they are refused)')
-    .option('--per-row-fk-checks', "keep Postgres's per-row foreign-key checks (default: one set-based check per key and table, where the role may)")
+    .option(
+      '--per-row-fk-checks',
+      "keep Postgres's per-row foreign-key checks (default: one set-based check per key and table, where the role may)",
+    )
     .option('--no-verify', 'skip the proof (row counts, checksums, orphans, sequences) after the load')
     .option('--verify-only', 'prove the last migrate of this work dir again, loading nothing')
     .action(async (flags: Flags) => {
       const jobs = Number(flags.jobs ?? '2');
-      if (!Number.isInteger(jobs) || jobs < 1) throw new ConvergeError('USAGE', `--jobs takes a whole number >= 1, not "${flags.jobs}"`, { key: '--jobs' });
+      if (!Number.isInteger(jobs) || jobs < 1)
+        throw new ConvergeError('USAGE', `--jobs takes a whole number >= 1, not "${flags.jobs}"`, { key: '--jobs' });
       const ctx = await commandContext(flags);
       const expectationsFile = expectationsFor(ctx.pipeline.file);
       if (flags.verifyOnly) {
-        await withRun({ target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, log: ctx.log, finish: true }, async (rec) => {
-          const report = await runVerifyReport({ dir: migrateManifestDir(ctx.workDir, !!flags.keepFiles), mappingDir: ctx.mappingDir, source: ctx.source, target: ctx.target, log: ctx.log, recorder: rec, expectationsFile });
-          printVerdicts(report.tables, report.schemas);
-        });
+        await withRun(
+          {
+            target: ctx.target,
+            source: ctx.source,
+            pipeline: ctx.pipeline.name,
+            runDir: ctx.workDir,
+            log: ctx.log,
+            finish: true,
+          },
+          async (rec) => {
+            const report = await runVerifyReport({
+              dir: migrateManifestDir(ctx.workDir, !!flags.keepFiles),
+              mappingDir: ctx.mappingDir,
+              source: ctx.source,
+              target: ctx.target,
+              log: ctx.log,
+              recorder: rec,
+              expectationsFile,
+            });
+            printVerdicts(report.tables, report.schemas);
+          },
+        );
         return;
       }
-      await withRun({ target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, log: ctx.log, finish: true }, async (rec) => {
-        try {
-          const res = await runMigrate({ pipeline: ctx.pipeline, source: ctx.source, target: ctx.target, workDir: ctx.workDir, mappingDir: ctx.mappingDir, log: ctx.log, recorder: rec, jobs, keepFiles: flags.keepFiles, truncate: flags.truncate, perRowFkChecks: flags.perRowFkChecks, verify: flags.verify !== false, expectationsFile });
-          printTables(res.tables);
-          out(`loaded in ${res.seconds.load.toFixed(1)} s; manifest: ${res.manifestDir}/manifest.json\n`);
-          if (res.verify) printVerdicts(res.verify.tables, res.verify.schemas);
-        } catch (e) {
-          if (isConvergeError(e) && Array.isArray(e.context.tables)) printTables(e.context.tables as MigrateTableResult[]);
-          // The proof is what an operator reads: the verdicts before the error that lists what differs.
-          if (isConvergeError(e) && e.code === 'VERIFY_FAILED' && Array.isArray(e.context.verdicts)) printVerdicts(e.context.verdicts as TableVerdict[], (e.context.schemas as SchemaVerdict[] | undefined) ?? []);
-          throw e;
-        }
-      });
+      await withRun(
+        {
+          target: ctx.target,
+          source: ctx.source,
+          pipeline: ctx.pipeline.name,
+          runDir: ctx.workDir,
+          log: ctx.log,
+          finish: true,
+        },
+        async (rec) => {
+          try {
+            const res = await runMigrate({
+              pipeline: ctx.pipeline,
+              source: ctx.source,
+              target: ctx.target,
+              workDir: ctx.workDir,
+              mappingDir: ctx.mappingDir,
+              log: ctx.log,
+              recorder: rec,
+              jobs,
+              keepFiles: flags.keepFiles,
+              truncate: flags.truncate,
+              perRowFkChecks: flags.perRowFkChecks,
+              verify: flags.verify !== false,
+              expectationsFile,
+            });
+            printTables(res.tables);
+            out(`loaded in ${res.seconds.load.toFixed(1)} s; manifest: ${res.manifestDir}/manifest.json\n`);
+            if (res.verify) printVerdicts(res.verify.tables, res.verify.schemas);
+          } catch (e) {
+            if (isConvergeError(e) && Array.isArray(e.context.tables))
+              printTables(e.context.tables as MigrateTableResult[]);
+            // The proof is what an operator reads: the verdicts before the error that lists what differs.
+            if (isConvergeError(e) && e.code === 'VERIFY_FAILED' && Array.isArray(e.context.verdicts))
+              printVerdicts(
+                e.context.verdicts as TableVerdict[],
+                (e.context.schemas as SchemaVerdict[] | undefined) ?? [],
+              );
+            throw e;
+          }
+        },
+      );
     });
 };

@@ -4,7 +4,13 @@ import { withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { ExitCode } from '../../core/exit-codes';
 import { createLogger } from '../../core/logger';
-import { DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL, resolveSetting, resolveSource, resolveTarget } from '../../core/settings';
+import {
+  DEFAULT_SOURCE_URL,
+  DEFAULT_TARGET_URL,
+  resolveSetting,
+  resolveSource,
+  resolveTarget,
+} from '../../core/settings';
 import { loadPipeline } from '../../pipeline/load-pipeline';
 import { formatDuration, parseSize } from '../../rehearse/predict-downtime';
 import { PipelineRehearsal, rehearsePipeline } from '../../rehearse/run-rehearsal';
@@ -35,7 +41,10 @@ export function scaleFor(specs: string[] | undefined, pipeline: string): number 
     const [name, value] = s.includes('=') ? s.split('=', 2) : [undefined, s];
     if (name !== undefined && name !== pipeline) continue;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new ConvergeError('USAGE', `--scale ${s}: expected a positive integer or pipeline=integer`, { key: 'scale' });
+    if (!Number.isInteger(n) || n < 1)
+      throw new ConvergeError('USAGE', `--scale ${s}: expected a positive integer or pipeline=integer`, {
+        key: 'scale',
+      });
     out = n;
   }
   return out;
@@ -45,14 +54,32 @@ export function scaleFor(specs: string[] | undefined, pipeline: string): number 
 export const register: RegisterCommand = (program: Command, setExit) => {
   program
     .command('rehearse')
-    .description('reset scratch databases, apply the schemas, seed, export, transform, import and verify; time every phase and table; write report.md and report.html')
+    .description(
+      'reset scratch databases, apply the schemas, seed, export, transform, import and verify; time every phase and table; write report.md and report.html',
+    )
     .requiredOption('-p, --pipeline <name...>', 'pipelines to rehearse, in order (repeat the flag or list them)')
     .option('--source <url>', 'MySQL server (default mysql://root@127.0.0.1:3306); the database part is ignored')
-    .option('--target <url>', 'Postgres server (default postgres://postgres@127.0.0.1:5432); the database part is ignored')
-    .option('--scale <n...>', "seed size: one number for every pipeline or pipeline=n (default: the pipeline's demoScale)")
-    .option('--production-size <size>', 'predict the cut-over downtime for this much exported data, e.g. 10GB (linear extrapolation)')
-    .option('--reuse-source', 'keep a source seeded by an earlier rehearsal instead of seeding again (the target is always reset)')
-    .option('--database-prefix <prefix>', 'scratch databases are <prefix><pipeline> on both servers', 'converge_rehearsal_')
+    .option(
+      '--target <url>',
+      'Postgres server (default postgres://postgres@127.0.0.1:5432); the database part is ignored',
+    )
+    .option(
+      '--scale <n...>',
+      "seed size: one number for every pipeline or pipeline=n (default: the pipeline's demoScale)",
+    )
+    .option(
+      '--production-size <size>',
+      'predict the cut-over downtime for this much exported data, e.g. 10GB (linear extrapolation)',
+    )
+    .option(
+      '--reuse-source',
+      'keep a source seeded by an earlier rehearsal instead of seeding again (the target is always reset)',
+    )
+    .option(
+      '--database-prefix <prefix>',
+      'scratch databases are <prefix><pipeline> on both servers',
+      'converge_rehearsal_',
+    )
     .option('-j, --jobs <n>', 'parallel export workers', '2')
     .option('--work-dir <dir>', 'where CSV files go (or CONVERGE_WORK_DIR; default converge-work/rehearsal)')
     .option('--report-dir <dir>', 'where report.md and report.html go (default <work-dir>/report)')
@@ -62,7 +89,9 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const log = createLogger({ level: flags.logLevel });
       const sourceServer = withDatabase(resolveSource(flags.source, DEFAULT_SOURCE_URL), undefined);
       const targetServer = withDatabase(resolveTarget(flags.target, DEFAULT_TARGET_URL), undefined);
-      const workRoot = path.resolve(resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', 'rehearsal'))!.value);
+      const workRoot = path.resolve(
+        resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', 'rehearsal'))!.value,
+      );
       const productionBytes = flags.productionSize ? parseSize(flags.productionSize) : undefined;
       const names = flags.pipeline.flatMap((n) => n.split(',')).filter(Boolean);
       const pipelines = await Promise.all(names.map((n) => loadPipeline(n)));
@@ -83,21 +112,52 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           }),
         );
       }
-      const files = await writeRehearsalReport(path.resolve(flags.reportDir ?? path.join(workRoot, 'report')), { createdAt: new Date().toISOString(), productionBytes, pipelines: done });
+      const files = await writeRehearsalReport(path.resolve(flags.reportDir ?? path.join(workRoot, 'report')), {
+        createdAt: new Date().toISOString(),
+        productionBytes,
+        pipelines: done,
+      });
       if (flags.json) process.stdout.write(JSON.stringify({ report: files, rehearsals: done }, null, 2) + '\n');
       else {
         process.stdout.write(
           formatTable(
-            ['pipeline', 'run', 'rows', 'bytes', ...['reset', 'schema', 'seed', 'export', 'transform', 'import', 'verify'].map((p) => `${p} s`), 'verified', 'vs previous'],
+            [
+              'pipeline',
+              'run',
+              'rows',
+              'bytes',
+              ...['reset', 'schema', 'seed', 'export', 'transform', 'import', 'verify'].map((p) => `${p} s`),
+              'verified',
+              'vs previous',
+            ],
             done.map(({ result: r, comparison: c }) => {
               const ph = (name: string) => r.phases.find((p) => p.phase === name)?.seconds.toFixed(2) ?? '-';
-              const cut = c?.phases.filter((d) => ['export', 'transform', 'import', 'verify'].includes(d.name)).reduce((n, d) => n + d.change, 0);
-              return [r.pipeline, r.runId, r.rows, formatBytes(r.bytes), ph('reset'), ph('schema'), ph('seed'), ph('export'), ph('transform'), ph('import'), ph('verify'), r.verified ? 'yes' : 'NO', cut === undefined ? 'first' : `${cut >= 0 ? '+' : ''}${cut.toFixed(2)} s`];
+              const cut = c?.phases
+                .filter((d) => ['export', 'transform', 'import', 'verify'].includes(d.name))
+                .reduce((n, d) => n + d.change, 0);
+              return [
+                r.pipeline,
+                r.runId,
+                r.rows,
+                formatBytes(r.bytes),
+                ph('reset'),
+                ph('schema'),
+                ph('seed'),
+                ph('export'),
+                ph('transform'),
+                ph('import'),
+                ph('verify'),
+                r.verified ? 'yes' : 'NO',
+                cut === undefined ? 'first' : `${cut >= 0 ? '+' : ''}${cut.toFixed(2)} s`,
+              ];
             }),
           ),
         );
         for (const { result: r } of done) {
-          if (r.prediction) process.stdout.write(`${r.pipeline}: predicted cut-over downtime for ${formatBytes(r.prediction.productionBytes)}: ${formatDuration(r.prediction.totalSeconds)} (linear extrapolation of this rehearsal's throughput)\n`);
+          if (r.prediction)
+            process.stdout.write(
+              `${r.pipeline}: predicted cut-over downtime for ${formatBytes(r.prediction.productionBytes)}: ${formatDuration(r.prediction.totalSeconds)} (linear extrapolation of this rehearsal's throughput)\n`,
+            );
         }
         process.stdout.write(`report: ${files.markdown}\n        ${files.html}\n`);
       }

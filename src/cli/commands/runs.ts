@@ -25,13 +25,36 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--json', 'print as JSON')
     .action(async (flags: Flags) => {
       const ctx = await historyContext(flags);
-      const list = await withHistory(ctx.target, (c) => listRuns(c, { pipeline: ctx.pipeline, limit: Number(flags.limit ?? 20) }));
+      const list = await withHistory(ctx.target, (c) =>
+        listRuns(c, { pipeline: ctx.pipeline, limit: Number(flags.limit ?? 20) }),
+      );
       if (flags.json) out(JSON.stringify(list, null, 2) + '\n');
       else if (list.length === 0) out('no runs recorded on this target\n');
-      else out(formatTable(['run', 'pipeline', 'status', 'started', 'seconds', 'tables', 'rows', 'bytes', 'error'], list.map((r) => [r.id, r.pipeline, r.status, r.startedAt.replace('T', ' ').slice(0, 19), secs(r.seconds), r.tables, r.rows, formatBytes(r.bytes), (r.error ?? '').slice(0, 60)])));
+      else
+        out(
+          formatTable(
+            ['run', 'pipeline', 'status', 'started', 'seconds', 'tables', 'rows', 'bytes', 'error'],
+            list.map((r) => [
+              r.id,
+              r.pipeline,
+              r.status,
+              r.startedAt.replace('T', ' ').slice(0, 19),
+              secs(r.seconds),
+              r.tables,
+              r.rows,
+              formatBytes(r.bytes),
+              (r.error ?? '').slice(0, 60),
+            ]),
+          ),
+        );
       setExit(ExitCode.Ok);
     });
-  withHistoryFlags(runs.command('show').argument('<run>', 'run id, or a prefix of it').description('one run: per stage and table timings, rows, bytes, outcome and errors'))
+  withHistoryFlags(
+    runs
+      .command('show')
+      .argument('<run>', 'run id, or a prefix of it')
+      .description('one run: per stage and table timings, rows, bytes, outcome and errors'),
+  )
     .option('--json', 'print as JSON')
     .action(async (id: string, flags: Flags) => {
       const ctx = await historyContext(flags);
@@ -42,29 +65,50 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       out(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
       setExit(ExitCode.Ok);
     });
-  withHistoryFlags(runs.command('replay').description(`load ${EVENTS_FILE} (written while the target was unreachable) from the work directory into the run history`)).action(async (flags: Flags) => {
+  withHistoryFlags(
+    runs
+      .command('replay')
+      .description(
+        `load ${EVENTS_FILE} (written while the target was unreachable) from the work directory into the run history`,
+      ),
+  ).action(async (flags: Flags) => {
     const ctx = await historyContext(flags);
     await ensureRunSchema(ctx.target);
     const r = await withHistory(ctx.target, (c) => replayEventsFile(c, path.join(ctx.workDir, EVENTS_FILE)));
-    out(r ? `replayed ${r.events} events of ${r.runs.length} run(s)${r.duplicates ? ` (${r.duplicates} already recorded)` : ''}; file moved to ${r.movedTo}\n` : `nothing to replay: no ${EVENTS_FILE} in ${ctx.workDir}\n`);
+    out(
+      r
+        ? `replayed ${r.events} events of ${r.runs.length} run(s)${r.duplicates ? ` (${r.duplicates} already recorded)` : ''}; file moved to ${r.movedTo}\n`
+        : `nothing to replay: no ${EVENTS_FILE} in ${ctx.workDir}\n`,
+    );
     setExit(ExitCode.Ok);
   });
 };
 
 /** The target whose converge schema holds the history, and the work directory; no source needed. */
-export async function historyContext(flags: CommonFlags): Promise<{ target: ConnectionInfo; workDir: string; pipeline?: string }> {
+export async function historyContext(
+  flags: CommonFlags,
+): Promise<{ target: ConnectionInfo; workDir: string; pipeline?: string }> {
   const pipeline = flags.pipeline ? await loadPipeline(flags.pipeline) : undefined;
   const tgt = resolveTarget(flags.target);
-  if (!tgt.database && !pipeline) throw new ConvergeError('USAGE', 'the target URL names no database: add it (postgres://…/DATABASE) or pass --pipeline');
+  if (!tgt.database && !pipeline)
+    throw new ConvergeError(
+      'USAGE',
+      'the target URL names no database: add it (postgres://…/DATABASE) or pass --pipeline',
+    );
   const target = tgt.database ? tgt : withDatabase(tgt, pipeline!.target.database);
-  const workDir = path.resolve(resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', pipeline?.name ?? ''))!.value);
+  const workDir = path.resolve(
+    resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', pipeline?.name ?? ''))!.value,
+  );
   return { target, workDir, pipeline: pipeline?.name };
 }
 
 /** --pipeline, --target, --work-dir: what the history commands read. */
 export function withHistoryFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
   return cmd
-    .option('-p, --pipeline <name>', "pipeline (its target database when the URL names none; runs list shows only its runs)")
+    .option(
+      '-p, --pipeline <name>',
+      'pipeline (its target database when the URL names none; runs list shows only its runs)',
+    )
     .option('--target <url>', 'Postgres target, postgres://user:password@host:5432/database (or CONVERGE_TARGET_URL)')
     .option('--work-dir <dir>', 'the run directory (or CONVERGE_WORK_DIR; default converge-work/<pipeline>)');
 }
@@ -76,9 +120,22 @@ export function formatSummary(s: RunSummary): string {
     `started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ''}${s.seconds !== null ? ` (${s.seconds.toFixed(1)} s)` : ''}`,
     `source ${(r.source.descriptor as string) ?? '-'}  target ${(r.target.descriptor as string) ?? '-'}`,
     '',
-    formatTable(['stage', 'seconds', 'tables', 'rows', 'bytes', 'outcome'], s.stages.map((x) => [x.stage, secs(x.seconds), x.tables, x.rows, formatBytes(x.bytes), x.outcome])),
-    formatTable(['stage', 'table', 'rows', 'bytes', 'seconds', 'outcome'], s.tables.map((t) => [t.stage, t.table, t.rows ?? '', formatBytes(t.bytes), secs(t.seconds), t.outcome])),
+    formatTable(
+      ['stage', 'seconds', 'tables', 'rows', 'bytes', 'outcome'],
+      s.stages.map((x) => [x.stage, secs(x.seconds), x.tables, x.rows, formatBytes(x.bytes), x.outcome]),
+    ),
+    formatTable(
+      ['stage', 'table', 'rows', 'bytes', 'seconds', 'outcome'],
+      s.tables.map((t) => [t.stage, t.table, t.rows ?? '', formatBytes(t.bytes), secs(t.seconds), t.outcome]),
+    ),
   ];
-  if (s.errors.length) lines.push('errors:', ...s.errors.map((e) => `  ${e.at} ${[e.stage, e.table].filter(Boolean).join(' ')}: ${e.code ? `${e.code}: ` : ''}${e.message}`), '');
+  if (s.errors.length)
+    lines.push(
+      'errors:',
+      ...s.errors.map(
+        (e) => `  ${e.at} ${[e.stage, e.table].filter(Boolean).join(' ')}: ${e.code ? `${e.code}: ` : ''}${e.message}`,
+      ),
+      '',
+    );
   return lines.join('\n');
 }

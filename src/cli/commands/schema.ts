@@ -12,30 +12,58 @@ import type { RegisterCommand } from './index';
 type Flags = CommonFlags & { side?: string };
 
 export const register: RegisterCommand = (program: Command, setExit) => {
-  const schema = program.command('schema').description('the target schema, owned by the application: apply its migrations, lint them');
+  const schema = program
+    .command('schema')
+    .description('the target schema, owned by the application: apply its migrations, lint them');
 
-  withCommonFlags(schema.command('apply').description("apply the pipeline's own migrations (target Postgres by default); running it twice changes nothing"))
+  withCommonFlags(
+    schema
+      .command('apply')
+      .description(
+        "apply the pipeline's own migrations (target Postgres by default); running it twice changes nothing",
+      ),
+  )
     .option('--side <side>', 'target (Postgres) or source (the MySQL fixture schema, for demos and tests)', 'target')
     .action(async (flags: Flags) => {
       const ctx = await commandContext(flags);
       const p = ctx.pipeline;
       const onSource = flags.side === 'source';
-      if (onSource && (!p.source.migrations || !p.source.tracking)) throw new ConvergeError('USAGE', `pipeline ${p.name} has no source migrations`);
+      if (onSource && (!p.source.migrations || !p.source.tracking))
+        throw new ConvergeError('USAGE', `pipeline ${p.name} has no source migrations`);
       if (!onSource) {
         // One owner per schema, enforced: Postgres migrations that are not valid Postgres, or that
         // reach into converge's own schema, are refused before anything is applied.
         const dir = pipelinePath(p, p.target.migrations);
         const lint = await lintPipeline(path.dirname(path.dirname(dir)), path.basename(path.dirname(dir)));
         if (lint.findings.length) {
-          throw new ConvergeError('TARGET_SCHEMA', `the pipeline's Postgres migrations fail schema lint; nothing was applied:\n${formatFindings(lint.findings)}`, { stage: 'schema', file: lint.findings[0].file, line: lint.findings[0].line });
+          throw new ConvergeError(
+            'TARGET_SCHEMA',
+            `the pipeline's Postgres migrations fail schema lint; nothing was applied:\n${formatFindings(lint.findings)}`,
+            { stage: 'schema', file: lint.findings[0].file, line: lint.findings[0].line },
+          );
         }
       }
       const results = await applyMigrations(
         onSource
-          ? { dialect: 'mysql', connection: ctx.source, dir: pipelinePath(p, p.source.migrations!), tracking: p.source.tracking! }
-          : { dialect: 'postgres', connection: ctx.target, dir: pipelinePath(p, p.target.migrations), tracking: p.target.tracking },
+          ? {
+              dialect: 'mysql',
+              connection: ctx.source,
+              dir: pipelinePath(p, p.source.migrations!),
+              tracking: p.source.tracking!,
+            }
+          : {
+              dialect: 'postgres',
+              connection: ctx.target,
+              dir: pipelinePath(p, p.target.migrations),
+              tracking: p.target.tracking,
+            },
       );
-      process.stdout.write(formatTable(['version', 'name', 'status'], results.map((r) => [r.version, r.name, r.status])));
+      process.stdout.write(
+        formatTable(
+          ['version', 'name', 'status'],
+          results.map((r) => [r.version, r.name, r.status]),
+        ),
+      );
     });
 
   schema

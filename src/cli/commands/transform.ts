@@ -9,13 +9,34 @@ type Flags = CommonFlags;
 const out = (s: string) => process.stdout.write(s);
 
 export const register: RegisterCommand = (program: Command) => {
-  withCommonFlags(program.command('transform').description('rewrite exported CSVs per the mapping into load-ready CSVs'))
-    .action(async (flags: Flags) => {
-      const ctx = await commandContext(flags);
-      const res = await withRun({ target: ctx.target, pipeline: ctx.pipeline.name, runDir: ctx.workDir, manifestDir: ctx.exportDir, log: ctx.log }, (rec) =>
-        runTransform({ exportDir: ctx.exportDir, outDir: ctx.transformDir, mappingDir: ctx.mappingDir, target: ctx.target, targetSchema: ctx.pipeline.target.schema, log: ctx.log, recorder: rec }),
-      );
-      out(formatTable(['table', 'target', 'rows in', 'rows out', 'changes', 'seconds'], res.tables.map((t) => [t.table, t.target, t.rowsIn, t.rowsOut, t.changes, t.seconds.toFixed(2)])));
-    });
-
+  withCommonFlags(
+    program.command('transform').description('rewrite exported CSVs per the mapping into load-ready CSVs'),
+  ).action(async (flags: Flags) => {
+    const ctx = await commandContext(flags);
+    const res = await withRun(
+      {
+        target: ctx.target,
+        pipeline: ctx.pipeline.name,
+        runDir: ctx.workDir,
+        manifestDir: ctx.exportDir,
+        log: ctx.log,
+      },
+      (rec) =>
+        runTransform({
+          exportDir: ctx.exportDir,
+          outDir: ctx.transformDir,
+          mappingDir: ctx.mappingDir,
+          target: ctx.target,
+          targetSchema: ctx.pipeline.target.schema,
+          log: ctx.log,
+          recorder: rec,
+        }),
+    );
+    out(
+      formatTable(
+        ['table', 'target', 'rows in', 'rows out', 'changes', 'seconds'],
+        res.tables.map((t) => [t.table, t.target, t.rowsIn, t.rowsOut, t.changes, t.seconds.toFixed(2)]),
+      ),
+    );
+  });
 };

@@ -15,21 +15,55 @@ type Flags = CommonFlags & { expectations?: string; checklist?: boolean };
 const out = (s: string) => process.stdout.write(s);
 
 export const register: RegisterCommand = (program: Command, setExit) => {
-  withCommonFlags(program.command('verify').description('prove a load: row counts, content checksums (with drill-down), orphans, sequences, triggers, schema expectations'))
-    .option('--expectations <file>', 'schema expectations (default: expectations.yaml beside the pipeline.yaml, when present)')
-    .option('--checklist', "also run the automatable items of the pipeline's verification checklist (runbooks/checklists)")
+  withCommonFlags(
+    program
+      .command('verify')
+      .description(
+        'prove a load: row counts, content checksums (with drill-down), orphans, sequences, triggers, schema expectations',
+      ),
+  )
+    .option(
+      '--expectations <file>',
+      'schema expectations (default: expectations.yaml beside the pipeline.yaml, when present)',
+    )
+    .option(
+      '--checklist',
+      "also run the automatable items of the pipeline's verification checklist (runbooks/checklists)",
+    )
     .action(async (flags: Flags) => {
       const ctx = await commandContext(flags);
-      await withRun({ target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, manifestDir: ctx.transformDir, log: ctx.log }, async (rec) => {
-        try {
-          const report = await runVerifyReport({ dir: ctx.transformDir, mappingDir: ctx.mappingDir, source: ctx.source, target: ctx.target, log: ctx.log, recorder: rec, expectationsFile: expectationsFor(ctx.pipeline.file, flags.expectations) });
-          printVerdicts(report.tables, report.schemas);
-        } catch (e) {
-          // The table is the proof an operator reads: print it before the error, which lists what differs.
-          if (isConvergeError(e) && e.code === 'VERIFY_FAILED' && Array.isArray(e.context.verdicts)) printVerdicts(e.context.verdicts as TableVerdict[], (e.context.schemas as SchemaVerdict[] | undefined) ?? []);
-          throw e;
-        }
-      });
+      await withRun(
+        {
+          target: ctx.target,
+          source: ctx.source,
+          pipeline: ctx.pipeline.name,
+          runDir: ctx.workDir,
+          manifestDir: ctx.transformDir,
+          log: ctx.log,
+        },
+        async (rec) => {
+          try {
+            const report = await runVerifyReport({
+              dir: ctx.transformDir,
+              mappingDir: ctx.mappingDir,
+              source: ctx.source,
+              target: ctx.target,
+              log: ctx.log,
+              recorder: rec,
+              expectationsFile: expectationsFor(ctx.pipeline.file, flags.expectations),
+            });
+            printVerdicts(report.tables, report.schemas);
+          } catch (e) {
+            // The table is the proof an operator reads: print it before the error, which lists what differs.
+            if (isConvergeError(e) && e.code === 'VERIFY_FAILED' && Array.isArray(e.context.verdicts))
+              printVerdicts(
+                e.context.verdicts as TableVerdict[],
+                (e.context.schemas as SchemaVerdict[] | undefined) ?? [],
+              );
+            throw e;
+          }
+        },
+      );
       setExit(flags.checklist ? await printChecklist(ctx) : ExitCode.Ok);
     });
 };
@@ -41,6 +75,17 @@ export function expectationsFor(pipelineFile: string, flag?: string): string | u
 }
 
 export function printVerdicts(v: TableVerdict[], schemas: SchemaVerdict[] = []): void {
-  out(formatTable(['table', 'source rows', 'target rows', 'checksum', 'verified'], v.map((t) => [t.table, t.sourceRows, t.targetRows, t.targetChecksum, t.ok ? 'yes' : 'NO'])));
-  if (schemas.length) out(formatTable(['schema', 'expectations'], schemas.map((s) => [s.schema, s.ok ? 'met' : s.problems.join('; ')])));
+  out(
+    formatTable(
+      ['table', 'source rows', 'target rows', 'checksum', 'verified'],
+      v.map((t) => [t.table, t.sourceRows, t.targetRows, t.targetChecksum, t.ok ? 'yes' : 'NO']),
+    ),
+  );
+  if (schemas.length)
+    out(
+      formatTable(
+        ['schema', 'expectations'],
+        schemas.map((s) => [s.schema, s.ok ? 'met' : s.problems.join('; ')]),
+      ),
+    );
 }

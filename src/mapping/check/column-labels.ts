@@ -23,7 +23,10 @@ export function mysqlEnumLabels(columnType: string): string[] | undefined {
  */
 export function checkConstraintLabels(definition: string, column: string): string[] | undefined {
   const col = `(?:\\(*"?${escapeRe(column)}"?\\)*(?:::[a-z ]+\\)*)?)`;
-  const list = new RegExp(`^CHECK \\(+${col}\\s*(?:=\\s*ANY\\s*\\(+ARRAY\\[(.*?)\\](?:\\)*::[a-z ]+\\[\\])?|IN\\s*\\((.*)\\))\\)*$`, 'is').exec(definition.trim());
+  const list = new RegExp(
+    `^CHECK \\(+${col}\\s*(?:=\\s*ANY\\s*\\(+ARRAY\\[(.*?)\\](?:\\)*::[a-z ]+\\[\\])?|IN\\s*\\((.*)\\))\\)*$`,
+    'is',
+  ).exec(definition.trim());
   if (list) {
     const body = list[1] ?? list[2];
     if (!/^(\s*'(?:[^']|'')*'(?:::[a-z ]+)?\s*,?)+$/is.test(body)) return undefined;

@@ -80,6 +80,8 @@ export interface CheckInput {
 export function describeProblem(p: MappingProblem): string {
   const where = p.at ? `${p.at.file}:${p.at.line} (key ${p.at.key})` : `table ${p.table}`;
   const col = p.column ? ` column ${p.column}:` : '';
-  const ef = [p.expected !== undefined ? `expected ${p.expected}` : '', p.found !== undefined ? `found ${p.found}` : ''].filter(Boolean).join('; ');
+  const ef = [p.expected !== undefined ? `expected ${p.expected}` : '', p.found !== undefined ? `found ${p.found}` : '']
+    .filter(Boolean)
+    .join('; ');
   return `${p.severity === 'error' ? 'error' : 'warning'} ${p.kind}: ${where}:${col} ${p.message}${ef ? ` (${ef})` : ''}`;
 }

@@ -43,7 +43,20 @@ export async function readUniqueIndexes(client: Client, schemas: string[]): Prom
 export function keyExpression(c: ProbedColumn, col: string): string | undefined {
   const type = c.type ?? 'copy';
   if (c.replace || c.remap || c.nullTo !== undefined) return undefined;
-  if (['boolean', 'json', 'jsonb', 'simple-json', 'simple-array', 'set', 'json-array', 'latin1-bytes', 'latin1-base64'].includes(type)) return undefined;
+  if (
+    [
+      'boolean',
+      'json',
+      'jsonb',
+      'simple-json',
+      'simple-array',
+      'set',
+      'json-array',
+      'latin1-bytes',
+      'latin1-base64',
+    ].includes(type)
+  )
+    return undefined;
   if (type === 'enum' && c.map && new Set(Object.values(c.map)).size !== Object.keys(c.map).length) return undefined;
   let e = col;
   if (c.emptyToNull) e = `NULLIF(${e}, '')`;
@@ -84,7 +97,9 @@ export async function probeDuplicates(
   const out: DuplicateFact[] = [];
   const feeders = [...rule.columns.values()].filter((c) => !c.drop);
   for (const ix of indexes) {
-    const handled = (rule.unique ?? []).some((u) => u.columns.length === ix.columns.length && u.columns.every((c) => ix.columns.includes(c)));
+    const handled = (rule.unique ?? []).some(
+      (u) => u.columns.length === ix.columns.length && u.columns.every((c) => ix.columns.includes(c)),
+    );
     if (handled) continue;
     const exprs: string[] = [];
     const sources: string[] = [];
@@ -103,7 +118,8 @@ export async function probeDuplicates(
       `SELECT COUNT(*) AS n, MIN(k) AS sample FROM (SELECT MIN(CONCAT_WS(', ', ${exprs.join(', ')})) AS k FROM ${quoteMysql(rule.source)} ` +
         `WHERE ${exprs.map((e) => `${e} IS NOT NULL`).join(' AND ')} GROUP BY ${bytes} HAVING COUNT(*) > 1) d`,
     );
-    if (Number(r.n) > 0) out.push({ index: ix.name, columns: ix.columns, groups: Number(r.n), sample: String(r.sample).slice(0, 120) });
+    if (Number(r.n) > 0)
+      out.push({ index: ix.name, columns: ix.columns, groups: Number(r.n), sample: String(r.sample).slice(0, 120) });
   }
   return out;
 }

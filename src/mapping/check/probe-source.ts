@@ -11,10 +11,29 @@ import { probeDuplicates, UniqueIndex } from './probe-duplicates';
 
 /** What the probe reads of a mapping: a loaded one, or a draft `map init` has not written yet. */
 export interface ProbedMapping {
-  tables: Map<string, Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, ProbedColumn>; unique?: TableRule['unique'] }>;
+  tables: Map<
+    string,
+    Pick<TableRule, 'source' | 'target' | 'skip'> & { columns: Map<string, ProbedColumn>; unique?: TableRule['unique'] }
+  >;
 }
 
-export type ProbedColumn = Pick<ColumnRule, 'source' | 'to' | 'drop' | 'type' | 'uuidFormat' | 'emptyToNull' | 'zeroDate' | 'trim' | 'case' | 'replace' | 'invalid' | 'map' | 'remap' | 'nullTo'>;
+export type ProbedColumn = Pick<
+  ColumnRule,
+  | 'source'
+  | 'to'
+  | 'drop'
+  | 'type'
+  | 'uuidFormat'
+  | 'emptyToNull'
+  | 'zeroDate'
+  | 'trim'
+  | 'case'
+  | 'replace'
+  | 'invalid'
+  | 'map'
+  | 'remap'
+  | 'nullTo'
+>;
 
 const TEMPORAL = new Set(['datetime', 'timestamp', 'date']);
 
@@ -37,7 +56,18 @@ export async function probeSource(
   /** "schema.table" → the target's unique indexes, for the duplicate-key probe. */
   uniques: Map<string, UniqueIndex[]> = new Map(),
 ): Promise<ProbeFacts> {
-  const facts: ProbeFacts = { values: new Map(), longest: new Map(), nulls: new Map(), empties: new Map(), nuls: new Map(), ranges: new Map(), zeroDates: new Map(), badDates: new Map(), rejects: new Map(), duplicates: new Map() };
+  const facts: ProbeFacts = {
+    values: new Map(),
+    longest: new Map(),
+    nulls: new Map(),
+    empties: new Map(),
+    nuls: new Map(),
+    ranges: new Map(),
+    zeroDates: new Map(),
+    badDates: new Map(),
+    rejects: new Map(),
+    duplicates: new Map(),
+  };
   const sources = new Map(source.map((t) => [t.name, t]));
   for (const rule of mapping.tables.values()) {
     const src = sources.get(rule.source);
@@ -56,14 +86,28 @@ export async function probeSource(
       const labelled = !!pgEnumLabels(t) || type === 'enum';
       if (type === 'boolean' || (labelled && !mysqlEnumLabels(s.columnType))) {
         // As the export writes them (BIT as its number), so the checks see what the transform will.
-        const [rows] = await conn.query(`SELECT DISTINCT CAST(${selectExpression(s, col)} AS CHAR) AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT ${PROBE_MAX_VALUES + 1}`);
-        facts.values.set(key, (rows as Array<{ v: string }>).map((r) => String(r.v)));
+        const [rows] = await conn.query(
+          `SELECT DISTINCT CAST(${selectExpression(s, col)} AS CHAR) AS v FROM ${from} WHERE ${col} IS NOT NULL LIMIT ${PROBE_MAX_VALUES + 1}`,
+        );
+        facts.values.set(
+          key,
+          (rows as Array<{ v: string }>).map((r) => String(r.v)),
+        );
       }
-      if (t.maxLength !== null && emitsSourceText(type)) facts.longest.set(key, await count(conn, `SELECT COALESCE(MAX(CHAR_LENGTH(${col})), 0) AS n FROM ${from}`));
-      if (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text' && !c.emptyToNull) facts.empties.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} = ''`));
-      if (emitsSourceText(type) && /char|text/.test(s.dataType)) facts.nuls.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE INSTR(${col}, CHAR(0 USING utf8mb4)) > 0`));
+      if (t.maxLength !== null && emitsSourceText(type))
+        facts.longest.set(key, await count(conn, `SELECT COALESCE(MAX(CHAR_LENGTH(${col})), 0) AS n FROM ${from}`));
+      if (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text' && !c.emptyToNull)
+        facts.empties.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} = ''`));
+      if (emitsSourceText(type) && /char|text/.test(s.dataType))
+        facts.nuls.set(
+          key,
+          await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE INSTR(${col}, CHAR(0 USING utf8mb4)) > 0`),
+        );
       if ((type === 'copy' || type === 'integer' || type === 'numeric') && integerNarrowing(s, t)) {
-        const r = await firstRow<{ lo: string | null; hi: string | null }>(conn, `SELECT CAST(MIN(${col}) AS CHAR) AS lo, CAST(MAX(${col}) AS CHAR) AS hi FROM ${from}`);
+        const r = await firstRow<{ lo: string | null; hi: string | null }>(
+          conn,
+          `SELECT CAST(MIN(${col}) AS CHAR) AS lo, CAST(MAX(${col}) AS CHAR) AS hi FROM ${from}`,
+        );
         facts.ranges.set(key, r.lo === null || r.hi === null ? undefined : [BigInt(r.lo), BigInt(r.hi)]);
       }
       if ((type === 'timestamp' || type === 'date') && TEMPORAL.has(s.dataType)) {
@@ -76,10 +120,20 @@ export async function probeSource(
       }
       const reject = rejectCondition(c, s, col);
       if (reject) {
-        const r = await firstRow<{ n: number | string; sample: string | null }>(conn, `SELECT COUNT(*) AS n, MIN(LEFT(${col}, 60)) AS sample FROM ${from} WHERE ${col} IS NOT NULL AND (${reject})`);
+        const r = await firstRow<{ n: number | string; sample: string | null }>(
+          conn,
+          `SELECT COUNT(*) AS n, MIN(LEFT(${col}, 60)) AS sample FROM ${from} WHERE ${col} IS NOT NULL AND (${reject})`,
+        );
         if (Number(r.n) > 0) facts.rejects.set(key, { count: Number(r.n), sample: String(r.sample) });
       }
-      if (t.notNull && s.nullable) facts.nulls.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} IS NULL${c.emptyToNull ? ` OR ${col} = ''` : ''}`));
+      if (t.notNull && s.nullable)
+        facts.nulls.set(
+          key,
+          await count(
+            conn,
+            `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} IS NULL${c.emptyToNull ? ` OR ${col} = ''` : ''}`,
+          ),
+        );
     }
   }
   return facts;
@@ -109,6 +163,7 @@ function rejectCondition(c: ProbedColumn, s: MysqlTable['columns'][number], col:
   if (!TEXTUAL.test(s.dataType)) return undefined;
   if (type === 'integer') return `${notEmpty}${col} NOT REGEXP ${INT_RE}`;
   if (type === 'numeric') return `${notEmpty}${col} NOT REGEXP ${NUM_RE}`;
-  if ((type === 'json' || type === 'jsonb' || type === 'simple-json') && (c.invalid ?? 'error') === 'error') return `${notEmpty}NOT JSON_VALID(${col})`;
+  if ((type === 'json' || type === 'jsonb' || type === 'simple-json') && (c.invalid ?? 'error') === 'error')
+    return `${notEmpty}NOT JSON_VALID(${col})`;
   return undefined;
 }

@@ -40,14 +40,40 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
     const pg = await openPg(opts.target, { applicationName: 'converge map check' });
     try {
       const source = await readMysqlCatalog(my, opts.source.database);
-      const schemas = [...new Set([opts.targetSchema, ...[...mapping.tables.values()].map((t) => t.target).filter((t) => t.includes('.')).map((t) => t.slice(0, t.indexOf('.')))])];
+      const schemas = [
+        ...new Set([
+          opts.targetSchema,
+          ...[...mapping.tables.values()]
+            .map((t) => t.target)
+            .filter((t) => t.includes('.'))
+            .map((t) => t.slice(0, t.indexOf('.'))),
+        ]),
+      ];
       const target = await readPgCatalog(pg, schemas);
       const checkLabels = await readCheckLabels(pg, schemas);
       const targetOf = (name: string) => findTable(target, opts.targetSchema, name);
-      const probe = opts.probe ? await probeSource(my, mapping, source, targetOf, await readUniqueIndexes(pg, schemas)) : undefined;
-      const loaded = [...mapping.tables.values()].filter((t) => !t.skip).map((t) => targetOf(t.target)).filter((t): t is NonNullable<typeof t> => !!t);
-      const targetRows = await countTargetRows(pg, loaded.map((t) => `${t.schema}.${t.name}`));
-      const problems = checkMapping({ mapping, source, target, targetSchema: opts.targetSchema, checkLabels, excluded: opts.excluded, probe, targetRows, replaced: new Set(opts.replaceSeeded ?? []) });
+      const probe = opts.probe
+        ? await probeSource(my, mapping, source, targetOf, await readUniqueIndexes(pg, schemas))
+        : undefined;
+      const loaded = [...mapping.tables.values()]
+        .filter((t) => !t.skip)
+        .map((t) => targetOf(t.target))
+        .filter((t): t is NonNullable<typeof t> => !!t);
+      const targetRows = await countTargetRows(
+        pg,
+        loaded.map((t) => `${t.schema}.${t.name}`),
+      );
+      const problems = checkMapping({
+        mapping,
+        source,
+        target,
+        targetSchema: opts.targetSchema,
+        checkLabels,
+        excluded: opts.excluded,
+        probe,
+        targetRows,
+        replaced: new Set(opts.replaceSeeded ?? []),
+      });
       const errors = problems.filter((p) => p.severity === 'error').length;
       return { problems, errors, warnings: problems.length - errors };
     } finally {

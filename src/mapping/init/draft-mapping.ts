@@ -69,7 +69,9 @@ export function draftMapping(input: DraftInput): Draft {
   const qualify = schemas.size > 1;
   const nameOf = (t: PgTable) => (qualify ? `${t.schema}.${t.name}` : t.name);
   const targets = new Map<string, PgTable>(
-    [...input.target.tables.values()].filter((t) => schemas.has(t.schema) && !keep.has(t.name) && !keep.has(`${t.schema}.${t.name}`)).map((t) => [nameOf(t), t]),
+    [...input.target.tables.values()]
+      .filter((t) => schemas.has(t.schema) && !keep.has(t.name) && !keep.has(`${t.schema}.${t.name}`))
+      .map((t) => [nameOf(t), t]),
   );
   const sources = input.source.filter((t) => !excluded.has(t.name));
   const m = matchNames(sources.map((t) => t.name).sort(), [...targets.keys()].sort());
@@ -77,11 +79,18 @@ export function draftMapping(input: DraftInput): Draft {
   for (const [s, t] of m.pairs.sort(([a], [b]) => a.localeCompare(b))) {
     const src = sources.find((x) => x.name === s)!;
     const tgt = targets.get(t)!;
-    const cm = matchNames(src.columns.map((c) => c.name), tgt.columns.filter((c) => !c.generated).map((c) => c.name));
+    const cm = matchNames(
+      src.columns.map((c) => c.name),
+      tgt.columns.filter((c) => !c.generated).map((c) => c.name),
+    );
     const columns: DraftColumn[] = cm.pairs.map(([sc, tc]) => {
       const target = tgt.columns.find((c) => c.name === tc)!;
       const checked = input.checkLabels.get(`${tgt.schema}.${tgt.name}.${tc}`);
-      const inferred = inferColumn(src.columns.find((c) => c.name === sc)!, target, checked);
+      const inferred = inferColumn(
+        src.columns.find((c) => c.name === sc)!,
+        target,
+        checked,
+      );
       return { source: sc, to: tc, target, labels: pgEnumLabels(target) ?? checked, ...inferred };
     });
     const order = new Map(src.columns.map((c, i) => [c.name, i]));
@@ -90,7 +99,15 @@ export function draftMapping(input: DraftInput): Draft {
       const col = tgt.columns.find((x) => x.name === c)!;
       return col.notNull && !col.hasDefault && !col.identity;
     });
-    tables.push({ source: s, target: t, targetKey: `${tgt.schema}.${tgt.name}`, tableTodos: [], columns, sourceOnly: cm.leftOnly, unfed });
+    tables.push({
+      source: s,
+      target: t,
+      targetKey: `${tgt.schema}.${tgt.name}`,
+      tableTodos: [],
+      columns,
+      sourceOnly: cm.leftOnly,
+      unfed,
+    });
   }
   return withTodos({ tables, sourceOnlyTables: m.leftOnly, targetOnlyTables: m.rightOnly });
 }
@@ -105,10 +122,27 @@ export function withTodos(draft: Omit<Draft, 'todos'>): Draft {
   for (const t of draft.tables) {
     const table = t.source;
     for (const c of t.columns) for (const x of c.todos) todos.push({ table, column: c.source, ...x });
-    for (const c of t.sourceOnly) todos.push({ kind: 'source-column-unmatched', table, column: c, reason: `no target column matches: map it (to: <column>) or list it under drop` });
-    for (const c of t.unfed) todos.push({ kind: 'target-column-unfed', table, column: c, reason: `target column ${c} is NOT NULL with no default and no source column: add: { ${c}: { constant: … } } or map a column to it` });
+    for (const c of t.sourceOnly)
+      todos.push({
+        kind: 'source-column-unmatched',
+        table,
+        column: c,
+        reason: `no target column matches: map it (to: <column>) or list it under drop`,
+      });
+    for (const c of t.unfed)
+      todos.push({
+        kind: 'target-column-unfed',
+        table,
+        column: c,
+        reason: `target column ${c} is NOT NULL with no default and no source column: add: { ${c}: { constant: … } } or map a column to it`,
+      });
     for (const x of t.tableTodos) todos.push({ table, ...x });
   }
-  for (const s of draft.sourceOnlyTables) todos.push({ kind: 'source-table-unmatched', table: s, reason: 'no target table matches: mark it skip, or set target: <table>' });
+  for (const s of draft.sourceOnlyTables)
+    todos.push({
+      kind: 'source-table-unmatched',
+      table: s,
+      reason: 'no target table matches: mark it skip, or set target: <table>',
+    });
   return { ...draft, todos };
 }

@@ -45,25 +45,50 @@ export function inferColumn(s: MysqlColumn, t: PgColumn, targetLabels?: string[]
   if (type === 'boolean' && (from === 'enum' || from === 'string')) {
     const src = mysqlEnumLabels(s.columnType);
     const odd = src?.filter((l) => !DEFAULT_TRUE.includes(l) && !DEFAULT_FALSE.includes(l));
-    if (!src || odd!.length) todo('choice', `which ${s.columnType} values mean true and false? set trueValues/falseValues${odd?.length ? ` (${odd.map((x) => JSON.stringify(x)).join(', ')} are neither by default)` : ''}`);
+    if (!src || odd!.length)
+      todo(
+        'choice',
+        `which ${s.columnType} values mean true and false? set trueValues/falseValues${odd?.length ? ` (${odd.map((x) => JSON.stringify(x)).join(', ')} are neither by default)` : ''}`,
+      );
   }
   if (type === 'enum') {
     const src = mysqlEnumLabels(s.columnType);
     const { map, unmatched } = matchLabels(src ?? labels!, labels!);
     spec.map = map;
-    if (!src) todo('enum-values-unknown', `source ${s.columnType} declares no labels: the map assumes the values are the target's labels; check with map check --probe`);
-    if (unmatched.length) todo('label-unmatched', `source label(s) ${unmatched.map((x) => JSON.stringify(x)).join(', ')} match no target label (${labels!.map((x) => JSON.stringify(x)).join(', ')})`);
+    if (!src)
+      todo(
+        'enum-values-unknown',
+        `source ${s.columnType} declares no labels: the map assumes the values are the target's labels; check with map check --probe`,
+      );
+    if (unmatched.length)
+      todo(
+        'label-unmatched',
+        `source label(s) ${unmatched.map((x) => JSON.stringify(x)).join(', ')} match no target label (${labels!.map((x) => JSON.stringify(x)).join(', ')})`,
+      );
   }
-  if (type === 'latin1-bytes') todo('choice', `MySQL ${s.columnType} into bytea: latin1-bytes if the text holds bytes as latin1 (a "binary string"), bytea for its UTF-8 bytes`);
+  if (type === 'latin1-bytes')
+    todo(
+      'choice',
+      `MySQL ${s.columnType} into bytea: latin1-bytes if the text holds bytes as latin1 (a "binary string"), bytea for its UTF-8 bytes`,
+    );
   if (type === 'simple-json') notes.push(`MySQL ${s.columnType} holding JSON text (TypeORM simple-json): validated`);
-  if (type === 'simple-array') notes.push(`MySQL ${s.columnType} holding a comma list (TypeORM simple-array) → ${t.type}`);
+  if (type === 'simple-array')
+    notes.push(`MySQL ${s.columnType} holding a comma list (TypeORM simple-array) → ${t.type}`);
   if (type === 'timestamp' && s.dataType === 'timestamp') notes.push('MySQL TIMESTAMP is exported in UTC');
   const narrow = integerNarrowing(s, t);
   if (narrow) todo('narrowing', narrow);
-  if ((type === 'text' || type === 'copy') && t.maxLength !== null && (s.maxLength === null || s.maxLength > t.maxLength)) {
+  if (
+    (type === 'text' || type === 'copy') &&
+    t.maxLength !== null &&
+    (s.maxLength === null || s.maxLength > t.maxLength)
+  ) {
     todo('narrowing', `MySQL ${s.columnType} can be longer than Postgres ${t.type}; measure with map check --probe`);
   }
-  if (s.nullable && t.notNull) todo('null-into-not-null', `MySQL allows NULL, Postgres ${t.name} is NOT NULL: declare nullTo: <value>, or list ${t.name} under dropRowsWithNull`);
+  if (s.nullable && t.notNull)
+    todo(
+      'null-into-not-null',
+      `MySQL allows NULL, Postgres ${t.name} is NOT NULL: declare nullTo: <value>, or list ${t.name} under dropRowsWithNull`,
+    );
   return { spec, todos, notes };
 }
 
@@ -72,7 +97,10 @@ export function matchLabels(source: string[], target: string[]): { map: Record<s
   const map: Record<string, string> = {};
   const unmatched: string[] = [];
   for (const l of source) {
-    const hit = target.find((x) => x === l) ?? target.find((x) => x.toLowerCase() === l.toLowerCase()) ?? target.find((x) => normalizeName(x) === normalizeName(l));
+    const hit =
+      target.find((x) => x === l) ??
+      target.find((x) => x.toLowerCase() === l.toLowerCase()) ??
+      target.find((x) => normalizeName(x) === normalizeName(l));
     if (hit !== undefined) map[l] = hit;
     else unmatched.push(l);
   }

@@ -13,10 +13,13 @@ import { Draft, withTodos } from './draft-mapping';
  * @param replaced "schema.table" or "table" the pipeline replaces wholesale (replaceSeeded): decided already
  */
 export function markSeeded(draft: Draft, target: PgCatalog, seeded: Map<string, number>, replaced: Set<string>): Draft {
-  const isOpen = (schema: string, name: string) => (seeded.get(tableKey(schema, name)) ?? 0) > 0 && !namesTable(replaced, { schema, name });
+  const isOpen = (schema: string, name: string) =>
+    (seeded.get(tableKey(schema, name)) ?? 0) > 0 && !namesTable(replaced, { schema, name });
   const tables = draft.tables.map((t) => {
     const pg = target.tables.get(t.targetKey);
-    const refs = target.foreignKeys.filter((fk) => fk.schema === pg?.schema && fk.table === pg?.name && isOpen(fk.refSchema, fk.refTable));
+    const refs = target.foreignKeys.filter(
+      (fk) => fk.schema === pg?.schema && fk.table === pg?.name && isOpen(fk.refSchema, fk.refTable),
+    );
     const own = !!pg && isOpen(pg.schema, pg.name);
     if (!pg || (!own && refs.length === 0)) return t;
     const columns = t.columns.map((c) => {
@@ -29,7 +32,13 @@ export function markSeeded(draft: Draft, target: PgCatalog, seeded: Map<string, 
       return { ...c, todos: [...c.todos, { kind: 'target-seeded' as const, reason }] };
     });
     const tableTodos = own
-      ? [...t.tableTodos, { kind: 'target-seeded' as const, reason: `the target already holds ${seeded.get(t.targetKey)} row(s) in ${t.target} (its migrations' seed, or an earlier load): declare existing: { key: [<natural key>], policy: skip | replace | fail }, list the table under the pipeline's replaceSeeded, or empty it` }]
+      ? [
+          ...t.tableTodos,
+          {
+            kind: 'target-seeded' as const,
+            reason: `the target already holds ${seeded.get(t.targetKey)} row(s) in ${t.target} (its migrations' seed, or an earlier load): declare existing: { key: [<natural key>], policy: skip | replace | fail }, list the table under the pipeline's replaceSeeded, or empty it`,
+          },
+        ]
       : t.tableTodos;
     return { ...t, columns, tableTodos };
   });

@@ -18,7 +18,22 @@ export function draftAsProbed(draft: Draft): ProbedMapping {
           source: t.source,
           target: t.target,
           skip: false,
-          columns: new Map(t.columns.map((c) => [c.source, { source: c.source, to: c.to, drop: false, type: c.spec.type, uuidFormat: c.spec.uuidFormat, emptyToNull: c.spec.emptyToNull, zeroDate: c.spec.zeroDate, invalid: c.spec.invalid, map: c.spec.map }])),
+          columns: new Map(
+            t.columns.map((c) => [
+              c.source,
+              {
+                source: c.source,
+                to: c.to,
+                drop: false,
+                type: c.spec.type,
+                uuidFormat: c.spec.uuidFormat,
+                emptyToNull: c.spec.emptyToNull,
+                zeroDate: c.spec.zeroDate,
+                invalid: c.spec.invalid,
+                map: c.spec.map,
+              },
+            ]),
+          ),
         },
       ]),
     ),
@@ -55,43 +70,89 @@ function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColu
       notes.push(`--probe found no NULL; a NULL written before the cut-over would stop the load`);
     } else if (todo.kind === 'narrowing' && facts.longest.has(key) && c.target.maxLength !== null) {
       const longest = facts.longest.get(key)!;
-      if (longest <= c.target.maxLength) notes.push(`--probe: longest value ${longest} characters, fits ${c.target.type}`);
-      else todos.push({ kind: 'narrowing', reason: `--probe found a value of ${longest} characters; Postgres ${c.target.type} holds ${c.target.maxLength}: widen the target, or trim with replace` });
+      if (longest <= c.target.maxLength)
+        notes.push(`--probe: longest value ${longest} characters, fits ${c.target.type}`);
+      else
+        todos.push({
+          kind: 'narrowing',
+          reason: `--probe found a value of ${longest} characters; Postgres ${c.target.type} holds ${c.target.maxLength}: widen the target, or trim with replace`,
+        });
     } else if (todo.kind === 'narrowing' && facts.ranges.has(key)) {
       const range = facts.ranges.get(key);
       const fits = pgIntRange(c.target.type);
       if (!range) notes.push(`--probe: no value to check (all NULL or no rows)`);
-      else if (fits && range[0] >= fits[0] && range[1] <= fits[1]) notes.push(`--probe: values ${range[0]}..${range[1]} fit ${c.target.type}`);
-      else todos.push({ kind: 'narrowing', reason: `--probe found values ${range[0]}..${range[1]}; Postgres ${c.target.type} holds ${fits ? `${fits[0]}..${fits[1]}` : 'less'}: widen the target type` });
+      else if (fits && range[0] >= fits[0] && range[1] <= fits[1])
+        notes.push(`--probe: values ${range[0]}..${range[1]} fit ${c.target.type}`);
+      else
+        todos.push({
+          kind: 'narrowing',
+          reason: `--probe found values ${range[0]}..${range[1]}; Postgres ${c.target.type} holds ${fits ? `${fits[0]}..${fits[1]}` : 'less'}: widen the target type`,
+        });
     } else if (todo.kind === 'choice' && c.spec.type === 'boolean' && facts.values.has(key)) {
       // A VARCHAR boolean: the values found decide (any the default spellings miss are raised below).
-      if (!unreadBooleans(facts.values.get(key)!, spec).length) notes.push(`--probe: every value found (${facts.values.get(key)!.map((x) => JSON.stringify(x)).join(', ')}) is a default true or false spelling`);
+      if (!unreadBooleans(facts.values.get(key)!, spec).length)
+        notes.push(
+          `--probe: every value found (${facts.values
+            .get(key)!
+            .map((x) => JSON.stringify(x))
+            .join(', ')}) is a default true or false spelling`,
+        );
     } else if (todo.kind === 'enum-values-unknown' && facts.values.has(key) && c.labels) {
       const values = facts.values.get(key)!;
       if (values.length > PROBE_MAX_VALUES) {
-        todos.push({ kind: 'enum-values-unknown', reason: `--probe found more than ${PROBE_MAX_VALUES} distinct values: not an enum? choose a transform` });
+        todos.push({
+          kind: 'enum-values-unknown',
+          reason: `--probe found more than ${PROBE_MAX_VALUES} distinct values: not an enum? choose a transform`,
+        });
         continue;
       }
       const { map, unmatched } = matchLabels([...values].sort(), c.labels);
       spec.map = map;
       notes.push(`map from the ${values.length} distinct value(s) --probe found`);
-      if (unmatched.length) todos.push({ kind: 'label-unmatched', reason: `value(s) ${unmatched.map((x) => JSON.stringify(x)).join(', ')} found by --probe match no target label (${c.labels.map((x) => JSON.stringify(x)).join(', ')})` });
+      if (unmatched.length)
+        todos.push({
+          kind: 'label-unmatched',
+          reason: `value(s) ${unmatched.map((x) => JSON.stringify(x)).join(', ')} found by --probe match no target label (${c.labels.map((x) => JSON.stringify(x)).join(', ')})`,
+        });
     } else todos.push(todo);
   }
   const unread = spec.type === 'boolean' && facts.values.has(key) ? unreadBooleans(facts.values.get(key)!, spec) : [];
-  if (unread.length) todos.push({ kind: 'value-invalid', reason: `--probe found value(s) ${unread.map((x) => JSON.stringify(x)).join(', ')} that are neither true nor false: name them in trueValues/falseValues, or fix the source` });
+  if (unread.length)
+    todos.push({
+      kind: 'value-invalid',
+      reason: `--probe found value(s) ${unread.map((x) => JSON.stringify(x)).join(', ')} that are neither true nor false: name them in trueValues/falseValues, or fix the source`,
+    });
   const rejected = facts.rejects.get(key);
-  if (rejected) todos.push({ kind: 'value-invalid', reason: `--probe found ${rejected.count} value(s) the ${spec.type} transform rejects, such as ${JSON.stringify(rejected.sample)}: fix the source, or choose another transform` });
+  if (rejected)
+    todos.push({
+      kind: 'value-invalid',
+      reason: `--probe found ${rejected.count} value(s) the ${spec.type} transform rejects, such as ${JSON.stringify(rejected.sample)}: fix the source, or choose another transform`,
+    });
   const zeros = facts.zeroDates.get(key) ?? 0;
-  if (zeros > 0) todos.push({ kind: 'value-invalid', reason: `--probe found ${zeros} zero date(s): declare zeroDate: null or a replacement value (counted), or fix the source` });
+  if (zeros > 0)
+    todos.push({
+      kind: 'value-invalid',
+      reason: `--probe found ${zeros} zero date(s): declare zeroDate: null or a replacement value (counted), or fix the source`,
+    });
   const badDates = facts.badDates.get(key) ?? 0;
-  if (badDates > 0) todos.push({ kind: 'value-invalid', reason: `--probe found ${badDates} date(s) no calendar has (such as February 30): fix them in the source` });
+  if (badDates > 0)
+    todos.push({
+      kind: 'value-invalid',
+      reason: `--probe found ${badDates} date(s) no calendar has (such as February 30): fix them in the source`,
+    });
   const empties = facts.empties.get(key) ?? 0;
-  if (empties > 0) todos.push({ kind: 'value-invalid', reason: `--probe found ${empties} row(s) holding '' where a uuid is read: declare emptyToNull: true (counted), or fix the source` });
+  if (empties > 0)
+    todos.push({
+      kind: 'value-invalid',
+      reason: `--probe found ${empties} row(s) holding '' where a uuid is read: declare emptyToNull: true (counted), or fix the source`,
+    });
   const nuls = facts.nuls.get(key) ?? 0;
   if (nuls > 0) {
     const fix = c.target.type === 'bytea' ? 'latin1-bytes' : 'latin1-base64';
-    todos.push({ kind: 'value-invalid', reason: `--probe found ${nuls} value(s) holding U+0000, which Postgres text cannot store: bytes kept in a text column? use type ${fix}, or fix the source` });
+    todos.push({
+      kind: 'value-invalid',
+      reason: `--probe found ${nuls} value(s) holding U+0000, which Postgres text cannot store: bytes kept in a text column? use type ${fix}, or fix the source`,
+    });
   }
   return { ...c, spec, todos, notes };
 }

@@ -11,8 +11,17 @@ export function renderDraft(draft: Draft, opts: { title: string; schemaRef?: str
   L.push('# Drafted by `converge map init` from both catalogs. Resolve every TODO, then run');
   L.push('# `converge map check` (add --probe to read the data) until it reports no error.');
   if (opts.schemaRef) L.push(`$schema: ${scalar(opts.schemaRef)}`);
-  L.push('version: 1', 'defaults:', '  # TODO(timezone): the IANA zone the source DATETIME values are written in (TIMESTAMP columns export as UTC).', '  timezone: UTC', 'tables:');
-  for (const s of draft.sourceOnlyTables) L.push(`  # TODO(source-table-unmatched): source table ${s} matches no target table: write \`${key(s)}: skip\`, or map it with target: <table>`);
+  L.push(
+    'version: 1',
+    'defaults:',
+    '  # TODO(timezone): the IANA zone the source DATETIME values are written in (TIMESTAMP columns export as UTC).',
+    '  timezone: UTC',
+    'tables:',
+  );
+  for (const s of draft.sourceOnlyTables)
+    L.push(
+      `  # TODO(source-table-unmatched): source table ${s} matches no target table: write \`${key(s)}: skip\`, or map it with target: <table>`,
+    );
   for (const t of draft.tables) {
     L.push(`  ${key(t.source)}:`);
     if (t.target !== t.source) L.push(`    target: ${scalar(t.target)}`);
@@ -23,9 +32,14 @@ export function renderDraft(draft: Draft, opts: { title: string; schemaRef?: str
       for (const note of c.notes) L.push(`      # ${note}`);
       L.push(`      ${key(c.source)}: ${columnValue(c)}`);
     }
-    for (const c of t.sourceOnly) L.push(`      # TODO(source-column-unmatched): source column ${c} matches no target column: map it (to: <column>) or list it under drop`);
+    for (const c of t.sourceOnly)
+      L.push(
+        `      # TODO(source-column-unmatched): source column ${c} matches no target column: map it (to: <column>) or list it under drop`,
+      );
     if (t.unfed.length) {
-      L.push(`    # TODO(target-column-unfed): target column(s) ${t.unfed.join(', ')} are NOT NULL with no default and no source column:`);
+      L.push(
+        `    # TODO(target-column-unfed): target column(s) ${t.unfed.join(', ')} are NOT NULL with no default and no source column:`,
+      );
       L.push('    # add: { <column>: { constant: <value> } }, or map a source column to them');
     }
   }

@@ -52,13 +52,35 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
       const schemas = await userSchemas(pg, opts.targetSchema);
       const target = await readPgCatalog(pg, schemas);
       const checkLabels = await readCheckLabels(pg, schemas);
-      let draft = draftMapping({ source, target, targetSchema: opts.targetSchema, targetSchemas: schemas, checkLabels, excluded: opts.excluded, keep: opts.keep });
-      draft = markSeeded(draft, target, await countTargetRows(pg, draft.tables.map((t) => t.targetKey)), new Set(opts.replaceSeeded ?? []));
+      let draft = draftMapping({
+        source,
+        target,
+        targetSchema: opts.targetSchema,
+        targetSchemas: schemas,
+        checkLabels,
+        excluded: opts.excluded,
+        keep: opts.keep,
+      });
+      draft = markSeeded(
+        draft,
+        target,
+        await countTargetRows(
+          pg,
+          draft.tables.map((t) => t.targetKey),
+        ),
+        new Set(opts.replaceSeeded ?? []),
+      );
       if (opts.probe) {
         const targetOf = (name: string) => findTable(target, opts.targetSchema, name);
-        draft = refineDraft(draft, await probeSource(my, draftAsProbed(draft), source, targetOf, await readUniqueIndexes(pg, schemas)));
+        draft = refineDraft(
+          draft,
+          await probeSource(my, draftAsProbed(draft), source, targetOf, await readUniqueIndexes(pg, schemas)),
+        );
       }
-      const text = renderDraft(draft, { title: opts.title ?? `MySQL ${opts.source.database} → Postgres schema ${opts.targetSchema}`, schemaRef: opts.schemaRef });
+      const text = renderDraft(draft, {
+        title: opts.title ?? `MySQL ${opts.source.database} → Postgres schema ${opts.targetSchema}`,
+        schemaRef: opts.schemaRef,
+      });
       try {
         await fsp.mkdir(path.dirname(opts.file), { recursive: true });
         await fsp.writeFile(opts.file, text);

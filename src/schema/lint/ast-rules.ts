@@ -45,13 +45,32 @@ function convergeRelation(node: Record<string, unknown>): AstHit | undefined {
   const rel = (node.relation ?? node.view) as Record<string, unknown> | undefined;
   const schema = rel && typeof rel.schemaname === 'string' ? rel.schemaname : undefined;
   if (!schema || !CONVERGE_OWNED_SCHEMAS.has(schema)) return undefined;
-  return { message: `schema ${schema} is owned by converge's own migrations (run history); an application's migrations must not create, alter or write objects there`, location: num(rel!.location) };
+  return {
+    message: `schema ${schema} is owned by converge's own migrations (run history); an application's migrations must not create, alter or write objects there`,
+    location: num(rel!.location),
+  };
 }
 
-const RELATION_STATEMENTS = ['CreateStmt', 'AlterTableStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'IndexStmt', 'CreateTrigStmt', 'ViewStmt', 'RenameStmt', 'CreateTableAsStmt', 'RangeVar'];
+const RELATION_STATEMENTS = [
+  'CreateStmt',
+  'AlterTableStmt',
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'IndexStmt',
+  'CreateTrigStmt',
+  'ViewStmt',
+  'RenameStmt',
+  'CreateTableAsStmt',
+  'RangeVar',
+];
 
 export const AST_RULES: readonly AstRule[] = [
-  ...RELATION_STATEMENTS.map((kind): AstRule => ({ rule: 'foreign-schema', kind, check: (node) => (kind === 'RangeVar' ? convergeRelation({ relation: node }) : convergeRelation(node)) })),
+  ...RELATION_STATEMENTS.map((kind): AstRule => ({
+    rule: 'foreign-schema',
+    kind,
+    check: (node) => (kind === 'RangeVar' ? convergeRelation({ relation: node }) : convergeRelation(node)),
+  })),
   {
     rule: 'foreign-schema',
     kind: 'CreateSchemaStmt',
@@ -70,7 +89,10 @@ export const AST_RULES: readonly AstRule[] = [
       // enum('a','b') has string modifiers: still MySQL's, just without a width to carry over.
       const instead = postgresTypeFor(names[0], integerModifiers(node.typmods) ?? []);
       if (instead === undefined) return undefined;
-      return { message: `type ${names[0]} is MySQL's and does not exist in Postgres: use ${instead}`, location: num(node.location) };
+      return {
+        message: `type ${names[0]} is MySQL's and does not exist in Postgres: use ${instead}`,
+        location: num(node.location),
+      };
     },
   },
   {
@@ -79,7 +101,10 @@ export const AST_RULES: readonly AstRule[] = [
     check(node) {
       const name = stringList(node.collname).pop() ?? '';
       if (!MYSQL_COLLATION.test(name)) return undefined;
-      return { message: `collation ${name} is MySQL's: drop it, or use a Postgres collation such as "C" or an ICU one`, location: num(node.location) };
+      return {
+        message: `collation ${name} is MySQL's: drop it, or use a Postgres collation such as "C" or an ICU one`,
+        location: num(node.location),
+      };
     },
   },
   {
@@ -98,9 +123,13 @@ export const AST_RULES: readonly AstRule[] = [
     check(node) {
       const colname = typeof node.colname === 'string' ? node.colname : '';
       const typmods = (node.typeName as Record<string, unknown> | undefined)?.typmods;
-      const allColumns = Array.isArray(typmods) && typmods.length > 0 && typmods.every((m) => isObject(m) && 'ColumnRef' in m);
+      const allColumns =
+        Array.isArray(typmods) && typmods.length > 0 && typmods.every((m) => isObject(m) && 'ColumnRef' in m);
       if (!MYSQL_INDEX_WORDS.has(colname) || !allColumns) return undefined;
-      return { message: `inline ${colname.toUpperCase()} is MySQL's index syntax: use CREATE INDEX after the table`, location: num(node.location) };
+      return {
+        message: `inline ${colname.toUpperCase()} is MySQL's index syntax: use CREATE INDEX after the table`,
+        location: num(node.location),
+      };
     },
   },
 ];
@@ -120,7 +149,11 @@ const BARE_FIELDS: Record<string, string> = {
 };
 
 /** Calls `visit` for every node of the tree with its node type, in source order. */
-export function walkAst(value: unknown, visit: (kind: string, node: Record<string, unknown>) => void, kind?: string): void {
+export function walkAst(
+  value: unknown,
+  visit: (kind: string, node: Record<string, unknown>) => void,
+  kind?: string,
+): void {
   if (Array.isArray(value)) {
     for (const v of value) walkAst(v, visit);
     return;

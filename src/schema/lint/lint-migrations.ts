@@ -33,7 +33,8 @@ export async function lintSql(sql: string, file: string): Promise<LintFinding[]>
   const original = new SourcePositions(sql);
   const findings: LintFinding[] = [];
   const ctx: AstContext = { localTypes: new Set() };
-  const report: Report = (index, rule, message) => findings.push({ file, ...original.lineColumn(index), rule, message });
+  const report: Report = (index, rule, message) =>
+    findings.push({ file, ...original.lineColumn(index), rule, message });
   // Repairs keep JS indexes and lines those of the original; only byte and code-point counts
   // may need the working text's own map.
   let working = sql;
@@ -43,7 +44,8 @@ export async function lintSql(sql: string, file: string): Promise<LintFinding[]>
   // file for every backtick of a MySQL dump would be quadratic.
   let windowEnd: number | undefined;
   for (let parses = 0; scanTokens(working, start, working.length, 1).length > 0; parses++) {
-    if (parses > MAX_PARSES_PER_FILE) throw new ConvergeError('INTERNAL', 'schema lint made no progress', { stage: 'schema', file });
+    if (parses > MAX_PARSES_PER_FILE)
+      throw new ConvergeError('INTERNAL', 'schema lint made no progress', { stage: 'schema', file });
     const end = windowEnd ?? working.length;
     const outcome = await parsePostgres(working.slice(start, end), file);
     if (outcome.ok) {
@@ -59,14 +61,32 @@ export async function lintSql(sql: string, file: string): Promise<LintFinding[]>
       continue;
     }
     const tokens = scanTokens(working, start, end);
-    const stmtStart = await lintStatementsBefore(errAt, tokens, { text: working, base: start, positions }, ctx, report, file);
+    const stmtStart = await lintStatementsBefore(
+      errAt,
+      tokens,
+      { text: working, base: start, positions },
+      ctx,
+      report,
+      file,
+    );
     const errorToken = tokens.findIndex((t) => t.start <= errAt && errAt < t.end);
-    const found = hintFor(tokens, errorToken, Math.max(0, tokens.findIndex((t) => t.start >= stmtStart)));
+    const found = hintFor(
+      tokens,
+      errorToken,
+      Math.max(
+        0,
+        tokens.findIndex((t) => t.start >= stmtStart),
+      ),
+    );
     if (!found) report(errAt, 'syntax', outcome.message);
     else if (found.at === errorToken) report(errAt, found.hint.rule, `${outcome.message}: ${found.hint.hint}`);
     else {
       const stopped = original.lineColumn(errAt);
-      report(tokens[found.at].start, found.hint.rule, `${found.hint.hint} (the parser stopped at ${stopped.line}:${stopped.column}: ${outcome.message})`);
+      report(
+        tokens[found.at].start,
+        found.hint.rule,
+        `${found.hint.hint} (the parser stopped at ${stopped.line}:${stopped.column}: ${outcome.message})`,
+      );
     }
     const statementEnd = tokens.find((t) => t.kind === 'semicolon' && t.start >= errAt);
     const repaired = found ? repairText(working, tokens, found.at, found.hint) : undefined;

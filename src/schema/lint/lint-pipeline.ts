@@ -16,15 +16,21 @@ export interface PipelineLintResult {
 /** Lints `<migrationsRoot>/<pipeline>/postgres/*.sql`, the migrations that own the target schema. */
 export async function lintPipeline(migrationsRoot: string, pipeline: string): Promise<PipelineLintResult> {
   if (!/^[A-Za-z0-9_-]+$/.test(pipeline)) {
-    throw new ConvergeError('USAGE', `pipeline name ${JSON.stringify(pipeline)} must be a plain name`, { stage: 'schema' });
+    throw new ConvergeError('USAGE', `pipeline name ${JSON.stringify(pipeline)} must be a plain name`, {
+      stage: 'schema',
+    });
   }
   const dir = path.join(migrationsRoot, pipeline, 'postgres');
   if (!(await isDirectory(dir))) {
     const known = await pipelinesWithPostgres(migrationsRoot);
-    throw new ConvergeError('PIPELINE_UNKNOWN', `no Postgres migrations for pipeline ${pipeline}; known: ${known.join(', ') || 'none'}`, {
-      stage: 'schema',
-      file: dir,
-    });
+    throw new ConvergeError(
+      'PIPELINE_UNKNOWN',
+      `no Postgres migrations for pipeline ${pipeline}; known: ${known.join(', ') || 'none'}`,
+      {
+        stage: 'schema',
+        file: dir,
+      },
+    );
   }
   const files = await readMigrationDir(dir);
   const findings: LintFinding[] = [];

@@ -16,8 +16,14 @@ export async function parsePostgres(sql: string, file: string): Promise<ParseOut
     const tree = (await parse(sql)) as { stmts?: RawStmt[] };
     return { ok: true, stmts: tree.stmts ?? [] };
   } catch (e) {
-    if (hasSqlDetails(e)) return { ok: false, message: firstLine(e.sqlDetails.message), cursor: e.sqlDetails.cursorPosition };
-    throw new ConvergeError('INTERNAL', `the Postgres parser failed: ${messageOf(e)}`, { stage: 'schema', file }, { cause: e });
+    if (hasSqlDetails(e))
+      return { ok: false, message: firstLine(e.sqlDetails.message), cursor: e.sqlDetails.cursorPosition };
+    throw new ConvergeError(
+      'INTERNAL',
+      `the Postgres parser failed: ${messageOf(e)}`,
+      { stage: 'schema', file },
+      { cause: e },
+    );
   }
 }
 

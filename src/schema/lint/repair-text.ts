@@ -17,14 +17,20 @@ export function repairText(text: string, tokens: SqlToken[], at: number, hint: S
   if (hint.rewrite) {
     const replacement = hint.rewrite(token);
     if (replacement === undefined || replacement.length !== token.text.length) return undefined;
-    return { text: text.slice(0, token.start) + replacement + text.slice(token.end), countsChanged: nonAscii(token.text + replacement) };
+    return {
+      text: text.slice(0, token.start) + replacement + text.slice(token.end),
+      countsChanged: nonAscii(token.text + replacement),
+    };
   }
   const span = hint.span?.(tokens, at) ?? 0;
   if (span <= 0 || at + span > tokens.length) return undefined;
   const from = token.start;
   const to = tokens[at + span - 1].end;
   const blanked = text.slice(from, to);
-  return { text: text.slice(0, from) + blanked.replace(/[^\n]/g, ' ') + text.slice(to), countsChanged: nonAscii(blanked) };
+  return {
+    text: text.slice(0, from) + blanked.replace(/[^\n]/g, ' ') + text.slice(to),
+    countsChanged: nonAscii(blanked),
+  };
 }
 
 function nonAscii(s: string): boolean {

@@ -4,15 +4,7 @@
  * SQL is valid is the parser's job, never this scanner's.
  */
 export type TokenKind =
-  | 'word'
-  | 'quoted-ident'
-  | 'backtick'
-  | 'string'
-  | 'dollar-string'
-  | 'number'
-  | 'param'
-  | 'semicolon'
-  | 'punct';
+  'word' | 'quoted-ident' | 'backtick' | 'string' | 'dollar-string' | 'number' | 'param' | 'semicolon' | 'punct';
 
 export interface SqlToken {
   kind: TokenKind;
@@ -49,7 +41,8 @@ export function scanTokens(text: string, from = 0, to = text.length, limit = Inf
       if (tagEnd < 0) push('punct', i, i + 1);
       else push('dollar-string', i, dollarBodyEnd(text, text.slice(i, tagEnd), tagEnd));
     } else if (isWordStart(c)) push('word', i, wordEnd(text, i + 1));
-    else if (/[0-9]/.test(c) || (c === '.' && next !== undefined && /[0-9]/.test(next))) push('number', i, numberEnd(text, i));
+    else if (/[0-9]/.test(c) || (c === '.' && next !== undefined && /[0-9]/.test(next)))
+      push('number', i, numberEnd(text, i));
     else if (c === ';') push('semicolon', i, i + 1);
     else push('punct', i, i + 1);
   }

@@ -37,7 +37,10 @@ export const SYNTAX_HINTS: readonly SyntaxHint[] = [
     matches: (t, at) => t[at]?.kind === 'backtick',
     hint: 'backtick-quoted identifiers are MySQL: use double quotes, or no quotes for lower-case names',
     beforeError: true,
-    rewrite: (token) => (token.text.length >= 2 && token.text.endsWith('`') && !token.text.includes('"') ? `"${token.text.slice(1, -1)}"` : undefined),
+    rewrite: (token) =>
+      token.text.length >= 2 && token.text.endsWith('`') && !token.text.includes('"')
+        ? `"${token.text.slice(1, -1)}"`
+        : undefined,
   },
   {
     rule: 'mysql-engine',
@@ -73,7 +76,8 @@ export const SYNTAX_HINTS: readonly SyntaxHint[] = [
   {
     rule: 'mysql-collate',
     matches: (t, at) =>
-      (isWord(t[at], 'COLLATE') && t[at + 1]?.text === '=') || (isWord(t[at], 'DEFAULT') && isWord(t[at + 1], 'COLLATE')),
+      (isWord(t[at], 'COLLATE') && t[at + 1]?.text === '=') ||
+      (isWord(t[at], 'DEFAULT') && isWord(t[at + 1], 'COLLATE')),
     hint: 'COLLATE= is a MySQL table option: remove it (Postgres collations are per database, column or expression)',
     span: (t, at) => {
       const n = isWord(t[at], 'DEFAULT') ? 2 : 1;

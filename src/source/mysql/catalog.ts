@@ -33,14 +33,24 @@ export async function readMysqlCatalog(conn: MysqlConnection, database: string):
   const [pks] = await conn.query(sql('primary-keys.sql'), [database]);
   let jsonChecks: Array<{ tableName: string; clause: string }> = [];
   try {
-    [jsonChecks] = (await conn.query(sql('json-checks.sql'), [database])) as unknown as [Array<{ tableName: string; clause: string }>];
+    [jsonChecks] = (await conn.query(sql('json-checks.sql'), [database])) as unknown as [
+      Array<{ tableName: string; clause: string }>,
+    ];
   } catch {
     // MySQL before 8.0.16 has no CHECK_CONSTRAINTS; its JSON type needs no check.
   }
-  const jsonCols = new Set(jsonChecks.map((c) => `${c.tableName}.${/json_valid\(`?([^`)]+)`?\)/.exec(c.clause)?.[1] ?? ''}`));
+  const jsonCols = new Set(
+    jsonChecks.map((c) => `${c.tableName}.${/json_valid\(`?([^`)]+)`?\)/.exec(c.clause)?.[1] ?? ''}`),
+  );
   const byTable = new Map<string, MysqlTable>();
   for (const t of tables as Array<{ name: string; estimatedRows: number | string; dataBytes: number | string }>) {
-    byTable.set(t.name, { name: t.name, columns: [], primaryKey: [], estimatedRows: Number(t.estimatedRows), dataBytes: Number(t.dataBytes) });
+    byTable.set(t.name, {
+      name: t.name,
+      columns: [],
+      primaryKey: [],
+      estimatedRows: Number(t.estimatedRows),
+      dataBytes: Number(t.dataBytes),
+    });
   }
   for (const c of columns as Array<Record<string, unknown>>) {
     const t = byTable.get(String(c.tableName));
@@ -63,7 +73,17 @@ export async function readMysqlCatalog(conn: MysqlConnection, database: string):
 }
 
 const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
-const SPATIAL_TYPES = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
+const SPATIAL_TYPES = new Set([
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+  'geomcollection',
+]);
 
 /** How a column is written to CSV: text as-is, binary as \x hex. */
 export function exportEncoding(c: MysqlColumn): 'text' | 'hex' {

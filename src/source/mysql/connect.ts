@@ -29,7 +29,12 @@ export function mysqlOptions(info: ConnectionInfo, opts: MysqlConnectOptions = {
   return mysqlAttemptOptions(info, opts, plan, plan.required);
 }
 
-function mysqlAttemptOptions(info: ConnectionInfo, opts: MysqlConnectOptions, plan: TlsPlan, encrypted: boolean): ConnectionOptions {
+function mysqlAttemptOptions(
+  info: ConnectionInfo,
+  opts: MysqlConnectOptions,
+  plan: TlsPlan,
+  encrypted: boolean,
+): ConnectionOptions {
   const o: ConnectionOptions = {
     host: info.host,
     port: info.port,
@@ -47,7 +52,13 @@ function mysqlAttemptOptions(info: ConnectionInfo, opts: MysqlConnectOptions, pl
   };
   if (encrypted) {
     const t = tlsOptions(info, plan);
-    o.ssl = { ca: t.ca as Buffer | undefined, cert: t.cert as Buffer | undefined, key: t.key as Buffer | undefined, rejectUnauthorized: plan.verifyChain, verifyIdentity: plan.verifyHost };
+    o.ssl = {
+      ca: t.ca as Buffer | undefined,
+      cert: t.cert as Buffer | undefined,
+      key: t.key as Buffer | undefined,
+      rejectUnauthorized: plan.verifyChain,
+      verifyIdentity: plan.verifyHost,
+    };
     if (plan.verifyHost && net.isIP(info.host)) o.stream = () => socketNamedFor(info.host, info.port);
   }
   const keyFile = info.params['server-public-key'];
@@ -80,7 +91,12 @@ function readPublicKey(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConvergeError('CONFIG_INVALID', `cannot read server-public-key file ${file}: ${messageOf(e)}`, { stage: 'config', key: 'server-public-key', file }, { cause: e });
+    throw new ConvergeError(
+      'CONFIG_INVALID',
+      `cannot read server-public-key file ${file}: ${messageOf(e)}`,
+      { stage: 'config', key: 'server-public-key', file },
+      { cause: e },
+    );
   }
 }
 
@@ -91,7 +107,8 @@ function readPublicKey(file: string): string {
  */
 export async function openMysql(info: ConnectionInfo, opts: MysqlConnectOptions = {}): Promise<MysqlConnection> {
   const plan = tlsPlan(info);
-  const attempts = plan.level === 'disable' || plan.level === 'allow' ? [false] : plan.level === 'prefer' ? [true, false] : [true];
+  const attempts =
+    plan.level === 'disable' || plan.level === 'allow' ? [false] : plan.level === 'prefer' ? [true, false] : [true];
   let conn: MysqlConnection | undefined;
   for (let i = 0; !conn; i++) {
     try {
@@ -115,12 +132,22 @@ export async function openMysql(info: ConnectionInfo, opts: MysqlConnectOptions 
 function verifiedPeer(conn: MysqlConnection, info: ConnectionInfo, plan: TlsPlan): void {
   const stream = (conn as unknown as { connection: { stream: unknown } }).connection.stream;
   const socket = stream instanceof TLSSocket ? stream : undefined;
-  const problem = socket ? checkServerIdentity(info.host, socket.getPeerCertificate()) : new Error('the connection is not encrypted');
-  if (problem) throw tlsFailure(problem, info, plan) ?? new ConvergeError('TLS_FAILED', `${describeConnection(info)}: ${problem.message}`, { stage: 'config' });
+  const problem = socket
+    ? checkServerIdentity(info.host, socket.getPeerCertificate())
+    : new Error('the connection is not encrypted');
+  if (problem)
+    throw (
+      tlsFailure(problem, info, plan) ??
+      new ConvergeError('TLS_FAILED', `${describeConnection(info)}: ${problem.message}`, { stage: 'config' })
+    );
 }
 
 /** Session time-outs from the options or the URL; pools call this for each new connection. */
-export async function applyMysqlSession(conn: MysqlConnection, info: ConnectionInfo, opts: MysqlConnectOptions = {}): Promise<void> {
+export async function applyMysqlSession(
+  conn: MysqlConnection,
+  info: ConnectionInfo,
+  opts: MysqlConnectOptions = {},
+): Promise<void> {
   const lockWait = opts.lockWaitTimeoutS ?? lockWaitTimeoutS(info);
   const statement = opts.statementTimeoutMs ?? statementTimeoutMs(info);
   try {
@@ -136,7 +163,12 @@ export async function applyMysqlSession(conn: MysqlConnection, info: ConnectionI
       else await conn.query('SET SESSION max_execution_time = ?', [Math.round(statement)]);
     }
   } catch (e) {
-    throw new ConvergeError('CONNECT_FAILED', `cannot set session time-outs on ${describeConnection(info)}: ${messageOf(e)}`, { stage: 'config' }, { cause: e });
+    throw new ConvergeError(
+      'CONNECT_FAILED',
+      `cannot set session time-outs on ${describeConnection(info)}: ${messageOf(e)}`,
+      { stage: 'config' },
+      { cause: e },
+    );
   }
 }
 
@@ -146,18 +178,49 @@ export function mysqlConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPl
   const tls = plan && plan.level !== 'disable' ? tlsFailure(e, info, plan) : undefined;
   if (tls) return tls;
   if (code === 'ER_SECURE_TRANSPORT_REQUIRED' || /insecure transport are prohibited/i.test(messageOf(e))) {
-    return new ConvergeError('TLS_FAILED', `MySQL at ${where} refuses connections without TLS; set ssl-mode=VERIFY_IDENTITY (with ssl-ca) or at least ssl-mode=REQUIRED`, { stage: 'config', host: info.host, port: info.port }, { cause: e });
+    return new ConvergeError(
+      'TLS_FAILED',
+      `MySQL at ${where} refuses connections without TLS; set ssl-mode=VERIFY_IDENTITY (with ssl-ca) or at least ssl-mode=REQUIRED`,
+      { stage: 'config', host: info.host, port: info.port },
+      { cause: e },
+    );
   }
   if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') {
     // MariaDB answers require_secure_transport and REQUIRE SSL users with a plain "access denied".
-    const hint = plan && !plan.required ? ', and since this connection was not encrypted, whether the server or user requires TLS (then set ssl-mode=VERIFY_IDENTITY with ssl-ca, or at least ssl-mode=REQUIRED)' : '';
-    return new ConvergeError('AUTH_FAILED', `MySQL refused the credentials for ${where} (${code}); check the user and password${hint}`, { stage: 'config' }, { cause: e });
+    const hint =
+      plan && !plan.required
+        ? ', and since this connection was not encrypted, whether the server or user requires TLS (then set ssl-mode=VERIFY_IDENTITY with ssl-ca, or at least ssl-mode=REQUIRED)'
+        : '';
+    return new ConvergeError(
+      'AUTH_FAILED',
+      `MySQL refused the credentials for ${where} (${code}); check the user and password${hint}`,
+      { stage: 'config' },
+      { cause: e },
+    );
   }
   if (code === 'ER_BAD_DB_ERROR') {
-    return new ConvergeError('CONNECT_FAILED', `MySQL database "${info.database}" does not exist on ${where}`, { stage: 'config' }, { cause: e });
+    return new ConvergeError(
+      'CONNECT_FAILED',
+      `MySQL database "${info.database}" does not exist on ${where}`,
+      { stage: 'config' },
+      { cause: e },
+    );
   }
   const unreachable = unreachableMessage(e, info, 'MySQL');
-  if (unreachable) return new ConvergeError('CONNECT_FAILED', unreachable, { stage: 'config', host: info.host, port: info.port }, { cause: e });
-  const msg = messageOf(e).split(info.password ?? '\u0000').join('****');
-  return new ConvergeError('CONNECT_FAILED', `cannot connect to MySQL at ${where}: ${code ?? msg}`, { stage: 'config' }, { cause: e });
+  if (unreachable)
+    return new ConvergeError(
+      'CONNECT_FAILED',
+      unreachable,
+      { stage: 'config', host: info.host, port: info.port },
+      { cause: e },
+    );
+  const msg = messageOf(e)
+    .split(info.password ?? '\u0000')
+    .join('****');
+  return new ConvergeError(
+    'CONNECT_FAILED',
+    `cannot connect to MySQL at ${where}: ${code ?? msg}`,
+    { stage: 'config' },
+    { cause: e },
+  );
 }

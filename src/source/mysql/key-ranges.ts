@@ -53,7 +53,10 @@ async function integerRanges(conn: MysqlConnection, table: MysqlTable, pieces: n
   const step = (span + n - 1n) / n;
   const bounds: string[] = [];
   for (let b = min + step - 1n; b < max; b += step) bounds.push(b.toString());
-  return rangesFromBounds(table.primaryKey, bounds.map((b) => [b]));
+  return rangesFromBounds(
+    table.primaryKey,
+    bounds.map((b) => [b]),
+  );
 }
 
 async function walkedRanges(conn: MysqlConnection, table: MysqlTable, rows: number): Promise<KeyRange[]> {
@@ -91,10 +94,14 @@ export function rangesFromBounds(key: string[], bounds: string[][]): KeyRange[] 
  * as a row constructor, which not every server version can use for an index range).
  * `binary` names key columns whose values are \x hex in the range and bytes on the server.
  */
-export function rangeWhere(range: KeyRange, binary: Set<string> = new Set()): { sql: string; params: unknown[] } | undefined {
+export function rangeWhere(
+  range: KeyRange,
+  binary: Set<string> = new Set(),
+): { sql: string; params: unknown[] } | undefined {
   const parts: string[] = [];
   const params: unknown[] = [];
-  const value = (col: string, v: string) => (binary.has(col) && v.startsWith('\\x') ? Buffer.from(v.slice(2), 'hex') : v);
+  const value = (col: string, v: string) =>
+    binary.has(col) && v.startsWith('\\x') ? Buffer.from(v.slice(2), 'hex') : v;
   const bound = (values: string[], strict: '>' | '<', last: '>' | '<=') => {
     const build = (i: number): string => {
       const c = quoteMysql(range.key[i]);
@@ -114,7 +121,12 @@ export function rangeWhere(range: KeyRange, binary: Set<string> = new Set()): { 
 
 type RawRow = Array<string | Buffer | null>;
 
-async function rawQuery(conn: MysqlConnection, sql: string, params: unknown[], binary: Set<string>): Promise<[RawRow[]]> {
+async function rawQuery(
+  conn: MysqlConnection,
+  sql: string,
+  params: unknown[],
+  binary: Set<string>,
+): Promise<[RawRow[]]> {
   // Key values as the server's text (no JS number rounding of BIGINT UNSIGNED), binary as bytes.
   const [rows] = await conn.query({ sql, rowsAsArray: true, typeCast: rawTypeCast(binary) as never }, params);
   return [rows as unknown as RawRow[]];

@@ -36,14 +36,22 @@ interface CoreConnection {
  * server's own client. It reads mysql2's text-protocol packets through the Query command's row
  * state (mysql2 3.x); the export type tests cover every column type through it.
  */
-export function queryRowBytes(conn: MysqlConnection, sql: string, params: unknown[], columns: number, sink: RowBytesSink): RowBytesQuery {
+export function queryRowBytes(
+  conn: MysqlConnection,
+  sql: string,
+  params: unknown[],
+  columns: number,
+  sink: RowBytesSink,
+): RowBytesQuery {
   const core = (conn as unknown as { connection: CoreConnection }).connection;
   let rows = 0;
   const done = new Promise<number>((resolve, reject) => {
     // With a callback, mysql2 reports a lost connection to the query itself (without one, only
     // the connection hears of it and the query would wait forever). Rows are never collected:
     // the row state below replaces the code that would collect them.
-    const q = core.query({ sql, rowsAsArray: true }, params, (err: Error | null) => (err ? reject(err) : resolve(rows)));
+    const q = core.query({ sql, rowsAsArray: true }, params, (err: Error | null) =>
+      err ? reject(err) : resolve(rows),
+    );
     const proto = Object.getPrototypeOf(q) as CoreQuery;
     // fieldsEOF hands over to `this.row`: an own property replaces the row parser for this query.
     q.row = function (this: CoreQuery, packet: Packet, connection: unknown) {

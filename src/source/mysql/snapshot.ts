@@ -38,7 +38,10 @@ export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logg
         await connections[0].query('FLUSH TABLES WITH READ LOCK');
         method = 'flush-lock-then-snapshots';
       } catch (e) {
-        log.warn({ err: messageOf(e) }, 'FLUSH TABLES WITH READ LOCK refused (needs RELOAD); exporting with one worker so every table comes from the same snapshot');
+        log.warn(
+          { err: messageOf(e) },
+          'FLUSH TABLES WITH READ LOCK refused (needs RELOAD); exporting with one worker so every table comes from the same snapshot',
+        );
         for (const c of connections.splice(1)) await c.end().catch(() => c.destroy());
       }
     }
@@ -52,7 +55,12 @@ export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logg
   } catch (e) {
     await close();
     if (e instanceof ConvergeError) throw e;
-    throw new ConvergeError('EXPORT_FAILED', `cannot open a consistent snapshot: ${messageOf(e)}`, { stage: 'export' }, { cause: e });
+    throw new ConvergeError(
+      'EXPORT_FAILED',
+      `cannot open a consistent snapshot: ${messageOf(e)}`,
+      { stage: 'export' },
+      { cause: e },
+    );
   }
 }
 
@@ -61,7 +69,9 @@ async function binlogPosition(c: MysqlConnection, method: Snapshot['method']): P
     if (method === 'consistent-snapshot') {
       // MariaDB reports the binlog position that matches this transaction's snapshot, lock-free.
       const [rows] = await c.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
-      const m = Object.fromEntries((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, r.Value]));
+      const m = Object.fromEntries(
+        (rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, r.Value]),
+      );
       if (m.binlog_snapshot_file) return { file: m.binlog_snapshot_file, position: Number(m.binlog_snapshot_position) };
     }
     const [rows] = await c.query('SHOW MASTER STATUS');

@@ -12,7 +12,10 @@ type Field = { name: string; string(encoding?: string): string | null; buffer():
  * lose microseconds and zero dates). FLOAT columns (selected as DOUBLE) get their shortest
  * text that reads back as the same single-precision value.
  */
-export function rawTypeCast(binaryColumns: Set<string>, float32Columns?: Set<string>): (field: Field) => string | Buffer | null {
+export function rawTypeCast(
+  binaryColumns: Set<string>,
+  float32Columns?: Set<string>,
+): (field: Field) => string | Buffer | null {
   if (!float32Columns?.size) return (field) => (binaryColumns.has(field.name) ? field.buffer() : field.string('utf8'));
   return (field) => {
     if (binaryColumns.has(field.name)) return field.buffer();
@@ -47,16 +50,38 @@ export function selectList(table: MysqlTable): { select: string; binary: Set<str
  * batches, so verification can run the mapping over the source without a CSV in between.
  * The "line" of a row is its 1-based ordinal.
  */
-export async function* streamTableRecords(conn: MysqlConnection, table: MysqlTable, batchSize = 2000): AsyncGenerator<CsvRecord[]> {
+export async function* streamTableRecords(
+  conn: MysqlConnection,
+  table: MysqlTable,
+  batchSize = 2000,
+): AsyncGenerator<CsvRecord[]> {
   const hex = table.columns.map((c) => exportEncoding(c) === 'hex');
   const { select, binary, float32 } = selectList(table);
-  const core = (conn as unknown as { connection: { query(o: object): { stream(o: object): AsyncIterable<Array<string | Buffer | null>> & { destroy(): void } } } }).connection;
-  const stream = core.query({ sql: `SELECT ${select} FROM ${quoteMysql(table.name)}`, rowsAsArray: true, typeCast: rawTypeCast(binary, float32) }).stream({ highWaterMark: batchSize });
+  const core = (
+    conn as unknown as {
+      connection: {
+        query(o: object): { stream(o: object): AsyncIterable<Array<string | Buffer | null>> & { destroy(): void } };
+      };
+    }
+  ).connection;
+  const stream = core
+    .query({
+      sql: `SELECT ${select} FROM ${quoteMysql(table.name)}`,
+      rowsAsArray: true,
+      typeCast: rawTypeCast(binary, float32),
+    })
+    .stream({ highWaterMark: batchSize });
   let n = 0;
   let batch: CsvRecord[] = [];
   try {
     for await (const row of stream) {
-      const fields = row.map((v, i) => (v === null ? null : hex[i] || Buffer.isBuffer(v) ? '\\x' + (Buffer.isBuffer(v) ? v : Buffer.from(String(v))).toString('hex') : String(v)));
+      const fields = row.map((v, i) =>
+        v === null
+          ? null
+          : hex[i] || Buffer.isBuffer(v)
+            ? '\\x' + (Buffer.isBuffer(v) ? v : Buffer.from(String(v))).toString('hex')
+            : String(v),
+      );
       batch.push({ fields, line: ++n });
       if (batch.length >= batchSize) {
         yield batch;

@@ -69,7 +69,11 @@ export function namesTable(names: ReadonlySet<string>, t: { schema: string; name
 }
 
 /** The catalog's table for a name as mappings write it ("table" in the default schema, or "schema.table"). */
-export function findTable(catalog: Pick<PgCatalog, 'tables'>, defaultSchema: string, name: string): PgTable | undefined {
+export function findTable(
+  catalog: Pick<PgCatalog, 'tables'>,
+  defaultSchema: string,
+  name: string,
+): PgTable | undefined {
   const { schema, table } = splitTarget(name, defaultSchema);
   return catalog.tables.get(tableKey(schema, table));
 }
@@ -106,7 +110,17 @@ export async function readPgCatalog(client: Client, schemas: string[]): Promise<
   }
   return {
     tables,
-    foreignKeys: fks.rows.map((r) => ({ name: r.name, schema: r.schema, table: r.table, refSchema: r.ref_schema, refTable: r.ref_table, columns: r.columns, refColumns: r.ref_columns, deferrable: r.deferrable, validated: r.validated })),
+    foreignKeys: fks.rows.map((r) => ({
+      name: r.name,
+      schema: r.schema,
+      table: r.table,
+      refSchema: r.ref_schema,
+      refTable: r.ref_table,
+      columns: r.columns,
+      refColumns: r.ref_columns,
+      deferrable: r.deferrable,
+      validated: r.validated,
+    })),
     triggers: trg.rows.map((r) => ({ schema: r.schema, table: r.table, name: r.name, enabled: r.enabled })),
   };
 }

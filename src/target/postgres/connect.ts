@@ -21,7 +21,12 @@ export function pgConfig(info: ConnectionInfo, opts: PgConnectOptions = {}): Cli
   return pgAttemptConfig(info, opts, plan, plan.required);
 }
 
-function pgAttemptConfig(info: ConnectionInfo, opts: PgConnectOptions, plan: TlsPlan, encrypted: boolean): ClientConfig {
+function pgAttemptConfig(
+  info: ConnectionInfo,
+  opts: PgConnectOptions,
+  plan: TlsPlan,
+  encrypted: boolean,
+): ClientConfig {
   const statement = opts.statementTimeoutMs ?? statementTimeoutMs(info);
   const config: ClientConfig = {
     host: info.host,
@@ -44,7 +49,14 @@ function pgAttemptConfig(info: ConnectionInfo, opts: PgConnectOptions, plan: Tls
  */
 export async function openPg(info: ConnectionInfo, opts: PgConnectOptions = {}): Promise<Client> {
   const plan = tlsPlan(info);
-  const attempts = plan.level === 'disable' ? [false] : plan.level === 'allow' ? [false, true] : plan.level === 'prefer' ? [true, false] : [true];
+  const attempts =
+    plan.level === 'disable'
+      ? [false]
+      : plan.level === 'allow'
+        ? [false, true]
+        : plan.level === 'prefer'
+          ? [true, false]
+          : [true];
   for (let i = 0; ; i++) {
     const encrypted = attempts[i];
     const client = new Client(pgAttemptConfig(info, opts, plan, encrypted));
@@ -74,18 +86,46 @@ export function pgConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPlan)
   const tls = plan && plan.level !== 'disable' ? tlsFailure(e, info, plan) : undefined;
   if (tls) return tls;
   if (refusedWithoutTls(e)) {
-    return new ConvergeError('TLS_FAILED', `Postgres at ${where} refuses connections without TLS; set sslmode=verify-full (with sslrootcert) or at least sslmode=require`, { stage: 'config', host: info.host, port: info.port }, { cause: e });
+    return new ConvergeError(
+      'TLS_FAILED',
+      `Postgres at ${where} refuses connections without TLS; set sslmode=verify-full (with sslrootcert) or at least sslmode=require`,
+      { stage: 'config', host: info.host, port: info.port },
+      { cause: e },
+    );
   }
   if (code === '28P01' || code === '28000') {
-    return new ConvergeError('AUTH_FAILED', `Postgres refused the credentials for ${where} (${code}); check the user and password`, { stage: 'config' }, { cause: e });
+    return new ConvergeError(
+      'AUTH_FAILED',
+      `Postgres refused the credentials for ${where} (${code}); check the user and password`,
+      { stage: 'config' },
+      { cause: e },
+    );
   }
   if (code === '3D000') {
-    return new ConvergeError('CONNECT_FAILED', `Postgres database "${info.database}" does not exist on ${where}`, { stage: 'config' }, { cause: e });
+    return new ConvergeError(
+      'CONNECT_FAILED',
+      `Postgres database "${info.database}" does not exist on ${where}`,
+      { stage: 'config' },
+      { cause: e },
+    );
   }
   const unreachable = unreachableMessage(e, info, 'Postgres');
-  if (unreachable) return new ConvergeError('CONNECT_FAILED', unreachable, { stage: 'config', host: info.host, port: info.port }, { cause: e });
-  const msg = messageOf(e).split(info.password ?? '\u0000').join('****');
-  return new ConvergeError('CONNECT_FAILED', `cannot connect to Postgres at ${where}: ${code ?? msg}`, { stage: 'config' }, { cause: e });
+  if (unreachable)
+    return new ConvergeError(
+      'CONNECT_FAILED',
+      unreachable,
+      { stage: 'config', host: info.host, port: info.port },
+      { cause: e },
+    );
+  const msg = messageOf(e)
+    .split(info.password ?? '\u0000')
+    .join('****');
+  return new ConvergeError(
+    'CONNECT_FAILED',
+    `cannot connect to Postgres at ${where}: ${code ?? msg}`,
+    { stage: 'config' },
+    { cause: e },
+  );
 }
 
 /** Quotes an identifier for Postgres: mapping files name tables, never trusted as SQL. */

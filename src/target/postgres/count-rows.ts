@@ -9,7 +9,9 @@ export async function countTargetRows(pg: Client, keys: string[], bound = 100_00
   const out = new Map<string, number>();
   for (const key of keys) {
     const dot = key.indexOf('.');
-    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${quotePg(key.slice(0, dot))}.${quotePg(key.slice(dot + 1))} LIMIT ${bound}) s`);
+    const { rows } = await pg.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${quotePg(key.slice(0, dot))}.${quotePg(key.slice(dot + 1))} LIMIT ${bound}) s`,
+    );
     out.set(key, rows[0].n);
   }
   return out;

@@ -13,6 +13,9 @@ export function makeBoolean(trueValues = DEFAULT_TRUE, falseValues = DEFAULT_FAL
   return (v: string) => {
     if (t.has(v)) return 't';
     if (f.has(v)) return 'f';
-    throw new ValueError('VALUE_INVALID', `not a boolean: ${JSON.stringify(v)} (true: ${[...t].join('/')}, false: ${[...f].join('/')})`);
+    throw new ValueError(
+      'VALUE_INVALID',
+      `not a boolean: ${JSON.stringify(v)} (true: ${[...t].join('/')}, false: ${[...f].join('/')})`,
+    );
   };
 }

@@ -8,9 +8,16 @@ export function jsonValue(v: string, jsonb: boolean): string {
   try {
     JSON.parse(v);
   } catch (e) {
-    throw new ValueError('JSON_INVALID', `invalid JSON (${(e as Error).message.slice(0, 80)}): ${JSON.stringify(v.slice(0, 60))}`);
+    throw new ValueError(
+      'JSON_INVALID',
+      `invalid JSON (${(e as Error).message.slice(0, 80)}): ${JSON.stringify(v.slice(0, 60))}`,
+    );
   }
-  if (jsonb && v.includes('\\u0000') && /(^|[^\\])(\\\\)*\\u0000/.test(v)) throw new ValueError('JSON_INVALID', 'JSON holds \\u0000, which jsonb cannot store (use json, or drop the character in the mapping)');
+  if (jsonb && v.includes('\\u0000') && /(^|[^\\])(\\\\)*\\u0000/.test(v))
+    throw new ValueError(
+      'JSON_INVALID',
+      'JSON holds \\u0000, which jsonb cannot store (use json, or drop the character in the mapping)',
+    );
   return v;
 }
 
@@ -23,5 +30,7 @@ function stableStringify(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return '[' + v.map(stableStringify).join(',') + ']';
   const keys = Object.keys(v as object).sort();
-  return '{' + keys.map((k) => JSON.stringify(k) + ':' + stableStringify((v as Record<string, unknown>)[k])).join(',') + '}';
+  return (
+    '{' + keys.map((k) => JSON.stringify(k) + ':' + stableStringify((v as Record<string, unknown>)[k])).join(',') + '}'
+  );
 }

@@ -16,13 +16,18 @@ export function numericValue(v: string): string {
 
 /** float/double: MySQL prints the shortest text that reads back to the same binary value; keep it. */
 export function floatValue(v: string): string {
-  if (!NUM.test(v) && !/^-?(inf|nan)$/i.test(v)) throw new ValueError('VALUE_INVALID', `not a float: ${JSON.stringify(v.slice(0, 40))}`);
+  if (!NUM.test(v) && !/^-?(inf|nan)$/i.test(v))
+    throw new ValueError('VALUE_INVALID', `not a float: ${JSON.stringify(v.slice(0, 40))}`);
   return v;
 }
 
 /** Postgres text cannot hold U+0000; MySQL text can. Fail with the column named, never truncate. */
 export function textValue(v: string): string {
-  if (v.includes('\u0000')) throw new ValueError('VALUE_INVALID', 'text holds a NUL (U+0000) character, which Postgres text cannot store; map the column to bytea or declare a replace');
+  if (v.includes('\u0000'))
+    throw new ValueError(
+      'VALUE_INVALID',
+      'text holds a NUL (U+0000) character, which Postgres text cannot store; map the column to bytea or declare a replace',
+    );
   return v;
 }
 
@@ -51,7 +56,11 @@ export function latin1Base64Value(v: string): string {
 
 function latin1Bytes(v: string): Buffer {
   for (let i = 0; i < v.length; i++) {
-    if (v.charCodeAt(i) > 0xff) throw new ValueError('VALUE_INVALID', `character U+${v.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')} at offset ${i} is not a latin1 byte`);
+    if (v.charCodeAt(i) > 0xff)
+      throw new ValueError(
+        'VALUE_INVALID',
+        `character U+${v.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')} at offset ${i} is not a latin1 byte`,
+      );
   }
   return Buffer.from(v, 'latin1');
 }
@@ -65,12 +74,20 @@ export function jsonArrayToArray(v: string): string {
   try {
     parsed = JSON.parse(v);
   } catch (e) {
-    throw new ValueError('JSON_INVALID', `invalid JSON (${(e as Error).message.slice(0, 80)}): ${JSON.stringify(v.slice(0, 60))}`);
+    throw new ValueError(
+      'JSON_INVALID',
+      `invalid JSON (${(e as Error).message.slice(0, 80)}): ${JSON.stringify(v.slice(0, 60))}`,
+    );
   }
-  if (!Array.isArray(parsed)) throw new ValueError('VALUE_INVALID', `not a JSON array: ${JSON.stringify(v.slice(0, 60))}`);
+  if (!Array.isArray(parsed))
+    throw new ValueError('VALUE_INVALID', `not a JSON array: ${JSON.stringify(v.slice(0, 60))}`);
   const parts = parsed.map((x) => {
     if (x === null) return 'NULL';
-    if (typeof x === 'object') throw new ValueError('VALUE_INVALID', 'a JSON array element is itself an array or object; Postgres arrays here hold scalars');
+    if (typeof x === 'object')
+      throw new ValueError(
+        'VALUE_INVALID',
+        'a JSON array element is itself an array or object; Postgres arrays here hold scalars',
+      );
     return '"' + String(x).replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
   });
   return '{' + parts.join(',') + '}';
@@ -92,6 +109,12 @@ export function arrayLiteral(items: string[]): string {
 
 export function enumValue(map: Record<string, string>, v: string): string {
   const out = Object.hasOwn(map, v) ? map[v] : undefined;
-  if (out === undefined) throw new ValueError('ENUM_UNMAPPED', `value ${JSON.stringify(v)} is not in the enum map (mapped: ${Object.keys(map).map((k) => JSON.stringify(k)).join(', ')})`);
+  if (out === undefined)
+    throw new ValueError(
+      'ENUM_UNMAPPED',
+      `value ${JSON.stringify(v)} is not in the enum map (mapped: ${Object.keys(map)
+        .map((k) => JSON.stringify(k))
+        .join(', ')})`,
+    );
   return out;
 }

@@ -6,7 +6,9 @@ export function isZeroDate(v: string): boolean {
   // '0000-00-00', '0000-00-00 00:00:00', and partial zeros MySQL accepts under a permissive sql_mode ('2024-00-15').
   // Checked by character code: this runs on every temporal value.
   if (v.length < 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
-  const y = num(v, 0, 4), m = num(v, 5, 2), d = num(v, 8, 2);
+  const y = num(v, 0, 4),
+    m = num(v, 5, 2),
+    d = num(v, 8, 2);
   return y >= 0 && m >= 0 && d >= 0 && (y === 0 || m === 0 || d === 0);
 }
 
@@ -22,7 +24,12 @@ export function makeTimestamp(zone: string): (v: string) => string {
     const m = TS.exec(v);
     if (!m) throw new ValueError('TIMESTAMP_INVALID', `not a date/time: ${JSON.stringify(v.slice(0, 40))}`);
     const [, y, mo, d, hh = '00', mi = '00', ss = '00', frac = ''] = m;
-    const Y = +y, M = +mo, D = +d, H = +hh, I = +mi, S = +ss;
+    const Y = +y,
+      M = +mo,
+      D = +d,
+      H = +hh,
+      I = +mi,
+      S = +ss;
     if (M < 1 || M > 12 || D < 1 || D > daysIn(Y, M) || H > 23 || I > 59 || S > 59) {
       throw new ValueError('TIMESTAMP_INVALID', `impossible date/time: ${v}`);
     }
@@ -36,7 +43,8 @@ export function makeTimestamp(zone: string): (v: string) => string {
 /** A DATE: validated, zero dates left to the policy. */
 export function dateValue(v: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > daysIn(+m[1], +m[2])) throw new ValueError('TIMESTAMP_INVALID', `not a date: ${JSON.stringify(v)}`);
+  if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > daysIn(+m[1], +m[2]))
+    throw new ValueError('TIMESTAMP_INVALID', `not a date: ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -66,9 +74,22 @@ function daysIn(y: number, m: number): number {
 function isCanonicalDateTime(v: string): boolean {
   const n = v.length;
   if (n !== 19 && (n < 21 || n > 26)) return false;
-  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 32 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return false;
-  const Y = num(v, 0, 4), M = num(v, 5, 2), D = num(v, 8, 2), H = num(v, 11, 2), I = num(v, 14, 2), S = num(v, 17, 2);
-  if (Y < 0 || M < 1 || M > 12 || D < 1 || H < 0 || H > 23 || I < 0 || I > 59 || S < 0 || S > 59 || D > daysIn(Y, M)) return false;
+  if (
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    v.charCodeAt(10) !== 32 ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58
+  )
+    return false;
+  const Y = num(v, 0, 4),
+    M = num(v, 5, 2),
+    D = num(v, 8, 2),
+    H = num(v, 11, 2),
+    I = num(v, 14, 2),
+    S = num(v, 17, 2);
+  if (Y < 0 || M < 1 || M > 12 || D < 1 || H < 0 || H > 23 || I < 0 || I > 59 || S < 0 || S > 59 || D > daysIn(Y, M))
+    return false;
   if (n === 19) return true;
   if (v.charCodeAt(19) !== 46) return false;
   return num(v, 20, n - 20) >= 0;
@@ -102,7 +123,16 @@ function pad(n: number, w = 2): string {
  * Offsets are cached per local hour: Intl is slow and zones change offset at most hourly.
  */
 function zoneOffsetFinder(zone: string): (localMs: number) => number {
-  const fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   const offsetAt = (at: number): number => {
     const p: Record<string, number> = {};
     for (const part of fmt.formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);

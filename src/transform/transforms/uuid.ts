@@ -6,7 +6,8 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export function uuidFromText(v: string): string {
   // Hot path: already canonical (36 characters, lower-case hex, dashes at 8-13-18-23): no allocation.
   if (isLowerUuid(v)) return v;
-  if (!UUID.test(v)) throw new ValueError('UUID_INVALID', `not a UUID: ${JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v)}`);
+  if (!UUID.test(v))
+    throw new ValueError('UUID_INVALID', `not a UUID: ${JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v)}`);
   return v.toLowerCase();
 }
 
@@ -30,7 +31,8 @@ export function uuidFromSwappedBinary(v: string): string {
 
 function hexOf16(v: string): string {
   const hex = v.startsWith('\\x') ? v.slice(2) : v;
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new ValueError('UUID_INVALID', `not a 16-byte binary UUID: ${JSON.stringify(v.slice(0, 40))}`);
+  if (!/^[0-9a-fA-F]{32}$/.test(hex))
+    throw new ValueError('UUID_INVALID', `not a 16-byte binary UUID: ${JSON.stringify(v.slice(0, 40))}`);
   return hex.toLowerCase();
 }
 
