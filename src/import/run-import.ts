@@ -9,13 +9,19 @@ import { Manifest, ManifestTable, readManifest } from '../export/manifest';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg, qualifiedPg, quotePg } from '../target/postgres/connect';
 import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
-import { setBasedChecksAllowed } from './fk-validation';
-import { loadGroup } from './load-group';
-import { committedLoads, LoadMarker, markersAvailable, startAttempt, writeMarker } from './load-markers';
-import { GroupPlan, planLoad, PlanInput } from './load-plan';
-import { RejectSink } from './reject-rows';
-import { deleteSeededRows } from './replace-seeded';
-import { countRows, resetSequences } from './target-state';
+import { setBasedChecksAllowed } from '../target/postgres/load/fk-validation';
+import { loadGroup } from '../target/postgres/load/load-group';
+import {
+  committedLoads,
+  LoadMarker,
+  markersAvailable,
+  startAttempt,
+  writeMarker,
+} from '../target/postgres/load/load-markers';
+import { GroupPlan, planLoad, PlanInput } from '../load/load-plan';
+import { RejectSink } from '../target/postgres/load/reject-rows';
+import { deleteSeededRows } from '../target/postgres/load/replace-seeded';
+import { countRows, resetSequences } from '../target/postgres/load/target-state';
 
 export interface ImportOptions {
   dir: string;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, messageOf } from '../core/errors';
-import { planLoadOrder } from '../import/load-order';
+import { planLoadOrder } from '../load/load-order';
 import { appendRunEvent, findRun, readRunEvents, withHistory } from '../run/run-history';
 import { qualifiedPg } from '../target/postgres/connect';
 

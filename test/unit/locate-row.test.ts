@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encodeRecord } from '../../src/csv/csv-encode';
-import { parseCopyContext, parseKeyDetail, rowAtLine, rowWithValues } from '../../src/import/locate-row';
+import { parseCopyContext, parseKeyDetail, rowAtLine, rowWithValues } from '../../src/target/postgres/load/locate-row';
 
 describe('parseCopyContext', () => {
   test.each([

@@ -4,7 +4,7 @@ import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
 import { ConvergeError, isConvergeError } from '../../core/errors';
-import { migrateManifestDir, MigrateTableResult, runMigrate } from '../../fused/run-migrate';
+import { migrateManifestDir, MigrateTableResult, runMigrate } from '../../migrate/run-migrate';
 import { runVerifyReport, TableVerdict } from '../../verify/run-verify';
 import type { SchemaVerdict } from '../../verify/schema-expectations';
 import { expectationsFor, printVerdicts } from './verify';

@@ -4,14 +4,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { encodeLine } from '../csv/csv-encode';
-import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
-import { createPrivateWriteStream, fsyncPath, ioError } from '../core/private-files';
-import { isConnectionLoss } from '../import/copy-table';
-import { parseCopyContext, parseKeyDetail } from '../import/locate-row';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
-import type { LineIndex } from './csv-chunks';
-import type { SourceKeys } from './source-batches';
+import { encodeLine } from '../../../csv/csv-encode';
+import { ConvergeError, isConvergeError, messageOf } from '../../../core/errors';
+import { createPrivateWriteStream, fsyncPath, ioError } from '../../../core/private-files';
+import { isConnectionLoss } from './copy-table';
+import { parseCopyContext, parseKeyDetail } from './locate-row';
+import { qualifiedPg, quotePg } from '../connect';
+import type { LineIndex } from '../../../csv/csv-chunks';
+import type { SourceKeys } from '../../../source/mysql/row-source';
 
 export interface CopyStreamRequest {
   client: Client;

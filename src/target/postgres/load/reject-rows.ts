@@ -4,13 +4,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ConvergeError, messageOf } from '../core/errors';
-import { ensurePrivateDir } from '../core/private-files';
-import { encodeRecord } from '../csv/csv-encode';
-import { readCsvBatches } from '../csv/read-csv';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { ConvergeError, messageOf } from '../../../core/errors';
+import { ensurePrivateDir } from '../../../core/private-files';
+import { encodeRecord } from '../../../csv/csv-encode';
+import { readCsvBatches } from '../../../csv/read-csv';
+import { qualifiedPg, quotePg } from '../connect';
 import { deleteReplaced, insertSelect } from './staged-sql';
-import type { TablePlan } from './load-plan';
+import type { TablePlan } from '../../../load/load-plan';
 
 const BATCH = 2000;
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
-import { ConvergeError } from '../core/errors';
-import type { PgForeignKey } from '../target/postgres/catalog';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { ConvergeError } from '../../../core/errors';
+import type { PgForeignKey } from '../catalog';
+import { qualifiedPg, quotePg } from '../connect';
 
 const MATCH_SQL = readFileSync(path.join(__dirname, 'sql', 'fk-match.sql'), 'utf8');
 

@@ -5,7 +5,7 @@
  * without a per-row line string, a per-chunk join or a second UTF-8 encode. Output is
  * byte-identical to encodeRecord on the values. A hot loop, hence one longer file.
  */
-import { COMMA, LF, needsQuotes, QUOTE } from '../csv/csv-bytes-quoting';
+import { COMMA, LF, needsQuotes, QUOTE } from './csv-bytes-quoting';
 
 const CHUNK = 1 << 18;
 

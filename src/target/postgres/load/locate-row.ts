@@ -1,4 +1,4 @@
-import { readCsvRecords } from '../csv/read-csv';
+import { readCsvRecords } from '../../../csv/read-csv';
 
 export interface LocatedRow {
   csvLine: number;

@@ -1,5 +1,5 @@
-import type { MysqlConnection } from '../source/mysql/connect';
-import { queryRowBytes, RowBytesSink } from '../source/mysql/row-bytes';
+import type { MysqlConnection } from './connect';
+import { queryRowBytes, RowBytesSink } from './row-bytes';
 
 /** Items queued before the socket is paused (the server then waits). */
 const QUEUE_ITEMS = 4;

@@ -4,20 +4,20 @@ import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConvergeError, isConvergeError } from '../core/errors';
 import { CsvFileWriter } from '../csv/csv-file-writer';
-import { labelOf, loadGroup } from '../import/load-group';
-import type { GroupPlan, TablePlan } from '../import/load-plan';
-import { writeMarker } from '../import/load-markers';
+import { labelOf, loadGroup } from '../target/postgres/load/load-group';
+import type { GroupPlan, TablePlan } from '../load/load-plan';
+import { writeMarker } from '../target/postgres/load/load-markers';
 import type { MysqlConnection } from '../source/mysql/connect';
 import type { PgForeignKey } from '../target/postgres/catalog';
 import { qualifiedPg, quotePg } from '../target/postgres/connect';
 import { mapRows } from '../transform/map-rows';
-import { copyStream, withSourceKey } from './copy-stream';
-import { ChunkEncoder, encodeBatches } from './csv-chunks';
-import { checkForeignKeys } from '../import/fk-validation';
+import { copyStream, withSourceKey } from '../target/postgres/load/copy-stream';
+import { ChunkEncoder, encodeBatches } from '../csv/csv-chunks';
+import { checkForeignKeys } from '../target/postgres/load/fk-validation';
 import { unchangedCheck, UnchangedCheck } from '../transform/byte-table';
 import type { MigrateTable } from './migrate-tables';
-import { sourceRows } from './source-batches';
-import { countRows } from '../import/target-state';
+import { sourceRows } from '../source/mysql/row-source';
+import { countRows } from '../target/postgres/load/target-state';
 
 export interface TableOutcome {
   key: string;

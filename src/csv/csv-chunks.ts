@@ -1,4 +1,4 @@
-import { encodeLine } from '../csv/csv-encode';
+import { encodeLine } from './csv-encode';
 import type { MappedRow } from '../transform/map-rows';
 
 /** Records remembered for error reports: a COPY error names a line among the last RING sent. */

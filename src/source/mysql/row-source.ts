@@ -1,13 +1,13 @@
-import type { CsvRecord } from '../csv/csv-decode';
-import { ConvergeError, messageOf } from '../core/errors';
-import type { MysqlConnection } from '../source/mysql/connect';
-import { exportEncoding, MysqlTable } from '../source/mysql/catalog';
-import { quoteMysql } from '../source/mysql/quote';
-import type { RowBytesSink } from '../source/mysql/row-bytes';
-import { selectList, shortestFloat32 } from '../source/mysql/stream-rows';
-import { LineIndex, RING } from './csv-chunks';
-import type { UnchangedCheck } from '../transform/byte-table';
-import { CsvRowWriter } from './csv-row-writer';
+import type { CsvRecord } from '../../csv/csv-decode';
+import { ConvergeError, messageOf } from '../../core/errors';
+import type { MysqlConnection } from './connect';
+import { exportEncoding, MysqlTable } from './catalog';
+import { quoteMysql } from './quote';
+import type { RowBytesSink } from './row-bytes';
+import { selectList, shortestFloat32 } from './stream-rows';
+import { LineIndex, RING } from '../../csv/csv-chunks';
+import type { UnchangedCheck } from '../../transform/byte-table';
+import { CsvRowWriter } from '../../csv/csv-row-writer';
 import { pullQuery } from './pull-query';
 
 /** Buffer's encoding-specific slices (Node's own, behind toString, which checks and dispatches per call). */

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConvergeError } from '../core/errors';
-import { GroupPlan, planLoad, PlanInput } from '../import/load-plan';
+import { GroupPlan, planLoad, PlanInput } from '../load/load-plan';
 import type { Mapping } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { readMysqlCatalog } from '../source/mysql/catalog';
 import { PgCatalog, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { buildLookups } from '../transform/lookups';
-import { setBasedChecksAllowed } from '../import/fk-validation';
-import { isStreamable } from './load-fused-group';
+import { setBasedChecksAllowed } from '../target/postgres/load/fk-validation';
+import { isStreamable } from './load-migrate-group';
 import { compileTables, MigrateTable, pairsFromSnapshot, readExisting } from './migrate-tables';
 import { checkTargetColumns, requireEmptyTargets } from './target-prep';
 

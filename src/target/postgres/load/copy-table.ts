@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ConvergeError, messageOf } from '../core/errors';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { ConvergeError, messageOf } from '../../../core/errors';
+import { qualifiedPg, quotePg } from '../connect';
 import { parseCopyContext, parseKeyDetail, rowAtLine, rowWithValues } from './locate-row';
 
 export interface CopyRequest {

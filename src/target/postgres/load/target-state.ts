@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
-import { ConvergeError } from '../core/errors';
-import type { PgCatalog } from '../target/postgres/catalog';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { ConvergeError } from '../../../core/errors';
+import type { PgCatalog } from '../catalog';
+import { qualifiedPg, quotePg } from '../connect';
 
 /** Rows a target table holds now; an unreadable table is a clear error with the grant to add. */
 export async function countRows(client: Client, schema: string, table: string): Promise<number> {

@@ -1,8 +1,8 @@
 import type { Client } from 'pg';
-import { ConvergeError } from '../core/errors';
-import type { PgCatalog } from '../target/postgres/catalog';
-import { tableKey } from '../target/postgres/catalog';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import { ConvergeError } from '../../../core/errors';
+import type { PgCatalog } from '../catalog';
+import { tableKey } from '../catalog';
+import { qualifiedPg, quotePg } from '../connect';
 
 /**
  * `target.replaceSeeded` in pipeline.yaml: tables whose rows the target's own migrations

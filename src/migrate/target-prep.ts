@@ -3,7 +3,7 @@ import type { Client } from 'pg';
 import { ConvergeError, messageOf } from '../core/errors';
 import type { PgCatalog } from '../target/postgres/catalog';
 import { qualifiedPg } from '../target/postgres/connect';
-import { countRows } from '../import/target-state';
+import { countRows } from '../target/postgres/load/target-state';
 import type { MigrateTable } from './migrate-tables';
 
 /**

@@ -1,5 +1,5 @@
 import { CSV_DIALECT, Manifest, ManifestTable } from '../export/manifest';
-import type { TableOutcome } from './load-fused-group';
+import type { TableOutcome } from './load-migrate-group';
 import type { MigrateTable } from './migrate-tables';
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
-import type { GroupPlan } from '../import/load-plan';
+import type { GroupPlan } from './load-plan';
 
 export interface ScheduleOptions<S> {
   plan: GroupPlan[];

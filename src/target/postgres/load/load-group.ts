@@ -1,10 +1,10 @@
 import type { Client } from 'pg';
-import { ConvergeError } from '../core/errors';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
-import type { PgForeignKey } from '../target/postgres/catalog';
+import { ConvergeError } from '../../../core/errors';
+import { qualifiedPg, quotePg } from '../connect';
+import type { PgForeignKey } from '../catalog';
 import { copyIntoTable, describeCopyError } from './copy-table';
 import { checkForeignKeys } from './fk-validation';
-import type { GroupPlan, TablePlan } from './load-plan';
+import type { GroupPlan, TablePlan } from '../../../load/load-plan';
 import { rowWithValues } from './locate-row';
 import { loadTableCarefully, RejectSink } from './reject-rows';
 import { deleteReplaced, insertSelect } from './staged-sql';
