@@ -7,10 +7,11 @@ import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import { Manifest, ManifestTable, readManifest } from '../export/manifest';
 import type { RunRecorder } from '../run/run-recorder';
-import { openPg, qualifiedPg, quotePg } from '../target/postgres/connect';
+import { openPg } from '../target/postgres/connect';
 import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
-import { setBasedChecksAllowed } from '../target/postgres/load/fk-validation';
+import { setBasedTables } from '../target/postgres/load/fk-validation';
 import { loadGroup } from '../target/postgres/load/load-group';
+import { inTransaction, utcSession, withLoadClients } from '../target/postgres/load/load-clients';
 import {
   committedLoads,
   LoadMarker,
@@ -18,9 +19,11 @@ import {
   startAttempt,
   writeMarker,
 } from '../target/postgres/load/load-markers';
-import { GroupPlan, planLoad, PlanInput } from '../load/load-plan';
+import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../load/load-plan';
+import { scheduleGroups } from '../load/schedule-groups';
 import { RejectSink } from '../target/postgres/load/reject-rows';
-import { deleteSeededRows } from '../target/postgres/load/replace-seeded';
+import { replaceSeededRows } from '../target/postgres/load/replace-seeded';
+import { requireEmptyTargets, checkTargetColumns } from '../target/postgres/load/target-checks';
 import { countRows, resetSequences } from '../target/postgres/load/target-state';
 
 export interface ImportOptions {
@@ -90,7 +93,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const entries = Object.values(manifest.tables).map((t) => ({ t, ...splitTarget(t.name, defaultSchema) }));
     const schemas = [...new Set(entries.map((e) => e.schema))];
     const catalog = await readPgCatalog(control, schemas);
-    for (const e of entries) checkColumns(catalog, e.schema, e.table, e.t, opts.log);
+    for (const e of entries) checkTargetColumns(catalog, { ...e, columns: e.t.columns.map((c) => c.name) }, opts.log);
     const inputs: PlanInput[] = entries.map((e) => ({
       key: tableKey(e.schema, e.table),
       schema: e.schema,
@@ -103,17 +106,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const byKey = new Map(inputs.map((i) => [i.key, i]));
     const allowedExisting = new Set(entries.filter((e) => e.t.existing).map((e) => tableKey(e.schema, e.table)));
     const plan = planLoad(inputs, catalog);
-    const seeded = (opts.replaceSeeded ?? []).map((n) => {
-      const s = splitTarget(n, defaultSchema);
-      const k = tableKey(s.schema, s.table);
-      if (!byKey.has(k))
-        throw new ConvergeError('CONFIG_INVALID', `replaceSeeded names ${k}, which this load does not fill`, {
-          stage: 'import',
-          table: k,
-          key: 'target.replaceSeeded',
-        });
-      return k;
-    });
+    const seeded = resolveSeeded(opts.replaceSeeded ?? [], defaultSchema, (k) => byKey.has(k));
 
     const runId = opts.recorder?.runId;
     const markers = !!runId && (await markersAvailable(control));
@@ -128,36 +121,17 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
       : new Map<string, LoadMarker>();
 
     const remaining = inputs.filter((i) => !done.has(i.key));
-    const pre = new Map<string, number>();
-    for (const i of remaining) pre.set(i.key, await countRows(control, i.schema, i.table));
     const seedPending = seeded.filter((k) => !done.has(`seed:${k}`));
-    const blocked = remaining.filter(
-      (i) => pre.get(i.key)! > 0 && !allowedExisting.has(i.key) && !seedPending.includes(i.key),
+    const pre = await requireEmptyTargets(
+      control,
+      remaining.map((i) => ({
+        ...i,
+        existingAllowed: allowedExisting.has(i.key),
+        seeded: seedPending.includes(i.key),
+      })),
+      !!opts.truncate,
+      opts.log,
     );
-    if (blocked.length && !opts.truncate) {
-      throw new ConvergeError(
-        'TARGET_NOT_EMPTY',
-        `target tables already hold rows: ${blocked.map((i) => `${i.key} (${pre.get(i.key)})`).join(', ')}; load into empty tables, or pass --truncate to empty them first`,
-        { stage: 'import', table: blocked[0].key },
-      );
-    }
-    if (blocked.length && opts.truncate) {
-      // Emptied in one statement: a lone parent cannot be truncated while a child references it.
-      // Tables with an existing-row policy keep their rows.
-      const all = remaining.filter((i) => !allowedExisting.has(i.key));
-      try {
-        await control.query(`TRUNCATE ${all.map((i) => qualifiedPg(i.schema, i.table)).join(', ')}`);
-      } catch (e) {
-        throw new ConvergeError(
-          'TARGET_NOT_EMPTY',
-          `--truncate failed: ${messageOf(e)} (a table outside this load references one being emptied)`,
-          { stage: 'import' },
-          { cause: e },
-        );
-      }
-      for (const i of all) pre.set(i.key, 0);
-      opts.log.warn({ tables: all.map((i) => i.key) }, 'truncated the target tables of this load (--truncate)');
-    }
 
     if (markers)
       await startAttempt(control, runId!, {
@@ -236,26 +210,6 @@ interface Exec {
   setBased: Map<string, PgForeignKey[]>;
 }
 
-/**
- * Lone tables (no cycle, no staging, nothing deferred) whose foreign keys can be checked once per
- * key instead of once per row: COPY fires one RI trigger per row, most of a large child's load.
- */
-async function setBasedTables(
-  control: Client,
-  plan: GroupPlan[],
-  catalog: PgCatalog,
-): Promise<Map<string, PgForeignKey[]>> {
-  const out = new Map<string, PgForeignKey[]>();
-  for (const g of plan) {
-    if (g.cycle || g.tables.length !== 1 || g.deferred.length) continue;
-    const t = g.tables[0];
-    if (t.staged) continue;
-    const fks = catalog.foreignKeys.filter((f) => f.schema === t.schema && f.table === t.table);
-    if (await setBasedChecksAllowed(control, t.schema, t.table, fks)) out.set(t.key, fks);
-  }
-  return out;
-}
-
 /** Tables a previous attempt committed, each checked against the target's count now. */
 async function resumeState(
   client: Client,
@@ -291,14 +245,13 @@ async function runSingle(
   x: Exec,
   results: Map<string, TableLoad>,
 ): Promise<ConvergeError | undefined> {
-  await client.query('BEGIN');
   try {
-    await replaceSeeded(client, x);
-    for (const g of groups) await loadOneGroup(client, g, x, results);
-    await client.query('COMMIT');
+    await inTransaction(client, async () => {
+      await replaceSeeded(client, x);
+      for (const g of groups) await loadOneGroup(client, g, x, results);
+    });
     return undefined;
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
     const err = asError(e);
     for (const r of results.values())
       if (r.status === 'loaded') Object.assign(r, { status: 'rolled-back' as const, rows: 0 });
@@ -313,7 +266,11 @@ async function runSingle(
   }
 }
 
-/** Groups start when the groups they reference have committed; at most `jobs` at a time. */
+/**
+ * One transaction per group, at most `jobs` at a time, run by the loader's one scheduler: a
+ * group starts when the groups it references have committed (a set-based table as soon as they
+ * have started; it proves its keys once they committed).
+ */
 async function runPerGroup(
   groups: GroupPlan[],
   plan: GroupPlan[],
@@ -321,82 +278,37 @@ async function runPerGroup(
   results: Map<string, TableLoad>,
 ): Promise<ConvergeError | undefined> {
   const jobs = Math.max(1, Math.min(x.opts.jobs ?? 1, groups.length || 1));
-  const committed = new Set(plan.filter((g) => !groups.includes(g)).map((g) => g.id));
-  const clients: Client[] = [];
-  let failure: ConvergeError | undefined;
-  try {
-    for (let i = 0; i < jobs; i++)
-      clients.push(await utcSession(await openPg(x.opts.target, { applicationName: `converge import ${i + 1}` })));
+  return withLoadClients(x.opts.target, jobs, 'converge import', async (clients) => {
     if (x.seeded.length) await inTransaction(clients[0], () => replaceSeeded(clients[0], x));
-    const free = [...clients];
-    const waiting = [...groups];
-    const inflight = new Map<number, Promise<void>>();
-    for (;;) {
-      while (!failure && free.length && waiting.some((g) => g.after.every((a) => committed.has(a)))) {
-        const g = waiting.splice(
-          waiting.findIndex((w) => w.after.every((a) => committed.has(a))),
-          1,
-        )[0];
-        const client = free.pop()!;
-        inflight.set(
-          g.id,
-          inTransaction(client, () => loadOneGroup(client, g, x, results))
-            .then(() => {
-              committed.add(g.id);
-              x.opts.log.info({ group: g.id, tables: g.tables.map((t) => t.key) }, 'group committed');
-            })
-            .catch(async (e) => {
-              failure ??= asError(e);
-              markFailed(results, asError(e), g);
-              await x.opts.recorder?.event({
-                kind: 'table.failed',
-                stage: 'import',
-                table: asError(e).context.table,
-                payload: failurePayload(asError(e), false),
-              });
-            })
-            .finally(() => {
-              inflight.delete(g.id);
-              free.push(client);
-            }),
-        );
-      }
-      if (!inflight.size) break;
-      await Promise.race(inflight.values());
-    }
-  } catch (e) {
-    failure ??= asError(e);
-  } finally {
-    for (const c of clients) await c.end().catch(() => undefined);
-  }
-  return failure;
-}
-
-/** Transform writes UTC wall time without an offset: timestamptz columns must read it as UTC, whatever the server's TimeZone. */
-async function utcSession(client: Client): Promise<Client> {
-  await client.query(`SET TIME ZONE 'UTC'`);
-  return client;
-}
-
-async function inTransaction(client: Client, body: () => Promise<void>): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await body();
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+    const { failure } = await scheduleGroups({
+      plan: groups,
+      committed: plan.filter((g) => !groups.includes(g)).map((g) => g.id),
+      slots: clients,
+      size: (g) => g.tables.reduce((n, t) => n + t.rows, 0),
+      early: (g) => !x.sink && g.tables.length === 1 && x.setBased.has(g.tables[0].key),
+      run: async (g, client, parentsCommitted) => {
+        await inTransaction(client, () => loadOneGroup(client, g, x, results, parentsCommitted));
+        x.opts.log.info({ group: g.id, tables: g.tables.map((t) => t.key) }, 'group committed');
+      },
+      onFailed: async (g, err) => {
+        markFailed(results, err, g);
+        await x.opts.recorder?.event({
+          kind: 'table.failed',
+          stage: 'import',
+          table: err.context.table,
+          payload: failurePayload(err, false),
+        });
+      },
+      log: x.opts.log,
+    });
+    return failure;
+  });
 }
 
 async function replaceSeeded(client: Client, x: Exec): Promise<void> {
   if (!x.seeded.length) return;
-  const deleted = await deleteSeededRows(client, x.seeded, x.catalog);
-  for (const [k, n] of deleted) {
-    x.seededDeleted[k] = n;
-    x.pre.set(k, 0);
-    if (x.runId) await writeMarker(client, x.runId, { kind: 'table.seed_replaced', table: k, payload: { rows: n } });
-  }
+  x.seededDeleted = await replaceSeededRows(client, x.seeded, x.catalog, x.runId);
+  for (const k of x.seeded) x.pre.set(k, 0);
   x.opts.log.info({ deleted: x.seededDeleted }, 'replaced the target seeded rows (replaceSeeded)');
 }
 
@@ -404,13 +316,22 @@ async function replaceSeeded(client: Client, x: Exec): Promise<void> {
  * One group inside the caller's transaction. Under --collect-errors a group whose fast COPY hits
  * a bad row is rolled back to its savepoint and loaded again batch by batch.
  */
-async function loadOneGroup(client: Client, g: GroupPlan, x: Exec, results: Map<string, TableLoad>): Promise<void> {
+async function loadOneGroup(
+  client: Client,
+  g: GroupPlan,
+  x: Exec,
+  results: Map<string, TableLoad>,
+  parentsCommitted?: () => Promise<void>,
+): Promise<void> {
   const started = Date.now();
   x.opts.log.info({ group: g.id, tables: g.tables.map((t) => t.key) }, 'group started');
   let loaded: Map<string, { rows: number; seconds: number }>;
   if (x.sink) await client.query('SAVEPOINT converge_group');
   try {
-    loaded = await loadGroup(client, g, undefined, g.tables.length === 1 ? x.setBased.get(g.tables[0].key) : undefined);
+    loaded = await loadGroup(client, g, {
+      setBasedFks: g.tables.length === 1 ? x.setBased.get(g.tables[0].key) : undefined,
+      parentsCommitted,
+    });
   } catch (e) {
     const state = String(isConvergeError(e) ? (e.context.sqlstate ?? '') : ((e as { code?: string }).code ?? ''));
     if (!x.sink || !(state.startsWith('22') || state.startsWith('23'))) throw e;
@@ -419,7 +340,7 @@ async function loadOneGroup(client: Client, g: GroupPlan, x: Exec, results: Map<
       { tables: g.tables.map((t) => t.key), err: messageOf(e) },
       'rows rejected; loading again batch by batch (--collect-errors)',
     );
-    loaded = await loadGroup(client, g, x.sink);
+    loaded = await loadGroup(client, g, { reject: x.sink });
   }
   for (const t of g.tables) {
     const { rows, seconds } = loaded.get(t.key)!;
@@ -485,31 +406,6 @@ function failurePayload(err: ConvergeError, rolledBack: boolean): Record<string,
     constraint: err.context.constraint,
     rolledBack,
   };
-}
-
-function checkColumns(catalog: PgCatalog, schema: string, table: string, t: ManifestTable, log: Logger): void {
-  const pt = catalog.tables.get(tableKey(schema, table));
-  if (!pt)
-    throw new ConvergeError(
-      'TARGET_SCHEMA',
-      `target table ${schema}.${table} does not exist; apply the target schema first (converge schema apply)`,
-      { stage: 'import', table },
-    );
-  const names = new Map(pt.columns.map((c) => [c.name, c]));
-  for (const c of t.columns) {
-    const pc = names.get(c.name);
-    if (!pc)
-      throw new ConvergeError('TARGET_SCHEMA', `target table ${schema}.${table} has no column "${c.name}"`, {
-        stage: 'import',
-        table,
-        column: c.name,
-      });
-    if (pc.generated)
-      log.warn(
-        { table: `${schema}.${table}`, column: c.name },
-        'column is GENERATED on the target: left out of the load (the target computes it; verify compares it)',
-      );
-  }
 }
 
 /**

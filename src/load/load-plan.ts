@@ -1,6 +1,6 @@
 import { ConvergeError } from '../core/errors';
 import type { PgCatalog, PgForeignKey } from '../target/postgres/catalog';
-import { tableKey } from '../target/postgres/catalog';
+import { splitTarget, tableKey } from '../target/postgres/catalog';
 import { planLoadOrder } from './load-order';
 
 /**
@@ -182,4 +182,19 @@ function topo(tables: string[], edges: PgForeignKey[]): string[] | undefined {
     }
   }
   return out.length === tables.length ? out : undefined;
+}
+
+/** `target.replaceSeeded` as catalog keys; each must be a table this load fills. */
+export function resolveSeeded(names: string[], defaultSchema: string, loads: (key: string) => boolean): string[] {
+  return names.map((n) => {
+    const s = splitTarget(n, defaultSchema);
+    const k = tableKey(s.schema, s.table);
+    if (!loads(k))
+      throw new ConvergeError('CONFIG_INVALID', `replaceSeeded names ${k}, which this load does not fill`, {
+        stage: 'import',
+        table: k,
+        key: 'target.replaceSeeded',
+      });
+    return k;
+  });
 }

@@ -3,7 +3,10 @@ import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import type { GroupPlan } from './load-plan';
 
 export interface ScheduleOptions<S> {
+  /** The groups to run. */
   plan: GroupPlan[];
+  /** Groups an earlier attempt committed (--resume): ready parents, never run. */
+  committed?: Iterable<number>;
   slots: S[];
   /** Larger groups start first among those ready: the long pole starts early. */
   size(g: GroupPlan): number;
@@ -30,9 +33,11 @@ export class ParentFailed extends Error {}
 export async function scheduleGroups<S>(
   o: ScheduleOptions<S>,
 ): Promise<{ failure?: ConvergeError; notRun: Set<number> }> {
-  const committed = new Set<number>();
-  const started = new Set<number>();
+  const committed = new Set<number>(o.committed ?? []);
+  const started = new Set<number>(committed);
   const signals = new Map<number, { promise: Promise<void>; resolve(): void; reject(e: Error): void }>();
+  for (const id of committed)
+    signals.set(id, { promise: Promise.resolve(), resolve: () => undefined, reject: () => undefined });
   for (const g of o.plan) {
     let resolve!: () => void;
     let reject!: (e: Error) => void;

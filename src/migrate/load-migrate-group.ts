@@ -3,21 +3,20 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConvergeError, isConvergeError } from '../core/errors';
-import { CsvFileWriter } from '../csv/csv-file-writer';
-import { labelOf, loadGroup } from '../target/postgres/load/load-group';
-import type { GroupPlan, TablePlan } from '../load/load-plan';
-import { writeMarker } from '../target/postgres/load/load-markers';
-import type { MysqlConnection } from '../source/mysql/connect';
-import type { PgForeignKey } from '../target/postgres/catalog';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
-import { mapRows } from '../transform/map-rows';
-import { copyStream, withSourceKey } from '../target/postgres/load/copy-stream';
 import { ChunkEncoder, encodeBatches } from '../csv/csv-chunks';
-import { checkForeignKeys } from '../target/postgres/load/fk-validation';
-import { unchangedCheck, UnchangedCheck } from '../transform/byte-table';
-import type { MigrateTable } from './migrate-tables';
+import { CsvFileWriter } from '../csv/csv-file-writer';
+import type { GroupPlan, TablePlan } from '../load/load-plan';
+import type { MysqlConnection } from '../source/mysql/connect';
 import { sourceRows } from '../source/mysql/row-source';
+import type { PgForeignKey } from '../target/postgres/catalog';
+import { inTransaction } from '../target/postgres/load/load-clients';
+import { loadGroup } from '../target/postgres/load/load-group';
+import { writeMarker } from '../target/postgres/load/load-markers';
 import { countRows } from '../target/postgres/load/target-state';
+import { unchangedCheck, UnchangedCheck } from '../transform/byte-table';
+import { mapRows } from '../transform/map-rows';
+import type { MigrateTable } from './migrate-tables';
+import { streamFeed, withSourceKey } from './stream-feed';
 
 export interface TableOutcome {
   key: string;
@@ -34,17 +33,17 @@ export interface TableOutcome {
   fkChecks?: 'per-row' | 'set-based';
 }
 
-export interface FusedGroupContext {
+export interface MigrateGroupContext {
   client: Client;
   conn: MysqlConnection;
   tables: Map<string, MigrateTable>;
   /** Where transformed CSVs are kept (--keep-files); otherwise staged groups' files go to scratchDir and are removed. */
   keepDir?: string;
   scratchDir: string;
-  /** The target's foreign keys (for set-based checks of a streamed table's own keys). */
+  /** The target's foreign keys (to say how each table's were checked). */
   foreignKeys: PgForeignKey[];
   /** Tables whose own foreign keys are checked once per key after the COPY instead of per row. */
-  setBased: Set<string>;
+  setBased: Map<string, PgForeignKey[]>;
   /** Resolves when every group this one references has committed; awaited before the set-based check. */
   parentsCommitted: () => Promise<void>;
   /** Set when converge.run_events is writable: table.loaded is then written inside the table's transaction. */
@@ -53,17 +52,15 @@ export interface FusedGroupContext {
 }
 
 /**
- * One group of the load plan in its own transaction: all of its rows or none. A lone table that
- * needs no staging streams from MySQL through the mapping into COPY; a foreign-key cycle, or a
- * table the planner stages (cycle-closing columns, GENERATED columns, `existing: replace`), is
- * mapped into files first and loaded by the import's own loadGroup, so every guarantee of the
+ * One group of the load plan in its own transaction: all of its rows or none, loaded by the
+ * loader's one loadGroup. A lone table that needs no staging streams from MySQL through the
+ * mapping into COPY; a foreign-key cycle, or a table the planner stages (cycle-closing columns,
+ * GENERATED columns, `existing: replace`), is mapped into files first, so every guarantee of the
  * staged path holds for it unchanged.
  */
-export async function loadFusedGroup(g: GroupPlan, x: FusedGroupContext): Promise<TableOutcome[]> {
-  const streamable = isStreamable(g);
-  await x.client.query('BEGIN');
-  try {
-    const out = streamable ? [await streamTable(g, g.tables[0], x)] : await stagedGroup(g, x);
+export async function loadMigrateGroup(g: GroupPlan, x: MigrateGroupContext): Promise<TableOutcome[]> {
+  return inTransaction(x.client, async () => {
+    const out = isStreamable(g) ? [await streamTable(g, g.tables[0], x)] : await stagedGroup(g, x);
     for (const o of out) {
       const t = g.tables.find((p) => p.key === o.key)!;
       const total = t.replaceKey ? await countRows(x.client, t.schema, t.table) : undefined;
@@ -74,12 +71,8 @@ export async function loadFusedGroup(g: GroupPlan, x: FusedGroupContext): Promis
           payload: { rows: o.rows, total, seconds: o.seconds, rejected: 0 },
         });
     }
-    await x.client.query('COMMIT');
     return out;
-  } catch (e) {
-    await x.client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+  });
 }
 
 /** A lone table the planner loads with a plain COPY (no cycle, no staging). */
@@ -87,17 +80,10 @@ export function isStreamable(g: GroupPlan): boolean {
   return !g.cycle && g.tables.length === 1 && !g.tables[0].staged;
 }
 
-async function streamTable(g: GroupPlan, t: TablePlan, x: FusedGroupContext): Promise<TableOutcome> {
+async function streamTable(g: GroupPlan, t: TablePlan, x: MigrateGroupContext): Promise<TableOutcome> {
   const started = Date.now();
   const mt = x.tables.get(t.key)!;
-  if (g.deferred.length) await x.client.query('SET CONSTRAINTS ALL DEFERRED');
-  for (const trg of t.triggers)
-    await x.client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
-  const fks = x.foreignKeys.filter((f) => f.schema === t.schema && f.table === t.table);
-  const setBased = x.setBased.has(t.key);
-  if (setBased) await x.client.query('SET LOCAL session_replication_role = replica');
   const src = sourceRows(x.conn, mt.source);
-  const tee = x.keepDir ? path.join(x.keepDir, fileName(mt)) : undefined;
   const enc = new ChunkEncoder();
   // Without row policies a row is mapped and encoded as it leaves the packet (no batches).
   const direct = !mt.rule.unique.length && !mt.rule.dropRowsWithNull.length && !mt.existing;
@@ -112,54 +98,36 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: FusedGroupContext): Pr
         mapRows(mt.compiled, mt.rule, src.batches, { existing: mt.existing, origin: `mysql:${mt.source.name}` }),
         enc,
       );
-  const res = await copyStream({
-    client: x.client,
-    schema: t.schema,
-    table: t.table,
-    columns: t.columns,
-    label: labelOf(t),
-    chunks,
-    lines: enc.lines,
-    keys: src.keys,
-    tee,
-  });
-  if (res.rows !== enc.lines.records)
-    throw new ConvergeError(
-      'INTERNAL',
-      `sent ${enc.lines.records} rows of ${t.key} to COPY, which loaded ${res.rows}`,
-      { stage: 'import', table: t.key },
-    );
-  if (setBased) {
-    // Rows went in before the parents committed (the scheduler may start this table early).
-    await x.parentsCommitted();
-    await checkForeignKeys(x.client, fks, t.primaryKey, labelOf(t));
-    await x.client.query('SET LOCAL session_replication_role = origin');
+  const tee = x.keepDir ? path.join(x.keepDir, fileName(mt)) : undefined;
+  const stream = streamFeed({ columns: t.columns, chunks, lines: enc.lines, keys: src.keys, tee });
+  const setBasedFks = x.setBased.get(t.key);
+  let loaded: Map<string, { rows: number }>;
+  try {
+    loaded = await loadGroup(x.client, g, {
+      feed: () => stream.feed,
+      setBasedFks,
+      parentsCommitted: x.parentsCommitted,
+    });
+  } catch (e) {
+    stream.abort();
+    throw e;
   }
-  for (const trg of t.triggers)
-    await x.client.query(
-      `ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`,
-    );
+  const { bytes, sha256 } = await stream.finish();
+  const rows = loaded.get(t.key)!.rows;
+  if (rows !== enc.lines.records)
+    throw new ConvergeError('INTERNAL', `sent ${enc.lines.records} rows of ${t.key} to COPY, which loaded ${rows}`, {
+      stage: 'import',
+      table: t.key,
+    });
   const seconds = (Date.now() - started) / 1000;
-  const fkChecks = fks.length ? (setBased ? 'set-based' : 'per-row') : undefined;
-  x.log.info(
-    { table: t.key, rowsIn: src.rowsRead, rows: res.rows, seconds, path: 'streamed', fkChecks },
-    'table migrated',
-  );
-  return {
-    key: t.key,
-    rowsIn: src.rowsRead,
-    rows: res.rows,
-    bytes: res.bytes,
-    seconds,
-    file: tee,
-    sha256: res.sha256,
-    path: 'streamed',
-    fkChecks,
-  };
+  const hasKeys = x.foreignKeys.some((f) => f.schema === t.schema && f.table === t.table);
+  const fkChecks = hasKeys ? (setBasedFks ? 'set-based' : 'per-row') : undefined;
+  x.log.info({ table: t.key, rowsIn: src.rowsRead, rows, seconds, path: 'streamed', fkChecks }, 'table migrated');
+  return { key: t.key, rowsIn: src.rowsRead, rows, bytes, seconds, file: tee, sha256, path: 'streamed', fkChecks };
 }
 
 /** Maps every table of the group into a CSV file, then loads the group as `converge import` does. */
-async function stagedGroup(g: GroupPlan, x: FusedGroupContext): Promise<TableOutcome[]> {
+async function stagedGroup(g: GroupPlan, x: MigrateGroupContext): Promise<TableOutcome[]> {
   const started = Date.now();
   const written = new Map<string, { file: string; rowsIn: number; rows: number; bytes: number; sha256: string }>();
   try {
@@ -243,8 +211,4 @@ export function unchangedChecks(mt: MigrateTable): Array<UnchangedCheck | undefi
 /** The transform stage's file name for a target table, so `converge import` reads kept files as its own. */
 export function fileName(mt: MigrateTable): string {
   return `${mt.targetName}.csv`;
-}
-
-function enableVerb(state: string): string {
-  return state === 'A' ? 'ENABLE ALWAYS' : state === 'R' ? 'ENABLE REPLICA' : 'ENABLE';
 }

@@ -1,16 +1,14 @@
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
-import { ConvergeError } from '../core/errors';
-import { GroupPlan, planLoad, PlanInput } from '../load/load-plan';
+import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../load/load-plan';
 import type { Mapping } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { readMysqlCatalog } from '../source/mysql/catalog';
-import { PgCatalog, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
+import { PgCatalog, PgForeignKey, readPgCatalog } from '../target/postgres/catalog';
+import { setBasedTables } from '../target/postgres/load/fk-validation';
+import { checkTargetColumns, requireEmptyTargets } from '../target/postgres/load/target-checks';
 import { buildLookups } from '../transform/lookups';
-import { setBasedChecksAllowed } from '../target/postgres/load/fk-validation';
-import { isStreamable } from './load-migrate-group';
 import { compileTables, MigrateTable, pairsFromSnapshot, readExisting } from './migrate-tables';
-import { checkTargetColumns, requireEmptyTargets } from './target-prep';
 
 export interface MigratePlan {
   tables: MigrateTable[];
@@ -20,7 +18,7 @@ export interface MigratePlan {
   /** replaceSeeded tables, as catalog keys. */
   seeded: string[];
   /** Tables whose own foreign keys are checked once per key (see fk-validation.ts). */
-  setBased: Set<string>;
+  setBased: Map<string, PgForeignKey[]>;
   excluded: Set<string>;
   serverVersion: string;
 }
@@ -56,7 +54,7 @@ export async function prepareMigrate(o: {
   );
   const byKey = new Map(tables.map((t) => [t.key, t]));
   const catalog = await readPgCatalog(o.control, [...new Set(tables.map((t) => t.schema))]);
-  for (const t of tables) checkTargetColumns(catalog, t, o.log);
+  for (const t of tables) checkTargetColumns(catalog, { ...t, columns: t.compiled.targetColumns }, o.log);
   const inputs: PlanInput[] = tables.map((t) => ({
     key: t.key,
     schema: t.schema,
@@ -67,30 +65,16 @@ export async function prepareMigrate(o: {
     replaceKey: t.rule.existing?.policy === 'replace' ? t.rule.existing.key : undefined,
   }));
   const plan = planLoad(inputs, catalog);
-  const seeded = o.replaceSeeded.map((n) => {
-    const s = splitTarget(n, o.defaultSchema);
-    const k = tableKey(s.schema, s.table);
-    if (!byKey.has(k))
-      throw new ConvergeError('CONFIG_INVALID', `replaceSeeded names ${k}, which this load does not fill`, {
-        stage: 'import',
-        table: k,
-        key: 'target.replaceSeeded',
-      });
-    return k;
-  });
-  await requireEmptyTargets(o.control, tables, new Set(seeded), o.truncate, o.log);
+  const seeded = resolveSeeded(o.replaceSeeded, o.defaultSchema, (k) => byKey.has(k));
+  await requireEmptyTargets(
+    o.control,
+    tables.map((t) => ({ ...t, existingAllowed: !!t.rule.existing, seeded: seeded.includes(t.key) })),
+    o.truncate,
+    o.log,
+  );
   await readExisting(o.control, tables);
-  const setBased = new Set<string>();
-  for (const g of plan) {
-    const t = g.tables[0];
-    const fks = catalog.foreignKeys.filter((f) => f.schema === t.schema && f.table === t.table);
-    if (
-      !o.perRowFkChecks &&
-      isStreamable(g) &&
-      !g.deferred.length &&
-      (await setBasedChecksAllowed(o.control, t.schema, t.table, fks))
-    )
-      setBased.add(t.key);
-  }
+  const setBased = o.perRowFkChecks
+    ? new Map<string, PgForeignKey[]>()
+    : await setBasedTables(o.control, plan, catalog);
   return { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion: version.v };
 }

@@ -1,14 +1,14 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { MANIFEST_FILE, writeManifest } from '../export/manifest';
-import { markersAvailable, startAttempt, writeMarker } from '../target/postgres/load/load-markers';
+import { markersAvailable, startAttempt } from '../target/postgres/load/load-markers';
 import type { GroupPlan } from '../load/load-plan';
-import { deleteSeededRows } from '../target/postgres/load/replace-seeded';
+import { replaceSeededRows } from '../target/postgres/load/replace-seeded';
+import { inTransaction, utcSession, withLoadClients } from '../target/postgres/load/load-clients';
 import { loadMapping } from '../mapping/load-mapping';
 import type { Pipeline } from '../pipeline/load-pipeline';
 import type { RunRecorder } from '../run/run-recorder';
@@ -17,7 +17,7 @@ import type { PgForeignKey } from '../target/postgres/catalog';
 import { openPg } from '../target/postgres/connect';
 import { runVerifyReport, VerifyReport } from '../verify/run-verify';
 import { fusedManifest } from './migrate-manifest';
-import { isStreamable, loadFusedGroup, TableOutcome } from './load-migrate-group';
+import { isStreamable, loadMigrateGroup, TableOutcome } from './load-migrate-group';
 import { scheduleGroups } from '../load/schedule-groups';
 import type { MigrateTable } from './migrate-tables';
 import { prepareMigrate } from './prepare-migrate';
@@ -100,7 +100,7 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
   let snap: Snapshot | undefined;
   let loaded: Omit<MigrateResult, 'verify' | 'seconds'>;
   try {
-    await control.query(`SET TIME ZONE 'UTC'`);
+    await utcSession(control);
     snap = await openSnapshot(o.source, Math.max(1, o.jobs ?? 1), o.log);
     const { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion } = await prepareMigrate({
       conn: snap.connections[0],
@@ -142,22 +142,10 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       'migrate started',
     );
 
-    const seededDeleted: Record<string, number> = {};
-    if (seeded.length) {
-      await control.query('BEGIN');
-      try {
-        for (const [k, n] of await deleteSeededRows(control, seeded, catalog)) {
-          seededDeleted[k] = n;
-          if (markers)
-            await writeMarker(control, runId!, { kind: 'table.seed_replaced', table: k, payload: { rows: n } });
-        }
-        await control.query('COMMIT');
-      } catch (e) {
-        await control.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-      o.log.info({ deleted: seededDeleted }, 'replaced the target seeded rows (replaceSeeded)');
-    }
+    const seededDeleted = seeded.length
+      ? await inTransaction(control, () => replaceSeededRows(control, seeded, catalog, markers ? runId : undefined))
+      : {};
+    if (seeded.length) o.log.info({ deleted: seededDeleted }, 'replaced the target seeded rows (replaceSeeded)');
 
     const outcomes = new Map<string, TableOutcome>();
     const failures = new Map<string, ConvergeError>();
@@ -275,27 +263,21 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
   return { ...loaded, verify, seconds: { load: loadSeconds, verify: (Date.now() - v0) / 1000 } };
 }
 
-/** Opens one Postgres client per snapshot connection and runs the plan's groups on them. */
+/** One Postgres session per snapshot connection, running the plan's groups with the loader's one scheduler. */
 async function runGroups(
   plan: GroupPlan[],
   snap: Snapshot,
   s: Scheduling,
 ): Promise<{ failure?: ConvergeError; notRun: Set<number> }> {
   const workers = Math.max(1, Math.min(snap.connections.length, plan.length || 1));
-  const clients: Client[] = [];
-  try {
-    for (let i = 0; i < workers; i++) {
-      const c = await openPg(s.o.target, { applicationName: `converge migrate ${i + 1}` });
-      clients.push(c);
-      await c.query(`SET TIME ZONE 'UTC'`);
-    }
-    return await scheduleGroups({
+  return withLoadClients(s.o.target, workers, 'converge migrate', (clients) =>
+    scheduleGroups({
       plan,
       slots: clients.map((client, i) => ({ client, conn: snap.connections[i] })),
       size: (g) => g.tables.reduce((n, t) => n + (s.byKey.get(t.key)!.source.dataBytes || 0), 0),
       early: (g) => isStreamable(g) && s.setBased.has(g.tables[0].key),
       run: async (g, slot, parentsCommitted) => {
-        const out = await loadFusedGroup(g, {
+        const out = await loadMigrateGroup(g, {
           client: slot.client,
           conn: slot.conn,
           tables: s.byKey,
@@ -311,10 +293,8 @@ async function runGroups(
       },
       onFailed: s.onFailed,
       log: s.o.log,
-    });
-  } finally {
-    for (const c of clients) await c.end().catch(() => undefined);
-  }
+    }),
+  );
 }
 
 interface Scheduling {
@@ -322,7 +302,7 @@ interface Scheduling {
   byKey: Map<string, MigrateTable>;
   scratchDir: string;
   foreignKeys: PgForeignKey[];
-  setBased: Set<string>;
+  setBased: Map<string, PgForeignKey[]>;
   runId?: string;
   onDone(out: TableOutcome[]): Promise<void>;
   onFailed(g: GroupPlan, err: ConvergeError): Promise<void>;

@@ -1,40 +1,108 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ConvergeError, messageOf } from '../../../core/errors';
+import { ConvergeError, isConvergeError, messageOf } from '../../../core/errors';
 import { qualifiedPg, quotePg } from '../connect';
 import { parseCopyContext, parseKeyDetail, rowAtLine, rowWithValues } from './locate-row';
 
-export interface CopyRequest {
+export interface CopyTarget {
   schema: string;
   table: string;
+  /** Columns in the order of the CSV. */
   columns: string[];
-  files: string[];
   /** The table errors name when COPY goes into a staging table on its behalf. */
   label?: string;
 }
 
+export interface CopyRequest extends CopyTarget {
+  files: string[];
+}
+
+/** Where a rejected row came from: a CSV file's line, or a source row's ordinal and key. */
+export interface RowLocation {
+  file?: string;
+  csvLine?: number;
+  row?: Record<string, string | null>;
+  sourceRow?: number;
+  sourceKey?: string;
+}
+
 /**
- * COPYs CSV files into a table on a client that is already inside a transaction. Returns rows
- * loaded (from the server's COPY n tag). A rejected row becomes a LOAD_REJECTED error naming
- * table, CSV file and line, column, constraint, detail and the row itself.
+ * Finds the row behind a COPY error. Postgres names the physical line of the COPY data it
+ * rejected (CONTEXT), or for key violations the key values (DETAIL); each feed knows how to turn
+ * those into something an operator can find: a file and line, or a source primary key.
  */
+export interface RowLocator {
+  /** The file being loaded, when the feed is a file. */
+  file?: string;
+  /** What the operator re-runs after a lost connection. */
+  rerun: string;
+  atLine(line: number): Promise<RowLocation | undefined>;
+  withValues(values: Record<string, string>): Promise<RowLocation | undefined>;
+}
+
+/** One COPY's input: converge CSV bytes, where to find a rejected row, and the feed's own failure. */
+export interface CopyFeed {
+  body: Readable;
+  /** The body starts with the CSV header line (files do; streamed rows do not). */
+  header: boolean;
+  locate: RowLocator;
+  /** The error that stopped the body itself (a source or mapping error), which wins over COPY's. */
+  failure?: () => unknown;
+}
+
+/**
+ * The one COPY of converge: streams a feed into `COPY … FROM STDIN (FORMAT csv)` on a client
+ * already inside the table's transaction, with backpressure end to end. Destroying the COPY
+ * stream on a feed error sends CopyFail, so the server drops what it received. Returns the rows
+ * loaded (the server's COPY n tag). A rejected row becomes a LOAD_REJECTED error naming table,
+ * column, constraint, detail and where the row came from (describeCopyError).
+ */
+export async function copyFeed(client: Client, t: CopyTarget, feed: CopyFeed): Promise<number> {
+  const options = feed.header ? 'FORMAT csv, HEADER true' : 'FORMAT csv';
+  const copy = client.query(
+    copyFrom(
+      `COPY ${qualifiedPg(t.schema, t.table)} (${t.columns.map(quotePg).join(', ')}) FROM STDIN WITH (${options})`,
+    ),
+  );
+  try {
+    await pipeline(feed.body, copy);
+  } catch (e) {
+    const own = feed.failure?.();
+    if (own !== undefined) throw own;
+    if (isConvergeError(e)) throw e;
+    throw await describeCopyError(e, t, feed.locate);
+  }
+  return Number(copy.rowCount ?? 0);
+}
+
+/** COPYs CSV files (each with its header) into a table, one COPY per file, in order. */
 export async function copyIntoTable(client: Client, req: CopyRequest): Promise<number> {
   let rows = 0;
-  const target = qualifiedPg(req.schema, req.table);
-  const cols = req.columns.map(quotePg).join(', ');
   for (const file of req.files) {
-    const copy = client.query(copyFrom(`COPY ${target} (${cols}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
-    try {
-      // Destroying the COPY stream on a read error sends CopyFail, so the server aborts cleanly.
-      await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), copy);
-    } catch (e) {
-      throw await describeCopyError(e, req, file);
-    }
-    rows += Number(copy.rowCount ?? 0);
+    rows += await copyFeed(client, req, {
+      body: createReadStream(file, { highWaterMark: 1 << 20 }),
+      header: true,
+      locate: fileLocator(file),
+    });
   }
   return rows;
+}
+
+/** Rows of a converge CSV file, found by physical line or by key values. */
+export function fileLocator(file: string): RowLocator {
+  // Locating is a best effort on top of an error already in hand: a file that cannot be re-read
+  // leaves the error without its row, never replaces it.
+  const found = (l: { csvLine: number; row: Record<string, string | null> } | undefined): RowLocation =>
+    l ? { file, csvLine: l.csvLine, row: l.row } : { file };
+  return {
+    file,
+    rerun: 're-run the import (with --resume)',
+    atLine: (line) => rowAtLine(file, line).then(found, () => ({ file })),
+    withValues: (values) => rowWithValues(file, values).then(found, () => ({ file })),
+  };
 }
 
 /** SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin shutdown, crash, cannot connect now). */
@@ -42,74 +110,83 @@ export function isConnectionLoss(code: string | undefined): boolean {
   return !!code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03');
 }
 
-/** Turns a Postgres error into an operator-ready message with the offending CSV row. */
-export async function describeCopyError(e: unknown, req: CopyRequest, file: string): Promise<ConvergeError> {
-  const pe = e as {
-    code?: string;
-    detail?: string;
-    constraint?: string;
-    column?: string;
-    where?: string;
-    message?: string;
-  };
-  if (!pe.code && /Connection terminated|ECONNRESET|EPIPE|connection.*(closed|ended)/i.test(messageOf(e))) {
+interface PgErrorFields {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  column?: string;
+  where?: string;
+  message?: string;
+}
+
+const LOST = /Connection terminated|ECONNRESET|EPIPE|connection.*(closed|ended)/i;
+
+/** Turns an error of a COPY (or of the statements that finish a staged load) into an operator-ready one. */
+export async function describeCopyError(e: unknown, t: CopyTarget, locate: RowLocator): Promise<ConvergeError> {
+  const pe = e as PgErrorFields;
+  const table = t.label ?? t.table;
+  if (isConnectionLoss(pe.code) || (!pe.code && LOST.test(messageOf(e)))) {
+    // The server went away (terminated backend, shutdown, network): not a bad row. The table's
+    // transaction died with the connection, so nothing of it was committed.
+    const why = pe.code ? `${pe.code}: ${pe.message}` : messageOf(e);
     return new ConvergeError(
       'CONNECT_FAILED',
-      `the Postgres connection was lost while loading ${req.label ?? req.table}: ${messageOf(e)}; nothing of this table was committed — re-run the import (with --resume)`,
-      { stage: 'import', table: req.label ?? req.table, file },
+      `the Postgres connection was lost while loading ${table} (${why}); nothing of this table was committed — ${locate.rerun}`,
+      { stage: 'import', table, file: locate.file, sqlstate: pe.code },
       { cause: e },
     );
   }
   if (!pe.code) {
+    if (locate.file) {
+      return new ConvergeError(
+        'IO_FAILED',
+        `cannot stream ${locate.file} into ${table}: ${messageOf(e)}`,
+        { stage: 'import', table, file: locate.file },
+        { cause: e },
+      );
+    }
+    // Neither the server nor a file: converge's own code failed while feeding the COPY.
     return new ConvergeError(
-      'IO_FAILED',
-      `cannot stream ${file} into ${req.label ?? req.table}: ${messageOf(e)}`,
-      { stage: 'import', table: req.label ?? req.table, file },
-      { cause: e },
-    );
-  }
-  if (isConnectionLoss(pe.code)) {
-    // The server went away (terminated backend, shutdown, network): not a bad row. The table's
-    // transaction died with the connection, so nothing of it was committed.
-    return new ConvergeError(
-      'CONNECT_FAILED',
-      `the Postgres connection was lost while loading ${req.label ?? req.table} (${pe.code}: ${pe.message}); nothing of this table was committed — re-run the import (with --resume)`,
-      { stage: 'import', table: req.label ?? req.table, file, sqlstate: pe.code },
+      'INTERNAL',
+      `loading ${table} failed: ${messageOf(e)}`,
+      { stage: 'import', table },
       { cause: e },
     );
   }
   const ctx = parseCopyContext(pe.where);
-  let located = ctx.line ? await rowAtLine(file, ctx.line).catch(() => undefined) : undefined;
-  if (!located && (pe.code === '23503' || pe.code === '23505')) {
-    const key = parseKeyDetail(pe.detail);
-    if (key) located = await rowWithValues(file, key).catch(() => undefined);
-  }
-  const column =
-    pe.column ?? ctx.column ?? (parseKeyDetail(pe.detail) ? Object.keys(parseKeyDetail(pe.detail)!)[0] : undefined);
-  const what =
-    pe.code === '23503'
-      ? 'foreign key violation'
-      : pe.code === '23505'
-        ? 'duplicate key'
-        : pe.code === '23502'
-          ? 'NULL in a NOT NULL column'
-          : pe.code === '23514'
-            ? 'check constraint violation'
-            : 'row rejected';
+  const keyDetail = parseKeyDetail(pe.detail);
+  let located = ctx.line ? await locate.atLine(ctx.line) : undefined;
+  if (!located?.row && keyDetail && (pe.code === '23503' || pe.code === '23505'))
+    located = (await locate.withValues(keyDetail)) ?? located;
+  const column = pe.column ?? ctx.column ?? (keyDetail ? Object.keys(keyDetail)[0] : undefined);
   return new ConvergeError(
     'LOAD_REJECTED',
-    `${what}: ${pe.message}`,
+    `${rejection(pe.code)}: ${pe.message}${located?.sourceKey ? ` (source row ${located.sourceKey})` : ''}`,
     {
       stage: 'import',
-      table: req.label ?? req.table,
-      file,
-      csvLine: located?.csvLine,
+      table,
+      file: locate.file,
+      ...located,
       column,
       constraint: pe.constraint,
       detail: pe.detail,
-      row: located?.row,
       sqlstate: pe.code,
     },
     { cause: e },
   );
+}
+
+function rejection(code: string): string {
+  switch (code) {
+    case '23503':
+      return 'foreign key violation';
+    case '23505':
+      return 'duplicate key';
+    case '23502':
+      return 'NULL in a NOT NULL column';
+    case '23514':
+      return 'check constraint violation';
+    default:
+      return 'row rejected';
+  }
 }

@@ -2,7 +2,15 @@ import type { Client } from 'pg';
 import { ConvergeError } from '../../../core/errors';
 import { qualifiedPg, quotePg } from '../connect';
 import type { PgForeignKey } from '../catalog';
-import { copyIntoTable, describeCopyError } from './copy-table';
+import {
+  copyFeed,
+  CopyFeed,
+  copyIntoTable,
+  CopyRequest,
+  CopyTarget,
+  describeCopyError,
+  fileLocator,
+} from './copy-table';
 import { checkForeignKeys } from './fk-validation';
 import type { GroupPlan, TablePlan } from '../../../load/load-plan';
 import { rowWithValues } from './locate-row';
@@ -21,11 +29,24 @@ import { deleteReplaced, insertSelect } from './staged-sql';
  *   ownership of the table, not superuser.
  * Returns rows inserted and seconds spent per table key.
  */
+export interface LoadGroupOptions {
+  /** --collect-errors: load row by row past rejected rows into this sink. */
+  reject?: RejectSink;
+  /** A lone table whose foreign keys are proven once after its COPY (the caller found it eligible). */
+  setBasedFks?: PgForeignKey[];
+  /**
+   * Resolves when every group this one references has committed. A table the scheduler started
+   * early (set-based checks) loads its rows first and awaits this before proving its keys.
+   */
+  parentsCommitted?: () => Promise<void>;
+  /** Where a table's rows come from: its plan's CSV files unless given (migrate streams them). */
+  feed?: (t: TablePlan) => CopyFeed;
+}
+
 export async function loadGroup(
   client: Client,
   group: GroupPlan,
-  reject?: RejectSink,
-  setBasedFks?: PgForeignKey[],
+  o: LoadGroupOptions = {},
 ): Promise<Map<string, { rows: number; seconds: number }>> {
   const rows = new Map<string, { rows: number; seconds: number }>();
   if (group.deferred.length) await client.query(`SET CONSTRAINTS ALL DEFERRED`);
@@ -37,19 +58,14 @@ export async function loadGroup(
     const started = Date.now();
     const stage = t.staged ? await createStage(client, t, stages.size) : undefined;
     if (stage) stages.set(t.key, stage);
-    const n = reject
-      ? await loadTableCarefully(client, t, stage, reject)
+    const copy = () => (o.feed ? copyFeed(client, copyTarget(t), o.feed(t)) : copyIntoTable(client, copyRequest(t)));
+    const n = o.reject
+      ? await loadTableCarefully(client, t, stage, o.reject)
       : stage
         ? await loadStaged(client, t, stage)
-        : setBasedFks
-          ? await copyCheckingKeysOnce(client, t, setBasedFks)
-          : await copyIntoTable(client, {
-              schema: t.schema,
-              table: t.table,
-              columns: t.columns,
-              files: t.files,
-              label: labelOf(t),
-            });
+        : o.setBasedFks
+          ? await copyCheckingKeysOnce(client, t, o.setBasedFks, copy, o.parentsCommitted)
+          : await copy();
     rows.set(t.key, { rows: n, seconds: (Date.now() - started) / 1000 });
   }
   for (const t of group.tables) if (t.nullFirst.length) await setNullFirst(client, t, stages.get(t.key)!);
@@ -67,15 +83,17 @@ export async function loadGroup(
  * anti-join before the caller commits (fk-validation.ts; the caller checked the role may). A
  * violation names the CSV file, line and row that hold the missing key, as a per-row check would.
  */
-async function copyCheckingKeysOnce(client: Client, t: TablePlan, fks: PgForeignKey[]): Promise<number> {
+async function copyCheckingKeysOnce(
+  client: Client,
+  t: TablePlan,
+  fks: PgForeignKey[],
+  copy: () => Promise<number>,
+  parentsCommitted?: () => Promise<void>,
+): Promise<number> {
   await client.query('SET LOCAL session_replication_role = replica');
-  const n = await copyIntoTable(client, {
-    schema: t.schema,
-    table: t.table,
-    columns: t.columns,
-    files: t.files,
-    label: labelOf(t),
-  });
+  const n = await copy();
+  // Rows may have gone in before the parents committed (the scheduler may start this table early).
+  await parentsCommitted?.();
   try {
     await checkForeignKeys(client, fks, t.primaryKey, labelOf(t));
   } catch (e) {
@@ -119,13 +137,7 @@ async function createStage(client: Client, t: TablePlan, n: number): Promise<str
 }
 
 async function loadStaged(client: Client, t: TablePlan, stage: string): Promise<number> {
-  const copied = await copyIntoTable(client, {
-    schema: 'pg_temp',
-    table: stage,
-    columns: t.columns,
-    files: t.files,
-    label: labelOf(t),
-  });
+  const copied = await copyIntoTable(client, { ...copyRequest(t), schema: 'pg_temp', table: stage });
   const del = deleteReplaced(t, stage);
   try {
     if (del) await client.query(del);
@@ -146,11 +158,7 @@ async function loadStaged(client: Client, t: TablePlan, stage: string): Promise<
 async function describeInsertError(e: unknown, t: TablePlan): Promise<ConvergeError> {
   let best: ConvergeError | undefined;
   for (const file of t.files) {
-    best = await describeCopyError(
-      e,
-      { schema: t.schema, table: t.table, columns: t.columns, files: t.files, label: labelOf(t) },
-      file,
-    );
+    best = await describeCopyError(e, copyTarget(t), fileLocator(file));
     if (best.context.csvLine !== undefined) return best;
   }
   return best!;
@@ -168,6 +176,14 @@ async function setNullFirst(client: Client, t: TablePlan, stage: string): Promis
   } catch (e) {
     throw await describeInsertError(e, t);
   }
+}
+
+function copyTarget(t: TablePlan): CopyTarget {
+  return { schema: t.schema, table: t.table, columns: t.columns, label: labelOf(t) };
+}
+
+function copyRequest(t: TablePlan): CopyRequest {
+  return { ...copyTarget(t), files: t.files };
 }
 
 /** How errors name a table: bare in public (as operators write it), qualified elsewhere. */

@@ -3,6 +3,7 @@ import { ConvergeError } from '../../../core/errors';
 import type { PgCatalog } from '../catalog';
 import { tableKey } from '../catalog';
 import { qualifiedPg, quotePg } from '../connect';
+import { writeMarker } from './load-markers';
 
 /**
  * `target.replaceSeeded` in pipeline.yaml: tables whose rows the target's own migrations
@@ -50,4 +51,23 @@ export async function deleteSeededRows(
       `ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${t.enabled === 'A' ? 'ENABLE ALWAYS' : t.enabled === 'R' ? 'ENABLE REPLICA' : 'ENABLE'} TRIGGER ${quotePg(t.name)}`,
     );
   return new Map(list.map((k, i) => [k, Number(rows[0][`n${i}`])]));
+}
+
+/**
+ * Replaces the seeded rows inside the caller's transaction and, when the run history is
+ * writable, records each table's deletion in that same transaction (what --resume trusts).
+ */
+export async function replaceSeededRows(
+  client: Client,
+  keys: string[],
+  catalog: PgCatalog,
+  runId: string | undefined,
+): Promise<Record<string, number>> {
+  const deleted: Record<string, number> = {};
+  if (!keys.length) return deleted;
+  for (const [k, n] of await deleteSeededRows(client, keys, catalog)) {
+    deleted[k] = n;
+    if (runId) await writeMarker(client, runId, { kind: 'table.seed_replaced', table: k, payload: { rows: n } });
+  }
+  return deleted;
 }

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { encodeLine } from '../csv/csv-encode';
+import type { LineIndex } from '../csv/csv-chunks';
+import { ConvergeError, isConvergeError } from '../core/errors';
+import { createPrivateWriteStream, fsyncPath, ioError } from '../core/private-files';
+import type { SourceKeys } from '../source/mysql/row-source';
+import type { CopyFeed, RowLocator } from '../target/postgres/load/copy-table';
+
+export interface StreamFeedRequest {
+  /** Target columns, in the order of the CSV (the tee file's header). */
+  columns: string[];
+  /** The table's rows as converge CSV (no header), chunk by chunk. */
+  chunks: AsyncIterable<Buffer>;
+  /** COPY line → source row ordinal, kept by whoever encoded the chunks. */
+  lines: LineIndex;
+  keys: SourceKeys;
+  /** Also write the CSV (with its header) to this 0600 file: converge import and verify can reuse it. */
+  tee?: string;
+}
+
+export interface StreamFeed {
+  feed: CopyFeed;
+  /** After the COPY: closes and syncs the tee file; bytes and sha256 of what was sent (header included when teed). */
+  finish(): Promise<{ bytes: number; sha256?: string }>;
+  /** After a failure: drops the tee file's stream. */
+  abort(): void;
+}
+
+/**
+ * Rows mapped from MySQL as a COPY feed. Backpressure runs end to end: Readable.from pulls the
+ * next chunk only when COPY (and the tee file) took the last one, and chunks are read from MySQL
+ * only as they are pulled. A rejected row is named by its source primary key (the line of a CSV
+ * file does not exist here); a mapping or source error wins over the COPY error it causes.
+ */
+export function streamFeed(req: StreamFeedRequest): StreamFeed {
+  const hash = req.tee ? createHash('sha256') : undefined;
+  const file = req.tee ? createPrivateWriteStream(req.tee) : undefined;
+  let fileError: Error | undefined;
+  file?.on('error', (e) => (fileError ??= e));
+  const header = Buffer.from(encodeLine(req.columns) + '\n', 'utf8');
+  let bytes = 0;
+  let sourceError: unknown;
+
+  async function* body(): AsyncGenerator<Buffer> {
+    if (file) {
+      hash!.update(header);
+      file.write(header);
+    }
+    try {
+      for await (const buf of req.chunks) {
+        bytes += buf.length;
+        if (file) {
+          if (fileError) throw ioError(fileError, `cannot write ${req.tee}`, req.tee);
+          hash!.update(buf);
+          if (!file.write(buf)) await once(file, 'drain');
+        }
+        yield buf;
+      }
+    } catch (e) {
+      sourceError = e;
+      throw e;
+    }
+  }
+
+  const locate: RowLocator = {
+    rerun: 're-run the migrate',
+    atLine: async (line) => {
+      const ordinal = req.lines.ordinalAt(line);
+      const key = ordinal !== undefined ? req.keys.keyOf(ordinal) : undefined;
+      return ordinal === undefined
+        ? undefined
+        : { sourceRow: ordinal, sourceKey: key ? describeKey(req.keys.columns, key) : undefined };
+    },
+    // The rows are gone once sent: a key from the error's detail cannot be searched for.
+    withValues: async () => undefined,
+  };
+
+  return {
+    feed: {
+      body: Readable.from(body(), { objectMode: false, highWaterMark: 1 }),
+      header: false,
+      locate,
+      failure: () =>
+        sourceError !== undefined && isConvergeError(sourceError) ? withSourceKey(sourceError, req.keys) : undefined,
+    },
+    async finish() {
+      if (file) {
+        file.end();
+        await once(file, 'finish');
+        if (fileError) throw ioError(fileError, `cannot write ${req.tee}`, req.tee);
+        await fsyncPath(req.tee!);
+      }
+      return { bytes: bytes + (file ? header.length : 0), sha256: hash?.digest('hex') };
+    },
+    abort() {
+      file?.destroy();
+    },
+  };
+}
+
+/**
+ * A mapping error names the row by its ordinal in the source read (there is no CSV file): it
+ * gets the row's primary key instead, which finds it in MySQL.
+ */
+export function withSourceKey(e: ConvergeError, keys: SourceKeys): ConvergeError {
+  const ordinal = typeof e.context.csvLine === 'number' ? e.context.csvLine : undefined;
+  const row = e.context.row;
+  const key =
+    keys.columns.length && row && keys.columns.every((c) => c in row)
+      ? keys.columns.map((c) => row[c] ?? 'NULL')
+      : ordinal !== undefined
+        ? keys.keyOf(ordinal)
+        : undefined;
+  const sourceKey = key ? describeKey(keys.columns, key) : undefined;
+  const { csvLine: _line, file: _file, ...rest } = e.context;
+  const out = new ConvergeError(
+    e.code,
+    sourceKey ? `${e.message} (source row ${sourceKey})` : e.message,
+    { ...rest, sourceRow: ordinal, sourceKey },
+    { cause: e.cause ?? e },
+  );
+  out.stack = e.stack;
+  return out;
+}
+
+function describeKey(columns: string[], key: string[]): string {
+  return columns.map((c, i) => `${c} = ${JSON.stringify(key[i])}`).join(', ');
+}
