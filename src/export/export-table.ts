@@ -11,7 +11,7 @@ import { CsvBytesWriter } from './csv-bytes';
 import { encodeRecord } from '../csv/csv-encode';
 import { fsyncPath, ioError } from '../core/private-files';
 import { ConvergeError, messageOf } from '../core/errors';
-import type { KeyRange, ManifestColumn } from './manifest';
+import type { KeyRange, ManifestColumn } from '../manifest';
 
 export interface ExportTableResult {
   rows: number;

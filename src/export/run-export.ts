@@ -12,7 +12,7 @@ import { openSnapshot } from '../source/mysql/snapshot';
 import type { RunRecorder } from '../run/run-recorder';
 import { decideResume, plannedTable, summarise } from './export-plan';
 import { exportTable, manifestColumns } from './export-table';
-import { CSV_DIALECT, Manifest, ManifestTable, readPartialManifest, writeManifest } from './manifest';
+import { CSV_DIALECT, Manifest, ManifestTable, readPartialManifest, writeManifest } from '../manifest';
 
 export interface ExportOptions {
   source: ConnectionInfo;

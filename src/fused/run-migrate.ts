@@ -5,7 +5,7 @@ import type { Client } from 'pg';
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
-import { MANIFEST_FILE, writeManifest } from '../export/manifest';
+import { MANIFEST_FILE, writeManifest } from '../manifest';
 import { markersAvailable, startAttempt, writeMarker } from '../import/load-markers';
 import type { GroupPlan } from '../import/load-plan';
 import { deleteSeededRows } from '../import/replace-seeded';

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
-import { Manifest, ManifestTable, readManifest } from '../export/manifest';
+import { Manifest, ManifestTable, readManifest } from '../manifest';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg, qualifiedPg, quotePg } from '../target/postgres/connect';
 import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';

@@ -6,7 +6,7 @@ import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { CsvFileWriter } from '../csv/csv-file-writer';
-import { Manifest, readManifest, tableFileDigests, writeManifest } from '../export/manifest';
+import { Manifest, readManifest, tableFileDigests, writeManifest } from '../manifest';
 import { loadMapping, Mapping, TableRule } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg } from '../target/postgres/connect';

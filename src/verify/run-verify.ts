@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
-import { readManifest } from '../export/manifest';
+import { readManifest } from '../manifest';
 import { loadMapping } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { MysqlConnection, openMysql } from '../source/mysql/connect';
