@@ -4,10 +4,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ConvergeError, messageOf } from '../core/errors';
+import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { encodeRecord } from '../csv/csv-encode';
 import { readCsvBatches } from '../csv/read-csv';
+import { classifyLoadError } from './load-error';
 import { qualifiedPg, quotePg } from '../target/postgres/connect';
 import { deleteReplaced, insertSelect } from './staged-sql';
 import type { TablePlan } from './load-plan';
@@ -133,10 +134,8 @@ export async function loadTableCarefully(
     } catch (e) {
       await client.query('ROLLBACK TO SAVEPOINT converge_batch');
       await client.query('RELEASE SAVEPOINT converge_batch');
-      if (!rowLevel(e))
-        throw e instanceof ConvergeError
-          ? e
-          : new ConvergeError('LOAD_REJECTED', messageOf(e), { stage: 'import', table: t.key }, { cause: e });
+      // Not a bad row (a lost connection, a bug): halving the batch will not help, and it is no rejection.
+      if (!rowLevel(e)) throw classifyLoadError(e, { stage: 'import', table: t.key });
       if (recs.length === 1) return sink.add(t, recs[0], e);
     }
     const mid = Math.ceil(recs.length / 2);

@@ -10,6 +10,7 @@ import type { RunRecorder } from '../run/run-recorder';
 import { openPg, qualifiedPg, quotePg } from '../target/postgres/connect';
 import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { setBasedChecksAllowed } from './fk-validation';
+import { classifyLoadError } from './load-error';
 import { loadGroup } from './load-group';
 import { committedLoads, LoadMarker, markersAvailable, startAttempt, writeMarker } from './load-markers';
 import { GroupPlan, planLoad, PlanInput } from './load-plan';
@@ -456,8 +457,9 @@ async function loadOneGroup(client: Client, g: GroupPlan, x: Exec, results: Map<
   x.opts.log.debug({ group: g.id, seconds: (Date.now() - started) / 1000 }, 'group done');
 }
 
+/** Only a row Postgres refused is LOAD_REJECTED; a lost connection or a bug keeps its own code. */
 function asError(e: unknown): ConvergeError {
-  return isConvergeError(e) ? e : new ConvergeError('LOAD_REJECTED', messageOf(e), { stage: 'import' }, { cause: e });
+  return classifyLoadError(e, { stage: 'import' });
 }
 
 function markFailed(results: Map<string, TableLoad>, err: ConvergeError, g?: GroupPlan): void {
