@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
-import { ensurePrivateDir } from '../core/private-files';
+import { ensurePrivateDir, ioError } from '../core/private-files';
 import { openMysql, MysqlConnection } from '../source/mysql/connect';
 import { MysqlTable, readMysqlCatalog } from '../source/mysql/catalog';
 import { ChunkSizing, planKeyRanges, rowsPerChunk } from '../source/mysql/key-ranges';
@@ -317,7 +317,9 @@ async function fileMatches(file: string, sha256: string): Promise<boolean> {
     const h = createHash('sha256');
     for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
     return h.digest('hex') === sha256;
-  } catch {
-    return false;
+  } catch (e) {
+    // A missing file is simply redone; one that cannot be read is an error, not a silent redo.
+    if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') return false;
+    throw ioError(e, `cannot read ${file} to check it for --resume`, file);
   }
 }

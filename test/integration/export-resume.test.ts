@@ -172,3 +172,11 @@ test('--resume over a corrupt manifest fails naming it, instead of exporting eve
   expect(ran).toEqual([]);
   expect(await digests(dir)).toEqual(clean.files);
 });
+
+test('--resume over a chunk file that cannot be read fails naming it, instead of silently redoing it', async () => {
+  const dir = await copyOfClean();
+  const file = path.join(dir, 'big.00002.csv');
+  await fsp.rm(file);
+  await fsp.mkdir(file);
+  await expect(exportTo(dir, { resume: true })).rejects.toMatchObject({ code: 'IO_FAILED', context: { file } });
+});
