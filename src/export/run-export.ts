@@ -8,6 +8,7 @@ import { ensurePrivateDir, ioError } from '../core/private-files';
 import { openMysql, MysqlConnection } from '../source/mysql/connect';
 import { MysqlTable, readMysqlCatalog } from '../source/mysql/catalog';
 import { ChunkSizing, planKeyRanges, rowsPerChunk } from '../source/mysql/key-ranges';
+import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
 import { openSnapshot } from '../source/mysql/snapshot';
 import type { RunRecorder } from '../run/run-recorder';
 import { decideResume, plannedTable, summarise } from './export-plan';
@@ -82,6 +83,8 @@ export async function runExport(opts: ExportOptions): Promise<ExportResult> {
   };
   if (!(sizing.chunkRows >= 1) || !(sizing.chunkBytes >= 1))
     throw new ConvergeError('USAGE', 'chunk rows and chunk size must be positive', { stage: 'export' });
+  // Before anything is read: the row reader relies on mysql2 internals (see driver-internals.ts).
+  ensureRowReaderInternals();
   await ensurePrivateDir(opts.outDir);
   const { tables: all, serverVersion } = await readCatalog(opts.source, database);
   let tables = all;

@@ -5,6 +5,7 @@ import { GroupPlan, planLoad, PlanInput } from '../import/load-plan';
 import type { Mapping } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { readMysqlCatalog } from '../source/mysql/catalog';
+import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
 import { PgCatalog, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { buildLookups } from '../transform/lookups';
 import { setBasedChecksAllowed } from '../import/fk-validation';
@@ -45,6 +46,7 @@ export async function prepareMigrate(o: {
 }): Promise<MigratePlan> {
   const [[version]] = (await o.conn.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
   const excluded = new Set(o.exclude);
+  ensureRowReaderInternals(); // before any row is read: see driver-internals.ts
   const all = await readMysqlCatalog(o.conn, o.database);
   const lookups = await buildLookups(o.mapping, pairsFromSnapshot(o.conn), o.control, o.defaultSchema);
   const tables = compileTables(
