@@ -110,6 +110,7 @@ export async function exportTable(
     await query.done;
     flush();
     out.end();
+    // An 'error' here is kept in writeError by the stream's handler and thrown just below.
     if (!writeError) await Promise.race([once(out, 'finish'), once(out, 'error')]).catch(() => undefined);
     if (writeError) throw writeError;
   } catch (e) {

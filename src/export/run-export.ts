@@ -243,6 +243,7 @@ async function drain(
         seconds: (Date.now() - t0) / 1000,
       };
     } catch (e) {
+      // A half-written chunk is removed if it can be; the chunk's own error is what is reported.
       await fsp.rm(file, { force: true }).catch(() => undefined);
       throw e;
     } finally {
@@ -311,6 +312,7 @@ async function readCatalog(
     const [v] = await conn.query('SELECT VERSION() AS v');
     return { serverVersion: String((v as Array<{ v: string }>)[0].v), tables: await readMysqlCatalog(conn, database) };
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);
   }
 }

@@ -124,6 +124,7 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
       );
       return { runId: run.id, pipeline: run.pipeline, tables, status: 'rolled-back' as const };
     } catch (e) {
+      // The failure is rethrown below; a ROLLBACK on a broken connection must not replace it.
       await client.query('ROLLBACK').catch(() => undefined);
       if (e instanceof ConvergeError) throw e;
       throw new ConvergeError(

@@ -80,6 +80,7 @@ export class RunRecorder {
         ],
       );
     } catch (e) {
+      // Closing after use or after a failure: a close error would only hide the real outcome.
       await r.client?.end().catch(() => undefined);
       r.client = undefined;
       opts.log.warn(
@@ -127,6 +128,7 @@ export class RunRecorder {
   }
 
   async close(): Promise<void> {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await this.client?.end().catch(() => undefined);
     this.client = undefined;
   }

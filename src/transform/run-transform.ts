@@ -147,6 +147,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
       });
     }
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await client?.end().catch(() => undefined);
   }
   manifest.completedAt = new Date().toISOString();

@@ -163,7 +163,9 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         s.ok ? 'schema matches expectations' : 'schema differs from expectations',
       );
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await my.end().catch(() => undefined);
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await pg?.end().catch(() => undefined);
   }
   const bad = verdicts.filter((v) => !v.ok);

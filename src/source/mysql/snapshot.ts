@@ -20,6 +20,7 @@ export interface Snapshot {
 export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logger): Promise<Snapshot> {
   const connections: MysqlConnection[] = [];
   const close = async () => {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     for (const c of connections) await c.end().catch(() => c.destroy());
   };
   try {
@@ -42,6 +43,7 @@ export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logg
           { err: messageOf(e) },
           'FLUSH TABLES WITH READ LOCK refused (needs RELOAD); exporting with one worker so every table comes from the same snapshot',
         );
+        // Closing after use or after a failure: a close error would only hide the real outcome.
         for (const c of connections.splice(1)) await c.end().catch(() => c.destroy());
       }
     }
