@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { parseConnectionUrl } from '../src/core/connection-url';
 import { silentLogger } from '../src/core/logger';
 import { encodeRecord } from '../src/csv/csv-encode';
-import { CSV_DIALECT, Manifest, ManifestTable } from '../src/export/manifest';
+import { CSV_DIALECT, Manifest, ManifestTable } from '../src/manifest';
 import { runImport } from '../src/import/run-import';
 
 /**

@@ -96,7 +96,9 @@ export async function runChecklist(
     }
     return out;
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await my?.end().catch(() => undefined);
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await pg?.end().catch(() => undefined);
   }
 }

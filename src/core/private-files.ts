@@ -41,6 +41,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer): Prom
     await fsp.rename(tmp, file);
     await fsyncDir(path.dirname(file));
   } catch (e) {
+    // Tidying the temp file is best effort: the write's own error below is what matters.
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
     throw ioError(e, `cannot write ${file}`, file);
   }

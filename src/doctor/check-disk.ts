@@ -22,6 +22,7 @@ export async function estimateExportBytes(source: ConnectionInfo, exclude: strin
       .filter((r) => !exclude.includes(r.name))
       .reduce((n, r) => n + Number(r.bytes ?? 0), 0);
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);
   }
 }
@@ -30,6 +31,7 @@ export async function estimateExportBytes(source: ConnectionInfo, exclude: strin
 export async function checkDisk(workDir: string, estimatedBytes: number | undefined): Promise<Check> {
   const name = 'free disk for the work directory';
   let dir = path.resolve(workDir);
+  // The nearest existing ancestor holds the free space; a folder that cannot be read fails statfs below.
   while (!(await fsp.stat(dir).catch(() => undefined)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   try {
     const s = await fsp.statfs(dir);

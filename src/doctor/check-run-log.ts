@@ -51,7 +51,9 @@ export async function checkRunLog(target: ConnectionInfo): Promise<Check> {
   } catch (e) {
     return { end: 'target', name, ok: false, value: messageOf(e), fix };
   } finally {
+    // The probe wrote nothing to keep: the ROLLBACK only undoes it, and the check above already reported.
     await client.query('ROLLBACK').catch(() => undefined);
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await client.end().catch(() => undefined);
   }
 }

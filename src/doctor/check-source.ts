@@ -94,6 +94,7 @@ export async function checkSource(info: ConnectionInfo): Promise<Check[]> {
       fix: 'the user needs to read server variables and its own grants',
     });
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);
   }
   return out;

@@ -73,6 +73,7 @@ export async function checkTarget(info: ConnectionInfo, opts: { schema?: string 
   } catch (e) {
     out.push({ end: 'target', name: 'server settings', ok: false, value: messageOf(e) });
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await client.end().catch(() => undefined);
   }
   return out;

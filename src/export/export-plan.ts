@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KeyRange, ManifestChunk, ManifestColumn, ManifestTable } from './manifest';
+import type { KeyRange, ManifestChunk, ManifestColumn, ManifestTable } from '../manifest';
 
 /** File of a chunk: `<table>.csv` for a table in one piece, `<table>.00001.csv` … otherwise. */
 export function chunkFile(table: string, index: number, count: number): string {

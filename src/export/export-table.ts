@@ -11,7 +11,7 @@ import { CsvBytesWriter } from './csv-bytes';
 import { encodeRecord } from '../csv/csv-encode';
 import { fsyncPath, ioError } from '../core/private-files';
 import { ConvergeError, messageOf } from '../core/errors';
-import type { KeyRange, ManifestColumn } from './manifest';
+import type { KeyRange, ManifestColumn } from '../manifest';
 
 export interface ExportTableResult {
   rows: number;
@@ -110,6 +110,7 @@ export async function exportTable(
     await query.done;
     flush();
     out.end();
+    // An 'error' here is kept in writeError by the stream's handler and thrown just below.
     if (!writeError) await Promise.race([once(out, 'finish'), once(out, 'error')]).catch(() => undefined);
     if (writeError) throw writeError;
   } catch (e) {

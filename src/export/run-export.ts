@@ -4,15 +4,16 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
-import { ensurePrivateDir } from '../core/private-files';
+import { ensurePrivateDir, ioError } from '../core/private-files';
 import { openMysql, MysqlConnection } from '../source/mysql/connect';
 import { MysqlTable, readMysqlCatalog } from '../source/mysql/catalog';
 import { ChunkSizing, planKeyRanges, rowsPerChunk } from '../source/mysql/key-ranges';
+import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
 import { openSnapshot } from '../source/mysql/snapshot';
 import type { RunRecorder } from '../run/run-recorder';
 import { decideResume, plannedTable, summarise } from './export-plan';
 import { exportTable, manifestColumns } from './export-table';
-import { CSV_DIALECT, Manifest, ManifestTable, readPartialManifest, writeManifest } from './manifest';
+import { CSV_DIALECT, Manifest, ManifestTable, readPartialManifest, writeManifest } from '../manifest';
 
 export interface ExportOptions {
   source: ConnectionInfo;
@@ -82,6 +83,8 @@ export async function runExport(opts: ExportOptions): Promise<ExportResult> {
   };
   if (!(sizing.chunkRows >= 1) || !(sizing.chunkBytes >= 1))
     throw new ConvergeError('USAGE', 'chunk rows and chunk size must be positive', { stage: 'export' });
+  // Before anything is read: the row reader relies on mysql2 internals (see driver-internals.ts).
+  ensureRowReaderInternals();
   await ensurePrivateDir(opts.outDir);
   const { tables: all, serverVersion } = await readCatalog(opts.source, database);
   let tables = all;
@@ -240,6 +243,7 @@ async function drain(
         seconds: (Date.now() - t0) / 1000,
       };
     } catch (e) {
+      // A half-written chunk is removed if it can be; the chunk's own error is what is reported.
       await fsp.rm(file, { force: true }).catch(() => undefined);
       throw e;
     } finally {
@@ -308,6 +312,7 @@ async function readCatalog(
     const [v] = await conn.query('SELECT VERSION() AS v');
     return { serverVersion: String((v as Array<{ v: string }>)[0].v), tables: await readMysqlCatalog(conn, database) };
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);
   }
 }
@@ -317,7 +322,9 @@ async function fileMatches(file: string, sha256: string): Promise<boolean> {
     const h = createHash('sha256');
     for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
     return h.digest('hex') === sha256;
-  } catch {
-    return false;
+  } catch (e) {
+    // A missing file is simply redone; one that cannot be read is an error, not a silent redo.
+    if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') return false;
+    throw ioError(e, `cannot read ${file} to check it for --resume`, file);
   }
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
-import { Manifest, ManifestTable, readManifest } from '../export/manifest';
+import { Manifest, ManifestTable, readManifest } from '../manifest';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg } from '../target/postgres/connect';
 import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
@@ -19,12 +19,13 @@ import {
   startAttempt,
   writeMarker,
 } from '../target/postgres/load/load-markers';
-import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../load/load-plan';
-import { scheduleGroups } from '../load/schedule-groups';
+import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../target/postgres/load/load-plan';
+import { scheduleGroups } from '../target/postgres/load/schedule-groups';
 import { RejectSink } from '../target/postgres/load/reject-rows';
 import { replaceSeededRows } from '../target/postgres/load/replace-seeded';
 import { requireEmptyTargets, checkTargetColumns } from '../target/postgres/load/target-checks';
 import { countRows, resetSequences } from '../target/postgres/load/target-state';
+import { classifyLoadError } from '../target/postgres/load/load-error';
 
 export interface ImportOptions {
   dir: string;
@@ -383,8 +384,9 @@ async function loadOneGroup(
   x.opts.log.debug({ group: g.id, seconds: (Date.now() - started) / 1000 }, 'group done');
 }
 
+/** Only a row Postgres refused is LOAD_REJECTED; a lost connection or a bug keeps its own code. */
 function asError(e: unknown): ConvergeError {
-  return isConvergeError(e) ? e : new ConvergeError('LOAD_REJECTED', messageOf(e), { stage: 'import' }, { cause: e });
+  return classifyLoadError(e, { stage: 'import' });
 }
 
 function markFailed(results: Map<string, TableLoad>, err: ConvergeError, g?: GroupPlan): void {

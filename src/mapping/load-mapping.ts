@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, isNode, Document } from 'yaml';
 import { z } from 'zod';
 import { ConvergeError } from '../core/errors';
+import { ioError } from '../core/private-files';
 import { ColumnSpecObject, LookupSpec, mappingFile, MappingFile, TableSpecObject } from './mapping-schema';
 
 /** A column rule with where it was written, so every later error can point at the line. */
@@ -41,7 +42,11 @@ export interface Mapping {
 
 /** Loads every *.yaml / *.yml file of a mapping folder (or one file) and merges them. */
 export async function loadMapping(dirOrFile: string): Promise<Mapping> {
-  const stat = await fsp.stat(dirOrFile).catch(() => undefined);
+  const stat = await fsp.stat(dirOrFile).catch((e: NodeJS.ErrnoException) => {
+    // Only a mapping that is not there "does not exist"; an unreadable one says why.
+    if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') return undefined;
+    throw ioError(e, `cannot read mapping ${dirOrFile}`, dirOrFile);
+  });
   if (!stat)
     throw new ConvergeError('MAPPING_INVALID', `mapping ${dirOrFile} does not exist`, {
       file: dirOrFile,
@@ -259,6 +264,7 @@ function checkZone(zone: string, at: Where): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
   } catch {
+    // Intl throws a RangeError for an unknown zone, and nothing else here can fail.
     throw new ConvergeError(
       'MAPPING_INVALID',
       `unknown time zone "${zone}" (use an IANA name such as UTC or Europe/Amsterdam)`,

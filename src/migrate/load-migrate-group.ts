@@ -5,7 +5,7 @@ import type { Client } from 'pg';
 import { ConvergeError, isConvergeError } from '../core/errors';
 import { ChunkEncoder, encodeBatches } from '../csv/csv-chunks';
 import { CsvFileWriter } from '../csv/csv-file-writer';
-import type { GroupPlan, TablePlan } from '../load/load-plan';
+import type { GroupPlan, TablePlan } from '../target/postgres/load/load-plan';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { sourceRows } from '../source/mysql/row-source';
 import type { PgForeignKey } from '../target/postgres/catalog';

@@ -1,4 +1,4 @@
-import { CSV_DIALECT, Manifest, ManifestTable } from '../export/manifest';
+import { CSV_DIALECT, Manifest, ManifestTable } from '../manifest';
 import type { TableOutcome } from './load-migrate-group';
 import type { MigrateTable } from './migrate-tables';
 

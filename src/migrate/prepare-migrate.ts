@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
-import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../load/load-plan';
+import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../target/postgres/load/load-plan';
 import type { Mapping } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { readMysqlCatalog } from '../source/mysql/catalog';
 import { PgCatalog, PgForeignKey, readPgCatalog } from '../target/postgres/catalog';
 import { setBasedTables } from '../target/postgres/load/fk-validation';
 import { checkTargetColumns, requireEmptyTargets } from '../target/postgres/load/target-checks';
+import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
 import { buildLookups } from '../transform/lookups';
 import { compileTables, MigrateTable, pairsFromSnapshot, readExisting } from './migrate-tables';
 
@@ -43,6 +44,7 @@ export async function prepareMigrate(o: {
 }): Promise<MigratePlan> {
   const [[version]] = (await o.conn.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
   const excluded = new Set(o.exclude);
+  ensureRowReaderInternals(); // before any row is read: see driver-internals.ts
   const all = await readMysqlCatalog(o.conn, o.database);
   const lookups = await buildLookups(o.mapping, pairsFromSnapshot(o.conn), o.control, o.defaultSchema);
   const tables = compileTables(

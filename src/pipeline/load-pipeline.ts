@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConvergeError } from '../core/errors';
+import { ioError } from '../core/private-files';
 import { projectRoot } from './project-root';
 
 const tracking = z
@@ -49,7 +50,11 @@ export async function loadPipeline(nameOrFile: string, root = projectRoot()): Pr
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
-  } catch {
+  } catch (e) {
+    // Only a file that does not exist is an unknown pipeline; one that cannot be read (a
+    // directory, no permission) is an error about that file.
+    if ((e as NodeJS.ErrnoException)?.code !== 'ENOENT') throw ioError(e, `cannot read pipeline ${file}`, file);
+    // Best effort, only to list the names in the message: no pipelines folder lists none.
     const known = await fsp.readdir(path.join(root, 'pipelines')).catch(() => [] as string[]);
     throw new ConvergeError('PIPELINE_UNKNOWN', `no pipeline "${nameOrFile}" (known: ${known.join(', ') || 'none'})`, {
       file,

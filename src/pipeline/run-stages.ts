@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ConnectionInfo } from '../core/connection-url';
 import { isConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
-import { readPartialManifest } from '../export/manifest';
+import { readPartialManifest } from '../manifest';
 import { RunRecorder } from '../run/run-recorder';
 
 /**

@@ -15,6 +15,7 @@ export async function resetScratchTarget(server: ConnectionInfo, database: strin
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (!rowCount) await admin.query(`CREATE DATABASE ${quotePg(database)}`);
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await admin.end().catch(() => undefined);
   }
   const c = await openPg(withDatabase(server, database), { applicationName: 'converge rehearse' });
@@ -26,6 +27,7 @@ export async function resetScratchTarget(server: ConnectionInfo, database: strin
     for (const r of rows) await c.query(`DROP SCHEMA ${quotePg(r.nspname)} CASCADE`);
     await c.query('CREATE SCHEMA public');
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await c.end().catch(() => undefined);
   }
 }
@@ -52,6 +54,7 @@ export async function countSourceRows(source: ConnectionInfo, exclude: string[] 
     }
     return n;
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);
   }
 }

@@ -96,6 +96,7 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
       try {
         return await seeder(conn, { scale });
       } finally {
+        // Closing after use or after a failure: a close error would only hide the real outcome.
         await conn.end().catch(() => undefined);
       }
     });

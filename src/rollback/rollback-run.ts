@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, messageOf } from '../core/errors';
-import { planLoadOrder } from '../load/load-order';
+import { planLoadOrder } from '../target/postgres/load/load-order';
 import { appendRunEvent, findRun, readRunEvents, withHistory } from '../run/run-history';
 import { qualifiedPg } from '../target/postgres/connect';
 
@@ -124,6 +124,7 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
       );
       return { runId: run.id, pipeline: run.pipeline, tables, status: 'rolled-back' as const };
     } catch (e) {
+      // The failure is rethrown below; a ROLLBACK on a broken connection must not replace it.
       await client.query('ROLLBACK').catch(() => undefined);
       if (e instanceof ConvergeError) throw e;
       throw new ConvergeError(

@@ -79,6 +79,7 @@ export async function replayEventsFile(client: Client, file: string): Promise<Re
     await fsp.rename(file, movedTo);
     return { file, runs: [...runs.keys()], events: inserted, duplicates: events.length - inserted, movedTo };
   } catch (e) {
+    // The failure is rethrown below; a ROLLBACK on a broken connection must not replace it.
     await client.query('ROLLBACK').catch(() => undefined);
     if (e instanceof ConvergeError) throw e;
     throw new ConvergeError(

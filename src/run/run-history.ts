@@ -53,6 +53,7 @@ export async function withHistory<T>(target: ConnectionInfo, body: (client: Clie
   try {
     return await body(client);
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await client.end().catch(() => undefined);
   }
 }

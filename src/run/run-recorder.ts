@@ -80,6 +80,7 @@ export class RunRecorder {
         ],
       );
     } catch (e) {
+      // Closing after use or after a failure: a close error would only hide the real outcome.
       await r.client?.end().catch(() => undefined);
       r.client = undefined;
       opts.log.warn(
@@ -120,11 +121,14 @@ export class RunRecorder {
     if (this.client) {
       await this.client
         .query('UPDATE converge.runs SET status = $2, ended_at = now() WHERE id = $1', [this.runId, status])
-        .catch(() => undefined);
+        // The run history must not fail the migration it records, but it says so: the run's
+        // final event is recorded above (or kept in the run directory).
+        .catch((err) => this.log.warn({ err: messageOf(err) }, `could not mark the run ${status} in converge.runs`));
     }
   }
 
   async close(): Promise<void> {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await this.client?.end().catch(() => undefined);
     this.client = undefined;
   }

@@ -58,6 +58,7 @@ async function withScratchPg<T>(server: ConnectionInfo, work: (url: string) => P
   try {
     await c.query(`CREATE DATABASE ${quotePg(name)}`);
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await c.end().catch(() => undefined);
   }
   try {
@@ -67,6 +68,7 @@ async function withScratchPg<T>(server: ConnectionInfo, work: (url: string) => P
     try {
       await d.query(`DROP DATABASE IF EXISTS ${quotePg(name)} WITH (FORCE)`);
     } finally {
+      // Closing after use or after a failure: a close error would only hide the real outcome.
       await d.end().catch(() => undefined);
     }
   }
@@ -79,6 +81,7 @@ async function withScratchMysql<T>(server: ConnectionInfo, work: (url: string) =
   try {
     await c.query(`CREATE DATABASE ${quoteMysql(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await c.end().catch(() => undefined);
   }
   try {
@@ -88,6 +91,7 @@ async function withScratchMysql<T>(server: ConnectionInfo, work: (url: string) =
     try {
       await d.query(`DROP DATABASE IF EXISTS ${quoteMysql(name)}`);
     } finally {
+      // Closing after use or after a failure: a close error would only hide the real outcome.
       await d.end().catch(() => undefined);
     }
   }

@@ -55,6 +55,7 @@ async function applyPostgres(opts: ApplyOptions, files: MigrationFile[]): Promis
           await client.query(insertTrackingPg(table, t.style), trackingValues(f, t.style));
           await client.query('COMMIT');
         } catch (e) {
+          // The failure is rethrown below; a ROLLBACK on a broken connection must not replace it.
           await client.query('ROLLBACK').catch(() => undefined);
           const pos = (e as { position?: string }).position;
           const line = pos ? f.sql.slice(0, Number(pos)).split('\n').length : undefined;
@@ -68,6 +69,7 @@ async function applyPostgres(opts: ApplyOptions, files: MigrationFile[]): Promis
       })),
     );
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await client.end().catch(() => undefined);
   }
   return results;
@@ -99,6 +101,7 @@ async function applyMysql(opts: ApplyOptions, files: MigrationFile[]): Promise<M
       })),
     );
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);
   }
   return results;

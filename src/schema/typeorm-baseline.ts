@@ -65,6 +65,7 @@ export async function generateBaseline(opts: BaselineOptions): Promise<string> {
       { cause: e },
     );
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await ds.destroy().catch(() => undefined);
   }
 }

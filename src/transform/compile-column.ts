@@ -171,6 +171,7 @@ function typeTransform(rule: ColumnRule, ctx: CompileColumnContext): (v: string)
         try {
           return jsonValue(v, jsonb);
         } catch {
+          // invalid: null was asked for: a value jsonValue refuses becomes NULL, and is counted.
           L.add(col, 'invalidJsonNulled');
           return NULL_SENTINEL;
         }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Client } from 'pg';
 import { ConvergeError } from '../core/errors';
-import { Manifest, tableFiles } from '../export/manifest';
+import { Manifest, tableFiles } from '../manifest';
 import type { Mapping } from '../mapping/load-mapping';
 import { readCsvRecords } from '../csv/read-csv';
 import { qualifiedPg, quotePg } from '../target/postgres/connect';

@@ -6,7 +6,7 @@ import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { CsvFileWriter } from '../csv/csv-file-writer';
-import { Manifest, readManifest, tableFileDigests, writeManifest } from '../export/manifest';
+import { Manifest, readManifest, tableFileDigests, writeManifest } from '../manifest';
 import { loadMapping, Mapping, TableRule } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg } from '../target/postgres/connect';
@@ -147,6 +147,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
       });
     }
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await client?.end().catch(() => undefined);
   }
   manifest.completedAt = new Date().toISOString();

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
-import { readManifest } from '../export/manifest';
+import { readManifest } from '../manifest';
 import { loadMapping } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { MysqlConnection, openMysql } from '../source/mysql/connect';
@@ -163,7 +163,9 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         s.ok ? 'schema matches expectations' : 'schema differs from expectations',
       );
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await my.end().catch(() => undefined);
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await pg?.end().catch(() => undefined);
   }
   const bad = verdicts.filter((v) => !v.ok);

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { Manifest } from '../../src/export/manifest';
+import { Manifest } from '../../src/manifest';
 import { createMysqlDb, TestDb } from '../helpers/databases';
 import { runCli } from '../helpers/run-cli';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { silentLogger } from '../../src/core/logger';
-import { Manifest, MANIFEST_FILE, readManifest, readPartialManifest } from '../../src/export/manifest';
+import { Manifest, MANIFEST_FILE, readManifest, readPartialManifest } from '../../src/manifest';
 import { ExportOptions, runExport } from '../../src/export/run-export';
 import { createMysqlDb, TestDb } from '../helpers/databases';
 
@@ -159,3 +159,24 @@ test('a table whose columns changed is exported again from scratch, its old file
 function stripTimes(m: Manifest): Manifest {
   return JSON.parse(JSON.stringify(m, (k, v) => (k === 'seconds' ? undefined : v)));
 }
+
+test('--resume over a corrupt manifest fails naming it, instead of exporting everything again', async () => {
+  const dir = await copyOfClean();
+  const file = path.join(dir, MANIFEST_FILE);
+  const text = await fsp.readFile(file, 'utf8');
+  await fsp.writeFile(file, text.slice(0, text.length / 2));
+  const ran: string[] = [];
+  await expect(
+    exportTo(dir, { resume: true, beforeChunk: async (t, c) => void ran.push(`${t}#${c}`) }),
+  ).rejects.toMatchObject({ code: 'MANIFEST_INVALID', context: { file } });
+  expect(ran).toEqual([]);
+  expect(await digests(dir)).toEqual(clean.files);
+});
+
+test('--resume over a chunk file that cannot be read fails naming it, instead of silently redoing it', async () => {
+  const dir = await copyOfClean();
+  const file = path.join(dir, 'big.00002.csv');
+  await fsp.rm(file);
+  await fsp.mkdir(file);
+  await expect(exportTo(dir, { resume: true })).rejects.toMatchObject({ code: 'IO_FAILED', context: { file } });
+});

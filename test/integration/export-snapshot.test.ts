@@ -6,7 +6,7 @@ import mysql from 'mysql2/promise';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { silentLogger } from '../../src/core/logger';
 import { readCsvRecords } from '../../src/csv/read-csv';
-import { Manifest, tableFiles } from '../../src/export/manifest';
+import { Manifest, tableFiles } from '../../src/manifest';
 import { runExport } from '../../src/export/run-export';
 import { createMysqlDb, MYSQL_BASE, TestDb } from '../helpers/databases';
 

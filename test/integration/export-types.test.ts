@@ -6,7 +6,7 @@ import { parseConnectionUrl } from '../../src/core/connection-url';
 import { silentLogger } from '../../src/core/logger';
 import { readCsvRecords } from '../../src/csv/read-csv';
 import { runExport } from '../../src/export/run-export';
-import { Manifest } from '../../src/export/manifest';
+import { Manifest } from '../../src/manifest';
 import { createMysqlDb, TestDb } from '../helpers/databases';
 
 /**

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { encodeRecord } from '../../src/csv/csv-encode';
-import { CSV_DIALECT, Manifest, ManifestTable } from '../../src/export/manifest';
+import { CSV_DIALECT, Manifest, ManifestTable } from '../../src/manifest';
 import { createPgDb, TestDb } from '../helpers/databases';
 
 /**

@@ -1,5 +1,5 @@
 import { chunkFile, decideResume, plannedTable, summarise } from '../../src/export/export-plan';
-import { ManifestColumn, ManifestTable, tableFileDigests, tableFiles } from '../../src/export/manifest';
+import { ManifestColumn, ManifestTable, tableFileDigests, tableFiles } from '../../src/manifest';
 import { rangesFromBounds, rangeWhere, rowsPerChunk } from '../../src/source/mysql/key-ranges';
 
 const COLS: ManifestColumn[] = [

@@ -1,4 +1,4 @@
-import { Edge, LoadGroup, planLoadOrder } from '../../src/load/load-order';
+import { Edge, LoadGroup, planLoadOrder } from '../../src/target/postgres/load/load-order';
 
 const e = (child: string, parent: string): Edge => ({ child, parent });
 const flat = (plan: LoadGroup[]) => plan.flatMap((g) => g.tables);

@@ -64,6 +64,7 @@ export const register: RegisterCommand = (program, setExit) => {
       );
       let estimate: number | undefined;
       if (srcChecks[0]?.ok)
+        // Best effort: doctor reports, it does not fail; without an estimate the disk check says so.
         estimate = await estimateExportBytes(source, pipeline?.source.exclude).catch(() => undefined);
       checks.push(await checkDisk(workDir, estimate));
       checks.push(...settingChecks(flags));

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { commandContext, CommonFlags, withCommonFlags } from '../context';
 import { ExitCode } from '../../core/exit-codes';
 import { ConvergeError } from '../../core/errors';
+import { ioError } from '../../core/private-files';
 import { projectRoot } from '../../pipeline/project-root';
 import { mappingJsonSchemaText } from '../../mapping/mapping-json-schema';
 import { runMapCheck } from '../../mapping/check/run-map-check';
@@ -63,7 +64,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .action(async (flags: InitFlags) => {
       const ctx = await commandContext(flags);
       const file = path.resolve(flags.out ?? path.join(ctx.mappingDir, `${ctx.pipeline.name}.draft.yaml`));
-      if (!flags.force && (await fsp.stat(file).catch(() => undefined))) {
+      const exists = await fsp.stat(file).then(
+        () => true,
+        (e: NodeJS.ErrnoException) => {
+          if (e?.code === 'ENOENT') return false;
+          throw ioError(e, `cannot check ${file}`, file);
+        },
+      );
+      if (!flags.force && exists) {
         throw new ConvergeError('USAGE', `${file} exists; pass --force to overwrite it, or --out another file`, {
           file,
         });

@@ -77,9 +77,11 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
       const errors = problems.filter((p) => p.severity === 'error').length;
       return { problems, errors, warnings: problems.length - errors };
     } finally {
+      // Closing after use or after a failure: a close error would only hide the real outcome.
       await pg.end().catch(() => undefined);
     }
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await my.end().catch(() => undefined);
   }
 }

@@ -89,9 +89,11 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
       }
       return { file: opts.file, tables: draft.tables.length, todos: draft.todos, text };
     } finally {
+      // Closing after use or after a failure: a close error would only hide the real outcome.
       await pg.end().catch(() => undefined);
     }
   } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await my.end().catch(() => undefined);
   }
 }

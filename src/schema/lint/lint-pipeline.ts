@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { ConvergeError } from '../../core/errors';
+import { ioError } from '../../core/private-files';
 import { readMigrationDir } from '../migration-files';
 import { LintFinding } from './lint-finding';
 import { lintSql } from './lint-migrations';
@@ -41,17 +42,25 @@ export async function lintPipeline(migrationsRoot: string, pipeline: string): Pr
 async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await fsp.stat(p)).isDirectory();
-  } catch {
-    return false;
+  } catch (e) {
+    // Absent is "no Postgres migrations"; unreadable is an error, not a pipeline silently skipped.
+    if (isAbsent(e)) return false;
+    throw ioError(e, `cannot read ${p}`, p);
   }
+}
+
+function isAbsent(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 async function pipelinesWithPostgres(root: string): Promise<string[]> {
   let names: string[];
   try {
     names = await fsp.readdir(root);
-  } catch {
-    return [];
+  } catch (e) {
+    if (isAbsent(e)) return [];
+    throw ioError(e, `cannot list ${root}`, root);
   }
   const out: string[] = [];
   for (const n of names.sort()) if (await isDirectory(path.join(root, n, 'postgres'))) out.push(n);

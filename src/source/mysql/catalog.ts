@@ -24,6 +24,12 @@ export interface MysqlTable {
   dataBytes: number;
 }
 
+/** ER_UNKNOWN_TABLE (information_schema has no such view) or ER_NO_SUCH_TABLE. */
+export function isMissingCatalogTable(e: unknown): boolean {
+  const x = e as { errno?: unknown; code?: unknown } | undefined;
+  return x?.errno === 1109 || x?.errno === 1146 || x?.code === 'ER_UNKNOWN_TABLE' || x?.code === 'ER_NO_SUCH_TABLE';
+}
+
 const sql = (name: string) => readFileSync(path.join(__dirname, 'sql', name), 'utf8');
 
 /** Reads the tables, columns and keys of one database from information_schema. */
@@ -36,8 +42,11 @@ export async function readMysqlCatalog(conn: MysqlConnection, database: string):
     [jsonChecks] = (await conn.query(sql('json-checks.sql'), [database])) as unknown as [
       Array<{ tableName: string; clause: string }>,
     ];
-  } catch {
-    // MySQL before 8.0.16 has no CHECK_CONSTRAINTS; its JSON type needs no check.
+  } catch (e) {
+    // MySQL before 8.0.16 has no CHECK_CONSTRAINTS; its JSON type needs no check. Anything else
+    // (a lost connection, a missing privilege) must fail: skipping it would export MariaDB JSON
+    // columns as plain text.
+    if (!isMissingCatalogTable(e)) throw e;
   }
   const jsonCols = new Set(
     jsonChecks.map((c) => `${c.tableName}.${/json_valid\(`?([^`)]+)`?\)/.exec(c.clause)?.[1] ?? ''}`),

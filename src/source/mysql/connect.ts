@@ -123,6 +123,7 @@ export async function openMysql(info: ConnectionInfo, opts: MysqlConnectOptions 
     await applyMysqlSession(conn, info, opts);
     return conn;
   } catch (e) {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);
     throw e;
   }

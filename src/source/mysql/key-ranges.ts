@@ -2,7 +2,7 @@ import type { MysqlConnection } from './connect';
 import { exportEncoding, MysqlTable } from './catalog';
 import { quoteMysql } from './quote';
 import { rawTypeCast } from './stream-rows';
-import type { KeyRange } from '../../export/manifest';
+import type { KeyRange } from '../../manifest';
 
 export interface ChunkSizing {
   /** Rows per chunk at most (estimated from the server's row count). */

@@ -1,4 +1,5 @@
 import type { MysqlConnection } from './connect';
+import { ensureRowReaderInternals } from './driver-internals';
 
 /** Receives field i of a row as buf[start, end), or buf null for SQL NULL; then the row's end. */
 export interface RowBytesSink {
@@ -43,6 +44,7 @@ export function queryRowBytes(
   columns: number,
   sink: RowBytesSink,
 ): RowBytesQuery {
+  ensureRowReaderInternals(); // once per process; export and migrate already ran it at start-up
   const core = (conn as unknown as { connection: CoreConnection }).connection;
   let rows = 0;
   const done = new Promise<number>((resolve, reject) => {

@@ -20,6 +20,7 @@ export interface Snapshot {
 export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logger): Promise<Snapshot> {
   const connections: MysqlConnection[] = [];
   const close = async () => {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
     for (const c of connections) await c.end().catch(() => c.destroy());
   };
   try {
@@ -42,6 +43,7 @@ export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logg
           { err: messageOf(e) },
           'FLUSH TABLES WITH READ LOCK refused (needs RELOAD); exporting with one worker so every table comes from the same snapshot',
         );
+        // Closing after use or after a failure: a close error would only hide the real outcome.
         for (const c of connections.splice(1)) await c.end().catch(() => c.destroy());
       }
     }
@@ -64,7 +66,8 @@ export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logg
   }
 }
 
-async function binlogPosition(c: MysqlConnection, method: Snapshot['method']): Promise<Snapshot['binlog']> {
+/** The binlog position of the snapshot, for a later catch-up; null when the server cannot say. */
+export async function binlogPosition(c: MysqlConnection, method: Snapshot['method']): Promise<Snapshot['binlog']> {
   try {
     if (method === 'consistent-snapshot') {
       // MariaDB reports the binlog position that matches this transaction's snapshot, lock-free.
@@ -77,7 +80,12 @@ async function binlogPosition(c: MysqlConnection, method: Snapshot['method']): P
     const [rows] = await c.query('SHOW MASTER STATUS');
     const r = (rows as Array<{ File?: string; Position?: number }>)[0];
     return r?.File ? { file: r.File, position: Number(r.Position) } : null;
-  } catch {
-    return null; // binary logging off, or no privilege to ask: nothing to record.
+  } catch (e) {
+    // No privilege to ask (1227), or a server that dropped SHOW MASTER STATUS (1064, MySQL 8.4):
+    // nothing to record. Binary logging off is an empty result, not an error. Anything else (a
+    // lost connection) fails the snapshot rather than recording "no binlog" for it.
+    const errno = (e as { errno?: unknown }).errno;
+    if (errno === 1227 || errno === 1064) return null;
+    throw e;
   }
 }

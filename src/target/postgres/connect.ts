@@ -66,6 +66,7 @@ export async function openPg(info: ConnectionInfo, opts: PgConnectOptions = {}):
       await client.connect();
       return client;
     } catch (e) {
+      // Closing after use or after a failure: a close error would only hide the real outcome.
       await client.end().catch(() => undefined);
       const last = i + 1 >= attempts.length;
       if (!last && (encrypted ? noTlsOnServer(e) : refusedWithoutTls(e))) continue;

@@ -5,6 +5,7 @@ import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ConvergeError, isConvergeError, messageOf } from '../../../core/errors';
 import { qualifiedPg, quotePg } from '../connect';
+import { classifyLoadError, isConnectionLoss } from './load-error';
 import { parseCopyContext, parseKeyDetail, rowAtLine, rowWithValues } from './locate-row';
 
 export interface CopyTarget {
@@ -105,11 +106,6 @@ export function fileLocator(file: string): RowLocator {
   };
 }
 
-/** SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin shutdown, crash, cannot connect now). */
-export function isConnectionLoss(code: string | undefined): boolean {
-  return !!code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03');
-}
-
 interface PgErrorFields {
   code?: string;
   detail?: string;
@@ -153,6 +149,9 @@ export async function describeCopyError(e: unknown, t: CopyTarget, locate: RowLo
       { cause: e },
     );
   }
+  // Only a data exception (22) or an integrity violation (23) is a row the operator must fix.
+  if (!pe.code.startsWith('22') && !pe.code.startsWith('23'))
+    return classifyLoadError(e, { stage: 'import', table, file: locate.file });
   const ctx = parseCopyContext(pe.where);
   const keyDetail = parseKeyDetail(pe.detail);
   let located = ctx.line ? await locate.atLine(ctx.line) : undefined;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
 import { ConvergeError } from '../../../core/errors';
-import type { GroupPlan } from '../../../load/load-plan';
+import type { GroupPlan } from './load-plan';
 import type { PgCatalog, PgForeignKey } from '../catalog';
 import { qualifiedPg, quotePg } from '../connect';
 

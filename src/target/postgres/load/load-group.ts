@@ -12,7 +12,7 @@ import {
   fileLocator,
 } from './copy-table';
 import { checkForeignKeys } from './fk-validation';
-import type { GroupPlan, TablePlan } from '../../../load/load-plan';
+import type { GroupPlan, TablePlan } from './load-plan';
 import { rowWithValues } from './locate-row';
 import { loadTableCarefully, RejectSink } from './reject-rows';
 import { deleteReplaced, insertSelect } from './staged-sql';

@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { classifyLoadError } from './load-error';
 
 /**
  * What makes `--resume` safe: a `table.loaded` event is written into converge.run_events by the
@@ -12,13 +13,23 @@ export interface LoadMarker {
   payload: { rows: number; total?: number; seconds?: number; rejected?: number };
 }
 
+/**
+ * Whether this role can write the markers. The CASE checks the privilege only on a table that
+ * exists (AND does not promise that order), so a missing table is false, not an error; a role
+ * without USAGE on the converge schema is false too. Anything else (a lost connection, a bug)
+ * fails: reading it as "no markers" would make --resume refuse, or a load run without them.
+ */
 export async function markersAvailable(client: Client): Promise<boolean> {
-  const { rows } = await client
-    .query(
-      `SELECT to_regclass('converge.run_events') IS NOT NULL AND has_table_privilege('converge.run_events', 'INSERT') AS ok`,
-    )
-    .catch(() => ({ rows: [{ ok: false }] }));
-  return !!rows[0]?.ok;
+  try {
+    const { rows } = await client.query(
+      `SELECT CASE WHEN to_regclass('converge.run_events') IS NULL THEN false
+                   ELSE has_table_privilege(to_regclass('converge.run_events'), 'INSERT') END AS ok`,
+    );
+    return !!rows[0]?.ok;
+  } catch (e) {
+    if ((e as { code?: unknown }).code === '42501') return false; // insufficient_privilege
+    throw classifyLoadError(e, { stage: 'import' });
+  }
 }
 
 export async function writeMarker(client: Client, runId: string, m: LoadMarker): Promise<void> {

@@ -9,8 +9,9 @@ import { ensurePrivateDir } from '../../../core/private-files';
 import { encodeRecord } from '../../../csv/csv-encode';
 import { readCsvBatches } from '../../../csv/read-csv';
 import { qualifiedPg, quotePg } from '../connect';
+import { classifyLoadError } from './load-error';
 import { deleteReplaced, insertSelect } from './staged-sql';
-import type { TablePlan } from '../../../load/load-plan';
+import type { TablePlan } from './load-plan';
 
 const BATCH = 2000;
 
@@ -133,10 +134,8 @@ export async function loadTableCarefully(
     } catch (e) {
       await client.query('ROLLBACK TO SAVEPOINT converge_batch');
       await client.query('RELEASE SAVEPOINT converge_batch');
-      if (!rowLevel(e))
-        throw e instanceof ConvergeError
-          ? e
-          : new ConvergeError('LOAD_REJECTED', messageOf(e), { stage: 'import', table: t.key }, { cause: e });
+      // Not a bad row (a lost connection, a bug): halving the batch will not help, and it is no rejection.
+      if (!rowLevel(e)) throw classifyLoadError(e, { stage: 'import', table: t.key });
       if (recs.length === 1) return sink.add(t, recs[0], e);
     }
     const mid = Math.ceil(recs.length / 2);

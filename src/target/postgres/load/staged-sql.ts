@@ -1,5 +1,5 @@
 import { qualifiedPg, quotePg } from '../connect';
-import type { TablePlan } from '../../../load/load-plan';
+import type { TablePlan } from './load-plan';
 
 /** The SELECT list that moves staged rows into the table: cycle-closing columns as NULL. */
 export function insertSelect(t: TablePlan, from: string): string {

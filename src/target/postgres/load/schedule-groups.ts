@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
+import { ConvergeError } from '../../../core/errors';
+import { classifyLoadError } from './load-error';
 import type { GroupPlan } from './load-plan';
 
 export interface ScheduleOptions<S> {
@@ -77,14 +78,8 @@ export async function scheduleGroups<S>(
               notRun.add(g.id);
               return;
             }
-            const err = isConvergeError(e)
-              ? e
-              : new ConvergeError(
-                  'LOAD_REJECTED',
-                  messageOf(e),
-                  { stage: 'import', table: g.tables[0].key },
-                  { cause: e },
-                );
+            // Only a row Postgres refused is LOAD_REJECTED; a lost connection or a bug keeps its own code.
+            const err = classifyLoadError(e, { stage: 'import', table: g.tables[0].key });
             failure ??= err;
             o.log.error(
               { tables: g.tables.map((t) => t.key), code: err.code, err: err.message },

@@ -1,6 +1,6 @@
-import { ConvergeError } from '../core/errors';
-import type { PgCatalog, PgForeignKey } from '../target/postgres/catalog';
-import { splitTarget, tableKey } from '../target/postgres/catalog';
+import { ConvergeError } from '../../../core/errors';
+import type { PgCatalog, PgForeignKey } from '../catalog';
+import { splitTarget, tableKey } from '../catalog';
 import { planLoadOrder } from './load-order';
 
 /**
