@@ -109,7 +109,7 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: MigrateGroupContext): 
       parentsCommitted: x.parentsCommitted,
     });
   } catch (e) {
-    stream.abort();
+    await stream.abort();
     throw e;
   }
   const { bytes, sha256 } = await stream.finish();
@@ -146,7 +146,7 @@ async function stagedGroup(g: GroupPlan, x: MigrateGroupContext): Promise<TableO
         }
       } catch (e) {
         writer.destroy();
-        if (!x.keepDir) await fsp.rm(file, { force: true });
+        await fsp.rm(file, { force: true });
         throw isConvergeError(e) ? withSourceKey(e, src.keys) : e;
       }
       const w = await writer.close();

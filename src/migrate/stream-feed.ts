@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { promises as fsp } from 'node:fs';
 import { Readable } from 'node:stream';
 import { encodeLine } from '../csv/csv-encode';
 import type { LineIndex } from '../csv/csv-chunks';
@@ -24,8 +25,8 @@ export interface StreamFeed {
   feed: CopyFeed;
   /** After the COPY: closes and syncs the tee file; bytes and sha256 of what was sent (header included when teed). */
   finish(): Promise<{ bytes: number; sha256?: string }>;
-  /** After a failure: drops the tee file's stream. */
-  abort(): void;
+  /** After a failure: closes and removes the tee file. */
+  abort(): Promise<void>;
 }
 
 /**
@@ -94,8 +95,12 @@ export function streamFeed(req: StreamFeedRequest): StreamFeed {
       }
       return { bytes: bytes + (file ? header.length : 0), sha256: hash?.digest('hex') };
     },
-    abort() {
-      file?.destroy();
+    async abort() {
+      // As `converge transform` does: no partial file is left behind for a table that failed.
+      if (!file) return;
+      file.destroy();
+      if (!file.closed) await once(file, 'close').catch(() => undefined);
+      await fsp.rm(req.tee!, { force: true });
     },
   };
 }
@@ -114,11 +119,12 @@ export function withSourceKey(e: ConvergeError, keys: SourceKeys): ConvergeError
         ? keys.keyOf(ordinal)
         : undefined;
   const sourceKey = key ? describeKey(keys.columns, key) : undefined;
-  const { csvLine: _line, file: _file, ...rest } = e.context;
+  const { csvLine: _line, file, ...rest } = e.context;
   const out = new ConvergeError(
     e.code,
     sourceKey ? `${e.message} (source row ${sourceKey})` : e.message,
-    { ...rest, sourceRow: ordinal, sourceKey },
+    // A row error's file is the source read, named by the key instead; a mapping error keeps its file:line.
+    { ...rest, ...(ordinal === undefined && file !== undefined ? { file } : {}), sourceRow: ordinal, sourceKey },
     { cause: e.cause ?? e },
   );
   out.stack = e.stack;
