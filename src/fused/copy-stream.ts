@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { promises as fsp } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
@@ -88,9 +89,17 @@ export async function copyStream(req: CopyStreamRequest): Promise<CopyStreamResu
       await fsyncPath(req.tee!);
     }
   } catch (e) {
-    file?.destroy();
+    const teeError = fileError; // before destroy(), whose pending writes fail too
+    // As `converge transform` does: no partial file is left behind for a table that failed.
+    if (file) {
+      file.destroy();
+      if (!file.closed) await once(file, 'close').catch(() => undefined);
+      await fsp.rm(req.tee!, { force: true });
+    }
     if (sourceError !== undefined && isConvergeError(sourceError)) throw withSourceKey(sourceError, req.keys);
     if (isConvergeError(e)) throw e;
+    // The tee file failed (a full disk: `drain` rejects with its error): an I/O error, not a rejected row.
+    if (teeError) throw ioError(teeError, `cannot write ${req.tee}`, req.tee);
     throw describeStreamError(e, req);
   }
   return { rows: Number(copy.rowCount ?? 0), bytes: bytes + (file ? header.length : 0), sha256: hash?.digest('hex') };
@@ -110,11 +119,12 @@ export function withSourceKey(e: ConvergeError, keys: SourceKeys): ConvergeError
         ? keys.keyOf(ordinal)
         : undefined;
   const sourceKey = key ? describeKey(keys.columns, key) : undefined;
-  const { csvLine: _line, file: _file, ...rest } = e.context;
+  const { csvLine: _line, file, ...rest } = e.context;
   const out = new ConvergeError(
     e.code,
     sourceKey ? `${e.message} (source row ${sourceKey})` : e.message,
-    { ...rest, sourceRow: ordinal, sourceKey },
+    // A row error's file is the source read, named by the key instead; a mapping error keeps its file:line.
+    { ...rest, ...(ordinal === undefined && file !== undefined ? { file } : {}), sourceRow: ordinal, sourceKey },
     { cause: e.cause ?? e },
   );
   out.stack = e.stack;
