@@ -178,7 +178,7 @@ async function stagedGroup(g: GroupPlan, x: FusedGroupContext): Promise<TableOut
         }
       } catch (e) {
         writer.destroy();
-        if (!x.keepDir) await fsp.rm(file, { force: true });
+        await fsp.rm(file, { force: true });
         throw isConvergeError(e) ? withSourceKey(e, src.keys) : e;
       }
       const w = await writer.close();
