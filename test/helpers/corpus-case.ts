@@ -62,6 +62,36 @@ export interface CorpusCase {
     incomplete?: Array<'export' | 'transform'>;
     check?: (c: CaseContext) => Promise<void>;
   };
+  /**
+   * The same bad input through `converge migrate`, which must fail with the same error code and
+   * exit code; or, for an input migrate can never see (a CSV file or manifest changed between
+   * stages: migrate reads neither), why not. Required: no case leaves migrate out by accident.
+   */
+  migrate: MigrateRun | { notApplicable: string };
+}
+
+/**
+ * How a case runs through `converge migrate --keep-files`, in its own work dir and a fresh target
+ * schema (the case's DDL applied). Afterwards no manifest may claim completion, and every target
+ * table holds what it held before, except as `rows` (default: the case's after.rows) says.
+ */
+export interface MigrateRun {
+  /** argv instead of the case's own with its command word replaced by `migrate` (or `migrate` and the common flags). */
+  run?: (c: CaseContext) => string[];
+  /** Instead of the case's mapping, DDL and tamper: the same fault where migrate meets it. */
+  mapping?: string;
+  pg?: string;
+  tamper?: (c: CaseContext) => Promise<void>;
+  /** Substrings of the error line (migrate names the source key where the staged commands name a CSV line). */
+  where?: (c: CaseContext) => string[];
+  /** The error line also holds the case's own `where` and `message` (config, connection and mapping errors). */
+  sameError?: true;
+  rows?: Record<string, number>;
+  check?: (c: CaseContext) => Promise<void>;
+}
+
+export function migrateRun(c: CorpusCase): MigrateRun | undefined {
+  return 'notApplicable' in c.migrate ? undefined : c.migrate;
 }
 
 /** One line of the CLI's error output: "converge: CODE: where: message". */

@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 import { createMysqlDb, createPgDb, TestDb } from './databases';
 import { freePort } from './private-servers';
 import { CliResult, runCli } from './run-cli';
-import type { CaseContext, CorpusCase } from './corpus-case';
+import { CaseContext, CorpusCase, migrateRun } from './corpus-case';
 
 const BIN = path.resolve(__dirname, '../../bin/converge.js');
 const SOURCE_SQL = path.resolve(__dirname, '../corpus/source.sql');
@@ -91,11 +91,11 @@ export function pipelineYaml(source: string, target: string, schema: string): st
 }
 
 /** A case's own directory, schema and files, set up from the shared world. */
-export async function prepareCase(world: CorpusWorld, c: CorpusCase, index: number): Promise<CaseContext> {
+export async function prepareCase(world: CorpusWorld, c: CorpusCase, index: number, suffix = ''): Promise<CaseContext> {
   const slug = `c${String(index).padStart(2, '0')}_${c.name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
-    .slice(0, 40)}`;
+    .slice(0, 40)}${suffix}`;
   const dir = path.join(world.root, 'cases', slug);
   const work = path.join(dir, 'work');
   await fsp.mkdir(path.join(dir, 'mapping'), { recursive: true });
@@ -141,6 +141,49 @@ export async function prepareCase(world: CorpusWorld, c: CorpusCase, index: numb
   }
   await c.tamper?.(ctx);
   return ctx;
+}
+
+/** The case's migrate run set up: its own directory and schema, nothing exported (migrate reads the source itself). */
+export function prepareMigrateCase(world: CorpusWorld, c: CorpusCase, index: number): Promise<CaseContext> {
+  const m = migrateRun(c)!;
+  return prepareCase(
+    world,
+    { ...c, from: 'none', mapping: m.mapping ?? c.mapping, pg: m.pg ?? c.pg, tamper: m.tamper ?? c.tamper },
+    index,
+    '_m',
+  );
+}
+
+/** migrate's argv for a case: its own, or the case's with the command word replaced; always --keep-files. */
+export function migrateArgs(c: CorpusCase, ctx: CaseContext): string[] {
+  const m = migrateRun(c)!;
+  const args = m.run
+    ? m.run(ctx)
+    : typeof c.run === 'function'
+      ? ['migrate', ...c.run(ctx).slice(1)]
+      : ['migrate', ...commonArgs(ctx)];
+  return [...args, '--keep-files'];
+}
+
+/** Runs a case's migrate, inside the case's bash wrapper when it has one. */
+export function runMigrateCase(c: CorpusCase, ctx: CaseContext): Promise<CliResult> {
+  const args = migrateArgs(c, ctx);
+  return c.shell ? runShell(c.shell, args) : runCli(args, {}, 60_000);
+}
+
+/** Row counts of every table in a case's schema. */
+export async function tableCounts(world: CorpusWorld, schema: string): Promise<Record<string, number>> {
+  const tables = await pgQuery(
+    world.pg.url,
+    undefined,
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${schema}' AND c.relkind IN ('r', 'p') ORDER BY 1`,
+  );
+  const out: Record<string, number> = {};
+  for (const t of tables)
+    out[t.name as string] = Number(
+      (await pgQuery(world.pg.url, schema, `SELECT count(*)::int AS n FROM "${t.name}"`))[0].n,
+    );
+  return out;
 }
 
 export function commonArgs(c: CaseContext): string[] {

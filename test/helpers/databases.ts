@@ -38,12 +38,13 @@ export async function createMysqlDb(prefix: string): Promise<TestDb> {
   };
 }
 
-export async function createPgDb(prefix: string): Promise<TestDb> {
+/** A fresh Postgres database; with `template`, a copy of that one (which must have no open connection). */
+export async function createPgDb(prefix: string, template?: string): Promise<TestDb> {
   const name = uniqueName(prefix);
   const c = new Client({ connectionString: `${PG_BASE}/postgres` });
   await c.connect();
   try {
-    await c.query(`CREATE DATABASE "${name}"`);
+    await c.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   } finally {
     await c.end();
   }

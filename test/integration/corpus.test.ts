@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { ConvergeError } from '../../src/core/errors';
-import { CaseContext, CorpusCase, errorLine } from '../helpers/corpus-case';
+import { CaseContext, CorpusCase, errorLine, migrateRun } from '../helpers/corpus-case';
 import type { CliResult } from '../helpers/run-cli';
 import {
   commonArgs,
@@ -10,8 +10,11 @@ import {
   openCorpusWorld,
   pgQuery,
   prepareCase,
+  prepareMigrateCase,
   resealManifest,
   runCase,
+  runMigrateCase,
+  tableCounts,
 } from '../helpers/corpus-world';
 import { runCli } from '../helpers/run-cli';
 import { ALL_CASES } from '../corpus/cases';
@@ -20,24 +23,48 @@ import { ALL_CASES } from '../corpus/cases';
  * The bad-input corpus, through the built CLI on the real servers: every case must exit with the
  * code its error maps to, print that error with its location, never call itself a bug, and leave
  * no partial table and no manifest claiming completion. Cases live in test/corpus/cases/*.ts.
+ * Every case whose bad input can reach `converge migrate` runs through it too, against a fresh
+ * target: same error code, same exit code, nothing half-written.
  */
 let world: CorpusWorld;
 /** Each case's run, started in beforeAll a few at a time (they share nothing but the servers). */
 const outcomes = new Map<CorpusCase, Promise<{ ctx: CaseContext; r: CliResult }>>();
+/** The same for the migrate runs, with the target's row counts just before the run. */
+const migrateOutcomes = new Map<
+  CorpusCase,
+  Promise<{ ctx: CaseContext; r: CliResult; before: Record<string, number> }>
+>();
 const PARALLEL = 3;
+const MIGRATE_CASES = ALL_CASES.filter((c) => migrateRun(c));
+/** The cases that must reach migrate: lower it only with a case moved to notApplicable, and say why there. */
+const AT_LEAST_THROUGH_MIGRATE = 59;
 
 beforeAll(async () => {
   world = await openCorpusWorld();
-  const queue = [...ALL_CASES];
-  const worker = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) {
-      const done = (async (c: CorpusCase) => {
-        const ctx = await prepareCase(world, c, ALL_CASES.indexOf(c));
+  // One job per run (the staged one, then the migrate one), started in order; a map holds each promise.
+  const queue: Array<() => Promise<unknown>> = [];
+  for (const [index, c] of ALL_CASES.entries()) {
+    queue.push(() => {
+      const done = (async () => {
+        const ctx = await prepareCase(world, c, index);
         return { ctx, r: await runCase(c, ctx) };
-      })(c);
+      })();
       outcomes.set(c, done);
-      await done.catch(() => undefined);
-    }
+      return done;
+    });
+    if (migrateRun(c))
+      queue.push(() => {
+        const done = (async () => {
+          const ctx = await prepareMigrateCase(world, c, index);
+          const before = await tableCounts(world, ctx.schema);
+          return { ctx, before, r: await runMigrateCase(c, ctx) };
+        })();
+        migrateOutcomes.set(c, done);
+        return done;
+      });
+  }
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job().catch(() => undefined);
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
 }, 600_000);
@@ -82,6 +109,46 @@ describe.each(groupByStage(ALL_CASES))('%s', (_stage, cases) => {
   });
 });
 
+describe.each(groupByStage(MIGRATE_CASES))('%s, through migrate', (_stage, cases) => {
+  test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const m = migrateRun(c)!;
+    const { ctx, r, before } = await migrateOutcomes.get(c)!;
+    const err = errorLine(r.stderr);
+    const report = `exit ${r.code}\nstderr:\n${r.stderr.slice(-3000)}\nstdout:\n${r.stdout.slice(-1000)}`;
+
+    expect({ code: err?.code, exit: r.code, report }).toEqual({ code: c.expect.code, exit: c.expect.exit, report });
+    expect(r.stderr).not.toMatch(/this is a bug|unexpected error/);
+    for (const w of m.where?.(ctx) ?? []) expect(err!.line).toContain(w);
+    if (m.sameError) {
+      for (const w of c.expect.where?.(ctx) ?? []) expect(err!.line).toContain(w);
+      if (c.expect.message) expect(err!.line).toMatch(c.expect.message);
+    }
+    for (const secret of c.expect.absent?.(ctx) ?? []) {
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stderr).not.toContain(secret);
+    }
+    // Every table as before, except what the case says a failed load leaves (tables loaded before it).
+    const expected = { ...before, ...(m.rows ?? c.after?.rows ?? {}) };
+    expect(await tableCounts(world, ctx.schema)).toEqual(expected);
+    for (const dir of ['migrate', 'transform'])
+      expect({ dir, incomplete: await manifestIncomplete(path.join(ctx.work, dir)) }).toEqual({
+        dir,
+        incomplete: true,
+      });
+    await m.check?.(ctx);
+  });
+});
+
+test(`at least ${AT_LEAST_THROUGH_MIGRATE} corpus cases run through migrate, and every other one says why not`, () => {
+  expect(MIGRATE_CASES.length).toBeGreaterThanOrEqual(AT_LEAST_THROUGH_MIGRATE);
+  const reasons = ALL_CASES.filter((c) => !migrateRun(c)).map((c) => ({
+    name: c.name,
+    reason: (c.migrate as { notApplicable: string }).notApplicable,
+  }));
+  expect(reasons.filter((x) => !(x.reason?.trim().length > 10))).toEqual([]);
+  expect(MIGRATE_CASES.length + reasons.length).toBe(ALL_CASES.length);
+});
+
 // Not an error: a 100 MB field is data, and must arrive whole (bounded memory, no crash, no cut).
 test('csv: a 100 MB field is carried through transform and import intact', async () => {
   const SIZE = 100 * 1024 * 1024;
@@ -97,6 +164,7 @@ test('csv: a 100 MB field is carried through transform and import intact', async
     },
     run: 'transform',
     expect: { exit: 0, code: 'INTERNAL' },
+    migrate: { notApplicable: 'not a corpus case: a file edited between export and transform' },
   };
   const ctx = await prepareCase(world, big, ALL_CASES.length);
   const tr = await runCli(['transform', ...commonArgs(ctx)], {}, 110_000);

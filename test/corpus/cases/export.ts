@@ -4,6 +4,9 @@ import { ExitCode } from '../../../src/core/exit-codes';
 import type { CorpusCase } from '../../helpers/corpus-case';
 import { commonArgs, expectManifestHonest } from '../../helpers/corpus-world';
 
+const PLAIN = 'tables:\n  plain: { columns: { id: integer, s: text } }\n';
+const PLAIN_PG = 'CREATE TABLE plain (id integer PRIMARY KEY, s text);';
+
 /** The export's own output refused by the file system. Root ignores permissions, so "unwritable" is a path under a regular file. */
 export const exportCases: CorpusCase[] = [
   {
@@ -12,6 +15,7 @@ export const exportCases: CorpusCase[] = [
     tamper: (c) => fsp.writeFile(path.join(c.dir, 'a-file'), 'not a directory'),
     run: (c) => ['export', ...commonArgs(c).slice(0, 6), '--work-dir', path.join(c.dir, 'a-file', 'work')],
     expect: { exit: ExitCode.Io, code: 'IO_FAILED', where: (c) => [path.join(c.dir, 'a-file', 'work')], message: /cannot create directory/ },
+    migrate: { sameError: true },
   },
   {
     name: 'an export directory that is a regular file',
@@ -22,6 +26,17 @@ export const exportCases: CorpusCase[] = [
     },
     run: 'export',
     expect: { exit: ExitCode.Io, code: 'IO_FAILED', where: (c) => [c.exportDir] },
+    migrate: {
+      // migrate writes no export directory: the directory --keep-files writes to is the file instead.
+      mapping: PLAIN,
+      pg: PLAIN_PG,
+      tamper: async (c) => {
+        await fsp.mkdir(c.work, { recursive: true, mode: 0o700 });
+        await fsp.writeFile(c.transformDir, 'not a directory');
+      },
+      where: (c) => [c.transformDir],
+      rows: { plain: 0 },
+    },
   },
   {
     name: 'a full disk during export (file size limit)',
@@ -33,6 +48,12 @@ export const exportCases: CorpusCase[] = [
     after: {
       incomplete: ['export'],
       check: (c) => expectManifestHonest(c.exportDir),
+    },
+    migrate: {
+      // The same limit on the files migrate --keep-files writes: 20 kB of bulk rows.
+      mapping: 'tables:\n  bulk: { columns: { id: integer, s: text } }\n',
+      pg: 'CREATE TABLE bulk (id integer PRIMARY KEY, s text);',
+      rows: { bulk: 0 },
     },
   },
 ];

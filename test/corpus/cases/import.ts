@@ -16,6 +16,8 @@ const loadCase = (name: string, table: string, columns: string, pg: string, csvL
   run: 'import',
   expect: { exit: ExitCode.LoadRejected, code: 'LOAD_REJECTED', where: (c) => [`table ${c.schema}.${table}`, `CSV line ${csvLine}`, ...where], message },
   after: { rows: { [table]: 0 } },
+  // The same source row, rejected by Postgres inside migrate's COPY.
+  migrate: { where: (c) => [`table ${c.schema}.${table}`] },
 });
 
 const PARENT_CHILD = `tables:
@@ -40,6 +42,7 @@ export const importCases: CorpusCase[] = [
     run: 'import',
     expect: { exit: ExitCode.LoadRejected, code: 'LOAD_REJECTED', where: (c) => [`table ${c.schema}.child`, 'CSV line 3', 'column parent_id', 'constraint child_parent_id_fkey'], message: /foreign key/ },
     after: { rows: { parent: 2, child: 0 } },
+    migrate: { where: (c) => [`table ${c.schema}.child`, 'constraint child_parent_id_fkey'] },
   },
   loadCase('a duplicate primary key', 'no_key', '{ id: integer, v: text }', 'CREATE TABLE no_key (id integer PRIMARY KEY, v text);', 4, ['column id', 'constraint no_key_pkey'], /duplicate key/),
   loadCase('NULL in a NOT NULL column', 'nullable', '{ id: integer, s: text }', 'CREATE TABLE nullable (id integer PRIMARY KEY, s text NOT NULL);', 3, ['column s'], /NOT NULL/),
@@ -58,6 +61,7 @@ export const importCases: CorpusCase[] = [
     run: 'import',
     expect: { exit: ExitCode.TargetState, code: 'TARGET_NOT_EMPTY', where: (c) => [`table ${c.schema}.plain`], message: /--truncate/ },
     after: { rows: { plain: 1 } },
+    migrate: { sameError: true },
   },
   {
     name: 'a target table that does not exist',
@@ -68,6 +72,7 @@ export const importCases: CorpusCase[] = [
     run: 'import',
     expect: { exit: ExitCode.TargetState, code: 'TARGET_SCHEMA', where: (c) => [`${c.schema}.child`], message: /does not exist/ },
     after: { rows: { parent: 0 } },
+    migrate: { sameError: true },
   },
   {
     name: 'a target table missing a column',
@@ -78,6 +83,7 @@ export const importCases: CorpusCase[] = [
     run: 'import',
     expect: { exit: ExitCode.TargetState, code: 'TARGET_SCHEMA', where: (c) => [`${c.schema}.plain`, 'column s'] },
     after: { rows: { plain: 0 } },
+    migrate: { sameError: true },
   },
   {
     name: 'a transformed file changed after transform (same row count)',
@@ -89,6 +95,7 @@ export const importCases: CorpusCase[] = [
     run: 'import',
     expect: { exit: ExitCode.BadData, code: 'CSV_CHECKSUM', where: (c) => [transformed(c)], message: /sha256/ },
     after: { rows: { plain: 0 } },
+    migrate: { notApplicable: 'a transformed file edited between transform and import: migrate reads no transformed file' },
   },
   {
     name: 'a transformed file that lost its last row',
@@ -100,6 +107,7 @@ export const importCases: CorpusCase[] = [
     run: 'import',
     expect: { exit: ExitCode.BadData, code: 'CSV_CHECKSUM', where: (c) => [transformed(c)], message: /sha256/ },
     after: { rows: { plain: 0 } },
+    migrate: { notApplicable: 'a transformed file cut between transform and import: migrate reads no transformed file' },
   },
   {
     name: 'import before any transform',
@@ -110,6 +118,7 @@ export const importCases: CorpusCase[] = [
     run: 'import',
     expect: { exit: ExitCode.BadConfig, code: 'MANIFEST_INVALID', where: (c) => [path.join(c.transformDir, 'manifest.json')], message: /run the previous stage first/ },
     after: { rows: { plain: 0 } },
+    migrate: { notApplicable: 'the staged commands run out of order: migrate has no earlier stage to skip' },
   },
   {
     name: 'a transform manifest from a run that did not complete',
@@ -126,5 +135,6 @@ export const importCases: CorpusCase[] = [
     run: 'import',
     expect: { exit: ExitCode.BadConfig, code: 'MANIFEST_INVALID', message: /did not complete/ },
     after: { rows: { plain: 0 } },
+    migrate: { notApplicable: 'a transform manifest edited before import: migrate reads no manifest' },
   },
 ];

@@ -25,6 +25,7 @@ const mappingCase = (name: string, mapping: string, code: CorpusCase['expect']['
   run: 'transform',
   expect: { exit: ExitCode.BadConfig, code, where: (c) => where(c.mappingFile), message },
   after: { incomplete: ['transform'] },
+  migrate: { sameError: true },
 });
 
 /** Mapping files: each error names file:line (and key, table, column where there is one). */
@@ -38,12 +39,14 @@ export const mappingCases: CorpusCase[] = [
   mappingCase('mapping names a table the source does not have', PARENT({ extra: '  ghost:\n    columns: { id: integer }' }), 'MAPPING_UNKNOWN_TABLE', (f) => [`${f}:8`, 'table ghost']),
   mappingCase('mapping names a column the source does not have', PARENT({ extra: '      colour: text' }), 'MAPPING_UNKNOWN_COLUMN', (f) => [`${f}:8`, 'table parent', 'column colour']),
   mappingCase('mapping drops a column the source does not have', PARENT({ extra: '    drop: [colour]' }), 'MAPPING_UNKNOWN_COLUMN', (f) => [`${f}:3`, 'table parent', 'column colour']),
-  mappingCase('an exported table with no mapping', PARENT(), 'MAPPING_UNKNOWN_TABLE', (f) => [`${path.dirname(f)}, table `], /exported tables with no mapping: .*bad_bool/, false),
+  // migrate reads no export: it says "source tables with no mapping", with the same code and location.
+  { ...mappingCase('an exported table with no mapping', PARENT(), 'MAPPING_UNKNOWN_TABLE', (f) => [`${path.dirname(f)}, table `], /exported tables with no mapping: .*bad_bool/, false), migrate: { where: (c) => [`${path.dirname(c.mappingFile)}, table `] } },
   mappingCase('a source column neither mapped nor dropped', 'tables:\n  parent:\n    columns:\n      id: uuid\n      kind: { type: enum, map: { a: A, b: B } }\n', 'MAPPING_INVALID', (f) => [`${f}:2`, 'table parent', 'column note'], /neither mapped nor dropped: note/),
   mappingCase('an enum with no map', PARENT({ kind: 'enum' }), 'MAPPING_INVALID', (f) => [`${f}:6`, 'key tables.parent.columns.kind'], /needs a `map`/),
   mappingCase('remap names an undefined lookup', PARENT({ id: '{ type: uuid, remap: people }' }), 'MAPPING_INVALID', (f) => [`${f}:5`], /lookup "people"/),
   mappingCase('an unknown time zone', `defaults:\n  timezone: Mars/Olympus\n${PARENT()}`, 'MAPPING_INVALID', (f) => [`${f}:2`, 'key defaults.timezone'], /unknown time zone "Mars\/Olympus"/),
   mappingCase('a column both mapped and dropped', PARENT({ extra: '    drop: [note]' }), 'MAPPING_INVALID', (f) => [`${f}:8`], /both mapped and dropped/),
   mappingCase('two source columns map to one target column', PARENT({ note: '{ type: text, to: kind }' }), 'MAPPING_INVALID', (f) => [`${f}:7`, 'table parent'], /target column "kind"/),
-  mappingCase('a unique policy naming a column the target will not have', PARENT({ extra: '    unique:\n      - { columns: [colour], policy: fail }' }), 'MAPPING_UNKNOWN_COLUMN', (f) => [`${f}:3`, 'table parent'], /"colour"/),
+  // migrate checks the target before it compiles unique policies: give it the target table.
+  { ...mappingCase('a unique policy naming a column the target will not have', PARENT({ extra: '    unique:\n      - { columns: [colour], policy: fail }' }), 'MAPPING_UNKNOWN_COLUMN', (f) => [`${f}:3`, 'table parent'], /"colour"/), migrate: { sameError: true, pg: 'CREATE TABLE parent (id uuid PRIMARY KEY, kind text NOT NULL, note text);' } },
 ];

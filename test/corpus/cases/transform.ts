@@ -7,6 +7,19 @@ import type { CorpusCase } from '../../helpers/corpus-case';
  * Values MySQL holds and Postgres cannot take as they are, caught by transform: each names
  * table, CSV line (header = line 1) and column, writes no file for that table and no complete manifest.
  */
+/** The target tables the migrate runs load into (the staged transform needs none; migrate checks the target first). */
+const TARGET: Record<string, string> = {
+  zero_dates: 'CREATE TABLE zero_dates (id integer PRIMARY KEY, at timestamp);',
+  bad_dates: 'CREATE TABLE bad_dates (id integer PRIMARY KEY, d date);',
+  bad_json: 'CREATE TABLE bad_json (id integer PRIMARY KEY, doc jsonb);',
+  bad_enum: 'CREATE TABLE bad_enum (id integer PRIMARY KEY, kind text);',
+  bad_uuid: 'CREATE TABLE bad_uuid (id integer PRIMARY KEY, u uuid);',
+  bad_int: 'CREATE TABLE bad_int (id integer PRIMARY KEY, n integer);',
+  bad_bool: 'CREATE TABLE bad_bool (id integer PRIMARY KEY, flag boolean);',
+  nul_text: 'CREATE TABLE nul_text (id integer PRIMARY KEY, s text);',
+  dup_emails: 'CREATE TABLE dup_emails (id integer PRIMARY KEY, email text UNIQUE);',
+};
+
 const valueCase = (name: string, table: string, columns: string, code: CorpusCase['expect']['code'], csvLine: number, column: string, message?: RegExp, extra = ''): CorpusCase => ({
   name,
   stage: 'transform',
@@ -16,6 +29,13 @@ const valueCase = (name: string, table: string, columns: string, code: CorpusCas
   expect: { exit: ExitCode.BadData, code, where: () => [`table ${table}`, `CSV line ${csvLine}`, `column ${column}`], message },
   after: {
     incomplete: ['transform'],
+    check: async (c) => expect(fsp.stat(path.join(c.transformDir, `${table}.csv`))).rejects.toMatchObject({ code: 'ENOENT' }),
+  },
+  // The same value read from the source: migrate names table, column and source key instead of a CSV line.
+  migrate: {
+    pg: TARGET[table],
+    rows: { [table]: 0 },
+    where: () => [`table ${table}`, `column ${column}`],
     check: async (c) => expect(fsp.stat(path.join(c.transformDir, `${table}.csv`))).rejects.toMatchObject({ code: 'ENOENT' }),
   },
 });
