@@ -102,17 +102,19 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: MigrateGroupContext): 
   const stream = streamFeed({ columns: t.columns, chunks, lines: enc.lines, keys: src.keys, tee });
   const setBasedFks = x.setBased.get(t.key);
   let loaded: Map<string, { rows: number }>;
+  let written: { bytes: number; sha256?: string };
   try {
     loaded = await loadGroup(x.client, g, {
       feed: () => stream.feed,
       setBasedFks,
       parentsCommitted: x.parentsCommitted,
     });
+    written = await stream.finish();
   } catch (e) {
     await stream.abort();
     throw e;
   }
-  const { bytes, sha256 } = await stream.finish();
+  const { bytes, sha256 } = written;
   const rows = loaded.get(t.key)!.rows;
   if (rows !== enc.lines.records)
     throw new ConvergeError('INTERNAL', `sent ${enc.lines.records} rows of ${t.key} to COPY, which loaded ${rows}`, {

@@ -83,13 +83,18 @@ export function streamFeed(req: StreamFeedRequest): StreamFeed {
       body: Readable.from(body(), { objectMode: false, highWaterMark: 1 }),
       header: false,
       locate,
-      failure: () =>
-        sourceError !== undefined && isConvergeError(sourceError) ? withSourceKey(sourceError, req.keys) : undefined,
+      failure: () => {
+        if (sourceError !== undefined && isConvergeError(sourceError)) return withSourceKey(sourceError, req.keys);
+        // The tee file failed (a full disk: 'drain' rejects with its error): an I/O error, not a rejected row.
+        if (fileError) return ioError(fileError, `cannot write ${req.tee}`, req.tee);
+        return undefined;
+      },
     },
     async finish() {
       if (file) {
         file.end();
-        await once(file, 'finish');
+        // 'finish' rejects with the stream's error (a full disk at the last block): an I/O error.
+        await once(file, 'finish').catch((e: Error) => (fileError ??= e));
         if (fileError) throw ioError(fileError, `cannot write ${req.tee}`, req.tee);
         await fsyncPath(req.tee!);
       }
