@@ -116,7 +116,7 @@ describe('ERP/agent Postgres schema', () => {
     ]);
   });
 
-  it('matches pipelines/erp/expectations.yaml exactly', async () => {
+  it('matches fixtures/pipelines/erp/expectations.yaml exactly', async () => {
     const expected = await readExpectations('erp');
     expect(Object.keys(expected).sort()).toEqual(['agent', 'erp']);
     for (const [schema, want] of Object.entries(expected)) {
@@ -244,7 +244,7 @@ describe('audit Postgres schema', () => {
     expect(runs).toEqual([['0001:applied'], ['0001:already-applied']]);
   });
 
-  it('matches pipelines/audit/expectations.yaml exactly', async () => {
+  it('matches fixtures/pipelines/audit/expectations.yaml exactly', async () => {
     const expected = await readExpectations('audit');
     expect(Object.keys(expected)).toEqual(['public']);
     const got = await catalogOf(pg, 'public');
