@@ -119,7 +119,7 @@ export const NUMBERS_TABLE_SQL = [
 export const DROP_NUMBERS_SQL = 'DROP TABLE IF EXISTS bench_digits, bench_numbers';
 
 /**
- * The child tables' secondary indexes and foreign keys (as migrations/bench/mysql declares them),
+ * The child tables' secondary indexes and foreign keys (as fixtures/migrations/bench/mysql declares them),
  * dropped while rows are generated and added back after: a random-uuid index built row by row
  * outgrows a small buffer pool and turns minutes of generation into many more.
  */

@@ -42,7 +42,7 @@ export interface BenchOptions {
 /** Builds (or reuses) the dataset, runs every tool on it into the same empty target, checks each load. */
 export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir?: string }> {
   const startedAt = new Date().toISOString();
-  const pipeline = await loadPipeline(path.join(projectRoot(), 'pipelines', 'bench', 'pipeline.yaml'));
+  const pipeline = await loadPipeline(path.join(projectRoot(), 'fixtures', 'pipelines', 'bench', 'pipeline.yaml'));
   const source = withDatabase(o.source, pipeline.source.database);
   const target = withDatabase(o.target, pipeline.target.database);
   const machine = await describeMachine(o.source, o.target);
@@ -78,7 +78,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
       o.say('converge: export, transform, import (one process each)…');
       await truncateTarget(target);
       const run = await runConverge({
-        pipelineFile: 'bench',
+        pipelineFile: pipeline.file,
         source,
         target,
         workDir: path.join(workDir, 'converge'),
@@ -107,7 +107,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
       o.say(`converge migrate (fused): one process, ${o.jobs} tables at a time…`);
       await truncateTarget(target);
       const run = await runConvergeFused({
-        pipelineFile: 'bench',
+        pipelineFile: pipeline.file,
         source,
         target,
         workDir: path.join(workDir, 'converge-fused'),
@@ -167,7 +167,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
       await truncateTarget(target);
       const profDir = path.join(workDir, 'profiles');
       const run = await runConverge({
-        pipelineFile: 'bench',
+        pipelineFile: pipeline.file,
         source,
         target,
         workDir: path.join(workDir, 'converge-profiled'),
@@ -185,7 +185,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
       await truncateTarget(target);
       const profDir = path.join(workDir, 'profiles-fused');
       const run = await runConvergeFused({
-        pipelineFile: 'bench',
+        pipelineFile: pipeline.file,
         source,
         target,
         workDir: path.join(workDir, 'fused-profiled'),

@@ -1,5 +1,5 @@
 /**
- * The transform stage alone, on one core: CSV in → mapping (mappings/bench) → CSV out, with no
+ * The transform stage alone, on one core: CSV in → mapping (fixtures/mappings/bench) → CSV out, with no
  * database. Generates the bench tables' hard values (uuids, ENUM, TINYINT(1), DATETIME(6), zero
  * dates, JSON, unicode text with quotes and new lines, DECIMAL) as export CSV, then runs the
  * same code as runTransform (transformTableFiles: the export's sha256 checked, the output hashed).
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const digests = new Map<string, string>();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'converge-transform-bench-'));
   try {
-    const mapping = await loadMapping(path.join(projectRoot(), 'mappings', 'bench'));
+    const mapping = await loadMapping(path.join(projectRoot(), 'fixtures', 'mappings', 'bench'));
     const counts: Record<string, number> = { accounts: Math.max(1, Math.round(events / 10)), events };
     const results: Array<{ table: string; rows: number; bytes: number; seconds: number }> = [];
     const only = args.includes('--table') ? args[args.indexOf('--table') + 1] : undefined;

@@ -10,6 +10,23 @@ const tracking = z
   .object({ schema: z.string().optional(), table: z.string(), style: z.enum(['pop', 'typeorm', 'converge']) })
   .strict();
 
+/**
+ * How `converge baseline generate` builds the target schema from the application's own TypeORM
+ * entities. Everything is loaded from the application's folder, never from converge's.
+ */
+const baseline = z
+  .object({
+    /** Module (a path like the others) exporting entities(dialect) and optionally queryResultCacheTable, title. */
+    entities: z.string(),
+    /** The application's folder, where `typeorm` is resolved from (default: the entities module's folder). */
+    app: z.string().optional(),
+    /** Where the generated Postgres baseline goes. */
+    postgres: z.string(),
+    /** Where the generated MySQL schema goes, when the source schema is generated too. */
+    mysql: z.string().optional(),
+  })
+  .strict();
+
 const pipelineSchema = z
   .object({
     name: z.string(),
@@ -32,9 +49,11 @@ const pipelineSchema = z
         keep: z.array(z.string()).default([]),
         /** Tables whose rows the target's own migrations seeded: the load replaces them with the source's. */
         replaceSeeded: z.array(z.string()).default([]),
+        baseline: baseline.optional(),
       })
       .strict(),
     mapping: z.string(),
+    /** Module (a path like the others) exporting the demo/rehearsal seeder: see src/pipeline/seeder.ts. */
     seed: z.string().optional(),
     demoScale: z.number().int().positive().default(200),
   })

@@ -3,10 +3,9 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo, withDatabase } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
-import { recreateMysqlDatabase } from '../demo/reset-databases';
-import { SEEDERS } from '../demo/seeders';
 import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { runPipeline } from '../pipeline/run-pipeline';
+import { loadSeeder } from '../pipeline/seeder';
 import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../run/run-history';
 import { summarizeRun } from '../run/run-summary';
 import { applyMigrations } from '../schema/apply-migrations';
@@ -14,6 +13,7 @@ import { openMysql } from '../source/mysql/connect';
 import { compareRehearsals, RehearsalComparison } from './compare-rehearsals';
 import { predictDowntime, stageThroughput } from './predict-downtime';
 import type { Phase, RehearsalResult, RehearsalTable } from './rehearsal-result';
+import { recreateMysqlDatabase } from './recreate-databases';
 import { countSourceRows, resetScratchTarget } from './reset-scratch';
 
 export const REHEARSAL_EVENT = 'rehearsal.completed';
@@ -50,7 +50,7 @@ export interface PipelineRehearsal {
  */
 export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehearsal> {
   const p = o.pipeline;
-  const seeder = p.seed ? SEEDERS[p.seed] : undefined;
+  const seeder = loadSeeder(p);
   if (!seeder || !p.source.migrations || !p.source.tracking)
     throw new ConvergeError('USAGE', `pipeline ${p.name} has no seeder or source migrations; a rehearsal needs both`, {
       key: 'seed',

@@ -4,7 +4,8 @@ import { promises as fsp } from 'node:fs';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { silentLogger } from '../../src/core/logger';
 import { applyMigrations } from '../../src/schema/apply-migrations';
-import { loadPipeline, Pipeline, pipelinePath } from '../../src/pipeline/load-pipeline';
+import { Pipeline, pipelinePath } from '../../src/pipeline/load-pipeline';
+import { loadAnyPipeline } from '../../fixtures/fixture-pipelines';
 import { createMysqlDb, createPgDb, TestDb } from './databases';
 
 export interface PipelineFixture {
@@ -19,7 +20,7 @@ export interface PipelineFixture {
 
 /** Fresh source and target databases with a pipeline's schemas applied, and a private work dir. */
 export async function pipelineFixture(name: string): Promise<PipelineFixture> {
-  const pipeline = await loadPipeline(name);
+  const pipeline = await loadAnyPipeline(name);
   const mysqlDb = await createMysqlDb(name);
   const pgDb = await createPgDb(name);
   const source = parseConnectionUrl(mysqlDb.url, 'mysql', 'test source');

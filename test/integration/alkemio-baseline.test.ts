@@ -2,10 +2,11 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
-import { PROFILE_TYPES } from '../../apps/alkemio/src';
+import { PROFILE_TYPES } from '../../fixtures/alkemio-app/src';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { applyMigrations } from '../../src/schema/apply-migrations';
-import { ALKEMIO_BASELINE_FILES, regenerateAlkemioBaseline } from '../../src/schema/alkemio-baseline-files';
+import { loadPipeline, pipelinePath } from '../../src/pipeline/load-pipeline';
+import { regenerateBaseline } from '../../src/schema/regenerate-baseline';
 import { createMysqlDb, createPgDb, MYSQL_BASE, PG_BASE, TestDb } from '../helpers/databases';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -20,9 +21,12 @@ describe('Alkemio TypeORM baseline', () => {
   });
 
   it('committed schema files equal a fresh generation from the entities', async () => {
-    const fresh = await regenerateAlkemioBaseline({ pgServerUrl: PG_BASE, mysqlServerUrl: MYSQL_BASE });
-    const pgFile = await fsp.readFile(path.join(ROOT, ALKEMIO_BASELINE_FILES.postgres), 'utf8');
-    const mysqlFile = await fsp.readFile(path.join(ROOT, ALKEMIO_BASELINE_FILES.mysql), 'utf8');
+    // The pipeline names the application's folder: TypeORM and the entities load from the fixtures.
+    const pipeline = await loadPipeline('alkemio');
+    const files = pipeline.target.baseline!;
+    const fresh = await regenerateBaseline(pipeline, { pgServerUrl: PG_BASE, mysqlServerUrl: MYSQL_BASE });
+    const pgFile = await fsp.readFile(pipelinePath(pipeline, files.postgres), 'utf8');
+    const mysqlFile = await fsp.readFile(pipelinePath(pipeline, files.mysql!), 'utf8');
     expect(fresh.postgres).toBe(pgFile);
     expect(fresh.mysql).toBe(mysqlFile);
     expect(fresh.postgres.startsWith('-- ')).toBe(true);

@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { isDeepStrictEqual } from 'node:util';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
-import { seedAlkemio } from '../../src/demo/alkemio-seed';
+import { seedAlkemio } from '../../fixtures/demo/alkemio-seed';
 import { runPipeline, PipelineRunResult } from '../../src/pipeline/run-pipeline';
 import { pipelineFixture, PipelineFixture, quietLog } from '../helpers/pipeline-fixture';
 

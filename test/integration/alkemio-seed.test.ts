@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { PROFILE_TYPES } from '../../apps/alkemio/src';
+import { PROFILE_TYPES } from '../../fixtures/alkemio-app/src';
 import { parseConnectionUrl } from '../../src/core/connection-url';
-import { seedAlkemio, ALKEMIO_HARD_VALUES } from '../../src/demo/alkemio-seed';
-import { findForeignKeyViolations } from '../../src/demo/alkemio-fk-check';
-import { decodeWhiteboardContent, encodeWhiteboardContent } from '../../src/demo/alkemio-whiteboard';
+import { seedAlkemio, ALKEMIO_HARD_VALUES } from '../../fixtures/demo/alkemio-seed';
+import { findForeignKeyViolations } from '../../fixtures/demo/alkemio-fk-check';
+import { decodeWhiteboardContent, encodeWhiteboardContent } from '../../fixtures/demo/alkemio-whiteboard';
 import { applyMigrations } from '../../src/schema/apply-migrations';
 import { MysqlConnection, openMysql } from '../../src/source/mysql/connect';
 import { createMysqlDb, TestDb } from '../helpers/databases';

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import path from 'node:path';
 import { Client } from 'pg';
-import { seedAudit } from '../../src/demo/audit-seed';
+import { seedAudit } from '../../fixtures/demo/audit-seed';
 import { runPipeline } from '../../src/pipeline/run-pipeline';
 import { runVerifyReport } from '../../src/verify/run-verify';
 import { pipelineFixture, PipelineFixture, quietLog } from '../helpers/pipeline-fixture';
@@ -37,7 +37,7 @@ test('loads every seeded row and proves it, schema expectations included', async
     source: fx.source,
     target: fx.target,
     log: quietLog,
-    expectationsFile: path.join(fx.pipeline.root, 'pipelines', 'audit', 'expectations.yaml'),
+    expectationsFile: path.join(path.dirname(fx.pipeline.file), 'expectations.yaml'),
   });
   expect(Object.fromEntries(report.tables.map((t) => [t.table, t.targetRows]))).toEqual(seeded);
   expect(report.tables.every((t) => t.ok)).toBe(true);

@@ -5,15 +5,16 @@ import { Client } from 'pg';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { applyMigrations, TrackingTable } from '../../src/schema/apply-migrations';
 import { openMysql, MysqlConnection } from '../../src/source/mysql/connect';
-import { seedErp } from '../../src/demo/erp-seed';
-import { seedAudit } from '../../src/demo/audit-seed';
-import { buildErpCoreRows } from '../../src/demo/erp-core-rows';
-import { buildAgentRows } from '../../src/demo/erp-agent-rows';
-import { createPrng } from '../../src/demo/generic-prng';
-import { HARD_TEXTS } from '../../src/demo/generic-hard-values';
+import { seedErp } from '../../fixtures/demo/erp-seed';
+import { seedAudit } from '../../fixtures/demo/audit-seed';
+import { buildErpCoreRows } from '../../fixtures/demo/erp-core-rows';
+import { buildAgentRows } from '../../fixtures/demo/erp-agent-rows';
+import { createPrng } from '../../fixtures/demo/generic-prng';
+import { HARD_TEXTS } from '../../fixtures/demo/generic-hard-values';
 import { createMysqlDb, createPgDb, TestDb } from '../helpers/databases';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+/** The ERP and audit pipelines are test fixtures: fixtures/{pipelines,migrations}. */
+const ROOT = path.resolve(__dirname, '..', '..', 'fixtures');
 const ERP_PG: TrackingTable = { schema: 'public', table: 'erp_schema_versions', style: 'converge' };
 const AUDIT_PG: TrackingTable = { table: 'audit_schema_versions', style: 'converge' };
 // Not erp_…: the legacy database's own tables are told apart by that prefix.
@@ -115,7 +116,7 @@ describe('ERP/agent Postgres schema', () => {
     ]);
   });
 
-  it('matches pipelines/erp/expectations.yaml exactly', async () => {
+  it('matches fixtures/pipelines/erp/expectations.yaml exactly', async () => {
     const expected = await readExpectations('erp');
     expect(Object.keys(expected).sort()).toEqual(['agent', 'erp']);
     for (const [schema, want] of Object.entries(expected)) {
@@ -243,7 +244,7 @@ describe('audit Postgres schema', () => {
     expect(runs).toEqual([['0001:applied'], ['0001:already-applied']]);
   });
 
-  it('matches pipelines/audit/expectations.yaml exactly', async () => {
+  it('matches fixtures/pipelines/audit/expectations.yaml exactly', async () => {
     const expected = await readExpectations('audit');
     expect(Object.keys(expected)).toEqual(['public']);
     const got = await catalogOf(pg, 'public');

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
-import { seedErp } from '../../src/demo/erp-seed';
+import { seedErp } from '../../fixtures/demo/erp-seed';
 import { runPipeline, PipelineRunResult } from '../../src/pipeline/run-pipeline';
 import { pipelineFixture, PipelineFixture, quietLog } from '../helpers/pipeline-fixture';
 

@@ -2,13 +2,13 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { ConvergeError } from '../../src/core/errors';
-import { KratosSeedContext } from '../../src/demo/kratos-seed-context';
+import { KratosSeedContext } from '../../fixtures/demo/kratos-seed-context';
 import {
   KRATOS_SOURCE_CREDENTIAL_TYPE_IDS,
   KRATOS_TARGET_CREDENTIAL_TYPE_IDS,
   TEXT_SPECIAL,
-} from '../../src/demo/kratos-hard-strings';
-import { KRATOS_HARD_VALUES, seedKratos } from '../../src/demo/kratos-seed';
+} from '../../fixtures/demo/kratos-hard-strings';
+import { KRATOS_HARD_VALUES, seedKratos } from '../../fixtures/demo/kratos-seed';
 import { applyMigrations } from '../../src/schema/apply-migrations';
 import { MysqlConnection, openMysql } from '../../src/source/mysql/connect';
 import { createMysqlDb, createPgDb, TestDb } from '../helpers/databases';

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
-import { seedKratos, kratosHardValues } from '../../src/demo/kratos-seed';
+import { seedKratos, kratosHardValues } from '../../fixtures/demo/kratos-seed';
 import { runPipeline, PipelineRunResult } from '../../src/pipeline/run-pipeline';
 import { pipelineFixture, PipelineFixture, quietLog } from '../helpers/pipeline-fixture';
 

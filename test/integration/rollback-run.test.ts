@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { seedKratos } from '../../src/demo/kratos-seed';
+import { seedKratos } from '../../fixtures/demo/kratos-seed';
 import { openMysql } from '../../src/source/mysql/connect';
 import { ExitCode } from '../../src/core/exit-codes';
 import { isConvergeError } from '../../src/core/errors';

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { seedKratos } from '../../src/demo/kratos-seed';
+import { seedKratos } from '../../fixtures/demo/kratos-seed';
 import { openMysql } from '../../src/source/mysql/connect';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { ExitCode } from '../../src/core/exit-codes';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
-import { seedKratos } from '../../src/demo/kratos-seed';
+import { seedKratos } from '../../fixtures/demo/kratos-seed';
 import { runPipeline } from '../../src/pipeline/run-pipeline';
 import { runVerifyReport, TableVerdict } from '../../src/verify/run-verify';
 import { pipelineFixture, PipelineFixture, quietLog } from '../helpers/pipeline-fixture';

@@ -37,7 +37,7 @@ describe('bench deferred keys', () => {
     const { readFileSync } = require('node:fs') as typeof import('node:fs');
     const { DEFERRED_KEYS } = require('../../bench/dataset') as typeof import('../../bench/dataset');
     const ddl = readFileSync(
-      require('node:path').join(__dirname, '../../migrations/bench/mysql/0001_bench_schema.sql'),
+      require('node:path').join(__dirname, '../../fixtures/migrations/bench/mysql/0001_bench_schema.sql'),
       'utf8',
     );
     for (const k of DEFERRED_KEYS) {

@@ -12,7 +12,7 @@ import { jsonValue } from '../../src/transform/transforms/json';
 import { byteaValue, floatValue, integerValue, numericValue, textValue } from '../../src/transform/transforms/scalars';
 import { dateValue, isZeroDate, makeTimestamp } from '../../src/transform/transforms/timestamp';
 import { uuidFromText } from '../../src/transform/transforms/uuid';
-import { createPrng } from '../../src/demo/generic-prng';
+import { createPrng } from '../../fixtures/demo/generic-prng';
 
 /**
  * Every byte checker is proved against the string transform it stands in for: a true must mean

@@ -6,7 +6,7 @@ import { ConvergeError } from '../../src/core/errors';
 import { readCsvByteRecords } from '../../src/csv/csv-byte-records';
 import { encodeRecord } from '../../src/csv/csv-encode';
 import { CsvReadOptions, readCsvRecords } from '../../src/csv/read-csv';
-import { createPrng } from '../../src/demo/generic-prng';
+import { createPrng } from '../../fixtures/demo/generic-prng';
 
 /**
  * The byte reader against the string reader (itself checked against csv-parse in csv-codec):

@@ -6,7 +6,7 @@ import { ConvergeError } from '../../src/core/errors';
 import { CsvDecoder, CsvRecord } from '../../src/csv/csv-decode';
 import { bytesToHexField, encodeField, encodeRecord } from '../../src/csv/csv-encode';
 import { readCsvRecords } from '../../src/csv/read-csv';
-import { createPrng } from '../../src/demo/generic-prng';
+import { createPrng } from '../../fixtures/demo/generic-prng';
 
 /** Seeded PRNG so a failing round trip can be replayed from its seed. */
 function prng(seed: number): () => number {

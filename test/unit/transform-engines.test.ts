@@ -7,7 +7,7 @@ import { CsvFileWriter } from '../../src/csv/csv-file-writer';
 import { loadMapping, TableRule } from '../../src/mapping/load-mapping';
 import type { ChangeCounts } from '../../src/transform/change-ledger';
 import { compileTable, SourceColumn } from '../../src/transform/compile-table';
-import { createPrng } from '../../src/demo/generic-prng';
+import { createPrng } from '../../fixtures/demo/generic-prng';
 import { lookupKey } from '../../src/transform/lookup-key';
 import { TableFilesResult, transformTableFiles } from '../../src/transform/transform-table';
 

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { completeUtf8End, firstInvalidUtf8 } from '../../src/csv/utf8-check';
-import { createPrng } from '../../src/demo/generic-prng';
+import { createPrng } from '../../fixtures/demo/generic-prng';
 
 /** Seeded, so a failing case reproduces from its seed. */
 function prng(seed: number): () => number {

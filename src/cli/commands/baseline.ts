@@ -3,37 +3,43 @@ import path from 'node:path';
 import { resolveSource, resolveTarget, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../../core/settings';
 import { toUrl, withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
-import { projectRoot } from '../../pipeline/project-root';
+import { loadPipeline, pipelinePath } from '../../pipeline/load-pipeline';
+import { regenerateBaseline } from '../../schema/regenerate-baseline';
 import type { RegisterCommand } from './index';
 
 /**
  * `converge baseline generate --pipeline alkemio`: TypeORM's own schema builder, run against
  * scratch databases, writes the Postgres baseline and the legacy MySQL schema from the
- * application's entities. converge reads the entities; it does not own them.
+ * application's entities. converge reads the entities, and the TypeORM beside them, from the
+ * application's folder (the pipeline's target.baseline); it owns neither.
  */
 export const register: RegisterCommand = (program) => {
   program
     .command('baseline')
     .description('schemas generated from the application (TypeORM entities)')
     .command('generate')
-    .description(
-      'regenerate migrations/<pipeline>/postgres/0001_baseline.sql and the MySQL legacy schema from the entities',
-    )
-    .requiredOption('-p, --pipeline <name>', 'pipeline (only alkemio has TypeORM entities)')
+    .description("regenerate the files the pipeline's target.baseline names from the application's TypeORM entities")
+    .requiredOption('-p, --pipeline <name>', 'pipeline with a target.baseline (name or path to a pipeline.yaml)')
     .option('--source <url>', 'MySQL server for the scratch database', DEFAULT_SOURCE_URL)
     .option('--target <url>', 'Postgres server for the scratch database', DEFAULT_TARGET_URL)
     .action(async (flags: { pipeline: string; source: string; target: string }) => {
-      if (flags.pipeline !== 'alkemio')
-        throw new ConvergeError('USAGE', `pipeline ${flags.pipeline} has no TypeORM entities; only alkemio does`);
-      // Loaded lazily: TypeORM and the entity set are heavy and only this command needs them.
-      const { regenerateAlkemioBaseline, ALKEMIO_BASELINE_FILES } = await import('../../schema/alkemio-baseline-files');
-      const texts = await regenerateAlkemioBaseline({
+      const pipeline = await loadPipeline(flags.pipeline);
+      const files = pipeline.target.baseline;
+      if (!files)
+        throw new ConvergeError('USAGE', `pipeline ${pipeline.name} has no target.baseline (no TypeORM entities)`, {
+          file: pipeline.file,
+          key: 'target.baseline',
+        });
+      const texts = await regenerateBaseline(pipeline, {
         pgServerUrl: toUrl(withDatabase(resolveTarget(flags.target), undefined)),
         mysqlServerUrl: toUrl(withDatabase(resolveSource(flags.source), undefined)),
       });
       for (const side of ['postgres', 'mysql'] as const) {
-        const file = path.join(projectRoot(), ALKEMIO_BASELINE_FILES[side]);
-        await fsp.writeFile(file, texts[side]);
+        const rel = files[side];
+        const text = texts[side];
+        if (!rel || text === undefined) continue;
+        const file = pipelinePath(pipeline, rel);
+        await fsp.writeFile(file, text);
         process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
       }
     });

@@ -3,7 +3,7 @@ import { openMysql } from '../source/mysql/connect';
 import { quoteMysql } from '../source/mysql/quote';
 import { openPg, quotePg } from '../target/postgres/connect';
 
-/** Drops and re-creates a scratch MySQL database (demo and rehearsal only, never a real source). */
+/** Drops and re-creates a scratch MySQL database (rehearsals and the demo only, never a real source). */
 export async function recreateMysqlDatabase(server: ConnectionInfo, name: string): Promise<void> {
   const c = await openMysql(withDatabase(server, undefined));
   try {

@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { alkemioEntities, ALKEMIO_QUERY_RESULT_CACHE_TABLE } from '../../apps/alkemio/src';
 import { ConnectionInfo, parseConnectionUrl, toUrl, withDatabase } from '../core/connection-url';
 import { openMysql } from '../source/mysql/connect';
 import { quoteMysql } from '../source/mysql/quote';
 import { openPg, quotePg } from '../target/postgres/connect';
+import type { Pipeline } from '../pipeline/load-pipeline';
+import { loadBaselineApp } from './baseline-app';
 import { generateBaseline } from './typeorm-baseline';
-
-/** Where the generated texts belong, relative to the repository root. */
-export const ALKEMIO_BASELINE_FILES = {
-  postgres: 'migrations/alkemio/postgres/0001_baseline.sql',
-  mysql: 'migrations/alkemio/mysql/0001_legacy_schema.sql',
-} as const;
 
 export interface RegenerateOptions {
   /** Server-level URLs; a database in the path is ignored: scratch databases are created beside it. */
@@ -18,31 +13,33 @@ export interface RegenerateOptions {
   mysqlServerUrl: string;
 }
 
+export interface BaselineTexts {
+  postgres: string;
+  /** Only when the pipeline's target.baseline names a MySQL file too. */
+  mysql?: string;
+}
+
 /**
- * Regenerates both Alkemio schema files from the entities: the Postgres baseline and the MySQL
- * legacy schema. Each dialect gets a fresh scratch database, dropped again whatever happens.
+ * Regenerates a pipeline's schema files from the application's entities (target.baseline): the
+ * Postgres baseline and, when named, the MySQL legacy schema. Each dialect gets a fresh scratch
+ * database, dropped again whatever happens. Nothing is written: the caller decides where.
  */
-export async function regenerateAlkemioBaseline(opts: RegenerateOptions): Promise<{ postgres: string; mysql: string }> {
+export async function regenerateBaseline(p: Pipeline, opts: RegenerateOptions): Promise<BaselineTexts> {
+  const app = loadBaselineApp(p);
   const pgServer = parseConnectionUrl(opts.pgServerUrl, 'postgres', 'Postgres server URL');
   const mysqlServer = parseConnectionUrl(opts.mysqlServerUrl, 'mysql', 'MySQL server URL');
-  const title = "Alkemio application schema (75 tables, 201 foreign keys) plus TypeORM's query-result-cache table.";
+  const common = {
+    typeorm: app.typeorm,
+    typeormVersion: app.typeormVersion,
+    queryResultCacheTable: app.module.queryResultCacheTable,
+    title: app.module.title,
+  };
   const postgres = await withScratchPg(pgServer, (url) =>
-    generateBaseline({
-      dialect: 'postgres',
-      entities: alkemioEntities('postgres'),
-      connectionUrl: url,
-      queryResultCacheTable: ALKEMIO_QUERY_RESULT_CACHE_TABLE,
-      title,
-    }),
+    generateBaseline({ ...common, dialect: 'postgres', entities: app.module.entities('postgres'), connectionUrl: url }),
   );
+  if (!p.target.baseline?.mysql) return { postgres };
   const mysql = await withScratchMysql(mysqlServer, (url) =>
-    generateBaseline({
-      dialect: 'mysql',
-      entities: alkemioEntities('mysql'),
-      connectionUrl: url,
-      queryResultCacheTable: ALKEMIO_QUERY_RESULT_CACHE_TABLE,
-      title,
-    }),
+    generateBaseline({ ...common, dialect: 'mysql', entities: app.module.entities('mysql'), connectionUrl: url }),
   );
   return { postgres, mysql };
 }
