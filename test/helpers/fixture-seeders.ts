@@ -1,7 +1,7 @@
 import { generateSource } from '../../bench/generate-source';
 import { ConnectionInfo, parseConnectionUrl } from '../../src/core/connection-url';
 import { silentLogger } from '../../src/core/logger';
-import { SEEDERS } from '../../src/demo/seeders';
+import { loadSeeder } from '../../src/pipeline/seeder';
 import { openMysql } from '../../src/source/mysql/connect';
 import { applyMigrations } from '../../src/schema/apply-migrations';
 import { Pipeline, pipelinePath } from '../../src/pipeline/load-pipeline';
@@ -27,7 +27,7 @@ export async function seedFixtureSource(pipeline: Pipeline, source: ConnectionIn
     });
     return;
   }
-  const seeder = pipeline.seed ? SEEDERS[pipeline.seed] : undefined;
+  const seeder = loadSeeder(pipeline);
   if (!seeder) throw new Error(`pipeline ${pipeline.name} has no fixture seeder`);
   await applyMigrations({
     dialect: 'mysql',

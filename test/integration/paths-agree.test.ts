@@ -3,7 +3,8 @@ import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { Client } from 'pg';
 import { parseConnectionUrl } from '../../src/core/connection-url';
-import { loadPipeline, Pipeline, pipelinePath } from '../../src/pipeline/load-pipeline';
+import { Pipeline, pipelinePath } from '../../src/pipeline/load-pipeline';
+import { loadAnyPipeline } from '../../fixtures/fixture-pipelines';
 import { RUN_SCHEMA } from '../../src/run/run-recorder';
 import { applyMigrations } from '../../src/schema/apply-migrations';
 import { createMysqlDb, createPgDb, TestDb } from '../helpers/databases';
@@ -46,7 +47,7 @@ interface World {
 }
 
 async function openWorld(name: string, scale: number): Promise<World> {
-  const pipeline = await loadPipeline(name);
+  const pipeline = await loadAnyPipeline(name);
   const drops: Array<() => Promise<void>> = [];
   const cleanup = async () => {
     for (const d of drops.reverse()) await d().catch(() => undefined);
