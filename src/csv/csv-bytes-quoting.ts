@@ -1,6 +1,6 @@
 /**
- * The quoting rule of csv-encode.ts, on bytes: shared by the two writers that copy values from
- * MySQL packets without decoding them (export's csv-bytes.ts, migrate's csv-row-writer.ts).
+ * The quoting rule of csv-encode.ts, on bytes, for the writer that copies values from MySQL
+ * packets without decoding them (csv-row-writer.ts).
  */
 export const QUOTE = 0x22;
 export const COMMA = 0x2c;

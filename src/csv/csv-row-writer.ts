@@ -1,9 +1,11 @@
 /**
- * converge's CSV dialect (csv/csv-encode.ts) written into byte chunks, for the direct path of
- * `converge migrate`: a mapped value the mapping left unchanged is copied from the MySQL packet
- * as bytes (as the export's csv-bytes.ts does), anything else is written from its string once,
- * without a per-row line string, a per-chunk join or a second UTF-8 encode. Output is
- * byte-identical to encodeRecord on the values. A hot loop, hence one longer file.
+ * converge's CSV dialect (csv/csv-encode.ts) written into byte chunks: the one byte-level
+ * encoder, used by the export (values copied from the MySQL packet, binary as \x hex) and by
+ * migrate's direct path (a value the mapping left unchanged copied as bytes, anything else
+ * written from its string once, without a per-row line string, a per-chunk join or a second
+ * UTF-8 encode). Text values are never decoded to JS strings and encoded back where they need
+ * not be: a 1 MB JSON value took ~100 ms to quote as a string, ~2 ms as bytes. Output is
+ * byte-identical to encodeRecord on the decoded values. A hot loop, hence one longer file.
  */
 import { COMMA, LF, needsQuotes, QUOTE } from './csv-bytes-quoting';
 
@@ -25,6 +27,26 @@ export class CsvRowWriter {
   /** New lines inside quoted values of the record being written. */
   get breaks(): number {
     return this.rowBreaks;
+  }
+
+  /** Bytes written and not yet taken. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Bytes as they are (a header line). */
+  bytes(b: Buffer): void {
+    this.ensure(b.length);
+    this.pos += b.copy(this.buf, this.pos);
+  }
+
+  /** Field i as binary: `\x` + lower-case hex of src[start, end) (bytea's input form). */
+  hex(i: number, src: Buffer, start: number, end: number): void {
+    this.ensure(3 + (end - start) * 2);
+    if (i > 0) this.buf[this.pos++] = COMMA;
+    this.buf[this.pos++] = 0x5c; // backslash
+    this.buf[this.pos++] = 0x78; // x
+    if (end > start) this.pos += this.buf.write(src.toString('hex', start, end), this.pos, 'latin1');
   }
 
   /** Field i is NULL: an empty unquoted field. */

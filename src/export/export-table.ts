@@ -7,7 +7,7 @@ import { rangeWhere } from '../source/mysql/key-ranges';
 import { quoteMysql } from '../source/mysql/quote';
 import { queryRowBytes, RowBytesQuery, RowBytesSink } from '../source/mysql/row-bytes';
 import { selectList, shortestFloat32 } from '../source/mysql/stream-rows';
-import { CsvBytesWriter } from './csv-bytes';
+import { CsvRowWriter } from '../csv/csv-row-writer';
 import { encodeRecord } from '../csv/csv-encode';
 import { fsyncPath, ioError } from '../core/private-files';
 import { ConvergeError, messageOf } from '../core/errors';
@@ -64,8 +64,9 @@ export async function exportTable(
   let rows = 0;
   let bytes = 0;
   let writeError: Error | undefined;
-  const csv = new CsvBytesWriter(cols.map((c) => exportEncoding(c) === 'hex'));
-  csv.raw(Buffer.from(encodeRecord(cols.map((c) => c.name)), 'utf8'));
+  const hex = cols.map((c) => exportEncoding(c) === 'hex');
+  const csv = new CsvRowWriter();
+  csv.bytes(Buffer.from(encodeRecord(cols.map((c) => c.name)), 'utf8'));
   const out = createWriteStream(file, { flags: 'w', mode: 0o600, highWaterMark: FILE_BUFFER });
   let paused = false;
   let query: RowBytesQuery | undefined;
@@ -75,8 +76,8 @@ export async function exportTable(
     if (paused) ((paused = false), query?.resume());
   });
   const flush = () => {
-    for (const buf of csv.take()) {
-      if (writeError) continue;
+    const buf = csv.take();
+    if (buf && !writeError) {
       hash.update(buf);
       bytes += buf.length;
       if (!out.write(buf) && !paused && query) {
@@ -90,14 +91,19 @@ export async function exportTable(
     }
   };
   const isFloat = cols.map((c) => float32.has(c.name));
+  const field = (i: number, b: Buffer | null, s: number, e: number) => {
+    if (b === null) csv.nul(i);
+    else if (hex[i]) csv.hex(i, b, s, e);
+    else csv.raw(i, b, s, e);
+  };
   const sink: RowBytesSink = {
     field: float32.size
       ? (i, b, s, e) => {
-          if (b === null || !isFloat[i]) return csv.field(i, b, s, e);
+          if (b === null || !isFloat[i]) return field(i, b, s, e);
           const text = Buffer.from(shortestFloat32(b.toString('latin1', s, e)), 'latin1');
-          csv.field(i, text, 0, text.length);
+          field(i, text, 0, text.length);
         }
-      : (i, b, s, e) => csv.field(i, b, s, e),
+      : field,
     endRow: () => {
       csv.endRow();
       rows++;

@@ -17,6 +17,7 @@ import { unchangedCheck, UnchangedCheck } from '../transform/byte-table';
 import { mapRows } from '../transform/map-rows';
 import type { MigrateTable } from './migrate-tables';
 import { streamFeed, withSourceKey } from './stream-feed';
+import { programFile } from '../transform/table-program';
 
 export interface TableOutcome {
   key: string;
@@ -98,7 +99,7 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: MigrateGroupContext): 
         mapRows(mt.compiled, mt.rule, src.batches, { existing: mt.existing, origin: `mysql:${mt.source.name}` }),
         enc,
       );
-  const tee = x.keepDir ? path.join(x.keepDir, fileName(mt)) : undefined;
+  const tee = x.keepDir ? path.join(x.keepDir, programFile(mt)) : undefined;
   const stream = streamFeed({ columns: t.columns, chunks, lines: enc.lines, keys: src.keys, tee });
   const setBasedFks = x.setBased.get(t.key);
   let loaded: Map<string, { rows: number }>;
@@ -135,7 +136,7 @@ async function stagedGroup(g: GroupPlan, x: MigrateGroupContext): Promise<TableO
   try {
     for (const t of g.tables) {
       const mt = x.tables.get(t.key)!;
-      const file = path.join(x.keepDir ?? x.scratchDir, fileName(mt));
+      const file = path.join(x.keepDir ?? x.scratchDir, programFile(mt));
       const src = sourceRows(x.conn, mt.source);
       const writer = new CsvFileWriter(file, t.columns);
       try {
@@ -208,9 +209,4 @@ export function unchangedChecks(mt: MigrateTable): Array<UnchangedCheck | undefi
     if (!concatSources.has(slot.from)) checks[slot.from] = unchangedCheck(slot, mt.compiled.timezone);
   }
   return checks;
-}
-
-/** The transform stage's file name for a target table, so `converge import` reads kept files as its own. */
-export function fileName(mt: MigrateTable): string {
-  return `${mt.targetName}.csv`;
 }

@@ -1,6 +1,7 @@
 import { CSV_DIALECT, Manifest, ManifestTable } from '../manifest';
 import type { TableOutcome } from './load-migrate-group';
 import type { MigrateTable } from './migrate-tables';
+import { transformedEntry } from '../transform/table-program';
 
 /**
  * What `converge migrate` records: a transform manifest (converge-transform/1) of the rows it
@@ -8,9 +9,11 @@ import type { MigrateTable } from './migrate-tables';
  * every table's CSV sits beside it with its sha256, and `converge import` can load them again;
  * without, `fused.filesKept` is false, the entries carry no digest and name files never written.
  */
-export type FusedManifest = Manifest & { fused: { filesKept: boolean; paths: Record<string, 'streamed' | 'staged'> } };
+export type MigrateManifest = Manifest & {
+  fused: { filesKept: boolean; paths: Record<string, 'streamed' | 'staged'> };
+};
 
-export function fusedManifest(o: {
+export function migrateManifest(o: {
   runId: string;
   pipeline: string;
   source: Manifest['source'];
@@ -21,28 +24,17 @@ export function fusedManifest(o: {
   outcomes: Map<string, TableOutcome>;
   filesKept: boolean;
   createdAt: string;
-}): FusedManifest {
+}): MigrateManifest {
   const tables: Record<string, ManifestTable> = {};
   const paths: Record<string, 'streamed' | 'staged'> = {};
   for (const t of o.tables) {
     const r = o.outcomes.get(t.key);
     if (!r) continue;
-    const dropped = r.rowsIn - r.rows;
-    tables[t.targetName] = {
-      name: t.targetName,
-      sourceTable: t.source.name,
-      file: `${t.targetName}.csv`,
-      columns: t.compiled.targetColumns.map((c) => ({ name: c, encoding: 'text' })),
-      rows: r.rows,
-      rowsIn: r.rowsIn,
+    tables[t.targetName] = transformedEntry(t, {
+      ...r,
       bytes: o.filesKept ? r.bytes : 0,
       sha256: o.filesKept ? (r.sha256 ?? '') : '',
-      seconds: r.seconds,
-      status: 'complete',
-      changes: t.compiled.ledger.counts,
-      droppedRows: dropped ? { total: dropped } : undefined,
-      existing: t.rule.existing,
-    };
+    });
     paths[t.targetName] = r.path;
   }
   return {

@@ -8,8 +8,8 @@ import { PgCatalog, PgForeignKey, readPgCatalog } from '../target/postgres/catal
 import { setBasedTables } from '../target/postgres/load/fk-validation';
 import { checkTargetColumns, requireEmptyTargets } from '../target/postgres/load/target-checks';
 import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
-import { buildLookups } from '../transform/lookups';
-import { compileTables, MigrateTable, pairsFromSnapshot, readExisting } from './migrate-tables';
+import { buildLookups, readExisting } from '../transform/lookups';
+import { compileTables, MigrateTable, pairsFromSnapshot } from './migrate-tables';
 
 export interface MigratePlan {
   tables: MigrateTable[];

@@ -16,7 +16,7 @@ import { openSnapshot, Snapshot } from '../source/mysql/snapshot';
 import type { PgForeignKey } from '../target/postgres/catalog';
 import { openPg } from '../target/postgres/connect';
 import { runVerifyReport, VerifyReport } from '../verify/run-verify';
-import { fusedManifest } from './migrate-manifest';
+import { migrateManifest } from './migrate-manifest';
 import { isStreamable, loadMigrateGroup, TableOutcome } from './load-migrate-group';
 import { scheduleGroups } from '../target/postgres/load/schedule-groups';
 import type { MigrateTable } from './migrate-tables';
@@ -223,7 +223,7 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       catalog,
       tables.map((t) => t.key),
     );
-    const manifest = fusedManifest({
+    const manifest = migrateManifest({
       runId: runId ?? '',
       pipeline: o.pipeline.name,
       createdAt,

@@ -1,3 +1,4 @@
+import type { TableProgram } from './table-program';
 import path from 'node:path';
 import type { Client } from 'pg';
 import { ConvergeError } from '../core/errors';
@@ -77,4 +78,12 @@ export async function existingKeys(target: Client, schema: string, table: string
   const cols = key.map((k) => `${quotePg(k)}::text`).join(', ');
   const { rows } = await target.query({ text: `SELECT ${cols} FROM ${qualifiedPg(schema, table)}`, rowMode: 'array' });
   return new Set(rows.map((r: unknown[]) => JSON.stringify(r)));
+}
+
+/** Reads the natural keys the target holds for tables with `existing: skip | fail`. */
+export async function readExisting(client: Client, tables: Array<TableProgram<unknown>>): Promise<void> {
+  for (const t of tables) {
+    const ex = t.rule.existing;
+    if (ex && ex.policy !== 'replace') t.existing = await existingKeys(client, t.schema, t.table, ex.key);
+  }
 }

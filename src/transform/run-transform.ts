@@ -7,11 +7,11 @@ import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { CsvFileWriter } from '../csv/csv-file-writer';
 import { Manifest, readManifest, tableFileDigests, writeManifest } from '../manifest';
-import { loadMapping, Mapping, TableRule } from '../mapping/load-mapping';
+import { loadMapping, TableRule } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
 import { openPg } from '../target/postgres/connect';
-import { compileTable } from './compile-table';
-import { buildLookups, existingKeys, pairsFromExport } from './lookups';
+import { checkCoverage, compilePrograms, programFile, transformedEntry } from './table-program';
+import { buildLookups, pairsFromExport, readExisting } from './lookups';
 import { transformTableFiles } from './transform-table';
 
 export interface TransformOptions {
@@ -36,7 +36,7 @@ export interface TransformResult {
 export async function runTransform(opts: TransformOptions): Promise<TransformResult> {
   const input = await readManifest(opts.exportDir, 'converge-export/1');
   const mapping = await loadMapping(opts.mappingDir);
-  checkCoverage(mapping, input, opts.mappingDir);
+  checkCoverage(mapping, Object.keys(input.tables), new Set(input.excluded ?? []), opts.mappingDir);
   await ensurePrivateDir(opts.outDir);
   const schema = opts.targetSchema ?? 'public';
   const needsTarget =
@@ -67,21 +67,21 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
       stage: 'transform',
       payload: { tables: Object.keys(input.tables).length },
     });
-    for (const [name, t] of Object.entries(input.tables).sort(([a], [b]) => a.localeCompare(b))) {
-      const rule = mapping.tables.get(name)!;
-      if (rule.skip) continue;
+    const programs = compilePrograms(mapping, Object.values(input.tables), {
+      name: (t) => t.name,
+      columns: (t) => t.columns,
+      origin: (t) => path.join(opts.exportDir, t.file),
+      excluded: new Set(input.excluded ?? []),
+      lookups,
+      defaultSchema: schema,
+      unmappedAt: opts.mappingDir,
+    });
+    if (client) await readExisting(client, programs);
+    for (const p of programs) {
+      const { source: t, sourceName: name, rule, compiled, existing } = p;
       const started = Date.now();
       const inFile = path.join(opts.exportDir, t.file);
-      const compiled = compileTable(rule, t.columns, { timezone: mapping.timezone, lookups, origin: inFile });
-      const existing =
-        rule.existing && rule.existing.policy !== 'replace' && client
-          ? await existingKeys(client, schema, rule.target, rule.existing.key)
-          : undefined;
-      const outName = `${rule.target}.csv`;
-      if (manifest.tables[rule.target])
-        throw new ConvergeError('MAPPING_INVALID', `two source tables map to target table ${rule.target}`, {
-          ...rule.at,
-        });
+      const outName = programFile(p);
       const writer = new CsvFileWriter(path.join(opts.outDir, outName), compiled.targetColumns);
       // Every file is checked against the sha256 the export recorded for it: an edited, cut or
       // appended file is refused (CSV_CHECKSUM) instead of transformed.
@@ -110,22 +110,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
       }
       const w = await writer.close();
       const seconds = (Date.now() - started) / 1000;
-      const droppedRows = rowsIn - w.rows;
-      manifest.tables[rule.target] = {
-        name: rule.target,
-        sourceTable: name,
-        file: outName,
-        columns: compiled.targetColumns.map((c) => ({ name: c, encoding: 'text' })),
-        rows: w.rows,
-        rowsIn,
-        bytes: w.bytes,
-        sha256: w.sha256,
-        seconds,
-        status: 'complete',
-        changes: compiled.ledger.counts,
-        droppedRows: droppedRows ? { total: droppedRows } : undefined,
-        existing: rule.existing,
-      };
+      manifest.tables[rule.target] = transformedEntry(p, { ...w, rowsIn, seconds });
       await writeManifest(opts.outDir, manifest);
       results.push({
         table: name,
@@ -153,28 +138,6 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
   manifest.completedAt = new Date().toISOString();
   await writeManifest(opts.outDir, manifest);
   return { manifest, tables: results };
-}
-
-/** Every exported table needs a rule, and every rule a table: drift fails before any row moves. */
-function checkCoverage(mapping: Mapping, input: Manifest, dir: string): void {
-  const unmapped = Object.keys(input.tables).filter((t) => !mapping.tables.has(t));
-  if (unmapped.length) {
-    throw new ConvergeError(
-      'MAPPING_UNKNOWN_TABLE',
-      `exported tables with no mapping: ${unmapped.join(', ')} (add them to the mapping, or mark them skip)`,
-      { file: dir, table: unmapped[0], stage: 'transform' },
-    );
-  }
-  const excluded = new Set(input.excluded ?? []);
-  for (const [name, rule] of mapping.tables) {
-    if (!input.tables[name] && !excluded.has(name) && !rule.skip) {
-      throw new ConvergeError('MAPPING_UNKNOWN_TABLE', `mapping names table ${name}, which the source does not have`, {
-        ...rule.at,
-        table: name,
-        stage: 'transform',
-      });
-    }
-  }
 }
 
 export type { TableRule };

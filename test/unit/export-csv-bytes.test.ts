@@ -1,9 +1,9 @@
 import { encodeRecord } from '../../src/csv/csv-encode';
-import { CsvBytesWriter } from '../../src/export/csv-bytes';
+import { CsvRowWriter } from '../../src/csv/csv-row-writer';
 import { readRow, RowBytesSink } from '../../src/source/mysql/row-bytes';
 import { shortestFloat32 } from '../../src/source/mysql/stream-rows';
 
-/** The byte writer must produce exactly what encodeRecord produces on the decoded values. */
+/** The one byte writer must produce exactly what encodeRecord produces on the decoded values. */
 const TRICKY = [
   '',
   'plain',
@@ -23,10 +23,21 @@ const TRICKY = [
   '"'.repeat(70),
 ];
 
+/** Each value as the export writes it: NULL, binary as \\x hex, text as its bytes. */
+function writeRow(w: CsvRowWriter, r: Array<string | Buffer | null>, hex: boolean[]): void {
+  r.forEach((v, i) => {
+    if (v === null) return w.nul(i);
+    const b = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
+    if (hex[i]) w.hex(i, b, 0, b.length);
+    else w.raw(i, b, 0, b.length);
+  });
+  w.endRow();
+}
+
 function viaWriter(rows: Array<Array<string | Buffer | null>>, hex: boolean[]): string {
-  const w = new CsvBytesWriter(hex);
-  for (const r of rows) w.row(r);
-  return Buffer.concat(w.take()).toString('utf8');
+  const w = new CsvRowWriter();
+  for (const r of rows) writeRow(w, r, hex);
+  return (w.take() ?? Buffer.alloc(0)).toString('utf8');
 }
 
 test('text values: byte-identical to encodeRecord, including quotes, newlines, \\. and 4-byte characters', () => {
@@ -44,10 +55,10 @@ test('binary columns as \\x hex; an empty value is \\x and NULL stays empty', ()
 test('values larger than the output block are written whole', () => {
   const big = 'q"'.repeat(300_000);
   expect(viaWriter([[big, 'a']], [false, false])).toBe(encodeRecord([big, 'a']));
-  const w = new CsvBytesWriter([false]);
-  w.row(['x'.repeat(1 << 19)]);
+  const w = new CsvRowWriter();
+  writeRow(w, ['x'.repeat(1 << 19)], [false]);
   expect(w.length).toBe((1 << 19) + 1);
-  expect(Buffer.concat(w.take()).length).toBe((1 << 19) + 1);
+  expect(w.take()!.length).toBe((1 << 19) + 1);
   expect(w.length).toBe(0);
 });
 

@@ -39,8 +39,8 @@ export const mappingCases: CorpusCase[] = [
   mappingCase('mapping names a table the source does not have', PARENT({ extra: '  ghost:\n    columns: { id: integer }' }), 'MAPPING_UNKNOWN_TABLE', (f) => [`${f}:8`, 'table ghost']),
   mappingCase('mapping names a column the source does not have', PARENT({ extra: '      colour: text' }), 'MAPPING_UNKNOWN_COLUMN', (f) => [`${f}:8`, 'table parent', 'column colour']),
   mappingCase('mapping drops a column the source does not have', PARENT({ extra: '    drop: [colour]' }), 'MAPPING_UNKNOWN_COLUMN', (f) => [`${f}:3`, 'table parent', 'column colour']),
-  // migrate reads no export: it says "source tables with no mapping", with the same code and location.
-  { ...mappingCase('an exported table with no mapping', PARENT(), 'MAPPING_UNKNOWN_TABLE', (f) => [`${path.dirname(f)}, table `], /exported tables with no mapping: .*bad_bool/, false), migrate: { where: (c) => [`${path.dirname(c.mappingFile)}, table `] } },
+  // transform and migrate say the same words ("source tables with no mapping"), with the same code and location.
+  { ...mappingCase('an exported table with no mapping', PARENT(), 'MAPPING_UNKNOWN_TABLE', (f) => [`${path.dirname(f)}, table `], /source tables with no mapping: .*bad_bool/, false), migrate: { where: (c) => [`${path.dirname(c.mappingFile)}, table `] } },
   mappingCase('a source column neither mapped nor dropped', 'tables:\n  parent:\n    columns:\n      id: uuid\n      kind: { type: enum, map: { a: A, b: B } }\n', 'MAPPING_INVALID', (f) => [`${f}:2`, 'table parent', 'column note'], /neither mapped nor dropped: note/),
   mappingCase('an enum with no map', PARENT({ kind: 'enum' }), 'MAPPING_INVALID', (f) => [`${f}:6`, 'key tables.parent.columns.kind'], /needs a `map`/),
   mappingCase('remap names an undefined lookup', PARENT({ id: '{ type: uuid, remap: people }' }), 'MAPPING_INVALID', (f) => [`${f}:5`], /lookup "people"/),

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ConvergeError, messageOf } from '../../../core/errors';
+import { ConvergeError } from '../../../core/errors';
 import { ensurePrivateDir } from '../../../core/private-files';
 import { encodeRecord } from '../../../csv/csv-encode';
 import { readCsvBatches } from '../../../csv/read-csv';
