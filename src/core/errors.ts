@@ -48,6 +48,7 @@ export type ErrorCode =
   | 'UNDECLARED_CHANGE'
   | 'LOAD_REJECTED'
   | 'TARGET_NOT_EMPTY'
+  | 'TARGET_BUSY'
   | 'TARGET_SCHEMA'
   | 'VERIFY_FAILED'
   | 'IO_FAILED'
@@ -78,6 +79,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCodeValue> = {
   UNDECLARED_CHANGE: ExitCode.BadData,
   LOAD_REJECTED: ExitCode.LoadRejected,
   TARGET_NOT_EMPTY: ExitCode.TargetState,
+  TARGET_BUSY: ExitCode.TargetState,
   TARGET_SCHEMA: ExitCode.TargetState,
   VERIFY_FAILED: ExitCode.VerifyFailed,
   IO_FAILED: ExitCode.Io,

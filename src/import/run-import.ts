@@ -19,6 +19,7 @@ import {
   startAttempt,
   writeMarker,
 } from '../target/postgres/load/load-markers';
+import { lockTargetForLoad } from '../target/postgres/load/load-lock';
 import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../target/postgres/load/load-plan';
 import { scheduleGroups } from '../target/postgres/load/schedule-groups';
 import { RejectSink } from '../target/postgres/load/reject-rows';
@@ -91,6 +92,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
   const control = await openPg(opts.target, { applicationName: 'converge import' });
   try {
     await utcSession(control);
+    const runId = opts.recorder?.runId;
+    const markers = !!runId && (await markersAvailable(control));
+    // Before the target is looked at: a second load of this pipeline would pass the same checks.
+    await lockTargetForLoad(control, manifest.pipeline, runId ? { runId, history: markers } : undefined);
     const entries = Object.values(manifest.tables).map((t) => ({ t, ...splitTarget(t.name, defaultSchema) }));
     const schemas = [...new Set(entries.map((e) => e.schema))];
     const catalog = await readPgCatalog(control, schemas);
@@ -109,8 +114,6 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const plan = planLoad(inputs, catalog);
     const seeded = resolveSeeded(opts.replaceSeeded ?? [], defaultSchema, (k) => byKey.has(k));
 
-    const runId = opts.recorder?.runId;
-    const markers = !!runId && (await markersAvailable(control));
     if (opts.resume && !markers)
       throw new ConvergeError(
         'USAGE',
