@@ -4,7 +4,7 @@ import { CsvDecoder } from '../csv/csv-decode';
 import type { TableRule } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import type { MysqlTable } from '../source/mysql/catalog';
-import { streamTableRecords } from '../source/mysql/stream-rows';
+import { sourceRows } from '../source/mysql/row-source';
 import { qualifiedPg, quotePg } from '../target/postgres/connect';
 import type { CompiledTable } from '../transform/compile-table';
 import { mapRows } from '../transform/map-rows';
@@ -20,7 +20,8 @@ export function sourceStream(
   rule: TableRule,
 ): RowStream {
   return async function* () {
-    for await (const batch of mapRows(compiled, rule, () => streamTableRecords(my, src), {
+    // The same row reader migrate uses: the export's text form, read in primary-key order.
+    for await (const batch of mapRows(compiled, rule, sourceRows(my, src).batches, {
       origin: `mysql:${src.name}`,
       applyExisting: true,
     }))

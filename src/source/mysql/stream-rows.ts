@@ -1,7 +1,5 @@
-import type { MysqlConnection } from './connect';
 import { exportEncoding, isFloat32, MysqlTable, selectExpression } from './catalog';
 import { quoteMysql } from './quote';
-import type { CsvRecord } from '../../csv/csv-decode';
 
 type Field = { name: string; string(encoding?: string): string | null; buffer(): Buffer | null };
 
@@ -43,53 +41,4 @@ export function selectList(table: MysqlTable): { select: string; binary: Set<str
     binary: new Set(table.columns.filter((c) => exportEncoding(c) === 'hex').map((c) => c.name)),
     float32: new Set(table.columns.filter(isFloat32).map((c) => c.name)),
   };
-}
-
-/**
- * Streams a live table as the same values an export CSV would hold (binary as \x hex), in
- * batches, so verification can run the mapping over the source without a CSV in between.
- * The "line" of a row is its 1-based ordinal.
- */
-export async function* streamTableRecords(
-  conn: MysqlConnection,
-  table: MysqlTable,
-  batchSize = 2000,
-): AsyncGenerator<CsvRecord[]> {
-  const hex = table.columns.map((c) => exportEncoding(c) === 'hex');
-  const { select, binary, float32 } = selectList(table);
-  const core = (
-    conn as unknown as {
-      connection: {
-        query(o: object): { stream(o: object): AsyncIterable<Array<string | Buffer | null>> & { destroy(): void } };
-      };
-    }
-  ).connection;
-  const stream = core
-    .query({
-      sql: `SELECT ${select} FROM ${quoteMysql(table.name)}`,
-      rowsAsArray: true,
-      typeCast: rawTypeCast(binary, float32),
-    })
-    .stream({ highWaterMark: batchSize });
-  let n = 0;
-  let batch: CsvRecord[] = [];
-  try {
-    for await (const row of stream) {
-      const fields = row.map((v, i) =>
-        v === null
-          ? null
-          : hex[i] || Buffer.isBuffer(v)
-            ? '\\x' + (Buffer.isBuffer(v) ? v : Buffer.from(String(v))).toString('hex')
-            : String(v),
-      );
-      batch.push({ fields, line: ++n });
-      if (batch.length >= batchSize) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length) yield batch;
-  } finally {
-    stream.destroy();
-  }
 }
