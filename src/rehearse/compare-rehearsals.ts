@@ -1,4 +1,4 @@
-import type { RehearsalResult } from './rehearsal-result';
+import type { RehearsalResult, RehearsalTable } from './rehearsal-result';
 
 export interface Delta {
   name: string;
@@ -32,10 +32,13 @@ function delta(name: string, before: number, after: number): Delta {
   };
 }
 
+/** A table's cut-over seconds: migrate's load of it plus its verification. */
+export const tableSeconds = (t: RehearsalTable): number => t.seconds + t.verify;
+
 /** This rehearsal against the previous one of the same pipeline: phase and table seconds, size, prediction. */
 export function compareRehearsals(previous: RehearsalResult, current: RehearsalResult): RehearsalComparison {
   const prevPhase = new Map(previous.phases.map((p) => [p.phase, p.seconds]));
-  const prevTable = new Map(previous.tables.map((t) => [t.table, t.export + t.transform + t.import + t.verify]));
+  const prevTable = new Map(previous.tables.map((t) => [t.table, tableSeconds(t)]));
   return {
     previousRunId: previous.runId,
     previousAt: previous.at,
@@ -47,7 +50,7 @@ export function compareRehearsals(previous: RehearsalResult, current: RehearsalR
       .map((p) => delta(p.phase, prevPhase.get(p.phase)!, p.seconds)),
     tables: current.tables
       .filter((t) => prevTable.has(t.table))
-      .map((t) => delta(t.table, prevTable.get(t.table)!, t.export + t.transform + t.import + t.verify)),
+      .map((t) => delta(t.table, prevTable.get(t.table)!, tableSeconds(t))),
     ...(previous.prediction &&
     current.prediction &&
     previous.prediction.productionBytes === current.prediction.productionBytes

@@ -24,7 +24,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * UNITS[unit]);
 }
 
-/** Bytes and rows per second of each cut-over stage, measured on the exported bytes. */
+/** Bytes and rows per second of each cut-over stage (migrate's load and verify), measured on the source's data bytes. */
 export function stageThroughput(
   stageSeconds: Record<CutoverStage, number>,
   bytes: number,
@@ -38,7 +38,8 @@ export function stageThroughput(
 
 /**
  * The cut-over downtime at a production size, by linear extrapolation: each stage's measured
- * bytes per second applied to the production bytes. It assumes the same servers, parallelism and
+ * bytes per second (source data bytes over migrate's load and verify seconds) applied to the
+ * production bytes. It assumes the same servers, parallelism and
  * row shapes; indexes, wider rows and cold caches make real runs slower, so it is a floor.
  */
 export function predictDowntime(
@@ -47,8 +48,8 @@ export function predictDowntime(
   productionBytes: number,
 ): DowntimePrediction {
   if (!(measuredBytes > 0))
-    throw new ConvergeError('USAGE', 'the rehearsal exported no bytes; nothing to extrapolate from', {
-      stage: 'export',
+    throw new ConvergeError('USAGE', "the rehearsal's source holds no data bytes; nothing to extrapolate from", {
+      stage: 'run',
     });
   const stages = throughput.map((t) => ({
     stage: t.stage,

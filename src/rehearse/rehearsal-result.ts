@@ -8,29 +8,52 @@ export interface RehearsalResult {
   /** Rows in the source after seeding (or as found, with a reused source). */
   sourceRows: number;
   sourceReused: boolean;
-  /** Every phase in order: reset, schema, seed, export, transform, import, verify. */
-  phases: Array<{ phase: Phase; seconds: number }>;
+  /** The cut-over command the rehearsal ran and timed, with its flags: `converge migrate`, through runMigrate. */
+  cutover: { command: 'migrate'; jobs: number; keepFiles: boolean; verify: true };
+  /** Every phase in order: reset, source-schema, seed (scratch set-up), then the cut-over's schema-apply, load, verify. */
+  phases: RehearsalPhase[];
+  /** migrate's per-table results (MigrateResult.tables), with each table's verification. */
   tables: RehearsalTable[];
-  /** Exported CSV bytes, the size the throughput and the prediction are measured in. */
+  /** The source's data size (MySQL DATA_LENGTH of the migrated tables): the size throughput and the prediction are measured in. */
   bytes: number;
+  /** Rows migrate loaded. */
   rows: number;
   throughput: StageThroughput[];
   prediction?: DowntimePrediction;
   verified: boolean;
 }
 
-export type Phase = 'reset' | 'schema' | 'seed' | 'export' | 'transform' | 'import' | 'verify';
-export const CUTOVER_STAGES = ['export', 'transform', 'import', 'verify'] as const;
+export type Phase = 'reset' | 'source-schema' | 'seed' | 'schema-apply' | 'load' | 'verify';
+
+export interface RehearsalPhase {
+  phase: Phase;
+  seconds: number;
+  /** The converge command of the cut-over runbook that this phase times; absent for the scratch set-up. */
+  command?: 'schema apply' | 'migrate';
+}
+
+/** Which cut-over command each cut-over phase is: load and verify are MigrateResult.seconds. */
+export const PHASE_COMMANDS: Partial<Record<Phase, RehearsalPhase['command']>> = {
+  'schema-apply': 'schema apply',
+  load: 'migrate',
+  verify: 'migrate',
+};
+
+/** The phases with writes frozen on cut-over night: `converge migrate`'s load and verification. */
+export const CUTOVER_STAGES = ['load', 'verify'] as const;
 export type CutoverStage = (typeof CUTOVER_STAGES)[number];
 
 export interface RehearsalTable {
+  /** Target table (schema.table), as migrate names it. */
   table: string;
+  sourceTable: string;
+  rowsIn: number;
   rows: number;
-  /** CSV bytes of the table: as loaded when the import records it, else as exported. */
-  bytes: number;
-  export: number;
-  transform: number;
-  import: number;
+  /** migrate's seconds for the table: read, mapped and loaded in its transaction. */
+  seconds: number;
+  path?: 'streamed' | 'staged';
+  fkChecks?: 'per-row' | 'set-based';
+  /** Seconds of the table's verification. */
   verify: number;
   verified: boolean;
 }
@@ -47,6 +70,6 @@ export interface DowntimePrediction {
   productionBytes: number;
   measuredBytes: number;
   stages: Array<{ stage: CutoverStage; seconds: number }>;
-  /** Writes are frozen from the final export to the end of verification: the sum of the stages. */
+  /** Writes are frozen for migrate's load and verification: the sum of the stages. */
   totalSeconds: number;
 }

@@ -32,8 +32,15 @@ export async function resetScratchTarget(server: ConnectionInfo, database: strin
   }
 }
 
-/** Rows per table of a MySQL database, counted exactly (information_schema only estimates). */
-export async function countSourceRows(source: ConnectionInfo, exclude: string[] = []): Promise<number | undefined> {
+/**
+ * Rows (counted exactly; information_schema only estimates) and data bytes (DATA_LENGTH, after
+ * ANALYZE TABLE so the statistics reflect the seeded rows) of a scratch MySQL database's tables;
+ * undefined when the database does not exist.
+ */
+export async function measureSource(
+  source: ConnectionInfo,
+  exclude: string[] = [],
+): Promise<{ rows: number; bytes: number } | undefined> {
   const conn = await openMysql(withDatabase(source, undefined));
   try {
     const [dbs] = await conn.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [
@@ -44,15 +51,22 @@ export async function countSourceRows(source: ConnectionInfo, exclude: string[] 
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
       [source.database],
     );
-    let n = 0;
-    for (const t of tables as Array<{ name: string }>) {
-      if (exclude.includes(t.name)) continue;
-      const [rows] = await conn.query(
-        `SELECT COUNT(*) AS n FROM ${quoteMysql(source.database!)}.${quoteMysql(t.name)}`,
-      );
-      n += Number((rows as Array<{ n: number }>)[0].n);
+    const names = (tables as Array<{ name: string }>).map((t) => t.name).filter((n) => !exclude.includes(n));
+    let rows = 0;
+    for (const name of names) {
+      const table = `${quoteMysql(source.database!)}.${quoteMysql(name)}`;
+      const [counted] = await conn.query(`SELECT COUNT(*) AS n FROM ${table}`);
+      rows += Number((counted as Array<{ n: number }>)[0].n);
+      await conn.query(`ANALYZE TABLE ${table}`);
     }
-    return n;
+    const [sizes] = await conn.query(
+      'SELECT table_name AS name, COALESCE(data_length, 0) AS bytes FROM information_schema.tables WHERE table_schema = ?',
+      [source.database],
+    );
+    const bytes = (sizes as Array<{ name: string; bytes: number | string }>)
+      .filter((t) => names.includes(t.name))
+      .reduce((n, t) => n + Number(t.bytes), 0);
+    return { rows, bytes };
   } finally {
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);

@@ -3,18 +3,19 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo, withDatabase } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
+import { runCutoverMigrate } from '../cutover/cutover-migrate';
 import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
-import { runPipeline } from '../pipeline/run-pipeline';
 import { loadSeeder } from '../pipeline/seeder';
 import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../run/run-history';
 import { summarizeRun } from '../run/run-summary';
 import { applyMigrations } from '../schema/apply-migrations';
+import { applyTargetSchema } from '../schema/apply-target-schema';
 import { openMysql } from '../source/mysql/connect';
 import { compareRehearsals, RehearsalComparison } from './compare-rehearsals';
 import { predictDowntime, stageThroughput } from './predict-downtime';
-import type { Phase, RehearsalResult, RehearsalTable } from './rehearsal-result';
+import { Phase, PHASE_COMMANDS, RehearsalResult, RehearsalTable } from './rehearsal-result';
 import { recreateMysqlDatabase } from './recreate-databases';
-import { countSourceRows, resetScratchTarget } from './reset-scratch';
+import { measureSource, resetScratchTarget } from './reset-scratch';
 
 export const REHEARSAL_EVENT = 'rehearsal.completed';
 
@@ -29,7 +30,10 @@ export interface RehearseOptions {
   /** Keep a seeded source from an earlier rehearsal (seeding is not part of a cut-over). */
   reuseSource?: boolean;
   workDir: string;
+  /** `converge migrate --jobs`: use the cut-over command's value. */
   jobs?: number;
+  /** `converge migrate --keep-files`: use the cut-over command's value. */
+  keepFiles?: boolean;
   productionBytes?: number;
   log: Logger;
 }
@@ -43,10 +47,12 @@ export interface PipelineRehearsal {
 }
 
 /**
- * One rehearsal of one pipeline on scratch databases: reset the target (keeping the run
- * history), apply the schemas, seed the source, export → transform → import → verify, timing
- * every phase and table; then record the result in the run history and compare it with the
- * previous rehearsal recorded there.
+ * One rehearsal of one pipeline on scratch databases, timing the cut-over runbook's commands:
+ * reset the target (keeping the run history), create and seed the source (scratch set-up), then
+ * `converge schema apply` (applyTargetSchema) and `converge migrate` with verification
+ * (runCutoverMigrate, the migrate command's own call of runMigrate, with its --jobs and
+ * --keep-files), timing its load and verify phases and every table it moved. The result is
+ * recorded in the run history and compared with the previous rehearsal of the same command.
  */
 export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehearsal> {
   const p = o.pipeline;
@@ -59,38 +65,36 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
   const source = withDatabase(o.sourceServer, db);
   const target = withDatabase(o.targetServer, db);
   const scale = o.scale ?? p.demoScale;
+  const jobs = o.jobs ?? 2;
   const phases: RehearsalResult['phases'] = [];
+  const record = (phase: Phase, seconds: number) => {
+    const command = PHASE_COMMANDS[phase];
+    phases.push({ phase, seconds, ...(command ? { command } : {}) });
+    o.log.info({ pipeline: p.name, phase, command, seconds }, 'rehearsal phase done');
+  };
   const timed = async <T>(phase: Phase, body: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
     const out = await body();
-    phases.push({ phase, seconds: (Date.now() - t0) / 1000 });
-    o.log.info({ pipeline: p.name, phase, seconds: phases[phases.length - 1].seconds }, 'rehearsal phase done');
+    record(phase, (Date.now() - t0) / 1000);
     return out;
   };
-  const existingRows = o.reuseSource ? await countSourceRows(source, p.source.exclude) : undefined;
-  const reuse = !!existingRows;
+  const existing = o.reuseSource ? await measureSource(source, p.source.exclude) : undefined;
+  const reuse = !!existing?.rows;
   await timed('reset', async () => {
     await resetScratchTarget(o.targetServer, db);
     if (!reuse) await recreateMysqlDatabase(o.sourceServer, db);
-    for (const sub of ['export', 'transform'])
+    for (const sub of ['migrate', 'transform'])
       await fsp.rm(path.join(o.workDir, sub), { recursive: true, force: true });
   });
-  await timed('schema', async () => {
-    if (!reuse)
-      await applyMigrations({
+  if (!reuse) {
+    await timed('source-schema', () =>
+      applyMigrations({
         dialect: 'mysql',
         connection: source,
         dir: pipelinePath(p, p.source.migrations!),
         tracking: p.source.tracking!,
-      });
-    await applyMigrations({
-      dialect: 'postgres',
-      connection: target,
-      dir: pipelinePath(p, p.target.migrations),
-      tracking: p.target.tracking,
-    });
-  });
-  if (!reuse) {
+      }),
+    );
     await timed('seed', async () => {
       const conn = await openMysql(source);
       try {
@@ -101,46 +105,59 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
       }
     });
   }
-  const sourceRows = existingRows ?? (await countSourceRows(source, p.source.exclude)) ?? 0;
-  const run = await runPipeline({ pipeline: p, source, target, workDir: o.workDir, log: o.log, jobs: o.jobs });
-  for (const stage of ['export', 'transform', 'import', 'verify'] as const)
-    phases.push({ phase: stage, seconds: run.stageSeconds[stage] });
-  const throughput = stageThroughput(run.stageSeconds, run.bytes, run.rows);
+  const measured = (reuse ? existing : await measureSource(source, p.source.exclude)) ?? { rows: 0, bytes: 0 };
+  // The cut-over, as the runbook runs it: `converge schema apply`, then `converge migrate`.
+  await timed('schema-apply', () => applyTargetSchema(p, target));
+  const run = await runCutoverMigrate({
+    pipeline: p,
+    source,
+    target,
+    workDir: o.workDir,
+    log: o.log,
+    jobs,
+    keepFiles: !!o.keepFiles,
+    verify: true,
+  });
+  record('load', run.seconds.load);
+  record('verify', run.seconds.verify);
+  const rows = run.tables.reduce((n, t) => n + t.rows, 0);
+  const throughput = stageThroughput(run.seconds, measured.bytes, rows);
+  const verdicts = run.verify?.tables ?? [];
   return withHistory(target, async (client) => {
     const summary = summarizeRun(await findRun(client, run.runId), await readRunEvents(client, run.runId));
     const schema = p.target.schema;
     const key = (t: string) => (t.includes('.') ? t : `${schema}.${t}`);
-    const line = (stage: string, table: string) =>
-      summary.tables.find((t) => t.stage === stage && key(t.table) === key(table));
-    const exportedBytes = (sourceTable: string) =>
-      summary.tables.find((t) => t.stage === 'export' && t.table === sourceTable)?.bytes ?? 0;
     const tables: RehearsalTable[] = run.tables.map((t) => ({
       table: t.table,
+      sourceTable: t.sourceTable,
+      rowsIn: t.rowsIn,
       rows: t.rows,
-      bytes: line('import', t.table)?.bytes ?? exportedBytes(line('transform', t.table)?.sourceTable ?? t.table),
-      export: t.exportSeconds,
-      transform: t.transformSeconds,
-      import: t.importSeconds,
-      verify: line('verify', t.table)?.seconds ?? 0,
-      verified: t.verified,
+      seconds: t.seconds,
+      ...(t.path ? { path: t.path } : {}),
+      ...(t.fkChecks ? { fkChecks: t.fkChecks } : {}),
+      verify: summary.tables.find((l) => l.stage === 'verify' && key(l.table) === key(t.table))?.seconds ?? 0,
+      verified: !!verdicts.find((v) => key(v.table) === key(t.table))?.ok,
     }));
     const result: RehearsalResult = {
       pipeline: p.name,
       runId: run.runId,
       at: new Date().toISOString(),
       scale,
-      sourceRows,
+      sourceRows: measured.rows,
       sourceReused: reuse,
+      cutover: { command: 'migrate', jobs, keepFiles: !!o.keepFiles, verify: true },
       phases,
       tables,
-      bytes: run.bytes,
-      rows: run.rows,
+      bytes: measured.bytes,
+      rows,
       throughput,
-      ...(o.productionBytes ? { prediction: predictDowntime(throughput, run.bytes, o.productionBytes) } : {}),
-      verified: run.tables.every((t) => t.verified),
+      ...(o.productionBytes ? { prediction: predictDowntime(throughput, measured.bytes, o.productionBytes) } : {}),
+      verified: verdicts.length > 0 && verdicts.every((v) => v.ok),
     };
+    // Rehearsals that timed another path (the staged commands, before migrate was the cut-over) do not compare.
     const earlier = (await eventsOfKind(client, REHEARSAL_EVENT, { pipeline: p.name, limit: 19 }))
       .map((e) => e.payload as unknown as RehearsalResult)
+      .filter((r) => r.cutover?.command === 'migrate')
       .reverse();
     await appendRunEvent(client, run.runId, {
       kind: REHEARSAL_EVENT,

@@ -1,7 +1,7 @@
 import type { PipelineRehearsal } from '../rehearse/run-rehearsal';
 import { formatDuration } from '../rehearse/predict-downtime';
-import { CUTOVER_STAGES } from '../rehearse/rehearsal-result';
-import type { Delta } from '../rehearse/compare-rehearsals';
+import { CUTOVER_STAGES, RehearsalResult } from '../rehearse/rehearsal-result';
+import { Delta, tableSeconds } from '../rehearse/compare-rehearsals';
 import { formatBytes } from '../run/run-summary';
 import type { ChartSpec } from './charts';
 
@@ -26,8 +26,12 @@ const signed = (d: Delta, f: (n: number) => string) =>
 const cutover = (r: { phases: Array<{ phase: string; seconds: number }> }) =>
   r.phases.filter((p) => (CUTOVER_STAGES as readonly string[]).includes(p.phase)).reduce((n, p) => n + p.seconds, 0);
 
+/** How the runbook's cut-over command reads for this rehearsal's flags. */
+export const cutoverCommand = (r: RehearsalResult): string =>
+  `converge migrate --pipeline ${r.pipeline} --jobs ${r.cutover.jobs}${r.cutover.keepFiles ? ' --keep-files' : ''}`;
+
 export const PREDICTION_NOTE =
-  'Predicted by linear extrapolation: each stage’s measured throughput (exported bytes per second) applied to the production size. It assumes the same servers, parallelism and row shapes as this rehearsal; larger indexes, wider rows and cold caches make a real cut-over slower, so read it as a lower bound and rehearse at production size before committing to a window.';
+  'Predicted by linear extrapolation: each stage of converge migrate (load, verify) has its measured throughput (source data bytes per second) applied to the production size (the MySQL data size). It assumes the same servers, parallelism and row shapes as this rehearsal; larger indexes, wider rows and cold caches make a real cut-over slower, so read it as a lower bound and rehearse at production size before committing to a window.';
 
 /** Builds the report's blocks and chart specs from the rehearsals of every pipeline. */
 export function buildReport(report: RehearsalReport): { blocks: Block[]; charts: ChartSpec[] } {
@@ -63,15 +67,15 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
     blocks.push({ kind: 'heading', level: 2, text: `Pipeline ${r.pipeline}` });
     blocks.push({
       kind: 'paragraph',
-      text: `Run ${r.runId}. Source: ${r.sourceRows} rows (scale ${r.scale}${r.sourceReused ? ', seeded by an earlier rehearsal' : ', seeded for this rehearsal'}); exported ${r.rows} rows, ${formatBytes(r.bytes)} of CSV. Verification: ${r.verified ? 'every table matches (counts and checksums)' : 'DIFFERENCES FOUND'}. Cut-over stages took ${formatDuration(cutover(r))}.`,
+      text: `Run ${r.runId}: the cut-over command \`${cutoverCommand(r)}\` (runMigrate, verification included), after \`converge schema apply\`. Source: ${r.sourceRows} rows, ${formatBytes(r.bytes)} of MySQL data (scale ${r.scale}${r.sourceReused ? ', seeded by an earlier rehearsal' : ', seeded for this rehearsal'}); migrate loaded ${r.rows} rows (${r.tables.filter((t) => t.path === 'streamed').length} tables streamed, ${r.tables.filter((t) => t.path === 'staged').length} staged). Verification: ${r.verified ? 'every table matches (counts and checksums)' : 'DIFFERENCES FOUND'}. Writes frozen for migrate's load and verify: ${formatDuration(cutover(r))}.`,
     });
     blocks.push({ kind: 'heading', level: 3, text: 'Phases' });
     blocks.push({
       kind: 'table',
-      headers: ['phase', 'seconds'],
+      headers: ['phase', 'cut-over command', 'seconds'],
       rows: [
-        ...r.phases.map((p) => [p.phase, s2(p.seconds)]),
-        ['total', s2(r.phases.reduce((n, p) => n + p.seconds, 0))],
+        ...r.phases.map((p) => [p.phase, p.command ? `converge ${p.command}` : 'scratch set-up', s2(p.seconds)]),
+        ['total', '', s2(r.phases.reduce((n, p) => n + p.seconds, 0))],
       ],
     });
     blocks.push({ kind: 'heading', level: 3, text: 'Throughput per stage' });
@@ -82,7 +86,7 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
     });
     chart({
       type: 'bars',
-      title: `${r.pipeline}: throughput per stage`,
+      title: `${r.pipeline}: migrate throughput per phase`,
       unit: 'MB/s',
       series: ['MB/s'],
       rows: r.throughput.map((t) => ({ label: t.stage, values: [t.bytesPerSecond / 1e6] })),
@@ -123,26 +127,25 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
       });
     }
     blocks.push({ kind: 'heading', level: 3, text: 'Time per table' });
-    const byTime = [...r.tables].sort(
-      (a, b) => b.export + b.transform + b.import + b.verify - (a.export + a.transform + a.import + a.verify),
-    );
+    const byTime = [...r.tables].sort((a, b) => tableSeconds(b) - tableSeconds(a));
     chart({
       type: 'bars',
-      title: `${r.pipeline}: seconds per table`,
+      title: `${r.pipeline}: migrate seconds per table`,
       unit: 's',
       series: [...CUTOVER_STAGES],
-      rows: byTime.slice(0, 30).map((t) => ({ label: t.table, values: [t.export, t.transform, t.import, t.verify] })),
+      rows: byTime.slice(0, 30).map((t) => ({ label: t.table, values: [t.seconds, t.verify] })),
     });
     blocks.push({
       kind: 'table',
-      headers: ['table', 'rows', 'bytes', 'export s', 'transform s', 'import s', 'verify s', 'verified'],
+      headers: ['table', 'source', 'rows in', 'rows', 'path', 'FK checks', 'load s', 'verify s', 'verified'],
       rows: byTime.map((t) => [
         t.table,
+        t.sourceTable,
+        String(t.rowsIn),
         String(t.rows),
-        formatBytes(t.bytes),
-        s2(t.export),
-        s2(t.transform),
-        s2(t.import),
+        t.path ?? '',
+        t.fkChecks ?? '',
+        s2(t.seconds),
         s2(t.verify),
         t.verified ? 'yes' : 'NO',
       ]),
@@ -150,10 +153,10 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
     blocks.push({ kind: 'heading', level: 3, text: 'History of rehearsals' });
     chart({
       type: 'line',
-      title: `${r.pipeline}: cut-over stage seconds per rehearsal`,
+      title: `${r.pipeline}: converge migrate seconds per rehearsal`,
       unit: 's',
       labels: pr.history.map((h) => h.at.slice(5, 16).replace('T', ' ')),
-      lines: [{ name: 'export+transform+import+verify', values: pr.history.map(cutover) }],
+      lines: [{ name: 'migrate load+verify', values: pr.history.map(cutover) }],
     });
     blocks.push({
       kind: 'table',

@@ -14,8 +14,9 @@ import { compareRehearsals } from '../../src/rehearse/compare-rehearsals';
  * if the page's own script drew them from the embedded data. No Chromium is a failure, not a skip.
  */
 function rehearsal(runId: string, at: string, factor: number): RehearsalResult {
-  const stageSeconds = { export: 2 * factor, transform: 3 * factor, import: 4 * factor, verify: 5 * factor };
-  const throughput = stageThroughput(stageSeconds, 50e6, 400_000);
+  // MigrateResult.seconds, as runCutoverMigrate returns it.
+  const migrateSeconds = { load: 6 * factor, verify: 5 * factor };
+  const throughput = stageThroughput(migrateSeconds, 50e6, 400_000);
   return {
     pipeline: 'kratos',
     runId,
@@ -23,19 +24,23 @@ function rehearsal(runId: string, at: string, factor: number): RehearsalResult {
     scale: 1000,
     sourceRows: 400_000,
     sourceReused: false,
+    cutover: { command: 'migrate', jobs: 4, keepFiles: true, verify: true },
     phases: [
       { phase: 'reset', seconds: 1 },
-      { phase: 'schema', seconds: 1 },
+      { phase: 'source-schema', seconds: 1 },
       { phase: 'seed', seconds: 30 },
-      ...Object.entries(stageSeconds).map(([phase, seconds]) => ({ phase: phase as 'export', seconds })),
+      { phase: 'schema-apply', seconds: 0.5, command: 'schema apply' },
+      { phase: 'load', seconds: migrateSeconds.load, command: 'migrate' },
+      { phase: 'verify', seconds: migrateSeconds.verify, command: 'migrate' },
     ],
     tables: ['identities', 'sessions', 'identity_credentials', 'courier_messages <script>'].map((table, i) => ({
-      table,
+      table: `public.${table}`,
+      sourceTable: table,
+      rowsIn: 1000 * (i + 1),
       rows: 1000 * (i + 1),
-      bytes: 1e6 * (i + 1),
-      export: 0.5 * factor,
-      transform: 0.7,
-      import: 0.9 * (i + 1),
+      seconds: 0.9 * (i + 1) * factor,
+      path: i === 2 ? ('staged' as const) : ('streamed' as const),
+      fkChecks: 'set-based' as const,
       verify: 1.1,
       verified: true,
     })),
@@ -88,7 +93,7 @@ afterAll(async () => {
 });
 
 describe('report.html in headless Chromium', () => {
-  it('renders every chart (time per table, throughput per stage, history) from its embedded data, offline', async () => {
+  it("renders every chart (migrate's time per table, throughput per phase, history) from its embedded data, offline", async () => {
     const a = rehearsal('11111111-1111-4111-8111-111111111111', '2026-01-01T10:00:00.000Z', 1.2);
     const b = rehearsal('22222222-2222-4222-8222-222222222222', '2026-01-02T10:00:00.000Z', 1);
     const files = await writeRehearsalReport(path.join(dir, 'report'), {
@@ -107,12 +112,25 @@ describe('report.html in headless Chromium', () => {
     const svgs = dom.match(/<div class="chart-slot" data-chart="\d+"><svg[\s\S]*?<\/svg>/g) ?? [];
     expect(svgs).toHaveLength(3);
     const [throughput, perTable, history] = svgs as [string, string, string];
-    expect(throughput).toContain('kratos: throughput per stage');
-    expect(throughput.match(/<rect class="bar"/g)).toHaveLength(4);
-    expect(perTable).toContain('kratos: seconds per table');
-    expect(perTable.match(/<rect class="bar"/g)).toHaveLength(4 * 4);
-    expect(perTable).toContain('courier_messages &lt;script&gt;');
+    // The timed phases are converge migrate's: load and verify, one bar each.
+    expect(throughput).toContain('kratos: migrate throughput per phase');
+    expect(throughput.match(/<rect class="bar"/g)).toHaveLength(2);
+    expect(throughput).toMatch(/<title>load MB\/s: [\d.]+ MB\/s<\/title>/);
+    expect(throughput).toMatch(/<title>verify MB\/s: [\d.]+ MB\/s<\/title>/);
+    expect(perTable).toContain('kratos: migrate seconds per table');
+    expect(perTable.match(/<rect class="bar"/g)).toHaveLength(4 * 2);
+    expect(perTable).toContain('public.courier_messages &lt;script&gt;');
+    expect(perTable).toMatch(/>load<\/text>[\s\S]*>verify<\/text>/);
+    expect(history).toContain('converge migrate seconds per rehearsal');
     expect(history).toContain('<polyline');
     expect(history.match(/<circle class="point"/g)).toHaveLength(2);
+    // The phases table names the cut-over command each phase times; no staged stage is left.
+    const row = (phase: string) => new RegExp(`<tr><td>${phase}</td><td>([^<]*)</td>`).exec(dom)?.[1];
+    expect(row('schema-apply')).toBe('converge schema apply');
+    expect(row('load')).toBe('converge migrate');
+    expect(row('verify')).toBe('converge migrate');
+    expect(row('seed')).toBe('scratch set-up');
+    expect(dom).toContain('converge migrate --pipeline kratos --jobs 4 --keep-files');
+    expect(dom).not.toMatch(/<td>(export|transform|import)( s)?<\/td>/);
   });
 });

@@ -18,13 +18,14 @@ describe('production size and downtime prediction', () => {
     expect(() => parseSize('ten gigs')).toThrow(/not a size/);
   });
 
-  it('extrapolates each stage linearly from its measured bytes per second', () => {
-    const t = stageThroughput({ export: 1, transform: 2, import: 4, verify: 3 }, 1e6, 1000);
+  it("extrapolates each of migrate's phases linearly from its measured bytes per second", () => {
+    const t = stageThroughput({ load: 7, verify: 3 }, 1e6, 1000);
+    expect(t.map((s) => s.stage)).toEqual(['load', 'verify']);
     const p = predictDowntime(t, 1e6, 1e9);
-    expect(p.stages.map((s) => Math.round(s.seconds))).toEqual([1000, 2000, 4000, 3000]);
+    expect(p.stages.map((s) => Math.round(s.seconds))).toEqual([7000, 3000]);
     expect(Math.round(p.totalSeconds)).toBe(10_000);
     expect(formatDuration(p.totalSeconds)).toBe('2 h 46 min');
-    expect(() => predictDowntime(t, 0, 1e9)).toThrow(/no bytes/);
+    expect(() => predictDowntime(t, 0, 1e9)).toThrow(/no data bytes/);
   });
 });
 
@@ -40,16 +41,28 @@ describe('compareRehearsals', () => {
     rows,
     throughput: [],
     verified: true,
+    cutover: { command: 'migrate', jobs: 2, keepFiles: false, verify: true },
     phases: [
-      { phase: 'export', seconds: s },
-      { phase: 'import', seconds: 2 * s },
+      { phase: 'load', seconds: s, command: 'migrate' },
+      { phase: 'verify', seconds: 2 * s, command: 'migrate' },
     ],
-    tables: [{ table: 'a', rows, bytes: 1, export: s, transform: 0, import: 0, verify: 0, verified: true }],
+    tables: [
+      {
+        table: 'public.a',
+        sourceTable: 'a',
+        rowsIn: rows,
+        rows,
+        seconds: s,
+        path: 'streamed',
+        verify: 1,
+        verified: true,
+      },
+    ],
   });
   it('gives per phase and per table deltas and flags a size change', () => {
     const c = compareRehearsals(r('one', 2), r('two', 3));
-    expect(c.phases.find((d) => d.name === 'import')).toMatchObject({ before: 4, after: 6, change: 2, percent: 50 });
-    expect(c.tables[0]).toMatchObject({ name: 'a', before: 2, after: 3 });
+    expect(c.phases.find((d) => d.name === 'verify')).toMatchObject({ before: 4, after: 6, change: 2, percent: 50 });
+    expect(c.tables[0]).toMatchObject({ name: 'public.a', before: 3, after: 4 });
     expect(c.sameSize).toBe(true);
     expect(compareRehearsals(r('one', 2), r('two', 2, 200)).sameSize).toBe(false);
   });

@@ -4,7 +4,8 @@ import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
 import { ConvergeError, isConvergeError } from '../../core/errors';
-import { migrateManifestDir, MigrateTableResult, runMigrate } from '../../migrate/run-migrate';
+import { migrateManifestDir, MigrateTableResult } from '../../migrate/run-migrate';
+import { runCutoverMigrate } from '../../cutover/cutover-migrate';
 import { runVerifyReport, TableVerdict } from '../../verify/run-verify';
 import type { SchemaVerdict } from '../../verify/schema-expectations';
 import { expectationsFor, printVerdicts } from './verify';
@@ -90,47 +91,31 @@ export const register: RegisterCommand = (program: Command) => {
         );
         return;
       }
-      await withRun(
-        {
-          target: ctx.target,
+      // The cut-over command: `converge rehearse` runs and times this same call (runCutoverMigrate).
+      try {
+        const res = await runCutoverMigrate({
+          pipeline: ctx.pipeline,
           source: ctx.source,
-          pipeline: ctx.pipeline.name,
-          runDir: ctx.workDir,
+          target: ctx.target,
+          workDir: ctx.workDir,
           log: ctx.log,
-          finish: true,
-        },
-        async (rec) => {
-          try {
-            const res = await runMigrate({
-              pipeline: ctx.pipeline,
-              source: ctx.source,
-              target: ctx.target,
-              workDir: ctx.workDir,
-              mappingDir: ctx.mappingDir,
-              log: ctx.log,
-              recorder: rec,
-              jobs,
-              keepFiles: flags.keepFiles,
-              truncate: flags.truncate,
-              perRowFkChecks: flags.perRowFkChecks,
-              verify: flags.verify !== false,
-              expectationsFile,
-            });
-            printTables(res.tables);
-            out(`loaded in ${res.seconds.load.toFixed(1)} s; manifest: ${res.manifestDir}/manifest.json\n`);
-            if (res.verify) printVerdicts(res.verify.tables, res.verify.schemas);
-          } catch (e) {
-            if (isConvergeError(e) && Array.isArray(e.context.tables))
-              printTables(e.context.tables as MigrateTableResult[]);
-            // The proof is what an operator reads: the verdicts before the error that lists what differs.
-            if (isConvergeError(e) && e.code === 'VERIFY_FAILED' && Array.isArray(e.context.verdicts))
-              printVerdicts(
-                e.context.verdicts as TableVerdict[],
-                (e.context.schemas as SchemaVerdict[] | undefined) ?? [],
-              );
-            throw e;
-          }
-        },
-      );
+          jobs,
+          keepFiles: flags.keepFiles,
+          truncate: flags.truncate,
+          perRowFkChecks: flags.perRowFkChecks,
+          verify: flags.verify !== false,
+          expectationsFile,
+        });
+        printTables(res.tables);
+        out(`loaded in ${res.seconds.load.toFixed(1)} s; manifest: ${res.manifestDir}/manifest.json\n`);
+        if (res.verify) printVerdicts(res.verify.tables, res.verify.schemas);
+      } catch (e) {
+        if (isConvergeError(e) && Array.isArray(e.context.tables))
+          printTables(e.context.tables as MigrateTableResult[]);
+        // The proof is what an operator reads: the verdicts before the error that lists what differs.
+        if (isConvergeError(e) && e.code === 'VERIFY_FAILED' && Array.isArray(e.context.verdicts))
+          printVerdicts(e.context.verdicts as TableVerdict[], (e.context.schemas as SchemaVerdict[] | undefined) ?? []);
+        throw e;
+      }
     });
 };

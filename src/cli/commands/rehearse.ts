@@ -13,6 +13,7 @@ import {
 } from '../../core/settings';
 import { loadPipeline } from '../../pipeline/load-pipeline';
 import { formatDuration, parseSize } from '../../rehearse/predict-downtime';
+import { CUTOVER_STAGES } from '../../rehearse/rehearsal-result';
 import { PipelineRehearsal, rehearsePipeline } from '../../rehearse/run-rehearsal';
 import { writeRehearsalReport } from '../../report/write-report';
 import { formatBytes } from '../../run/run-summary';
@@ -28,6 +29,7 @@ interface Flags {
   reuseSource?: boolean;
   databasePrefix: string;
   jobs?: string;
+  keepFiles?: boolean;
   workDir?: string;
   reportDir?: string;
   json?: boolean;
@@ -50,12 +52,32 @@ export function scaleFor(specs: string[] | undefined, pipeline: string): number 
   return out;
 }
 
-/** `converge rehearse`: the whole migration on scratch databases, timed, predicted and reported. */
+const PHASES = ['reset', 'source-schema', 'seed', 'schema-apply', 'load', 'verify'];
+
+/**
+ * `converge rehearse`: the cut-over on scratch databases, timed, predicted and reported. It runs
+ * the runbook's cut-over commands through the same calls as the CLI: `converge schema apply`
+ * (applyTargetSchema) and `converge migrate` with verification (runCutoverMigrate → runMigrate).
+ */
 export const register: RegisterCommand = (program: Command, setExit) => {
   program
     .command('rehearse')
     .description(
-      'reset scratch databases, apply the schemas, seed, export, transform, import and verify; time every phase and table; write report.md and report.html',
+      "the cut-over on scratch databases: reset them, seed the source, then run the cut-over runbook's commands, `converge schema apply` and `converge migrate` (verify included), through the same code; time every phase and table; write report.md and report.html",
+    )
+    .addHelpText(
+      'after',
+      `
+Correspondence with the cut-over (runbooks/cutover.md):
+  converge rehearse --pipeline P --jobs N [--keep-files]
+times, after the scratch set-up (phases reset, source-schema, seed; no part of a cut-over),
+the same code and options as the runbook's cut-over commands:
+  phase schema-apply    converge schema apply --pipeline P
+  phases load, verify   converge migrate --pipeline P --jobs N [--keep-files]
+                        (the command's own runMigrate call; load and verify are its timings)
+Give it the --jobs and --keep-files of the cut-over command. --production-size is the MySQL
+data size (information_schema DATA_LENGTH of the migrated tables); the prediction extrapolates
+migrate's load and verify linearly from the rehearsal's source data size.`,
     )
     .requiredOption('-p, --pipeline <name...>', 'pipelines to rehearse, in order (repeat the flag or list them)')
     .option('--source <url>', 'MySQL server (default mysql://root@127.0.0.1:3306); the database part is ignored')
@@ -69,7 +91,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     )
     .option(
       '--production-size <size>',
-      'predict the cut-over downtime for this much exported data, e.g. 10GB (linear extrapolation)',
+      "predict the cut-over downtime for this much MySQL data (DATA_LENGTH), e.g. 10GB (linear extrapolation of migrate's load and verify)",
     )
     .option(
       '--reuse-source',
@@ -80,8 +102,15 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       'scratch databases are <prefix><pipeline> on both servers',
       'converge_rehearsal_',
     )
-    .option('-j, --jobs <n>', 'parallel export workers', '2')
-    .option('--work-dir <dir>', 'where CSV files go (or CONVERGE_WORK_DIR; default converge-work/rehearsal)')
+    .option('-j, --jobs <n>', "converge migrate --jobs: tables moved at once (use the cut-over command's value)", '2')
+    .option(
+      '--keep-files',
+      'converge migrate --keep-files: also write the transformed CSVs, as the cut-over command does with it',
+    )
+    .option(
+      '--work-dir <dir>',
+      "migrate's manifests and kept files go to <work-dir>/<pipeline> (or CONVERGE_WORK_DIR; default converge-work/rehearsal)",
+    )
     .option('--report-dir <dir>', 'where report.md and report.html go (default <work-dir>/report)')
     .option('--json', 'print the rehearsal results as JSON')
     .option('--log-level <level>', 'log level', 'warn')
@@ -93,6 +122,9 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', 'rehearsal'))!.value,
       );
       const productionBytes = flags.productionSize ? parseSize(flags.productionSize) : undefined;
+      const jobs = Number(flags.jobs ?? '2');
+      if (!Number.isInteger(jobs) || jobs < 1)
+        throw new ConvergeError('USAGE', `--jobs takes a whole number >= 1, not "${flags.jobs}"`, { key: '--jobs' });
       const names = flags.pipeline.flatMap((n) => n.split(',')).filter(Boolean);
       const pipelines = await Promise.all(names.map((n) => loadPipeline(n)));
       const done: PipelineRehearsal[] = [];
@@ -106,7 +138,8 @@ export const register: RegisterCommand = (program: Command, setExit) => {
             scale: scaleFor(flags.scale, pipeline.name),
             reuseSource: flags.reuseSource,
             workDir: path.join(workRoot, pipeline.name),
-            jobs: Number(flags.jobs ?? 2),
+            jobs,
+            keepFiles: !!flags.keepFiles,
             productionBytes,
             log,
           }),
@@ -121,32 +154,18 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       else {
         process.stdout.write(
           formatTable(
-            [
-              'pipeline',
-              'run',
-              'rows',
-              'bytes',
-              ...['reset', 'schema', 'seed', 'export', 'transform', 'import', 'verify'].map((p) => `${p} s`),
-              'verified',
-              'vs previous',
-            ],
+            ['pipeline', 'run', 'rows', 'source data', ...PHASES.map((p) => `${p} s`), 'verified', 'vs previous'],
             done.map(({ result: r, comparison: c }) => {
               const ph = (name: string) => r.phases.find((p) => p.phase === name)?.seconds.toFixed(2) ?? '-';
               const cut = c?.phases
-                .filter((d) => ['export', 'transform', 'import', 'verify'].includes(d.name))
+                .filter((d) => (CUTOVER_STAGES as readonly string[]).includes(d.name))
                 .reduce((n, d) => n + d.change, 0);
               return [
                 r.pipeline,
                 r.runId,
                 r.rows,
                 formatBytes(r.bytes),
-                ph('reset'),
-                ph('schema'),
-                ph('seed'),
-                ph('export'),
-                ph('transform'),
-                ph('import'),
-                ph('verify'),
+                ...PHASES.map(ph),
                 r.verified ? 'yes' : 'NO',
                 cut === undefined ? 'first' : `${cut >= 0 ? '+' : ''}${cut.toFixed(2)} s`,
               ];
@@ -156,7 +175,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         for (const { result: r } of done) {
           if (r.prediction)
             process.stdout.write(
-              `${r.pipeline}: predicted cut-over downtime for ${formatBytes(r.prediction.productionBytes)}: ${formatDuration(r.prediction.totalSeconds)} (linear extrapolation of this rehearsal's throughput)\n`,
+              `${r.pipeline}: predicted cut-over downtime for ${formatBytes(r.prediction.productionBytes)}: ${formatDuration(r.prediction.totalSeconds)} (linear extrapolation of this rehearsal's converge migrate load and verify)\n`,
             );
         }
         process.stdout.write(`report: ${files.markdown}\n        ${files.html}\n`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { commandContext, CommonFlags, withCommonFlags } from '../context';
 import { formatTable } from '../format-table';
 import { applyMigrations } from '../../schema/apply-migrations';
+import { applyTargetSchema } from '../../schema/apply-target-schema';
 import { lintPipeline, formatFindings } from '../../schema/lint';
 import { pipelinePath, loadPipeline } from '../../pipeline/load-pipeline';
 import { ExitCode } from '../../core/exit-codes';
@@ -30,34 +31,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const onSource = flags.side === 'source';
       if (onSource && (!p.source.migrations || !p.source.tracking))
         throw new ConvergeError('USAGE', `pipeline ${p.name} has no source migrations`);
-      if (!onSource) {
-        // One owner per schema, enforced: Postgres migrations that are not valid Postgres, or that
-        // reach into converge's own schema, are refused before anything is applied.
-        const dir = pipelinePath(p, p.target.migrations);
-        const lint = await lintPipeline(path.dirname(path.dirname(dir)), path.basename(path.dirname(dir)));
-        if (lint.findings.length) {
-          throw new ConvergeError(
-            'TARGET_SCHEMA',
-            `the pipeline's Postgres migrations fail schema lint; nothing was applied:\n${formatFindings(lint.findings)}`,
-            { stage: 'schema', file: lint.findings[0].file, line: lint.findings[0].line },
-          );
-        }
-      }
-      const results = await applyMigrations(
-        onSource
-          ? {
-              dialect: 'mysql',
-              connection: ctx.source,
-              dir: pipelinePath(p, p.source.migrations!),
-              tracking: p.source.tracking!,
-            }
-          : {
-              dialect: 'postgres',
-              connection: ctx.target,
-              dir: pipelinePath(p, p.target.migrations),
-              tracking: p.target.tracking,
-            },
-      );
+      const results = onSource
+        ? await applyMigrations({
+            dialect: 'mysql',
+            connection: ctx.source,
+            dir: pipelinePath(p, p.source.migrations!),
+            tracking: p.source.tracking!,
+          })
+        : await applyTargetSchema(p, ctx.target);
       process.stdout.write(
         formatTable(
           ['version', 'name', 'status'],

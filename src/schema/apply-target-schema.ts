@@ -1,0 +1,25 @@
+import path from 'node:path';
+import type { ConnectionInfo } from '../core/connection-url';
+import { ConvergeError } from '../core/errors';
+import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
+import { MigrationResult, applyMigrations } from './apply-migrations';
+import { formatFindings, lintPipeline } from './lint';
+
+/**
+ * `converge schema apply` on the target: the pipeline's own Postgres migrations, linted first.
+ * One owner per schema, enforced: migrations that are not valid Postgres, or that reach into
+ * converge's own schema, are refused before anything is applied. `converge rehearse` times this
+ * same call as the cut-over's schema-apply phase.
+ */
+export async function applyTargetSchema(p: Pipeline, target: ConnectionInfo): Promise<MigrationResult[]> {
+  const dir = pipelinePath(p, p.target.migrations);
+  const lint = await lintPipeline(path.dirname(path.dirname(dir)), path.basename(path.dirname(dir)));
+  if (lint.findings.length) {
+    throw new ConvergeError(
+      'TARGET_SCHEMA',
+      `the pipeline's Postgres migrations fail schema lint; nothing was applied:\n${formatFindings(lint.findings)}`,
+      { stage: 'schema', file: lint.findings[0].file, line: lint.findings[0].line },
+    );
+  }
+  return applyMigrations({ dialect: 'postgres', connection: target, dir, tracking: p.target.tracking });
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * One cut-over path: the runbook, the README and `converge rehearse` must agree that the
+ * cut-over is `converge schema apply`, `converge map check --probe`, then `converge migrate`
+ * (verification included), and the rehearsal must time that command through runMigrate. This
+ * fails when one of them drifts (e.g. a runbook step back on the staged commands, a migrate flag
+ * the rehearsal cannot pass on, or rehearse timing something else).
+ */
+const root = path.join(__dirname, '..', '..');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+
+const STAGED = ['export', 'transform', 'import', 'verify'];
+/** The flags of `converge migrate` that `converge rehearse` passes on to runMigrate unchanged. */
+const REHEARSABLE_MIGRATE_FLAGS = ['--pipeline', '--jobs', '--keep-files'];
+
+interface Invocation {
+  /** "schema apply", "map check", "migrate", … */
+  command: string;
+  args: string[];
+  line: string;
+}
+
+/** Every `converge …` command in a piece of text (code lines or `inline code`), comments dropped. */
+function invocations(text: string): Invocation[] {
+  const out: Invocation[] = [];
+  const candidates = [
+    ...text.split('\n').map((l) => l.trim()),
+    ...[...text.matchAll(/`(converge [^`]+)`/g)].map((m) => m[1]),
+  ];
+  for (const raw of candidates) {
+    if (!raw.startsWith('converge ')) continue;
+    const line = raw.replace(/\s+#.*$/, '').trim();
+    const words = line.split(/\s+/).slice(1);
+    const two = ['schema', 'map', 'runs'].includes(words[0]);
+    out.push({ command: two ? `${words[0]} ${words[1]}` : words[0], args: words.slice(two ? 2 : 1), line });
+  }
+  return out;
+}
+
+/** The fenced block after the `<!-- cutover-commands` marker. */
+function cutoverBlock(file: string): Invocation[] {
+  const text = read(file);
+  const at = text.indexOf('<!-- cutover-commands');
+  expect(at).toBeGreaterThanOrEqual(0);
+  const block = /```sh\n([\s\S]*?)```/.exec(text.slice(at));
+  expect(block).not.toBeNull();
+  return invocations(block![1]).filter((i, n, all) => all.findIndex((j) => j.line === i.line) === n);
+}
+
+const flags = (i: Invocation) => i.args.filter((a) => a.startsWith('--'));
+const flagValue = (i: Invocation, flag: string) => {
+  const k = i.args.indexOf(flag);
+  return k < 0 ? undefined : i.args[k + 1];
+};
+/** The section of a Markdown file from a heading to the next heading of the same level. */
+const section = (text: string, heading: string) => {
+  const start = text.indexOf(`\n${heading}\n`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const level = heading.split(' ')[0];
+  const next = text.indexOf(`\n${level} `, start + heading.length + 2);
+  return text.slice(start, next < 0 ? undefined : next);
+};
+
+describe('one cut-over path', () => {
+  const runbook = cutoverBlock('runbooks/cutover.md');
+  const readme = cutoverBlock('README.md');
+
+  it('the runbook and the README run the same commands: schema apply, map check --probe, migrate', () => {
+    for (const block of [runbook, readme]) {
+      expect(block.map((i) => i.command)).toEqual(['schema apply', 'map check', 'migrate']);
+      expect(block[1].args).toContain('--probe');
+      for (const i of block) expect(STAGED).not.toContain(i.command);
+    }
+    expect(readme.map((i) => i.args.join(' '))).toEqual(runbook.map((i) => i.args.join(' ')));
+  });
+
+  it('the cut-over migrate verifies, and uses only flags converge rehearse passes on', () => {
+    const migrate = runbook.find((i) => i.command === 'migrate')!;
+    expect(flags(migrate)).not.toContain('--no-verify');
+    expect(flags(migrate)).not.toContain('--verify-only');
+    for (const f of flags(migrate)) expect(REHEARSABLE_MIGRATE_FLAGS).toContain(f);
+  });
+
+  it("the night's steps in the runbook use migrate and no staged command", () => {
+    const night = invocations(section(read('runbooks/cutover.md'), '## In the window'));
+    const commands = night.map((i) => i.command);
+    expect(commands).toEqual(expect.arrayContaining(['schema apply', 'map check', 'migrate']));
+    for (const c of commands) expect(STAGED).not.toContain(c);
+    expect(commands.indexOf('schema apply')).toBeLessThan(commands.indexOf('map check'));
+    expect(commands.indexOf('map check')).toBeLessThan(commands.indexOf('migrate'));
+    const migrate = runbook.find((i) => i.command === 'migrate')!;
+    expect(night.filter((i) => i.command === 'migrate').map((i) => i.line)).toContain(migrate.line);
+  });
+
+  it('the rehearsals in the runbook and the README give rehearse the cut-over command’s --jobs and --keep-files', () => {
+    const migrate = runbook.find((i) => i.command === 'migrate')!;
+    for (const file of ['runbooks/cutover.md', 'README.md']) {
+      // Commands with arguments; a bare `converge rehearse` in prose names the command only.
+      const rehearsals = invocations(read(file)).filter(
+        (i) => i.command === 'rehearse' && i.args.includes('--pipeline'),
+      );
+      expect(rehearsals.length).toBeGreaterThan(0);
+      for (const r of rehearsals) {
+        expect(flagValue(r, '--jobs')).toBe(flagValue(migrate, '--jobs'));
+        expect(r.args.includes('--keep-files')).toBe(migrate.args.includes('--keep-files'));
+      }
+    }
+  });
+
+  it('converge rehearse times the migrate command through runMigrate, as converge migrate runs it', () => {
+    const shared = read('src/cutover/cutover-migrate.ts');
+    expect(shared).toMatch(/import \{[^}]*\brunMigrate\b[^}]*\} from '\.\.\/migrate\/run-migrate'/);
+    expect(shared).toMatch(/await runMigrate\(\{/);
+    // The CLI's migrate and the rehearsal both go through the one shared call.
+    expect(read('src/cli/commands/migrate.ts')).toMatch(/await runCutoverMigrate\(\{/);
+    const rehearsal = read('src/rehearse/run-rehearsal.ts');
+    expect(rehearsal).toMatch(/import \{ runCutoverMigrate \} from '\.\.\/cutover\/cutover-migrate'/);
+    expect(rehearsal).toMatch(/await runCutoverMigrate\(\{/);
+    expect(rehearsal).toMatch(/record\('load', run\.seconds\.load\)/);
+    expect(rehearsal).toMatch(/record\('verify', run\.seconds\.verify\)/);
+    // Nothing of the staged path is left in the rehearsal.
+    expect(rehearsal).not.toMatch(/runPipeline|runExport|runTransform|runImport/);
+    // Its help states the correspondence with the runbook's command.
+    expect(read('src/cli/commands/rehearse.ts')).toContain('converge migrate --pipeline P --jobs N [--keep-files]');
+  });
+});
