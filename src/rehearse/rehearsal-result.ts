@@ -1,3 +1,4 @@
+import type { MigrateTableResult } from '../migrate/run-migrate';
 /** What one rehearsal of one pipeline measured; stored as the payload of a rehearsal.completed event. */
 export interface RehearsalResult {
   pipeline: string;
@@ -43,16 +44,11 @@ export const PHASE_COMMANDS: Partial<Record<Phase, RehearsalPhase['command']>> =
 export const CUTOVER_STAGES = ['load', 'verify'] as const;
 export type CutoverStage = (typeof CUTOVER_STAGES)[number];
 
-export interface RehearsalTable {
-  /** Target table (schema.table), as migrate names it. */
-  table: string;
-  sourceTable: string;
-  rowsIn: number;
-  rows: number;
-  /** migrate's seconds for the table: read, mapped and loaded in its transaction. */
-  seconds: number;
-  path?: 'streamed' | 'staged';
-  fkChecks?: 'per-row' | 'set-based';
+/** A table as migrate reported it (seconds: read, mapped and loaded in its transaction), with its verification. */
+export interface RehearsalTable extends Pick<
+  MigrateTableResult,
+  'table' | 'sourceTable' | 'rowsIn' | 'rows' | 'seconds' | 'path' | 'fkChecks'
+> {
   /** Seconds of the table's verification. */
   verify: number;
   verified: boolean;
