@@ -1,12 +1,13 @@
-import type { Client } from 'pg';
 import { ConvergeError } from '../core/errors';
 import type { Mapping, TableRule } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { exportEncoding, MysqlTable } from '../source/mysql/catalog';
-import { quoteMysql } from '../source/mysql/quote';
+import { mysqlKeyPairs } from '../source/mysql/key-pairs';
 import { splitTarget, tableKey } from '../target/postgres/catalog';
 import { compileTable, CompiledTable } from '../transform/compile-table';
-import { existingKeys, SourcePairs } from '../transform/lookups';
+import type { SourcePairs } from '../transform/lookups';
+import type { PgSession } from '../target/postgres/connect';
+import { existingKeys } from '../target/postgres/lookups';
 
 /** One source table on its way to its target table: the mapping compiled against the live columns. */
 export interface MigrateTable {
@@ -75,7 +76,7 @@ export function compileTables(
 }
 
 /** Reads the natural keys the target holds for tables with `existing: skip | fail`. */
-export async function readExisting(client: Client, tables: MigrateTable[]): Promise<void> {
+export async function readExisting(client: PgSession, tables: MigrateTable[]): Promise<void> {
   for (const t of tables) {
     const ex = t.rule.existing;
     if (ex && ex.policy !== 'replace') t.existing = await existingKeys(client, t.schema, t.table, ex.key);
@@ -84,12 +85,5 @@ export async function readExisting(client: Client, tables: MigrateTable[]): Prom
 
 /** Lookup pairs read from a connection of the snapshot, so lookups see the rows being moved. */
 export function pairsFromSnapshot(conn: MysqlConnection): SourcePairs {
-  return async function* (table, key, naturalKey) {
-    const [rows] = await conn.query({
-      sql: `SELECT ${quoteMysql(key)}, ${quoteMysql(naturalKey)} FROM ${quoteMysql(table)}`,
-      rowsAsArray: true,
-    });
-    for (const r of rows as Array<[unknown, unknown]>)
-      yield [r[0] === null ? null : String(r[0]), r[1] === null ? null : String(r[1])];
-  };
+  return mysqlKeyPairs(conn);
 }

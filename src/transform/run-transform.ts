@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
@@ -9,9 +8,10 @@ import { CsvFileWriter } from '../csv/csv-file-writer';
 import { Manifest, readManifest, tableFileDigests, writeManifest } from '../manifest';
 import { loadMapping, Mapping, TableRule } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
-import { openPg } from '../target/postgres/connect';
+import { openPg, PgSession } from '../target/postgres/connect';
 import { compileTable } from './compile-table';
-import { buildLookups, existingKeys, pairsFromExport } from './lookups';
+import { buildLookups, pairsFromExport } from './lookups';
+import { existingKeys } from '../target/postgres/lookups';
 import { transformTableFiles } from './transform-table';
 
 export interface TransformOptions {
@@ -41,7 +41,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
   const schema = opts.targetSchema ?? 'public';
   const needsTarget =
     mapping.lookups.size > 0 || [...mapping.tables.values()].some((t) => t.existing && t.existing.policy !== 'replace');
-  let client: Client | undefined;
+  let client: PgSession | undefined;
   if (needsTarget) {
     if (!opts.target)
       throw new ConvergeError(

@@ -143,6 +143,11 @@ function verifiedPeer(conn: MysqlConnection, info: ConnectionInfo, plan: TlsPlan
     );
 }
 
+/** Reads TIMESTAMP columns in UTC for the rest of the session. */
+export async function useMysqlUtc(conn: MysqlConnection): Promise<void> {
+  await conn.query("SET SESSION time_zone = '+00:00'");
+}
+
 /** Session time-outs from the options or the URL; pools call this for each new connection. */
 export async function applyMysqlSession(
   conn: MysqlConnection,

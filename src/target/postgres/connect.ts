@@ -4,6 +4,12 @@ import { ConvergeError, messageOf } from '../../core/errors';
 import { noTlsOnServer, TlsPlan, tlsFailure, tlsOptions, tlsPlan } from '../../core/tls';
 import { connectTimeoutMs, statementTimeoutMs, unreachableMessage } from '../../core/settings';
 
+/**
+ * An open Postgres session as the engine hands it out (openPg). Other folders hold it, pass it
+ * to this engine's functions and end it; the SQL it runs stays in src/target/postgres.
+ */
+export type PgSession = Client;
+
 export interface PgConnectOptions {
   connectTimeoutMs?: number;
   applicationName?: string;
@@ -127,6 +133,11 @@ export function pgConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPlan)
     { stage: 'config' },
     { cause: e },
   );
+}
+
+/** Reads and writes timestamps in UTC for the rest of the session (verify compares them as text). */
+export async function usePgUtc(pg: Client): Promise<void> {
+  await pg.query(`SET TIME ZONE 'UTC'`);
 }
 
 /** Quotes an identifier for Postgres: mapping files name tables, never trusted as SQL. */
