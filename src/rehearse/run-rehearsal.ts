@@ -6,7 +6,7 @@ import { ConvergeError } from '../core/errors';
 import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { runPipeline } from '../pipeline/run-pipeline';
 import { loadSeeder } from '../pipeline/seeder';
-import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../run/run-history';
+import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../target/postgres/run-history';
 import { summarizeRun } from '../run/run-summary';
 import { applyMigrations } from '../schema/apply-migrations';
 import { openMysql } from '../source/mysql/connect';

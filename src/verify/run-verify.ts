@@ -7,7 +7,8 @@ import type { RunRecorder } from '../run/run-recorder';
 import { openMysql, useMysqlUtc } from '../source/mysql/connect';
 import { exportEncoding, readMysqlCatalog } from '../source/mysql/catalog';
 import { mysqlKeyPairs } from '../source/mysql/key-pairs';
-import { openPg, PgSession, usePgUtc } from '../target/postgres/connect';
+import { openPg, PgSession } from '../target/postgres/connect';
+import { utcSession } from '../target/postgres/load/load-clients';
 import { readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { compileTable } from '../transform/compile-table';
 import { integrityProblems } from '../target/postgres/verify/integrity-checks';
@@ -71,7 +72,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   let schemas: SchemaVerdict[] = [];
   try {
     pg = await openPg(opts.target, { applicationName: 'converge verify' });
-    await usePgUtc(pg);
+    await utcSession(pg);
     await useMysqlUtc(my);
     const srcCatalog = new Map((await readMysqlCatalog(my, opts.source.database!)).map((t) => [t.name, t]));
     const lookups = await buildLookups(mapping, mysqlKeyPairs(my), pg, defaultSchema);

@@ -135,11 +135,6 @@ export function pgConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPlan)
   );
 }
 
-/** Reads and writes timestamps in UTC for the rest of the session (verify compares them as text). */
-export async function usePgUtc(pg: Client): Promise<void> {
-  await pg.query(`SET TIME ZONE 'UTC'`);
-}
-
 /** Quotes an identifier for Postgres: mapping files name tables, never trusted as SQL. */
 export function quotePg(ident: string): string {
   return `"${ident.replace(/"/g, '""')}"`;
