@@ -135,6 +135,11 @@ export function pgConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPlan)
   );
 }
 
+/** The rows of a query the user wrote (a checklist item's), as column → value objects. */
+export async function queryPgRows(pg: Client, sql: string): Promise<Array<Record<string, unknown>>> {
+  return (await pg.query(sql)).rows;
+}
+
 /** Quotes an identifier for Postgres: mapping files name tables, never trusted as SQL. */
 export function quotePg(ident: string): string {
   return `"${ident.replace(/"/g, '""')}"`;
