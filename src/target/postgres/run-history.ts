@@ -257,3 +257,26 @@ export async function replayRuns(client: Client, runs: ReplayedRun[]): Promise<n
     throw e;
   }
 }
+
+/**
+ * Writes a run and an event and reads the event back, inside a transaction it always rolls back
+ * (the history keeps only real runs). True when the event read back is the one written.
+ */
+export async function probeRunHistory(client: Client, runId: string, probe: string): Promise<boolean> {
+  try {
+    await client.query('BEGIN');
+    await client.query("INSERT INTO converge.runs (id, pipeline, status) VALUES ($1, 'doctor', 'completed')", [runId]);
+    await client.query("INSERT INTO converge.run_events (run_id, kind, payload) VALUES ($1, 'doctor.probe', $2)", [
+      runId,
+      JSON.stringify({ probe }),
+    ]);
+    const { rows } = await client.query(
+      "SELECT payload->>'probe' AS probe FROM converge.run_events WHERE run_id = $1 AND kind = 'doctor.probe'",
+      [runId],
+    );
+    return rows.length === 1 && rows[0].probe === probe;
+  } finally {
+    // The probe wrote nothing to keep: the ROLLBACK only undoes it; a failure above is what counts.
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
+}
