@@ -1,8 +1,7 @@
-import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { messageOf } from '../core/errors';
-import { MysqlConnection, openMysql } from '../source/mysql/connect';
-import { openPg } from '../target/postgres/connect';
+import { MysqlConnection, openMysql, queryMysqlRows, useMysqlUtc } from '../source/mysql/connect';
+import { openPg, PgSession, queryPgRows } from '../target/postgres/connect';
 import type { Checklist, ChecklistItem } from './load-checklist';
 
 export interface ChecklistOutcome {
@@ -70,12 +69,12 @@ export async function runChecklist(
 ): Promise<ChecklistOutcome[]> {
   const needsSource = list.items.some((i) => i.source);
   let my: MysqlConnection | undefined;
-  let pg: Client | undefined;
+  let pg: PgSession | undefined;
   try {
     pg = await openPg(target, { applicationName: 'converge checklist' });
     if (needsSource) {
       my = await openMysql(source);
-      await my.query("SET SESSION time_zone = '+00:00'");
+      await useMysqlUtc(my);
     }
     const out: ChecklistOutcome[] = [];
     for (const item of list.items) {
@@ -85,10 +84,8 @@ export async function runChecklist(
         continue;
       }
       try {
-        const src = item.source
-          ? normalizeRows((await my!.query(item.source))[0] as Array<Record<string, unknown>>)
-          : undefined;
-        const tgt = normalizeRows((await pg.query(item.target!)).rows);
+        const src = item.source ? normalizeRows(await queryMysqlRows(my!, item.source)) : undefined;
+        const tgt = normalizeRows(await queryPgRows(pg, item.target!));
         out.push({ ...base, ...judge(item, src, tgt) });
       } catch (e) {
         out.push({ ...base, status: 'error', detail: messageOf(e) });

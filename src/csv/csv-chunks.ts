@@ -1,5 +1,4 @@
 import { encodeLine } from './csv-encode';
-import type { MappedRow } from '../transform/map-rows';
 
 /** Records remembered for error reports: a COPY error names a line among the last RING sent. */
 export const RING = 1 << 16;
@@ -73,8 +72,17 @@ export class ChunkEncoder {
   }
 }
 
+/** A row ready to encode: its fields and its source line (the transform's MappedRow has this shape). */
+export interface LineRow {
+  fields: ReadonlyArray<string | null>;
+  line: number;
+}
+
 /** Mapped row batches (the general path, through the mapping's row policies) → CSV chunks. */
-export async function* encodeBatches(rows: AsyncIterable<MappedRow[]>, enc: ChunkEncoder): AsyncGenerator<Buffer> {
+export async function* encodeBatches(
+  rows: AsyncIterable<ReadonlyArray<LineRow>>,
+  enc: ChunkEncoder,
+): AsyncGenerator<Buffer> {
   for await (const batch of rows) {
     for (const r of batch) enc.add(r.line, r.fields);
     const buf = enc.take();

@@ -3,6 +3,7 @@ import { ConnectionInfo } from '../core/connection-url';
 import { messageOf } from '../core/errors';
 import { ensureRunSchema } from '../run/run-recorder';
 import { openPg } from '../target/postgres/connect';
+import { probeRunHistory } from '../target/postgres/run-history';
 import type { Check } from './check-source';
 
 /**
@@ -28,17 +29,7 @@ export async function checkRunLog(target: ConnectionInfo): Promise<Check> {
   const id = randomUUID();
   const probe = randomUUID();
   try {
-    await client.query('BEGIN');
-    await client.query("INSERT INTO converge.runs (id, pipeline, status) VALUES ($1, 'doctor', 'completed')", [id]);
-    await client.query("INSERT INTO converge.run_events (run_id, kind, payload) VALUES ($1, 'doctor.probe', $2)", [
-      id,
-      JSON.stringify({ probe }),
-    ]);
-    const { rows } = await client.query(
-      "SELECT payload->>'probe' AS probe FROM converge.run_events WHERE run_id = $1 AND kind = 'doctor.probe'",
-      [id],
-    );
-    const ok = rows.length === 1 && rows[0].probe === probe;
+    const ok = await probeRunHistory(client, id, probe);
     return {
       end: 'target',
       name,
@@ -51,8 +42,6 @@ export async function checkRunLog(target: ConnectionInfo): Promise<Check> {
   } catch (e) {
     return { end: 'target', name, ok: false, value: messageOf(e), fix };
   } finally {
-    // The probe wrote nothing to keep: the ROLLBACK only undoes it, and the check above already reported.
-    await client.query('ROLLBACK').catch(() => undefined);
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await client.end().catch(() => undefined);
   }

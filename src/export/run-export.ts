@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir, ioError } from '../core/private-files';
-import { openMysql, MysqlConnection } from '../source/mysql/connect';
+import { openMysql, MysqlConnection, mysqlServerVersion } from '../source/mysql/connect';
 import { MysqlTable, readMysqlCatalog } from '../source/mysql/catalog';
 import { ChunkSizing, planKeyRanges, rowsPerChunk } from '../source/mysql/key-ranges';
 import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
@@ -309,8 +309,7 @@ async function readCatalog(
 ): Promise<{ tables: MysqlTable[]; serverVersion: string }> {
   const conn = await openMysql(source);
   try {
-    const [v] = await conn.query('SELECT VERSION() AS v');
-    return { serverVersion: String((v as Array<{ v: string }>)[0].v), tables: await readMysqlCatalog(conn, database) };
+    return { serverVersion: await mysqlServerVersion(conn), tables: await readMysqlCatalog(conn, database) };
   } finally {
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import { Manifest, ManifestTable, readManifest } from '../manifest';
 import type { RunRecorder } from '../run/run-recorder';
-import { openPg } from '../target/postgres/connect';
+import { openPg, PgSession } from '../target/postgres/connect';
+import { rollbackToSavepoint, savepoint } from '../target/postgres/transaction';
 import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { setBasedTables } from '../target/postgres/load/fk-validation';
 import { loadGroup } from '../target/postgres/load/load-group';
@@ -216,7 +216,7 @@ interface Exec {
 
 /** Tables a previous attempt committed, each checked against the target's count now. */
 async function resumeState(
-  client: Client,
+  client: PgSession,
   loads: LoadMarker[],
   byKey: Map<string, PlanInput>,
 ): Promise<Map<string, LoadMarker>> {
@@ -244,7 +244,7 @@ async function resumeState(
 }
 
 async function runSingle(
-  client: Client,
+  client: PgSession,
   groups: GroupPlan[],
   x: Exec,
   results: Map<string, TableLoad>,
@@ -309,7 +309,7 @@ async function runPerGroup(
   });
 }
 
-async function replaceSeeded(client: Client, x: Exec): Promise<void> {
+async function replaceSeeded(client: PgSession, x: Exec): Promise<void> {
   if (!x.seeded.length) return;
   x.seededDeleted = await replaceSeededRows(client, x.seeded, x.catalog, x.runId);
   for (const k of x.seeded) x.pre.set(k, 0);
@@ -321,7 +321,7 @@ async function replaceSeeded(client: Client, x: Exec): Promise<void> {
  * a bad row is rolled back to its savepoint and loaded again batch by batch.
  */
 async function loadOneGroup(
-  client: Client,
+  client: PgSession,
   g: GroupPlan,
   x: Exec,
   results: Map<string, TableLoad>,
@@ -330,7 +330,7 @@ async function loadOneGroup(
   const started = Date.now();
   x.opts.log.info({ group: g.id, tables: g.tables.map((t) => t.key) }, 'group started');
   let loaded: Map<string, { rows: number; seconds: number }>;
-  if (x.sink) await client.query('SAVEPOINT converge_group');
+  if (x.sink) await savepoint(client, 'converge_group');
   try {
     loaded = await loadGroup(client, g, {
       setBasedFks: g.tables.length === 1 ? x.setBased.get(g.tables[0].key) : undefined,
@@ -339,7 +339,7 @@ async function loadOneGroup(
   } catch (e) {
     const state = String(isConvergeError(e) ? (e.context.sqlstate ?? '') : ((e as { code?: string }).code ?? ''));
     if (!x.sink || !(state.startsWith('22') || state.startsWith('23'))) throw e;
-    await client.query('ROLLBACK TO SAVEPOINT converge_group');
+    await rollbackToSavepoint(client, 'converge_group');
     x.opts.log.warn(
       { tables: g.tables.map((t) => t.key), err: messageOf(e) },
       'rows rejected; loading again batch by batch (--collect-errors)',

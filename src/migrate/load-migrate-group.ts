@@ -1,12 +1,12 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { ConvergeError, isConvergeError } from '../core/errors';
 import { ChunkEncoder, encodeBatches } from '../csv/csv-chunks';
 import { CsvFileWriter } from '../csv/csv-file-writer';
 import type { GroupPlan, TablePlan } from '../target/postgres/load/load-plan';
 import type { MysqlConnection } from '../source/mysql/connect';
+import type { PgSession } from '../target/postgres/connect';
 import { sourceRows } from '../source/mysql/row-source';
 import type { PgForeignKey } from '../target/postgres/catalog';
 import { inTransaction } from '../target/postgres/load/load-clients';
@@ -35,7 +35,7 @@ export interface TableOutcome {
 }
 
 export interface MigrateGroupContext {
-  client: Client;
+  client: PgSession;
   conn: MysqlConnection;
   tables: Map<string, MigrateTable>;
   /** Where transformed CSVs are kept (--keep-files); otherwise staged groups' files go to scratchDir and are removed. */

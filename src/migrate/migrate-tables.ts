@@ -1,9 +1,9 @@
 import type { Mapping } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
 import { exportEncoding, MysqlTable } from '../source/mysql/catalog';
-import { quoteMysql } from '../source/mysql/quote';
 import type { SourcePairs } from '../transform/lookups';
 import { compilePrograms, TableProgram } from '../transform/table-program';
+import { mysqlKeyPairs } from '../source/mysql/key-pairs';
 
 /** A table program whose rows come from the MySQL snapshot. */
 export type MigrateTable = TableProgram<MysqlTable>;
@@ -29,12 +29,5 @@ export function compileTables(
 
 /** Lookup pairs read from a connection of the snapshot, so lookups see the rows being moved. */
 export function pairsFromSnapshot(conn: MysqlConnection): SourcePairs {
-  return async function* (table, key, naturalKey) {
-    const [rows] = await conn.query({
-      sql: `SELECT ${quoteMysql(key)}, ${quoteMysql(naturalKey)} FROM ${quoteMysql(table)}`,
-      rowsAsArray: true,
-    });
-    for (const r of rows as Array<[unknown, unknown]>)
-      yield [r[0] === null ? null : String(r[0]), r[1] === null ? null : String(r[1])];
-  };
+  return mysqlKeyPairs(conn);
 }

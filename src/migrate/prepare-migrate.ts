@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../target/postgres/load/load-plan';
 import type { Mapping } from '../mapping/load-mapping';
-import type { MysqlConnection } from '../source/mysql/connect';
+import { MysqlConnection, mysqlServerVersion } from '../source/mysql/connect';
+import type { PgSession } from '../target/postgres/connect';
 import { readMysqlCatalog } from '../source/mysql/catalog';
 import { PgCatalog, PgForeignKey, readPgCatalog } from '../target/postgres/catalog';
 import { setBasedTables } from '../target/postgres/load/fk-validation';
@@ -32,7 +32,7 @@ export interface MigratePlan {
  */
 export async function prepareMigrate(o: {
   conn: MysqlConnection;
-  control: Client;
+  control: PgSession;
   database: string;
   mapping: Mapping;
   exclude: string[];
@@ -42,7 +42,7 @@ export async function prepareMigrate(o: {
   perRowFkChecks: boolean;
   log: Logger;
 }): Promise<MigratePlan> {
-  const [[version]] = (await o.conn.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
+  const version = await mysqlServerVersion(o.conn);
   const excluded = new Set(o.exclude);
   ensureRowReaderInternals(); // before any row is read: see driver-internals.ts
   const all = await readMysqlCatalog(o.conn, o.database);
@@ -78,5 +78,5 @@ export async function prepareMigrate(o: {
   const setBased = o.perRowFkChecks
     ? new Map<string, PgForeignKey[]>()
     : await setBasedTables(o.control, plan, catalog);
-  return { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion: version.v };
+  return { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion: version };
 }

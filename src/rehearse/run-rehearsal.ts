@@ -6,7 +6,7 @@ import { ConvergeError } from '../core/errors';
 import { runCutoverMigrate } from '../cutover/cutover-migrate';
 import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { loadSeeder } from '../pipeline/seeder';
-import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../run/run-history';
+import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../target/postgres/run-history';
 import { summarizeRun } from '../run/run-summary';
 import { applyMigrations } from '../schema/apply-migrations';
 import { applyTargetSchema } from '../schema/apply-target-schema';

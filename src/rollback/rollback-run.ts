@@ -1,12 +1,18 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, messageOf } from '../core/errors';
 import { planLoadOrder } from '../target/postgres/load/load-order';
-import { appendRunEvent, findRun, readRunEvents, withHistory } from '../run/run-history';
-import { qualifiedPg } from '../target/postgres/connect';
+import { appendRunEvent, findRun, readRunEvents, withHistory } from '../target/postgres/run-history';
+import type { PgSession } from '../target/postgres/connect';
+import { markRolledBack } from '../target/postgres/run-history';
+import {
+  exactRowCount,
+  foreignKeysTouching,
+  lockTablesExclusive,
+  missingTables,
+  truncateTables,
+} from '../target/postgres/run-tables';
+import { beginTransaction, commitTransaction, rollbackTransaction } from '../target/postgres/transaction';
 
 export interface RollbackOptions {
   target: ConnectionInfo;
@@ -39,8 +45,6 @@ export interface RollbackResult {
   status: 'rolled-back' | 'dry-run';
 }
 
-const FK_SQL = readFileSync(path.join(__dirname, 'sql', 'foreign-keys.sql'), 'utf8');
-
 /**
  * Removes what one run loaded, using its table.loaded events: the tables are emptied in one
  * transaction (children before parents, one TRUNCATE so foreign keys between them hold) after a
@@ -66,15 +70,14 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
     if (loaded.size === 0)
       throw new ConvergeError('USAGE', `run ${run.id} loaded no table; nothing to roll back`, { stage: 'run' });
     const keys = [...loaded.keys()];
-    await client.query('BEGIN');
+    await beginTransaction(client);
     try {
       const emptied = keys.filter((k) => o.force || loaded.get(k)!.preexisting === 0);
       const order = [...(await reverseLoadOrder(client, emptied)), ...keys.filter((k) => !emptied.includes(k)).sort()];
-      await client.query(`LOCK TABLE ${order.map(qualified).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      await lockTablesExclusive(client, order);
       const tables: RollbackTable[] = [];
       for (const t of order) {
-        const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${qualified(t)}`);
-        const currentRows = Number(rows[0].n);
+        const currentRows = await exactRowCount(client, t);
         const { rows: loadedRows, preexisting } = loaded.get(t)!;
         tables.push({
           table: t,
@@ -94,15 +97,13 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
         );
       }
       if (o.dryRun) {
-        await client.query('ROLLBACK');
+        await rollbackTransaction(client);
         return { runId: run.id, pipeline: run.pipeline, tables, status: 'dry-run' as const };
       }
       if (emptied.length)
-        await client.query(
-          `TRUNCATE ${order
-            .filter((t) => emptied.includes(t))
-            .map(qualified)
-            .join(', ')} RESTART IDENTITY`,
+        await truncateTables(
+          client,
+          order.filter((t) => emptied.includes(t)),
         );
       await appendRunEvent(client, run.id, {
         kind: 'run.rolled_back',
@@ -116,8 +117,8 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
           forced: !!o.force,
         },
       });
-      await client.query("UPDATE converge.runs SET status = 'rolled_back' WHERE id = $1", [run.id]);
-      await client.query('COMMIT');
+      await markRolledBack(client, run.id);
+      await commitTransaction(client);
       o.log.warn(
         { run: run.id, emptied, kept: keys.filter((k) => !emptied.includes(k)) },
         'rolled back: the tables this run loaded are empty again',
@@ -125,7 +126,7 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
       return { runId: run.id, pipeline: run.pipeline, tables, status: 'rolled-back' as const };
     } catch (e) {
       // The failure is rethrown below; a ROLLBACK on a broken connection must not replace it.
-      await client.query('ROLLBACK').catch(() => undefined);
+      await rollbackTransaction(client).catch(() => undefined);
       if (e instanceof ConvergeError) throw e;
       throw new ConvergeError(
         'TARGET_SCHEMA',
@@ -137,23 +138,14 @@ export async function rollbackRun(o: RollbackOptions): Promise<RollbackResult> {
   });
 }
 
-function qualified(key: string): string {
-  const dot = key.indexOf('.');
-  return qualifiedPg(key.slice(0, dot), key.slice(dot + 1));
-}
-
 /** Children before parents; refuses when a table outside the run references one of its tables. */
-async function reverseLoadOrder(client: Client, keys: string[]): Promise<string[]> {
-  const missing = (
-    await client.query('SELECT k FROM unnest($1::text[]) AS k WHERE to_regclass(k) IS NULL', [
-      keys.map((k) => qualified(k)),
-    ])
-  ).rows.map((r) => r.k as string);
+async function reverseLoadOrder(client: PgSession, keys: string[]): Promise<string[]> {
+  const missing = await missingTables(client, keys);
   if (missing.length)
     throw new ConvergeError('TARGET_SCHEMA', `tables of the run no longer exist on the target: ${missing.join(', ')}`, {
       stage: 'run',
     });
-  const { rows } = await client.query(FK_SQL, [keys]);
+  const rows = await foreignKeysTouching(client, keys);
   const set = new Set(keys);
   const outside = rows.filter((r) => set.has(r.parent) && !set.has(r.child));
   if (outside.length) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import type { Client } from 'pg';
 import { ConvergeError, messageOf } from '../core/errors';
+import type { PgSession } from '../target/postgres/connect';
+import { replayRuns } from '../target/postgres/run-history';
 
 /** The file a run writes its events to while the target cannot be reached. */
 export const EVENTS_FILE = 'events.jsonl';
@@ -33,7 +34,7 @@ interface JsonlEvent {
  * created from the first line's run descriptor when missing; a terminal event sets its status.
  * Returns undefined when there is no file. The caller owns the client and the run schema.
  */
-export async function replayEventsFile(client: Client, file: string): Promise<ReplayResult | undefined> {
+export async function replayEventsFile(client: PgSession, file: string): Promise<ReplayResult | undefined> {
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
@@ -42,45 +43,29 @@ export async function replayEventsFile(client: Client, file: string): Promise<Re
     throw new ConvergeError('IO_FAILED', `cannot read ${file}: ${messageOf(e)}`, { stage: 'run', file }, { cause: e });
   }
   const events = parseEventLines(text, file);
-  let inserted = 0;
-  await client.query('BEGIN');
   try {
     const runs = new Map<string, JsonlEvent[]>();
     for (const e of events) runs.set(e.runId, [...(runs.get(e.runId) ?? []), e]);
-    for (const [runId, list] of runs) {
-      const info = list.find((e) => e.run)?.run ?? {};
-      await client.query(
-        `INSERT INTO converge.runs (id, pipeline, started_at, source, target, settings) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET started_at = LEAST(converge.runs.started_at, EXCLUDED.started_at)`,
-        [
+    const inserted = await replayRuns(
+      client,
+      [...runs].map(([runId, list]) => {
+        const last = [...list].reverse().find((e) => e.kind === 'run.completed' || e.kind === 'run.failed');
+        return {
           runId,
-          info.pipeline ?? 'unknown',
-          list[0].at,
-          JSON.stringify(info.source ?? {}),
-          JSON.stringify(info.target ?? {}),
-          JSON.stringify(info.settings ?? {}),
-        ],
-      );
-      for (const e of list) {
-        const r = await client.query(
-          'INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload, replay_key) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id, replay_key) WHERE replay_key IS NOT NULL DO NOTHING',
-          [runId, e.kind, e.stage ?? null, e.table ?? null, e.at, JSON.stringify(e.payload ?? {}), e.key],
-        );
-        inserted += r.rowCount ?? 0;
-      }
-      const last = [...list].reverse().find((e) => e.kind === 'run.completed' || e.kind === 'run.failed');
-      if (last)
-        await client.query(
-          'UPDATE converge.runs SET status = $2, ended_at = GREATEST($3::timestamptz, started_at) WHERE id = $1',
-          [runId, last.kind === 'run.completed' ? 'completed' : 'failed', last.at],
-        );
-    }
-    await client.query('COMMIT');
+          run: list.find((e) => e.run)?.run ?? {},
+          startedAt: list[0].at,
+          events: list,
+          end: last && {
+            status: last.kind === 'run.completed' ? ('completed' as const) : ('failed' as const),
+            at: last.at,
+          },
+        };
+      }),
+    );
     const movedTo = file.replace(/\.jsonl$/, `.replayed-${new Date().toISOString().replace(/[:.]/g, '')}.jsonl`);
     await fsp.rename(file, movedTo);
     return { file, runs: [...runs.keys()], events: inserted, duplicates: events.length - inserted, movedTo };
   } catch (e) {
-    // The failure is rethrown below; a ROLLBACK on a broken connection must not replace it.
-    await client.query('ROLLBACK').catch(() => undefined);
     if (e instanceof ConvergeError) throw e;
     throw new ConvergeError(
       'TARGET_SCHEMA',

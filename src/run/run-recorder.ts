@@ -1,14 +1,14 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { messageOf } from '../core/errors';
 import { applyMigrations } from '../schema/apply-migrations';
-import { openPg } from '../target/postgres/connect';
+import { openPg, PgSession } from '../target/postgres/connect';
+import { endRun, recordRunEvent, RunStatus, startRun } from '../target/postgres/run-history';
 import { EVENTS_FILE, replayEventsFile } from './replay-events';
 
-export type RunStatus = 'running' | 'completed' | 'failed' | 'rolled_back';
+export type { RunStatus };
 
 export interface RunEvent {
   kind: string;
@@ -37,7 +37,7 @@ export async function ensureRunSchema(target: ConnectionInfo): Promise<void> {
  * failed because its history could not be written.
  */
 export class RunRecorder {
-  private client?: Client;
+  private client?: PgSession;
   private fallbackFile = '';
   /** Written on the first JSONL line so a replay can create the run's row. */
   private runInfo: Record<string, unknown> = {};
@@ -69,16 +69,13 @@ export class RunRecorder {
     try {
       await ensureRunSchema(opts.target);
       r.client = await openPg(opts.target, { applicationName: 'converge run history' });
-      await r.client.query(
-        `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = 'running', ended_at = NULL`,
-        [
-          opts.runId,
-          opts.pipeline,
-          JSON.stringify(opts.source ? { descriptor: describeConnection(opts.source) } : {}),
-          JSON.stringify({ descriptor: describeConnection(opts.target) }),
-          JSON.stringify(opts.settings ?? {}),
-        ],
-      );
+      await startRun(r.client, {
+        id: opts.runId,
+        pipeline: opts.pipeline,
+        source: opts.source ? { descriptor: describeConnection(opts.source) } : {},
+        target: { descriptor: describeConnection(opts.target) },
+        settings: opts.settings ?? {},
+      });
     } catch (e) {
       // Closing after use or after a failure: a close error would only hide the real outcome.
       await r.client?.end().catch(() => undefined);
@@ -101,10 +98,7 @@ export class RunRecorder {
     const at = e.at ?? new Date().toISOString();
     if (this.client) {
       try {
-        await this.client.query(
-          'INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload) VALUES ($1, $2, $3, $4, $5, $6)',
-          [this.runId, e.kind, e.stage ?? null, e.table ?? null, at, JSON.stringify(e.payload ?? {})],
-        );
+        await recordRunEvent(this.client, this.runId, e, at);
         return;
       } catch (err) {
         this.log.warn({ err: messageOf(err) }, 'could not record run event; keeping it in the run directory');
@@ -119,8 +113,7 @@ export class RunRecorder {
   async finish(status: RunStatus, payload: Record<string, unknown> = {}): Promise<void> {
     await this.event({ kind: status === 'completed' ? 'run.completed' : 'run.failed', payload });
     if (this.client) {
-      await this.client
-        .query('UPDATE converge.runs SET status = $2, ended_at = now() WHERE id = $1', [this.runId, status])
+      await endRun(this.client, this.runId, status)
         // The run history must not fail the migration it records, but it says so: the run's
         // final event is recorded above (or kept in the run directory).
         .catch((err) => this.log.warn({ err: messageOf(err) }, `could not mark the run ${status} in converge.runs`));

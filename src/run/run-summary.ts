@@ -1,4 +1,4 @@
-import type { RunEventRow, RunRow } from './run-history';
+import type { RunEventRow, RunRow } from '../target/postgres/run-history';
 
 export const STAGES = ['export', 'transform', 'import', 'verify'] as const;
 

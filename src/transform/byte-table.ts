@@ -15,7 +15,7 @@ import type { ChangeKind } from './change-ledger';
 import { NULL_SENTINEL } from './compile-column';
 import type { CompiledSlot, CompiledTable } from './compile-table';
 import { nullDropIndexes } from './map-rows';
-import { DEFAULT_FALSE, DEFAULT_TRUE } from './transforms/boolean';
+import { DEFAULT_FALSE, DEFAULT_TRUE } from '../mapping/boolean-spellings';
 import { ValueError } from './transforms/value-error';
 
 /** How a column's value is made on the byte path. */

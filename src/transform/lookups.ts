@@ -1,11 +1,11 @@
 import type { TableProgram } from './table-program';
 import path from 'node:path';
-import type { Client } from 'pg';
 import { ConvergeError } from '../core/errors';
 import { Manifest, tableFiles } from '../manifest';
 import type { Mapping } from '../mapping/load-mapping';
 import { readCsvRecords } from '../csv/read-csv';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import type { PgSession } from '../target/postgres/connect';
+import { existingKeys, readTargetKeys } from '../target/postgres/lookups';
 import { lookupKey } from './lookup-key';
 
 export { lookupKey };
@@ -43,18 +43,14 @@ export function pairsFromExport(exportDir: string, manifest: Manifest): SourcePa
 export async function buildLookups(
   mapping: Mapping,
   sourcePairs: SourcePairs,
-  target: Client | undefined,
+  target: PgSession | undefined,
   schema: string,
 ): Promise<Map<string, Map<string, string>>> {
   const out = new Map<string, Map<string, string>>();
   for (const [name, spec] of mapping.lookups) {
     if (!target)
       throw new ConvergeError('USAGE', `lookup ${name} needs the target database: pass --target`, { ...spec.at });
-    const byNatural = new Map<string, string>();
-    const { rows } = await target.query(
-      `SELECT ${quotePg(spec.target.key)}::text AS k, ${quotePg(spec.target.naturalKey)}::text AS n FROM ${qualifiedPg(schema, spec.target.table)}`,
-    );
-    for (const r of rows) byNatural.set(r.n, r.k);
+    const byNatural = await readTargetKeys(target, schema, spec.target.table, spec.target.key, spec.target.naturalKey);
     const m = new Map<string, string>();
     for await (const [k, n] of sourcePairs(spec.source.table, spec.source.key, spec.source.naturalKey)) {
       if (k === null || n === null) continue;
@@ -73,15 +69,8 @@ export async function buildLookups(
   return out;
 }
 
-/** Natural keys the target already holds for a table (for `existing:` policies). */
-export async function existingKeys(target: Client, schema: string, table: string, key: string[]): Promise<Set<string>> {
-  const cols = key.map((k) => `${quotePg(k)}::text`).join(', ');
-  const { rows } = await target.query({ text: `SELECT ${cols} FROM ${qualifiedPg(schema, table)}`, rowMode: 'array' });
-  return new Set(rows.map((r: unknown[]) => JSON.stringify(r)));
-}
-
 /** Reads the natural keys the target holds for tables with `existing: skip | fail`. */
-export async function readExisting(client: Client, tables: Array<TableProgram<unknown>>): Promise<void> {
+export async function readExisting(client: PgSession, tables: Array<TableProgram<unknown>>): Promise<void> {
   for (const t of tables) {
     const ex = t.rule.existing;
     if (ex && ex.policy !== 'replace') t.existing = await existingKeys(client, t.schema, t.table, ex.key);

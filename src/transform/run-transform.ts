@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
@@ -9,7 +8,7 @@ import { CsvFileWriter } from '../csv/csv-file-writer';
 import { Manifest, readManifest, tableFileDigests, writeManifest } from '../manifest';
 import { loadMapping, TableRule } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
-import { openPg } from '../target/postgres/connect';
+import { openPg, PgSession } from '../target/postgres/connect';
 import { checkCoverage, compilePrograms, programFile, transformedEntry } from './table-program';
 import { buildLookups, pairsFromExport, readExisting } from './lookups';
 import { transformTableFiles } from './transform-table';
@@ -41,7 +40,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
   const schema = opts.targetSchema ?? 'public';
   const needsTarget =
     mapping.lookups.size > 0 || [...mapping.tables.values()].some((t) => t.existing && t.existing.policy !== 'replace');
-  let client: Client | undefined;
+  let client: PgSession | undefined;
   if (needsTarget) {
     if (!opts.target)
       throw new ConvergeError(

@@ -1,21 +1,22 @@
 import type { Logger } from 'pino';
-import type { Client } from 'pg';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { readManifest } from '../manifest';
 import { loadMapping } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
-import { MysqlConnection, openMysql } from '../source/mysql/connect';
+import { openMysql, useMysqlUtc } from '../source/mysql/connect';
 import { exportEncoding, readMysqlCatalog } from '../source/mysql/catalog';
-import { quoteMysql } from '../source/mysql/quote';
-import { openPg } from '../target/postgres/connect';
+import { mysqlKeyPairs } from '../source/mysql/key-pairs';
+import { openPg, PgSession } from '../target/postgres/connect';
+import { utcSession } from '../target/postgres/load/load-clients';
 import { readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { compileTable } from '../transform/compile-table';
-import { buildLookups, SourcePairs } from '../transform/lookups';
+import { integrityProblems } from '../target/postgres/verify/integrity-checks';
+import { targetRows as readTargetRows } from '../target/postgres/verify/target-rows';
+import { buildLookups } from '../transform/lookups';
 import { canonicalFor } from './canonical';
 import { DrillDown, drillDown } from './drill-down';
-import { integrityProblems } from './integrity-checks';
-import { RowStream, sourceStream, targetStream } from './row-streams';
+import { RowStream, sourceStream } from './row-streams';
 import { TableChecksum } from './row-checksum';
 import { checkExpectations, readExpectations, SchemaVerdict } from './schema-expectations';
 
@@ -66,15 +67,15 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   const expected = opts.expectationsFile ? await readExpectations(opts.expectationsFile) : undefined;
   const defaultSchema = manifest.targetSchema ?? 'public';
   const my = await openMysql(opts.source);
-  let pg: Client | undefined;
+  let pg: PgSession | undefined;
   const verdicts: TableVerdict[] = [];
   let schemas: SchemaVerdict[] = [];
   try {
     pg = await openPg(opts.target, { applicationName: 'converge verify' });
-    await pg.query(`SET TIME ZONE 'UTC'`);
-    await my.query("SET SESSION time_zone = '+00:00'");
+    await utcSession(pg);
+    await useMysqlUtc(my);
     const srcCatalog = new Map((await readMysqlCatalog(my, opts.source.database!)).map((t) => [t.name, t]));
-    const lookups = await buildLookups(mapping, pairsFromMysql(my), pg, defaultSchema);
+    const lookups = await buildLookups(mapping, mysqlKeyPairs(my), pg, defaultSchema);
     const entries = Object.values(manifest.tables).sort((a, b) => a.name.localeCompare(b.name));
     const pgCatalog = await readPgCatalog(pg, [
       ...new Set(entries.map((e) => splitTarget(e.name, defaultSchema).schema)),
@@ -109,7 +110,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
           table: t.name,
         });
       const sourceRows = sourceStream(my, src, compiled, rule);
-      const targetRows = targetStream(pg, schema, table, cols, types);
+      const targetRows = readTargetRows(pg, schema, table, cols, types);
       const sourceSum = await checksum(sourceRows, canon);
       const targetSum = await checksum(targetRows, canon);
       const problems: string[] = [];
@@ -199,15 +200,4 @@ export function describeDrill(d: DrillDown): string {
   for (const r of d.onlyInSource) lines.push(`    source only: ${JSON.stringify(r)}`);
   for (const r of d.onlyInTarget) lines.push(`    target only: ${JSON.stringify(r)}`);
   return lines.join('\n');
-}
-
-function pairsFromMysql(conn: MysqlConnection): SourcePairs {
-  return async function* (table, key, naturalKey) {
-    const [rows] = await conn.query({
-      sql: `SELECT ${quoteMysql(key)}, ${quoteMysql(naturalKey)} FROM ${quoteMysql(table)}`,
-      rowsAsArray: true,
-    });
-    for (const r of rows as Array<[unknown, unknown]>)
-      yield [r[0] === null ? null : String(r[0]), r[1] === null ? null : String(r[1])];
-  };
 }

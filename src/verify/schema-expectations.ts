@@ -1,9 +1,9 @@
-import { promises as fsp, readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Client } from 'pg';
+import { promises as fsp } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConvergeError } from '../core/errors';
+import type { PgSession } from '../target/postgres/connect';
+import { readSchemaFacts } from '../target/postgres/verify/schema-facts';
 
 const schemaExpectation = z
   .object({
@@ -24,8 +24,6 @@ export interface SchemaVerdict {
   problems: string[];
 }
 
-const factsSql = () => readFileSync(path.join(__dirname, 'sql', 'schema-facts.sql'), 'utf8');
-
 /** Reads a pipeline's expectations.yaml: per schema, the tables, FKs, enums, indexes and triggers it must hold. */
 export async function readExpectations(file: string): Promise<Record<string, SchemaExpectation>> {
   const doc = parseDocument(await fsp.readFile(file, 'utf8'));
@@ -41,18 +39,12 @@ export async function readExpectations(file: string): Promise<Record<string, Sch
 
 /** Compares the target's catalog with the expectations; every difference is named. */
 export async function checkExpectations(
-  pg: Client,
+  pg: PgSession,
   expected: Record<string, SchemaExpectation>,
 ): Promise<SchemaVerdict[]> {
   const out: SchemaVerdict[] = [];
   for (const [schema, want] of Object.entries(expected)) {
-    const got = (await pg.query(factsSql(), [schema])).rows[0] as {
-      tables: number;
-      foreign_keys: number;
-      enums: string[];
-      indexes: string[];
-      triggers: number;
-    };
+    const got = await readSchemaFacts(pg, schema);
     const problems: string[] = [];
     const num = (what: string, w: number | undefined, g: number) =>
       w !== undefined && w !== g && problems.push(`${what}: expected ${w}, found ${g}`);

@@ -6,7 +6,7 @@ import { PROFILE_TYPES } from '../../fixtures/alkemio-app/src';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { applyMigrations } from '../../src/schema/apply-migrations';
 import { loadPipeline, pipelinePath } from '../../src/pipeline/load-pipeline';
-import { regenerateBaseline } from '../../src/schema/regenerate-baseline';
+import { regenerateBaseline } from '../../src/baseline/regenerate-baseline';
 import { createMysqlDb, createPgDb, MYSQL_BASE, PG_BASE, TestDb } from '../helpers/databases';
 
 const ROOT = path.resolve(__dirname, '../..');

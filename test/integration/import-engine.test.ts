@@ -4,7 +4,7 @@ import { parseConnectionUrl } from '../../src/core/connection-url';
 import { silentLogger } from '../../src/core/logger';
 import { runImport } from '../../src/import/run-import';
 import { readPgCatalog } from '../../src/target/postgres/catalog';
-import { integrityProblems } from '../../src/verify/integrity-checks';
+import { integrityProblems } from '../../src/target/postgres/verify/integrity-checks';
 import {
   counts,
   fixtureRows,

@@ -9,7 +9,7 @@ import { runPipeline, PipelineRunResult } from '../../src/pipeline/run-pipeline'
 import { RunRecorder } from '../../src/run/run-recorder';
 import { EVENTS_FILE } from '../../src/run/replay-events';
 import type { RunSummary } from '../../src/run/run-summary';
-import type { RunListRow } from '../../src/run/run-history';
+import type { RunListRow } from '../../src/target/postgres/run-history';
 import { pipelineFixture, PipelineFixture, quietLog } from '../helpers/pipeline-fixture';
 import { runCli } from '../helpers/run-cli';
 

@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import { ConvergeError } from '../../src/core/errors';
 import { loadPipeline } from '../../src/pipeline/load-pipeline';
 import { loadSeeder } from '../../src/pipeline/seeder';
-import { loadBaselineApp } from '../../src/schema/baseline-app';
+import { loadBaselineApp } from '../../src/baseline/baseline-app';
 
 /**
  * Modules a pipeline names (`seed:`, target.baseline) load from where the pipeline says, and

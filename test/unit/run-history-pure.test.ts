@@ -4,7 +4,7 @@ import { parseSize, predictDowntime, stageThroughput, formatDuration } from '../
 import { compareRehearsals } from '../../src/rehearse/compare-rehearsals';
 import type { RehearsalResult } from '../../src/rehearse/rehearsal-result';
 import { summarizeRun } from '../../src/run/run-summary';
-import type { RunEventRow, RunRow } from '../../src/run/run-history';
+import type { RunEventRow, RunRow } from '../../src/target/postgres/run-history';
 import { parseEventLines } from '../../src/run/replay-events';
 import { judge } from '../../src/checklist/run-checklist';
 import { checklistPath, loadChecklist } from '../../src/checklist/load-checklist';

@@ -1,5 +1,6 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { DEFAULT_FALSE, DEFAULT_TRUE, makeBoolean } from '../../src/transform/transforms/boolean';
+import { DEFAULT_FALSE, DEFAULT_TRUE } from '../../src/mapping/boolean-spellings';
+import { makeBoolean } from '../../src/transform/transforms/boolean';
 import { canonicalJson, jsonValue } from '../../src/transform/transforms/json';
 import {
   arrayLiteral,

@@ -4,7 +4,7 @@ import { resolveSource, resolveTarget, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } 
 import { toUrl, withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { loadPipeline, pipelinePath } from '../../pipeline/load-pipeline';
-import { regenerateBaseline } from '../../schema/regenerate-baseline';
+import { regenerateBaseline } from '../../baseline/regenerate-baseline';
 import type { RegisterCommand } from './index';
 
 /**

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { ExitCode } from '../../core/exit-codes';
 import { ensureRunSchema } from '../../run/run-recorder';
-import { findRun, listRuns, readRunEvents, withHistory } from '../../run/run-history';
+import { findRun, listRuns, readRunEvents, withHistory } from '../../target/postgres/run-history';
 import { formatBytes, summarizeRun, RunSummary } from '../../run/run-summary';
 import { EVENTS_FILE, replayEventsFile } from '../../run/replay-events';
 import { ConnectionInfo, withDatabase } from '../../core/connection-url';

@@ -9,7 +9,7 @@ import {
   sourceKind,
   targetKind,
 } from '../type-rules';
-import { DEFAULT_FALSE, DEFAULT_TRUE } from '../../transform/transforms/boolean';
+import { DEFAULT_FALSE, DEFAULT_TRUE } from '../boolean-spellings';
 import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
 import { CheckInput, MappingProblem } from './mapping-problem';
 

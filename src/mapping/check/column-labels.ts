@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Client } from 'pg';
+import type { PgSession } from '../../target/postgres/connect';
+import { readCheckConstraints } from '../../target/postgres/constraints';
 
 /**
  * The labels a column may hold, from the declarations on both sides: MySQL ENUM/SET column
@@ -47,13 +46,10 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const sql = (name: string) => readFileSync(path.join(__dirname, 'sql', name), 'utf8');
-
 /** "schema.table.column" → labels its CHECK constraints allow (intersected when several apply). */
-export async function readCheckLabels(client: Client, schemas: string[]): Promise<Map<string, string[]>> {
-  const { rows } = await client.query(sql('check-labels.sql'), [schemas]);
+export async function readCheckLabels(client: PgSession, schemas: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for (const r of rows as Array<{ schema: string; table: string; column: string; definition: string }>) {
+  for (const r of await readCheckConstraints(client, schemas)) {
     const labels = checkConstraintLabels(r.definition, r.column);
     if (!labels) continue;
     const k = `${r.schema}.${r.table}.${r.column}`;

@@ -1,17 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Client } from 'pg';
 import type { MysqlConnection } from '../../source/mysql/connect';
 import { quoteMysql } from '../../source/mysql/quote';
 import type { MysqlTable } from '../../source/mysql/catalog';
 import type { TableRule } from '../load-mapping';
 import { firstRow } from '../../source/mysql/first-row';
 import type { ProbedColumn } from './probe-source';
-
-export interface UniqueIndex {
-  name: string;
-  columns: string[];
-}
+import type { UniqueIndex } from '../../target/postgres/constraints';
 
 /** Source rows a target unique index would refuse: how many keys repeat, and the least of them. */
 export interface DuplicateFact {
@@ -19,19 +12,6 @@ export interface DuplicateFact {
   columns: string[];
   groups: number;
   sample: string;
-}
-
-const sql = (name: string) => readFileSync(path.join(__dirname, 'sql', name), 'utf8');
-
-/** "schema.table" → its unique indexes on plain columns (primary key included). */
-export async function readUniqueIndexes(client: Client, schemas: string[]): Promise<Map<string, UniqueIndex[]>> {
-  const { rows } = await client.query(sql('unique-indexes.sql'), [schemas]);
-  const out = new Map<string, UniqueIndex[]>();
-  for (const r of rows as Array<{ schema: string; table: string; name: string; columns: string[] }>) {
-    const k = `${r.schema}.${r.table}`;
-    (out.get(k) ?? out.set(k, []).get(k)!).push({ name: r.name, columns: r.columns });
-  }
-  return out;
 }
 
 /**

@@ -7,7 +7,8 @@ import type { ColumnRule, TableRule } from '../load-mapping';
 import { emitsSourceText, integerNarrowing } from '../type-rules';
 import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
 import type { ProbeFacts } from './mapping-problem';
-import { probeDuplicates, UniqueIndex } from './probe-duplicates';
+import { probeDuplicates } from './probe-duplicates';
+import type { UniqueIndex } from '../../target/postgres/constraints';
 
 /** What the probe reads of a mapping: a loaded one, or a draft `map init` has not written yet. */
 export interface ProbedMapping {

@@ -10,7 +10,7 @@ import { readCheckLabels } from './column-labels';
 import type { MappingProblem } from './mapping-problem';
 import { probeSource } from './probe-source';
 import { countTargetRows } from '../../target/postgres/count-rows';
-import { readUniqueIndexes } from './probe-duplicates';
+import { readUniqueIndexes } from '../../target/postgres/constraints';
 
 export interface MapCheckOptions {
   mappingDir: string;

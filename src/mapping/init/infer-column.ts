@@ -1,6 +1,6 @@
 import type { MysqlColumn } from '../../source/mysql/catalog';
 import type { PgColumn } from '../../target/postgres/catalog';
-import { DEFAULT_FALSE, DEFAULT_TRUE } from '../../transform/transforms/boolean';
+import { DEFAULT_FALSE, DEFAULT_TRUE } from '../boolean-spellings';
 import { mysqlEnumLabels, pgEnumLabels } from '../check/column-labels';
 import type { ColumnSpecObject } from '../mapping-schema';
 import { inferTransform, integerNarrowing, sourceKind, targetKind } from '../type-rules';

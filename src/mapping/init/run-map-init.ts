@@ -6,11 +6,11 @@ import { ioError } from '../../core/private-files';
 import { readMysqlCatalog } from '../../source/mysql/catalog';
 import { openMysql } from '../../source/mysql/connect';
 import { findTable, readPgCatalog } from '../../target/postgres/catalog';
-import { openPg } from '../../target/postgres/connect';
+import { openPg, PgSession } from '../../target/postgres/connect';
 import { countTargetRows } from '../../target/postgres/count-rows';
 import { readCheckLabels } from '../check/column-labels';
 import { probeSource } from '../check/probe-source';
-import { readUniqueIndexes } from '../check/probe-duplicates';
+import { otherTableSchemas, readUniqueIndexes } from '../../target/postgres/constraints';
 import { DraftTodo, draftMapping } from './draft-mapping';
 import { draftAsProbed, refineDraft } from './refine-draft';
 import { markSeeded } from './mark-seeded';
@@ -102,10 +102,6 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
  * The schemas a draft may target: the pipeline's own, plus every other user schema that holds
  * tables (multi-schema targets), never the system schemas or converge's run history.
  */
-async function userSchemas(pg: import('pg').Client, main: string): Promise<string[]> {
-  const { rows } = await pg.query(
-    `SELECT DISTINCT n.nspname AS s FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p')
-     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'converge', 'public') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
-  );
-  return [...new Set([main, ...rows.map((r: { s: string }) => r.s)])];
+async function userSchemas(pg: PgSession, main: string): Promise<string[]> {
+  return [...new Set([main, ...(await otherTableSchemas(pg))])];
 }

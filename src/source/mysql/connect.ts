@@ -143,6 +143,22 @@ function verifiedPeer(conn: MysqlConnection, info: ConnectionInfo, plan: TlsPlan
     );
 }
 
+/** The rows of a query the user wrote (a checklist item's), as column → value objects. */
+export async function queryMysqlRows(conn: MysqlConnection, sql: string): Promise<Array<Record<string, unknown>>> {
+  return (await conn.query(sql))[0] as Array<Record<string, unknown>>;
+}
+
+/** The server's VERSION() text ("10.11.6-MariaDB", "8.0.36"). */
+export async function mysqlServerVersion(conn: MysqlConnection): Promise<string> {
+  const [rows] = await conn.query('SELECT VERSION() AS v');
+  return String((rows as Array<{ v: string }>)[0].v);
+}
+
+/** Reads TIMESTAMP columns in UTC for the rest of the session. */
+export async function useMysqlUtc(conn: MysqlConnection): Promise<void> {
+  await conn.query("SET SESSION time_zone = '+00:00'");
+}
+
 /** Session time-outs from the options or the URL; pools call this for each new connection. */
 export async function applyMysqlSession(
   conn: MysqlConnection,

@@ -6,9 +6,14 @@ import { quoteMysql } from './quote';
 import type { RowBytesSink } from './row-bytes';
 import { selectList, shortestFloat32 } from './stream-rows';
 import { LineIndex, RING } from '../../csv/csv-chunks';
-import type { UnchangedCheck } from '../../transform/byte-table';
 import { CsvRowWriter } from '../../csv/csv-row-writer';
 import { pullQuery } from './pull-query';
+
+/**
+ * Whether a value's bytes (start s, end e) pass its column unchanged, so it need not be decoded.
+ * The caller (the transform's byte-table) builds these; the engine only calls them.
+ */
+export type UnchangedCheck = (b: Buffer, s: number, e: number) => boolean;
 
 /** Buffer's encoding-specific slices (Node's own, behind toString, which checks and dispatches per call). */
 type SliceBuffer = Buffer & {

@@ -4,6 +4,12 @@ import { ConvergeError, messageOf } from '../../core/errors';
 import { noTlsOnServer, TlsPlan, tlsFailure, tlsOptions, tlsPlan } from '../../core/tls';
 import { connectTimeoutMs, statementTimeoutMs, unreachableMessage } from '../../core/settings';
 
+/**
+ * An open Postgres session as the engine hands it out (openPg). Other folders hold it, pass it
+ * to this engine's functions and end it; the SQL it runs stays in src/target/postgres.
+ */
+export type PgSession = Client;
+
 export interface PgConnectOptions {
   connectTimeoutMs?: number;
   applicationName?: string;
@@ -127,6 +133,11 @@ export function pgConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPlan)
     { stage: 'config' },
     { cause: e },
   );
+}
+
+/** The rows of a query the user wrote (a checklist item's), as column → value objects. */
+export async function queryPgRows(pg: Client, sql: string): Promise<Array<Record<string, unknown>>> {
+  return (await pg.query(sql)).rows;
 }
 
 /** Quotes an identifier for Postgres: mapping files name tables, never trusted as SQL. */

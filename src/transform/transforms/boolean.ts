@@ -1,7 +1,5 @@
+import { DEFAULT_FALSE, DEFAULT_TRUE } from '../../mapping/boolean-spellings';
 import { ValueError } from './value-error';
-
-export const DEFAULT_TRUE = ['1', 'Y', 'y', 'true', 'TRUE', 'T', 't'];
-export const DEFAULT_FALSE = ['0', 'N', 'n', 'false', 'FALSE', 'F', 'f'];
 
 /**
  * tinyint(1) / bit(1) / 'Y'/'N' → Postgres boolean text ('t'/'f'). bit(1) exports as 0/1.

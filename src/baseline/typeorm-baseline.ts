@@ -5,7 +5,7 @@ import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 
 export interface BaselineOptions {
   dialect: 'postgres' | 'mysql';
-  /** The application's own TypeORM (src/schema/baseline-app.ts): converge has none of its own. */
+  /** The application's own TypeORM (src/baseline/baseline-app.ts): converge has none of its own. */
   typeorm: typeof TypeOrm;
   typeormVersion: string;
   /** Entity classes, in the order TypeORM should see them (sort them for stable output). */

@@ -1,8 +1,14 @@
 import type { Client } from 'pg';
-import { ConnectionInfo } from '../core/connection-url';
-import { ConvergeError } from '../core/errors';
-import { openPg } from '../target/postgres/connect';
-import type { RunStatus } from './run-recorder';
+import { ConnectionInfo } from '../../core/connection-url';
+import { ConvergeError } from '../../core/errors';
+import { openPg } from './connect';
+
+/**
+ * converge's run history on the target (schema converge, created by src/run's migrations):
+ * every query the run recorder, `converge runs`, rollback and rehearsals make of it.
+ */
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'rolled_back';
 
 export interface RunRow {
   id: string;
@@ -155,4 +161,122 @@ export async function eventsOfKind(
     [kind, opts.pipeline ?? null, opts.before ?? null, opts.limit ?? 20],
   );
   return rows.map((r) => ({ runId: String(r.run_id), at: new Date(r.at).toISOString(), payload: r.payload }));
+}
+
+/** Creates (or restarts) a run's row. */
+export async function startRun(
+  client: Client,
+  run: { id: string; pipeline: string; source: unknown; target: unknown; settings: unknown },
+): Promise<void> {
+  await client.query(
+    `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = 'running', ended_at = NULL`,
+    [run.id, run.pipeline, JSON.stringify(run.source), JSON.stringify(run.target), JSON.stringify(run.settings)],
+  );
+}
+
+/** Records one event of a running run at the time it happened. */
+export async function recordRunEvent(
+  client: Client,
+  runId: string,
+  e: { kind: string; stage?: string; table?: string; payload?: Record<string, unknown> },
+  at: string,
+): Promise<void> {
+  await client.query(
+    'INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload) VALUES ($1, $2, $3, $4, $5, $6)',
+    [runId, e.kind, e.stage ?? null, e.table ?? null, at, JSON.stringify(e.payload ?? {})],
+  );
+}
+
+/** Ends a run: its status, and now as its end unless it is only being marked rolled back. */
+export async function endRun(client: Client, runId: string, status: RunStatus): Promise<void> {
+  await client.query('UPDATE converge.runs SET status = $2, ended_at = now() WHERE id = $1', [runId, status]);
+}
+
+/** Marks a run rolled back (its end time stays the load's). */
+export async function markRolledBack(client: Client, runId: string): Promise<void> {
+  await client.query("UPDATE converge.runs SET status = 'rolled_back' WHERE id = $1", [runId]);
+}
+
+/** One run's events as a run directory kept them while the target was away (events.jsonl). */
+export interface ReplayedRun {
+  runId: string;
+  run: { pipeline?: string; source?: unknown; target?: unknown; settings?: unknown };
+  startedAt: string;
+  /** Each event's replay key makes a second replay of the same line record nothing. */
+  events: Array<{
+    kind: string;
+    stage?: string;
+    table?: string;
+    at: string;
+    payload?: Record<string, unknown>;
+    key: string;
+  }>;
+  /** The run's last terminal event, which sets its status and end. */
+  end?: { status: 'completed' | 'failed'; at: string };
+}
+
+/**
+ * Writes replayed runs in one transaction (rolled back on any failure, which is rethrown):
+ * each run's row is created when missing, events already replayed are skipped. Returns how
+ * many events were inserted.
+ */
+export async function replayRuns(client: Client, runs: ReplayedRun[]): Promise<number> {
+  let inserted = 0;
+  await client.query('BEGIN');
+  try {
+    for (const r of runs) {
+      await client.query(
+        `INSERT INTO converge.runs (id, pipeline, started_at, source, target, settings) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET started_at = LEAST(converge.runs.started_at, EXCLUDED.started_at)`,
+        [
+          r.runId,
+          r.run.pipeline ?? 'unknown',
+          r.startedAt,
+          JSON.stringify(r.run.source ?? {}),
+          JSON.stringify(r.run.target ?? {}),
+          JSON.stringify(r.run.settings ?? {}),
+        ],
+      );
+      for (const e of r.events) {
+        const res = await client.query(
+          'INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload, replay_key) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id, replay_key) WHERE replay_key IS NOT NULL DO NOTHING',
+          [r.runId, e.kind, e.stage ?? null, e.table ?? null, e.at, JSON.stringify(e.payload ?? {}), e.key],
+        );
+        inserted += res.rowCount ?? 0;
+      }
+      if (r.end)
+        await client.query(
+          'UPDATE converge.runs SET status = $2, ended_at = GREATEST($3::timestamptz, started_at) WHERE id = $1',
+          [r.runId, r.end.status, r.end.at],
+        );
+    }
+    await client.query('COMMIT');
+    return inserted;
+  } catch (e) {
+    // The failure is rethrown below; a ROLLBACK on a broken connection must not replace it.
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Writes a run and an event and reads the event back, inside a transaction it always rolls back
+ * (the history keeps only real runs). True when the event read back is the one written.
+ */
+export async function probeRunHistory(client: Client, runId: string, probe: string): Promise<boolean> {
+  try {
+    await client.query('BEGIN');
+    await client.query("INSERT INTO converge.runs (id, pipeline, status) VALUES ($1, 'doctor', 'completed')", [runId]);
+    await client.query("INSERT INTO converge.run_events (run_id, kind, payload) VALUES ($1, 'doctor.probe', $2)", [
+      runId,
+      JSON.stringify({ probe }),
+    ]);
+    const { rows } = await client.query(
+      "SELECT payload->>'probe' AS probe FROM converge.run_events WHERE run_id = $1 AND kind = 'doctor.probe'",
+      [runId],
+    );
+    return rows.length === 1 && rows[0].probe === probe;
+  } finally {
+    // The probe wrote nothing to keep: the ROLLBACK only undoes it; a failure above is what counts.
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
 }

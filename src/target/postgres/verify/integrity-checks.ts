@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
-import type { PgCatalog } from '../target/postgres/catalog';
-import { tableKey } from '../target/postgres/catalog';
-import { qualifiedPg, quotePg } from '../target/postgres/connect';
+import type { PgCatalog } from '../catalog';
+import { tableKey } from '../catalog';
+import { qualifiedPg, quotePg } from '../connect';
 
 /**
  * Proofs about the loaded tables beyond their content, each problem keyed by table:
