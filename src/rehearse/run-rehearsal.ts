@@ -9,7 +9,7 @@ import { loadSeeder } from '../pipeline/seeder';
 import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../target/postgres/run-history';
 import { summarizeRun } from '../run/run-summary';
 import { applyMigrations } from '../schema/apply-migrations';
-import { applyTargetSchema } from '../schema/apply-target-schema';
+import { applyTargetSchema } from '../pipeline/apply-target-schema';
 import { openMysql } from '../source/mysql/connect';
 import { compareRehearsals, RehearsalComparison } from './compare-rehearsals';
 import { predictDowntime, stageThroughput } from './predict-downtime';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { commandContext, CommonFlags, withCommonFlags } from '../context';
 import { formatTable } from '../format-table';
 import { applyMigrations } from '../../schema/apply-migrations';
-import { applyTargetSchema } from '../../schema/apply-target-schema';
+import { applyTargetSchema } from '../../pipeline/apply-target-schema';
 import { lintPipeline, formatFindings } from '../../schema/lint';
 import { pipelinePath, loadPipeline } from '../../pipeline/load-pipeline';
 import { ExitCode } from '../../core/exit-codes';

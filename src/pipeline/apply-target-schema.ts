@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
-import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
-import { MigrationResult, applyMigrations } from './apply-migrations';
-import { formatFindings, lintPipeline } from './lint';
+import { Pipeline, pipelinePath } from './load-pipeline';
+import { MigrationResult, applyMigrations } from '../schema/apply-migrations';
+import { formatFindings, lintPipeline } from '../schema/lint';
 
 /**
  * `converge schema apply` on the target: the pipeline's own Postgres migrations, linted first.
