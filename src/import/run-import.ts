@@ -95,7 +95,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const runId = opts.recorder?.runId;
     const markers = !!runId && (await markersAvailable(control));
     // Before the target is looked at: a second load of this pipeline would pass the same checks.
-    await lockTargetForLoad(control, manifest.pipeline, runId ? { runId, history: markers } : undefined);
+    const targetSchemas = Object.values(manifest.tables).map((t) => splitTarget(t.name, defaultSchema).schema);
+    await lockTargetForLoad(control, manifest.pipeline, targetSchemas, runId ? { runId, history: markers } : undefined);
     const entries = Object.values(manifest.tables).map((t) => ({ t, ...splitTarget(t.name, defaultSchema) }));
     const schemas = [...new Set(entries.map((e) => e.schema))];
     const catalog = await readPgCatalog(control, schemas);

@@ -6,6 +6,7 @@ import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { MANIFEST_FILE, writeManifest } from '../manifest';
 import { markersAvailable, startAttempt } from '../target/postgres/load/load-markers';
+import { splitTarget } from '../target/postgres/catalog';
 import { lockTargetForLoad } from '../target/postgres/load/load-lock';
 import type { GroupPlan } from '../target/postgres/load/load-plan';
 import { replaceSeededRows } from '../target/postgres/load/replace-seeded';
@@ -105,7 +106,10 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
     const runId = o.recorder?.runId;
     const markers = !!runId && (await markersAvailable(control));
     // Before the target is looked at: a second load of this pipeline would pass the same checks.
-    await lockTargetForLoad(control, o.pipeline.name, runId ? { runId, history: markers } : undefined);
+    const targetSchemas = [...mapping.tables.values()]
+      .filter((t) => !t.skip)
+      .map((t) => splitTarget(t.target, defaultSchema).schema);
+    await lockTargetForLoad(control, o.pipeline.name, targetSchemas, runId ? { runId, history: markers } : undefined);
     snap = await openSnapshot(o.source, Math.max(1, o.jobs ?? 1), o.log);
     const { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion } = await prepareMigrate({
       conn: snap.connections[0],

@@ -7,7 +7,7 @@ import { pipelineFixture, PipelineFixture } from '../helpers/pipeline-fixture';
 import { runCli } from '../helpers/run-cli';
 
 /**
- * One load at a time per target and pipeline: two migrates (or imports) into the same tables
+ * One load at a time per target schema: two migrates (or imports) into the same tables
  * must never both COPY. The second is refused before it looks at the target, naming the run
  * that holds the lock; a run that died holding it (kill -9) is marked failed by the next one.
  */
@@ -59,12 +59,12 @@ test('a load while another session holds the pipeline lock is refused (exit 9) a
   const holder = new Client({ connectionString: fx.pgDb.url, application_name: 'someone else' });
   await holder.connect();
   try {
-    await holder.query(`SELECT pg_advisory_lock(hashtext('converge load'), hashtext('audit'))`);
+    await holder.query(`SELECT pg_advisory_lock(hashtext('converge load'), hashtext('public'))`);
     const before = await counts();
     const r = await runCli(migrateArgs());
     expect(r.code).toBe(ExitCode.TargetState);
     expect(r.stderr).toMatch(
-      /TARGET_BUSY: another load of pipeline audit into this target is running: someone else \(pid \d+\)/,
+      /TARGET_BUSY: another load into schema public of this target is running: someone else \(pid \d+\)/,
     );
     expect(await counts()).toEqual(before);
   } finally {
@@ -84,7 +84,7 @@ test('two migrates at once: one loads, the other is refused, and no row is loade
     first = runCli(migrateArgs());
     for (let i = 0; i < 600; i++) {
       const { rows } = await pg.query(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext('audit')::oid`,
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext('public')::oid`,
       );
       if (rows[0].n > 0) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -92,7 +92,7 @@ test('two migrates at once: one loads, the other is refused, and no row is loade
     const second = await runCli(migrateArgs());
     expect(second.code).toBe(ExitCode.TargetState);
     expect(second.stderr).toMatch(
-      /TARGET_BUSY: another load of pipeline audit into this target is running: run [0-9a-f-]{36}, converge migrate/,
+      /TARGET_BUSY: another load into schema public of this target is running: run [0-9a-f-]{36}, converge migrate/,
     );
   } finally {
     await blocker.query('COMMIT').catch(() => undefined);
@@ -115,7 +115,7 @@ test('a run that died holding the lock is marked failed (run.abandoned) by the n
   const dead = '5f0c8c3e-0000-4000-8000-00000000dead';
   await pg.query(`INSERT INTO converge.runs (id, pipeline) VALUES ($1, 'audit')`, [dead]);
   await pg.query(
-    `INSERT INTO converge.run_events (run_id, kind, stage, payload) VALUES ($1, 'load.locked', 'import', '{"pid": 1}')`,
+    `INSERT INTO converge.run_events (run_id, kind, stage, payload) VALUES ($1, 'load.locked', 'import', '{"pid": 1, "schemas": ["public"]}')`,
     [dead],
   );
   const r = await runCli(migrateArgs());
