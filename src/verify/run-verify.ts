@@ -12,7 +12,7 @@ import { openPg } from '../target/postgres/connect';
 import { readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { compileTable } from '../transform/compile-table';
 import { buildLookups, SourcePairs } from '../transform/lookups';
-import { canonicalFor } from './canonical';
+import { Canon, canonicalFor } from './canonical';
 import { DrillDown, drillDown } from './drill-down';
 import { integrityProblems } from './integrity-checks';
 import { RowStream, sourceStream, targetStream } from './row-streams';
@@ -40,6 +40,12 @@ export interface TableVerdict {
   targetChecksum: string;
   ok: boolean;
   problems: string[];
+  /**
+   * Columns whose type converge has no canonical form for: their values are not compared (only
+   * NULL against not NULL is), so they are neither a difference nor a proof. Printed as
+   * "column not verified (type t)".
+   */
+  notVerified: Array<{ column: string; type: string }>;
   /** On a checksum difference: the first differing key range and example rows from both sides. */
   drill?: DrillDown;
 }
@@ -71,7 +77,10 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   let schemas: SchemaVerdict[] = [];
   try {
     pg = await openPg(opts.target, { applicationName: 'converge verify' });
-    await pg.query(`SET TIME ZONE 'UTC'`);
+    // The output styles the canonical forms read (a server or role may default to others).
+    await pg.query(
+      `SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 1`,
+    );
     await my.query("SET SESSION time_zone = '+00:00'");
     const srcCatalog = new Map((await readMysqlCatalog(my, opts.source.database!)).map((t) => [t.name, t]));
     const lookups = await buildLookups(mapping, pairsFromMysql(my), pg, defaultSchema);
@@ -97,7 +106,15 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         );
       const types = new Map(pgt.columns.map((c) => [c.name, c.baseType ?? c.type]));
       const cols = t.columns.map((c) => c.name);
-      const canon = cols.map((c) => canonicalFor(types.get(c) ?? 'text'));
+      const byName = new Map(pgt.columns.map((c) => [c.name, c]));
+      const notVerified: TableVerdict['notVerified'] = [];
+      const canon = cols.map((c) => {
+        const col = byName.get(c);
+        const f = col?.valueType ? canonicalFor(col.valueType) : null;
+        if (f) return f;
+        notVerified.push({ column: c, type: col?.type ?? 'unknown' });
+        return presenceOnly;
+      });
       const compiled = compileTable(
         rule,
         src.columns.map((c) => ({ name: c.name, encoding: exportEncoding(c) })),
@@ -137,11 +154,12 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         targetChecksum: targetSum.hex(),
         ok: problems.length === 0,
         problems,
+        notVerified,
         drill,
       };
       verdicts.push(v);
       opts.log[v.ok ? 'info' : 'error'](
-        { table: t.name, rows: targetSum.rows, checksum: targetSum.hex(), problems },
+        { table: t.name, rows: targetSum.rows, checksum: targetSum.hex(), problems, notVerified },
         v.ok ? 'table verified' : 'table differs',
       );
       await opts.recorder?.event({
@@ -184,7 +202,10 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   return { tables: verdicts, schemas };
 }
 
-async function checksum(rows: RowStream, canon: ReturnType<typeof canonicalFor>[]): Promise<TableChecksum> {
+/** A column of a type with no canonical form: only NULL against not NULL is compared. */
+const presenceOnly: Canon = () => '';
+
+async function checksum(rows: RowStream, canon: Canon[]): Promise<TableChecksum> {
   const sum = new TableChecksum(canon);
   for await (const batch of rows()) for (const f of batch) sum.add(f);
   return sum;
