@@ -217,6 +217,12 @@ export function describeDrill(d: DrillDown): string {
   const lines = [
     `first differing key range: ${cols} in [${d.from === null ? '-∞' : k(d.from)}, ${k(d.to)}): source ${d.sourceRows} rows, target ${d.targetRows} rows`,
   ];
+  for (const c of d.changed ?? [])
+    lines.push(
+      `    row ${Object.entries(c.key)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')} differs in: ${c.columns.join(', ')}`,
+    );
   for (const r of d.onlyInSource) lines.push(`    source only: ${JSON.stringify(r)}`);
   for (const r of d.onlyInTarget) lines.push(`    target only: ${JSON.stringify(r)}`);
   return lines.join('\n');
