@@ -22,6 +22,8 @@ export interface DrillDown {
   targetRows: number;
   onlyInSource: Array<Record<string, string | null>>;
   onlyInTarget: Array<Record<string, string | null>>;
+  /** Rows present on both sides under the same key whose values differ: the key and the differing columns. */
+  changed: Array<{ key: Record<string, string | null>; columns: string[] }>;
   passes: number;
 }
 
@@ -114,7 +116,17 @@ export async function drillDown(
     const t = await scan(target);
     const b = s.sums.findIndex((sum, i) => sum !== t.sums[i] || s.counts[i] !== t.counts[i]);
     if (b < 0)
-      return { keyColumns, from, to, sourceRows: 0, targetRows: 0, onlyInSource: [], onlyInTarget: [], passes };
+      return {
+        keyColumns,
+        from,
+        to,
+        sourceRows: 0,
+        targetRows: 0,
+        onlyInSource: [],
+        onlyInTarget: [],
+        changed: [],
+        passes,
+      };
     from = b > 0 ? bounds[b - 1] : from;
     to = b < bounds.length ? bounds[b] : to;
     const next = dedupe([...s.samples[b], ...t.samples[b]].sort(compareKeys)).filter(
@@ -126,7 +138,7 @@ export async function drillDown(
         : next;
     if (Math.max(s.counts[b], t.counts[b]) <= SMALL || !thin.length || passes >= 12) {
       return {
-        ...(await compareRows(source, target, columns, canonical, inRange, keyOf)),
+        ...(await compareRows(source, target, columns, canonical, inRange, keyOf, keyColumns)),
         keyColumns,
         from,
         to,
@@ -151,9 +163,10 @@ async function compareRows(
   canonical: (f: Array<string | null>) => Array<string | null>,
   inRange: (k: Key) => boolean,
   keyOf: (cf: Array<string | null>) => Key,
+  keyColumns: string[],
 ) {
   const collect = async (rows: RowStream) => {
-    const m = new Map<string, { row: Array<string | null>; key: Key; n: number }>();
+    const m = new Map<string, { row: Array<string | null>; cf: Array<string | null>; key: Key; n: number }>();
     for await (const batch of rows()) {
       for (const f of batch) {
         const cf = canonical(f);
@@ -162,7 +175,7 @@ async function compareRows(
         const id = JSON.stringify(cf);
         const e = m.get(id);
         if (e) e.n++;
-        else m.set(id, { row: f, key, n: 1 });
+        else m.set(id, { row: f, cf, key, n: 1 });
         if (m.size > SMALL * 20) return m;
       }
     }
@@ -170,14 +183,27 @@ async function compareRows(
   };
   const s = await collect(source);
   const t = await collect(target);
-  const only = (a: typeof s, b: typeof s) =>
+  const onlyEntries = (a: typeof s, b: typeof s) =>
     [...a.entries()]
       .filter(([id, e]) => (b.get(id)?.n ?? 0) < e.n)
       .map(([, e]) => e)
-      .sort((x, y) => compareKeys(x.key, y.key))
-      .slice(0, EXAMPLES)
-      .map((e) => Object.fromEntries(columns.map((c, i) => [c, shorten(e.row[i])])));
-  return { onlyInSource: only(s, t), onlyInTarget: only(t, s) };
+      .sort((x, y) => compareKeys(x.key, y.key));
+  const show = (es: ReturnType<typeof onlyEntries>) =>
+    es.slice(0, EXAMPLES).map((e) => Object.fromEntries(columns.map((c, i) => [c, shorten(e.row[i])])));
+  const so = onlyEntries(s, t);
+  const to = onlyEntries(t, s);
+  // With a key, a row on both sides under one key is a changed row: name the columns that differ.
+  const changed: DrillDown['changed'] = [];
+  if (keyColumns.length)
+    for (const a of so) {
+      const b = to.find((x) => compareKeys(x.key, a.key) === 0);
+      if (!b || changed.length >= EXAMPLES) continue;
+      changed.push({
+        key: Object.fromEntries(keyColumns.map((c, i) => [c, a.key[i]])),
+        columns: columns.filter((_, i) => a.cf[i] !== b.cf[i]),
+      });
+    }
+  return { onlyInSource: show(so), onlyInTarget: show(to), changed };
 }
 
 function shorten(v: string | null): string | null {

@@ -8,13 +8,13 @@ import { openMysql, useMysqlUtc } from '../source/mysql/connect';
 import { exportEncoding, readMysqlCatalog } from '../source/mysql/catalog';
 import { mysqlKeyPairs } from '../source/mysql/key-pairs';
 import { openPg, PgSession } from '../target/postgres/connect';
-import { utcSession } from '../target/postgres/load/load-clients';
 import { readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { compileTable } from '../transform/compile-table';
 import { integrityProblems } from '../target/postgres/verify/integrity-checks';
 import { targetRows as readTargetRows } from '../target/postgres/verify/target-rows';
+import { verifySession } from '../target/postgres/verify/verify-session';
 import { buildLookups } from '../transform/lookups';
-import { canonicalFor } from './canonical';
+import { Canon, canonicalFor } from './canonical';
 import { DrillDown, drillDown } from './drill-down';
 import { RowStream, sourceStream } from './row-streams';
 import { TableChecksum } from './row-checksum';
@@ -41,6 +41,12 @@ export interface TableVerdict {
   targetChecksum: string;
   ok: boolean;
   problems: string[];
+  /**
+   * Columns whose type converge has no canonical form for: their values are not compared (only
+   * NULL against not NULL is), so they are neither a difference nor a proof. Printed as
+   * "column not verified (type t)".
+   */
+  notVerified: Array<{ column: string; type: string }>;
   /** On a checksum difference: the first differing key range and example rows from both sides. */
   drill?: DrillDown;
 }
@@ -72,7 +78,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   let schemas: SchemaVerdict[] = [];
   try {
     pg = await openPg(opts.target, { applicationName: 'converge verify' });
-    await utcSession(pg);
+    await verifySession(pg);
     await useMysqlUtc(my);
     const srcCatalog = new Map((await readMysqlCatalog(my, opts.source.database!)).map((t) => [t.name, t]));
     const lookups = await buildLookups(mapping, mysqlKeyPairs(my), pg, defaultSchema);
@@ -98,7 +104,15 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         );
       const types = new Map(pgt.columns.map((c) => [c.name, c.baseType ?? c.type]));
       const cols = t.columns.map((c) => c.name);
-      const canon = cols.map((c) => canonicalFor(types.get(c) ?? 'text'));
+      const byName = new Map(pgt.columns.map((c) => [c.name, c]));
+      const notVerified: TableVerdict['notVerified'] = [];
+      const canon = cols.map((c) => {
+        const col = byName.get(c);
+        const f = col?.valueType ? canonicalFor(col.valueType) : null;
+        if (f) return f;
+        notVerified.push({ column: c, type: col?.type ?? 'unknown' });
+        return presenceOnly;
+      });
       const compiled = compileTable(
         rule,
         src.columns.map((c) => ({ name: c.name, encoding: exportEncoding(c) })),
@@ -138,11 +152,12 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         targetChecksum: targetSum.hex(),
         ok: problems.length === 0,
         problems,
+        notVerified,
         drill,
       };
       verdicts.push(v);
       opts.log[v.ok ? 'info' : 'error'](
-        { table: t.name, rows: targetSum.rows, checksum: targetSum.hex(), problems },
+        { table: t.name, rows: targetSum.rows, checksum: targetSum.hex(), problems, notVerified },
         v.ok ? 'table verified' : 'table differs',
       );
       await opts.recorder?.event({
@@ -185,7 +200,10 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   return { tables: verdicts, schemas };
 }
 
-async function checksum(rows: RowStream, canon: ReturnType<typeof canonicalFor>[]): Promise<TableChecksum> {
+/** A column of a type with no canonical form: only NULL against not NULL is compared. */
+const presenceOnly: Canon = () => '';
+
+async function checksum(rows: RowStream, canon: Canon[]): Promise<TableChecksum> {
   const sum = new TableChecksum(canon);
   for await (const batch of rows()) for (const f of batch) sum.add(f);
   return sum;
@@ -197,6 +215,12 @@ export function describeDrill(d: DrillDown): string {
   const lines = [
     `first differing key range: ${cols} in [${d.from === null ? '-∞' : k(d.from)}, ${k(d.to)}): source ${d.sourceRows} rows, target ${d.targetRows} rows`,
   ];
+  for (const c of d.changed ?? [])
+    lines.push(
+      `    row ${Object.entries(c.key)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')} differs in: ${c.columns.join(', ')}`,
+    );
   for (const r of d.onlyInSource) lines.push(`    source only: ${JSON.stringify(r)}`);
   for (const r of d.onlyInTarget) lines.push(`    target only: ${JSON.stringify(r)}`);
   return lines.join('\n');

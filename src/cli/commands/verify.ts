@@ -78,9 +78,26 @@ export function printVerdicts(v: TableVerdict[], schemas: SchemaVerdict[] = []):
   out(
     formatTable(
       ['table', 'source rows', 'target rows', 'checksum', 'verified'],
-      v.map((t) => [t.table, t.sourceRows, t.targetRows, t.targetChecksum, t.ok ? 'yes' : 'NO']),
+      v.map((t) => [
+        t.table,
+        t.sourceRows,
+        t.targetRows,
+        t.targetChecksum,
+        (t.ok ? 'yes' : 'NO') + (t.notVerified?.length ? ` (${t.notVerified.length} columns not verified)` : ''),
+      ]),
     ),
   );
+  const partial = v.filter((t) => t.notVerified?.length);
+  if (partial.length)
+    out(
+      'not verified (converge has no canonical form for these types: their values were not compared, only NULL against not NULL):\n' +
+        partial
+          .map(
+            (t) =>
+              `  ${t.table}: ${t.notVerified.map((c) => `${c.column} not verified (type ${c.type})`).join(', ')}\n`,
+          )
+          .join(''),
+    );
   if (schemas.length)
     out(
       formatTable(

@@ -16,6 +16,17 @@ export interface PgColumn {
   sequence: string | null;
   enumLabels: string[] | null;
   maxLength: number | null;
+  /** What a value of the column really is (domains resolved, arrays with their element): verify compares by it. */
+  valueType?: PgValueType;
+}
+
+/** A base type from pg_type: typname (timestamptz, numeric, bpchar, _int4), typtype, effective typmod. */
+export interface PgValueType {
+  name: string;
+  typtype: string;
+  typmod: number;
+  /** For an array: its element type (itself resolved through domains). */
+  elem?: PgValueType;
 }
 
 export interface PgTable {
@@ -102,6 +113,16 @@ export async function readPgCatalog(client: Client, schemas: string[]): Promise<
       sequence: r.sequence,
       enumLabels: r.enum_labels,
       maxLength: r.max_length === null ? null : Number(r.max_length),
+      valueType: r.value_name
+        ? {
+            name: r.value_name,
+            typtype: r.value_typtype,
+            typmod: Number(r.value_typmod),
+            elem: r.value_elem_name
+              ? { name: r.value_elem_name, typtype: r.value_elem_typtype, typmod: Number(r.value_elem_typmod) }
+              : undefined,
+          }
+        : undefined,
     });
   }
   for (const r of pks.rows) {

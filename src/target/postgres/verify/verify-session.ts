@@ -1,0 +1,11 @@
+import type { PgSession } from '../connect';
+
+/**
+ * The output styles verify's canonical forms read back (a server or role may default to
+ * others): UTC, ISO dates, Postgres-style intervals, hex bytea, and floats with enough digits.
+ */
+export async function verifySession(pg: PgSession): Promise<void> {
+  await pg.query(
+    `SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 1`,
+  );
+}
