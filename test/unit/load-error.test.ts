@@ -32,6 +32,8 @@ test('a lost connection is CONNECT_FAILED: exit 4', () => {
     reset,
     mysqlLost,
     new Error('Connection terminated unexpectedly'),
+    // pg, on the next query of a client whose connection already failed
+    new Error('Client has encountered a connection error and is not queryable'),
   ]) {
     const err = classifyLoadError(e);
     expect(err.code).toBe('CONNECT_FAILED');

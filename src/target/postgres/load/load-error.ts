@@ -63,8 +63,9 @@ function lostConnection(e: unknown): boolean {
   if (typeof x?.code === 'string' && SOCKET_CODES.has(x.code)) return true;
   // mysql2 marks an error that closed the connection as fatal (server gone, killed, reset).
   if (x?.fatal === true) return true;
-  // pg reports a socket closed under it without a code.
-  return /Connection terminated|connection.*(closed|ended) unexpectedly/i.test(messageOf(e));
+  // pg reports a socket closed under it without a code; a client whose connection already
+  // failed (or was closed) refuses the next query with "… is not queryable".
+  return /Connection terminated|connection.*(closed|ended) unexpectedly|is not queryable/i.test(messageOf(e));
 }
 
 /** SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin shutdown, crash, cannot connect now). */
