@@ -26,8 +26,6 @@ export interface ExportTableOptions {
   onRows?: (rows: number, bytes: number) => void;
 }
 
-/** Bytes of CSV gathered before one write: few large writes, and the hash sees few calls. */
-const WRITE_BATCH = 1 << 18;
 /** Bytes in flight to the file before the connection is paused. */
 const FILE_BUFFER = 4 << 20;
 
@@ -107,7 +105,8 @@ export async function exportTable(
     endRow: () => {
       csv.endRow();
       rows++;
-      if (csv.length >= WRITE_BATCH) flush();
+      // Taken at the writer's half-full mark: a block is never outgrown (grown and copied) between writes.
+      if (csv.full) flush();
       if ((rows & 0x3fff) === 0) opts.onRows?.(rows, bytes);
     },
   };
