@@ -14,6 +14,7 @@ import {
 import { checkForeignKeys } from './fk-validation';
 import type { GroupPlan, TablePlan } from './load-plan';
 import { rowWithValues } from './locate-row';
+import { disableTrigger, restoreTrigger } from './user-triggers';
 import { loadTableCarefully, RejectSink } from './reject-rows';
 import { deleteReplaced, insertSelect } from './staged-sql';
 
@@ -50,9 +51,7 @@ export async function loadGroup(
 ): Promise<Map<string, { rows: number; seconds: number }>> {
   const rows = new Map<string, { rows: number; seconds: number }>();
   if (group.deferred.length) await client.query(`SET CONSTRAINTS ALL DEFERRED`);
-  for (const t of group.tables)
-    for (const trg of t.triggers)
-      await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(trg.name)}`);
+  for (const t of group.tables) for (const trg of t.triggers) await disableTrigger(client, { ...t, ...trg });
   const stages = new Map<string, string>();
   for (const t of group.tables) {
     const started = Date.now();
@@ -69,11 +68,7 @@ export async function loadGroup(
     rows.set(t.key, { rows: n, seconds: (Date.now() - started) / 1000 });
   }
   for (const t of group.tables) if (t.nullFirst.length) await setNullFirst(client, t, stages.get(t.key)!);
-  for (const t of group.tables)
-    for (const trg of t.triggers)
-      await client.query(
-        `ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${enableVerb(trg.enabled)} TRIGGER ${quotePg(trg.name)}`,
-      );
+  for (const t of group.tables) for (const trg of t.triggers) await restoreTrigger(client, { ...t, ...trg });
   for (const s of stages.values()) await client.query(`DROP TABLE IF EXISTS pg_temp.${quotePg(s)}`);
   return rows;
 }
@@ -120,10 +115,6 @@ async function withCsvRow(e: unknown, t: TablePlan, fks: PgForeignKey[]): Promis
       );
   }
   return e;
-}
-
-function enableVerb(state: string): string {
-  return state === 'A' ? 'ENABLE ALWAYS' : state === 'R' ? 'ENABLE REPLICA' : 'ENABLE';
 }
 
 /** An empty temporary table with the CSV's columns typed as the target's (generated ones as plain). */

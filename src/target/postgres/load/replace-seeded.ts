@@ -4,6 +4,7 @@ import type { PgCatalog } from '../catalog';
 import { tableKey } from '../catalog';
 import { qualifiedPg, quotePg } from '../connect';
 import { writeMarker } from './load-markers';
+import { disableTrigger, restoreTrigger } from './user-triggers';
 
 /**
  * `target.replaceSeeded` in pipeline.yaml: tables whose rows the target's own migrations
@@ -36,8 +37,7 @@ export async function deleteSeededRows(
     }
   }
   const triggers = catalog.triggers.filter((t) => set.has(tableKey(t.schema, t.table)) && t.enabled !== 'D');
-  for (const t of triggers)
-    await client.query(`ALTER TABLE ${qualifiedPg(t.schema, t.table)} DISABLE TRIGGER ${quotePg(t.name)}`);
+  for (const t of triggers) await disableTrigger(client, t);
   const list = [...set];
   const ctes = list.map((k, i) => {
     const t = catalog.tables.get(k)!;
@@ -46,10 +46,7 @@ export async function deleteSeededRows(
   const { rows } = await client.query(
     `WITH ${ctes.join(', ')} SELECT ${list.map((_, i) => `(SELECT count(*) FROM d${i})::bigint AS n${i}`).join(', ')}`,
   );
-  for (const t of triggers)
-    await client.query(
-      `ALTER TABLE ${qualifiedPg(t.schema, t.table)} ${t.enabled === 'A' ? 'ENABLE ALWAYS' : t.enabled === 'R' ? 'ENABLE REPLICA' : 'ENABLE'} TRIGGER ${quotePg(t.name)}`,
-    );
+  for (const t of triggers) await restoreTrigger(client, t);
   return new Map(list.map((k, i) => [k, Number(rows[0][`n${i}`])]));
 }
 
