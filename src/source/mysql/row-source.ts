@@ -1,8 +1,8 @@
 import type { CsvRecord } from '../../csv/csv-decode';
-import { ConvergeError, messageOf } from '../../core/errors';
 import type { MysqlConnection } from './connect';
 import { exportEncoding, MysqlTable } from './catalog';
 import { quoteMysql } from './quote';
+import { describeReadError } from './read-error';
 import { rangeWhere } from './key-ranges';
 import type { KeyRange } from '../../manifest';
 import type { RowBytesSink } from './row-bytes';
@@ -86,13 +86,7 @@ export function sourceRows(conn: MysqlConnection, table: MysqlTable, range?: Key
   // A single-column key is kept as its value (no array per row).
   const ring: Array<string | null | Array<string | null> | undefined> = new Array(RING);
   let read = 0;
-  const describe = (e: unknown) =>
-    new ConvergeError(
-      'EXPORT_FAILED',
-      `reading ${table.name} from MySQL failed: ${messageOf(e)}`,
-      { stage: 'export', table: table.name },
-      { cause: e },
-    );
+  const describe = (e: unknown) => describeReadError(e, table.name);
 
   const decode = (fields: Array<string | null>, i: number, b: Buffer | null, s: number, e: number) => {
     if (b === null) fields[i] = null;
