@@ -31,6 +31,14 @@ export const DEFAULT_SOURCE_URL = 'mysql://root@127.0.0.1:3306';
 export const DEFAULT_TARGET_URL = 'postgres://postgres@127.0.0.1:5432';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_LOCK_WAIT_TIMEOUT_S = 60;
+/**
+ * A COPY or a source read that moves no data for this long is given up on: a network path that
+ * froze (a proxy that stops forwarding but keeps the sockets open) must not hold the target's
+ * transaction and table lock for ever.
+ */
+export const DEFAULT_STALL_TIMEOUT_MS = 300_000;
+/** TCP keepalive probes start after this much idle time on both drivers' sockets. */
+export const KEEPALIVE_DELAY_MS = 30_000;
 export const DEFAULT_POOL_SIZE = 4;
 export const DEFAULT_JOBS = 4;
 export const DEFAULT_WORK_DIR = 'converge-work';
@@ -108,6 +116,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     describe: 'cancel any statement running longer (0 = no limit)',
     fallback: '0',
     param: 'statement_timeout_ms',
+  },
+  {
+    key: 'stallTimeoutMs',
+    env: 'CONVERGE_STALL_TIMEOUT_MS',
+    flag: '--stall-timeout-ms',
+    describe: 'give up when a COPY or a source read makes no progress for this many ms',
+    fallback: String(DEFAULT_STALL_TIMEOUT_MS),
+    param: 'stall_timeout_ms',
   },
   {
     key: 'lockWaitTimeoutS',
@@ -379,6 +395,13 @@ export function connectTimeoutMs(info: ConnectionInfo): number {
   const s = info.params['connect_timeout'];
   if (s !== undefined && s !== '') return positive(s, 'connect_timeout', info) * 1000;
   return DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
+/** The progress watchdog's limit for COPY and source reads, in ms. */
+export function stallTimeoutMs(info: ConnectionInfo): number {
+  const ms = info.params['stall_timeout_ms'];
+  if (ms === undefined || ms === '') return DEFAULT_STALL_TIMEOUT_MS;
+  return positive(ms, 'stall_timeout_ms', info);
 }
 
 /** Statement time-out in ms, or undefined for none. */

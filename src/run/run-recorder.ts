@@ -107,7 +107,12 @@ export class RunRecorder {
         await recordRunEvent(this.client, this.runId, e, at);
         return;
       } catch (err) {
+        // A target that stopped answering would make every later event wait again: from here on
+        // the run directory keeps them.
         this.log.warn({ err: messageOf(err) }, 'could not record run event; keeping it in the run directory');
+        const lost = this.client;
+        this.client = undefined;
+        await lost.end().catch(() => undefined);
       }
     }
     const line: Record<string, unknown> = { runId: this.runId, ...e, at };

@@ -1,4 +1,4 @@
-import { ConvergeError, messageOf } from '../../core/errors';
+import { ConvergeError, isConvergeError, messageOf } from '../../core/errors';
 
 /** Socket-level failures: the server or the network went away. */
 const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -21,6 +21,13 @@ export function isMysqlConnectionLoss(e: unknown): boolean {
  * with --resume where the command has it), anything else EXPORT_FAILED (exit 5) naming the table.
  */
 export function describeReadError(e: unknown, table: string): ConvergeError {
+  if (isConvergeError(e) && e.code === 'STALLED')
+    return new ConvergeError(
+      'STALLED',
+      `reading table ${table}: ${e.message}`,
+      { stage: 'export', table },
+      { cause: e },
+    );
   if (isMysqlConnectionLoss(e))
     return new ConvergeError(
       'CONNECT_FAILED',
