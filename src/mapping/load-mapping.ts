@@ -24,6 +24,8 @@ export interface TableRule {
   unique: NonNullable<TableSpecObject['unique']>;
   existing?: TableSpecObject['existing'];
   dropRowsWithNull: string[];
+  /** Declared: a migration-tracking table copied anyway (map check refuses one otherwise). */
+  copyMigrationHistory?: boolean;
   at: Where;
 }
 
@@ -248,6 +250,7 @@ function toTableRule(name: string, spec: MappingFile['tables'][string], at: Wher
     unique: spec.unique ?? [],
     existing: spec.existing,
     dropRowsWithNull: spec.dropRowsWithNull ?? [],
+    copyMigrationHistory: spec.copyMigrationHistory,
     at,
   };
 }

@@ -116,6 +116,12 @@ export const tableSpecObject = z
   .object({
     target: z.string().min(1).optional(),
     skip: z.boolean().optional().describe('Do not copy this table at all.'),
+    copyMigrationHistory: z
+      .boolean()
+      .optional()
+      .describe(
+        "Copy this table although it is a migration tool's tracking table (refused by map check otherwise): its rows replace the target's migration history.",
+      ),
     columns: z.record(z.string(), columnSpec).default({}),
     drop: z.array(z.string()).optional().describe('Source columns deliberately not copied.'),
     add: z.record(z.string(), addedColumn).optional().describe('Target columns with no source column.'),

@@ -3,6 +3,7 @@ import type { PgCatalog, PgColumn, PgTable } from '../../target/postgres/catalog
 import { pgEnumLabels } from '../check/column-labels';
 import { ColumnTodo, InferredColumn, inferColumn } from './infer-column';
 import { matchNames } from './match-names';
+import { trackingTool } from '../check/tracking-tables';
 import type { TodoKind } from './todo-kinds';
 
 export interface DraftTodo {
@@ -40,7 +41,15 @@ export interface Draft {
   sourceOnlyTables: string[];
   /** Target tables no source table feeds (seeded by the application, or new). */
   targetOnlyTables: string[];
+  /** Migration-tracking tables on either side: left out of the draft, each with its reason. */
+  trackingTables: TrackingTable[];
   todos: DraftTodo[];
+}
+
+export interface TrackingTable {
+  side: 'source' | 'target';
+  table: string;
+  tool: string;
 }
 
 export interface DraftInput {
@@ -56,6 +65,8 @@ export interface DraftInput {
   checkLabels: Map<string, string[]>;
   excluded?: string[];
   keep?: string[];
+  /** Tracking tables the pipeline declares, besides the migration tools' known ones. */
+  tracking?: string[];
 }
 
 /**
@@ -68,12 +79,19 @@ export function draftMapping(input: DraftInput): Draft {
   const schemas = new Set(input.targetSchemas?.length ? input.targetSchemas : [input.targetSchema]);
   const qualify = schemas.size > 1;
   const nameOf = (t: PgTable) => (qualify ? `${t.schema}.${t.name}` : t.name);
+  const trackingTables: TrackingTable[] = [];
+  const isTracking = (side: TrackingTable['side'], table: string) => {
+    const tool = trackingTool(table, input.tracking);
+    if (tool) trackingTables.push({ side, table, tool });
+    return tool !== undefined;
+  };
   const targets = new Map<string, PgTable>(
     [...input.target.tables.values()]
       .filter((t) => schemas.has(t.schema) && !keep.has(t.name) && !keep.has(`${t.schema}.${t.name}`))
+      .filter((t) => !isTracking('target', nameOf(t)))
       .map((t) => [nameOf(t), t]),
   );
-  const sources = input.source.filter((t) => !excluded.has(t.name));
+  const sources = input.source.filter((t) => !excluded.has(t.name) && !isTracking('source', t.name));
   const m = matchNames(sources.map((t) => t.name).sort(), [...targets.keys()].sort());
   const tables: DraftTable[] = [];
   for (const [s, t] of m.pairs.sort(([a], [b]) => a.localeCompare(b))) {
@@ -109,7 +127,7 @@ export function draftMapping(input: DraftInput): Draft {
       unfed,
     });
   }
-  return withTodos({ tables, sourceOnlyTables: m.leftOnly, targetOnlyTables: m.rightOnly });
+  return withTodos({ tables, sourceOnlyTables: m.leftOnly, targetOnlyTables: m.rightOnly, trackingTables });
 }
 
 /**
