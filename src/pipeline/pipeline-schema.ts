@@ -24,20 +24,28 @@ const baseline = z
   .object({
     entities: z
       .string()
-      .describe('Module (a path like the others) exporting entities(dialect) and optionally queryResultCacheTable, title.'),
+      .describe(
+        'Module (a path like the others) exporting entities(dialect) and optionally queryResultCacheTable, title.',
+      ),
     app: z
       .string()
       .optional()
       .describe("The application's folder, where `typeorm` is resolved from (default: the entities module's folder)."),
     postgres: z.string().describe('Where the generated Postgres baseline goes.'),
-    mysql: z.string().optional().describe('Where the generated MySQL schema goes, when the source schema is generated too.'),
+    mysql: z
+      .string()
+      .optional()
+      .describe('Where the generated MySQL schema goes, when the source schema is generated too.'),
   })
   .strict();
 
 export const pipelineFile = z
   .object({
     $schema: z.string().optional(),
-    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').describe('The pipeline name (--pipeline NAME).'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+      .describe('The pipeline name (--pipeline NAME).'),
     description: z.string().optional(),
     source: z
       .object({
@@ -66,7 +74,7 @@ export const pipelineFile = z
         keep: z
           .array(z.string())
           .default([])
-          .describe("Target tables converge never loads (besides recognised migration-tracking tables)."),
+          .describe('Target tables converge never loads (besides recognised migration-tracking tables).'),
         replaceSeeded: z
           .array(z.string())
           .default([])

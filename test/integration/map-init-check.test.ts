@@ -112,7 +112,10 @@ function uncovered(problems: MappingProblem[], init: MapInitResult): string[] {
     .filter(
       (p) =>
         !init.todos.some(
-          (t) => t.table === p.table && (t.column ?? '') === (p.column ?? '') && todoCovers(t.kind, p.kind),
+          (t) =>
+            ((t.table === p.table && (t.column ?? '') === (p.column ?? '')) ||
+              !!t.covers?.includes(`${p.table}.${p.column}`)) &&
+            todoCovers(t.kind, p.kind),
         ),
     )
     .map((p) => `${p.kind} ${p.table}.${p.column ?? ''}: ${p.message}`);

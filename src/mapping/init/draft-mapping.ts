@@ -5,12 +5,15 @@ import { ColumnTodo, InferredColumn, inferColumn } from './infer-column';
 import { matchNames } from './match-names';
 import { trackingTool } from '../check/tracking-tables';
 import type { TodoKind } from './todo-kinds';
+import type { TypeDefaultProposal } from './propose-type-defaults';
 
 export interface DraftTodo {
   kind: TodoKind;
   table: string;
   column?: string;
   reason: string;
+  /** A mapping-wide TODO (defaults.<type>): the "table.column" keys it decides for. */
+  covers?: string[];
 }
 
 export interface DraftColumn extends InferredColumn {
@@ -43,6 +46,8 @@ export interface Draft {
   targetOnlyTables: string[];
   /** Migration-tracking tables on either side: left out of the draft, each with its reason. */
   trackingTables: TrackingTable[];
+  /** Mapping-wide defaults `--probe` proposes, one per kind of dirty value (written commented out). */
+  typeDefaults: TypeDefaultProposal[];
   todos: DraftTodo[];
 }
 
@@ -127,7 +132,13 @@ export function draftMapping(input: DraftInput): Draft {
       unfed,
     });
   }
-  return withTodos({ tables, sourceOnlyTables: m.leftOnly, targetOnlyTables: m.rightOnly, trackingTables });
+  return withTodos({
+    tables,
+    sourceOnlyTables: m.leftOnly,
+    targetOnlyTables: m.rightOnly,
+    trackingTables,
+    typeDefaults: [],
+  });
 }
 
 /**
@@ -136,7 +147,13 @@ export function draftMapping(input: DraftInput): Draft {
  * Every step that changes a draft (markSeeded, refineDraft) ends here, so the list never drifts.
  */
 export function withTodos(draft: Omit<Draft, 'todos'>): Draft {
-  const todos: DraftTodo[] = [];
+  const todos: DraftTodo[] = draft.typeDefaults.map((d) => ({
+    kind: 'type-default',
+    table: 'defaults',
+    column: d.type,
+    reason: `${d.reason}: uncomment \`${d.yaml}\` under defaults (each value counted), or decide per column`,
+    covers: d.covers,
+  }));
   for (const t of draft.tables) {
     const table = t.source;
     for (const c of t.columns) for (const x of c.todos) todos.push({ table, column: c.source, ...x });

@@ -17,8 +17,12 @@ export function renderDraft(draft: Draft, opts: { title: string; schemaRef?: str
     'defaults:',
     '  # TODO(timezone): the IANA zone the source DATETIME values are written in (TIMESTAMP columns export as UTC).',
     '  timezone: UTC',
-    'tables:',
   );
+  for (const d of draft.typeDefaults) {
+    L.push(`  # TODO(type-default): ${d.reason}; uncomment the next line (each value counted), or decide per column`);
+    L.push(`  # ${d.yaml}`);
+  }
+  L.push('tables:');
   for (const t of draft.trackingTables.filter((x) => x.side === 'source')) {
     L.push(`  # ${trackingReason(t.table, t.tool)}`);
     L.push(`  ${key(t.table)}: skip`);
