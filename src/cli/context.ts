@@ -2,7 +2,14 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo, withDatabase } from '../core/connection-url';
 import { createLogger } from '../core/logger';
-import { resolveSource, resolveTarget, resolveSetting, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../core/settings';
+import {
+  connectionFlagSpecs,
+  DEFAULT_SOURCE_URL,
+  DEFAULT_TARGET_URL,
+  resolveSetting,
+  resolveSource,
+  resolveTarget,
+} from '../core/settings';
 import { loadPipeline, Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { projectDir } from '../pipeline/project-dir';
 
@@ -36,8 +43,8 @@ export async function commandContext(
 ): Promise<CommandContext> {
   const log = createLogger({ level: flags.logLevel });
   const pipeline = await loadPipeline(flags.pipeline, projectDir(flags.project));
-  const src = resolveSource(flags.source, opts.localDefaults ? DEFAULT_SOURCE_URL : undefined);
-  const tgt = resolveTarget(flags.target, opts.localDefaults ? DEFAULT_TARGET_URL : undefined);
+  const src = resolveSource(flags, opts.localDefaults ? DEFAULT_SOURCE_URL : undefined);
+  const tgt = resolveTarget(flags, opts.localDefaults ? DEFAULT_TARGET_URL : undefined);
   const source = src.database ? src : withDatabase(src, pipeline.source.database);
   const target = tgt.database ? tgt : withDatabase(tgt, pipeline.target.database);
   const workDir = path.resolve(
@@ -57,7 +64,7 @@ export async function commandContext(
 
 /** Adds the flags shared by pipeline commands. */
 export function withCommonFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
-  return cmd
+  return withConnectionFlags(cmd)
     .option(
       '-p, --pipeline <name>',
       "pipeline name (<project>/pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml; default: the project's only one",
@@ -70,4 +77,10 @@ export function withCommonFlags<T extends { option(flags: string, desc: string):
       'where CSV files and manifests go (or CONVERGE_WORK_DIR; default converge-work/<pipeline>)',
     )
     .option('--log-level <level>', 'pino log level (or CONVERGE_LOG_LEVEL)');
+}
+
+/** Adds the connection settings (time-outs, TLS) to a command that connects; each also has its variable. */
+export function withConnectionFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
+  for (const spec of connectionFlagSpecs()) cmd.option(`${spec.flag} <value>`, `${spec.describe} (or ${spec.env})`);
+  return cmd;
 }

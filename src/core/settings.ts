@@ -213,6 +213,17 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
 ];
 
+/** Command-line values by commander key ("connectTimeoutMs") or spelling ("--connect-timeout-ms"). */
+export type FlagValues = object;
+
+/**
+ * The connection settings every connecting command accepts as flags (time-outs, TLS), so the
+ * words in an error message ("--connect-timeout-ms") work wherever the error can appear.
+ */
+export function connectionFlagSpecs(): ReadonlyArray<{ flag: string; env: string; describe: string }> {
+  return SETTINGS.filter((s) => s.param);
+}
+
 /** Shared time-outs apply to both URLs; side-specific ones to theirs. */
 const CONNECTION_PARAMS = SETTINGS.filter((s) => s.param);
 
@@ -241,8 +252,11 @@ export interface ResolvedSettings {
 const RANK: Record<Provenance, number> = { default: 0, dotenv: 1, env: 2, flag: 3 };
 
 /** Looks a flag up by key ("targetSslmode", as commander names it) or by its spelling ("--target-sslmode"). */
-function flagValue(flags: Partial<Record<string, string>>, spec: SettingSpec): string | undefined {
-  return flags[spec.key] ?? flags[spec.flag] ?? flags[spec.flag.replace(/^--/, '')];
+function flagValue(flags: FlagValues, spec: SettingSpec): string | undefined {
+  const f = flags as Readonly<Record<string, unknown>>;
+  const v = f[spec.key] ?? f[spec.flag] ?? f[spec.flag.replace(/^--/, '')];
+  // Commander gives strings; anything else (a boolean switch of another command) is not this setting.
+  return typeof v === 'string' ? v : undefined;
 }
 
 /**
@@ -282,7 +296,7 @@ export function resolveConnectionSettings(
 }
 
 function resolveEntries(
-  flags: Partial<Record<string, string>>,
+  flags: FlagValues,
   fallbacks: { source?: string; target?: string },
 ): Map<string, ResolvedEntry> {
   const byKey = new Map<string, ResolvedEntry>();
@@ -333,8 +347,8 @@ function parseSide(
 }
 
 /** The source connection alone, with its TLS and time-out settings; no fallback means the URL is required. */
-export function resolveSource(flag: string | undefined, fallback?: string): ConnectionInfo {
-  const byKey = resolveEntries({ source: flag }, { source: fallback });
+export function resolveSource(flags: FlagValues | string | undefined, fallback?: string): ConnectionInfo {
+  const byKey = resolveEntries(typeof flags === 'object' ? flags : { source: flags }, { source: fallback });
   const url = byKey.get('source');
   if (!url || (fallback === undefined && url.from === 'default')) {
     throw new ConvergeError(
@@ -346,8 +360,8 @@ export function resolveSource(flag: string | undefined, fallback?: string): Conn
 }
 
 /** The target connection alone, with its TLS and time-out settings; no fallback means the URL is required. */
-export function resolveTarget(flag: string | undefined, fallback?: string): ConnectionInfo {
-  const byKey = resolveEntries({ target: flag }, { target: fallback });
+export function resolveTarget(flags: FlagValues | string | undefined, fallback?: string): ConnectionInfo {
+  const byKey = resolveEntries(typeof flags === 'object' ? flags : { target: flags }, { target: fallback });
   const url = byKey.get('target');
   if (!url || (fallback === undefined && url.from === 'default')) {
     throw new ConvergeError(

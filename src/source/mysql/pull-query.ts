@@ -21,6 +21,7 @@ export interface PullControl<T> {
 export async function* pullQuery<T>(
   conn: MysqlConnection,
   sql: string,
+  params: unknown[],
   columns: number,
   makeSink: (c: PullControl<T>) => RowBytesSink,
   flush: () => T | undefined,
@@ -56,7 +57,7 @@ export async function* pullQuery<T>(
     },
   };
   const sink = makeSink(control);
-  const query = queryRowBytes(conn, sql, [], columns, sink);
+  const query = queryRowBytes(conn, sql, params, columns, sink);
   query.done.then(
     () => {
       finished = true;

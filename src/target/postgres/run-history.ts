@@ -174,6 +174,20 @@ export async function startRun(
   );
 }
 
+/**
+ * Joins an existing run without changing its status (a verify of a completed load): the row is
+ * created only when the run is not recorded yet.
+ */
+export async function attachRun(
+  client: Client,
+  run: { id: string; pipeline: string; source: unknown; target: unknown; settings: unknown },
+): Promise<void> {
+  await client.query(
+    `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+    [run.id, run.pipeline, JSON.stringify(run.source), JSON.stringify(run.target), JSON.stringify(run.settings)],
+  );
+}
+
 /** Records one event of a running run at the time it happened. */
 export async function recordRunEvent(
   client: Client,
