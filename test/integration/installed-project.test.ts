@@ -8,6 +8,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -290,6 +291,60 @@ describe('converge installed from its tarball, in an operator folder', () => {
     expect(statSync(path.join(project, 'converge-work', 'shop')).isDirectory()).toBe(true);
     expect(snapshot(installed)).toEqual(before);
   }, 300_000);
+
+  test('the library entry point: typed imports compile against the installed .d.ts, and load at run time', async () => {
+    const app = path.join(work, 'lib-user');
+    mkdirSync(path.join(app, 'node_modules'), { recursive: true });
+    symlinkSync(installed, path.join(app, 'node_modules', 'converge'), 'dir');
+    writeFileSync(
+      path.join(app, 'use.ts'),
+      [
+        "import { loadPipeline, mapCheck, migrate, verify, ConvergeError, ExitCode } from 'converge';",
+        "import type { MigrateOptions, MapCheckResult, Pipeline } from 'converge';",
+        'export async function plan(dir: string): Promise<[Pipeline, number]> {',
+        '  const p = await loadPipeline(undefined, dir);',
+        '  const o: Partial<MigrateOptions> = { pipeline: p, jobs: 2 };',
+        '  const r: MapCheckResult | undefined = undefined;',
+        '  void [o, r, mapCheck, migrate, verify, ConvergeError];',
+        '  return [p, ExitCode.Ok];',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const tsc = await run(
+      process.execPath,
+      [
+        path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'commonjs',
+        '--moduleResolution',
+        'node',
+        '--target',
+        'ES2022',
+        '--types',
+        'node',
+        '--typeRoots',
+        path.join(REPO, 'node_modules', '@types'),
+        'use.ts',
+      ],
+      app,
+    );
+    expectOk(tsc, 'tsc on a program importing converge');
+    const load = await run(
+      process.execPath,
+      [
+        '-e',
+        "const c = require('converge'); console.log(['migrate', 'verify', 'mapCheck', 'mapInit', 'loadPipeline', 'initProject'].map((k) => typeof c[k]).join(','))",
+      ],
+      app,
+    );
+    expectOk(load, 'require converge');
+    expect(load.stdout.trim()).toBe('function,function,function,function,function,function');
+    expect(snapshot(installed)).toEqual(before);
+  }, 120_000);
 
   test('a mapping that copies the tracking table is refused by map check', async () => {
     const file = path.join(project, 'mappings', 'shop', 'shop.yaml');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadPipeline } from '../../src/pipeline/load-pipeline';
 import { pipelineJsonSchemaText } from '../../src/pipeline/pipeline-json-schema';
 import { initProject } from '../../src/project/init-project';
+import { targetMigrationsDir } from '../../src/pipeline/apply-target-schema';
 
 const root = path.resolve(__dirname, '../..');
 const dirs: string[] = [];
@@ -56,6 +57,19 @@ describe('converge init', () => {
     expect(p.target.migrations).toBeUndefined();
     expect(p.root).toBe(dir);
     expect(path.resolve(p.root, p.mapping)).toBe(path.join(dir, 'mappings', 'my-shop'));
+  });
+
+  test('a pipeline without target migrations says so when asked to apply them, naming file and key', async () => {
+    const dir = tmp();
+    await initProject({ dir, name: 'app' });
+    const p = await loadPipeline('app', dir);
+    expect(() => targetMigrationsDir(p)).toThrow(
+      expect.objectContaining({
+        code: 'USAGE',
+        message: expect.stringContaining("no target.migrations: its Postgres schema is the application's to apply"),
+        context: expect.objectContaining({ file: p.file, key: 'target.migrations' }),
+      }),
+    );
   });
 
   test('never overwrites: an existing file stops it before anything is written', async () => {
