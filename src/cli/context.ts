@@ -11,9 +11,11 @@ import {
   resolveTarget,
 } from '../core/settings';
 import { loadPipeline, Pipeline, pipelinePath } from '../pipeline/load-pipeline';
+import { projectDir } from '../pipeline/project-dir';
 
 export interface CommonFlags {
   pipeline?: string;
+  project?: string;
   source?: string;
   target?: string;
   workDir?: string;
@@ -40,7 +42,7 @@ export async function commandContext(
   opts: { localDefaults?: boolean } = {},
 ): Promise<CommandContext> {
   const log = createLogger({ level: flags.logLevel });
-  const pipeline = await loadPipeline(flags.pipeline ?? 'kratos');
+  const pipeline = await loadPipeline(flags.pipeline, projectDir(flags.project));
   const src = resolveSource(flags, opts.localDefaults ? DEFAULT_SOURCE_URL : undefined);
   const tgt = resolveTarget(flags, opts.localDefaults ? DEFAULT_TARGET_URL : undefined);
   const source = src.database ? src : withDatabase(src, pipeline.source.database);
@@ -63,7 +65,11 @@ export async function commandContext(
 /** Adds the flags shared by pipeline commands. */
 export function withCommonFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
   return withConnectionFlags(cmd)
-    .option('-p, --pipeline <name>', 'pipeline name (pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml')
+    .option(
+      '-p, --pipeline <name>',
+      "pipeline name (<project>/pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml; default: the project's only one",
+    )
+    .option('--project <dir>', 'the project folder holding pipelines/ and mappings/ (or CONVERGE_PROJECT; default: .)')
     .option('--source <url>', 'MySQL source, mysql://user:password@host:3306/database (or CONVERGE_SOURCE_URL)')
     .option('--target <url>', 'Postgres target, postgres://user:password@host:5432/database (or CONVERGE_TARGET_URL)')
     .option(
