@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import { Manifest, ManifestTable, readManifest } from '../manifest';
 import type { RunRecorder } from '../run/run-recorder';
+import { checkManifestFiles } from './check-files';
 import { openPg, PgSession } from '../target/postgres/connect';
 import { rollbackToSavepoint, savepoint } from '../target/postgres/transaction';
 import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
@@ -86,8 +85,8 @@ export function filesOf(t: ManifestTable, dir: string): string[] {
  */
 export async function runImport(opts: ImportOptions): Promise<ImportResult> {
   const manifest = await readManifest(opts.dir, 'converge-transform/1');
-  // Before anything is loaded: every file must be the one transform wrote.
-  await checkFileDigests(manifest, opts.dir);
+  // Before anything is loaded: every file must be the one transform wrote, whole and well-formed.
+  await checkManifestFiles(manifest, opts.dir);
   const defaultSchema = manifest.targetSchema ?? 'public';
   const control = await openPg(opts.target, { applicationName: 'converge import' });
   try {
@@ -412,41 +411,4 @@ function failurePayload(err: ConvergeError, rolledBack: boolean): Record<string,
     constraint: err.context.constraint,
     rolledBack,
   };
-}
-
-/**
- * Compares each file's sha256 with the manifest before the load starts, so a file edited or cut
- * after transform is refused (CSV_CHECKSUM) rather than loaded. Chunked tables check each chunk.
- */
-async function checkFileDigests(manifest: Manifest, dir: string): Promise<void> {
-  for (const t of Object.values(manifest.tables)) {
-    const files = t.chunks?.length
-      ? t.chunks.map((c) => [c.file, c.sha256] as const)
-      : t.files && t.files.length > 1
-        ? []
-        : [[t.file, t.sha256] as const];
-    for (const [f, sha] of files) {
-      if (!sha) continue;
-      const file = path.join(dir, f);
-      const h = createHash('sha256');
-      try {
-        for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-      } catch (e) {
-        throw new ConvergeError(
-          'IO_FAILED',
-          `cannot read ${file}: ${(e as Error).message}`,
-          { stage: 'import', table: t.name, file },
-          { cause: e },
-        );
-      }
-      const got = h.digest('hex');
-      if (got !== sha) {
-        throw new ConvergeError(
-          'CSV_CHECKSUM',
-          `file changed after transform: sha256 is ${got}, the manifest says ${sha}; re-run transform`,
-          { stage: 'import', table: t.name, file },
-        );
-      }
-    }
-  }
 }

@@ -102,6 +102,13 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
           origin: inFile,
           engine: opts.engine,
         }));
+        // The export's sha256 vouches for the bytes, not for the manifest's row count beside it.
+        if (rowsIn !== t.rows)
+          throw new ConvergeError(
+            'MANIFEST_INVALID',
+            `the export files of ${name} hold ${rowsIn} rows, but the export manifest lists ${t.rows}: the manifest does not describe these files (edited by hand?); re-run the export`,
+            { stage: 'transform', table: name, file: inFile },
+          );
       } catch (e) {
         await writer.destroy();
         await fsp.rm(writer.file, { force: true });

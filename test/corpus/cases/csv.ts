@@ -44,6 +44,13 @@ export const csvCases: CorpusCase[] = [
   csvCase('a header that does not match the manifest', (c) => rewrite(c, 'id,t\n1,one\n2,""\n3,\n'), 'CSV_INVALID', (c) => [plainCsv(c), 'CSV line 1'], /header does not match/),
   csvCase('a bare carriage return outside quotes', (c) => rewrite(c, 'id,s\n1,one\n2,a\rb\n3,\n'), 'CSV_INVALID', (c) => [plainCsv(c), 'CSV line 3'], /carriage return/),
   csvCase('a quote inside an unquoted field', (c) => rewrite(c, 'id,s\n1,one\n2,a"b\n3,\n'), 'CSV_INVALID', (c) => [plainCsv(c), 'CSV line 3'], /quote inside an unquoted field/),
+  csvCase('an export manifest whose row count was edited (files intact)', async (c) => {
+    const file = path.join(c.exportDir, 'manifest.json');
+    const m = JSON.parse(await fsp.readFile(file, 'utf8'));
+    m.tables.plain.rows += 1;
+    for (const ch of m.tables.plain.chunks ?? []) ch.rows += 1;
+    await fsp.writeFile(file, JSON.stringify(m));
+  }, 'MANIFEST_INVALID', () => ['table plain'], /hold 3 rows, but the export manifest lists 4/),
   csvCase('an exported file that is missing', (c) => fsp.rm(plainCsv(c)), 'IO_FAILED', (c) => [plainCsv(c)]),
   csvCase('an export manifest from a run that did not complete', async (c) => {
     const file = path.join(c.exportDir, 'manifest.json');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { ExitCode } from '../../../src/core/exit-codes';
 import type { CaseContext, CorpusCase } from '../../helpers/corpus-case';
+import { resealManifest } from '../../helpers/corpus-world';
 
 /**
  * Rows Postgres rejects, and targets not in the state import needs. Each table is loaded in one
@@ -31,6 +32,13 @@ const PARENT_CHILD_PG = `CREATE TABLE parent (id uuid PRIMARY KEY, kind text NOT
 const PLAIN = 'tables:\n  plain: { columns: { id: integer, s: text } }\n';
 const PLAIN_PG = 'CREATE TABLE plain (id integer PRIMARY KEY, s text);';
 const transformed = (c: CaseContext) => path.join(c.transformDir, 'plain.csv');
+const childFile = (c: CaseContext) => path.join(c.transformDir, 'child.csv');
+
+async function editLine(file: string, line: number, edit: (l: string) => string): Promise<void> {
+  const lines = (await fsp.readFile(file, 'utf8')).split('\n');
+  lines[line - 1] = edit(lines[line - 1]);
+  await fsp.writeFile(file, lines.join('\n'));
+}
 
 export const importCases: CorpusCase[] = [
   {
@@ -108,6 +116,58 @@ export const importCases: CorpusCase[] = [
     expect: { exit: ExitCode.BadData, code: 'CSV_CHECKSUM', where: (c) => [transformed(c)], message: /sha256/ },
     after: { rows: { plain: 0 } },
     migrate: { notApplicable: 'a transformed file cut between transform and import: migrate reads no transformed file' },
+  },
+  // A file or manifest edited by hand and resealed (sha256 updated): caught before the first table
+  // is loaded, so the parent (loaded first) holds nothing either.
+  {
+    name: 'a resealed transformed file with a wrong field count in a later table',
+    stage: 'import',
+    from: 'transform',
+    mapping: PARENT_CHILD,
+    pg: PARENT_CHILD_PG,
+    tamper: async (c) => {
+      await editLine(childFile(c), 3, (l) => `${l},extra`);
+      await resealManifest(c.transformDir);
+    },
+    run: 'import',
+    expect: { exit: ExitCode.BadData, code: 'CSV_INVALID', where: (c) => [childFile(c), 'CSV line 3'], message: /fields, the header has 3/ },
+    after: { rows: { parent: 0, child: 0 } },
+    migrate: { notApplicable: 'a transformed file edited between transform and import: migrate reads no transformed file' },
+  },
+  {
+    name: 'a resealed transformed file with invalid UTF-8 in a later table',
+    stage: 'import',
+    from: 'transform',
+    mapping: PARENT_CHILD,
+    pg: PARENT_CHILD_PG,
+    tamper: async (c) => {
+      const lines = (await fsp.readFile(childFile(c))).toString('latin1').split('\n');
+      lines[2] = lines[2] + '\u00c3(';
+      await fsp.writeFile(childFile(c), Buffer.from(lines.join('\n'), 'latin1'));
+      await resealManifest(c.transformDir);
+    },
+    run: 'import',
+    expect: { exit: ExitCode.BadData, code: 'CSV_INVALID', where: (c) => [childFile(c), 'CSV line 3'], message: /not valid UTF-8/ },
+    after: { rows: { parent: 0, child: 0 } },
+    migrate: { notApplicable: 'a transformed file edited between transform and import: migrate reads no transformed file' },
+  },
+  {
+    name: "a transform manifest whose row count for a later table was edited",
+    stage: 'import',
+    from: 'transform',
+    mapping: PARENT_CHILD,
+    pg: PARENT_CHILD_PG,
+    tamper: async (c) => {
+      const file = path.join(c.transformDir, 'manifest.json');
+      const m = JSON.parse(await fsp.readFile(file, 'utf8'));
+      const child = Object.values(m.tables as Record<string, { name: string; rows: number }>).find((t) => t.name.endsWith('child'))!;
+      child.rows += 1;
+      await fsp.writeFile(file, JSON.stringify(m));
+    },
+    run: 'import',
+    expect: { exit: ExitCode.BadConfig, code: 'MANIFEST_INVALID', where: (c) => [childFile(c), 'table child'], message: /hold 2 rows, but the manifest lists 3/ },
+    after: { rows: { parent: 0, child: 0 } },
+    migrate: { notApplicable: 'a transform manifest edited before import: migrate reads no manifest' },
   },
   {
     name: 'import before any transform',
