@@ -341,7 +341,7 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
   test('a target table that already holds rows, with nothing saying what becomes of them: a warning naming the three ways out', async () => {
     const targetRows = new Map([['public.users', 7]]);
     const ps = await check(GOOD, { targetRows });
-    expect(ps.map((p) => `${p.severity} ${p.kind}`)).toEqual(['warning target-not-empty', 'warning narrowing']);
+    expect(ps.map((p) => `${p.severity} ${p.kind}`)).toEqual(['error target-not-empty', 'warning narrowing']);
     expect(ps[0]).toMatchObject({ at: { line: 3 }, found: '7 row(s)' });
     expect(ps[0].expected).toContain('replaceSeeded');
     expect((await check(GOOD, { targetRows, replaced: new Set(['users']) })).map((p) => p.kind)).toEqual(['narrowing']);

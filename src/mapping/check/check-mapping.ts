@@ -94,7 +94,8 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
   if (held > 0 && !rule.existing && !(input.replaced && namesTable(input.replaced, tgt))) {
     problems.push({
       kind: 'target-not-empty',
-      severity: 'warning',
+      // The load refuses a non-empty table: an error, not a hint.
+      severity: 'error',
       table: rule.source,
       at: rule.at,
       message: `target table ${rule.target} already holds ${held} row(s) (its migrations' seed, or an earlier load): the import refuses a non-empty table`,

@@ -51,6 +51,57 @@ export async function deleteSeededRows(
 }
 
 /**
+ * The seeded tables of one load, replaced group by group: each table's seeded rows are deleted
+ * inside the transaction that loads its replacement, so a run that fails before (or during)
+ * that load leaves them as they were. A seeded table whose rows reference another seeded table
+ * goes with it (its seed points at rows being replaced, and the delete would otherwise break
+ * the reference), in the same statement, so references among them (cycles included) are gone
+ * together.
+ */
+export class SeededTables {
+  /** Rows deleted per table key, by the transactions that ran so far. */
+  readonly deleted: Record<string, number> = {};
+  private readonly pending: Set<string>;
+
+  constructor(
+    keys: string[],
+    private readonly catalog: PgCatalog,
+    private readonly runId: string | undefined,
+  ) {
+    this.pending = new Set(keys);
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** The pending seeded tables a transaction loading `tables` replaces (see the class note). */
+  dueWith(tables: string[]): string[] {
+    const due = new Set(tables.filter((k) => this.pending.has(k)));
+    for (let grew = due.size > 0; grew;) {
+      grew = false;
+      for (const f of this.catalog.foreignKeys) {
+        const child = tableKey(f.schema, f.table);
+        if (due.has(tableKey(f.refSchema, f.refTable)) && this.pending.has(child) && !due.has(child)) {
+          due.add(child);
+          grew = true;
+        }
+      }
+    }
+    return [...due];
+  }
+
+  /** Inside the caller's transaction, before `tables` load: deletes the seeded rows due with them. */
+  async replaceWith(client: Client, tables: string[]): Promise<Record<string, number>> {
+    const due = this.dueWith(tables);
+    for (const k of due) this.pending.delete(k);
+    const out = await replaceSeededRows(client, due, this.catalog, this.runId);
+    Object.assign(this.deleted, out);
+    return out;
+  }
+}
+
+/**
  * Replaces the seeded rows inside the caller's transaction and, when the run history is
  * writable, records each table's deletion in that same transaction (what --resume trusts).
  */
