@@ -1,3 +1,4 @@
+import { advise } from '../advice';
 import { ValueError } from './value-error';
 
 const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?)?$/;
@@ -31,7 +32,11 @@ export function makeTimestamp(zone: string): (v: string) => string {
       I = +mi,
       S = +ss;
     if (M < 1 || M > 12 || D < 1 || D > daysIn(Y, M) || H > 23 || I > 59 || S > 59) {
-      throw new ValueError('TIMESTAMP_INVALID', `impossible date/time: ${v}`);
+      throw new ValueError(
+        'TIMESTAMP_INVALID',
+        `impossible date/time: ${v}; ${advise('impossible-date').words}`,
+        'impossible-date',
+      );
     }
     if (!toUtc) return `${y}-${mo}-${d} ${hh}:${mi}:${ss}${frac}`;
     const local = utcMs(Y, M - 1, D, H, I, S);
@@ -44,7 +49,11 @@ export function makeTimestamp(zone: string): (v: string) => string {
 export function dateValue(v: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > daysIn(+m[1], +m[2]))
-    throw new ValueError('TIMESTAMP_INVALID', `not a date: ${JSON.stringify(v)}`);
+    throw new ValueError(
+      'TIMESTAMP_INVALID',
+      `not a date: ${JSON.stringify(v)}; ${advise('impossible-date').words}`,
+      'impossible-date',
+    );
   return v;
 }
 
