@@ -24,7 +24,8 @@ export type ValueProblem =
   | 'null-into-not-null'
   | 'too-long'
   | 'out-of-range'
-  | 'duplicate-key';
+  | 'duplicate-key'
+  | 'value-invalid'; // any other value a transform refuses
 
 /** What the advice knows of the target column: its kind, whether it takes NULL, its length. */
 export interface AdviceTarget {
@@ -169,6 +170,8 @@ export function advise(problem: ValueProblem, t: AdviceTarget = {}, d: AdviceDet
       const type = fitsBigint ? 'bigint' : 'numeric';
       return { words: `widen the target column to ${type}`, fix: { targetType: type } };
     }
+    case 'value-invalid':
+      return { words: 'values the transform reads: fix the source rows, or choose the transform that reads them' };
     case 'duplicate-key': {
       const cols = d.columns ?? [];
       return {

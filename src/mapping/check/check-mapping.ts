@@ -104,18 +104,6 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
       found: `${held} row(s)`,
     });
   }
-  for (const d of input.probe?.duplicates.get(rule.source) ?? []) {
-    const cols = d.columns.join(', ');
-    problems.push({
-      kind: 'duplicate-rows',
-      severity: 'error',
-      table: rule.source,
-      at: rule.at,
-      message: `${d.groups} key(s) are held by more than one source row; target unique index ${d.index} (${cols}) refuses them`,
-      expected: `unique: [{ columns: [${cols}], policy: fail | keep-first | keep-newest }], or fix the source`,
-      found: `${d.groups} duplicate key(s) (probed), such as (${d.sample})`,
-    });
-  }
   const srcCols = new Map(src.columns.map((c) => [c.name, c]));
   const tgtCols = new Map(tgt.columns.map((c) => [c.name, c]));
   const table = rule.source;
@@ -236,8 +224,8 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
     if (!nullable.has(t.name) || dropsNull.has(t.name)) continue;
     const from = fed.get(t.name)!;
     const rule0 = rule.columns.get(from);
-    const nulls = input.probe?.nulls.get(`${table}.${from}`);
-    if (nulls === 0) continue;
+    // --probe read the NULLs through the program and reports those that reach the column.
+    if (input.probed) continue;
     problems.push({
       kind: 'null-into-not-null',
       severity: 'error',
@@ -246,10 +234,7 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
       at: rule0?.at ?? rule.at,
       message: `can give NULL, but target column ${t.name} is NOT NULL`,
       expected: 'nullTo: <value>, or the column under dropRowsWithNull',
-      found:
-        nulls === undefined
-          ? 'a nullable source (run with --probe to count NULLs)'
-          : `${nulls} NULL value(s) in the source`,
+      found: 'a nullable source (run with --probe to count NULLs)',
     });
   }
   const targetNames = new Set(fed.keys());

@@ -8,7 +8,19 @@ import { loadMapping } from '../load-mapping';
 import { checkMapping } from './check-mapping';
 import { readCheckLabels } from './column-labels';
 import type { MappingProblem } from './mapping-problem';
-import { probeSource } from './probe-source';
+import { probePrograms } from './probe-program';
+import type { ProbeTally, ChangeFinding, ProbedTable } from './probe-tally';
+import { openSnapshot } from '../../source/mysql/snapshot';
+import { ensureRowReaderInternals } from '../../source/mysql/driver-internals';
+import { mysqlKeyPairs } from '../../source/mysql/key-pairs';
+import { buildLookups } from '../../transform/lookups';
+import { silentLogger } from '../../core/logger';
+import { isConvergeError } from '../../core/errors';
+import type { Mapping } from '../load-mapping';
+import type { PgTable } from '../../target/postgres/catalog';
+import type { ConnectionInfo as Conn } from '../../core/connection-url';
+import type { PgSession } from '../../target/postgres/connect';
+import type { MysqlTable } from '../../source/mysql/catalog';
 import { countTargetRows } from '../../target/postgres/count-rows';
 import { readUniqueIndexes } from '../../target/postgres/constraints';
 
@@ -21,14 +33,25 @@ export interface MapCheckOptions {
   excluded?: string[];
   /** Target tables the pipeline replaces wholesale (replaceSeeded). */
   replaceSeeded?: string[];
-  /** Read the source data for values, lengths and NULL counts (full scans). */
+  /** Stream the source data through the table program (full scans, one snapshot). */
   probe?: boolean;
+  /** With probe: read at most this many rows of each table (the first in key order). */
+  sample?: number;
 }
 
 export interface MapCheckResult {
   problems: MappingProblem[];
   errors: number;
   warnings: number;
+  /** With probe: what the program changed (counted, declared), per table, column and kind, and what was read. */
+  probe?: {
+    changes: ChangeFinding[];
+    tables: ProbedTable[];
+    rows: number;
+    bytes: number;
+    seconds: number;
+    sample?: number;
+  };
 }
 
 /** Loads the mapping, reads both catalogs (and, with probe, the data), and lists every problem. */
@@ -53,7 +76,7 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
       const checkLabels = await readCheckLabels(pg, schemas);
       const targetOf = (name: string) => findTable(target, opts.targetSchema, name);
       const probe = opts.probe
-        ? await probeSource(my, mapping, source, targetOf, await readUniqueIndexes(pg, schemas))
+        ? await probeData(opts.source, pg, mapping, source, targetOf, checkLabels, schemas, opts)
         : undefined;
       const loaded = [...mapping.tables.values()]
         .filter((t) => !t.skip)
@@ -70,12 +93,23 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
         targetSchema: opts.targetSchema,
         checkLabels,
         excluded: opts.excluded,
-        probe,
+        probed: !!probe,
         targetRows,
         replaced: new Set(opts.replaceSeeded ?? []),
       });
+      if (probe) problems.push(...probe.problems());
       const errors = problems.filter((p) => p.severity === 'error').length;
-      return { problems, errors, warnings: problems.length - errors };
+      return {
+        problems,
+        errors,
+        warnings: problems.length - errors,
+        probe: probe && {
+          changes: [...probe.changes.values()],
+          tables: probe.tables,
+          ...probe.totals(),
+          sample: probe.sample,
+        },
+      };
     } finally {
       // Closing after use or after a failure: a close error would only hide the real outcome.
       await pg.end().catch(() => undefined);
@@ -83,5 +117,42 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
   } finally {
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await my.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads every mapped table through the table program on one connection of one snapshot (as
+ * migrate reads it), with the lookups the transform would use. A lookup that cannot be built is
+ * left out (the static checks report why); its remap is then not applied by the probe.
+ */
+async function probeData(
+  sourceInfo: Conn,
+  pg: PgSession,
+  mapping: Mapping,
+  source: MysqlTable[],
+  targetOf: (name: string) => PgTable | undefined,
+  checkLabels: Map<string, string[]>,
+  schemas: string[],
+  opts: MapCheckOptions,
+): Promise<ProbeTally> {
+  ensureRowReaderInternals();
+  const snap = await openSnapshot(sourceInfo, 1, silentLogger());
+  try {
+    const conn = snap.connections[0];
+    let lookups = new Map<string, Map<string, string>>();
+    try {
+      lookups = await buildLookups(mapping, mysqlKeyPairs(conn), pg, opts.targetSchema);
+    } catch (e) {
+      if (!isConvergeError(e)) throw e;
+    }
+    return await probePrograms(conn, mapping, source, targetOf, {
+      sample: opts.sample,
+      lookups,
+      uniques: await readUniqueIndexes(pg, schemas),
+      checkLabels,
+      keyOf: (t) => `${t.schema}.${t.name}`,
+    });
+  } finally {
+    await snap.close();
   }
 }
