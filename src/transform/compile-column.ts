@@ -19,7 +19,7 @@ import { dateValue, isZeroDate, makeTimestamp, timeValue, yearValue } from './tr
 import { uuidFromBinary, uuidFromSwappedBinary, uuidFromText } from './transforms/uuid';
 import { ValueError } from './transforms/value-error';
 import { lookupKey } from './lookup-key';
-import { advise } from './advice';
+import { advise } from '../mapping/value-advice';
 
 export type ColumnFn = (v: string | null) => string | null;
 

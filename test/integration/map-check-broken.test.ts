@@ -7,7 +7,7 @@ import { createMysqlDb, createPgDb, TestDb } from '../helpers/databases';
 import { runCli } from '../helpers/run-cli';
 import { ExitCode } from '../../src/core/exit-codes';
 import { parseConnectionUrl } from '../../src/core/connection-url';
-import { runMapCheck } from '../../src/mapping/check/run-map-check';
+import { runMapCheck } from '../../src/map-check/run-map-check';
 import { describeProblem } from '../../src/mapping/check/mapping-problem';
 
 /**

@@ -7,9 +7,9 @@ import { ConvergeError } from '../../core/errors';
 import { ioError } from '../../core/private-files';
 import { projectRoot } from '../../pipeline/project-root';
 import { mappingJsonSchemaText } from '../../mapping/mapping-json-schema';
-import { runMapCheck } from '../../mapping/check/run-map-check';
+import { runMapCheck } from '../../map-check/run-map-check';
 import { describeProblem } from '../../mapping/check/mapping-problem';
-import { describeProbe } from '../../mapping/check/describe-probe';
+import { describeProbe } from '../../map-check/describe-probe';
 import { runMapInit } from '../../mapping/init/run-map-init';
 import type { RegisterCommand } from './index';
 

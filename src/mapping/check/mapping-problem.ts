@@ -3,7 +3,7 @@ import type { MysqlTable } from '../../source/mysql/catalog';
 import type { PgCatalog } from '../../target/postgres/catalog';
 import type { Mapping } from '../load-mapping';
 import type { DuplicateFact } from './probe-duplicates';
-import type { AdviceFix } from '../../transform/advice';
+import type { AdviceFix } from '../value-advice';
 
 /** Every kind of problem `map check` finds; stable names for scripts and tests. */
 export type ProblemKind =

@@ -1,5 +1,5 @@
 import { DEFAULT_FALSE, DEFAULT_TRUE } from '../../mapping/boolean-spellings';
-import { advise } from '../advice';
+import { advise } from '../../mapping/value-advice';
 import { ValueError } from './value-error';
 
 /**

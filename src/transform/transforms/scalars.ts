@@ -1,4 +1,4 @@
-import { advise } from '../advice';
+import { advise } from '../../mapping/value-advice';
 import { ValueError } from './value-error';
 
 const INT = /^-?\d+$/;

@@ -1,4 +1,4 @@
-import { advise } from '../advice';
+import { advise } from '../../mapping/value-advice';
 import { ValueError } from './value-error';
 
 const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?)?$/;

@@ -1,4 +1,4 @@
-import { advise } from '../advice';
+import { advise } from '../../mapping/value-advice';
 import { ValueError } from './value-error';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

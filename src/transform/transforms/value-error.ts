@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../core/errors';
-import type { ValueProblem } from '../advice';
+import type { ValueProblem } from '../../mapping/value-advice';
 
 /**
  * Thrown by a pure value transform; the table transformer adds table, line, column and row.

@@ -1,7 +1,7 @@
-import type { PgColumn } from '../../target/postgres/catalog';
-import type { ValueProblem } from '../../transform/advice';
-import { isZeroDate } from '../../transform/transforms/timestamp';
-import { pgIntRange, targetKind } from '../type-rules';
+import type { PgColumn } from '../target/postgres/catalog';
+import type { ValueProblem } from '../mapping/value-advice';
+import { isZeroDate } from '../transform/transforms/timestamp';
+import { pgIntRange, targetKind } from '../mapping/type-rules';
 
 /**
  * Whether a value the table program emits loads into its target column, as Postgres's COPY will

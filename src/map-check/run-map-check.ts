@@ -1,28 +1,22 @@
-import type { ConnectionInfo } from '../../core/connection-url';
-import { ConvergeError } from '../../core/errors';
-import { readMysqlCatalog } from '../../source/mysql/catalog';
-import { openMysql } from '../../source/mysql/connect';
-import { findTable, readPgCatalog } from '../../target/postgres/catalog';
-import { openPg } from '../../target/postgres/connect';
-import { loadMapping } from '../load-mapping';
-import { checkMapping } from './check-mapping';
-import { readCheckLabels } from './column-labels';
-import type { MappingProblem } from './mapping-problem';
+import type { ConnectionInfo } from '../core/connection-url';
+import { ConvergeError, isConvergeError } from '../core/errors';
+import { MysqlTable, readMysqlCatalog } from '../source/mysql/catalog';
+import { openMysql } from '../source/mysql/connect';
+import { findTable, PgTable, readPgCatalog } from '../target/postgres/catalog';
+import { openPg, PgSession } from '../target/postgres/connect';
+import { loadMapping, Mapping } from '../mapping/load-mapping';
+import { checkMapping } from '../mapping/check/check-mapping';
+import { readCheckLabels } from '../mapping/check/column-labels';
+import type { MappingProblem } from '../mapping/check/mapping-problem';
 import { probePrograms } from './probe-program';
 import type { ProbeTally, ChangeFinding, ProbedTable } from './probe-tally';
-import { openSnapshot } from '../../source/mysql/snapshot';
-import { ensureRowReaderInternals } from '../../source/mysql/driver-internals';
-import { mysqlKeyPairs } from '../../source/mysql/key-pairs';
-import { buildLookups } from '../../transform/lookups';
-import { silentLogger } from '../../core/logger';
-import { isConvergeError } from '../../core/errors';
-import type { Mapping } from '../load-mapping';
-import type { PgTable } from '../../target/postgres/catalog';
-import type { ConnectionInfo as Conn } from '../../core/connection-url';
-import type { PgSession } from '../../target/postgres/connect';
-import type { MysqlTable } from '../../source/mysql/catalog';
-import { countTargetRows } from '../../target/postgres/count-rows';
-import { readUniqueIndexes } from '../../target/postgres/constraints';
+import { openSnapshot } from '../source/mysql/snapshot';
+import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
+import { mysqlKeyPairs } from '../source/mysql/key-pairs';
+import { buildLookups } from '../transform/lookups';
+import { silentLogger } from '../core/logger';
+import { countTargetRows } from '../target/postgres/count-rows';
+import { readUniqueIndexes } from '../target/postgres/constraints';
 
 export interface MapCheckOptions {
   mappingDir: string;
@@ -126,7 +120,7 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
  * left out (the static checks report why); its remap is then not applied by the probe.
  */
 async function probeData(
-  sourceInfo: Conn,
+  sourceInfo: ConnectionInfo,
   pg: PgSession,
   mapping: Mapping,
   source: MysqlTable[],

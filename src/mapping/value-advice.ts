@@ -1,5 +1,5 @@
-import { DEFAULT_FALSE, DEFAULT_TRUE } from '../mapping/boolean-spellings';
-import type { ColumnSpecObject } from '../mapping/mapping-schema';
+import { DEFAULT_FALSE, DEFAULT_TRUE } from './boolean-spellings';
+import type { ColumnSpecObject } from './mapping-schema';
 
 /**
  * What to do about a value that cannot load, in one place: the transform's errors, migrate's
