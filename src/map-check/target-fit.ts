@@ -2,6 +2,7 @@ import type { PgColumn } from '../target/postgres/catalog';
 import type { ValueProblem } from '../mapping/value-advice';
 import { isZeroDate } from '../transform/transforms/timestamp';
 import { pgIntRange, targetKind } from '../mapping/type-rules';
+import { pgEnumLabels } from '../mapping/check/column-labels';
 
 /**
  * Whether a value the table program emits loads into its target column, as Postgres's COPY will
@@ -41,7 +42,7 @@ export function targetFit(t: PgColumn, ruleType: string | undefined, labels?: st
   }
   if ((kind === 'timestamp' || kind === 'date') && (type === 'copy' || type === 'text'))
     checks.push((v) => (isZeroDate(v) ? 'zero-date' : undefined));
-  const allowed = t.enumLabels ?? labels;
+  const allowed = pgEnumLabels(t) ?? labels;
   if (allowed) {
     const set = new Set(allowed);
     checks.push((v) => (set.has(v) ? undefined : 'enum-label-invalid'));
