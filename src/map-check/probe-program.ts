@@ -15,7 +15,7 @@ import type { Mapping, TableRule } from '../mapping/load-mapping';
 import { keyExpression, sourceKeyHolds } from '../mapping/check/probe-duplicates';
 import { quoteMysql } from '../source/mysql/quote';
 import { ProbeTally } from './probe-tally';
-import { Fit, targetFit } from './target-fit';
+import { Fit, targetFit } from '../mapping/check/target-fit';
 
 export interface ProgramProbeOptions {
   /** Read at most this many rows per table (the first in key order); all when undefined. */

@@ -2,7 +2,7 @@ import type { ChangeKind } from '../transform/change-ledger';
 import { advise, AdviceFix, AdviceTarget, ValueProblem } from '../mapping/value-advice';
 import type { TableRule, Where } from '../mapping/load-mapping';
 import type { MappingProblem, ProblemKind } from '../mapping/check/mapping-problem';
-import { codePoints } from './target-fit';
+import { codePoints } from '../mapping/check/target-fit';
 
 /** One kind of problem in one column, over every row the probe read. */
 export interface ValueFinding {

@@ -25,6 +25,8 @@ export interface TableRule {
   existing?: TableSpecObject['existing'];
   dropRowsWithNull: string[];
   at: Where;
+  /** Where each `add` entry was written. */
+  addAt?: Record<string, Where>;
 }
 
 export interface Where {
@@ -249,6 +251,7 @@ function toTableRule(name: string, spec: MappingFile['tables'][string], at: Wher
     existing: spec.existing,
     dropRowsWithNull: spec.dropRowsWithNull ?? [],
     at,
+    addAt: Object.fromEntries(Object.keys(spec.add ?? {}).map((k) => [k, whereOf(['tables', name, 'add', k])])),
   };
 }
 

@@ -344,3 +344,47 @@ describe('sourceKeyHolds: when the source primary key already proves a target un
     expect(sourceKeyHolds({ ...table(null), primaryKey: [] }, ['id'], ['`id`'])).toBe(false);
   });
 });
+
+describe('map check: every value the mapping declares is checked against its target column type', () => {
+  test('nullTo, zeroDate, a whole-value replace and a constant, each at its own file and line', async () => {
+    const yaml = `version: 1
+tables:
+  users:
+    columns:
+      id: { type: uuid, nullTo: not-a-uuid }
+      email: { type: text, nullTo: '${'x'.repeat(40)}' }
+      active: { type: boolean, nullTo: maybe }
+      kind: { type: enum, map: { a: A, b: B, c: C } }
+      role: { type: text, nullTo: member }
+      created_at: { type: timestamp, zeroDate: 'soon' }
+      visits: { type: integer, nullTo: many, replace: { pattern: '^-1$', with: '99999999999' } }
+    drop: [legacy]
+    add:
+      tenant: { constant: main }
+`;
+    const tgt = target('character varying(20)');
+    const ps = (await check(yaml, { tgt })).filter((p) => p.kind === 'declared-value-invalid');
+    expect(ps.map((p) => `${p.column}@${p.at?.line}: ${p.message}`)).toEqual([
+      'id@5: nullTo "not-a-uuid" is not a uuid, so it cannot load into target column id (uuid)',
+      `email@6: nullTo "${'x'.repeat(40)}" is longer than target column email (character varying(20))`,
+      'active@7: nullTo "maybe" is not a boolean, so it cannot load into target column active (boolean)',
+      'created_at@10: zeroDate "soon" is not a date, so it cannot load into target column created_at (timestamp(6) without time zone)',
+      'visits@11: nullTo "many" is not an integer, so it cannot load into target column visits (integer)',
+      'visits@11: replace.with "99999999999" is out of the range of target column visits (integer)',
+    ]);
+    expect(ps.every((p) => p.severity === 'error' && p.at?.file.endsWith('.yaml'))).toBe(true);
+  });
+
+  test('a constant that does not fit, at its add entry; values that fit pass', async () => {
+    const yaml = GOOD.replace('tenant: { constant: main }', "tenant: { constant: 'main' }").replace(
+      '      visits: integer',
+      "      visits: { type: integer, nullTo: '-2147483648' }",
+    );
+    expect((await check(yaml)).filter((p) => p.kind === 'declared-value-invalid')).toEqual([]);
+    const tgt = target();
+    const users = tgt.tables.get('public.users')!;
+    users.columns = users.columns.map((c) => (c.name === 'tenant' ? pg('tenant', 'integer', { notNull: true }) : c));
+    const ps = (await check(GOOD, { tgt })).filter((p) => p.kind === 'declared-value-invalid');
+    expect(ps.map((p) => `${p.column}@${p.at?.line} ${p.at?.key}`)).toEqual(['add.tenant@14 tables.users.add.tenant']);
+  });
+});

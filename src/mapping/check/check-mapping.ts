@@ -3,6 +3,7 @@ import { findTable, namesTable, PgTable } from '../../target/postgres/catalog';
 import type { TableRule } from '../load-mapping';
 import { checkColumn, canGiveNull } from './check-column';
 import { CheckInput, MappingProblem } from './mapping-problem';
+import { checkDeclaredValues } from './declared-values';
 
 /**
  * Proves a mapping against both catalogs before any data moves, and lists every problem at
@@ -85,6 +86,7 @@ export function checkMapping(input: CheckInput): MappingProblem[] {
             });
     }
   }
+  problems.push(...checkDeclaredValues(input));
   return problems;
 }
 

@@ -26,7 +26,8 @@ export type ProblemKind =
   | 'out-of-range' // --probe found integers the narrower target type cannot hold
   | 'target-not-empty' // the target already holds rows and nothing says what becomes of them
   | 'duplicate-rows' // --probe found source keys a target unique index refuses, with no unique policy
-  | 'value-invalid'; // --probe found values the transform rejects ('' as a uuid, NUL in text)
+  | 'value-invalid' // --probe found values the transform rejects ('' as a uuid, NUL in text)
+  | 'declared-value-invalid'; // a value the mapping writes (nullTo, zeroDate, a constant) the target column cannot hold
 
 export interface MappingProblem {
   kind: ProblemKind;

@@ -1,8 +1,8 @@
-import type { PgColumn } from '../target/postgres/catalog';
-import type { ValueProblem } from '../mapping/value-advice';
-import { isZeroDate } from '../transform/transforms/timestamp';
-import { pgIntRange, targetKind } from '../mapping/type-rules';
-import { pgEnumLabels } from '../mapping/check/column-labels';
+import type { PgColumn } from '../../target/postgres/catalog';
+import type { ValueProblem } from '../value-advice';
+import { isZeroDate } from '../zero-date';
+import { pgIntRange, targetKind } from '../type-rules';
+import { pgEnumLabels } from './column-labels';
 
 /**
  * Whether a value the table program emits loads into its target column, as Postgres's COPY will
@@ -16,6 +16,11 @@ export type Fit = (v: string | null) => ValueProblem | undefined;
 const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
 const INT = /^-?\d+$/;
 const JSON_NUL = /(^|[^\\])(\\\\)*\\u0000/;
+/** What Postgres's boolean input reads (any unique prefix of its words, any case, spaces around). */
+const PG_BOOL = /^\s*(t|tr|tru|true|y|ye|yes|on|1|f|fa|fal|fals|false|n|no|of|off|0)\s*$/i;
+const NUM = /^\s*(-|\+)?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$|^\s*(-|\+)?(nan|infinity|inf)\s*$/i;
+/** A date or timestamp as MySQL and the transform write it (with a zone or a T, as Postgres also reads). */
+const DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}(:?\d{2})?|Z)?)?$/;
 const JSON_RULES = new Set(['json', 'jsonb', 'simple-json']);
 
 export function targetFit(t: PgColumn, ruleType: string | undefined, labels?: string[]): Fit | undefined {
@@ -35,13 +40,15 @@ export function targetFit(t: PgColumn, ruleType: string | undefined, labels?: st
       return undefined;
     });
   }
+  if (kind === 'bool') checks.push((v) => (PG_BOOL.test(v) ? undefined : 'boolean-unread'));
+  if (kind === 'numeric' || kind === 'float') checks.push((v) => (NUM.test(v) ? undefined : 'number-invalid'));
   if (kind === 'uuid') checks.push((v) => (UUID.test(v) ? undefined : v === '' ? 'empty-uuid' : 'uuid-invalid'));
   if (kind === 'json' || kind === 'jsonb') {
     if (!JSON_RULES.has(type)) checks.push((v) => (validJson(v) ? undefined : 'json-invalid'));
     if (kind === 'jsonb') checks.push((v) => (v.includes('\\u0000') && JSON_NUL.test(v) ? 'nul-in-jsonb' : undefined));
   }
   if ((kind === 'timestamp' || kind === 'date') && (type === 'copy' || type === 'text'))
-    checks.push((v) => (isZeroDate(v) ? 'zero-date' : undefined));
+    checks.push((v) => (isZeroDate(v) ? 'zero-date' : DATE.test(v) ? undefined : 'impossible-date'));
   const allowed = pgEnumLabels(t) ?? labels;
   if (allowed) {
     const set = new Set(allowed);
