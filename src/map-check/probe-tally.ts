@@ -143,7 +143,7 @@ export class ProbeTally {
         longest: f.longest,
         columns: f.index?.columns,
       });
-      const example = f.first.value !== undefined ? ` ${JSON.stringify(f.first.value)}` : '';
+      const example = f.first.value !== undefined ? `: ${JSON.stringify(f.first.value)}` : ' (NULL)';
       const isDup = f.problem === 'duplicate-key';
       return {
         kind: KIND[f.problem],
@@ -152,8 +152,8 @@ export class ProbeTally {
         column: isDup ? undefined : f.column,
         at: f.at,
         message: isDup
-          ? `${f.count} row(s) repeat a key target unique index ${f.index!.name} (${f.index!.columns.join(', ')}) refuses; the first at source key ${f.first.key}:${example}`
-          : `${f.count} value(s) ${describe(f)}; the first at source key ${f.first.key}:${example}`,
+          ? `${f.count} row(s) repeat a key target unique index ${f.index!.name} (${f.index!.columns.join(', ')}) refuses; the first at source key ${f.first.key}${example}`
+          : `${f.count} value(s) ${describe(f)}; the first at source key ${f.first.key}${example}`,
         expected: advice.words,
         found: `${f.count} ${isDup ? 'repeated key(s)' : 'value(s)'} (probed${sampled})`,
         fix: advice.fix,
