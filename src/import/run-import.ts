@@ -27,6 +27,7 @@ import { SeededTables } from '../target/postgres/load/replace-seeded';
 import { requireEmptyTargets, checkTargetColumns } from '../target/postgres/load/target-checks';
 import { countRows, resetSequences } from '../target/postgres/load/target-state';
 import { classifyLoadError } from '../target/postgres/load/load-error';
+import { withLoadAdvice } from '../mapping/load-advice';
 
 export interface ImportOptions {
   dir: string;
@@ -182,7 +183,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const failure = opts.singleTransaction
       ? await runSingle(control, todo, exec, results)
       : await runPerGroup(todo, plan, exec, results);
-    if (failure) throw failure;
+    if (failure) throw withLoadAdvice(failure);
     const sequences = await resetSequences(
       control,
       catalog,

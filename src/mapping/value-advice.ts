@@ -162,7 +162,7 @@ export function advise(problem: ValueProblem, t: AdviceTarget = {}, d: AdviceDet
     }
     case 'too-long':
       return {
-        words: `widen the target column to varchar(${d.longest}) or text, or fix the source rows`,
+        words: `widen the target column to ${d.longest ? `varchar(${d.longest})` : 'the longest value'} or text, or fix the source rows`,
         fix: d.longest ? { targetType: `varchar(${d.longest})` } : undefined,
       };
     case 'out-of-range': {

@@ -23,6 +23,7 @@ import { isStreamable, loadMigrateGroup, TableOutcome } from './load-migrate-gro
 import { scheduleGroups } from '../target/postgres/load/schedule-groups';
 import type { MigrateTable } from './migrate-tables';
 import { prepareMigrate } from './prepare-migrate';
+import { withLoadAdvice } from '../mapping/load-advice';
 import { resetSequences } from '../target/postgres/load/target-state';
 
 export interface MigrateOptions {
@@ -223,7 +224,7 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
           error: f?.message,
         };
       });
-    if (failure) throw failure.withContext({ tables: results });
+    if (failure) throw withLoadAdvice(failure).withContext({ tables: results });
     const sequences = await resetSequences(
       control,
       catalog,

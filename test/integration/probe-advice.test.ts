@@ -9,6 +9,8 @@ import { parseConnectionUrl } from '../../src/core/connection-url';
 import type { Pipeline } from '../../src/pipeline/load-pipeline';
 import { runMapCheck, MapCheckResult } from '../../src/map-check/run-map-check';
 import { describeProblem } from '../../src/mapping/check/mapping-problem';
+import { withLoadAdvice } from '../../src/mapping/load-advice';
+import { ConvergeError } from '../../src/core/errors';
 import { runExport } from '../../src/export/run-export';
 import { runTransform } from '../../src/transform/run-transform';
 import { runMigrate } from '../../src/migrate/run-migrate';
@@ -247,6 +249,30 @@ describe('map check --probe on a dirty source: every problem in one run, and its
     expect(e?.message).toBeDefined();
     const advised = first.problems.map((p) => p.expected!);
     expect(advised.some((a) => e!.message.includes(a))).toBe(true);
+    // migrate runs the same program: its first refusal carries the same words.
+    const m = await runMigrate({
+      pipeline: pipeline(),
+      source: source(),
+      target: target(),
+      workDir: path.join(work, 'work0'),
+      mappingDir: mappingFile(),
+      log: quietLog,
+    }).then(
+      () => undefined,
+      (x: Error) => x,
+    );
+    expect(advised.some((a) => m!.message.includes(a))).toBe(true);
+  });
+
+  test('a row Postgres refuses gets the words the probe gives for it (json into jsonb, \\u0000)', async () => {
+    const jsb = first.problems.find((p) => p.column === C.jsb)!;
+    const e = withLoadAdvice(
+      new ConvergeError('LOAD_REJECTED', 'row rejected: unsupported Unicode escape sequence', {
+        sqlstate: '22P05',
+        column: C.jsb,
+      }),
+    );
+    expect(e.message).toContain(jsb.expected!);
   });
 
   test('after applying exactly the fixes, map check passes, and transform and migrate load what they promised', async () => {

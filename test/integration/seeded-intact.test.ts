@@ -114,6 +114,8 @@ describe('replaceSeeded: a failed migrate leaves the seeded rows it did not repl
     const e = (await migrate()) as { code?: string; context?: { table?: string } };
     expect(e?.code).toBe('LOAD_REJECTED');
     expect(e.context?.table).toContain(PLATFORM);
+    // The advice map check --probe gives for the same problem.
+    expect((e as Error).message).toContain('widen the target column to the longest value or text');
     expect(await platformRows()).toEqual([{ id: SEED_ID, label: 'seeded' }]);
   });
 
