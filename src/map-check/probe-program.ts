@@ -12,8 +12,8 @@ import { compileTable, CompiledTable } from '../transform/compile-table';
 import { nullDropIndexes } from '../transform/map-rows';
 import { ValueError } from '../transform/transforms/value-error';
 import type { Mapping, TableRule } from '../mapping/load-mapping';
-import { keyExpression, sourceKeyHolds } from '../mapping/check/probe-duplicates';
-import { quoteMysql } from '../source/mysql/quote';
+import { keyForm, sourceKeyHolds } from '../mapping/check/probe-duplicates';
+import type { KeyForm } from '../source/mysql/column-facts';
 import { ProbeTally } from './probe-tally';
 import { Fit, targetFit } from '../mapping/check/target-fit';
 
@@ -224,13 +224,13 @@ function keyIndexes(rule: TableRule, src: MysqlTable, cols: string[], indexes: U
     const idx = ix.columns.map((c) => cols.indexOf(c));
     if (idx.some((i) => i < 0)) continue;
     const feeders = ix.columns.map((c) => [...rule.columns.values()].find((r) => !r.drop && r.to === c));
-    const exprs = feeders.map((r) => (r ? keyExpression(r, quoteMysql(r.source)) : undefined));
+    const forms = feeders.map((r) => r && keyForm(r));
     if (
-      exprs.every((e) => e !== undefined) &&
+      forms.every((f) => f !== undefined) &&
       sourceKeyHolds(
         src,
         feeders.map((r) => r!.source),
-        exprs as string[],
+        forms as KeyForm[],
       )
     )
       continue;

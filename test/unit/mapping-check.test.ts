@@ -4,7 +4,8 @@ import path from 'node:path';
 import { loadMapping } from '../../src/mapping/load-mapping';
 import { checkMapping } from '../../src/mapping/check/check-mapping';
 import { describeProblem, MappingProblem } from '../../src/mapping/check/mapping-problem';
-import { keyExpression, sourceKeyHolds } from '../../src/mapping/check/probe-duplicates';
+import { keyForm, sourceKeyHolds } from '../../src/mapping/check/probe-duplicates';
+import { keySql } from '../../src/source/mysql/column-facts';
 import type { MysqlColumn, MysqlTable } from '../../src/source/mysql/catalog';
 import type { PgCatalog, PgColumn } from '../../src/target/postgres/catalog';
 
@@ -300,9 +301,13 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
   });
 });
 
-describe('keyExpression: the MySQL expression whose equality is Postgres equality of the loaded value', () => {
+describe('keyForm: the MySQL expression whose equality is Postgres equality of the loaded value', () => {
   const col = (o: Record<string, unknown>) =>
-    ({ source: 'c', to: 'c', drop: false, ...o }) as Parameters<typeof keyExpression>[0];
+    ({ source: 'c', to: 'c', drop: false, ...o }) as Parameters<typeof keyForm>[0];
+  const keyExpression = (c: Parameters<typeof keyForm>[0], _quoted: string) => {
+    const f = keyForm(c);
+    return f && keySql('c', f);
+  };
   test('bytes as they load: uuids lower-cased, declared trim, case and emptyToNull applied', () => {
     expect(keyExpression(col({ type: 'text' }), '`c`')).toBe('`c`');
     expect(keyExpression(col({ type: 'uuid' }), '`c`')).toBe('LOWER(`c`)');
@@ -331,17 +336,17 @@ describe('sourceKeyHolds: when the source primary key already proves a target un
     columns: [my('id', 'char(36)', { collation }), my('name', 'varchar(20)')],
   });
   test('the key within the index, loaded as it is', () => {
-    expect(sourceKeyHolds(table(null), ['id'], ['`id`'])).toBe(true);
-    expect(sourceKeyHolds(table(null), ['id', 'name'], ['`id`', '`name`'])).toBe(true);
+    expect(sourceKeyHolds(table(null), ['id'], [{}])).toBe(true);
+    expect(sourceKeyHolds(table(null), ['id', 'name'], [{}, {}])).toBe(true);
   });
   test('lower-cased only where MySQL compared without case', () => {
-    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], ['LOWER(`id`)'])).toBe(true);
-    expect(sourceKeyHolds(table('utf8mb4_bin'), ['id'], ['LOWER(`id`)'])).toBe(false);
-    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], ['TRIM(`id`)'])).toBe(false);
+    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], [{ lower: true }])).toBe(true);
+    expect(sourceKeyHolds(table('utf8mb4_bin'), ['id'], [{ lower: true }])).toBe(false);
+    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], [{ trim: true }])).toBe(false);
   });
   test('not when the index leaves part of the key out, or there is no key', () => {
-    expect(sourceKeyHolds(table(null), ['name'], ['`name`'])).toBe(false);
-    expect(sourceKeyHolds({ ...table(null), primaryKey: [] }, ['id'], ['`id`'])).toBe(false);
+    expect(sourceKeyHolds(table(null), ['name'], [{}])).toBe(false);
+    expect(sourceKeyHolds({ ...table(null), primaryKey: [] }, ['id'], [{}])).toBe(false);
   });
 });
 
