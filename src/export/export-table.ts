@@ -49,7 +49,7 @@ export async function exportTable(
   file: string,
   opts: ExportTableOptions = {},
 ): Promise<ExportTableResult> {
-  const src = sourceRows(conn, table, opts.range);
+  const src = sourceRows(conn, table, { range: opts.range });
   const writer = new CsvFileWriter(
     file,
     table.columns.map((c) => c.name),

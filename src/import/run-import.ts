@@ -22,10 +22,11 @@ import { lockTargetForLoad } from '../target/postgres/load/load-lock';
 import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../target/postgres/load/load-plan';
 import { scheduleGroups } from '../target/postgres/load/schedule-groups';
 import { RejectSink } from '../target/postgres/load/reject-rows';
-import { replaceSeededRows } from '../target/postgres/load/replace-seeded';
+import { SeededTables } from '../target/postgres/load/replace-seeded';
 import { requireEmptyTargets, checkTargetColumns } from '../target/postgres/load/target-checks';
 import { countRows, resetSequences } from '../target/postgres/load/target-state';
 import { classifyLoadError } from '../target/postgres/load/load-error';
+import { withLoadAdvice } from '../mapping/load-advice';
 
 export interface ImportOptions {
   dir: string;
@@ -157,8 +158,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
       runId: markers ? runId : undefined,
       pre,
       sink,
-      seeded: seedPending,
-      seededDeleted: {},
+      seeds: new SeededTables(seedPending, catalog, markers ? runId : undefined),
       setBased,
     };
     const results = new Map<string, TableLoad>();
@@ -182,7 +182,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const failure = opts.singleTransaction
       ? await runSingle(control, todo, exec, results)
       : await runPerGroup(todo, plan, exec, results);
-    if (failure) throw failure;
+    if (failure) throw withLoadAdvice(failure);
     const sequences = await resetSequences(
       control,
       catalog,
@@ -193,7 +193,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
       plan,
       tables: inputs.map((i) => results.get(i.key)!),
       sequences,
-      seededDeleted: exec.seededDeleted,
+      seededDeleted: exec.seeds.deleted,
       rejected: sink?.count ?? 0,
       rejectDir: sink?.count ? sink.dir : undefined,
     };
@@ -208,8 +208,8 @@ interface Exec {
   runId?: string;
   pre: Map<string, number>;
   sink?: RejectSink;
-  seeded: string[];
-  seededDeleted: Record<string, number>;
+  /** replaceSeeded tables not replaced yet: each is replaced in the transaction that loads it. */
+  seeds: SeededTables;
   /** Tables whose foreign keys are proven once per key after COPY (import/fk-validation.ts). */
   setBased: Map<string, PgForeignKey[]>;
 }
@@ -251,8 +251,10 @@ async function runSingle(
 ): Promise<ConvergeError | undefined> {
   try {
     await inTransaction(client, async () => {
-      await replaceSeeded(client, x);
-      for (const g of groups) await loadOneGroup(client, g, x, results);
+      for (const g of groups) {
+        await replaceSeeded(client, g, x);
+        await loadOneGroup(client, g, x, results);
+      }
     });
     return undefined;
   } catch (e) {
@@ -283,7 +285,6 @@ async function runPerGroup(
 ): Promise<ConvergeError | undefined> {
   const jobs = Math.max(1, Math.min(x.opts.jobs ?? 1, groups.length || 1));
   return withLoadClients(x.opts.target, jobs, 'converge import', async (clients) => {
-    if (x.seeded.length) await inTransaction(clients[0], () => replaceSeeded(clients[0], x));
     const { failure } = await scheduleGroups({
       plan: groups,
       committed: plan.filter((g) => !groups.includes(g)).map((g) => g.id),
@@ -291,7 +292,10 @@ async function runPerGroup(
       size: (g) => g.tables.reduce((n, t) => n + t.rows, 0),
       early: (g) => !x.sink && g.tables.length === 1 && x.setBased.has(g.tables[0].key),
       run: async (g, client, parentsCommitted) => {
-        await inTransaction(client, () => loadOneGroup(client, g, x, results, parentsCommitted));
+        await inTransaction(client, async () => {
+          await replaceSeeded(client, g, x);
+          await loadOneGroup(client, g, x, results, parentsCommitted);
+        });
         x.opts.log.info({ group: g.id, tables: g.tables.map((t) => t.key) }, 'group committed');
       },
       onFailed: async (g, err) => {
@@ -309,11 +313,19 @@ async function runPerGroup(
   });
 }
 
-async function replaceSeeded(client: PgSession, x: Exec): Promise<void> {
-  if (!x.seeded.length) return;
-  x.seededDeleted = await replaceSeededRows(client, x.seeded, x.catalog, x.runId);
-  for (const k of x.seeded) x.pre.set(k, 0);
-  x.opts.log.info({ deleted: x.seededDeleted }, 'replaced the target seeded rows (replaceSeeded)');
+/**
+ * Inside the transaction that loads the group, before its rows: the seeded rows its tables
+ * replace (replace-seeded.ts). A failure before this group, or in it, leaves them in place.
+ */
+async function replaceSeeded(client: PgSession, g: GroupPlan, x: Exec): Promise<void> {
+  if (!x.seeds.size) return;
+  const deleted = await x.seeds.replaceWith(
+    client,
+    g.tables.map((t) => t.key),
+  );
+  if (!Object.keys(deleted).length) return;
+  for (const k of Object.keys(deleted)) x.pre.set(k, 0);
+  x.opts.log.info({ deleted }, 'replacing the target seeded rows in this group (replaceSeeded)');
 }
 
 /**

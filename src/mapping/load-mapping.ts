@@ -38,6 +38,8 @@ export interface TableRule {
   /** Declared: a migration-tracking table copied anyway (map check refuses one otherwise). */
   copyMigrationHistory?: boolean;
   at: Where;
+  /** Where each `add` entry was written. */
+  addAt?: Record<string, Where>;
 }
 
 export interface Where {
@@ -280,6 +282,7 @@ function toTableRule(name: string, spec: MappingFile['tables'][string], at: Wher
     dropRowsWithNull: spec.dropRowsWithNull ?? [],
     copyMigrationHistory: spec.copyMigrationHistory,
     at,
+    addAt: Object.fromEntries(Object.keys(spec.add ?? {}).map((k) => [k, whereOf(['tables', name, 'add', k])])),
   };
 }
 

@@ -12,6 +12,7 @@ import type { PgForeignKey } from '../target/postgres/catalog';
 import { inTransaction } from '../target/postgres/load/load-clients';
 import { loadGroup } from '../target/postgres/load/load-group';
 import { writeMarker } from '../target/postgres/load/load-markers';
+import type { SeededTables } from '../target/postgres/load/replace-seeded';
 import { countRows } from '../target/postgres/load/target-state';
 import { unchangedCheck, UnchangedCheck } from '../transform/byte-table';
 import { mapRows } from '../transform/map-rows';
@@ -45,6 +46,8 @@ export interface MigrateGroupContext {
   foreignKeys: PgForeignKey[];
   /** Tables whose own foreign keys are checked once per key after the COPY instead of per row. */
   setBased: Map<string, PgForeignKey[]>;
+  /** replaceSeeded tables: those this group replaces lose their seeded rows in its transaction. */
+  seeds?: SeededTables;
   /** Resolves when every group this one references has committed; awaited before the set-based check. */
   parentsCommitted: () => Promise<void>;
   /** Set when converge.run_events is writable: table.loaded is then written inside the table's transaction. */
@@ -61,6 +64,12 @@ export interface MigrateGroupContext {
  */
 export async function loadMigrateGroup(g: GroupPlan, x: MigrateGroupContext): Promise<TableOutcome[]> {
   return inTransaction(x.client, async () => {
+    const deleted = await x.seeds?.replaceWith(
+      x.client,
+      g.tables.map((t) => t.key),
+    );
+    if (deleted && Object.keys(deleted).length)
+      x.log.info({ deleted }, 'replacing the target seeded rows in this group (replaceSeeded)');
     const out = isStreamable(g) ? [await streamTable(g, g.tables[0], x)] : await stagedGroup(g, x);
     for (const o of out) {
       const t = g.tables.find((p) => p.key === o.key)!;

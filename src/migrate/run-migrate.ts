@@ -9,8 +9,8 @@ import { markersAvailable, startAttempt } from '../target/postgres/load/load-mar
 import { splitTarget } from '../target/postgres/catalog';
 import { lockTargetForLoad } from '../target/postgres/load/load-lock';
 import type { GroupPlan } from '../target/postgres/load/load-plan';
-import { replaceSeededRows } from '../target/postgres/load/replace-seeded';
-import { inTransaction, utcSession, withLoadClients } from '../target/postgres/load/load-clients';
+import { SeededTables } from '../target/postgres/load/replace-seeded';
+import { utcSession, withLoadClients } from '../target/postgres/load/load-clients';
 import { loadMapping } from '../mapping/load-mapping';
 import type { Pipeline } from '../pipeline/load-pipeline';
 import type { RunRecorder } from '../run/run-recorder';
@@ -23,6 +23,7 @@ import { isStreamable, loadMigrateGroup, TableOutcome } from './load-migrate-gro
 import { scheduleGroups } from '../target/postgres/load/schedule-groups';
 import type { MigrateTable } from './migrate-tables';
 import { prepareMigrate } from './prepare-migrate';
+import { withLoadAdvice } from '../mapping/load-advice';
 import { resetSequences } from '../target/postgres/load/target-state';
 
 export interface MigrateOptions {
@@ -149,10 +150,8 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       'migrate started',
     );
 
-    const seededDeleted = seeded.length
-      ? await inTransaction(control, () => replaceSeededRows(control, seeded, catalog, markers ? runId : undefined))
-      : {};
-    if (seeded.length) o.log.info({ deleted: seededDeleted }, 'replaced the target seeded rows (replaceSeeded)');
+    // Each seeded table's rows are deleted in the transaction that loads its replacement.
+    const seeds = new SeededTables(seeded, catalog, markers ? runId : undefined);
 
     const outcomes = new Map<string, TableOutcome>();
     const failures = new Map<string, ConvergeError>();
@@ -162,6 +161,7 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       scratchDir,
       foreignKeys: catalog.foreignKeys,
       setBased,
+      seeds,
       runId: markers ? runId : undefined,
       onDone: async (out) => {
         for (const r of out) {
@@ -224,7 +224,7 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
           error: f?.message,
         };
       });
-    if (failure) throw failure.withContext({ tables: results });
+    if (failure) throw withLoadAdvice(failure).withContext({ tables: results });
     const sequences = await resetSequences(
       control,
       catalog,
@@ -243,7 +243,7 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       snapshot: { method: snap.method, binlog: snap.binlog, timeZone: '+00:00' },
     });
     await writeManifest(manifestDir, manifest);
-    loaded = { runId, manifestDir, plan, tables: results, sequences, seededDeleted };
+    loaded = { runId, manifestDir, plan, tables: results, sequences, seededDeleted: seeds.deleted };
   } finally {
     await snap?.close();
     await control.end().catch(() => undefined);
@@ -292,6 +292,7 @@ async function runGroups(
           scratchDir: s.scratchDir,
           foreignKeys: s.foreignKeys,
           setBased: s.setBased,
+          seeds: s.seeds,
           parentsCommitted,
           runId: s.runId,
           log: s.o.log,
@@ -310,6 +311,7 @@ interface Scheduling {
   scratchDir: string;
   foreignKeys: PgForeignKey[];
   setBased: Map<string, PgForeignKey[]>;
+  seeds: SeededTables;
   runId?: string;
   onDone(out: TableOutcome[]): Promise<void>;
   onFailed(g: GroupPlan, err: ConvergeError): Promise<void>;

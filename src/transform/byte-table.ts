@@ -17,6 +17,7 @@ import type { CompiledSlot, CompiledTable } from './compile-table';
 import { nullDropIndexes } from './map-rows';
 import { DEFAULT_FALSE, DEFAULT_TRUE } from '../mapping/boolean-spellings';
 import { ValueError } from './transforms/value-error';
+import { respelledBooleans } from './transforms/boolean';
 
 /** How a column's value is made on the byte path. */
 const STRING = 0; // decoded, the column's string function, encoded again
@@ -240,9 +241,11 @@ function byteSlot(s: CompiledSlot, timezone: string): ByteSlot {
   const check = byteCheck(s, timezone);
   if (check) return { ...base, kind: CHECK, check };
   if (type === 'boolean') {
+    const respelled = respelledBooleans(r.trueValues, r.falseValues);
+    const count = (v: string): ChangeKind | undefined => (respelled.has(v) ? 'booleanRespelled' : undefined);
     const pairs: Array<[string, string, ChangeKind | undefined]> = [
-      ...(r.trueValues ?? DEFAULT_TRUE).map((v): [string, string, undefined] => [v, 't', undefined]),
-      ...(r.falseValues ?? DEFAULT_FALSE).map((v): [string, string, undefined] => [v, 'f', undefined]),
+      ...(r.trueValues ?? DEFAULT_TRUE).map((v): [string, string, ChangeKind | undefined] => [v, 't', count(v)]),
+      ...(r.falseValues ?? DEFAULT_FALSE).map((v): [string, string, ChangeKind | undefined] => [v, 'f', count(v)]),
     ];
     return lookupSlot(base, pairs);
   }

@@ -14,6 +14,7 @@ export type ChangeKind =
   | 'remapped'
   | 'enumRelabelled'
   | 'uuidLowercased'
+  | 'booleanRespelled' // read through a spelling the mapping declares beyond the defaults (2 or -1 as true)
   | 'timezoneShifted'
   | 'duplicateDropped'
   | 'existingSkipped'
@@ -25,10 +26,13 @@ export type ChangeCounts = Record<string, Partial<Record<ChangeKind, number>>>;
 
 export class ChangeLedger {
   readonly counts: ChangeCounts = {};
+  /** Told of every change as it is counted (`map check --probe` keeps the first row of each). */
+  onChange?: (column: string, kind: ChangeKind) => void;
 
   add(column: string, kind: ChangeKind, n = 1): void {
     const c = (this.counts[column] ??= {});
     c[kind] = (c[kind] ?? 0) + n;
+    if (n > 0 && this.onChange) this.onChange(column, kind);
   }
 
   /** For passes that read rows without emitting them (keep-newest's first pass). */

@@ -1,6 +1,6 @@
 import type { ColumnRule } from '../mapping/load-mapping';
 import { ChangeLedger } from './change-ledger';
-import { makeBoolean } from './transforms/boolean';
+import { makeBoolean, respelledBooleans } from './transforms/boolean';
 import { jsonValue } from './transforms/json';
 import {
   byteaValue,
@@ -19,6 +19,7 @@ import { dateValue, isZeroDate, makeTimestamp, timeValue, yearValue } from './tr
 import { uuidFromBinary, uuidFromSwappedBinary, uuidFromText } from './transforms/uuid';
 import { ValueError } from './transforms/value-error';
 import { lookupKey } from './lookup-key';
+import { advise } from '../mapping/value-advice';
 
 export type ColumnFn = (v: string | null) => string | null;
 
@@ -64,7 +65,9 @@ export function compileColumn(rule: ColumnRule, ctx: CompileColumnContext): Colu
     if (isTemporal && isZeroDate(x)) {
       if (zeroPolicy === 'null') {
         L.add(col, 'zeroDateNulled');
-        return nullTo ?? null;
+        if (nullTo === undefined) return null;
+        L.add(col, 'nullDefaulted');
+        return nullTo;
       }
       if (zeroPolicy !== 'error') {
         L.add(col, 'zeroDateReplaced');
@@ -72,7 +75,8 @@ export function compileColumn(rule: ColumnRule, ctx: CompileColumnContext): Colu
       }
       throw new ValueError(
         'TIMESTAMP_INVALID',
-        `zero date ${JSON.stringify(x)}; declare zeroDate: null (or a replacement value) in the mapping to convert it`,
+        `zero date ${JSON.stringify(x)}, which Postgres has no value for; ${advise('zero-date').words}`,
+        'zero-date',
       );
     }
     x = typeFn(x);
@@ -134,8 +138,16 @@ function typeTransform(rule: ColumnRule, ctx: CompileColumnContext): (v: string)
         return u;
       };
     }
-    case 'boolean':
-      return makeBoolean(rule.trueValues, rule.falseValues);
+    case 'boolean': {
+      const f = makeBoolean(rule.trueValues, rule.falseValues);
+      const respelled = respelledBooleans(rule.trueValues, rule.falseValues);
+      if (!respelled.size) return f;
+      return (v) => {
+        const o = f(v);
+        if (respelled.has(v)) L.add(col, 'booleanRespelled');
+        return o;
+      };
+    }
     case 'enum': {
       const map = rule.map ?? {};
       return (v) => {
@@ -167,13 +179,16 @@ function typeTransform(rule: ColumnRule, ctx: CompileColumnContext): (v: string)
     case 'simple-json': {
       const jsonb = rule.type === 'jsonb';
       if (rule.invalid !== 'null') return (v) => jsonValue(v, jsonb);
+      const nullTo = rule.nullTo;
       return (v) => {
         try {
           return jsonValue(v, jsonb);
         } catch {
-          // invalid: null was asked for: a value jsonValue refuses becomes NULL, and is counted.
+          // invalid: null was asked for: a value jsonValue refuses becomes NULL (or nullTo), and is counted.
           L.add(col, 'invalidJsonNulled');
-          return NULL_SENTINEL;
+          if (nullTo === undefined) return NULL_SENTINEL;
+          L.add(col, 'nullDefaulted');
+          return nullTo;
         }
       };
     }

@@ -12,6 +12,7 @@ import { openPg, PgSession } from '../target/postgres/connect';
 import { checkCoverage, compilePrograms, programFile, transformedEntry } from './table-program';
 import { buildLookups, pairsFromExport, readExisting } from './lookups';
 import { transformTableFiles } from './transform-table';
+import { requireStaticMapCheck } from '../mapping/check/static-map-check';
 
 export interface TransformOptions {
   exportDir: string;
@@ -41,7 +42,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
   const needsTarget =
     mapping.lookups.size > 0 || [...mapping.tables.values()].some((t) => t.existing && t.existing.policy !== 'replace');
   let client: PgSession | undefined;
-  if (needsTarget) {
+  if (needsTarget || opts.target) {
     if (!opts.target)
       throw new ConvergeError(
         'USAGE',
@@ -49,6 +50,13 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
         { stage: 'transform' },
       );
     client = await openPg(opts.target);
+  }
+  try {
+    // Before any row: a value the mapping declares that its target column cannot hold.
+    if (client) await requireStaticMapCheck({ pg: client, mapping, targetSchema: schema, stage: 'transform' });
+  } catch (e) {
+    await client?.end().catch(() => undefined);
+    throw e;
   }
   const manifest: Manifest = {
     ...input,

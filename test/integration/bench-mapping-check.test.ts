@@ -1,6 +1,6 @@
 import { generateSource } from '../../bench/generate-source';
 import { parseConnectionUrl } from '../../src/core/connection-url';
-import { runMapCheck } from '../../src/mapping/check/run-map-check';
+import { runMapCheck } from '../../src/map-check/run-map-check';
 import { pipelinePath } from '../../src/pipeline/load-pipeline';
 import { MYSQL_BASE } from '../helpers/databases';
 import { pipelineFixture, PipelineFixture, quietLog } from '../helpers/pipeline-fixture';

@@ -8,7 +8,7 @@ import { seedKratos } from '../../fixtures/demo/kratos-seed';
 import { seedErp } from '../../fixtures/demo/erp-seed';
 import { seedAudit } from '../../fixtures/demo/audit-seed';
 import { runMapInit, MapInitResult } from '../../src/mapping/init/run-map-init';
-import { runMapCheck } from '../../src/mapping/check/run-map-check';
+import { runMapCheck } from '../../src/map-check/run-map-check';
 import { loadMapping, ColumnRule, Mapping } from '../../src/mapping/load-mapping';
 import { todoCovers } from '../../src/mapping/init/todo-kinds';
 import type { MappingProblem } from '../../src/mapping/check/mapping-problem';

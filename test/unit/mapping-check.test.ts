@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadMapping } from '../../src/mapping/load-mapping';
 import { checkMapping } from '../../src/mapping/check/check-mapping';
-import { describeProblem, MappingProblem, ProbeFacts } from '../../src/mapping/check/mapping-problem';
-import { keyExpression, sourceKeyHolds } from '../../src/mapping/check/probe-duplicates';
+import { describeProblem, MappingProblem } from '../../src/mapping/check/mapping-problem';
+import { keyForm, sourceKeyHolds } from '../../src/mapping/check/probe-duplicates';
+import { keySql } from '../../src/source/mysql/column-facts';
 import type { MysqlColumn, MysqlTable } from '../../src/source/mysql/catalog';
 import type { PgCatalog, PgColumn } from '../../src/target/postgres/catalog';
 
@@ -115,7 +116,7 @@ tables:
 async function check(
   yaml: string,
   opts: {
-    probe?: ProbeFacts;
+    probed?: boolean;
     checkLabels?: Map<string, string[]>;
     src?: MysqlTable[];
     tgt?: PgCatalog;
@@ -133,7 +134,7 @@ async function check(
     targetSchema: 'public',
     checkLabels: opts.checkLabels ?? new Map(),
     excluded: ['schema_versions'],
-    probe: opts.probe,
+    probed: opts.probed,
     targetRows: opts.targetRows,
     replaced: opts.replaced,
   });
@@ -144,19 +145,6 @@ const kinds = (ps: MappingProblem[]) =>
   errors(ps)
     .map((p) => `${p.kind}:${p.column ?? ''}`)
     .sort();
-const emptyProbe = (): ProbeFacts => ({
-  values: new Map(),
-  longest: new Map(),
-  nulls: new Map(),
-  empties: new Map(),
-  nuls: new Map(),
-  ranges: new Map(),
-  zeroDates: new Map(),
-  badDates: new Map(),
-  rejects: new Map(),
-  duplicates: new Map(),
-});
-
 describe('map check: a correct mapping', () => {
   test('has no error; its only warning is the bigint → integer narrowing', async () => {
     const ps = await check(GOOD);
@@ -199,17 +187,15 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
     expect(ps[0].expected).toContain('"c"');
   });
 
-  test('an enum map that misses a value found in the data (--probe), for a VARCHAR source', async () => {
+  test('an enum map on a VARCHAR source: without --probe a warning says how to find the values; with it, the probe judges', async () => {
     const yaml = GOOD.replace(
       '      role: { type: text, nullTo: member }',
       '      role: { type: enum, nullTo: member, map: { admin: admin, member: member } }',
     );
-    const probe = { ...emptyProbe(), values: new Map([['users.role', ['admin', 'member', 'guest']]]) };
-    expect(kinds(await check(yaml, { probe }))).toEqual(['enum-value-unmapped:role']);
-    // Without --probe the values are unknown: a warning says how to find them.
     const plain = await check(yaml);
     expect(errors(plain)).toEqual([]);
     expect(plain.map((p) => p.kind)).toContain('enum-values-unknown');
+    expect((await check(yaml, { probed: true })).map((p) => p.kind)).not.toContain('enum-values-unknown');
   });
 
   test('an enum map that lands on a label the Postgres enum does not allow', async () => {
@@ -224,124 +210,37 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
       '      role: { type: enum, nullTo: member, map: { admin: admin, member: owner } }',
     );
     const checkLabels = new Map([['public.users.role', ['admin', 'member']]]);
-    const ps = await check(yaml, {
-      checkLabels,
-      probe: { ...emptyProbe(), values: new Map([['users.role', ['admin', 'member']]]) },
-    });
+    const ps = await check(yaml, { checkLabels, probed: true });
     expect(kinds(ps)).toEqual(['enum-label-invalid:role']);
     expect(ps[0].expected).toBe('one of "admin", "member"');
   });
 
-  test('a string that can be longer than the target column, and with --probe the longest found', async () => {
+  test('a string that can be longer than the target column: an error from the catalogs; with --probe the probe measures', async () => {
     const tgt = target('character varying(100)');
     const declared = await check(GOOD, { tgt });
     expect(kinds(declared)).toEqual(['too-long:email']);
     expect(declared[0].found).toBe('varchar(255)');
-    const probed = await check(GOOD, { tgt, probe: { ...emptyProbe(), longest: new Map([['users.email', 140]]) } });
-    expect(kinds(probed)).toEqual(['too-long:email']);
-    expect(probed.find((p) => p.kind === 'too-long')!.found).toBe('140 (probed)');
-    const fits = await check(GOOD, { tgt, probe: { ...emptyProbe(), longest: new Map([['users.email', 100]]) } });
-    expect(kinds(fits)).toEqual([]);
+    expect(kinds(await check(GOOD, { tgt, probed: true }))).toEqual([]);
   });
 
-  test('a nullable source into a NOT NULL column: an error unless nullTo, dropRowsWithNull, or --probe finds no NULL', async () => {
+  test('a nullable source into a NOT NULL column: an error unless nullTo or dropRowsWithNull; with --probe the probe counts', async () => {
     const yaml = GOOD.replace('      role: { type: text, nullTo: member }', '      role: text');
     expect(kinds(await check(yaml))).toEqual(['null-into-not-null:role']);
     expect(
       kinds(await check(yaml.replace('    drop: [legacy]', '    drop: [legacy]\n    dropRowsWithNull: [role]'))),
     ).toEqual([]);
-    const probe = { ...emptyProbe(), nulls: new Map([['users.role', 0]]), longest: new Map([['users.email', 10]]) };
-    expect(kinds(await check(yaml, { probe }))).toEqual([]);
+    expect(kinds(await check(yaml, { probed: true }))).toEqual([]);
   });
 
-  test('an integer narrowing: a warning from the catalogs; with --probe an error only when the values found do not fit', async () => {
+  test('an integer narrowing: a warning from the catalogs, left to the probe when it reads the data', async () => {
     expect((await check(GOOD)).map((p) => `${p.severity} ${p.kind}:${p.column}`)).toEqual(['warning narrowing:visits']);
-    const probe = (range: [bigint, bigint] | undefined) => ({
-      ...emptyProbe(),
-      longest: new Map([['users.email', 10]]),
-      ranges: new Map([['users.visits', range]]),
-    });
-    expect(await check(GOOD, { probe: probe([0n, 2147483647n]) })).toEqual([]);
-    expect(await check(GOOD, { probe: probe(undefined) })).toEqual([]);
-    const over = await check(GOOD, { probe: probe([-1n, 2147483648n]) });
-    expect(kinds(over)).toEqual(['out-of-range:visits']);
-    expect(over[0]).toMatchObject({
-      expected: '-2147483648..2147483647',
-      found: '-1..2147483648 (probed)',
-      at: { line: 11 },
-    });
-  });
-
-  test('--probe: boolean values that are neither true nor false (tinyint 2), unless the mapping names them', async () => {
-    const probe = {
-      ...emptyProbe(),
-      longest: new Map([['users.email', 10]]),
-      values: new Map([['users.active', ['0', '1', '2']]]),
-    };
-    const ps = await check(GOOD, { probe });
-    expect(kinds(ps)).toEqual(['value-invalid:active']);
-    expect(ps.find((p) => p.kind === 'value-invalid')).toMatchObject({ found: '"2" (probed)', at: { line: 7 } });
-    expect(
-      kinds(
-        await check(GOOD.replace('      active: boolean', "      active: { type: boolean, trueValues: ['1', '2'] }"), {
-          probe,
-        }),
-      ),
-    ).toEqual([]);
-  });
-
-  test('--probe: zero dates under the default zeroDate: error, and dates no calendar has', async () => {
-    const probe = {
-      ...emptyProbe(),
-      longest: new Map([['users.email', 10]]),
-      zeroDates: new Map([['users.created_at', 3]]),
-      badDates: new Map([['users.created_at', 1]]),
-    };
-    const ps = await check(GOOD, { probe });
-    expect(kinds(ps)).toEqual(['value-invalid:created_at', 'value-invalid:created_at']);
-    expect(errors(ps).map((p) => p.expected)).toEqual([
-      'zeroDate: null, or zeroDate: <a replacement value> (counted)',
-      'real dates: fix them in the source',
-    ]);
-    expect(ps[0].at?.line).toBe(10);
-  });
-
-  test('--probe: values the transform rejects (junk in a uuid column), with the least one as a sample', async () => {
-    const probe = {
-      ...emptyProbe(),
-      longest: new Map([['users.email', 10]]),
-      rejects: new Map([['users.id', { count: 2, sample: 'space-admin' }]]),
-    };
-    const ps = await check(GOOD, { probe });
-    expect(kinds(ps)).toEqual(['value-invalid:id']);
-    expect(ps[0]).toMatchObject({
-      message: '2 value(s) the uuid transform rejects, such as "space-admin"',
-      expected: 'uuids: fix the source rows, or load the column as text',
-      at: { line: 5 },
-    });
-  });
-
-  test('--probe: source keys a target unique index refuses, at the table, with the policy to declare', async () => {
-    const probe = {
-      ...emptyProbe(),
-      longest: new Map([['users.email', 10]]),
-      duplicates: new Map([
-        ['users', [{ index: 'users_email_key', columns: ['email'], groups: 2, sample: 'ann@example.org' }]],
-      ]),
-    };
-    const ps = await check(GOOD, { probe });
-    expect(kinds(ps)).toEqual(['duplicate-rows:']);
-    expect(ps[0]).toMatchObject({
-      at: { line: 3, key: 'tables.users' },
-      expected: 'unique: [{ columns: [email], policy: fail | keep-first | keep-newest }], or fix the source',
-      found: '2 duplicate key(s) (probed), such as (ann@example.org)',
-    });
+    expect(await check(GOOD, { probed: true })).toEqual([]);
   });
 
   test('a target table that already holds rows, with nothing saying what becomes of them: a warning naming the three ways out', async () => {
     const targetRows = new Map([['public.users', 7]]);
     const ps = await check(GOOD, { targetRows });
-    expect(ps.map((p) => `${p.severity} ${p.kind}`)).toEqual(['warning target-not-empty', 'warning narrowing']);
+    expect(ps.map((p) => `${p.severity} ${p.kind}`)).toEqual(['error target-not-empty', 'warning narrowing']);
     expect(ps[0]).toMatchObject({ at: { line: 3 }, found: '7 row(s)' });
     expect(ps[0].expected).toContain('replaceSeeded');
     expect((await check(GOOD, { targetRows, replaced: new Set(['users']) })).map((p) => p.kind)).toEqual(['narrowing']);
@@ -350,16 +249,6 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
       '    drop: [legacy]\n    existing: { key: [email], policy: skip }',
     );
     expect((await check(existing, { targetRows })).map((p) => p.kind)).toEqual(['narrowing']);
-  });
-
-  test("--probe: '' in a uuid column and NUL in text are reported before the transform meets them", async () => {
-    const probe = {
-      ...emptyProbe(),
-      longest: new Map([['users.email', 10]]),
-      empties: new Map([['users.id', 2]]),
-      nuls: new Map([['users.email', 1]]),
-    };
-    expect(kinds(await check(GOOD, { probe }))).toEqual(['value-invalid:email', 'value-invalid:id']);
   });
 
   test('tables and columns that do not exist, generated and doubly fed targets, policy columns', async () => {
@@ -412,9 +301,13 @@ describe('map check: each kind of problem, on purpose-broken mappings, all liste
   });
 });
 
-describe('keyExpression: the MySQL expression whose equality is Postgres equality of the loaded value', () => {
+describe('keyForm: the MySQL expression whose equality is Postgres equality of the loaded value', () => {
   const col = (o: Record<string, unknown>) =>
-    ({ source: 'c', to: 'c', drop: false, ...o }) as Parameters<typeof keyExpression>[0];
+    ({ source: 'c', to: 'c', drop: false, ...o }) as Parameters<typeof keyForm>[0];
+  const keyExpression = (c: Parameters<typeof keyForm>[0], _quoted: string) => {
+    const f = keyForm(c);
+    return f && keySql('c', f);
+  };
   test('bytes as they load: uuids lower-cased, declared trim, case and emptyToNull applied', () => {
     expect(keyExpression(col({ type: 'text' }), '`c`')).toBe('`c`');
     expect(keyExpression(col({ type: 'uuid' }), '`c`')).toBe('LOWER(`c`)');
@@ -443,16 +336,60 @@ describe('sourceKeyHolds: when the source primary key already proves a target un
     columns: [my('id', 'char(36)', { collation }), my('name', 'varchar(20)')],
   });
   test('the key within the index, loaded as it is', () => {
-    expect(sourceKeyHolds(table(null), ['id'], ['`id`'])).toBe(true);
-    expect(sourceKeyHolds(table(null), ['id', 'name'], ['`id`', '`name`'])).toBe(true);
+    expect(sourceKeyHolds(table(null), ['id'], [{}])).toBe(true);
+    expect(sourceKeyHolds(table(null), ['id', 'name'], [{}, {}])).toBe(true);
   });
   test('lower-cased only where MySQL compared without case', () => {
-    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], ['LOWER(`id`)'])).toBe(true);
-    expect(sourceKeyHolds(table('utf8mb4_bin'), ['id'], ['LOWER(`id`)'])).toBe(false);
-    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], ['TRIM(`id`)'])).toBe(false);
+    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], [{ lower: true }])).toBe(true);
+    expect(sourceKeyHolds(table('utf8mb4_bin'), ['id'], [{ lower: true }])).toBe(false);
+    expect(sourceKeyHolds(table('utf8mb4_general_ci'), ['id'], [{ trim: true }])).toBe(false);
   });
   test('not when the index leaves part of the key out, or there is no key', () => {
-    expect(sourceKeyHolds(table(null), ['name'], ['`name`'])).toBe(false);
-    expect(sourceKeyHolds({ ...table(null), primaryKey: [] }, ['id'], ['`id`'])).toBe(false);
+    expect(sourceKeyHolds(table(null), ['name'], [{}])).toBe(false);
+    expect(sourceKeyHolds({ ...table(null), primaryKey: [] }, ['id'], [{}])).toBe(false);
+  });
+});
+
+describe('map check: every value the mapping declares is checked against its target column type', () => {
+  test('nullTo, zeroDate, a whole-value replace and a constant, each at its own file and line', async () => {
+    const yaml = `version: 1
+tables:
+  users:
+    columns:
+      id: { type: uuid, nullTo: not-a-uuid }
+      email: { type: text, nullTo: '${'x'.repeat(40)}' }
+      active: { type: boolean, nullTo: maybe }
+      kind: { type: enum, map: { a: A, b: B, c: C } }
+      role: { type: text, nullTo: member }
+      created_at: { type: timestamp, zeroDate: 'soon' }
+      visits: { type: integer, nullTo: many, replace: { pattern: '^-1$', with: '99999999999' } }
+    drop: [legacy]
+    add:
+      tenant: { constant: main }
+`;
+    const tgt = target('character varying(20)');
+    const ps = (await check(yaml, { tgt })).filter((p) => p.kind === 'declared-value-invalid');
+    expect(ps.map((p) => `${p.column}@${p.at?.line}: ${p.message}`)).toEqual([
+      'id@5: nullTo "not-a-uuid" is not a uuid, so it cannot load into target column id (uuid)',
+      `email@6: nullTo "${'x'.repeat(40)}" is longer than target column email (character varying(20))`,
+      'active@7: nullTo "maybe" is not a boolean, so it cannot load into target column active (boolean)',
+      'created_at@10: zeroDate "soon" is not a date, so it cannot load into target column created_at (timestamp(6) without time zone)',
+      'visits@11: nullTo "many" is not an integer, so it cannot load into target column visits (integer)',
+      'visits@11: replace.with "99999999999" is out of the range of target column visits (integer)',
+    ]);
+    expect(ps.every((p) => p.severity === 'error' && p.at?.file.endsWith('.yaml'))).toBe(true);
+  });
+
+  test('a constant that does not fit, at its add entry; values that fit pass', async () => {
+    const yaml = GOOD.replace('tenant: { constant: main }', "tenant: { constant: 'main' }").replace(
+      '      visits: integer',
+      "      visits: { type: integer, nullTo: '-2147483648' }",
+    );
+    expect((await check(yaml)).filter((p) => p.kind === 'declared-value-invalid')).toEqual([]);
+    const tgt = target();
+    const users = tgt.tables.get('public.users')!;
+    users.columns = users.columns.map((c) => (c.name === 'tenant' ? pg('tenant', 'integer', { notNull: true }) : c));
+    const ps = (await check(GOOD, { tgt })).filter((p) => p.kind === 'declared-value-invalid');
+    expect(ps.map((p) => `${p.column}@${p.at?.line} ${p.at?.key}`)).toEqual(['add.tenant@14 tables.users.add.tenant']);
   });
 });

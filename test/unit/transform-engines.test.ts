@@ -618,6 +618,7 @@ describe('byte engine vs string engine: same output for the same input', () => {
     const kinds = new Set(Object.values(s.counts).flatMap((c) => Object.keys(c)));
     for (const k of [
       'uuidLowercased',
+      'booleanRespelled',
       'enumRelabelled',
       'emptyToNull',
       'nullDefaulted',

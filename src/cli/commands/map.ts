@@ -8,13 +8,14 @@ import { ioError } from '../../core/private-files';
 import { projectRoot } from '../../pipeline/project-root';
 import type { Pipeline } from '../../pipeline/load-pipeline';
 import { mappingJsonSchemaText } from '../../mapping/mapping-json-schema';
-import { runMapCheck } from '../../mapping/check/run-map-check';
+import { runMapCheck } from '../../map-check/run-map-check';
 import { describeProblem } from '../../mapping/check/mapping-problem';
+import { describeProbe } from '../../map-check/describe-probe';
 import { runMapInit } from '../../mapping/init/run-map-init';
 import { trackingReason } from '../../mapping/check/tracking-tables';
 import type { RegisterCommand } from './index';
 
-type CheckFlags = CommonFlags & { probe?: boolean; mapping?: string; json?: boolean };
+type CheckFlags = CommonFlags & { probe?: boolean; sample?: string; mapping?: string; json?: boolean };
 type InitFlags = CommonFlags & { out?: string; force?: boolean; probe?: boolean };
 const out = (s: string) => process.stdout.write(s);
 
@@ -30,11 +31,19 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         'check the mapping against the source and target catalogs; list every problem; exit 3 when any is an error',
       ),
   )
-    .option('--probe', 'also read the source data: enum values, longest strings, NULL counts (full table scans)')
+    .option(
+      '--probe',
+      'also stream the source data through the mapping, as transform and migrate run it: every value it would reject or change, and every value the target would refuse (full table scans, one snapshot)',
+    )
+    .option('--sample <rows>', 'with --probe: read only the first <rows> rows of each table (in key order)')
     .option('--mapping <path>', "a mapping folder or file other than the pipeline's")
     .option('--json', 'print the problems as JSON')
     .action(async (flags: CheckFlags) => {
       const ctx = await commandContext(flags);
+      const sample = flags.sample === undefined ? undefined : Number(flags.sample);
+      if (sample !== undefined && (!Number.isInteger(sample) || sample < 1))
+        throw new ConvergeError('USAGE', `--sample takes a number of rows (1 or more), not ${flags.sample}`, {});
+      if (sample !== undefined && !flags.probe) throw new ConvergeError('USAGE', '--sample needs --probe', {});
       const res = await runMapCheck({
         mappingDir: flags.mapping ? path.resolve(flags.mapping) : ctx.mappingDir,
         source: ctx.source,
@@ -44,10 +53,12 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         replaceSeeded: ctx.pipeline.target.replaceSeeded,
         probe: flags.probe,
         tracking: declaredTracking(ctx.pipeline),
+        sample,
       });
       if (flags.json) out(JSON.stringify(res, null, 2) + '\n');
       else {
         for (const p of res.problems) out(describeProblem(p) + '\n');
+        if (res.probe) for (const line of describeProbe(res.probe)) out(line + '\n');
         out(`${res.errors} error(s), ${res.warnings} warning(s)${flags.probe ? ' (probed the source data)' : ''}\n`);
       }
       if (res.errors > 0) setExit(ExitCode.BadConfig);

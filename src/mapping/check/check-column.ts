@@ -1,14 +1,7 @@
 import type { MysqlColumn } from '../../source/mysql/catalog';
 import type { PgColumn } from '../../target/postgres/catalog';
 import type { ColumnRule, TableRule } from '../load-mapping';
-import {
-  conversionProblem,
-  emitsSourceText,
-  integerNarrowing,
-  pgIntRange,
-  sourceKind,
-  targetKind,
-} from '../type-rules';
+import { conversionProblem, emitsSourceText, integerNarrowing, sourceKind, targetKind } from '../type-rules';
 import { DEFAULT_FALSE, DEFAULT_TRUE } from '../boolean-spellings';
 import { mysqlEnumLabels, pgEnumLabels } from './column-labels';
 import { CheckInput, MappingProblem } from './mapping-problem';
@@ -72,23 +65,9 @@ export function checkColumn(
         found: `uuidFormat: ${fmt}`,
       });
   }
-  const key = `${table}.${c.source}`;
   const narrow = type === 'copy' || type === 'integer' || type === 'numeric' ? integerNarrowing(s, t) : undefined;
-  if (narrow && input.probe?.ranges.has(key)) {
-    // --probe read the values: only what is really there matters.
-    const range = input.probe.ranges.get(key);
-    const fits = pgIntRange(t.type)!;
-    if (range && (range[0] < fits[0] || range[1] > fits[1])) {
-      problems.push({
-        ...base,
-        kind: 'out-of-range',
-        severity: 'error',
-        message: `source values fall outside target column ${c.to} (${t.type}): widen the target type`,
-        expected: `${fits[0]}..${fits[1]}`,
-        found: `${range[0]}..${range[1]} (probed)`,
-      });
-    }
-  } else if (narrow)
+  // With --probe the data was read through the program: only values really there are reported (probe-program.ts).
+  if (narrow && !input.probed)
     problems.push({
       ...base,
       kind: 'narrowing',
@@ -98,7 +77,7 @@ export function checkColumn(
       found: s.columnType,
     });
 
-  const sourceLabels = mysqlEnumLabels(s.columnType) ?? input.probe?.values.get(key);
+  const sourceLabels = mysqlEnumLabels(s.columnType);
   const targetLabels = pgEnumLabels(t) ?? input.checkLabels.get(`${tableSchema(input, rule.target)}.${c.to}`);
   if (type === 'enum') {
     const map = c.map ?? {};
@@ -113,7 +92,7 @@ export function checkColumn(
           expected: `map entries for ${quoteAll(missing)}`,
           found: `map keys ${quoteAll(Object.keys(map))}`,
         });
-    } else {
+    } else if (!input.probed) {
       problems.push({
         ...base,
         kind: 'enum-values-unknown',
@@ -146,83 +125,10 @@ export function checkColumn(
       });
   }
 
-  const found = type === 'boolean' ? input.probe?.values.get(key) : undefined;
-  if (found) {
-    const unread = unreadBooleans(found, c);
-    if (unread.length)
-      problems.push({
-        ...base,
-        kind: 'value-invalid',
-        severity: 'error',
-        message: `value(s) the boolean transform reads as neither true nor false`,
-        expected: 'trueValues / falseValues naming them',
-        found: `${quoteAll(unread)} (probed)`,
-      });
-  }
-  const rejected = input.probe?.rejects.get(key);
-  if (rejected)
-    problems.push({
-      ...base,
-      kind: 'value-invalid',
-      severity: 'error',
-      message: `${rejected.count} value(s) the ${type} transform rejects, such as ${JSON.stringify(rejected.sample)}`,
-      expected: REJECT_FIX[type] ?? 'values the transform reads',
-      found: `${rejected.count} value(s) (probed)`,
-    });
-  const zeros = input.probe?.zeroDates.get(key) ?? 0;
-  if (zeros > 0)
-    problems.push({
-      ...base,
-      kind: 'value-invalid',
-      severity: 'error',
-      message: `${zeros} row(s) hold a zero date, which Postgres has no value for`,
-      expected: 'zeroDate: null, or zeroDate: <a replacement value> (counted)',
-      found: `${zeros} zero date(s) (probed), zeroDate: error`,
-    });
-  const badDates = input.probe?.badDates.get(key) ?? 0;
-  if (badDates > 0)
-    problems.push({
-      ...base,
-      kind: 'value-invalid',
-      severity: 'error',
-      message: `${badDates} row(s) hold a date no calendar has (such as February 30), which the load would reject`,
-      expected: 'real dates: fix them in the source',
-      found: `${badDates} impossible date(s) (probed)`,
-    });
-  const empties = input.probe?.empties.get(key) ?? 0;
-  if (empties > 0)
-    problems.push({
-      ...base,
-      kind: 'value-invalid',
-      severity: 'error',
-      message: `${empties} row(s) hold '', which is not a uuid`,
-      expected: "emptyToNull: true (counted), if '' means no reference",
-      found: `${empties} '' value(s) (probed)`,
-    });
-  const nuls = input.probe?.nuls.get(key) ?? 0;
-  if (nuls > 0)
-    problems.push({
-      ...base,
-      kind: 'value-invalid',
-      severity: 'error',
-      message: `${nuls} value(s) hold U+0000, which Postgres text cannot store`,
-      expected: 'latin1-base64 or latin1-bytes (bytes kept as a latin1 string), or a replace',
-      found: `${nuls} value(s) with NUL (probed)`,
-    });
   if (t.maxLength !== null && (emitsSourceText(type) || type === 'enum')) {
-    const longest = input.probe?.longest.get(key);
     const declared = type === 'enum' ? Math.max(0, ...Object.values(c.map ?? {}).map((v) => v.length)) : s.maxLength;
-    if (longest !== undefined && type !== 'enum') {
-      if (longest > t.maxLength)
-        problems.push({
-          ...base,
-          kind: 'too-long',
-          severity: 'error',
-          message: `the longest source value has ${longest} characters; target column ${c.to} holds ${t.maxLength}`,
-          expected: `at most ${t.maxLength} characters`,
-          found: `${longest} (probed)`,
-        });
-    } else if (declared !== null && declared > t.maxLength) {
+    // --probe measured what the column holds (probe-program.ts): the declared length is only a maybe.
+    if (declared !== null && declared > t.maxLength && (type === 'enum' || !input.probed)) {
       problems.push({
         ...base,
         kind: 'too-long',
@@ -256,13 +162,3 @@ export function unreadBooleans(
   const known = new Set([...(c.trueValues ?? DEFAULT_TRUE), ...(c.falseValues ?? DEFAULT_FALSE)]);
   return found.filter((v) => !known.has(v) && !(v === '' && c.emptyToNull));
 }
-
-/** What makes values a transform rejects loadable, by transform. */
-const REJECT_FIX: Partial<Record<string, string>> = {
-  uuid: 'uuids: fix the source rows, or load the column as text',
-  integer: 'integers: fix the source rows, or a replace that makes them so',
-  numeric: 'numbers: fix the source rows, or a replace that makes them so',
-  json: 'valid JSON, or invalid: null (counted)',
-  jsonb: 'valid JSON, or invalid: null (counted)',
-  'simple-json': 'valid JSON, or invalid: null (counted)',
-};

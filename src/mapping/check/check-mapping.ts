@@ -3,6 +3,7 @@ import { findTable, namesTable, PgTable } from '../../target/postgres/catalog';
 import type { TableRule } from '../load-mapping';
 import { checkColumn, canGiveNull } from './check-column';
 import { CheckInput, MappingProblem } from './mapping-problem';
+import { checkDeclaredValues } from './declared-values';
 
 /**
  * Proves a mapping against both catalogs before any data moves, and lists every problem at
@@ -85,6 +86,7 @@ export function checkMapping(input: CheckInput): MappingProblem[] {
             });
     }
   }
+  problems.push(...checkDeclaredValues(input));
   return problems;
 }
 
@@ -94,25 +96,14 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
   if (held > 0 && !rule.existing && !(input.replaced && namesTable(input.replaced, tgt))) {
     problems.push({
       kind: 'target-not-empty',
-      severity: 'warning',
+      // The load refuses a non-empty table: an error, not a hint.
+      severity: 'error',
       table: rule.source,
       at: rule.at,
       message: `target table ${rule.target} already holds ${held} row(s) (its migrations' seed, or an earlier load): the import refuses a non-empty table`,
       expected:
         "existing: { key: [...], policy: skip | replace | fail }, the table under the pipeline's replaceSeeded, or import --truncate (deletes those rows)",
       found: `${held} row(s)`,
-    });
-  }
-  for (const d of input.probe?.duplicates.get(rule.source) ?? []) {
-    const cols = d.columns.join(', ');
-    problems.push({
-      kind: 'duplicate-rows',
-      severity: 'error',
-      table: rule.source,
-      at: rule.at,
-      message: `${d.groups} key(s) are held by more than one source row; target unique index ${d.index} (${cols}) refuses them`,
-      expected: `unique: [{ columns: [${cols}], policy: fail | keep-first | keep-newest }], or fix the source`,
-      found: `${d.groups} duplicate key(s) (probed), such as (${d.sample})`,
     });
   }
   const srcCols = new Map(src.columns.map((c) => [c.name, c]));
@@ -235,8 +226,8 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
     if (!nullable.has(t.name) || dropsNull.has(t.name)) continue;
     const from = fed.get(t.name)!;
     const rule0 = rule.columns.get(from);
-    const nulls = input.probe?.nulls.get(`${table}.${from}`);
-    if (nulls === 0) continue;
+    // --probe read the NULLs through the program and reports those that reach the column.
+    if (input.probed) continue;
     problems.push({
       kind: 'null-into-not-null',
       severity: 'error',
@@ -245,10 +236,7 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
       at: rule0?.at ?? rule.at,
       message: `can give NULL, but target column ${t.name} is NOT NULL`,
       expected: 'nullTo: <value>, or the column under dropRowsWithNull',
-      found:
-        nulls === undefined
-          ? 'a nullable source (run with --probe to count NULLs)'
-          : `${nulls} NULL value(s) in the source`,
+      found: 'a nullable source (run with --probe to count NULLs)',
     });
   }
   const targetNames = new Set(fed.keys());

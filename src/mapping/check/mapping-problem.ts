@@ -3,6 +3,7 @@ import type { MysqlTable } from '../../source/mysql/catalog';
 import type { PgCatalog } from '../../target/postgres/catalog';
 import type { Mapping } from '../load-mapping';
 import type { DuplicateFact } from './probe-duplicates';
+import type { AdviceFix } from '../value-advice';
 
 /** Every kind of problem `map check` finds; stable names for scripts and tests. */
 export type ProblemKind =
@@ -26,7 +27,8 @@ export type ProblemKind =
   | 'target-not-empty' // the target already holds rows and nothing says what becomes of them
   | 'duplicate-rows' // --probe found source keys a target unique index refuses, with no unique policy
   | 'value-invalid' // --probe found values the transform rejects ('' as a uuid, NUL in text)
-  | 'tracking-table-copied'; // a migration tool's tracking table mapped as data (src/mapping/tracking-tables.ts)
+  | 'tracking-table-copied' // a migration tool's tracking table mapped as data (src/mapping/check/tracking-tables.ts)
+  | 'declared-value-invalid'; // a value the mapping writes (nullTo, zeroDate, a constant) the target column cannot hold
 
 export interface MappingProblem {
   kind: ProblemKind;
@@ -38,9 +40,14 @@ export interface MappingProblem {
   message: string;
   expected?: string;
   found?: string;
+  /** --probe: the change that makes these values load, as mapping keys or a target column type (advice.ts). */
+  fix?: AdviceFix;
+  /** --probe: how many values, and the source key of the first row holding one. */
+  count?: number;
+  firstKey?: string;
 }
 
-/** What `--probe` learnt from the source data, keyed "table.column". */
+/** What `map init --probe` learns from the source data to settle a draft, keyed "table.column" (probe-source.ts). */
 export interface ProbeFacts {
   /** Distinct values (at most PROBE_MAX_VALUES + 1) of enum-mapped columns without declared labels, and of boolean columns. */
   values: Map<string, string[]>;
@@ -71,7 +78,12 @@ export interface CheckInput {
   checkLabels: Map<string, string[]>;
   /** Source tables the pipeline never exports. */
   excluded?: string[];
-  probe?: ProbeFacts;
+  /**
+   * The data was read through the table program (map check --probe): the catalog's maybes
+   * (narrowing, nullable into NOT NULL, declared lengths, enum values unknown) give way to
+   * what the probe found, which it reports itself.
+   */
+  probed?: boolean;
   /** "schema.table" → rows the target holds now (its migrations' seed, or an earlier load). */
   targetRows?: Map<string, number>;
   /** Tables the pipeline replaces wholesale (replaceSeeded): rows there are expected. */

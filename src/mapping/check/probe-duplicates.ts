@@ -1,8 +1,7 @@
 import type { MysqlConnection } from '../../source/mysql/connect';
-import { quoteMysql } from '../../source/mysql/quote';
 import type { MysqlTable } from '../../source/mysql/catalog';
+import { columnFacts, KeyForm } from '../../source/mysql/column-facts';
 import type { TableRule } from '../load-mapping';
-import { firstRow } from '../../source/mysql/first-row';
 import type { ProbedColumn } from './probe-source';
 import type { UniqueIndex } from '../../target/postgres/constraints';
 
@@ -15,12 +14,12 @@ export interface DuplicateFact {
 }
 
 /**
- * A MySQL expression equal for two rows exactly when their loaded values are equal in Postgres,
- * or undefined where that cannot be said in SQL (a regex replace, a lookup remap, JSON, a
- * boolean's spellings, an enum map that merges labels, a NULL replaced by a value). Bytes are
- * compared, as Postgres does, not MySQL's case-insensitive collation.
+ * How a key column's value loads, as steps MySQL can take too (so two rows' keys compare as
+ * Postgres will compare them), or undefined where that cannot be said in SQL (a regex replace, a
+ * lookup remap, JSON, a boolean's spellings, an enum map that merges labels, a NULL replaced by a
+ * value). Bytes are compared, as Postgres does, not MySQL's case-insensitive collation.
  */
-export function keyExpression(c: ProbedColumn, col: string): string | undefined {
+export function keyForm(c: ProbedColumn): KeyForm | undefined {
   const type = c.type ?? 'copy';
   if (c.replace || c.remap || c.nullTo !== undefined) return undefined;
   if (
@@ -38,28 +37,27 @@ export function keyExpression(c: ProbedColumn, col: string): string | undefined 
   )
     return undefined;
   if (type === 'enum' && c.map && new Set(Object.values(c.map)).size !== Object.keys(c.map).length) return undefined;
-  let e = col;
-  if (c.emptyToNull) e = `NULLIF(${e}, '')`;
-  if (c.trim) e = `TRIM(${e})`;
-  if (c.case === 'lower' || (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text')) e = `LOWER(${e})`;
-  if (c.case === 'upper') e = `UPPER(${e})`;
-  return e;
+  return {
+    emptyToNull: !!c.emptyToNull,
+    trim: !!c.trim,
+    lower: c.case === 'lower' || (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text'),
+    upper: c.case === 'upper',
+  };
 }
 
 /**
  * True when the source's primary key already makes these keys unique as they will load: the key
  * lies within the index's columns, and each of its columns loads as it is, or lower-cased from a
  * case-insensitive collation (where MySQL's key already refused two values differing by case).
- * Saves a full grouping of every large table whose key Postgres only repeats.
+ * Saves tracking (or grouping) every key of a large table whose key Postgres only repeats.
  */
-export function sourceKeyHolds(src: MysqlTable, sources: string[], exprs: string[]): boolean {
+export function sourceKeyHolds(src: MysqlTable, sources: string[], forms: KeyForm[]): boolean {
   if (src.primaryKey.length === 0 || !src.primaryKey.every((k) => sources.includes(k))) return false;
   return src.primaryKey.every((k) => {
-    const e = exprs[sources.indexOf(k)];
-    const col = quoteMysql(k);
-    if (e === col) return true;
-    const ci = /_ci$/.test(src.columns.find((c) => c.name === k)?.collation ?? '');
-    return ci && e === `LOWER(${col})`;
+    const f = forms[sources.indexOf(k)];
+    if (f.emptyToNull || f.trim || f.upper) return false;
+    if (!f.lower) return true;
+    return /_ci$/.test(src.columns.find((c) => c.name === k)?.collation ?? '');
   });
 }
 
@@ -81,25 +79,24 @@ export async function probeDuplicates(
       (u) => u.columns.length === ix.columns.length && u.columns.every((c) => ix.columns.includes(c)),
     );
     if (handled) continue;
-    const exprs: string[] = [];
-    const sources: string[] = [];
+    const keys: Array<{ column: string; form: KeyForm }> = [];
     for (const target of ix.columns) {
       const c = feeders.find((f) => f.to === target);
-      const e = c && keyExpression(c, quoteMysql(c.source));
-      if (!e) break;
-      exprs.push(e);
-      sources.push(c.source);
+      const form = c && keyForm(c);
+      if (!c || !form) break;
+      keys.push({ column: c.source, form });
     }
-    if (exprs.length !== ix.columns.length) continue;
-    if (sourceKeyHolds(src, sources, exprs)) continue;
-    const bytes = exprs.map((e) => `CAST(${e} AS BINARY)`).join(', ');
-    const r = await firstRow<{ n: number | string; sample: string | null }>(
-      conn,
-      `SELECT COUNT(*) AS n, MIN(k) AS sample FROM (SELECT MIN(CONCAT_WS(', ', ${exprs.join(', ')})) AS k FROM ${quoteMysql(rule.source)} ` +
-        `WHERE ${exprs.map((e) => `${e} IS NOT NULL`).join(' AND ')} GROUP BY ${bytes} HAVING COUNT(*) > 1) d`,
-    );
-    if (Number(r.n) > 0)
-      out.push({ index: ix.name, columns: ix.columns, groups: Number(r.n), sample: String(r.sample).slice(0, 120) });
+    if (keys.length !== ix.columns.length) continue;
+    if (
+      sourceKeyHolds(
+        src,
+        keys.map((k) => k.column),
+        keys.map((k) => k.form),
+      )
+    )
+      continue;
+    const r = await columnFacts(conn, rule.source).repeatedKeys(keys);
+    if (r.groups > 0) out.push({ index: ix.name, columns: ix.columns, ...r });
   }
   return out;
 }

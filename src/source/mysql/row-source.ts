@@ -70,7 +70,12 @@ export interface SourceRows {
  * as its shortest float32 text), read with the export's row reader (row-bytes) in primary-key
  * order, with backpressure down to the MySQL socket (pull-query.ts).
  */
-export function sourceRows(conn: MysqlConnection, table: MysqlTable, range?: KeyRange | null): SourceRows {
+export function sourceRows(
+  conn: MysqlConnection,
+  table: MysqlTable,
+  opts: { range?: KeyRange | null; limit?: number } = {},
+): SourceRows {
+  const range = opts.range;
   const cols = table.columns;
   const n = cols.length;
   const { select, float32, binary } = selectList(table);
@@ -82,7 +87,9 @@ export function sourceRows(conn: MysqlConnection, table: MysqlTable, range?: Key
   const pkIdx = table.primaryKey.map((k) => cols.findIndex((c) => c.name === k));
   const pk0 = pkIdx.length ? pkIdx[0] : -1;
   const order = table.primaryKey.length ? ` ORDER BY ${table.primaryKey.map(quoteMysql).join(', ')}` : '';
-  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${where ? ` WHERE ${where.sql}` : ''}${order}`;
+  // A sample (map check --probe --sample) is the first rows in key order: the same rows every time.
+  const limit = opts.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(opts.limit))}` : '';
+  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${where ? ` WHERE ${where.sql}` : ''}${order}${limit}`;
   // A single-column key is kept as its value (no array per row).
   const ring: Array<string | null | Array<string | null> | undefined> = new Array(RING);
   let read = 0;

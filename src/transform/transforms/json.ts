@@ -1,3 +1,4 @@
+import { advise } from '../../mapping/value-advice';
 import { ValueError } from './value-error';
 
 /**
@@ -10,13 +11,15 @@ export function jsonValue(v: string, jsonb: boolean): string {
   } catch (e) {
     throw new ValueError(
       'JSON_INVALID',
-      `invalid JSON (${(e as Error).message.slice(0, 80)}): ${JSON.stringify(v.slice(0, 60))}`,
+      `invalid JSON (${(e as Error).message.slice(0, 80)}): ${JSON.stringify(v.slice(0, 60))}; ${advise('json-invalid').words}`,
+      'json-invalid',
     );
   }
   if (jsonb && v.includes('\\u0000') && /(^|[^\\])(\\\\)*\\u0000/.test(v))
     throw new ValueError(
       'JSON_INVALID',
-      'JSON holds \\u0000, which jsonb cannot store (use json, or drop the character in the mapping)',
+      `JSON holds \\u0000, which jsonb cannot store; ${advise('nul-in-jsonb', { kind: 'jsonb' }).words}`,
+      'nul-in-jsonb',
     );
   return v;
 }

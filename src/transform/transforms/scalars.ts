@@ -1,16 +1,27 @@
+import { advise } from '../../mapping/value-advice';
 import { ValueError } from './value-error';
 
 const INT = /^-?\d+$/;
 const NUM = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 export function integerValue(v: string): string {
-  if (!INT.test(v)) throw new ValueError('VALUE_INVALID', `not an integer: ${JSON.stringify(v.slice(0, 40))}`);
+  if (!INT.test(v))
+    throw new ValueError(
+      'VALUE_INVALID',
+      `not an integer: ${JSON.stringify(v.slice(0, 40))}; ${advise('integer-invalid').words}`,
+      'integer-invalid',
+    );
   return v;
 }
 
 /** Exact decimals and unsigned bigints go to numeric as text: never through a JS number. */
 export function numericValue(v: string): string {
-  if (!NUM.test(v)) throw new ValueError('VALUE_INVALID', `not a number: ${JSON.stringify(v.slice(0, 40))}`);
+  if (!NUM.test(v))
+    throw new ValueError(
+      'VALUE_INVALID',
+      `not a number: ${JSON.stringify(v.slice(0, 40))}; ${advise('number-invalid').words}`,
+      'number-invalid',
+    );
   return v;
 }
 
@@ -26,7 +37,8 @@ export function textValue(v: string): string {
   if (v.includes('\u0000'))
     throw new ValueError(
       'VALUE_INVALID',
-      'text holds a NUL (U+0000) character, which Postgres text cannot store; map the column to bytea or declare a replace',
+      `text holds a NUL (U+0000) character, which Postgres text cannot store; ${advise('nul-in-text', { kind: 'text' }).words}`,
+      'nul-in-text',
     );
   return v;
 }
@@ -43,7 +55,7 @@ export function byteaValue(v: string): string {
  * means the text was never a byte string: an error, not a silent re-encoding.
  */
 export function latin1BytesValue(v: string): string {
-  return '\\x' + latin1Bytes(v).toString('hex');
+  return '\\x' + latin1Bytes(v, 'bytea').toString('hex');
 }
 
 /**
@@ -51,15 +63,16 @@ export function latin1BytesValue(v: string): string {
  * base64 of the exact bytes, since Postgres text cannot hold the NULs zlib output contains.
  */
 export function latin1Base64Value(v: string): string {
-  return latin1Bytes(v).toString('base64');
+  return latin1Bytes(v, 'text').toString('base64');
 }
 
-function latin1Bytes(v: string): Buffer {
+function latin1Bytes(v: string, target: 'bytea' | 'text'): Buffer {
   for (let i = 0; i < v.length; i++) {
     if (v.charCodeAt(i) > 0xff)
       throw new ValueError(
         'VALUE_INVALID',
-        `character U+${v.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')} at offset ${i} is not a latin1 byte`,
+        `character U+${v.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')} at offset ${i} is not a latin1 byte; ${advise('not-latin1', { kind: target }).words}`,
+        'not-latin1',
       );
   }
   return Buffer.from(v, 'latin1');
@@ -114,7 +127,8 @@ export function enumValue(map: Record<string, string>, v: string): string {
       'ENUM_UNMAPPED',
       `value ${JSON.stringify(v)} is not in the enum map (mapped: ${Object.keys(map)
         .map((k) => JSON.stringify(k))
-        .join(', ')})`,
+        .join(', ')}); ${advise('enum-unmapped', {}, { values: [v] }).words}`,
+      'enum-unmapped',
     );
   return out;
 }

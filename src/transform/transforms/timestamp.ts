@@ -1,16 +1,10 @@
+import { advise } from '../../mapping/value-advice';
 import { ValueError } from './value-error';
+import { digitsAt as num, isZeroDate } from '../../mapping/zero-date';
 
 const TS = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?)?$/;
 
-export function isZeroDate(v: string): boolean {
-  // '0000-00-00', '0000-00-00 00:00:00', and partial zeros MySQL accepts under a permissive sql_mode ('2024-00-15').
-  // Checked by character code: this runs on every temporal value.
-  if (v.length < 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
-  const y = num(v, 0, 4),
-    m = num(v, 5, 2),
-    d = num(v, 8, 2);
-  return y >= 0 && m >= 0 && d >= 0 && (y === 0 || m === 0 || d === 0);
-}
+export { isZeroDate };
 
 /**
  * MySQL DATETIME text in `zone` → UTC 'YYYY-MM-DD HH:MM:SS[.ffffff]' for timestamp without time zone.
@@ -31,7 +25,11 @@ export function makeTimestamp(zone: string): (v: string) => string {
       I = +mi,
       S = +ss;
     if (M < 1 || M > 12 || D < 1 || D > daysIn(Y, M) || H > 23 || I > 59 || S > 59) {
-      throw new ValueError('TIMESTAMP_INVALID', `impossible date/time: ${v}`);
+      throw new ValueError(
+        'TIMESTAMP_INVALID',
+        `impossible date/time: ${v}; ${advise('impossible-date').words}`,
+        'impossible-date',
+      );
     }
     if (!toUtc) return `${y}-${mo}-${d} ${hh}:${mi}:${ss}${frac}`;
     const local = utcMs(Y, M - 1, D, H, I, S);
@@ -44,7 +42,11 @@ export function makeTimestamp(zone: string): (v: string) => string {
 export function dateValue(v: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > daysIn(+m[1], +m[2]))
-    throw new ValueError('TIMESTAMP_INVALID', `not a date: ${JSON.stringify(v)}`);
+    throw new ValueError(
+      'TIMESTAMP_INVALID',
+      `not a date: ${JSON.stringify(v)}; ${advise('impossible-date').words}`,
+      'impossible-date',
+    );
   return v;
 }
 
@@ -93,17 +95,6 @@ function isCanonicalDateTime(v: string): boolean {
   if (n === 19) return true;
   if (v.charCodeAt(19) !== 46) return false;
   return num(v, 20, n - 20) >= 0;
-}
-
-/** The decimal number in v[i, i+len), or -1 when a character is not a digit. */
-function num(v: string, i: number, len: number): number {
-  let x = 0;
-  for (let k = i; k < i + len; k++) {
-    const c = v.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return -1;
-    x = x * 10 + c;
-  }
-  return x;
 }
 
 /** Date.UTC, but years 0–99 stay years 0–99 (Date.UTC maps them to 1900–1999). */

@@ -1,3 +1,4 @@
+import { advise } from '../../mapping/value-advice';
 import { ValueError } from './value-error';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -6,8 +7,14 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export function uuidFromText(v: string): string {
   // Hot path: already canonical (36 characters, lower-case hex, dashes at 8-13-18-23): no allocation.
   if (isLowerUuid(v)) return v;
-  if (!UUID.test(v))
-    throw new ValueError('UUID_INVALID', `not a UUID: ${JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v)}`);
+  if (!UUID.test(v)) {
+    const problem = v === '' ? 'empty-uuid' : 'uuid-invalid';
+    throw new ValueError(
+      'UUID_INVALID',
+      `not a UUID: ${JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v)}; ${advise(problem).words}`,
+      problem,
+    );
+  }
   return v.toLowerCase();
 }
 

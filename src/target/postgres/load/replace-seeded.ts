@@ -51,6 +51,61 @@ export async function deleteSeededRows(
 }
 
 /**
+ * The seeded tables of one load, replaced group by group: each table's seeded rows are deleted
+ * inside the transaction that loads its replacement, so a run that fails before (or during)
+ * that load leaves them as they were. The seeded tables whose rows reference the group's are
+ * deleted with them, in the same statement (their seed points at rows being replaced, and the
+ * delete would otherwise break the reference; cycles included), even when another group's
+ * transaction already deletes them: Postgres then makes this one wait on those rows' locks until
+ * that one commits, so two groups loading at once never see each other's half-deleted seed. A
+ * child table is loaded only after its parents, so what such a delete finds there is seed.
+ */
+export class SeededTables {
+  /** Rows deleted per table key, by the transactions that ran so far. */
+  readonly deleted: Record<string, number> = {};
+  private readonly all: Set<string>;
+  private readonly pending: Set<string>;
+
+  constructor(
+    keys: string[],
+    private readonly catalog: PgCatalog,
+    private readonly runId: string | undefined,
+  ) {
+    this.all = new Set(keys);
+    this.pending = new Set(keys);
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** The seeded tables a transaction loading `tables` deletes (see the class note). */
+  dueWith(tables: string[]): string[] {
+    const due = new Set(tables.filter((k) => this.pending.has(k)));
+    for (let grew = due.size > 0; grew;) {
+      grew = false;
+      for (const f of this.catalog.foreignKeys) {
+        const child = tableKey(f.schema, f.table);
+        if (due.has(tableKey(f.refSchema, f.refTable)) && this.all.has(child) && !due.has(child)) {
+          due.add(child);
+          grew = true;
+        }
+      }
+    }
+    return [...due];
+  }
+
+  /** Inside the caller's transaction, before `tables` load: deletes the seeded rows due with them. */
+  async replaceWith(client: Client, tables: string[]): Promise<Record<string, number>> {
+    const due = this.dueWith(tables);
+    for (const k of due) this.pending.delete(k);
+    const out = await replaceSeededRows(client, due, this.catalog, this.runId);
+    for (const [k, n] of Object.entries(out)) this.deleted[k] = (this.deleted[k] ?? 0) + n;
+    return out;
+  }
+}
+
+/**
  * Replaces the seeded rows inside the caller's transaction and, when the run history is
  * writable, records each table's deletion in that same transaction (what --resume trusts).
  */
