@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import { yamlValue } from '../core/yaml-value';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -43,7 +44,7 @@ export async function loadChecklist(file: string): Promise<Checklist> {
   const doc = parseDocument(text);
   if (doc.errors.length)
     throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
-  const parsed = checklistSchema.safeParse(doc.toJS());
+  const parsed = checklistSchema.safeParse(yamlValue(doc, file, 'CONFIG_INVALID'));
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new ConvergeError('CONFIG_INVALID', `${i.path.join('.')}: ${i.message}`, { file, key: i.path.join('.') });

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, Document } from 'yaml';
+import { yamlValue } from '../core/yaml-value';
 import { z } from 'zod';
 import { ConvergeError } from '../core/errors';
 import { ioError } from '../core/private-files';
@@ -165,7 +166,7 @@ export function parseMappingText(text: string, file: string): { data: MappingFil
     });
   }
   const whereOf: WhereOf = (p) => ({ file, line: lineOf(doc, lineCounter, p), key: p.join('.') });
-  const parsed = mappingFile.safeParse(doc.toJS() ?? {}, { reportInput: true });
+  const parsed = mappingFile.safeParse(yamlValue(doc, file, 'MAPPING_INVALID') ?? {}, { reportInput: true });
   if (!parsed.success) {
     const { issue, path: p } = deepestIssue(parsed.error.issues[0], []);
     const keyPath = issue.code === 'unrecognized_keys' ? [...p, issue.keys[0]] : p;

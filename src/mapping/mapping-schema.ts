@@ -63,6 +63,14 @@ export const columnSpecObject = z
     replace: z
       .object({ pattern: z.string(), with: z.string(), flags: z.string().optional() })
       .strict()
+      .superRefine((r, ctx) => {
+        // Compiled here so a broken pattern is a mapping error at its line, not a crash at run time.
+        try {
+          new RegExp(r.pattern, r.flags);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', path: ['pattern'], message: (e as Error).message });
+        }
+      })
       .optional()
       .describe('Regular-expression replace (counted when it changes a value).'),
     trueValues: z

@@ -10,6 +10,7 @@ import { checkTargetColumns, requireEmptyTargets } from '../target/postgres/load
 import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
 import { buildLookups, readExisting } from '../transform/lookups';
 import { compileTables, MigrateTable, pairsFromSnapshot } from './migrate-tables';
+import { requireStaticMapCheck } from '../mapping/check/static-map-check';
 
 export interface MigratePlan {
   tables: MigrateTable[];
@@ -46,6 +47,7 @@ export async function prepareMigrate(o: {
   const excluded = new Set(o.exclude);
   ensureRowReaderInternals(); // before any row is read: see driver-internals.ts
   const all = await readMysqlCatalog(o.conn, o.database);
+
   const lookups = await buildLookups(o.mapping, pairsFromSnapshot(o.conn), o.control, o.defaultSchema);
   const tables = compileTables(
     o.mapping,
@@ -55,6 +57,17 @@ export async function prepareMigrate(o: {
     o.defaultSchema,
   );
   const byKey = new Map(tables.map((t) => [t.key, t]));
+  // Before the target is touched: a mapping that must fail (a NOT NULL column nothing feeds, a declared
+  // value its column cannot hold) fails here, with every such problem at its file and line.
+  await requireStaticMapCheck({
+    pg: o.control,
+    mapping: o.mapping,
+    targetSchema: o.defaultSchema,
+    source: all,
+    excluded: o.exclude,
+    stage: 'import',
+    certainOnly: true,
+  });
   const catalog = await readPgCatalog(o.control, [...new Set(tables.map((t) => t.schema))]);
   for (const t of tables) checkTargetColumns(catalog, { ...t, columns: t.compiled.targetColumns }, o.log);
   const inputs: PlanInput[] = tables.map((t) => ({

@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import { yamlValue } from '../core/yaml-value';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConvergeError } from '../core/errors';
@@ -33,7 +34,7 @@ export async function loadPipeline(nameOrFile: string | undefined, root = projec
   const doc = parseDocument(text);
   if (doc.errors.length)
     throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
-  const parsed = pipelineFile.safeParse(doc.toJS());
+  const parsed = pipelineFile.safeParse(yamlValue(doc, file, 'CONFIG_INVALID'));
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new ConvergeError('CONFIG_INVALID', `${i.path.join('.')}: ${i.message}`, { file, key: i.path.join('.') });

@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import { yamlValue } from '../core/yaml-value';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConvergeError } from '../core/errors';
@@ -29,7 +30,7 @@ export async function readExpectations(file: string): Promise<Record<string, Sch
   const doc = parseDocument(await fsp.readFile(file, 'utf8'));
   if (doc.errors.length)
     throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
-  const parsed = expectationsFile.safeParse(doc.toJS());
+  const parsed = expectationsFile.safeParse(yamlValue(doc, file, 'CONFIG_INVALID'));
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new ConvergeError('CONFIG_INVALID', `${i.path.join('.')}: ${i.message}`, { file, key: i.path.join('.') });

@@ -70,6 +70,7 @@ export const register: RegisterCommand = (program: Command) => {
           const res = await runImport({
             dir: ctx.transformDir,
             target: ctx.target,
+            mappingDir: ctx.mappingDir,
             truncate: flags.truncate,
             jobs,
             resume: flags.resume,

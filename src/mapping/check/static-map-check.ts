@@ -6,7 +6,21 @@ import type { Mapping } from '../load-mapping';
 import { checkMapping } from './check-mapping';
 import { readCheckLabels } from './column-labels';
 import { checkDeclaredValues } from './declared-values';
-import { describeProblem, MappingProblem } from './mapping-problem';
+import { describeProblem, MappingProblem, ProblemKind } from './mapping-problem';
+
+/**
+ * Problems no data can make right: the run would fail at the first row, or load something wrong.
+ * A missing target table is left to the load's own check, which names it schema-qualified.
+ */
+const CERTAIN = new Set<ProblemKind>([
+  'target-column-unknown',
+  'target-column-fed-twice',
+  'target-column-generated',
+  'not-null-unfed',
+  'enum-label-invalid',
+  'declared-value-invalid',
+  'tracking-table-copied',
+]);
 
 /**
  * `map check`'s static checks, for a command to run at its start (transform, import, migrate):
@@ -21,6 +35,12 @@ export async function requireStaticMapCheck(o: {
   source?: MysqlTable[];
   excluded?: string[];
   stage: 'transform' | 'import';
+  /**
+   * Only errors that make the run certainly fail or certainly wrong (what the data cannot
+   * change); errors that depend on the values (a nullable source into NOT NULL) are left to
+   * the load, which names the row, or to map check --probe.
+   */
+  certainOnly?: boolean;
 }): Promise<MappingProblem[]> {
   const schemas = [
     ...new Set([
@@ -37,7 +57,7 @@ export async function requireStaticMapCheck(o: {
   const problems = o.source
     ? checkMapping({ ...input, source: o.source, excluded: o.excluded })
     : checkDeclaredValues(input);
-  const errors = problems.filter((p) => p.severity === 'error');
+  const errors = problems.filter((p) => p.severity === 'error' && (!o.certainOnly || CERTAIN.has(p.kind)));
   if (errors.length)
     throw new ConvergeError(
       'MAPPING_INVALID',

@@ -45,6 +45,12 @@ export const mappingCases: CorpusCase[] = [
   mappingCase('an enum with no map', PARENT({ kind: 'enum' }), 'MAPPING_INVALID', (f) => [`${f}:6`, 'key tables.parent.columns.kind'], /needs a `map`/),
   mappingCase('remap names an undefined lookup', PARENT({ id: '{ type: uuid, remap: people }' }), 'MAPPING_INVALID', (f) => [`${f}:5`], /lookup "people"/),
   mappingCase('an unknown time zone', `defaults:\n  timezone: Mars/Olympus\n${PARENT()}`, 'MAPPING_INVALID', (f) => [`${f}:2`, 'key defaults.timezone'], /unknown time zone "Mars\/Olympus"/),
+  mappingCase('an invalid regular expression in a replace', PARENT({ note: '{ type: text, replace: { pattern: "([a-", with: x } }' }), 'MAPPING_INVALID', (f) => [`${f}:7`, 'key tables.parent.columns.note.replace.pattern'], /Invalid regular expression/),
+  mappingCase('a YAML alias bomb', ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]', PARENT()].join('\n'), 'MAPPING_INVALID', (f) => [f], /alias/),
+  {
+    ...mappingCase('a declared nullTo its target column cannot hold', PARENT({ id: '{ type: uuid, nullTo: not-a-uuid }' }), 'MAPPING_INVALID', (f) => [`${f}:5`], /not-a-uuid/),
+    pg: 'CREATE TABLE parent (id uuid PRIMARY KEY, kind text NOT NULL, note text);',
+  },
   mappingCase('a column both mapped and dropped', PARENT({ extra: '    drop: [note]' }), 'MAPPING_INVALID', (f) => [`${f}:8`], /both mapped and dropped/),
   mappingCase('two source columns map to one target column', PARENT({ note: '{ type: text, to: kind }' }), 'MAPPING_INVALID', (f) => [`${f}:7`, 'table parent'], /target column "kind"/),
   // migrate checks the target before it compiles unique policies: give it the target table.
