@@ -383,6 +383,38 @@ function jsonCanon(v: string): string {
   }
 }
 
+/**
+ * JSON text as Postgres prints the jsonb it parses to: keys by byte length, then bytes (the last
+ * of duplicate keys wins), ", " and ": " between items, numbers as numeric prints them. Verify's
+ * source side hashes it against Postgres's own jsonb text, so no JSON is re-read on the target.
+ */
+export function jsonbText(text: string): string {
+  return jsonbOut(parseJson(text));
+}
+
+function jsonbOut(v: Json): string {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof JsonNumber) return numericAsIs(v.text);
+  if (Array.isArray(v)) return '[' + v.map(jsonbOut).join(', ') + ']';
+  return (
+    '{' +
+    Object.keys(v)
+      .sort(jsonbKeyOrder)
+      .map((k) => JSON.stringify(k) + ': ' + jsonbOut(v[k]))
+      .join(', ') +
+    '}'
+  );
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+function jsonbKeyOrder(a: string, b: string): number {
+  if (ASCII.test(a) && ASCII.test(b)) return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length !== y.length ? x.length - y.length : Buffer.compare(x, y);
+}
+
 function stringify(v: Json): string {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
   if (v instanceof JsonNumber) return numericAsIs(v.text);
@@ -563,6 +595,16 @@ export function parseArrayLiteral(v: string): Nested {
   };
   const out = level();
   if (i !== s.length) fail();
+  return out;
+}
+
+/** An array's elements, flattened in order (from a Postgres literal or from JSON); throws if it is neither. */
+export function arrayElements(v: string, jsonElements: boolean): Array<string | null> {
+  const parsed =
+    v.startsWith('[') && !/^\[-?\d+:-?\d+\]/.test(v) ? fromJson(parseJson(v), jsonElements) : parseArrayLiteral(v);
+  const out: Array<string | null> = [];
+  const walk = (a: Nested) => a.forEach((x) => (Array.isArray(x) ? walk(x) : out.push(x)));
+  walk(parsed);
   return out;
 }
 

@@ -32,3 +32,23 @@ export function rowHash(fields: ReadonlyArray<string | null>, canon: Canon[]): b
   }
   return h.digest().readBigUInt64BE(0);
 }
+
+/**
+ * The pushdown's row hash, as both databases compute it in SQL (source/mysql/verify-hash.ts,
+ * target/postgres/verify/segment-sums.ts): md5 of each value as `byte length:text` (N for
+ * NULL), its first 15 hex digits as a positive integer.
+ */
+export function hash60(texts: ReadonlyArray<string | null>): bigint {
+  return BigInt('0x' + md5Tokens(texts).slice(0, 15));
+}
+
+/** The key's bucket hash: the first 12 hex digits of the same md5 over the key's values. */
+export function keyHash48(texts: ReadonlyArray<string | null>): bigint {
+  return BigInt('0x' + md5Tokens(texts).slice(0, 12));
+}
+
+function md5Tokens(texts: ReadonlyArray<string | null>): string {
+  const h = createHash('md5');
+  for (const x of texts) h.update(x === null ? 'N' : `${Buffer.byteLength(x)}:${x}`);
+  return h.digest('hex');
+}

@@ -68,7 +68,12 @@ export interface SourceRows {
  * as its shortest float32 text), read with the export's row reader (row-bytes) in primary-key
  * order, with backpressure down to the MySQL socket (pull-query.ts).
  */
-export function sourceRows(conn: MysqlConnection, table: MysqlTable): SourceRows {
+export function sourceRows(
+  conn: MysqlConnection,
+  table: MysqlTable,
+  /** A condition restricting the rows read (verify reads one key segment; verify-hash.ts builds it). */
+  where?: string,
+): SourceRows {
   const cols = table.columns;
   const n = cols.length;
   const { select, float32 } = selectList(table);
@@ -77,7 +82,7 @@ export function sourceRows(conn: MysqlConnection, table: MysqlTable): SourceRows
   const pkIdx = table.primaryKey.map((k) => cols.findIndex((c) => c.name === k));
   const pk0 = pkIdx.length ? pkIdx[0] : -1;
   const order = table.primaryKey.length ? ` ORDER BY ${table.primaryKey.map(quoteMysql).join(', ')}` : '';
-  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${order}`;
+  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${where ? ` WHERE ${where}` : ''}${order}`;
   // A single-column key is kept as its value (no array per row).
   const ring: Array<string | null | Array<string | null> | undefined> = new Array(RING);
   let read = 0;
