@@ -389,7 +389,55 @@ function jsonCanon(v: string): string {
  * source side hashes it against Postgres's own jsonb text, so no JSON is re-read on the target.
  */
 export function jsonbText(text: string): string {
+  // The common case, read natively: every number a plain integer that a double holds exactly.
+  if (plainIntegers(text)) {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      return jsonbOut(parseJson(text));
+    }
+    return plainOut(v);
+  }
   return jsonbOut(parseJson(text));
+}
+
+/** Whether every number outside strings is an integer of at most 15 digits (and not -0). */
+function plainIntegers(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 34) {
+      // A string: skip to its closing quote.
+      for (i++; i < t.length; i++) {
+        const d = t.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      const start = i;
+      if (c === 45) i++;
+      const first = i;
+      while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+      const n = t.charCodeAt(i);
+      if (n === 46 || n === 101 || n === 69 || i - first > 15 || (c === 45 && t.slice(start, i) === '-0')) return false;
+      i--;
+    }
+  }
+  return true;
+}
+
+function plainOut(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return '[' + v.map(plainOut).join(', ') + ']';
+  const o = v as Record<string, unknown>;
+  return (
+    '{' +
+    Object.keys(o)
+      .sort(jsonbKeyOrder)
+      .map((k) => JSON.stringify(k) + ': ' + plainOut(o[k]))
+      .join(', ') +
+    '}'
+  );
 }
 
 function jsonbOut(v: Json): string {

@@ -16,7 +16,8 @@ import type { CompiledTable } from '../transform/compile-table';
 import type { Canon } from './canonical';
 import { DrillDown, drillDown } from './drill-down';
 import type { HashPlan } from './hash-plan';
-import { hash60, keyHash48 } from './row-checksum';
+import { keyHash48 } from './row-checksum';
+import { streamSums as sumStream } from './stream-hash';
 import { sourceStream } from './row-streams';
 
 /**
@@ -104,27 +105,8 @@ export async function pushdown(x: PushdownInput): Promise<PushdownResult> {
       ? pgSegmentWhere(pgSpec, { mode: 'range', column: rangeCol, lo: String(s.lo), hi: String(s.hi) })
       : pgSegmentWhere(pgSpec, { mode: 'hash', modulus: String(256n ** BigInt(s.level)), prefix: String(s.prefix) });
 
-  /** Hashes of the streamed columns (and the key), per child segment, as the source rows come through the table program. */
-  const streamSums = async (
-    parent: Seg,
-    childOf: (key: Array<string | null>) => number,
-  ): Promise<Map<number, bigint>> => {
-    const out = new Map<number, bigint>();
-    if (!streamed) return out;
-    const js = plan.columns.map((c) => c.js);
-    const rows = sourceStream(x.myStream ?? x.my, x.src, x.compiled, x.rule, myWhere(parent));
-    const texts: Array<string | null> = [];
-    for await (const batch of rows())
-      for (const f of batch) {
-        texts.length = 0;
-        for (const i of plan.keyIdx) texts.push(f[i] === null ? null : js[i](f[i]!));
-        const child = childOf(texts);
-        if (child < 0) continue;
-        for (const i of streamIdx) texts.push(f[i] === null ? null : js[i](f[i]!));
-        out.set(child, (out.get(child) ?? 0n) + hash60(texts));
-      }
-    return out;
-  };
+  const streamSums = (parent: Seg, childOf: (key: Array<string | null>) => number) =>
+    sumStream(x.myStream ?? x.my, x.src, x.compiled, plan, myWhere(parent), childOf);
 
   /** Both sides' sums for the children of a range split. */
   const measureRanges = async (ranges: Array<[bigint, bigint]>): Promise<Array<{ seg: Seg; s: Sums; t: Sums }>> => {
