@@ -32,6 +32,11 @@ export function jsHashText(t: PgValueType): Canon | null {
         return floatBytes(canonicalFor(t)!, 8);
       case 'json':
         return (v) => v;
+      case 'inet':
+      case 'cidr': {
+        const canon = canonicalFor(t)!;
+        return (v) => embeddedIpv4(canon(v));
+      }
       case 'jsonb':
         return (v) => {
           try {
@@ -54,4 +59,16 @@ function floatBytes(canon: Canon, size: 4 | 8): Canon {
     else b.writeDoubleBE(n);
     return b.toString('hex');
   };
+}
+
+/**
+ * Postgres prints an IPv6 address whose last 32 bits carry an IPv4 address (::ffff:a.b.c.d, and
+ * ::a.b.c.d when its upper 16 bits are not 0) with those bits dotted; the canonical form keeps hex.
+ */
+function embeddedIpv4(c: string): string {
+  const m = /^\[::(ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})\](.*)$/.exec(c);
+  if (!m) return c;
+  const hi = parseInt(m[2], 16);
+  const lo = parseInt(m[3], 16);
+  return `[::${m[1] ?? ''}${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}]${m[4]}`;
 }
