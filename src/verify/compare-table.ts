@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { PgSession } from '../target/postgres/connect';
 import type { TableRule } from '../mapping/load-mapping';
 import type { MysqlTable } from '../source/mysql/catalog';
 import type { MysqlConnection } from '../source/mysql/connect';
@@ -14,7 +14,7 @@ import { RowStream, sourceStream } from './row-streams';
 export interface CompareInput {
   my: MysqlConnection;
   myStream?: MysqlConnection;
-  pg: Client;
+  pg: PgSession;
   src: MysqlTable;
   compiled: CompiledTable;
   rule: TableRule;

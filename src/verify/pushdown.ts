@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { PgSession } from '../target/postgres/connect';
 import type { TableRule } from '../mapping/load-mapping';
 import type { MysqlTable } from '../source/mysql/catalog';
 import type { MysqlConnection } from '../source/mysql/connect';
@@ -31,7 +31,7 @@ export interface PushdownInput {
   my: MysqlConnection;
   /** A second source connection for the streamed columns, when there are any (read beside the SQL sums). */
   myStream?: MysqlConnection;
-  pg: Client;
+  pg: PgSession;
   src: MysqlTable;
   compiled: CompiledTable;
   rule: TableRule;
