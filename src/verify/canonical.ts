@@ -454,13 +454,28 @@ function jsonbOut(v: Json): string {
   );
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-
+/** jsonb's key order: byte length, then bytes (UTF-8 bytes order as code points do). */
 function jsonbKeyOrder(a: string, b: string): number {
-  if (ASCII.test(a) && ASCII.test(b)) return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length !== y.length ? x.length - y.length : Buffer.compare(x, y);
+  const la = utf8Length(a);
+  const lb = utf8Length(b);
+  if (la !== lb) return la - lb;
+  return a === b ? 0 : codePointOrder(a, b);
+}
+
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s);
+  return s.length;
+}
+
+function codePointOrder(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
 }
 
 function stringify(v: Json): string {

@@ -5,6 +5,7 @@ import type { MysqlConnection } from '../source/mysql/connect';
 import { planKeyRanges } from '../source/mysql/key-ranges';
 import {
   MysqlHashSpec,
+  mysqlFreeText,
   mysqlHashText,
   mysqlKeyBounds,
   mysqlSegmentSums,
@@ -85,13 +86,13 @@ export async function pushdown(x: PushdownInput): Promise<PushdownResult> {
   const keyPlans = plan.keyIdx.map((i) => plan.columns[i]);
   const mySpec: MysqlHashSpec = {
     table: x.src.name,
-    texts: sqlCols.map((c) => mysqlHashText(c.mysql!)),
+    texts: sqlCols.map((c) => ({ sql: mysqlHashText(c.mysql!), free: mysqlFreeText(c.mysql!.kind) })),
     keyTexts: keyPlans.map((c) => mysqlHashText(c.mysql!)),
   };
   const pgSpec: PgHashSpec = {
     schema: x.schema,
     table: x.table,
-    sqlTexts: sqlCols.map((c) => c.pg),
+    sqlTexts: sqlCols.map((c) => ({ sql: c.pg, free: mysqlFreeText(c.mysql!.kind) })),
     streamTexts: streamed ? [...keyPlans, ...streamIdx.map((i) => plan.columns[i])].map((c) => c.pg) : [],
     keyTexts: keyPlans.map((c) => c.pg),
   };

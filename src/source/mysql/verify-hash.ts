@@ -63,22 +63,41 @@ export function mysqlHashText(c: MysqlHashColumn): string {
         return `CASE WHEN ${x} IS NULL THEN NULL ELSE '' END`;
     }
   })();
-  const t = `CONVERT(${text} USING utf8mb4)`;
+  // Text that may hold any character is taken as utf8mb4 (its bytes are hashed); the other kinds
+  // print ASCII in the connection's utf8mb4 already.
+  const t = mysqlFreeText(c.kind) ? `CONVERT(${text} USING utf8mb4)` : text;
   return c.zeroDateNull
     ? `CASE WHEN YEAR(${x}) = 0 OR MONTH(${x}) = 0 OR DAYOFMONTH(${x}) = 0 THEN NULL ELSE ${t} END`
     : t;
 }
 
-const token = (x: string) => `IFNULL(CONCAT(LENGTH(${x}), ':', ${x}), 'N')`;
-const concat = (xs: string[]) => (xs.length ? `CONCAT(${xs.map(token).join(', ')})` : `''`);
-const hash60 = (xs: string[]) => `CAST(CONV(SUBSTRING(MD5(${concat(xs)}), 1, 15), 16, 10) AS UNSIGNED)`;
+/** Whether a kind's text may hold any character (then it is hashed with its length, else as it is). */
+export function mysqlFreeText(kind: MysqlTextKind): boolean {
+  return kind === 'text' || kind === 'rtrim';
+}
+
+/**
+ * A value in the row's hash: `byte length:text` when the text may hold any character, the text
+ * itself when it cannot hold a comma (numbers, dates, hex, t/f); N for NULL; values joined by
+ * commas. Computing a value once instead of twice is most of the source's cost.
+ */
+export interface HashText {
+  sql: string;
+  free: boolean;
+}
+const token = (x: HashText) =>
+  x.free ? `IFNULL(CONCAT(LENGTH(${x.sql}), ':', ${x.sql}), 'N')` : `IFNULL(${x.sql}, 'N')`;
+const concat = (xs: HashText[]) =>
+  xs.length > 1 ? `CONCAT_WS(',', ${xs.map(token).join(', ')})` : xs.length ? token(xs[0]) : `''`;
+const hash60 = (xs: HashText[]) => `CAST(CONV(SUBSTRING(MD5(${concat(xs)}), 1, 15), 16, 10) AS UNSIGNED)`;
 /** The 48-bit bucket hash of a row's key (the same number Postgres computes from the same text). */
-const keyHash = (keyTexts: string[]) => `CAST(CONV(SUBSTRING(MD5(${concat(keyTexts)}), 1, 12), 16, 10) AS UNSIGNED)`;
+const keyHash = (keyTexts: string[]) =>
+  `CAST(CONV(SUBSTRING(MD5(${concat(keyTexts.map((sql) => ({ sql, free: true })))}), 1, 12), 16, 10) AS UNSIGNED)`;
 
 export interface MysqlHashSpec {
   table: string;
   /** Hash text expressions (mysqlHashText) of the columns hashed in SQL. */
-  texts: string[];
+  texts: HashText[];
   /** Hash text expressions of the key, for hash buckets. */
   keyTexts: string[];
 }

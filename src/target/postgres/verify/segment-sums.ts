@@ -6,14 +6,15 @@ import { qualifiedPg, quotePg } from '../connect';
  * Each row gives two 60-bit hashes (the first 15 hex digits of an md5, so both engines read them
  * as the same positive integer): `a` over the columns the source also hashes in SQL, `b` over
  * the key and the columns the source hashes on its stream. Sums are exact (numeric), so a range's
- * sum does not depend on row order. A value is `length:text` (byte length) or N for NULL, so
- * NULL, '' and 'N' differ and no separator inside a value can shift the next one.
+ * sum does not depend on row order. Values are joined by commas; a value that may hold any
+ * character is `byte length:text`, so no comma inside it can shift the next one; NULL is N, so
+ * NULL, '' and 'N' differ.
  */
 export interface PgHashSpec {
   schema: string;
   table: string;
-  /** Hash text expressions (hash-text.ts) hashed into `a`. */
-  sqlTexts: string[];
+  /** Hash text expressions (hash-text.ts) hashed into `a`, as the source hashes them. */
+  sqlTexts: PgHashText[];
   /** Hash text expressions hashed into `b`: the key's first, then the streamed columns'. */
   streamTexts: string[];
   /** Hash text expressions of the key, for hash buckets. */
@@ -33,15 +34,23 @@ export interface PgSegmentSum {
   b: bigint;
 }
 
-const token = (x: string) => `coalesce(octet_length(${x})::text || ':' || ${x}, 'N')`;
-const concat = (xs: string[]) => (xs.length ? xs.map(token).join(' || ') : `''`);
-const hash60 = (xs: string[]) => `('x' || substr(md5(${concat(xs)}), 1, 15))::bit(60)::bigint`;
+/** A value's hash text, and whether it may hold any character (then it is hashed with its byte length). */
+export interface PgHashText {
+  sql: string;
+  free: boolean;
+}
+const token = (x: PgHashText) =>
+  x.free ? `coalesce(octet_length(${x.sql})::text || ':' || ${x.sql}, 'N')` : `coalesce(${x.sql}, 'N')`;
+const concat = (xs: PgHashText[]) => (xs.length ? xs.map(token).join(` || ',' || `) : `''`);
+const hash60 = (xs: PgHashText[]) => `('x' || substr(md5(${concat(xs)}), 1, 15))::bit(60)::bigint`;
+const free = (xs: string[]) => xs.map((sql) => ({ sql, free: true }));
 /** The 48-bit bucket hash of a row's key. */
-export const pgKeyHash = (keyTexts: string[]) => `('x' || substr(md5(${concat(keyTexts)}), 1, 12))::bit(48)::bigint`;
+export const pgKeyHash = (keyTexts: string[]) =>
+  `('x' || substr(md5(${concat(free(keyTexts))}), 1, 12))::bit(48)::bigint`;
 
 export async function pgSegmentSums(pg: Client, spec: PgHashSpec, seg: PgSegments): Promise<PgSegmentSum[]> {
   const from = qualifiedPg(spec.schema, spec.table);
-  const sums = `count(*)::text AS n, coalesce(sum(${hash60(spec.sqlTexts)}), 0)::text AS a, coalesce(sum(${hash60(spec.streamTexts)}), 0)::text AS b`;
+  const sums = `count(*)::text AS n, coalesce(sum(${hash60(spec.sqlTexts)}), 0)::text AS a, coalesce(sum(${hash60(free(spec.streamTexts))}), 0)::text AS b`;
   const out: PgSegmentSum[] = [];
   if (seg.mode === 'range') {
     const k = quotePg(seg.column);
