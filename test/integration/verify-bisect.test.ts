@@ -21,6 +21,7 @@ const UUID_ROWS = 20_000;
 const suffix = randomBytes(3).toString('hex');
 const ints = `bi_${suffix}`;
 const uuids = `bu_${suffix}`;
+const mapped = `bm_${suffix}`;
 
 let my: TestDb;
 let pgDb: TestDb;
@@ -45,6 +46,13 @@ beforeAll(async () => {
     await conn.query(
       `INSERT INTO ${uuids} SELECT seq, CONCAT(SUBSTR(h, 1, 8), '-', SUBSTR(h, 9, 4), '-', SUBSTR(h, 13, 4), '-', SUBSTR(h, 17, 4), '-', SUBSTR(h, 21, 12)) FROM (SELECT seq, MD5(seq) AS h FROM seq_1_to_${UUID_ROWS}) s`,
     );
+    // Mappings SQL does not mirror: a regex, a case change, a zone, added columns.
+    await conn.query(
+      `CREATE TABLE ${mapped} (code VARCHAR(20) NULL, id INT NOT NULL PRIMARY KEY, first VARCHAR(20) NOT NULL, name VARCHAR(40) NULL, last VARCHAR(20) NULL, at DATETIME NOT NULL)`,
+    );
+    await conn.query(
+      `INSERT INTO ${mapped} SELECT CONCAT('a-', seq, '-b'), seq, CONCAT('F', seq), IF(seq % 9 = 0, NULL, CONCAT('Name ', seq, ' é')), IF(seq % 10 = 0, NULL, 'Last'), '2024-04-01 00:30:00' + INTERVAL seq MINUTE FROM seq_1_to_3000`,
+    );
   } finally {
     await conn.end();
   }
@@ -54,10 +62,13 @@ beforeAll(async () => {
     `CREATE TABLE ${ints} (amount numeric(12,3), id bigint PRIMARY KEY, label text NOT NULL, at timestamp(6) NOT NULL, doc jsonb)`,
   );
   await pg.query(`CREATE TABLE ${uuids} (id uuid PRIMARY KEY, v integer)`);
+  await pg.query(
+    `CREATE TABLE ${mapped} (full_name text, id integer PRIMARY KEY, code text, name text, first text NOT NULL, last text, at timestamptz NOT NULL, source_system text)`,
+  );
   await fsp.mkdir(path.join(dir, 'mapping'));
   await fsp.writeFile(
     path.join(dir, 'mapping', 'mapping.yaml'),
-    `version: 1\ntables:\n  ${ints}:\n    columns:\n      id: integer\n      label: text\n      doc: jsonb\n      at: timestamp\n      amount: numeric\n  ${uuids}:\n    columns:\n      id: uuid\n      v: integer\n`,
+    `version: 1\ntables:\n  ${ints}:\n    columns:\n      id: integer\n      label: text\n      doc: jsonb\n      at: timestamp\n      amount: numeric\n  ${uuids}:\n    columns:\n      id: uuid\n      v: integer\n  ${mapped}:\n    columns:\n      id: integer\n      code: { type: text, replace: { pattern: '-', with: '_' } }\n      name: { type: text, case: upper }\n      first: text\n      last: text\n      at: { type: timestamp, timezone: Europe/Berlin }\n    add:\n      source_system: { constant: mysql }\n      full_name: { concat: [first, last], separator: ' ' }\n`,
   );
   await fsp.writeFile(
     path.join(dir, 'pipeline.yaml'),
@@ -116,6 +127,10 @@ test('the loaded tables verify in both databases, with the JSON column hashed on
   expect(p.get(ints)!.sql.sort()).toEqual(['amount', 'at', 'id', 'label']);
   expect(p.get(uuids)).toMatchObject({ mode: 'hash', stream: [], sql: ['id', 'v'], falseAlarms: 0 });
   expect(r.stdout).toMatch(new RegExp(`${ints}: doc\\n`));
+  // A regex, a case change, a time zone and added columns go through the table program.
+  expect(p.get(mapped)).toMatchObject({ mode: 'range', sql: ['id', 'first', 'last'], falseAlarms: 0 });
+  expect(p.get(mapped)!.stream.sort()).toEqual(['at', 'code', 'full_name', 'name', 'source_system']);
+  expect(r.stdout).toMatch(new RegExp(`${mapped}: code, name, at, source_system, full_name\\n`));
 }, 300_000);
 
 test('one changed value deep in a big table is found through several levels of key ranges', async () => {
@@ -145,7 +160,10 @@ test('a JSON key renamed (a streamed column) is reported with its key and column
 test('a missing row is found in its hash bucket of a uuid key, an extra row in its key range', async () => {
   const [{ id }] = (await pg.query(`SELECT id::text FROM ${uuids} WHERE v = 777`)).rows;
   await pg.query(`CREATE TEMP TABLE keep AS SELECT * FROM ${uuids} WHERE v = 777`);
-  const missing = await verifyWith(`DELETE FROM ${uuids} WHERE v = 777`, `INSERT INTO ${uuids} SELECT * FROM keep`);
+  const missing = await verifyWith(
+    `DELETE FROM ${uuids} WHERE v = 777`,
+    `INSERT INTO ${uuids} SELECT * FROM keep; DROP TABLE keep`,
+  );
   expect(missing.out).toMatch(new RegExp(`differing key hash bucket [0-9a-f]+ of 256\\^1 \\(id\\)`));
   expect(missing.out).toMatch(new RegExp(`source only: \\{[^}]*"id":"${id}"`));
   expect(missing.out).toMatch(/row count: target has 19999, source \(after mapping\) has 20000/);
@@ -165,3 +183,26 @@ test('differences in many places are each reported, up to ten segments', async (
   for (const id of ids.filter((i) => (i / 3) % 4 !== 0))
     expect(out).toMatch(new RegExp(`row id=${id} differs in: amount`));
 }, 300_000);
+
+test('a value of a column the mapping rewrites (regex, case, zone, concat) is reported with its key and column', async () => {
+  for (const [set, col] of [
+    [`code = 'a_7_b!'`, 'code'],
+    [`name = lower(name)`, 'name'],
+    [`at = at + interval '1 hour'`, 'at'],
+    [`full_name = 'F7 Last '`, 'full_name'],
+    [`source_system = NULL`, 'source_system'],
+  ]) {
+    await pg.query(`CREATE TEMP TABLE keep_m AS SELECT * FROM ${mapped} WHERE id = 7`);
+    try {
+      const { out } = await verifyWith(`UPDATE ${mapped} SET ${set} WHERE id = 7`, `SELECT 1`);
+      expect({ set, found: new RegExp(`row id=7 differs in: ${col}(?![\\w,])`).test(out) }).toEqual({
+        set,
+        found: true,
+      });
+    } finally {
+      await pg.query(`DELETE FROM ${mapped} WHERE id = 7`);
+      await pg.query(`INSERT INTO ${mapped} SELECT * FROM keep_m`);
+      await pg.query('DROP TABLE keep_m');
+    }
+  }
+}, 600_000);
