@@ -62,11 +62,16 @@ export function planHash(
     const pg = t && canon ? pgHashText(quotePg(name), t) : null;
     const js = t && canon ? jsHashText(t) : null;
     if (!t || !canon) {
+      // Only NULL against not NULL: in SQL when the mapping keeps the source's NULLs as they are.
+      const slot = slots.get(name);
+      const r = slot?.rule;
+      const keepsNulls =
+        r && r.nullTo === undefined && !r.emptyToNull && r.zeroDate === undefined && r.invalid === undefined;
       return {
         name,
-        path: 'sql',
+        path: slot && keepsNulls ? 'sql' : 'stream',
         pg: pgPresenceText(quotePg(name)),
-        mysql: slots.has(name) ? { column: source[slots.get(name)!.from].name, kind: 'presence' } : undefined,
+        mysql: slot && keepsNulls ? { column: source[slot.from].name, kind: 'presence' } : undefined,
         js: () => '',
         notVerified: col?.type ?? 'unknown',
       };
