@@ -323,8 +323,8 @@ async function recreateTarget(server: ConnectionInfo, pipeline: Pipeline): Promi
   await applyMigrations({
     dialect: 'postgres',
     connection: withDatabase(server, db),
-    dir: pipelinePath(pipeline, pipeline.target.migrations),
-    tracking: pipeline.target.tracking,
+    dir: pipelinePath(pipeline, pipeline.target.migrations!),
+    tracking: pipeline.target.tracking!,
   });
 }
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConnectionInfo, parseConnectionUrl, toUrl, withDatabase } from '../core/connection-url';
-import { openMysql } from '../source/mysql/connect';
-import { quoteMysql } from '../source/mysql/quote';
-import { openPg, quotePg } from '../target/postgres/connect';
+import { createMysqlDatabase, dropMysqlDatabase } from '../source/mysql/scratch-databases';
+import { createPgDatabase, dropPgDatabase } from '../target/postgres/scratch-databases';
 import type { Pipeline } from '../pipeline/load-pipeline';
 import { loadBaselineApp } from './baseline-app';
 import { generateBaseline } from './typeorm-baseline';
@@ -50,46 +49,20 @@ function scratchName(): string {
 
 async function withScratchPg<T>(server: ConnectionInfo, work: (url: string) => Promise<T>): Promise<T> {
   const name = scratchName();
-  const admin = withDatabase(server, 'postgres');
-  const c = await openPg(admin, { applicationName: 'converge baseline' });
-  try {
-    await c.query(`CREATE DATABASE ${quotePg(name)}`);
-  } finally {
-    // Closing after use or after a failure: a close error would only hide the real outcome.
-    await c.end().catch(() => undefined);
-  }
+  await createPgDatabase(server, name, 'converge baseline');
   try {
     return await work(toUrl(withDatabase(server, name)));
   } finally {
-    const d = await openPg(admin, { applicationName: 'converge baseline' });
-    try {
-      await d.query(`DROP DATABASE IF EXISTS ${quotePg(name)} WITH (FORCE)`);
-    } finally {
-      // Closing after use or after a failure: a close error would only hide the real outcome.
-      await d.end().catch(() => undefined);
-    }
+    await dropPgDatabase(server, name, 'converge baseline');
   }
 }
 
 async function withScratchMysql<T>(server: ConnectionInfo, work: (url: string) => Promise<T>): Promise<T> {
   const name = scratchName();
-  const admin = withDatabase(server, undefined);
-  const c = await openMysql(admin);
-  try {
-    await c.query(`CREATE DATABASE ${quoteMysql(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
-  } finally {
-    // Closing after use or after a failure: a close error would only hide the real outcome.
-    await c.end().catch(() => undefined);
-  }
+  await createMysqlDatabase(server, name);
   try {
     return await work(toUrl(withDatabase(server, name)));
   } finally {
-    const d = await openMysql(admin);
-    try {
-      await d.query(`DROP DATABASE IF EXISTS ${quoteMysql(name)}`);
-    } finally {
-      // Closing after use or after a failure: a close error would only hide the real outcome.
-      await d.end().catch(() => undefined);
-    }
+    await dropMysqlDatabase(server, name);
   }
 }

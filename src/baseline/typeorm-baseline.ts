@@ -1,3 +1,5 @@
+import { someMysqlTables } from '../source/mysql/scratch-databases';
+import { somePgTables } from '../target/postgres/scratch-databases';
 import type * as TypeOrm from 'typeorm';
 import type { DataSource, DataSourceOptions } from 'typeorm';
 import { ConnectionInfo, describeConnection, parseConnectionUrl } from '../core/connection-url';
@@ -42,7 +44,7 @@ export async function generateBaseline(opts: BaselineOptions): Promise<string> {
     );
   }
   try {
-    await assertEmpty(ds, opts.dialect, info);
+    await assertEmpty(opts.dialect, info);
     const memory = await ds.driver.createSchemaBuilder().log();
     const statements = memory.upQueries.map((q) => {
       // Parameters would have to be inlined to make a migration file; the schema builder only
@@ -90,20 +92,13 @@ function dataSourceOptions(opts: BaselineOptions, info: ConnectionInfo): DataSou
 }
 
 /** Anything already there would turn CREATE statements into ALTERs: refuse rather than mislead. */
-async function assertEmpty(ds: DataSource, dialect: BaselineOptions['dialect'], info: ConnectionInfo): Promise<void> {
-  const sql =
-    dialect === 'postgres'
-      ? `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
-         WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1 LIMIT 5`
-      : `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1 LIMIT 5`;
-  const rows = (await ds.query(sql)) as Array<{ name: string }>;
-  if (rows.length > 0) {
+async function assertEmpty(dialect: BaselineOptions['dialect'], info: ConnectionInfo): Promise<void> {
+  const names = dialect === 'postgres' ? await somePgTables(info) : await someMysqlTables(info);
+  if (names.length > 0) {
     throw new ConvergeError(
       'TARGET_NOT_EMPTY',
-      `the baseline scratch database ${describeConnection(info)} is not empty (${rows.map((r) => r.name).join(', ')}…)`,
-      {
-        stage: 'schema',
-      },
+      `the baseline scratch database ${describeConnection(info)} is not empty (${names.join(', ')}…)`,
+      { stage: 'schema' },
     );
   }
 }

@@ -2,11 +2,20 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo, withDatabase } from '../core/connection-url';
 import { createLogger } from '../core/logger';
-import { resolveSource, resolveTarget, resolveSetting, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../core/settings';
+import {
+  connectionFlagSpecs,
+  DEFAULT_SOURCE_URL,
+  DEFAULT_TARGET_URL,
+  resolveSetting,
+  resolveSource,
+  resolveTarget,
+} from '../core/settings';
 import { loadPipeline, Pipeline, pipelinePath } from '../pipeline/load-pipeline';
+import { projectDir } from '../pipeline/project-dir';
 
 export interface CommonFlags {
   pipeline?: string;
+  project?: string;
   source?: string;
   target?: string;
   workDir?: string;
@@ -33,9 +42,9 @@ export async function commandContext(
   opts: { localDefaults?: boolean } = {},
 ): Promise<CommandContext> {
   const log = createLogger({ level: flags.logLevel });
-  const pipeline = await loadPipeline(flags.pipeline ?? 'kratos');
-  const src = resolveSource(flags.source, opts.localDefaults ? DEFAULT_SOURCE_URL : undefined);
-  const tgt = resolveTarget(flags.target, opts.localDefaults ? DEFAULT_TARGET_URL : undefined);
+  const pipeline = await loadPipeline(flags.pipeline, projectDir(flags.project));
+  const src = resolveSource(flags, opts.localDefaults ? DEFAULT_SOURCE_URL : undefined);
+  const tgt = resolveTarget(flags, opts.localDefaults ? DEFAULT_TARGET_URL : undefined);
   const source = src.database ? src : withDatabase(src, pipeline.source.database);
   const target = tgt.database ? tgt : withDatabase(tgt, pipeline.target.database);
   const workDir = path.resolve(
@@ -55,8 +64,12 @@ export async function commandContext(
 
 /** Adds the flags shared by pipeline commands. */
 export function withCommonFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
-  return cmd
-    .option('-p, --pipeline <name>', 'pipeline name (pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml')
+  return withConnectionFlags(cmd)
+    .option(
+      '-p, --pipeline <name>',
+      "pipeline name (<project>/pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml; default: the project's only one",
+    )
+    .option('--project <dir>', 'the project folder holding pipelines/ and mappings/ (or CONVERGE_PROJECT; default: .)')
     .option('--source <url>', 'MySQL source, mysql://user:password@host:3306/database (or CONVERGE_SOURCE_URL)')
     .option('--target <url>', 'Postgres target, postgres://user:password@host:5432/database (or CONVERGE_TARGET_URL)')
     .option(
@@ -64,4 +77,10 @@ export function withCommonFlags<T extends { option(flags: string, desc: string):
       'where CSV files and manifests go (or CONVERGE_WORK_DIR; default converge-work/<pipeline>)',
     )
     .option('--log-level <level>', 'pino log level (or CONVERGE_LOG_LEVEL)');
+}
+
+/** Adds the connection settings (time-outs, TLS) to a command that connects; each also has its variable. */
+export function withConnectionFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
+  for (const spec of connectionFlagSpecs()) cmd.option(`${spec.flag} <value>`, `${spec.describe} (or ${spec.env})`);
+  return cmd;
 }

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { isConvergeError } from '../core/errors';
 import { ExitCode } from '../core/exit-codes';
 import { loadDotEnv } from '../core/dotenv';
 import { discoverCommands } from './commands';
+import { projectRoot } from '../pipeline/project-root';
 
 /**
  * The one place that turns outcomes into exit codes. Commands return an exit code or throw a
@@ -12,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const program = new Command('converge')
     .description('Move a MySQL application database to PostgreSQL: export, transform, import, verify.')
+    .version(packageVersion(), '-V, --version', 'print the version of converge')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   let exitCode: number = ExitCode.Ok;
@@ -41,4 +45,9 @@ export async function main(argv: string[]): Promise<number> {
     );
     return ExitCode.Bug;
   }
+}
+
+/** The version of the converge package this code belongs to (from src or an installed dist). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

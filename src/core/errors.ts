@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'MAPPING_UNKNOWN_COLUMN'
   | 'PIPELINE_UNKNOWN'
   | 'CONNECT_FAILED'
+  | 'STALLED'
   | 'AUTH_FAILED'
   | 'TLS_FAILED'
   | 'EXPORT_FAILED'
@@ -63,6 +64,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCodeValue> = {
   MAPPING_UNKNOWN_COLUMN: ExitCode.BadConfig,
   PIPELINE_UNKNOWN: ExitCode.Usage,
   CONNECT_FAILED: ExitCode.Connection,
+  STALLED: ExitCode.Connection,
   AUTH_FAILED: ExitCode.Connection,
   TLS_FAILED: ExitCode.Connection,
   EXPORT_FAILED: ExitCode.BadData,

@@ -29,6 +29,7 @@ export async function fsyncPath(file: string): Promise<void> {
 
 /** Writes a whole file atomically: temp file, fsync, rename, fsync the directory. */
 export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+  await removeDeadTemps(file);
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   try {
     const fh = await fsp.open(tmp, 'w', 0o600);
@@ -44,6 +45,36 @@ export async function writeFileAtomic(file: string, data: string | Buffer): Prom
     // Tidying the temp file is best effort: the write's own error below is what matters.
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
     throw ioError(e, `cannot write ${file}`, file);
+  }
+}
+
+/** Files whose leftovers this process already looked for. */
+const tidied = new Set<string>();
+
+/**
+ * Removes `<file>.tmp-<pid>-…` left by a process killed mid-write (a kill -9 during a manifest
+ * rewrite), once per file and process; a temp file of a process still alive is left alone.
+ */
+async function removeDeadTemps(file: string): Promise<void> {
+  if (tidied.has(file)) return;
+  tidied.add(file);
+  const prefix = `${path.basename(file)}.tmp-`;
+  const names = await fsp.readdir(path.dirname(file)).catch(() => [] as string[]);
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const pid = Number(n.slice(prefix.length).split('-')[0]);
+    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && isAlive(pid))) continue;
+    await fsp.rm(path.join(path.dirname(file), n), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

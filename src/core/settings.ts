@@ -31,6 +31,14 @@ export const DEFAULT_SOURCE_URL = 'mysql://root@127.0.0.1:3306';
 export const DEFAULT_TARGET_URL = 'postgres://postgres@127.0.0.1:5432';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_LOCK_WAIT_TIMEOUT_S = 60;
+/**
+ * A COPY or a source read that moves no data for this long is given up on: a network path that
+ * froze (a proxy that stops forwarding but keeps the sockets open) must not hold the target's
+ * transaction and table lock for ever.
+ */
+export const DEFAULT_STALL_TIMEOUT_MS = 300_000;
+/** TCP keepalive probes start after this much idle time on both drivers' sockets. */
+export const KEEPALIVE_DELAY_MS = 30_000;
 export const DEFAULT_POOL_SIZE = 4;
 export const DEFAULT_JOBS = 4;
 export const DEFAULT_WORK_DIR = 'converge-work';
@@ -108,6 +116,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     describe: 'cancel any statement running longer (0 = no limit)',
     fallback: '0',
     param: 'statement_timeout_ms',
+  },
+  {
+    key: 'stallTimeoutMs',
+    env: 'CONVERGE_STALL_TIMEOUT_MS',
+    flag: '--stall-timeout-ms',
+    describe: 'give up when a COPY or a source read makes no progress for this many ms',
+    fallback: String(DEFAULT_STALL_TIMEOUT_MS),
+    param: 'stall_timeout_ms',
   },
   {
     key: 'lockWaitTimeoutS',
@@ -213,6 +229,17 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
 ];
 
+/** Command-line values by commander key ("connectTimeoutMs") or spelling ("--connect-timeout-ms"). */
+export type FlagValues = object;
+
+/**
+ * The connection settings every connecting command accepts as flags (time-outs, TLS), so the
+ * words in an error message ("--connect-timeout-ms") work wherever the error can appear.
+ */
+export function connectionFlagSpecs(): ReadonlyArray<{ flag: string; env: string; describe: string }> {
+  return SETTINGS.filter((s) => s.param);
+}
+
 /** Shared time-outs apply to both URLs; side-specific ones to theirs. */
 const CONNECTION_PARAMS = SETTINGS.filter((s) => s.param);
 
@@ -241,8 +268,11 @@ export interface ResolvedSettings {
 const RANK: Record<Provenance, number> = { default: 0, dotenv: 1, env: 2, flag: 3 };
 
 /** Looks a flag up by key ("targetSslmode", as commander names it) or by its spelling ("--target-sslmode"). */
-function flagValue(flags: Partial<Record<string, string>>, spec: SettingSpec): string | undefined {
-  return flags[spec.key] ?? flags[spec.flag] ?? flags[spec.flag.replace(/^--/, '')];
+function flagValue(flags: FlagValues, spec: SettingSpec): string | undefined {
+  const f = flags as Readonly<Record<string, unknown>>;
+  const v = f[spec.key] ?? f[spec.flag] ?? f[spec.flag.replace(/^--/, '')];
+  // Commander gives strings; anything else (a boolean switch of another command) is not this setting.
+  return typeof v === 'string' ? v : undefined;
 }
 
 /**
@@ -282,7 +312,7 @@ export function resolveConnectionSettings(
 }
 
 function resolveEntries(
-  flags: Partial<Record<string, string>>,
+  flags: FlagValues,
   fallbacks: { source?: string; target?: string },
 ): Map<string, ResolvedEntry> {
   const byKey = new Map<string, ResolvedEntry>();
@@ -333,8 +363,8 @@ function parseSide(
 }
 
 /** The source connection alone, with its TLS and time-out settings; no fallback means the URL is required. */
-export function resolveSource(flag: string | undefined, fallback?: string): ConnectionInfo {
-  const byKey = resolveEntries({ source: flag }, { source: fallback });
+export function resolveSource(flags: FlagValues | string | undefined, fallback?: string): ConnectionInfo {
+  const byKey = resolveEntries(typeof flags === 'object' ? flags : { source: flags }, { source: fallback });
   const url = byKey.get('source');
   if (!url || (fallback === undefined && url.from === 'default')) {
     throw new ConvergeError(
@@ -346,8 +376,8 @@ export function resolveSource(flag: string | undefined, fallback?: string): Conn
 }
 
 /** The target connection alone, with its TLS and time-out settings; no fallback means the URL is required. */
-export function resolveTarget(flag: string | undefined, fallback?: string): ConnectionInfo {
-  const byKey = resolveEntries({ target: flag }, { target: fallback });
+export function resolveTarget(flags: FlagValues | string | undefined, fallback?: string): ConnectionInfo {
+  const byKey = resolveEntries(typeof flags === 'object' ? flags : { target: flags }, { target: fallback });
   const url = byKey.get('target');
   if (!url || (fallback === undefined && url.from === 'default')) {
     throw new ConvergeError(
@@ -365,6 +395,13 @@ export function connectTimeoutMs(info: ConnectionInfo): number {
   const s = info.params['connect_timeout'];
   if (s !== undefined && s !== '') return positive(s, 'connect_timeout', info) * 1000;
   return DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
+/** The progress watchdog's limit for COPY and source reads, in ms. */
+export function stallTimeoutMs(info: ConnectionInfo): number {
+  const ms = info.params['stall_timeout_ms'];
+  if (ms === undefined || ms === '') return DEFAULT_STALL_TIMEOUT_MS;
+  return positive(ms, 'stall_timeout_ms', info);
 }
 
 /** Statement time-out in ms, or undefined for none. */

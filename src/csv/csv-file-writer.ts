@@ -99,8 +99,10 @@ export class CsvFileWriter {
     return { bytes: this.bytes, sha256: this.hash.digest('hex'), rows: this.rows };
   }
 
-  destroy(): void {
+  /** Abandons the file (the caller removes it): resolves once the descriptor is closed. */
+  async destroy(): Promise<void> {
     this.out.destroy();
+    if (!this.out.closed) await once(this.out, 'close').catch(() => undefined);
   }
 
   /** Number of 'error' listeners on the stream (the writer's own is one): for tests of the leak. */

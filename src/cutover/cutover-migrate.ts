@@ -48,6 +48,7 @@ export async function runCutoverMigrate(o: CutoverMigrateOptions): Promise<Migra
       runDir: o.workDir,
       log: o.log,
       finish: true,
+      needsTarget: true,
     },
     async (recorder, runId) => {
       const res = await runMigrate({

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConnectionInfo } from '../core/connection-url';
 import { messageOf } from '../core/errors';
 import { openMysql } from '../source/mysql/connect';
+import { mysqlDataBytes } from '../source/mysql/server-facts';
 import { formatBytes } from '../run/run-summary';
 import type { Check } from './check-source';
 
@@ -14,13 +15,8 @@ export async function estimateExportBytes(source: ConnectionInfo, exclude: strin
   if (!source.database) return undefined;
   const conn = await openMysql(source);
   try {
-    const [rows] = await conn.query(
-      "SELECT table_name AS name, data_length AS bytes FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
-      [source.database],
-    );
-    return (rows as Array<{ name: string; bytes: number | string | null }>)
-      .filter((r) => !exclude.includes(r.name))
-      .reduce((n, r) => n + Number(r.bytes ?? 0), 0);
+    const bytes = await mysqlDataBytes(conn, source.database);
+    return [...bytes].filter(([name]) => !exclude.includes(name)).reduce((n, [, b]) => n + b, 0);
   } finally {
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await conn.end().catch(() => undefined);

@@ -1,6 +1,7 @@
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { messageOf } from '../core/errors';
 import { openMysql } from '../source/mysql/connect';
+import { readMysqlServerFacts } from '../source/mysql/server-facts';
 
 export interface Check {
   end: 'source' | 'target' | 'local';
@@ -30,10 +31,7 @@ export async function checkSource(info: ConnectionInfo): Promise<Check[]> {
   }
   const out: Check[] = [];
   try {
-    const [rows] = await conn.query(
-      'SELECT VERSION() AS version, @@character_set_server AS charset, @@collation_server AS collation, @@global.time_zone AS tz, @@system_time_zone AS systz, @@sql_mode AS sqlMode, @@max_allowed_packet AS maxPacket, @@log_bin AS logBin',
-    );
-    const v = (rows as Array<Record<string, string | number>>)[0];
+    const v = await readMysqlServerFacts(conn);
     out.push({ end: 'source', name: 'connection', ok: true, value: `${where} (${v.version})` });
     out.push({
       end: 'source',
@@ -46,9 +44,9 @@ export async function checkSource(info: ConnectionInfo): Promise<Check[]> {
       end: 'source',
       name: 'time zone',
       ok: true,
-      value: `${v.tz} (system ${v.systz}); TIMESTAMP columns are exported in UTC, DATETIME as stored`,
+      value: `${v.timeZone} (system ${v.systemTimeZone}); TIMESTAMP columns are exported in UTC, DATETIME as stored`,
     });
-    const permissive = !/NO_ZERO_DATE|STRICT_/.test(String(v.sqlMode));
+    const permissive = !/NO_ZERO_DATE|STRICT_/.test(v.sqlMode);
     out.push({
       end: 'source',
       name: 'sql_mode',
@@ -58,18 +56,17 @@ export async function checkSource(info: ConnectionInfo): Promise<Check[]> {
     out.push({
       end: 'source',
       name: 'max_allowed_packet',
-      ok: Number(v.maxPacket) >= 16 << 20,
-      value: `${Math.round(Number(v.maxPacket) / 1048576)} MB`,
+      ok: v.maxAllowedPacket >= 16 << 20,
+      value: `${Math.round(v.maxAllowedPacket / 1048576)} MB`,
       fix: 'rows larger than this cannot be read; raise max_allowed_packet to at least 64M',
     });
     out.push({
       end: 'source',
       name: 'binary log',
       ok: true,
-      value: Number(v.logBin) === 1 ? 'on: the export records its position' : 'off: no binlog position is recorded',
+      value: v.binaryLog ? 'on: the export records its position' : 'off: no binlog position is recorded',
     });
-    const [grants] = await conn.query('SHOW GRANTS');
-    const text = (grants as Array<Record<string, string>>).map((g) => Object.values(g)[0]).join('\n');
+    const text = v.grants;
     const all = /GRANT ALL PRIVILEGES ON \*\.\*/i.test(text);
     out.push({
       end: 'source',

@@ -1,6 +1,7 @@
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { messageOf } from '../core/errors';
 import { openPg } from '../target/postgres/connect';
+import { readPgServerFacts, tablesWithoutLoadPrivileges } from '../target/postgres/server-facts';
 import type { Check } from './check-source';
 
 /** What the import needs from Postgres: encoding, time zone, and the privileges it uses. */
@@ -22,10 +23,7 @@ export async function checkTarget(info: ConnectionInfo, opts: { schema?: string 
   }
   const out: Check[] = [];
   try {
-    const { rows } = await client.query(
-      "SELECT version() AS version, current_setting('server_encoding') AS enc, current_setting('TimeZone') AS tz, current_setting('max_connections') AS maxconn, has_database_privilege(current_database(), 'CREATE') AS can_create, current_setting('ssl', true) AS ssl",
-    );
-    const v = rows[0];
+    const v = await readPgServerFacts(client);
     out.push({
       end: 'target',
       name: 'connection',
@@ -35,28 +33,25 @@ export async function checkTarget(info: ConnectionInfo, opts: { schema?: string 
     out.push({
       end: 'target',
       name: 'encoding',
-      ok: v.enc === 'UTF8',
-      value: v.enc,
+      ok: v.encoding === 'UTF8',
+      value: v.encoding,
       fix: 'create the database WITH ENCODING UTF8; other encodings cannot hold all MySQL utf8mb4 text',
     });
     out.push({
       end: 'target',
       name: 'time zone',
       ok: true,
-      value: `${v.tz} (timestamp without time zone values are loaded as UTC wall time)`,
+      value: `${v.timeZone} (timestamp without time zone values are loaded as UTC wall time)`,
     });
     out.push({
       end: 'target',
       name: 'privilege CREATE (converge schema)',
-      ok: v.can_create,
-      value: v.can_create ? 'yes' : 'no',
+      ok: v.canCreateSchema,
+      value: v.canCreateSchema ? 'yes' : 'no',
       fix: 'GRANT CREATE ON DATABASE <db> TO <user>, or create schema converge for the user beforehand',
     });
     const schema = opts.schema ?? 'public';
-    const { rows: denied } = await client.query(
-      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND NOT (has_table_privilege(format('%I.%I', table_schema, table_name), 'INSERT') AND has_table_privilege(format('%I.%I', table_schema, table_name), 'TRUNCATE')) ORDER BY 1",
-      [schema],
-    );
+    const denied = await tablesWithoutLoadPrivileges(client, schema);
     out.push({
       end: 'target',
       name: `privilege INSERT, TRUNCATE (schema ${schema})`,
@@ -64,10 +59,7 @@ export async function checkTarget(info: ConnectionInfo, opts: { schema?: string 
       value:
         denied.length === 0
           ? 'yes, on every table'
-          : `missing on ${denied.length} table(s): ${denied
-              .slice(0, 5)
-              .map((r) => r.t)
-              .join(', ')}${denied.length > 5 ? ', …' : ''}`,
+          : `missing on ${denied.length} table(s): ${denied.slice(0, 5).join(', ')}${denied.length > 5 ? ', …' : ''}`,
       fix: `GRANT INSERT, TRUNCATE, SELECT ON ALL TABLES IN SCHEMA ${schema} TO <user> (import loads with COPY; --truncate and rollback empty tables)`,
     });
   } catch (e) {

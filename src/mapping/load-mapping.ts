@@ -4,7 +4,16 @@ import { LineCounter, parseDocument, isNode, Document } from 'yaml';
 import { z } from 'zod';
 import { ConvergeError } from '../core/errors';
 import { ioError } from '../core/private-files';
-import { ColumnSpecObject, LookupSpec, mappingFile, MappingFile, TableSpecObject } from './mapping-schema';
+import {
+  ColumnSpecObject,
+  LookupSpec,
+  mappingFile,
+  MappingFile,
+  TableSpecObject,
+  TRANSFORM_TYPES,
+  TransformType,
+  TypeDefault,
+} from './mapping-schema';
 
 /** A column rule with where it was written, so every later error can point at the line. */
 export interface ColumnRule extends ColumnSpecObject {
@@ -12,6 +21,8 @@ export interface ColumnRule extends ColumnSpecObject {
   to: string;
   drop: boolean;
   at: Where;
+  /** Settings this column takes from defaults.<its type> rather than its own line. */
+  defaulted?: string[];
 }
 
 export interface TableRule {
@@ -24,6 +35,8 @@ export interface TableRule {
   unique: NonNullable<TableSpecObject['unique']>;
   existing?: TableSpecObject['existing'];
   dropRowsWithNull: string[];
+  /** Declared: a migration-tracking table copied anyway (map check refuses one otherwise). */
+  copyMigrationHistory?: boolean;
   at: Where;
 }
 
@@ -36,6 +49,8 @@ export interface Where {
 export interface Mapping {
   dir: string;
   timezone: string;
+  /** Mapping-wide rules per transform type (defaults.<type>), already applied to the columns. */
+  typeDefaults: Map<TransformType, TypeDefault & { at: Where }>;
   tables: Map<string, TableRule>;
   lookups: Map<string, LookupSpec & { at: Where }>;
 }
@@ -66,6 +81,7 @@ export async function loadMapping(dirOrFile: string): Promise<Mapping> {
   const mapping: Mapping = {
     dir: stat.isDirectory() ? dirOrFile : path.dirname(dirOrFile),
     timezone: 'UTC',
+    typeDefaults: new Map(),
     tables: new Map(),
     lookups: new Map(),
   };
@@ -85,6 +101,19 @@ export async function loadMapping(dirOrFile: string): Promise<Mapping> {
       mapping.timezone = data.defaults.timezone;
       tzFrom = whereOf(['defaults', 'timezone']);
     }
+    for (const type of TRANSFORM_TYPES) {
+      const rule = data.defaults?.[type];
+      if (!rule) continue;
+      const at = whereOf(['defaults', type]);
+      const first = mapping.typeDefaults.get(type);
+      if (first)
+        throw new ConvergeError(
+          'MAPPING_INVALID',
+          `defaults.${type} is declared twice (first at ${first.at.file}:${first.at.line})`,
+          { ...at, stage: 'config' },
+        );
+      mapping.typeDefaults.set(type, { ...rule, at });
+    }
     for (const [name, spec] of Object.entries(data.lookups ?? {})) {
       if (mapping.lookups.has(name))
         throw dup('lookup', name, whereOf(['lookups', name]), mapping.lookups.get(name)!.at);
@@ -99,6 +128,7 @@ export async function loadMapping(dirOrFile: string): Promise<Mapping> {
   // Cross-references inside the mapping itself.
   for (const t of mapping.tables.values()) {
     for (const c of t.columns.values()) {
+      applyTypeDefault(c, mapping.typeDefaults);
       if (c.remap && !mapping.lookups.has(c.remap)) {
         throw new ConvergeError(
           'MAPPING_INVALID',
@@ -248,8 +278,26 @@ function toTableRule(name: string, spec: MappingFile['tables'][string], at: Wher
     unique: spec.unique ?? [],
     existing: spec.existing,
     dropRowsWithNull: spec.dropRowsWithNull ?? [],
+    copyMigrationHistory: spec.copyMigrationHistory,
     at,
   };
+}
+
+/**
+ * Fills what a column leaves unset from defaults.<its type>, so every later stage (check,
+ * transform and its ledger, verify) sees one rule per column and counts it like any other.
+ */
+function applyTypeDefault(c: ColumnRule, defaults: Mapping['typeDefaults']): void {
+  const d = c.drop ? undefined : defaults.get(c.type ?? 'copy');
+  if (!d) return;
+  const target = c as unknown as Record<string, unknown>;
+  const taken: string[] = [];
+  for (const [k, v] of Object.entries(d))
+    if (k !== 'at' && target[k] === undefined) {
+      target[k] = v;
+      taken.push(k);
+    }
+  if (taken.length) c.defaulted = taken;
 }
 
 function dup(kind: string, name: string, at: Where, first: Where): ConvergeError {

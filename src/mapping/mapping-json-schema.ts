@@ -11,6 +11,8 @@ export function mappingJsonSchema(): Record<string, unknown> {
     io: 'input',
     target: 'draft-2020-12',
     unrepresentable: 'any',
+    // defaults.<type> is one rule shape for every transform type: written once under $defs.
+    reused: 'ref',
   }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,

@@ -116,6 +116,12 @@ export const tableSpecObject = z
   .object({
     target: z.string().min(1).optional(),
     skip: z.boolean().optional().describe('Do not copy this table at all.'),
+    copyMigrationHistory: z
+      .boolean()
+      .optional()
+      .describe(
+        "Copy this table although it is a migration tool's tracking table (refused by map check otherwise): its rows replace the target's migration history.",
+      ),
     columns: z.record(z.string(), columnSpec).default({}),
     drop: z.array(z.string()).optional().describe('Source columns deliberately not copied.'),
     add: z.record(z.string(), addedColumn).optional().describe('Target columns with no source column.'),
@@ -143,11 +149,33 @@ export const lookupSpec = z
   })
   .strict();
 
+/**
+ * A mapping-wide rule for every column of one transform type: one decision per kind of dirty
+ * value ("zero dates become NULL") instead of one edit per column. A column's own setting wins.
+ */
+export const typeDefault = columnSpecObject
+  .pick({ emptyToNull: true, zeroDate: true, trueValues: true, falseValues: true, invalid: true })
+  .strict();
+
+const typeDefaults = Object.fromEntries(
+  TRANSFORM_TYPES.map((t) => [
+    t,
+    typeDefault.optional().describe(`Rules for every column of type ${t} that does not set them itself.`),
+  ]),
+) as Record<TransformType, z.ZodOptional<typeof typeDefault>>;
+
+export const mappingDefaults = z
+  .object({
+    timezone: z.string().optional().describe('IANA zone the source DATETIME values are written in (default UTC).'),
+    ...typeDefaults,
+  })
+  .strict();
+
 export const mappingFile = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(1).optional(),
-    defaults: z.object({ timezone: z.string().optional() }).strict().optional(),
+    defaults: mappingDefaults.optional(),
     lookups: z.record(z.string(), lookupSpec).optional(),
     tables: z.record(z.string(), tableSpec).default({}),
   })
@@ -157,4 +185,5 @@ export type ColumnSpecObject = z.infer<typeof columnSpecObject>;
 export type ColumnSpec = z.infer<typeof columnSpec>;
 export type TableSpecObject = z.infer<typeof tableSpecObject>;
 export type LookupSpec = z.infer<typeof lookupSpec>;
+export type TypeDefault = z.infer<typeof typeDefault>;
 export type MappingFile = z.infer<typeof mappingFile>;

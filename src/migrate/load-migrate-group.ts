@@ -148,7 +148,7 @@ async function stagedGroup(g: GroupPlan, x: MigrateGroupContext): Promise<TableO
           await writer.flushIfFull();
         }
       } catch (e) {
-        writer.destroy();
+        await writer.destroy();
         await fsp.rm(file, { force: true });
         throw isConvergeError(e) ? withSourceKey(e, src.keys) : e;
       }
@@ -206,6 +206,8 @@ export function unchangedChecks(mt: MigrateTable): Array<UnchangedCheck | undefi
   const checks: Array<UnchangedCheck | undefined> = mt.source.columns.map(() => undefined);
   const concatSources = new Set(mt.compiled.added.flatMap((a) => a.concat?.from ?? []));
   for (const slot of mt.compiled.slots) {
+    // A binary column's packet bytes are the raw value, not the \x text the byte checks read.
+    if (slot.encoding === 'hex') continue;
     if (!concatSources.has(slot.from)) checks[slot.from] = unchangedCheck(slot, mt.compiled.timezone);
   }
   return checks;

@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { promises as fsp } from 'node:fs';
 import { Readable } from 'node:stream';
-import { encodeLine } from '../csv/csv-encode';
+import { CsvFileWriter } from '../csv/csv-file-writer';
 import type { LineIndex } from '../csv/csv-chunks';
 import { ConvergeError, isConvergeError } from '../core/errors';
-import { createPrivateWriteStream, fsyncPath, ioError } from '../core/private-files';
 import type { SourceKeys } from '../source/mysql/row-source';
 import type { CopyFeed, RowLocator } from '../target/postgres/load/copy-table';
 
@@ -36,26 +33,18 @@ export interface StreamFeed {
  * file does not exist here); a mapping or source error wins over the COPY error it causes.
  */
 export function streamFeed(req: StreamFeedRequest): StreamFeed {
-  const hash = req.tee ? createHash('sha256') : undefined;
-  const file = req.tee ? createPrivateWriteStream(req.tee) : undefined;
-  let fileError: Error | undefined;
-  file?.on('error', (e) => (fileError ??= e));
-  const header = Buffer.from(encodeLine(req.columns) + '\n', 'utf8');
+  // The tee is the one CSV file writer (0600, hashed as written, synced on close).
+  const file = req.tee ? new CsvFileWriter(req.tee, req.columns) : undefined;
   let bytes = 0;
   let sourceError: unknown;
 
   async function* body(): AsyncGenerator<Buffer> {
-    if (file) {
-      hash!.update(header);
-      file.write(header);
-    }
     try {
       for await (const buf of req.chunks) {
         bytes += buf.length;
         if (file) {
-          if (fileError) throw ioError(fileError, `cannot write ${req.tee}`, req.tee);
-          hash!.update(buf);
-          if (!file.write(buf)) await once(file, 'drain');
+          file.appendEncoded(buf, 0);
+          await file.flushIfFull();
         }
         yield buf;
       }
@@ -84,27 +73,21 @@ export function streamFeed(req: StreamFeedRequest): StreamFeed {
       header: false,
       locate,
       failure: () => {
-        if (sourceError !== undefined && isConvergeError(sourceError)) return withSourceKey(sourceError, req.keys);
-        // The tee file failed (a full disk: 'drain' rejects with its error): an I/O error, not a rejected row.
-        if (fileError) return ioError(fileError, `cannot write ${req.tee}`, req.tee);
-        return undefined;
+        if (sourceError === undefined || !isConvergeError(sourceError)) return undefined;
+        // The tee file failed (a full disk): an I/O error naming the file, not a rejected row.
+        if (sourceError.code === 'IO_FAILED') return sourceError;
+        return withSourceKey(sourceError, req.keys);
       },
     },
     async finish() {
-      if (file) {
-        file.end();
-        // 'finish' rejects with the stream's error (a full disk at the last block): an I/O error.
-        await once(file, 'finish').catch((e: Error) => (fileError ??= e));
-        if (fileError) throw ioError(fileError, `cannot write ${req.tee}`, req.tee);
-        await fsyncPath(req.tee!);
-      }
-      return { bytes: bytes + (file ? header.length : 0), sha256: hash?.digest('hex') };
+      if (!file) return { bytes };
+      const { bytes: written, sha256 } = await file.close();
+      return { bytes: written, sha256 };
     },
     async abort() {
       // As `converge transform` does: no partial file is left behind for a table that failed.
       if (!file) return;
-      file.destroy();
-      if (!file.closed) await once(file, 'close').catch(() => undefined);
+      await file.destroy();
       await fsp.rm(req.tee!, { force: true });
     },
   };

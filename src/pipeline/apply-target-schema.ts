@@ -12,7 +12,13 @@ import { formatFindings, lintPipeline } from '../schema/lint';
  * same call as the cut-over's schema-apply phase.
  */
 export async function applyTargetSchema(p: Pipeline, target: ConnectionInfo): Promise<MigrationResult[]> {
-  const dir = pipelinePath(p, p.target.migrations);
+  const dir = targetMigrationsDir(p);
+  if (!p.target.tracking)
+    throw new ConvergeError('CONFIG_INVALID', 'target.migrations needs target.tracking: the table that records them', {
+      file: p.file,
+      key: 'target.tracking',
+      stage: 'config',
+    });
   const lint = await lintPipeline(path.dirname(path.dirname(dir)), path.basename(path.dirname(dir)));
   if (lint.findings.length) {
     throw new ConvergeError(
@@ -22,4 +28,18 @@ export async function applyTargetSchema(p: Pipeline, target: ConnectionInfo): Pr
     );
   }
   return applyMigrations({ dialect: 'postgres', connection: target, dir, tracking: p.target.tracking });
+}
+
+/**
+ * The folder of the pipeline's Postgres migrations. A pipeline without one leaves the schema to
+ * the application (the usual case): only `converge schema` and rehearsals need it.
+ */
+export function targetMigrationsDir(p: Pipeline): string {
+  if (!p.target.migrations)
+    throw new ConvergeError(
+      'USAGE',
+      `pipeline ${p.name} has no target.migrations: its Postgres schema is the application's to apply (see docs/pipeline.md)`,
+      { file: p.file, key: 'target.migrations', stage: 'config' },
+    );
+  return pipelinePath(p, p.target.migrations);
 }

@@ -1,71 +1,21 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
 import { ConvergeError } from '../core/errors';
 import { ioError } from '../core/private-files';
-import { projectRoot } from './project-root';
+import { pipelineFile, PipelineFile } from './pipeline-schema';
+import { projectDir } from './project-dir';
 
-const tracking = z
-  .object({ schema: z.string().optional(), table: z.string(), style: z.enum(['pop', 'typeorm', 'converge']) })
-  .strict();
+export type Pipeline = PipelineFile & { file: string; root: string };
 
 /**
- * How `converge baseline generate` builds the target schema from the application's own TypeORM
- * entities. Everything is loaded from the application's folder, never from converge's.
+ * Resolves a pipeline by name (<project>/pipelines/<name>/pipeline.yaml) or by a path to its
+ * file; with no name, the project's only pipeline. The project is the operator's folder
+ * (projectDir: --project, CONVERGE_PROJECT or the current folder), never converge's own.
  */
-const baseline = z
-  .object({
-    /** Module (a path like the others) exporting entities(dialect) and optionally queryResultCacheTable, title. */
-    entities: z.string(),
-    /** The application's folder, where `typeorm` is resolved from (default: the entities module's folder). */
-    app: z.string().optional(),
-    /** Where the generated Postgres baseline goes. */
-    postgres: z.string(),
-    /** Where the generated MySQL schema goes, when the source schema is generated too. */
-    mysql: z.string().optional(),
-  })
-  .strict();
-
-const pipelineSchema = z
-  .object({
-    name: z.string(),
-    description: z.string().optional(),
-    source: z
-      .object({
-        database: z.string(),
-        exclude: z.array(z.string()).default([]),
-        migrations: z.string().optional(),
-        tracking: tracking.optional(),
-      })
-      .strict(),
-    target: z
-      .object({
-        database: z.string(),
-        schema: z.string().default('public'),
-        migrations: z.string(),
-        tracking,
-        /** Target tables converge never loads (the target's own migration table). */
-        keep: z.array(z.string()).default([]),
-        /** Tables whose rows the target's own migrations seeded: the load replaces them with the source's. */
-        replaceSeeded: z.array(z.string()).default([]),
-        baseline: baseline.optional(),
-      })
-      .strict(),
-    mapping: z.string(),
-    /** Module (a path like the others) exporting the demo/rehearsal seeder: see src/pipeline/seeder.ts. */
-    seed: z.string().optional(),
-    demoScale: z.number().int().positive().default(200),
-  })
-  .strict();
-
-export type Pipeline = z.infer<typeof pipelineSchema> & { file: string; root: string };
-
-/** Resolves a pipeline by name (pipelines/<name>/pipeline.yaml) or by a path to its file. */
-export async function loadPipeline(nameOrFile: string, root = projectRoot()): Promise<Pipeline> {
-  const file = nameOrFile.endsWith('.yaml')
-    ? path.resolve(nameOrFile)
-    : path.join(root, 'pipelines', nameOrFile, 'pipeline.yaml');
+export async function loadPipeline(nameOrFile: string | undefined, root = projectDir()): Promise<Pipeline> {
+  const name = nameOrFile ?? (await onlyPipeline(root));
+  const file = name.endsWith('.yaml') || name.endsWith('.yml') ? path.resolve(name) : pipelineFileOf(root, name);
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
@@ -73,24 +23,58 @@ export async function loadPipeline(nameOrFile: string, root = projectRoot()): Pr
     // Only a file that does not exist is an unknown pipeline; one that cannot be read (a
     // directory, no permission) is an error about that file.
     if ((e as NodeJS.ErrnoException)?.code !== 'ENOENT') throw ioError(e, `cannot read pipeline ${file}`, file);
-    // Best effort, only to list the names in the message: no pipelines folder lists none.
-    const known = await fsp.readdir(path.join(root, 'pipelines')).catch(() => [] as string[]);
-    throw new ConvergeError('PIPELINE_UNKNOWN', `no pipeline "${nameOrFile}" (known: ${known.join(', ') || 'none'})`, {
-      file,
-    });
+    const known = await listPipelines(root);
+    throw new ConvergeError(
+      'PIPELINE_UNKNOWN',
+      `no pipeline "${name}" in ${root} (known: ${known.join(', ') || 'none; `converge init` writes one'})`,
+      { file },
+    );
   }
   const doc = parseDocument(text);
   if (doc.errors.length)
     throw new ConvergeError('CONFIG_INVALID', `YAML syntax: ${doc.errors[0].message.split('\n')[0]}`, { file });
-  const parsed = pipelineSchema.safeParse(doc.toJS());
+  const parsed = pipelineFile.safeParse(doc.toJS());
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new ConvergeError('CONFIG_INVALID', `${i.path.join('.')}: ${i.message}`, { file, key: i.path.join('.') });
   }
+  // A pipeline in the project's pipelines/<name>/ names its files from the project folder; any
+  // other pipeline file, from its own folder.
   const base = path.dirname(file) === path.join(root, 'pipelines', parsed.data.name) ? root : path.dirname(file);
   return { ...parsed.data, file, root: base };
 }
 
 export function pipelinePath(p: Pipeline, rel: string): string {
   return path.resolve(p.root, rel);
+}
+
+export function pipelineFileOf(root: string, name: string): string {
+  return path.join(root, 'pipelines', name, 'pipeline.yaml');
+}
+
+/** The names under <project>/pipelines/ that hold a pipeline.yaml. */
+export async function listPipelines(root: string): Promise<string[]> {
+  // Best effort, to name the choices in a message: no pipelines folder lists none.
+  const names = await fsp.readdir(path.join(root, 'pipelines')).catch(() => [] as string[]);
+  const found = await Promise.all(
+    names.map((n) =>
+      fsp.stat(pipelineFileOf(root, n)).then(
+        () => n,
+        () => undefined,
+      ),
+    ),
+  );
+  return found.filter((n): n is string => !!n).sort();
+}
+
+async function onlyPipeline(root: string): Promise<string> {
+  const known = await listPipelines(root);
+  if (known.length === 1) return known[0];
+  throw new ConvergeError(
+    'USAGE',
+    known.length
+      ? `${root} holds ${known.length} pipelines (${known.join(', ')}): name one with --pipeline`
+      : `no pipeline in ${root} (no pipelines/<name>/pipeline.yaml): run \`converge init\` there, pass --project DIR, or --pipeline <file>`,
+    { stage: 'config' },
+  );
 }

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** converge's own folder (where pipelines/, mappings/ and migrations/ live), from src or dist. */
+/**
+ * converge's own folder (its package: docs/*.schema.json, and in a checkout the fixtures), from
+ * src or dist. Not where pipelines are looked up: that is the operator's projectDir().
+ */
 export function projectRoot(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {

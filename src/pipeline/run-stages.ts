@@ -21,6 +21,10 @@ export async function withRun<T>(
     log: Logger;
     settings?: Record<string, unknown>;
     finish?: boolean;
+    /** The stage reads or writes the target itself: a target the history could not reach fails it at once. */
+    needsTarget?: boolean;
+    /** Join the manifest's run without setting it running again, and leave its status alone (verify). */
+    attach?: boolean;
   },
   body: (rec: RunRecorder, runId: string) => Promise<T>,
 ): Promise<T> {
@@ -35,19 +39,20 @@ export async function withRun<T>(
     runDir: opts.runDir,
     log: opts.log,
     settings: opts.settings,
+    attach: opts.attach && !!prev,
   });
   try {
+    if (opts.needsTarget && rec.unreachable) throw rec.unreachable;
     if (!prev) await rec.event({ kind: 'run.created', payload: { pipeline: opts.pipeline } });
     const out = await body(rec, runId);
     if (opts.finish) await rec.finish('completed');
     return out;
   } catch (e) {
-    await rec.finish(
-      'failed',
-      isConvergeError(e)
-        ? { code: e.code, message: e.message, context: safeContext(e.context) }
-        : { message: String(e) },
-    );
+    const payload = isConvergeError(e)
+      ? { code: e.code, message: e.message, context: safeContext(e.context) }
+      : { message: String(e) };
+    if (opts.attach && prev) await rec.event({ kind: 'stage.failed', payload });
+    else await rec.finish('failed', payload);
     throw e;
   } finally {
     await rec.close();

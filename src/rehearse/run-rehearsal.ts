@@ -14,8 +14,9 @@ import { openMysql } from '../source/mysql/connect';
 import { compareRehearsals, RehearsalComparison } from './compare-rehearsals';
 import { predictDowntime, stageThroughput } from './predict-downtime';
 import { Phase, PHASE_COMMANDS, RehearsalResult, RehearsalTable } from './rehearsal-result';
-import { recreateMysqlDatabase } from './recreate-databases';
-import { measureSource, resetScratchTarget } from './reset-scratch';
+import { measureMysqlDatabase, recreateMysqlDatabase } from '../source/mysql/scratch-databases';
+import { RUN_SCHEMA } from '../run/run-recorder';
+import { resetScratchPg } from '../target/postgres/scratch-databases';
 
 export const REHEARSAL_EVENT = 'rehearsal.completed';
 
@@ -78,10 +79,10 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
     record(phase, (Date.now() - t0) / 1000);
     return out;
   };
-  const existing = o.reuseSource ? await measureSource(source, p.source.exclude) : undefined;
+  const existing = o.reuseSource ? await measureMysqlDatabase(source, p.source.exclude) : undefined;
   const reuse = !!existing?.rows;
   await timed('reset', async () => {
-    await resetScratchTarget(o.targetServer, db);
+    await resetScratchPg(o.targetServer, db, RUN_SCHEMA);
     if (!reuse) await recreateMysqlDatabase(o.sourceServer, db);
     for (const sub of ['migrate', 'transform'])
       await fsp.rm(path.join(o.workDir, sub), { recursive: true, force: true });
@@ -105,7 +106,7 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
       }
     });
   }
-  const measured = (reuse ? existing : await measureSource(source, p.source.exclude)) ?? { rows: 0, bytes: 0 };
+  const measured = (reuse ? existing : await measureMysqlDatabase(source, p.source.exclude)) ?? { rows: 0, bytes: 0 };
   // The cut-over, as the runbook runs it: `converge schema apply`, then `converge migrate`.
   await timed('schema-apply', () => applyTargetSchema(p, target));
   const run = await runCutoverMigrate({

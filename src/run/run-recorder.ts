@@ -2,10 +2,10 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConnectionInfo, describeConnection } from '../core/connection-url';
-import { messageOf } from '../core/errors';
+import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import { applyMigrations } from '../schema/apply-migrations';
 import { openPg, PgSession } from '../target/postgres/connect';
-import { endRun, recordRunEvent, RunStatus, startRun } from '../target/postgres/run-history';
+import { attachRun, endRun, recordRunEvent, RunStatus, startRun } from '../target/postgres/run-history';
 import { EVENTS_FILE, replayEventsFile } from './replay-events';
 
 export type { RunStatus };
@@ -42,6 +42,8 @@ export class RunRecorder {
   /** Written on the first JSONL line so a replay can create the run's row. */
   private runInfo: Record<string, unknown> = {};
   private wroteFallback = false;
+  /** The target's connect failure, when the history could not reach it. */
+  unreachable?: ConvergeError;
 
   private constructor(
     readonly runId: string,
@@ -57,6 +59,8 @@ export class RunRecorder {
     settings?: Record<string, unknown>;
     log: Logger;
     create?: boolean;
+    /** Join the run without setting it running again (verify proves a load that has ended). */
+    attach?: boolean;
   }): Promise<RunRecorder> {
     const r = new RunRecorder(opts.runId, opts.log);
     r.fallbackFile = path.join(opts.runDir, EVENTS_FILE);
@@ -69,7 +73,7 @@ export class RunRecorder {
     try {
       await ensureRunSchema(opts.target);
       r.client = await openPg(opts.target, { applicationName: 'converge run history' });
-      await startRun(r.client, {
+      await (opts.attach ? attachRun : startRun)(r.client, {
         id: opts.runId,
         pipeline: opts.pipeline,
         source: opts.source ? { descriptor: describeConnection(opts.source) } : {},
@@ -80,6 +84,8 @@ export class RunRecorder {
       // Closing after use or after a failure: a close error would only hide the real outcome.
       await r.client?.end().catch(() => undefined);
       r.client = undefined;
+      // A target that did not answer will not answer the command either: it need not wait twice.
+      if (isConvergeError(e) && e.code === 'CONNECT_FAILED') r.unreachable = e;
       opts.log.warn(
         { err: messageOf(e), file: r.fallbackFile },
         'run history unavailable on the target; writing events to the run directory',
@@ -101,7 +107,12 @@ export class RunRecorder {
         await recordRunEvent(this.client, this.runId, e, at);
         return;
       } catch (err) {
+        // A target that stopped answering would make every later event wait again: from here on
+        // the run directory keeps them.
         this.log.warn({ err: messageOf(err) }, 'could not record run event; keeping it in the run directory');
+        const lost = this.client;
+        this.client = undefined;
+        await lost.end().catch(() => undefined);
       }
     }
     const line: Record<string, unknown> = { runId: this.runId, ...e, at };

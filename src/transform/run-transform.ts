@@ -103,7 +103,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
           engine: opts.engine,
         }));
       } catch (e) {
-        writer.destroy();
+        await writer.destroy();
         await fsp.rm(writer.file, { force: true });
         throw e;
       }

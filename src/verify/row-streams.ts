@@ -19,7 +19,7 @@ export function sourceStream(
 ): RowStream {
   return async function* () {
     // The same row reader migrate uses: the export's text form, read in primary-key order.
-    for await (const batch of mapRows(compiled, rule, sourceRows(my, src, where).batches, {
+    for await (const batch of mapRows(compiled, rule, sourceRows(my, src, null, where).batches, {
       origin: `mysql:${src.name}`,
       applyExisting: true,
     }))

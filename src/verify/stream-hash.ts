@@ -37,7 +37,7 @@ export async function streamSums(
   const full: Array<string | null> = new Array(src.columns.length).fill(null);
   const texts: Array<string | null> = [];
   let line = 0;
-  for await (const batch of sourceRows(conn, projected, where).batches())
+  for await (const batch of sourceRows(conn, projected, null, where).batches())
     for (const r of batch) {
       for (let j = 0; j < from.length; j++) full[from[j]] = r.fields[j];
       const f = compiled.transformRow(full, ++line);

@@ -34,8 +34,8 @@ export async function pipelineFixture(name: string): Promise<PipelineFixture> {
   await applyMigrations({
     dialect: 'postgres',
     connection: target,
-    dir: pipelinePath(pipeline, pipeline.target.migrations),
-    tracking: pipeline.target.tracking,
+    dir: pipelinePath(pipeline, pipeline.target.migrations!),
+    tracking: pipeline.target.tracking!,
   });
   const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), `converge-${name}-`));
   return {

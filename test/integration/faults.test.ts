@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
 import { createMysqlDb, createPgDb, TestDb } from '../helpers/databases';
+import { ExitCode } from '../../src/core/exit-codes';
 import { runCli } from '../helpers/run-cli';
 import { startCli, waitFor } from '../helpers/corpus-spawn';
 import { errorLine } from '../helpers/corpus-case';
@@ -189,16 +190,34 @@ describe('export', () => {
     });
     const r = await cli.done;
     expect({ signal: r.signal, exit: r.code > 1 }).toEqual({ signal: null, exit: true });
-    expectClearFailure(
-      r,
-      ['CONNECT_FAILED', 'EXPORT_FAILED'],
-      /table b\b.*(connection|lost|closed)|export of b failed.*(connection|lost|closed)/i,
-    );
+    // A lost connection is a connection error (exit 4), not bad data (exit 5).
+    expect(r.code).toBe(ExitCode.Connection);
+    expectClearFailure(r, ['CONNECT_FAILED'], /connection was lost while reading table b\b/i);
     expect(await manifestIncomplete(path.join(work, 'export'))).toBe(true);
     await expectManifestHonest(path.join(work, 'export'));
     const again = await runCli(['export', '--resume', ...args(work, pgClean)]);
     expect({ code: again.code, stderr: again.code ? again.stderr : '' }).toEqual({ code: 0, stderr: '' });
     expect(await stageFiles(path.join(work, 'export'))).toEqual(await stageFiles(path.join(clean.work, 'export')));
+  }, 90_000);
+});
+
+describe('migrate', () => {
+  test('the MySQL connection killed mid-migrate: exit 4 naming the table, nothing of it committed; a re-run completes', async () => {
+    const work = path.join(dir, 'migrate-conn-killed');
+    const pg = await freshTarget();
+    const cli = startCli(['migrate', '--no-verify', '--jobs', '1', ...args(work, pg)], {}, 30_000);
+    await withMysqlLock('b', async (conn) => {
+      const id = await waitFor('the migrate to block on table b', () => waitingMysqlSession(conn));
+      await conn.query(`KILL CONNECTION ${Number(id)}`);
+    });
+    const r = await cli.done;
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(ExitCode.Connection);
+    expectClearFailure(r, ['CONNECT_FAILED'], /connection was lost while reading table b\b/i);
+    expect(await count(pg, 'b')).toBe(0);
+    const again = await runCli(['migrate', '--truncate', ...args(work, pg)]);
+    expect({ code: again.code, stderr: again.code ? again.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    expect(await dump(pg)).toEqual(clean.tables);
   }, 90_000);
 });
 

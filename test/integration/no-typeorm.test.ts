@@ -51,8 +51,8 @@ beforeAll(async () => {
   await applyMigrations({
     dialect: 'postgres',
     connection: parseConnectionUrl(migrateDb.url, 'postgres', 'test target'),
-    dir: pipelinePath(fx.pipeline, fx.pipeline.target.migrations),
-    tracking: fx.pipeline.target.tracking,
+    dir: pipelinePath(fx.pipeline, fx.pipeline.target.migrations!),
+    tracking: fx.pipeline.target.tracking!,
   });
 });
 

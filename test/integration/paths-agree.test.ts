@@ -62,8 +62,8 @@ async function openWorld(name: string, scale: number): Promise<World> {
       applyMigrations({
         dialect: 'postgres',
         connection: parseConnectionUrl(template.url, 'postgres', 'test target'),
-        dir: pipelinePath(pipeline, pipeline.target.migrations),
-        tracking: pipeline.target.tracking,
+        dir: pipelinePath(pipeline, pipeline.target.migrations!),
+        tracking: pipeline.target.tracking!,
       }),
     ]);
     const side = async (tag: string): Promise<Side> => {

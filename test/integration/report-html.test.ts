@@ -8,8 +8,11 @@ import type { RehearsalResult } from '../../src/rehearse/rehearsal-result';
 import { predictDowntime, stageThroughput } from '../../src/rehearse/predict-downtime';
 import { compareRehearsals } from '../../src/rehearse/compare-rehearsals';
 
+// The same lookup `npm test` runs first (scripts/find-chromium.js): a missing browser fails, never skips.
+const { findChromium } = require('../../scripts/find-chromium.js') as { findChromium: () => string };
+
 /**
- * report.html in a real browser: headless Chromium (Debian's chromium package; CI installs it)
+ * report.html in a real browser: headless Chromium (found by scripts/find-chromium.js; CI installs it)
  * loads the file with the network off and dumps the DOM after scripts ran. The charts exist only
  * if the page's own script drew them from the embedded data. No Chromium is a failure, not a skip.
  */
@@ -67,15 +70,13 @@ function chromiumDumpDom(file: string, profile: string): Promise<string> {
     pathToFileURL(file).href,
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn('chromium', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(findChromium(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', (e) =>
-      reject(new Error(`chromium could not be started (apt-get install chromium): ${e.message}`)),
-    );
+    child.on('error', (e) => reject(new Error(`chromium could not be started: ${e.message}`)));
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);

@@ -94,6 +94,24 @@ describe('run history', () => {
     expect(text.stdout).toMatch(/import\s+public\.identities\s+\d+/);
   });
 
+  it('converge verify of a completed run records its proof and leaves the run completed, with its end time', async () => {
+    const before = await pg.query('SELECT status::text, ended_at FROM converge.runs WHERE id = $1', [run.runId]);
+    expect(before.rows[0].status).toBe('completed');
+    const verified = await pg.query(
+      "SELECT count(*)::int AS n FROM converge.run_events WHERE run_id = $1 AND kind = 'table.verified'",
+      [run.runId],
+    );
+    const r = await cli(['verify', '--source', fx.mysqlDb.url]);
+    expect(r.code).toBe(ExitCode.Ok);
+    const after = await pg.query('SELECT status::text, ended_at FROM converge.runs WHERE id = $1', [run.runId]);
+    expect(after.rows[0]).toEqual(before.rows[0]);
+    const again = await pg.query(
+      "SELECT count(*)::int AS n FROM converge.run_events WHERE run_id = $1 AND kind = 'table.verified'",
+      [run.runId],
+    );
+    expect(again.rows[0].n).toBeGreaterThan(verified.rows[0].n);
+  });
+
   it('an unknown run is a usage error, not a bug', async () => {
     const r = await cli(['runs', 'show', '00000000-0000-0000-0000-000000000000']);
     expect(r.code).toBe(ExitCode.Usage);

@@ -1,4 +1,7 @@
+import { promises as fsp } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { ConvergeError } from '../../src/core/errors';
@@ -7,6 +10,8 @@ import { MysqlConnection, openMysql } from '../../src/source/mysql/connect';
 import { openPg } from '../../src/target/postgres/connect';
 import { createMysqlDb, createPgDb, TestDb } from '../helpers/databases';
 import { freePort } from '../helpers/private-servers';
+import { runCli } from '../helpers/run-cli';
+import { ExitCode } from '../../src/core/exit-codes';
 
 /** Unreachable and silent servers fail within the connect time-out; slow statements and the snapshot lock are bounded too. Loopback only. */
 
@@ -153,5 +158,43 @@ describe('statement and lock-wait time-outs', () => {
       await holder?.query('UNLOCK TABLES').catch(() => undefined);
       await holder?.end();
     }
+  });
+});
+
+describe('connection flags on every command', () => {
+  const workDir = () => fsp.mkdtemp(path.join(os.tmpdir(), 'converge-timeouts-'));
+
+  test('import --connect-timeout-ms bounds a silent target, and the target is waited for once, not twice', async () => {
+    const dir = await workDir();
+    try {
+      const before = held.length;
+      const r = await runCli([
+        'import',
+        '--pipeline',
+        'kratos',
+        '--source',
+        mydb.url,
+        '--target',
+        `postgres://postgres@127.0.0.1:${silentPort}/nowhere`,
+        '--connect-timeout-ms',
+        '700',
+        '--work-dir',
+        dir,
+      ]);
+      expect(r.code).toBe(ExitCode.Connection);
+      expect(r.stderr).toMatch(/no answer within 700 ms \(connect time-out/);
+      // The run history's connection was the only attempt: the import did not try the same silent server again.
+      expect(held.length - before).toBe(1);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--target-sslmode works on a command other than env (doctor reports the refused TLS)', async () => {
+    const r = await runCli(['doctor', '--source', mydb.url, '--target', pgdb.url, '--target-sslmode', 'require']);
+    expect(r.code).not.toBe(ExitCode.Ok);
+    expect(r.stdout + r.stderr).toMatch(/does not support SSL|TLS/i);
+    const plain = await runCli(['doctor', '--source', mydb.url, '--target', pgdb.url, '--target-sslmode', 'disable']);
+    expect(plain.stdout).toMatch(/target\s+connection\s+ok/i);
   });
 });

@@ -331,8 +331,9 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
   });
 
   test('booleans: values the spellings do not read are raised; a VARCHAR boolean is settled when they all read', () => {
-    expect(todo(refined, 'flag')).toEqual(['value-invalid']);
-    expect(refined.todos.find((t) => t.column === 'flag')!.reason).toContain('"2"');
+    // A TINYINT(1) holding 2 is settled for every such column by one proposed default.
+    expect(todo(refined, 'flag')).toEqual([]);
+    expect(col(refined, 'flag').notes.join(' ')).toContain('defaults.boolean');
     expect(todo(refined, 'yn')).toEqual([]);
     expect(col(refined, 'yn').notes.join(' ')).toContain('"N", "Y"');
     expect(todo(refined, 'yes')).toEqual(['value-invalid']);
@@ -349,12 +350,47 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
     );
   });
 
-  test('zero dates and dates no calendar has become value-invalid TODOs with their counts', () => {
+  test('zero dates in a nullable column go to a proposed default; dates no calendar has stay value-invalid TODOs', () => {
     expect(todo(draft, 'seen')).toEqual([]);
     expect(refined.todos.filter((t) => t.column === 'seen').map((t) => t.reason)).toEqual([
-      expect.stringContaining('2 zero date(s): declare zeroDate: null'),
       expect.stringContaining('1 date(s) no calendar has'),
     ]);
+    expect(col(refined, 'seen').notes.join(' ')).toContain('2 zero date(s): the proposed defaults.timestamp');
+  });
+
+  test('one type-default TODO per kind of dirty value, naming every column it settles, written commented out', () => {
+    const defaults = refined.todos.filter((t) => t.kind === 'type-default');
+    expect(defaults.map((t) => [t.column, t.covers])).toEqual([
+      ['timestamp', ['t.seen']],
+      ['uuid', ['t.owner']],
+      ['boolean', ['t.flag']],
+    ]);
+    const text = renderDraft(refined, { title: 'x' });
+    expect(text).toContain('  # timestamp: { zeroDate: null }\n');
+    expect(text).toContain('  # uuid: { emptyToNull: true }\n');
+    expect(text).toContain('  # boolean: { trueValues: ["1", "Y", "y", "true", "TRUE", "T", "t", "2"] }\n');
+  });
+
+  test('a NOT NULL column keeps its own TODO: only a person can name the value a zero date gets', () => {
+    const notNull = draftMapping({
+      source,
+      target: {
+        ...target,
+        tables: new Map(
+          [...target.tables].map(([k, t]) => [
+            k,
+            { ...t, columns: t.columns.map((c) => (c.name === 'seen' ? { ...c, notNull: true } : c)) },
+          ]),
+        ),
+      } as PgCatalog,
+      targetSchema: 'public',
+      checkLabels,
+    });
+    const r = refineDraft(notNull, facts);
+    expect(r.todos.filter((t) => t.kind === 'type-default').map((t) => t.column)).toEqual(['uuid', 'boolean']);
+    expect(r.todos.filter((t) => t.column === 'seen').map((t) => t.reason)).toContainEqual(
+      expect.stringContaining('2 zero date(s): declare zeroDate'),
+    );
   });
 
   test('integer narrowing: settled when the range found fits, kept with the range when it does not', () => {
@@ -382,7 +418,9 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
   });
 
   test("'' read as a uuid, junk in a uuid column and NUL in text are raised, not silently declared: the choice is a person's", () => {
-    expect(todo(refined, 'owner')).toEqual(['value-invalid']);
+    // '' in a nullable uuid column: a proposed default, commented out until a person takes it.
+    expect(todo(refined, 'owner')).toEqual([]);
+    expect(refined.todos.find((t) => t.kind === 'type-default' && t.column === 'uuid')!.covers).toEqual(['t.owner']);
     expect(col(refined, 'owner').spec.emptyToNull).toBeUndefined();
     expect(refined.todos.find((t) => t.column === 'body')!.reason).toContain('latin1-base64');
     expect(todo(refined, 'id')).toEqual(['value-invalid']);
@@ -393,21 +431,24 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
 
   test('the TODO list keeps the draft order and agrees with the columns', () => {
     expect(refined.todos.map((t) => t.column)).toEqual([
+      'timestamp',
+      'uuid',
+      'boolean',
       'id',
-      'owner',
       'mood',
       'title',
       'note',
       'body',
-      'flag',
       'yes',
-      'seen',
       'seen',
       'big',
       undefined,
     ]);
     expect(refined.todos.length).toBe(
-      refined.tables[0].columns.reduce((n, c) => n + c.todos.length, refined.tables[0].tableTodos.length),
+      refined.tables[0].columns.reduce(
+        (n, c) => n + c.todos.length,
+        refined.tables[0].tableTodos.length + refined.typeDefaults.length,
+      ),
     );
   });
 });

@@ -231,11 +231,6 @@ function hex(r: Rng): string {
   return r.chance(0.2) ? '\\x' + h.slice(2).toUpperCase() : h;
 }
 
-const nullOr =
-  (p: number, g: Gen): Gen =>
-  (r, i) =>
-    r.chance(p) ? null : g(r, i);
-
 // ---------------------------------------------------------------------------------------------
 // The main table: every type and option the byte engine handles itself, and some it hands to
 // the string functions. Source columns in this order; the mapping lists them sorted by name.

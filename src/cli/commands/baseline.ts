@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { resolveSource, resolveTarget, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../../core/settings';
+import { withConnectionFlags } from '../context';
 import { toUrl, withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { loadPipeline, pipelinePath } from '../../pipeline/load-pipeline';
@@ -14,11 +15,13 @@ import type { RegisterCommand } from './index';
  * application's folder (the pipeline's target.baseline); it owns neither.
  */
 export const register: RegisterCommand = (program) => {
-  program
-    .command('baseline')
-    .description('schemas generated from the application (TypeORM entities)')
-    .command('generate')
-    .description("regenerate the files the pipeline's target.baseline names from the application's TypeORM entities")
+  withConnectionFlags(
+    program
+      .command('baseline')
+      .description('schemas generated from the application (TypeORM entities)')
+      .command('generate')
+      .description("regenerate the files the pipeline's target.baseline names from the application's TypeORM entities"),
+  )
     .requiredOption('-p, --pipeline <name>', 'pipeline with a target.baseline (name or path to a pipeline.yaml)')
     .option('--source <url>', 'MySQL server for the scratch database', DEFAULT_SOURCE_URL)
     .option('--target <url>', 'Postgres server for the scratch database', DEFAULT_TARGET_URL)
@@ -31,8 +34,8 @@ export const register: RegisterCommand = (program) => {
           key: 'target.baseline',
         });
       const texts = await regenerateBaseline(pipeline, {
-        pgServerUrl: toUrl(withDatabase(resolveTarget(flags.target), undefined)),
-        mysqlServerUrl: toUrl(withDatabase(resolveSource(flags.source), undefined)),
+        pgServerUrl: toUrl(withDatabase(resolveTarget(flags), undefined)),
+        mysqlServerUrl: toUrl(withDatabase(resolveSource(flags), undefined)),
       });
       for (const side of ['postgres', 'mysql'] as const) {
         const rel = files[side];

@@ -28,11 +28,11 @@ export const register: RegisterCommand = (program: Command, setExit) => {
 
 /** Runs and prints a pipeline's checklist; returns the exit code (also what `verify --checklist` calls). */
 export async function printChecklist(
-  ctx: { pipeline: { name: string }; source: ConnectionInfo; target: ConnectionInfo },
+  ctx: { pipeline: { name: string; root: string }; source: ConnectionInfo; target: ConnectionInfo },
   opts: { file?: string; json?: boolean } = {},
 ): Promise<number> {
   const outcomes = await runChecklist(
-    await loadChecklist(opts.file ?? checklistPath(ctx.pipeline.name)),
+    await loadChecklist(opts.file ?? checklistPath(ctx.pipeline.name, ctx.pipeline.root)),
     ctx.source,
     ctx.target,
   );

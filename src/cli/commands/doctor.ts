@@ -17,6 +17,7 @@ import { checkDisk, estimateExportBytes } from '../../doctor/check-disk';
 import { loadPipeline, Pipeline } from '../../pipeline/load-pipeline';
 import { formatTable } from '../format-table';
 import { provenanceText, shownValue } from './env';
+import { withConnectionFlags } from '../context';
 import type { RegisterCommand } from './index';
 
 interface Flags {
@@ -29,11 +30,13 @@ interface Flags {
 
 /** `converge doctor`: health of both ends in one command; exit 0 only when both answer and nothing blocks. */
 export const register: RegisterCommand = (program, setExit) => {
-  program
-    .command('doctor')
-    .description(
-      'check both connections, disk, the run log and the settings the migration depends on; each problem comes with its fix',
-    )
+  withConnectionFlags(
+    program
+      .command('doctor')
+      .description(
+        'check both connections, disk, the run log and the settings the migration depends on; each problem comes with its fix',
+      ),
+  )
     .option('--source <url>', 'MySQL source (or CONVERGE_SOURCE_URL)')
     .option('--target <url>', 'Postgres target (or CONVERGE_TARGET_URL)')
     .option(
@@ -45,8 +48,8 @@ export const register: RegisterCommand = (program, setExit) => {
     .action(async (flags: Flags) => {
       createLogger();
       const pipeline: Pipeline | undefined = flags.pipeline ? await loadPipeline(flags.pipeline) : undefined;
-      const src = resolveSource(flags.source);
-      const tgt = resolveTarget(flags.target);
+      const src = resolveSource(flags);
+      const tgt = resolveTarget(flags);
       const source = src.database || !pipeline ? src : withDatabase(src, pipeline.source.database);
       const target = tgt.database || !pipeline ? tgt : withDatabase(tgt, pipeline.target.database);
       const [srcChecks, tgtChecks] = await Promise.all([

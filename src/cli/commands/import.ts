@@ -64,6 +64,7 @@ export const register: RegisterCommand = (program: Command) => {
           manifestDir: ctx.transformDir,
           log: ctx.log,
           finish: true,
+          needsTarget: true,
         },
         async (rec) => {
           const res = await runImport({

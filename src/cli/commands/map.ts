@@ -6,10 +6,12 @@ import { ExitCode } from '../../core/exit-codes';
 import { ConvergeError } from '../../core/errors';
 import { ioError } from '../../core/private-files';
 import { projectRoot } from '../../pipeline/project-root';
+import type { Pipeline } from '../../pipeline/load-pipeline';
 import { mappingJsonSchemaText } from '../../mapping/mapping-json-schema';
 import { runMapCheck } from '../../mapping/check/run-map-check';
 import { describeProblem } from '../../mapping/check/mapping-problem';
 import { runMapInit } from '../../mapping/init/run-map-init';
+import { trackingReason } from '../../mapping/check/tracking-tables';
 import type { RegisterCommand } from './index';
 
 type CheckFlags = CommonFlags & { probe?: boolean; mapping?: string; json?: boolean };
@@ -41,6 +43,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         excluded: ctx.pipeline.source.exclude,
         replaceSeeded: ctx.pipeline.target.replaceSeeded,
         probe: flags.probe,
+        tracking: declaredTracking(ctx.pipeline),
       });
       if (flags.json) out(JSON.stringify(res, null, 2) + '\n');
       else {
@@ -55,7 +58,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       .command('init')
       .description('write a draft mapping from the source and target catalogs, with a TODO wherever it cannot decide'),
   )
-    .option('-o, --out <file>', 'where to write the draft (default: <mapping folder>/<pipeline>.draft.yaml)')
+    .option(
+      '-o, --out <file>',
+      'where to write the draft (default: <pipeline>.draft.yaml beside the mapping folder, never inside it)',
+    )
     .option('--force', 'overwrite an existing file')
     .option(
       '--probe',
@@ -63,7 +69,11 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     )
     .action(async (flags: InitFlags) => {
       const ctx = await commandContext(flags);
-      const file = path.resolve(flags.out ?? path.join(ctx.mappingDir, `${ctx.pipeline.name}.draft.yaml`));
+      // Beside the live mapping, not in it: every *.yaml of that folder is loaded, so a draft there
+      // would map each table twice and stop every command until it is moved.
+      const file = path.resolve(
+        flags.out ?? path.join(path.dirname(ctx.mappingDir), `${ctx.pipeline.name}.draft.yaml`),
+      );
       const exists = await fsp.stat(file).then(
         () => true,
         (e: NodeJS.ErrnoException) => {
@@ -87,8 +97,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         title: `Pipeline ${ctx.pipeline.name}: MySQL → Postgres schema ${ctx.pipeline.target.schema}`,
         schemaRef: schemaRefFor(file),
         probe: flags.probe,
+        tracking: declaredTracking(ctx.pipeline),
       });
       out(`wrote ${file}: ${res.tables} table(s), ${res.todos.length} TODO(s)\n`);
+      for (const t of res.tracking) out(`  left out (${t.side}): ${trackingReason(t.table, t.tool)}\n`);
       for (const t of res.todos) out(`  TODO(${t.kind}) ${t.table}${t.column ? `.${t.column}` : ''}: ${t.reason}\n`);
       if (res.todos.length) out(`TODOs by kind: ${todoSummary(res.todos)} (docs/mapping.md says what each asks)\n`);
     });
@@ -113,6 +125,11 @@ function schemaRefFor(file: string): string | undefined {
     .relative(path.dirname(file), path.join(root, 'docs', 'mapping.schema.json'))
     .split(path.sep)
     .join('/');
+}
+
+/** The tracking tables the pipeline names on either side (recognised besides the known tools'). */
+function declaredTracking(p: Pipeline): string[] {
+  return [p.source.tracking?.table, p.target.tracking?.table].filter((t): t is string => !!t);
 }
 
 /** "null-into-not-null 3, narrowing 1", most frequent first. */

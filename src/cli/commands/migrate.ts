@@ -75,6 +75,7 @@ export const register: RegisterCommand = (program: Command) => {
             runDir: ctx.workDir,
             log: ctx.log,
             finish: true,
+            needsTarget: true,
           },
           async (rec) => {
             const report = await runVerifyReport({

@@ -18,6 +18,7 @@ import { PipelineRehearsal, rehearsePipeline } from '../../rehearse/run-rehearsa
 import { writeRehearsalReport } from '../../report/write-report';
 import { formatBytes } from '../../run/run-summary';
 import { formatTable } from '../format-table';
+import { withConnectionFlags } from '../context';
 import type { RegisterCommand } from './index';
 
 interface Flags {
@@ -60,8 +61,7 @@ const PHASES = ['reset', 'source-schema', 'seed', 'schema-apply', 'load', 'verif
  * (applyTargetSchema) and `converge migrate` with verification (runCutoverMigrate → runMigrate).
  */
 export const register: RegisterCommand = (program: Command, setExit) => {
-  program
-    .command('rehearse')
+  withConnectionFlags(program.command('rehearse'))
     .description(
       "the cut-over on scratch databases: reset them, seed the source, then run the cut-over runbook's commands, `converge schema apply` and `converge migrate` (verify included), through the same code; time every phase and table; write report.md and report.html",
     )
@@ -116,8 +116,8 @@ migrate's load and verify linearly from the rehearsal's source data size.`,
     .option('--log-level <level>', 'log level', 'warn')
     .action(async (flags: Flags) => {
       const log = createLogger({ level: flags.logLevel });
-      const sourceServer = withDatabase(resolveSource(flags.source, DEFAULT_SOURCE_URL), undefined);
-      const targetServer = withDatabase(resolveTarget(flags.target, DEFAULT_TARGET_URL), undefined);
+      const sourceServer = withDatabase(resolveSource(flags, DEFAULT_SOURCE_URL), undefined);
+      const targetServer = withDatabase(resolveTarget(flags, DEFAULT_TARGET_URL), undefined);
       const workRoot = path.resolve(
         resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', 'rehearsal'))!.value,
       );

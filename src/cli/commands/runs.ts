@@ -9,7 +9,7 @@ import { ConnectionInfo, withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { resolveSetting, resolveTarget } from '../../core/settings';
 import { loadPipeline } from '../../pipeline/load-pipeline';
-import { CommonFlags } from '../context';
+import { CommonFlags, withConnectionFlags } from '../context';
 import { formatTable } from '../format-table';
 import type { RegisterCommand } from './index';
 
@@ -89,7 +89,7 @@ export async function historyContext(
   flags: CommonFlags,
 ): Promise<{ target: ConnectionInfo; workDir: string; pipeline?: string }> {
   const pipeline = flags.pipeline ? await loadPipeline(flags.pipeline) : undefined;
-  const tgt = resolveTarget(flags.target);
+  const tgt = resolveTarget(flags);
   if (!tgt.database && !pipeline)
     throw new ConvergeError(
       'USAGE',
@@ -104,7 +104,7 @@ export async function historyContext(
 
 /** --pipeline, --target, --work-dir: what the history commands read. */
 export function withHistoryFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
-  return cmd
+  return withConnectionFlags(cmd)
     .option(
       '-p, --pipeline <name>',
       'pipeline (its target database when the URL names none; runs list shows only its runs)',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { commandContext, CommonFlags, withCommonFlags } from '../context';
 import { formatTable } from '../format-table';
 import { applyMigrations } from '../../schema/apply-migrations';
-import { applyTargetSchema } from '../../pipeline/apply-target-schema';
+import { applyTargetSchema, targetMigrationsDir } from '../../pipeline/apply-target-schema';
 import { lintPipeline, formatFindings } from '../../schema/lint';
 import { pipelinePath, loadPipeline } from '../../pipeline/load-pipeline';
 import { ExitCode } from '../../core/exit-codes';
@@ -53,7 +53,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .requiredOption('-p, --pipeline <name>', 'pipeline name')
     .action(async (flags: { pipeline: string }) => {
       const p = await loadPipeline(flags.pipeline);
-      const dir = pipelinePath(p, p.target.migrations);
+      const dir = targetMigrationsDir(p);
       const res = await lintPipeline(path.dirname(path.dirname(dir)), path.basename(path.dirname(dir)));
       if (res.findings.length) {
         process.stdout.write(formatFindings(res.findings) + '\n');

@@ -40,6 +40,8 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           runDir: ctx.workDir,
           manifestDir: ctx.transformDir,
           log: ctx.log,
+          needsTarget: true,
+          attach: true,
         },
         async (rec) => {
           try {

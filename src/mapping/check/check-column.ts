@@ -16,7 +16,15 @@ import { CheckInput, MappingProblem } from './mapping-problem';
 /** Can this rule hand NULL to the target? (a nullable source, or a declared change to NULL). */
 export function canGiveNull(c: ColumnRule, s: MysqlColumn): boolean {
   if (c.nullTo !== undefined) return false;
-  return s.nullable || !!c.emptyToNull || c.zeroDate === 'null' || c.invalid === 'null';
+  // A mapping-wide default (defaults.<type>) is written for the nullable columns of its type; on
+  // a NOT NULL one it gives NULL only for values the probe counts (zero dates, '' uuids).
+  const own = (k: string) => !c.defaulted?.includes(k);
+  return (
+    s.nullable ||
+    (!!c.emptyToNull && own('emptyToNull')) ||
+    (c.zeroDate === 'null' && own('zeroDate')) ||
+    (c.invalid === 'null' && own('invalid'))
+  );
 }
 
 /** Type pair, enum labels and lengths of one mapped column. */

@@ -25,7 +25,8 @@ export type ProblemKind =
   | 'out-of-range' // --probe found integers the narrower target type cannot hold
   | 'target-not-empty' // the target already holds rows and nothing says what becomes of them
   | 'duplicate-rows' // --probe found source keys a target unique index refuses, with no unique policy
-  | 'value-invalid'; // --probe found values the transform rejects ('' as a uuid, NUL in text)
+  | 'value-invalid' // --probe found values the transform rejects ('' as a uuid, NUL in text)
+  | 'tracking-table-copied'; // a migration tool's tracking table mapped as data (src/mapping/tracking-tables.ts)
 
 export interface MappingProblem {
   kind: ProblemKind;

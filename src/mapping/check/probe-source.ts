@@ -34,6 +34,7 @@ export type ProbedColumn = Pick<
   | 'map'
   | 'remap'
   | 'nullTo'
+  | 'defaulted'
 >;
 
 const TEMPORAL = new Set(['datetime', 'timestamp', 'date']);
@@ -97,7 +98,9 @@ export async function probeSource(
       }
       if (t.maxLength !== null && emitsSourceText(type))
         facts.longest.set(key, await count(conn, `SELECT COALESCE(MAX(CHAR_LENGTH(${col})), 0) AS n FROM ${from}`));
-      if (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text' && !c.emptyToNull)
+      // A NULL-giving type default does not hold for a NOT NULL target: count what it would null.
+      const nulledByDefault = (k: string) => t.notNull && !!c.defaulted?.includes(k);
+      if (type === 'uuid' && (c.uuidFormat ?? 'text') === 'text' && (!c.emptyToNull || nulledByDefault('emptyToNull')))
         facts.empties.set(key, await count(conn, `SELECT COUNT(*) AS n FROM ${from} WHERE ${col} = ''`));
       if (emitsSourceText(type) && /char|text/.test(s.dataType))
         facts.nuls.set(
@@ -116,7 +119,8 @@ export async function probeSource(
           conn,
           `SELECT COALESCE(SUM(YEAR(${col}) = 0 OR MONTH(${col}) = 0 OR DAY(${col}) = 0), 0) AS z, COALESCE(SUM(MONTH(${col}) <> 0 AND DAY(${col}) > DAY(LAST_DAY(${col}))), 0) AS b FROM ${from} WHERE ${col} IS NOT NULL`,
         );
-        if ((c.zeroDate ?? 'error') === 'error') facts.zeroDates.set(key, Number(r.z));
+        if ((c.zeroDate ?? 'error') === 'error' || (c.zeroDate === 'null' && nulledByDefault('zeroDate')))
+          facts.zeroDates.set(key, Number(r.z));
         facts.badDates.set(key, Number(r.b));
       }
       const reject = rejectCondition(c, s, col);

@@ -5,6 +5,7 @@ import { openMysql } from '../../source/mysql/connect';
 import { findTable, readPgCatalog } from '../../target/postgres/catalog';
 import { openPg } from '../../target/postgres/connect';
 import { loadMapping } from '../load-mapping';
+import { trackingTableProblems } from './tracking-tables';
 import { checkMapping } from './check-mapping';
 import { readCheckLabels } from './column-labels';
 import type { MappingProblem } from './mapping-problem';
@@ -23,6 +24,8 @@ export interface MapCheckOptions {
   replaceSeeded?: string[];
   /** Read the source data for values, lengths and NULL counts (full scans). */
   probe?: boolean;
+  /** Tracking tables the pipeline declares, besides the migration tools' known ones. */
+  tracking?: string[];
 }
 
 export interface MapCheckResult {
@@ -73,7 +76,7 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
         probe,
         targetRows,
         replaced: new Set(opts.replaceSeeded ?? []),
-      });
+      }).concat(trackingTableProblems(mapping, opts.tracking));
       const errors = problems.filter((p) => p.severity === 'error').length;
       return { problems, errors, warnings: problems.length - errors };
     } finally {

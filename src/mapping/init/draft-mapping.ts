@@ -3,13 +3,17 @@ import type { PgCatalog, PgColumn, PgTable } from '../../target/postgres/catalog
 import { pgEnumLabels } from '../check/column-labels';
 import { ColumnTodo, InferredColumn, inferColumn } from './infer-column';
 import { matchNames } from './match-names';
+import { trackingTool } from '../check/tracking-tables';
 import type { TodoKind } from './todo-kinds';
+import type { TypeDefaultProposal } from './propose-type-defaults';
 
 export interface DraftTodo {
   kind: TodoKind;
   table: string;
   column?: string;
   reason: string;
+  /** A mapping-wide TODO (defaults.<type>): the "table.column" keys it decides for. */
+  covers?: string[];
 }
 
 export interface DraftColumn extends InferredColumn {
@@ -40,7 +44,17 @@ export interface Draft {
   sourceOnlyTables: string[];
   /** Target tables no source table feeds (seeded by the application, or new). */
   targetOnlyTables: string[];
+  /** Migration-tracking tables on either side: left out of the draft, each with its reason. */
+  trackingTables: TrackingTable[];
+  /** Mapping-wide defaults `--probe` proposes, one per kind of dirty value (written commented out). */
+  typeDefaults: TypeDefaultProposal[];
   todos: DraftTodo[];
+}
+
+export interface TrackingTable {
+  side: 'source' | 'target';
+  table: string;
+  tool: string;
 }
 
 export interface DraftInput {
@@ -56,6 +70,8 @@ export interface DraftInput {
   checkLabels: Map<string, string[]>;
   excluded?: string[];
   keep?: string[];
+  /** Tracking tables the pipeline declares, besides the migration tools' known ones. */
+  tracking?: string[];
 }
 
 /**
@@ -68,12 +84,19 @@ export function draftMapping(input: DraftInput): Draft {
   const schemas = new Set(input.targetSchemas?.length ? input.targetSchemas : [input.targetSchema]);
   const qualify = schemas.size > 1;
   const nameOf = (t: PgTable) => (qualify ? `${t.schema}.${t.name}` : t.name);
+  const trackingTables: TrackingTable[] = [];
+  const isTracking = (side: TrackingTable['side'], table: string) => {
+    const tool = trackingTool(table, input.tracking);
+    if (tool) trackingTables.push({ side, table, tool });
+    return tool !== undefined;
+  };
   const targets = new Map<string, PgTable>(
     [...input.target.tables.values()]
       .filter((t) => schemas.has(t.schema) && !keep.has(t.name) && !keep.has(`${t.schema}.${t.name}`))
+      .filter((t) => !isTracking('target', nameOf(t)))
       .map((t) => [nameOf(t), t]),
   );
-  const sources = input.source.filter((t) => !excluded.has(t.name));
+  const sources = input.source.filter((t) => !excluded.has(t.name) && !isTracking('source', t.name));
   const m = matchNames(sources.map((t) => t.name).sort(), [...targets.keys()].sort());
   const tables: DraftTable[] = [];
   for (const [s, t] of m.pairs.sort(([a], [b]) => a.localeCompare(b))) {
@@ -109,7 +132,13 @@ export function draftMapping(input: DraftInput): Draft {
       unfed,
     });
   }
-  return withTodos({ tables, sourceOnlyTables: m.leftOnly, targetOnlyTables: m.rightOnly });
+  return withTodos({
+    tables,
+    sourceOnlyTables: m.leftOnly,
+    targetOnlyTables: m.rightOnly,
+    trackingTables,
+    typeDefaults: [],
+  });
 }
 
 /**
@@ -118,7 +147,13 @@ export function draftMapping(input: DraftInput): Draft {
  * Every step that changes a draft (markSeeded, refineDraft) ends here, so the list never drifts.
  */
 export function withTodos(draft: Omit<Draft, 'todos'>): Draft {
-  const todos: DraftTodo[] = [];
+  const todos: DraftTodo[] = draft.typeDefaults.map((d) => ({
+    kind: 'type-default',
+    table: 'defaults',
+    column: d.type,
+    reason: `${d.reason}: uncomment \`${d.yaml}\` under defaults (each value counted), or decide per column`,
+    covers: d.covers,
+  }));
   for (const t of draft.tables) {
     const table = t.source;
     for (const c of t.columns) for (const x of c.todos) todos.push({ table, column: c.source, ...x });

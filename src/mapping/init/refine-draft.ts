@@ -7,6 +7,7 @@ import type { ColumnTodo } from './infer-column';
 import { matchLabels } from './infer-column';
 import { unreadBooleans } from '../check/check-column';
 import { pgIntRange } from '../type-rules';
+import { proposeTypeDefaults, TypeDefaultProposal } from './propose-type-defaults';
 
 /** The draft in the shape `probeSource` reads, so `map init --probe` asks the same questions as `map check --probe`. */
 export function draftAsProbed(draft: Draft): ProbedMapping {
@@ -47,9 +48,12 @@ export function draftAsProbed(draft: Draft): ProbedMapping {
  * TODO for a person, with the count found. Pure: the facts come from `probeSource`.
  */
 export function refineDraft(draft: Draft, facts: ProbeFacts): Draft {
+  const typeDefaults = proposeTypeDefaults(draft.tables, facts);
+  const settled = (key: string, what: TypeDefaultProposal['settles']) =>
+    typeDefaults.find((d) => d.settles === what && d.covers.includes(key));
   const tables = draft.tables.map((t) => ({
     ...t,
-    columns: t.columns.map((c) => refineColumn(c, `${t.source}.${c.source}`, facts)),
+    columns: t.columns.map((c) => refineColumn(c, `${t.source}.${c.source}`, facts, settled)),
     tableTodos: [
       ...t.tableTodos,
       ...(facts.duplicates.get(t.source) ?? []).map((d) => ({
@@ -58,10 +62,12 @@ export function refineDraft(draft: Draft, facts: ProbeFacts): Draft {
       })),
     ],
   }));
-  return withTodos({ ...draft, tables });
+  return withTodos({ ...draft, tables, typeDefaults });
 }
 
-function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColumn {
+type Settled = (key: string, what: TypeDefaultProposal['settles']) => TypeDefaultProposal | undefined;
+
+function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts, settled: Settled): DraftColumn {
   const todos: ColumnTodo[] = [];
   const notes = [...c.notes];
   const spec = { ...c.spec };
@@ -116,8 +122,13 @@ function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColu
         });
     } else todos.push(todo);
   }
+  const byDefault = (what: TypeDefaultProposal['settles'], found: string) => {
+    const d = settled(key, what);
+    if (d) notes.push(`--probe found ${found}: the proposed defaults.${d.type} (TODO above) decides`);
+    return !!d;
+  };
   const unread = spec.type === 'boolean' && facts.values.has(key) ? unreadBooleans(facts.values.get(key)!, spec) : [];
-  if (unread.length)
+  if (unread.length && !byDefault('boolean-spellings', `value(s) ${unread.join(', ')}`))
     todos.push({
       kind: 'value-invalid',
       reason: `--probe found value(s) ${unread.map((x) => JSON.stringify(x)).join(', ')} that are neither true nor false: name them in trueValues/falseValues, or fix the source`,
@@ -129,7 +140,7 @@ function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColu
       reason: `--probe found ${rejected.count} value(s) the ${spec.type} transform rejects, such as ${JSON.stringify(rejected.sample)}: fix the source, or choose another transform`,
     });
   const zeros = facts.zeroDates.get(key) ?? 0;
-  if (zeros > 0)
+  if (zeros > 0 && !byDefault('zero-dates', `${zeros} zero date(s)`))
     todos.push({
       kind: 'value-invalid',
       reason: `--probe found ${zeros} zero date(s): declare zeroDate: null or a replacement value (counted), or fix the source`,
@@ -141,7 +152,7 @@ function refineColumn(c: DraftColumn, key: string, facts: ProbeFacts): DraftColu
       reason: `--probe found ${badDates} date(s) no calendar has (such as February 30): fix them in the source`,
     });
   const empties = facts.empties.get(key) ?? 0;
-  if (empties > 0)
+  if (empties > 0 && !byDefault('empty-uuids', `${empties} ''`))
     todos.push({
       kind: 'value-invalid',
       reason: `--probe found ${empties} row(s) holding '' where a uuid is read: declare emptyToNull: true (counted), or fix the source`,

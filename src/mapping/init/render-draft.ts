@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { Draft, DraftColumn } from './draft-mapping';
+import { trackingReason } from '../check/tracking-tables';
 
 /**
  * The draft as YAML text, in the hand-written style of the committed mappings (one line per
@@ -16,8 +17,16 @@ export function renderDraft(draft: Draft, opts: { title: string; schemaRef?: str
     'defaults:',
     '  # TODO(timezone): the IANA zone the source DATETIME values are written in (TIMESTAMP columns export as UTC).',
     '  timezone: UTC',
-    'tables:',
   );
+  for (const d of draft.typeDefaults) {
+    L.push(`  # TODO(type-default): ${d.reason}; uncomment the next line (each value counted), or decide per column`);
+    L.push(`  # ${d.yaml}`);
+  }
+  L.push('tables:');
+  for (const t of draft.trackingTables.filter((x) => x.side === 'source')) {
+    L.push(`  # ${trackingReason(t.table, t.tool)}`);
+    L.push(`  ${key(t.table)}: skip`);
+  }
   for (const s of draft.sourceOnlyTables)
     L.push(
       `  # TODO(source-table-unmatched): source table ${s} matches no target table: write \`${key(s)}: skip\`, or map it with target: <table>`,
@@ -42,6 +51,11 @@ export function renderDraft(draft: Draft, opts: { title: string; schemaRef?: str
       );
       L.push('    # add: { <column>: { constant: <value> } }, or map a source column to them');
     }
+  }
+  const kept = draft.trackingTables.filter((x) => x.side === 'target');
+  if (kept.length) {
+    L.push("# Target migration-tracking tables, kept as the application's migrations wrote them:");
+    for (const t of kept) L.push(`#   ${t.table} (${t.tool})`);
   }
   if (draft.targetOnlyTables.length) {
     L.push('# Target tables no source table feeds (seeded by the application, or new); nothing loads them:');

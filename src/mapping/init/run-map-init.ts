@@ -11,7 +11,7 @@ import { countTargetRows } from '../../target/postgres/count-rows';
 import { readCheckLabels } from '../check/column-labels';
 import { probeSource } from '../check/probe-source';
 import { otherTableSchemas, readUniqueIndexes } from '../../target/postgres/constraints';
-import { DraftTodo, draftMapping } from './draft-mapping';
+import { DraftTodo, draftMapping, TrackingTable } from './draft-mapping';
 import { draftAsProbed, refineDraft } from './refine-draft';
 import { markSeeded } from './mark-seeded';
 import { renderDraft } from './render-draft';
@@ -32,12 +32,16 @@ export interface MapInitOptions {
   replaceSeeded?: string[];
   /** Read the source data to settle what the catalogs leave open (full scans, as map check --probe). */
   probe?: boolean;
+  /** Tracking tables the pipeline declares, besides the migration tools' known ones. */
+  tracking?: string[];
 }
 
 export interface MapInitResult {
   file: string;
   tables: number;
   todos: DraftTodo[];
+  /** Migration-tracking tables left out of the draft. */
+  tracking: TrackingTable[];
   text: string;
 }
 
@@ -60,6 +64,7 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
         checkLabels,
         excluded: opts.excluded,
         keep: opts.keep,
+        tracking: opts.tracking,
       });
       draft = markSeeded(
         draft,
@@ -87,7 +92,7 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
       } catch (e) {
         throw ioError(e, `cannot write ${opts.file}`, opts.file);
       }
-      return { file: opts.file, tables: draft.tables.length, todos: draft.todos, text };
+      return { file: opts.file, tables: draft.tables.length, todos: draft.todos, tracking: draft.trackingTables, text };
     } finally {
       // Closing after use or after a failure: a close error would only hide the real outcome.
       await pg.end().catch(() => undefined);

@@ -32,6 +32,10 @@ export const TODO_KINDS = {
     doc: 'with --probe: source rows a target-only unique index refuses',
   },
   'value-invalid': { problems: ['value-invalid'], doc: 'with --probe: values the inferred transform would reject' },
+  'type-default': {
+    problems: ['value-invalid'],
+    doc: 'with --probe: one mapping-wide default (defaults.<type>) settles a kind of dirty value in every column it names',
+  },
 } as const satisfies Record<string, { problems: readonly ProblemKind[]; doc: string }>;
 
 export type TodoKind = keyof typeof TODO_KINDS;

@@ -5,7 +5,15 @@ import mysql, { Connection, ConnectionOptions } from 'mysql2/promise';
 import { authPlugins } from 'mysql2';
 import { ConnectionInfo, describeConnection } from '../../core/connection-url';
 import { ConvergeError, messageOf } from '../../core/errors';
-import { connectTimeoutMs, lockWaitTimeoutS, statementTimeoutMs, unreachableMessage } from '../../core/settings';
+import {
+  connectTimeoutMs,
+  DEFAULT_STALL_TIMEOUT_MS,
+  KEEPALIVE_DELAY_MS,
+  lockWaitTimeoutS,
+  stallTimeoutMs,
+  statementTimeoutMs,
+  unreachableMessage,
+} from '../../core/settings';
 import { noTlsOnServer, TlsPlan, tlsFailure, tlsOptions, tlsPlan } from '../../core/tls';
 
 export type MysqlConnection = Connection;
@@ -49,6 +57,9 @@ function mysqlAttemptOptions(
     decimalNumbers: false,
     multipleStatements: opts.multipleStatements ?? false,
     timezone: 'Z',
+    // A peer that vanished (host down, cable cut) is noticed by the kernel instead of never.
+    enableKeepAlive: true,
+    keepAliveInitialDelay: KEEPALIVE_DELAY_MS,
   };
   if (encrypted) {
     const t = tlsOptions(info, plan);
@@ -100,6 +111,13 @@ function readPublicKey(file: string): string {
   }
 }
 
+const stallLimits = new WeakMap<object, number>();
+
+/** The progress watchdog's limit for a connection's reads (stall_timeout_ms of its URL). */
+export function stallLimitOf(conn: MysqlConnection): number {
+  return stallLimits.get(conn) ?? DEFAULT_STALL_TIMEOUT_MS;
+}
+
 /**
  * Opens one connection; failures name the server (never the password) and say what to check.
  * ssl-mode PREFERRED (the default) tries TLS first and falls back to clear text only when the
@@ -121,6 +139,7 @@ export async function openMysql(info: ConnectionInfo, opts: MysqlConnectOptions 
   try {
     if (plan.verifyHost) verifiedPeer(conn, info, plan);
     await applyMysqlSession(conn, info, opts);
+    stallLimits.set(conn, stallTimeoutMs(info));
     return conn;
   } catch (e) {
     // Closing after use or after a failure: a close error would only hide the real outcome.

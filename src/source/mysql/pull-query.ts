@@ -1,5 +1,8 @@
 import type { MysqlConnection } from './connect';
 import { queryRowBytes, RowBytesSink } from './row-bytes';
+import { stallLimitOf } from './connect';
+import { ConvergeError } from '../../core/errors';
+import { StallWatchdog } from '../../core/stall-watchdog';
 
 /** Items queued before the socket is paused (the server then waits). */
 const QUEUE_ITEMS = 4;
@@ -21,6 +24,7 @@ export interface PullControl<T> {
 export async function* pullQuery<T>(
   conn: MysqlConnection,
   sql: string,
+  params: unknown[],
   columns: number,
   makeSink: (c: PullControl<T>) => RowBytesSink,
   flush: () => T | undefined,
@@ -42,6 +46,8 @@ export async function* pullQuery<T>(
       queue.push(item);
       if (queue.length >= QUEUE_ITEMS && !paused) {
         paused = true;
+        // Our consumer is behind, not the server: no stall while we hold the socket still.
+        watchdog.pause();
         query.pause();
       }
       signal();
@@ -55,11 +61,33 @@ export async function* pullQuery<T>(
       signal();
     },
   };
-  const sink = makeSink(control);
-  const query = queryRowBytes(conn, sql, [], columns, sink);
+  const inner = makeSink(control);
+  // Progress is a row from the server while we are ready for more; none for the limit (MySQL, or
+  // the path to it, froze) destroys the connection and fails the read with a named error.
+  const watchdog = new StallWatchdog(stallLimitOf(conn), (idle) => {
+    control.fail(
+      describe(
+        new ConvergeError(
+          'STALLED',
+          `MySQL sent no rows for ${Math.round(idle / 1000)} s (stall time-out: --stall-timeout-ms or CONVERGE_STALL_TIMEOUT_MS); the connection was closed`,
+          { stage: 'export' },
+        ),
+      ),
+    );
+    conn.destroy();
+  });
+  const sink: RowBytesSink = {
+    field: (i, b, s, e) => inner.field(i, b, s, e),
+    endRow() {
+      watchdog.touch();
+      inner.endRow();
+    },
+  };
+  const query = queryRowBytes(conn, sql, params, columns, sink);
   query.done.then(
     () => {
       finished = true;
+      watchdog.stop();
       signal();
     },
     (e) => {
@@ -81,12 +109,14 @@ export async function* pullQuery<T>(
       if (next === undefined) break;
       if (paused && queue.length < QUEUE_ITEMS / 2) {
         paused = false;
+        watchdog.resume();
         query.resume();
       }
       yield next;
     }
     complete = true;
   } finally {
+    watchdog.stop();
     if (!complete && !finished) conn.destroy();
   }
 }

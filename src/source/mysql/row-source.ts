@@ -1,8 +1,10 @@
 import type { CsvRecord } from '../../csv/csv-decode';
-import { ConvergeError, messageOf } from '../../core/errors';
 import type { MysqlConnection } from './connect';
 import { exportEncoding, MysqlTable } from './catalog';
 import { quoteMysql } from './quote';
+import { describeReadError } from './read-error';
+import { rangeWhere } from './key-ranges';
+import type { KeyRange } from '../../manifest';
 import type { RowBytesSink } from './row-bytes';
 import { selectList, shortestFloat32 } from './stream-rows';
 import { LineIndex, RING } from '../../csv/csv-chunks';
@@ -55,7 +57,7 @@ export interface SourceRows {
   encoded(
     transform: RowTransform,
     from: ReadonlyArray<number>,
-    lines: LineIndex,
+    lines?: LineIndex,
     unchanged?: ReadonlyArray<UnchangedCheck | undefined>,
   ): AsyncIterable<Buffer>;
   keys: SourceKeys;
@@ -71,28 +73,27 @@ export interface SourceRows {
 export function sourceRows(
   conn: MysqlConnection,
   table: MysqlTable,
-  /** A condition restricting the rows read (verify reads one key segment; verify-hash.ts builds it). */
-  where?: string,
+  range?: KeyRange | null,
+  /** A condition of its own restricting the rows read (verify reads one key segment; verify-hash.ts builds it). */
+  segment?: string,
 ): SourceRows {
   const cols = table.columns;
   const n = cols.length;
-  const { select, float32 } = selectList(table);
+  const { select, float32, binary } = selectList(table);
+  // binary: key columns in a range are bound as bytes.
+  const where = range ? rangeWhere(range, binary) : undefined;
+  const params = where?.params ?? [];
   const hex = cols.map((c) => exportEncoding(c) === 'hex');
   const isFloat = cols.map((c) => float32.has(c.name));
   const pkIdx = table.primaryKey.map((k) => cols.findIndex((c) => c.name === k));
   const pk0 = pkIdx.length ? pkIdx[0] : -1;
   const order = table.primaryKey.length ? ` ORDER BY ${table.primaryKey.map(quoteMysql).join(', ')}` : '';
-  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${where ? ` WHERE ${where}` : ''}${order}`;
+  const conditions = [where?.sql, segment].filter((c): c is string => !!c);
+  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${conditions.length ? ` WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : ''}${order}`;
   // A single-column key is kept as its value (no array per row).
   const ring: Array<string | null | Array<string | null> | undefined> = new Array(RING);
   let read = 0;
-  const describe = (e: unknown) =>
-    new ConvergeError(
-      'EXPORT_FAILED',
-      `reading ${table.name} from MySQL failed: ${messageOf(e)}`,
-      { stage: 'export', table: table.name },
-      { cause: e },
-    );
+  const describe = (e: unknown) => describeReadError(e, table.name);
 
   const decode = (fields: Array<string | null>, i: number, b: Buffer | null, s: number, e: number) => {
     if (b === null) fields[i] = null;
@@ -111,6 +112,7 @@ export function sourceRows(
     return pullQuery<CsvRecord[]>(
       conn,
       sql,
+      params,
       n,
       (c): RowBytesSink => {
         let fields: Array<string | null> = new Array(n);
@@ -132,16 +134,17 @@ export function sourceRows(
   function encoded(
     transform: RowTransform,
     from: ReadonlyArray<number>,
-    lines: LineIndex,
+    lines?: LineIndex,
     unchanged?: ReadonlyArray<UnchangedCheck | undefined>,
   ): AsyncIterable<Buffer> {
     read = 0;
     const w = new CsvRowWriter();
-    // Target column j copies source column from[j]'s packet bytes when the mapping left the value as it was.
-    const raw = from.map((k) => (k >= 0 && !hex[k] && !isFloat[k] ? k : -1));
+    // Target column j copies source column from[j]'s packet bytes when the mapping left the value
+    // as it was (binary columns as their \x hex, written from the bytes).
+    const raw = from.map((k) => (k >= 0 && !isFloat[k] ? k : -1));
     const targets = raw.length;
     // A field may go undecoded only where it is copied as bytes, and never a key column (errors
-    // name rows by their key).
+    // name rows by their key). A check reads the packet's bytes: a binary column's raw value.
     const copied = new Set(raw.filter((k) => k >= 0));
     const checks: Array<UnchangedCheck | undefined> = cols.map((_, k) =>
       copied.has(k) && !pkIdx.includes(k) ? unchanged?.[k] : undefined,
@@ -150,6 +153,7 @@ export function sourceRows(
     return pullQuery<Buffer>(
       conn,
       sql,
+      params,
       n,
       (c): RowBytesSink => {
         // One array for every row: the transform copies what it keeps.
@@ -196,10 +200,12 @@ export function sourceRows(
               const v = out[j];
               const k = raw[j];
               if (v === null) w.nul(j);
-              else if (k >= 0 && v === fields[k]) w.raw(j, packet!, starts[k], ends[k]);
-              else w.text(j, v);
+              else if (k >= 0 && v === fields[k]) {
+                if (hex[k]) w.hex(j, packet!, starts[k], ends[k]);
+                else w.raw(j, packet!, starts[k], ends[k]);
+              } else w.text(j, v);
             }
-            lines.addLines(read, 1 + w.breaks);
+            lines?.addLines(read, 1 + w.breaks);
             w.endRow();
             if (w.full) c.emit(w.take()!);
           },

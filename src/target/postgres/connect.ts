@@ -2,13 +2,55 @@ import { Client, ClientConfig } from 'pg';
 import { ConnectionInfo, describeConnection } from '../../core/connection-url';
 import { ConvergeError, messageOf } from '../../core/errors';
 import { noTlsOnServer, TlsPlan, tlsFailure, tlsOptions, tlsPlan } from '../../core/tls';
-import { connectTimeoutMs, statementTimeoutMs, unreachableMessage } from '../../core/settings';
+import {
+  connectTimeoutMs,
+  DEFAULT_STALL_TIMEOUT_MS,
+  KEEPALIVE_DELAY_MS,
+  stallTimeoutMs,
+  statementTimeoutMs,
+  unreachableMessage,
+} from '../../core/settings';
 
 /**
  * An open Postgres session as the engine hands it out (openPg). Other folders hold it, pass it
  * to this engine's functions and end it; the SQL it runs stays in src/target/postgres.
  */
 export type PgSession = Client;
+
+const stallLimits = new WeakMap<Client, number>();
+
+/** The progress watchdog's limit for a session's COPY (stall_timeout_ms of its URL). */
+export function stallLimitOf(client: Client): number {
+  return stallLimits.get(client) ?? DEFAULT_STALL_TIMEOUT_MS;
+}
+
+/** How long end() waits for the server's goodbye before it cuts the socket. */
+const END_WAIT_MS = 5_000;
+
+/**
+ * end() waits for the server to acknowledge; on a frozen path that is for ever, and every
+ * finally block that closes a session would hang the command. Bounded here, once for all callers.
+ */
+function boundEnd(client: Client): void {
+  const end = client.end.bind(client) as () => Promise<void>;
+  (client as unknown as { end: () => Promise<void> }).end = () =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        severPg(client);
+        resolve();
+      }, END_WAIT_MS);
+      timer.unref();
+      end().then(
+        () => (clearTimeout(timer), resolve()),
+        (e) => (clearTimeout(timer), reject(e)),
+      );
+    });
+}
+
+/** Cuts a session's socket: every pending query fails at once (used when its stream froze). */
+export function severPg(client: Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
 
 export interface PgConnectOptions {
   connectTimeoutMs?: number;
@@ -43,6 +85,9 @@ function pgAttemptConfig(
     connectionTimeoutMillis: opts.connectTimeoutMs ?? connectTimeoutMs(info),
     application_name: opts.applicationName ?? 'converge',
     ssl: encrypted ? tlsOptions(info, plan) : false,
+    // A peer that vanished (host down, cable cut) is noticed by the kernel instead of never.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
   };
   if (statement) config.statement_timeout = statement;
   return config;
@@ -70,6 +115,8 @@ export async function openPg(info: ConnectionInfo, opts: PgConnectOptions = {}):
     client.on('error', () => undefined);
     try {
       await client.connect();
+      stallLimits.set(client, stallTimeoutMs(info));
+      boundEnd(client);
       return client;
     } catch (e) {
       // Closing after use or after a failure: a close error would only hide the real outcome.

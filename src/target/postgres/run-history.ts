@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { Client, QueryConfig } from 'pg';
 import { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { openPg } from './connect';
@@ -163,15 +163,51 @@ export async function eventsOfKind(
   return rows.map((r) => ({ runId: String(r.run_id), at: new Date(r.at).toISOString(), payload: r.payload }));
 }
 
+/**
+ * A run-history write waits at most this long: the history must never hang the run it records
+ * (a frozen path to the target); the recorder then keeps events in the run directory.
+ */
+export const HISTORY_WRITE_MS = 10_000;
+/** pg's per-query client-side time-out (its types omit the field). */
+const BOUNDED = { query_timeout: HISTORY_WRITE_MS } as object;
+
 /** Creates (or restarts) a run's row. */
 export async function startRun(
   client: Client,
   run: { id: string; pipeline: string; source: unknown; target: unknown; settings: unknown },
 ): Promise<void> {
-  await client.query(
-    `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = 'running', ended_at = NULL`,
-    [run.id, run.pipeline, JSON.stringify(run.source), JSON.stringify(run.target), JSON.stringify(run.settings)],
-  );
+  await client.query({
+    text: `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = 'running', ended_at = NULL`,
+    values: [
+      run.id,
+      run.pipeline,
+      JSON.stringify(run.source),
+      JSON.stringify(run.target),
+      JSON.stringify(run.settings),
+    ],
+    ...BOUNDED,
+  } as QueryConfig);
+}
+
+/**
+ * Joins an existing run without changing its status (a verify of a completed load): the row is
+ * created only when the run is not recorded yet.
+ */
+export async function attachRun(
+  client: Client,
+  run: { id: string; pipeline: string; source: unknown; target: unknown; settings: unknown },
+): Promise<void> {
+  await client.query({
+    text: `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+    values: [
+      run.id,
+      run.pipeline,
+      JSON.stringify(run.source),
+      JSON.stringify(run.target),
+      JSON.stringify(run.settings),
+    ],
+    ...BOUNDED,
+  } as QueryConfig);
 }
 
 /** Records one event of a running run at the time it happened. */
@@ -181,15 +217,20 @@ export async function recordRunEvent(
   e: { kind: string; stage?: string; table?: string; payload?: Record<string, unknown> },
   at: string,
 ): Promise<void> {
-  await client.query(
-    'INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload) VALUES ($1, $2, $3, $4, $5, $6)',
-    [runId, e.kind, e.stage ?? null, e.table ?? null, at, JSON.stringify(e.payload ?? {})],
-  );
+  await client.query({
+    text: 'INSERT INTO converge.run_events (run_id, kind, stage, table_name, at, payload) VALUES ($1, $2, $3, $4, $5, $6)',
+    values: [runId, e.kind, e.stage ?? null, e.table ?? null, at, JSON.stringify(e.payload ?? {})],
+    ...BOUNDED,
+  } as QueryConfig);
 }
 
 /** Ends a run: its status, and now as its end unless it is only being marked rolled back. */
 export async function endRun(client: Client, runId: string, status: RunStatus): Promise<void> {
-  await client.query('UPDATE converge.runs SET status = $2, ended_at = now() WHERE id = $1', [runId, status]);
+  await client.query({
+    text: 'UPDATE converge.runs SET status = $2, ended_at = now() WHERE id = $1',
+    values: [runId, status],
+    ...BOUNDED,
+  } as QueryConfig);
 }
 
 /** Marks a run rolled back (its end time stays the load's). */

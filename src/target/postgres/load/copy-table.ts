@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ConvergeError, isConvergeError, messageOf } from '../../../core/errors';
-import { qualifiedPg, quotePg } from '../connect';
+import { qualifiedPg, quotePg, severPg, stallLimitOf } from '../connect';
+import { StallWatchdog } from '../../../core/stall-watchdog';
 import { classifyLoadError, isConnectionLoss } from './load-error';
 import { parseCopyContext, parseKeyDetail, rowAtLine, rowWithValues } from './locate-row';
 
@@ -68,15 +69,45 @@ export async function copyFeed(client: Client, t: CopyTarget, feed: CopyFeed): P
       `COPY ${qualifiedPg(t.schema, t.table)} (${t.columns.map(quotePg).join(', ')}) FROM STDIN WITH (${options})`,
     ),
   );
+  // Progress is a chunk taken by COPY; none for the limit (Postgres, or the path to it, froze
+  // mid-COPY or before its answer) cuts the session, which fails the COPY and rolls it back.
+  let fed = false;
+  const watchdog = new StallWatchdog(
+    stallLimitOf(client),
+    () => severPg(client),
+    // Held up by Postgres: bytes wait to be taken, or all were sent and its answer is due. A
+    // feed that is slow to produce (its source has its own watchdog) is not COPY's stall.
+    () => fed || taken.readableLength > 0 || taken.writableLength > 0 || copy.writableNeedDrain,
+  );
+  feed.body.once('end', () => (fed = true));
+  const taken = new Transform({
+    transform(chunk, _enc, done) {
+      watchdog.touch();
+      done(null, chunk);
+    },
+  });
   try {
-    await pipeline(feed.body, copy);
+    await pipeline(feed.body, taken, copy);
   } catch (e) {
     const own = feed.failure?.();
     if (own !== undefined) throw own;
+    if (watchdog.stalled) throw stalledCopy(t, watchdog.ms, feed.locate, e);
     if (isConvergeError(e)) throw e;
     throw await describeCopyError(e, t, feed.locate);
+  } finally {
+    watchdog.stop();
   }
   return Number(copy.rowCount ?? 0);
+}
+
+function stalledCopy(t: CopyTarget, ms: number, locate: RowLocator, cause: unknown): ConvergeError {
+  const table = t.label ?? t.table;
+  return new ConvergeError(
+    'STALLED',
+    `the COPY into ${table} made no progress for ${Math.round(ms / 1000)} s (stall time-out: --stall-timeout-ms or CONVERGE_STALL_TIMEOUT_MS); the Postgres session was closed, so nothing of this table was committed — ${locate.rerun}`,
+    { stage: 'import', table, file: locate.file },
+    { cause },
+  );
 }
 
 /** COPYs CSV files (each with its header) into a table, one COPY per file, in order. */

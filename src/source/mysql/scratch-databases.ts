@@ -1,0 +1,84 @@
+import { ConnectionInfo, withDatabase } from '../../core/connection-url';
+import { openMysql } from './connect';
+import { quoteMysql } from './quote';
+
+/**
+ * Scratch MySQL databases (rehearsals, baseline generation and the demo: never a real source)
+ * and the measurements a rehearsal takes of one.
+ */
+
+async function onServer<T>(server: ConnectionInfo, work: (c: Awaited<ReturnType<typeof openMysql>>) => Promise<T>) {
+  const c = await openMysql(withDatabase(server, undefined));
+  try {
+    return await work(c);
+  } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
+    await c.end().catch(() => undefined);
+  }
+}
+
+const CREATE = (name: string) => `CREATE DATABASE ${quoteMysql(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`;
+
+export async function createMysqlDatabase(server: ConnectionInfo, name: string): Promise<void> {
+  await onServer(server, (c) => c.query(CREATE(name)));
+}
+
+export async function dropMysqlDatabase(server: ConnectionInfo, name: string): Promise<void> {
+  await onServer(server, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteMysql(name)}`));
+}
+
+/** Drops and re-creates a scratch database. */
+export async function recreateMysqlDatabase(server: ConnectionInfo, name: string): Promise<void> {
+  await onServer(server, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${quoteMysql(name)}`);
+    await c.query(CREATE(name));
+  });
+}
+
+/** Up to `limit` base tables of the database `info` names (a scratch database must have none). */
+export async function someMysqlTables(info: ConnectionInfo, limit = 5): Promise<string[]> {
+  return onServer(info, async (c) => {
+    const [rows] = await c.query(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY 1 LIMIT ?",
+      [info.database, limit],
+    );
+    return (rows as Array<{ name: string }>).map((r) => r.name);
+  });
+}
+
+/**
+ * Rows (counted exactly; information_schema only estimates) and data bytes (DATA_LENGTH, after
+ * ANALYZE TABLE so the statistics reflect the seeded rows) of a database's tables; undefined
+ * when the database does not exist.
+ */
+export async function measureMysqlDatabase(
+  source: ConnectionInfo,
+  exclude: string[] = [],
+): Promise<{ rows: number; bytes: number } | undefined> {
+  return onServer(source, async (conn) => {
+    const [dbs] = await conn.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [
+      source.database,
+    ]);
+    if ((dbs as unknown[]).length === 0) return undefined;
+    const [tables] = await conn.query(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
+      [source.database],
+    );
+    const names = (tables as Array<{ name: string }>).map((t) => t.name).filter((n) => !exclude.includes(n));
+    let rows = 0;
+    for (const name of names) {
+      const table = `${quoteMysql(source.database!)}.${quoteMysql(name)}`;
+      const [counted] = await conn.query(`SELECT COUNT(*) AS n FROM ${table}`);
+      rows += Number((counted as Array<{ n: number }>)[0].n);
+      await conn.query(`ANALYZE TABLE ${table}`);
+    }
+    const [sizes] = await conn.query(
+      'SELECT table_name AS name, COALESCE(data_length, 0) AS bytes FROM information_schema.tables WHERE table_schema = ?',
+      [source.database],
+    );
+    const bytes = (sizes as Array<{ name: string; bytes: number | string }>)
+      .filter((t) => names.includes(t.name))
+      .reduce((n, t) => n + Number(t.bytes), 0);
+    return { rows, bytes };
+  });
+}
