@@ -66,6 +66,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
   let reference: { name: string; digest: TargetDigest } | undefined;
   let csvBytes: number | undefined;
   let profiles: Record<string, ProfileSummary> | undefined;
+  let fusedVerify: { load: Measured; verify: Measured } | undefined;
   const check = async (name: string): Promise<{ verdict: CheckVerdict; digest: TargetDigest }> => {
     const digest = await digestTarget(target);
     const verdict = judgeLoad(digest, rows, reference);
@@ -120,6 +121,19 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
       const { verdict, digest } = await check('converge-fused');
       problems.push(...verdict.problems);
       tools.push(result(FUSED_ID, 'converge migrate (fused)', run.migrate.seconds, run.migrate.peakRss, problems));
+      if (run.verify) {
+        fusedVerify = { load: run.migrate, verify: run.verify };
+        tools.push({
+          ...result(
+            `${FUSED_ID}-verify`,
+            'verify (migrate --verify-only)',
+            run.verify.seconds,
+            run.verify.peakRss,
+            run.verify.exitCode === 0 ? [] : [exitProblem(run.verify)],
+          ),
+          stageOf: FUSED_ID,
+        });
+      }
       if (!problems.length) reference ??= { name: 'converge migrate', digest };
       o.say(
         `  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.migrate.seconds.toFixed(1)} s${run.verify ? ', verified' : ''}`}`,
@@ -212,7 +226,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
   };
   return {
     ...partial,
-    targets: [...(staged ? judgeTargets(partial) : []), ...(fused ? fusedTargets(partial) : [])],
+    targets: [
+      ...(staged ? judgeTargets(partial) : []),
+      ...(fused ? fusedTargets(partial) : []),
+      ...(fusedVerify ? verifyTargets(fusedVerify, totalRows) : []),
+    ],
     workDir: o.keepFiles ? workDir : undefined,
   };
 }
@@ -256,6 +274,27 @@ function fusedTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
       .replace('converge end to end', 'converge migrate (fused)')
       .replace('converge peak RSS (largest stage)', 'converge migrate (fused) peak RSS'),
   }));
+}
+
+/** verify is timed apart from the load it proves: its time against the load's, and the peak of the two processes. */
+export function verifyTargets(m: { load: Measured; verify: Measured }, rows: number): BenchResult['targets'] {
+  const ok = m.load.exitCode === 0 && m.verify.exitCode === 0;
+  const ratio = ok ? m.verify.seconds / m.load.seconds : undefined;
+  const peak = Math.max(m.load.peakRss ?? 0, m.verify.peakRss ?? 0);
+  return [
+    {
+      what: `converge verify / migrate load (time; verify ${ok ? Math.round(rows / m.verify.seconds).toLocaleString('en-US') : '–'} rows/s)`,
+      target: '≤ 0.50',
+      actual: ratio === undefined ? '–' : ratio.toFixed(2),
+      met: ratio === undefined ? null : ratio <= 0.5,
+    },
+    {
+      what: 'converge migrate + verify peak RSS',
+      target: '≤ 256 MB',
+      actual: peak ? `${Math.round(peak / 2 ** 20)} MB` : '–',
+      met: peak ? peak <= 256 * 2 ** 20 : null,
+    },
+  ];
 }
 
 function fusedProblems(run: FusedRun): string[] {

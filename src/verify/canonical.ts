@@ -383,6 +383,101 @@ function jsonCanon(v: string): string {
   }
 }
 
+/**
+ * JSON text as Postgres prints the jsonb it parses to: keys by byte length, then bytes (the last
+ * of duplicate keys wins), ", " and ": " between items, numbers as numeric prints them. Verify's
+ * source side hashes it against Postgres's own jsonb text, so no JSON is re-read on the target.
+ */
+export function jsonbText(text: string): string {
+  // The common case, read natively: every number a plain integer that a double holds exactly.
+  if (plainIntegers(text)) {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      return jsonbOut(parseJson(text));
+    }
+    return plainOut(v);
+  }
+  return jsonbOut(parseJson(text));
+}
+
+/** Whether every number outside strings is an integer of at most 15 digits (and not -0). */
+function plainIntegers(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 34) {
+      // A string: skip to its closing quote.
+      for (i++; i < t.length; i++) {
+        const d = t.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      const start = i;
+      if (c === 45) i++;
+      const first = i;
+      while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+      const n = t.charCodeAt(i);
+      if (n === 46 || n === 101 || n === 69 || i - first > 15 || (c === 45 && t.slice(start, i) === '-0')) return false;
+      i--;
+    }
+  }
+  return true;
+}
+
+function plainOut(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return '[' + v.map(plainOut).join(', ') + ']';
+  const o = v as Record<string, unknown>;
+  return (
+    '{' +
+    Object.keys(o)
+      .sort(jsonbKeyOrder)
+      .map((k) => JSON.stringify(k) + ': ' + plainOut(o[k]))
+      .join(', ') +
+    '}'
+  );
+}
+
+function jsonbOut(v: Json): string {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof JsonNumber) return numericAsIs(v.text);
+  if (Array.isArray(v)) return '[' + v.map(jsonbOut).join(', ') + ']';
+  return (
+    '{' +
+    Object.keys(v)
+      .sort(jsonbKeyOrder)
+      .map((k) => JSON.stringify(k) + ': ' + jsonbOut(v[k]))
+      .join(', ') +
+    '}'
+  );
+}
+
+/** jsonb's key order: byte length, then bytes (UTF-8 bytes order as code points do). */
+function jsonbKeyOrder(a: string, b: string): number {
+  const la = utf8Length(a);
+  const lb = utf8Length(b);
+  if (la !== lb) return la - lb;
+  return a === b ? 0 : codePointOrder(a, b);
+}
+
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s);
+  return s.length;
+}
+
+function codePointOrder(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
 function stringify(v: Json): string {
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
   if (v instanceof JsonNumber) return numericAsIs(v.text);
@@ -563,6 +658,16 @@ export function parseArrayLiteral(v: string): Nested {
   };
   const out = level();
   if (i !== s.length) fail();
+  return out;
+}
+
+/** An array's elements, flattened in order (from a Postgres literal or from JSON); throws if it is neither. */
+export function arrayElements(v: string, jsonElements: boolean): Array<string | null> {
+  const parsed =
+    v.startsWith('[') && !/^\[-?\d+:-?\d+\]/.test(v) ? fromJson(parseJson(v), jsonElements) : parseArrayLiteral(v);
+  const out: Array<string | null> = [];
+  const walk = (a: Nested) => a.forEach((x) => (Array.isArray(x) ? walk(x) : out.push(x)));
+  walk(parsed);
   return out;
 }
 

@@ -25,6 +25,8 @@ export interface DrillDown {
   /** Rows present on both sides under the same key whose values differ: the key and the differing columns. */
   changed: Array<{ key: Record<string, string | null>; columns: string[] }>;
   passes: number;
+  /** The key segment the rows were fetched from, when pushdown found it (printed instead of from/to). */
+  segment?: string;
 }
 
 const BUCKETS = 64;

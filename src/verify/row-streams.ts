@@ -14,10 +14,12 @@ export function sourceStream(
   src: MysqlTable,
   compiled: CompiledTable,
   rule: TableRule,
+  /** Restricts the rows read (one key segment): source/mysql/verify-hash.ts mysqlSegmentWhere. */
+  where?: string,
 ): RowStream {
   return async function* () {
     // The same row reader migrate uses: the export's text form, read in primary-key order.
-    for await (const batch of mapRows(compiled, rule, sourceRows(my, src).batches, {
+    for await (const batch of mapRows(compiled, rule, sourceRows(my, src, { segment: where }).batches, {
       origin: `mysql:${src.name}`,
       applyExisting: true,
     }))

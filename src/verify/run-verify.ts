@@ -4,20 +4,19 @@ import { ConvergeError } from '../core/errors';
 import { readManifest } from '../manifest';
 import { loadMapping } from '../mapping/load-mapping';
 import type { RunRecorder } from '../run/run-recorder';
-import { openMysql, useMysqlUtc } from '../source/mysql/connect';
+import { MysqlConnection, openMysql, useMysqlUtc } from '../source/mysql/connect';
 import { exportEncoding, readMysqlCatalog } from '../source/mysql/catalog';
 import { mysqlKeyPairs } from '../source/mysql/key-pairs';
 import { openPg, PgSession } from '../target/postgres/connect';
 import { readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
 import { compileTable } from '../transform/compile-table';
 import { integrityProblems } from '../target/postgres/verify/integrity-checks';
-import { targetRows as readTargetRows } from '../target/postgres/verify/target-rows';
 import { verifySession } from '../target/postgres/verify/verify-session';
 import { buildLookups } from '../transform/lookups';
 import { Canon, canonicalFor } from './canonical';
-import { DrillDown, drillDown } from './drill-down';
-import { RowStream, sourceStream } from './row-streams';
-import { TableChecksum } from './row-checksum';
+import { compareTable, ComparePaths } from './compare-table';
+import type { DrillDown } from './drill-down';
+import { planHash } from './hash-plan';
 import { checkExpectations, readExpectations, SchemaVerdict } from './schema-expectations';
 
 export interface VerifyOptions {
@@ -49,6 +48,10 @@ export interface TableVerdict {
   notVerified: Array<{ column: string; type: string }>;
   /** On a checksum difference: the first differing key range and example rows from both sides. */
   drill?: DrillDown;
+  /** Every differing key segment found (at most ten), with its rows. */
+  drills?: DrillDown[];
+  /** How the table was compared: which columns were hashed in source SQL, which on the stream. */
+  paths?: ComparePaths;
 }
 
 export interface VerifyReport {
@@ -73,6 +76,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   const expected = opts.expectationsFile ? await readExpectations(opts.expectationsFile) : undefined;
   const defaultSchema = manifest.targetSchema ?? 'public';
   const my = await openMysql(opts.source);
+  let myStream: MysqlConnection | undefined;
   let pg: PgSession | undefined;
   const verdicts: TableVerdict[] = [];
   let schemas: SchemaVerdict[] = [];
@@ -123,41 +127,49 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
           stage: 'verify',
           table: t.name,
         });
-      const sourceRows = sourceStream(my, src, compiled, rule);
-      const targetRows = readTargetRows(pg, schema, table, cols, types);
-      const sourceSum = await checksum(sourceRows, canon);
-      const targetSum = await checksum(targetRows, canon);
+      const keyColumns = pgt.primaryKey.every((k) => cols.includes(k)) ? pgt.primaryKey : [];
+      const plan = planHash(compiled, rule, src.columns, pgt.columns, keyColumns);
+      if (plan.mode !== 'whole' && plan.columns.some((c) => c.path === 'stream') && !myStream) {
+        myStream = await openMysql(opts.source);
+        await useMysqlUtc(myStream);
+      }
+      const c = await compareTable(
+        { my, myStream, pg, src, compiled, rule, schema, table, types, canon, plan },
+        keyColumns,
+      );
       const problems: string[] = [];
-      if (targetSum.rows !== sourceSum.rows)
-        problems.push(`row count: target has ${targetSum.rows}, source (after mapping) has ${sourceSum.rows}`);
-      const skipped = Object.values(t.changes ?? {}).reduce((n, c) => n + (c.existingSkipped ?? 0), 0);
-      if (t.rows + skipped !== sourceSum.rows)
+      if (c.targetRows !== c.sourceRows)
+        problems.push(`row count: target has ${c.targetRows}, source (after mapping) has ${c.sourceRows}`);
+      const skipped = Object.values(t.changes ?? {}).reduce((n, ch) => n + (ch.existingSkipped ?? 0), 0);
+      if (t.rows + skipped !== c.sourceRows)
         problems.push(
-          `row count: manifest loaded ${t.rows} (+${skipped} already in the target), the live source maps to ${sourceSum.rows} (did the source change since export?)`,
+          `row count: manifest loaded ${t.rows} (+${skipped} already in the target), the live source maps to ${c.sourceRows} (did the source change since export?)`,
         );
-      let drill: DrillDown | undefined;
-      if (sourceSum.hex() !== targetSum.hex()) {
-        problems.push(`content checksum differs: source ${sourceSum.hex()}, target ${targetSum.hex()}`);
-        const keyColumns = pgt.primaryKey.every((k) => cols.includes(k)) ? pgt.primaryKey : [];
-        drill = await drillDown(sourceRows, targetRows, cols, canon, keyColumns);
-        problems.push(describeDrill(drill));
+      if (c.drills.length) {
+        problems.push(
+          `content differs in ${c.drills.length}${c.more ? '+' : ''} key segment${c.drills.length === 1 && !c.more ? '' : 's'}: source ${c.sourceChecksum}, target ${c.targetChecksum}`,
+        );
+        problems.push(...c.drills.map(describeDrill));
+        if (c.more) problems.push('more differing key segments were not fetched');
       }
       problems.push(...(integrity.get(tableKey(schema, table)) ?? []));
       const v: TableVerdict = {
         table: t.name,
         manifestRows: t.rows,
-        sourceRows: sourceSum.rows,
-        targetRows: targetSum.rows,
-        sourceChecksum: sourceSum.hex(),
-        targetChecksum: targetSum.hex(),
+        sourceRows: c.sourceRows,
+        targetRows: c.targetRows,
+        sourceChecksum: c.sourceChecksum,
+        targetChecksum: c.targetChecksum,
         ok: problems.length === 0,
         problems,
         notVerified,
-        drill,
+        drill: c.drills[0],
+        drills: c.drills,
+        paths: c.paths,
       };
       verdicts.push(v);
       opts.log[v.ok ? 'info' : 'error'](
-        { table: t.name, rows: targetSum.rows, checksum: targetSum.hex(), problems, notVerified },
+        { table: t.name, rows: c.targetRows, checksum: c.targetChecksum, problems, notVerified, paths: c.paths },
         v.ok ? 'table verified' : 'table differs',
       );
       await opts.recorder?.event({
@@ -166,9 +178,10 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         table: t.name,
         payload: {
           ...v,
-          drill: drill
-            ? { from: drill.from, to: drill.to, sourceRows: drill.sourceRows, targetRows: drill.targetRows }
+          drill: v.drill
+            ? { from: v.drill.from, to: v.drill.to, sourceRows: v.drill.sourceRows, targetRows: v.drill.targetRows }
             : undefined,
+          drills: undefined,
         },
       });
     }
@@ -181,6 +194,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   } finally {
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await my.end().catch(() => undefined);
+    await myStream?.end().catch(() => undefined);
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await pg?.end().catch(() => undefined);
   }
@@ -200,20 +214,13 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   return { tables: verdicts, schemas };
 }
 
-/** A column of a type with no canonical form: only NULL against not NULL is compared. */
-const presenceOnly: Canon = () => '';
-
-async function checksum(rows: RowStream, canon: Canon[]): Promise<TableChecksum> {
-  const sum = new TableChecksum(canon);
-  for await (const batch of rows()) for (const f of batch) sum.add(f);
-  return sum;
-}
-
 export function describeDrill(d: DrillDown): string {
   const k = (key: unknown[] | null) => (key === null ? '∞' : key.length === 1 ? String(key[0]) : `(${key.join(', ')})`);
   const cols = d.keyColumns.length ? d.keyColumns.join(', ') : 'row';
   const lines = [
-    `first differing key range: ${cols} in [${d.from === null ? '-∞' : k(d.from)}, ${k(d.to)}): source ${d.sourceRows} rows, target ${d.targetRows} rows`,
+    d.segment
+      ? `differing ${d.segment} (${cols}): source ${d.sourceRows} rows, target ${d.targetRows} rows`
+      : `first differing key range: ${cols} in [${d.from === null ? '-∞' : k(d.from)}, ${k(d.to)}): source ${d.sourceRows} rows, target ${d.targetRows} rows`,
   ];
   for (const c of d.changed ?? [])
     lines.push(
@@ -225,3 +232,6 @@ export function describeDrill(d: DrillDown): string {
   for (const r of d.onlyInTarget) lines.push(`    target only: ${JSON.stringify(r)}`);
   return lines.join('\n');
 }
+
+/** A column of a type with no canonical form: only NULL against not NULL is compared. */
+const presenceOnly: Canon = () => '';

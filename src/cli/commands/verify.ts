@@ -100,6 +100,18 @@ export function printVerdicts(v: TableVerdict[], schemas: SchemaVerdict[] = []):
           )
           .join(''),
     );
+  const streamed = v.filter((t) => t.paths?.stream.length);
+  if (streamed.length)
+    out(
+      'compared on the stream (read through the mapping and hashed by converge; every other column was hashed in SQL by both databases):\n' +
+        streamed
+          .map((t) =>
+            t.paths!.mode === 'whole'
+              ? `  ${t.table}: every column, row by row (${t.paths!.reason})\n`
+              : `  ${t.table}: ${t.paths!.stream.join(', ')}\n`,
+          )
+          .join(''),
+    );
   if (schemas.length)
     out(
       formatTable(

@@ -73,7 +73,12 @@ export interface SourceRows {
 export function sourceRows(
   conn: MysqlConnection,
   table: MysqlTable,
-  opts: { range?: KeyRange | null; limit?: number } = {},
+  opts: {
+    range?: KeyRange | null;
+    /** A condition of its own restricting the rows read (verify reads one key segment; verify-hash.ts builds it). */
+    segment?: string;
+    limit?: number;
+  } = {},
 ): SourceRows {
   const range = opts.range;
   const cols = table.columns;
@@ -89,7 +94,8 @@ export function sourceRows(
   const order = table.primaryKey.length ? ` ORDER BY ${table.primaryKey.map(quoteMysql).join(', ')}` : '';
   // A sample (map check --probe --sample) is the first rows in key order: the same rows every time.
   const limit = opts.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(opts.limit))}` : '';
-  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${where ? ` WHERE ${where.sql}` : ''}${order}${limit}`;
+  const conditions = [where?.sql, opts.segment].filter((c): c is string => !!c);
+  const sql = `SELECT ${select} FROM ${quoteMysql(table.name)}${conditions.length ? ` WHERE ${conditions.map((c) => `(${c})`).join(' AND ')}` : ''}${order}${limit}`;
   // A single-column key is kept as its value (no array per row).
   const ring: Array<string | null | Array<string | null> | undefined> = new Array(RING);
   let read = 0;

@@ -10,11 +10,15 @@ export function targetRows(
   table: string,
   cols: string[],
   types: Map<string, string>,
+  /** An SQL condition (segment-sums.ts pgSegmentWhere) restricting the rows read. */
+  where?: string,
 ): () => AsyncIterable<Array<Array<string | null>>> {
   return async function* () {
     const select = cols.map((c) => (types.get(c)?.endsWith('[]') ? `to_jsonb(${quotePg(c)})` : quotePg(c))).join(', ');
     const stream = pg.query(
-      copyTo(`COPY (SELECT ${select} FROM ${qualifiedPg(schema, table)}) TO STDOUT WITH (FORMAT csv)`),
+      copyTo(
+        `COPY (SELECT ${select} FROM ${qualifiedPg(schema, table)}${where ? ` WHERE ${where}` : ''}) TO STDOUT WITH (FORMAT csv)`,
+      ),
     );
     const decoder = new CsvDecoder(`postgres:${schema}.${table}`);
     const utf8 = new TextDecoder('utf-8');

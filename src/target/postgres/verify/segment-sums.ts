@@ -1,0 +1,101 @@
+import type { Client } from 'pg';
+import { qualifiedPg, quotePg } from '../connect';
+
+/**
+ * Row counts and row-hash sums of key segments of a target table, computed by Postgres.
+ * Each row gives two 60-bit hashes (the first 15 hex digits of an md5, so both engines read them
+ * as the same positive integer): `a` over the columns the source also hashes in SQL, `b` over
+ * the key and the columns the source hashes on its stream. Sums are exact (numeric), so a range's
+ * sum does not depend on row order. Values are joined by commas; a value that may hold any
+ * character is `byte length:text`, so no comma inside it can shift the next one; NULL is N, so
+ * NULL, '' and 'N' differ.
+ */
+export interface PgHashSpec {
+  schema: string;
+  table: string;
+  /** Hash text expressions (hash-text.ts) hashed into `a`, as the source hashes them. */
+  sqlTexts: PgHashText[];
+  /** Hash text expressions hashed into `b`: the key's first, then the streamed columns'. */
+  streamTexts: string[];
+  /** Hash text expressions of the key, for hash buckets. */
+  keyTexts: string[];
+}
+
+/** Integer key ranges [lo, hi] (inclusive), or the 256 hash buckets under one bucket prefix. */
+export type PgSegments =
+  | { mode: 'range'; column: string; ranges: Array<[string, string]> }
+  | { mode: 'hash'; modulus: string; prefix: string };
+
+export interface PgSegmentSum {
+  /** The range's index, or the child bucket (0..255). */
+  id: number;
+  rows: number;
+  a: bigint;
+  b: bigint;
+}
+
+/** A value's hash text, and whether it may hold any character (then it is hashed with its byte length). */
+export interface PgHashText {
+  sql: string;
+  free: boolean;
+}
+const token = (x: PgHashText) =>
+  x.free ? `coalesce(octet_length(${x.sql})::text || ':' || ${x.sql}, 'N')` : `coalesce(${x.sql}, 'N')`;
+const concat = (xs: PgHashText[]) => (xs.length ? xs.map(token).join(` || ',' || `) : `''`);
+const hash60 = (xs: PgHashText[]) => `('x' || substr(md5(${concat(xs)}), 1, 15))::bit(60)::bigint`;
+const free = (xs: string[]) => xs.map((sql) => ({ sql, free: true }));
+/** The 48-bit bucket hash of a row's key. */
+export const pgKeyHash = (keyTexts: string[]) =>
+  `('x' || substr(md5(${concat(free(keyTexts))}), 1, 12))::bit(48)::bigint`;
+
+export async function pgSegmentSums(pg: Client, spec: PgHashSpec, seg: PgSegments): Promise<PgSegmentSum[]> {
+  const from = qualifiedPg(spec.schema, spec.table);
+  const sums = `count(*)::text AS n, coalesce(sum(${hash60(spec.sqlTexts)}), 0)::text AS a, coalesce(sum(${hash60(free(spec.streamTexts))}), 0)::text AS b`;
+  const out: PgSegmentSum[] = [];
+  if (seg.mode === 'range') {
+    const k = quotePg(seg.column);
+    const sql = `SELECT ${sums} FROM ${from} WHERE ${k} >= $1 AND ${k} <= $2`;
+    for (let i = 0; i < seg.ranges.length; i++) {
+      const r = (await pg.query(sql, seg.ranges[i])).rows[0];
+      out.push({ id: i, rows: Number(r.n), a: BigInt(r.a), b: BigInt(r.b) });
+    }
+    return out;
+  }
+  const h = pgKeyHash(spec.keyTexts);
+  const rows = (
+    await pg.query(
+      `SELECT ((${h}) / $1::bigint) % 256 AS id, ${sums} FROM ${from} WHERE (${h}) % $1::bigint = $2::bigint GROUP BY 1`,
+      [seg.modulus, seg.prefix],
+    )
+  ).rows;
+  for (const r of rows) out.push({ id: Number(r.id), rows: Number(r.n), a: BigInt(r.a), b: BigInt(r.b) });
+  return out;
+}
+
+/** The smallest and largest value of an integer key, as text (null on an empty table). */
+export async function pgKeyBounds(pg: Client, schema: string, table: string, column: string) {
+  const k = quotePg(column);
+  const r = (await pg.query(`SELECT min(${k})::text AS lo, max(${k})::text AS hi FROM ${qualifiedPg(schema, table)}`))
+    .rows[0];
+  return { lo: r.lo as string | null, hi: r.hi as string | null };
+}
+
+/**
+ * The WHERE condition that selects one segment's rows, for fetching them with COPY (which takes
+ * no parameters: the bounds are integers, checked here, and written as literals).
+ */
+export function pgSegmentWhere(
+  spec: Pick<PgHashSpec, 'keyTexts'>,
+  seg: { mode: 'range'; column: string; lo: string; hi: string } | { mode: 'hash'; modulus: string; prefix: string },
+): string {
+  if (seg.mode === 'range') {
+    const k = quotePg(seg.column);
+    return `${k} >= ${int(seg.lo)} AND ${k} <= ${int(seg.hi)}`;
+  }
+  return `(${pgKeyHash(spec.keyTexts)}) % ${int(seg.modulus)} = ${int(seg.prefix)}`;
+}
+
+function int(v: string): string {
+  if (!/^-?\d+$/.test(v)) throw new RangeError(`not an integer: ${v}`);
+  return v;
+}
