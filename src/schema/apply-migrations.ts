@@ -1,17 +1,14 @@
 import { ConnectionInfo } from '../core/connection-url';
 import { withMysqlMigrations } from '../source/mysql/schema-migrations';
-import { MigrationSession, withPgMigrations } from '../target/postgres/schema-migrations';
+import { withPgMigrations } from '../target/postgres/schema-migrations';
+import type { MigrationSession, TrackingSpec } from '../core/migration-session';
 import { readMigrationDir, MigrationFile } from './migration-files';
 
 /**
  * How the schema's owner records applied versions. Each application keeps its own table in
  * its own shape: Kratos (pop) `schema_migration`, TypeORM `migrations_typeorm`, converge its own.
  */
-export interface TrackingTable {
-  schema?: string;
-  table: string;
-  style: 'pop' | 'typeorm' | 'converge';
-}
+export type TrackingTable = TrackingSpec;
 
 export interface MigrationResult {
   version: string;

@@ -1,29 +1,12 @@
-import type { PgSession } from '../target/postgres/connect';
-import type { TableRule } from '../mapping/load-mapping';
-import type { MysqlTable } from '../source/mysql/catalog';
-import type { MysqlConnection } from '../source/mysql/connect';
 import { targetRows } from '../target/postgres/verify/target-rows';
-import type { CompiledTable } from '../transform/compile-table';
 import type { Canon } from './canonical';
 import { DrillDown, drillDown } from './drill-down';
-import type { HashPlan } from './hash-plan';
-import { HashFormsDisagree, pushdown } from './pushdown';
+import { HashFormsDisagree, pushdown, PushdownInput } from './pushdown';
 import { TableChecksum } from './row-checksum';
 import { RowStream, sourceStream } from './row-streams';
 
-export interface CompareInput {
-  my: MysqlConnection;
-  myStream?: MysqlConnection;
-  pg: PgSession;
-  src: MysqlTable;
-  compiled: CompiledTable;
-  rule: TableRule;
-  schema: string;
-  table: string;
-  types: Map<string, string>;
-  canon: Canon[];
-  plan: HashPlan;
-}
+/** What a table's comparison reads: the same as the pushdown's. */
+export type CompareInput = PushdownInput;
 
 /** How a table was compared, for the report. */
 export interface ComparePaths {

@@ -1,25 +1,8 @@
 import type { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError, messageOf } from '../../core/errors';
+import type { MigrationSession, TrackingSpec } from '../../core/migration-session';
 import { openMysql } from './connect';
 import { quoteMysql } from './quote';
-
-/** How an application records its applied migrations (see src/schema/apply-migrations.ts). */
-export interface TrackingSpec {
-  table: string;
-  style: 'pop' | 'typeorm' | 'converge';
-}
-
-export interface MigrationSql {
-  version: string;
-  name: string;
-  file: string;
-  sql: string;
-}
-
-export interface MigrationSession {
-  applied(): Promise<Set<string>>;
-  apply(f: MigrationSql, trackingValues: unknown[]): Promise<void>;
-}
 
 /** Opens a session that applies migrations to MySQL (a source schema for tests, rehearsals and the demo). */
 export async function withMysqlMigrations<T>(

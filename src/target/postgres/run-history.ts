@@ -171,34 +171,24 @@ export const HISTORY_WRITE_MS = 10_000;
 /** pg's per-query client-side time-out (its types omit the field). */
 const BOUNDED = { query_timeout: HISTORY_WRITE_MS } as object;
 
+type NewRun = { id: string; pipeline: string; source: unknown; target: unknown; settings: unknown };
+
 /** Creates (or restarts) a run's row. */
-export async function startRun(
-  client: Client,
-  run: { id: string; pipeline: string; source: unknown; target: unknown; settings: unknown },
-): Promise<void> {
-  await client.query({
-    text: `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = 'running', ended_at = NULL`,
-    values: [
-      run.id,
-      run.pipeline,
-      JSON.stringify(run.source),
-      JSON.stringify(run.target),
-      JSON.stringify(run.settings),
-    ],
-    ...BOUNDED,
-  } as QueryConfig);
+export async function startRun(client: Client, run: NewRun): Promise<void> {
+  await writeRunRow(client, run, "DO UPDATE SET status = 'running', ended_at = NULL");
 }
 
 /**
  * Joins an existing run without changing its status (a verify of a completed load): the row is
  * created only when the run is not recorded yet.
  */
-export async function attachRun(
-  client: Client,
-  run: { id: string; pipeline: string; source: unknown; target: unknown; settings: unknown },
-): Promise<void> {
+export async function attachRun(client: Client, run: NewRun): Promise<void> {
+  await writeRunRow(client, run, 'DO NOTHING');
+}
+
+async function writeRunRow(client: Client, run: NewRun, onConflict: string): Promise<void> {
   await client.query({
-    text: `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+    text: `INSERT INTO converge.runs (id, pipeline, source, target, settings) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) ${onConflict}`,
     values: [
       run.id,
       run.pipeline,

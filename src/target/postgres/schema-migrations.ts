@@ -1,29 +1,7 @@
 import type { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError, messageOf } from '../../core/errors';
+import type { MigrationSession, TrackingSpec } from '../../core/migration-session';
 import { openPg, qualifiedPg } from './connect';
-
-/** How an application records its applied migrations (see src/schema/apply-migrations.ts). */
-export interface TrackingSpec {
-  schema?: string;
-  table: string;
-  style: 'pop' | 'typeorm' | 'converge';
-}
-
-/** One migration file as the engine needs it. */
-export interface MigrationSql {
-  version: string;
-  name: string;
-  file: string;
-  sql: string;
-}
-
-/** The tracking table's values for a file, in the order of its INSERT (the schema stage decides them). */
-export interface MigrationSession {
-  /** The tracking table's recorded keys (version, or TypeORM's name). */
-  applied(): Promise<Set<string>>;
-  /** Runs one file and records it, in one transaction: a failed file leaves nothing. */
-  apply(f: MigrationSql, trackingValues: unknown[]): Promise<void>;
-}
 
 /**
  * Opens a session that applies migrations to Postgres: concurrent appliers on the database are
