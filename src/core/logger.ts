@@ -1,6 +1,9 @@
 import pino, { Logger } from 'pino';
+import { ConvergeError } from './errors';
 
 export type { Logger };
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
  * Structured JSON logs on stderr (stdout stays for command output), pretty when a person is
@@ -8,6 +11,13 @@ export type { Logger };
  */
 export function createLogger(opts: { level?: string; pretty?: boolean } = {}): Logger {
   const level = opts.level ?? process.env.CONVERGE_LOG_LEVEL ?? 'info';
+  // pino throws on an unknown level; an operator's typo is a usage error, not a crash.
+  if (!LEVELS.includes(level))
+    throw new ConvergeError(
+      'USAGE',
+      `log level "${level}" is not one of ${LEVELS.join(', ')}${opts.level === undefined ? ' (CONVERGE_LOG_LEVEL)' : ' (--log-level)'}`,
+      { key: opts.level === undefined ? 'CONVERGE_LOG_LEVEL' : '--log-level' },
+    );
   const pretty = opts.pretty ?? (process.stderr.isTTY === true && process.env.CONVERGE_LOG_FORMAT !== 'json');
   const redact = { paths: ['password', '*.password', 'url', '*.url', 'sourceUrl', 'targetUrl'], censor: '****' };
   if (pretty) {

@@ -4,6 +4,12 @@ import { ConvergeError } from '../core/errors';
 import { ioError } from '../core/private-files';
 import { Manifest, MANIFEST_FILE, ManifestFormat, ManifestSchema } from './manifest-schema';
 
+/** The command that writes each manifest format, for the "run the previous stage first" advice. */
+const PREVIOUS: Record<string, string> = {
+  'converge-export/1': 'converge export',
+  'converge-transform/1': 'converge transform, or converge migrate --keep-files',
+};
+
 /**
  * The manifest a stage continues from. Missing means "run the previous stage first"; a manifest
  * that exists but cannot be read or does not parse is an error naming the file and the cause,
@@ -13,7 +19,11 @@ export async function readManifest(dir: string, expect?: ManifestFormat): Promis
   const file = path.join(dir, MANIFEST_FILE);
   const text = await readManifestText(file);
   if (text === undefined)
-    throw new ConvergeError('MANIFEST_INVALID', `no manifest in ${dir}: run the previous stage first`, { file });
+    throw new ConvergeError(
+      'MANIFEST_INVALID',
+      `no manifest in ${dir}: run the previous stage first${PREVIOUS[expect ?? ''] ? ` (${PREVIOUS[expect!]})` : ''}`,
+      { file },
+    );
   const m = parseManifest(text, file);
   if (expect && m.format !== expect)
     throw new ConvergeError('MANIFEST_INVALID', `manifest format is ${m.format}, expected ${expect}`, { file });

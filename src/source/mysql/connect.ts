@@ -221,12 +221,19 @@ export function mysqlConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPl
       { cause: e },
     );
   }
-  if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') {
+  // 1698 (ER_ACCESS_DENIED_NO_PASSWORD_ERROR): MariaDB's root over unix_socket auth, asked with a password or over TCP.
+  if (
+    code === 'ER_ACCESS_DENIED_ERROR' ||
+    code === 'ER_DBACCESS_DENIED_ERROR' ||
+    (e as { errno?: number }).errno === 1698
+  ) {
     // MariaDB answers require_secure_transport and REQUIRE SSL users with a plain "access denied".
     const hint =
-      plan && !plan.required
-        ? ', and since this connection was not encrypted, whether the server or user requires TLS (then set ssl-mode=VERIFY_IDENTITY with ssl-ca, or at least ssl-mode=REQUIRED)'
-        : '';
+      (e as { errno?: number }).errno === 1698
+        ? ": this user signs in through the server's socket (unix_socket), which a network connection cannot use; give converge a user with a password"
+        : plan && !plan.required
+          ? ', and since this connection was not encrypted, whether the server or user requires TLS (then set ssl-mode=VERIFY_IDENTITY with ssl-ca, or at least ssl-mode=REQUIRED)'
+          : '';
     return new ConvergeError(
       'AUTH_FAILED',
       `MySQL refused the credentials for ${where} (${code}); check the user and password${hint}`,
