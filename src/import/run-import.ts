@@ -5,8 +5,6 @@ import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import { Manifest, ManifestTable, readManifest } from '../manifest';
 import type { RunRecorder } from '../run/run-recorder';
 import { checkManifestFiles } from './check-files';
-import { loadMapping } from '../mapping/load-mapping';
-import { requireStaticMapCheck } from '../mapping/check/static-map-check';
 import { openPg, PgSession } from '../target/postgres/connect';
 import { rollbackToSavepoint, savepoint } from '../target/postgres/transaction';
 import { PgCatalog, PgForeignKey, readPgCatalog, splitTarget, tableKey } from '../target/postgres/catalog';
@@ -49,8 +47,6 @@ export interface ImportOptions {
   rejectDir?: string;
   /** Target tables ("table" or "schema.table") whose pre-existing (seeded) rows the load replaces. */
   replaceSeeded?: string[];
-  /** The mapping the files were transformed with: its static checks run before the first row. */
-  mappingDir?: string;
   /** Keep Postgres's per-row foreign-key checks (default: one set-based check per key and table where the role may). */
   perRowFkChecks?: boolean;
 }
@@ -96,15 +92,6 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
   const control = await openPg(opts.target, { applicationName: 'converge import' });
   try {
     await utcSession(control);
-    // The values the mapping declares (nullTo, constants, …) against the target's types, as
-    // transform checked them: a target changed since then is caught before the first row.
-    if (opts.mappingDir)
-      await requireStaticMapCheck({
-        pg: control,
-        mapping: await loadMapping(opts.mappingDir),
-        targetSchema: defaultSchema,
-        stage: 'import',
-      });
     const runId = opts.recorder?.runId;
     const markers = !!runId && (await markersAvailable(control));
     // Before the target is looked at: a second load of this pipeline would pass the same checks.

@@ -70,7 +70,6 @@ export const register: RegisterCommand = (program: Command) => {
           const res = await runImport({
             dir: ctx.transformDir,
             target: ctx.target,
-            mappingDir: ctx.mappingDir,
             truncate: flags.truncate,
             jobs,
             resume: flags.resume,

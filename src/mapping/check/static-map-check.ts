@@ -13,7 +13,6 @@ import { describeProblem, MappingProblem, ProblemKind } from './mapping-problem'
  * A missing target table is left to the load's own check, which names it schema-qualified.
  */
 const CERTAIN = new Set<ProblemKind>([
-  'target-column-unknown',
   'target-column-fed-twice',
   'target-column-generated',
   'not-null-unfed',

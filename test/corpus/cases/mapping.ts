@@ -48,7 +48,7 @@ export const mappingCases: CorpusCase[] = [
   mappingCase('an invalid regular expression in a replace', PARENT({ note: '{ type: text, replace: { pattern: "([a-", with: x } }' }), 'MAPPING_INVALID', (f) => [`${f}:7`, 'key tables.parent.columns.note.replace.pattern'], /Invalid regular expression/),
   mappingCase('a YAML alias bomb', ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]', PARENT()].join('\n'), 'MAPPING_INVALID', (f) => [f], /alias/),
   {
-    ...mappingCase('a declared nullTo its target column cannot hold', PARENT({ id: '{ type: uuid, nullTo: not-a-uuid }' }), 'MAPPING_INVALID', (f) => [`${f}:5`], /not-a-uuid/),
+    ...mappingCase('a declared nullTo its target column cannot hold', PARENT({ id: '{ type: uuid, nullTo: not-a-uuid }' }), 'MAPPING_INVALID', (f) => [`${f}:5`, 'column id'], /map check's static checks/),
     pg: 'CREATE TABLE parent (id uuid PRIMARY KEY, kind text NOT NULL, note text);',
   },
   mappingCase('a column both mapped and dropped', PARENT({ extra: '    drop: [note]' }), 'MAPPING_INVALID', (f) => [`${f}:8`], /both mapped and dropped/),
