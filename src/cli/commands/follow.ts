@@ -1,0 +1,82 @@
+import { Command } from 'commander';
+import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import type { RegisterCommand } from './index';
+import { runFollow } from '../../follow/run-follow';
+import { followStatus } from '../../follow/follow-status';
+import { formatTable } from '../format-table';
+
+const out = (s: string) => process.stdout.write(s);
+
+/** Stops a follower cleanly on Ctrl-C or SIGTERM: the transaction being applied commits, or rolls back whole. */
+export function stopSignal(): AbortSignal {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return ac.signal;
+}
+
+export const register: RegisterCommand = (program: Command) => {
+  const follow = withCommonFlags(
+    program
+      .command('follow')
+      .description(
+        "apply the source's changes to the target from the position stored by migrate --follow (resumes after a stop or crash)",
+      ),
+  ).action(async (flags: CommonFlags) => {
+    const ctx = await commandContext(flags);
+    const res = await runFollow({
+      pipeline: ctx.pipeline.name,
+      source: ctx.source,
+      target: ctx.target,
+      mappingDir: ctx.mappingDir,
+      exclude: ctx.pipeline.source.exclude,
+      defaultSchema: ctx.pipeline.target.schema,
+      log: ctx.log,
+      signal: stopSignal(),
+      tty: process.stderr.isTTY === true,
+    });
+    out(
+      `follow stopped (${res.stoppedBy}) at ${res.position.file}:${res.position.position}: ${res.transactions} transactions, ${res.changes} changes applied\n`,
+    );
+  });
+  withCommonFlags(
+    follow.command('status').description('where the target stands in the source binary log, and how far behind'),
+  ).action(async (flags: CommonFlags) => {
+    const ctx = await commandContext(flags);
+    const s = await followStatus({ pipeline: ctx.pipeline.name, source: ctx.source, target: ctx.target });
+    if (!s) {
+      out(`no follow of pipeline ${ctx.pipeline.name} is recorded in the target\n`);
+      return;
+    }
+    out(
+      formatTable(
+        [
+          'pipeline',
+          'status',
+          'running',
+          'applied up to',
+          'source at',
+          'caught up',
+          'seconds behind',
+          'transactions',
+          'changes',
+        ],
+        [
+          [
+            s.state.pipeline,
+            s.state.status,
+            s.running ? 'yes' : 'no',
+            `${s.state.position.file}:${s.state.position.position}`,
+            `${s.source.file}:${s.source.position}`,
+            s.caughtUp ? 'yes' : 'no',
+            s.secondsBehind === null ? '?' : s.secondsBehind.toFixed(1),
+            s.state.transactions,
+            s.state.changes,
+          ],
+        ],
+      ),
+    );
+    if (s.state.error) out(`last error: ${s.state.error}\n`);
+  });
+};
