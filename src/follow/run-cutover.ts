@@ -14,6 +14,7 @@ import {
 } from '../target/postgres/follow/follow-state';
 import { runVerifyReport, VerifyReport } from '../verify/run-verify';
 import { FollowOptions, runFollow } from './run-follow';
+import { changesBetween } from './changes-between';
 
 export interface CutoverOptions extends Omit<FollowOptions, 'start' | 'stopAt' | 'signal'> {
   /** The migrate's manifest folder (what verify proves against). */
@@ -60,7 +61,9 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
         'the source still accepts writes (read_only is OFF): SET GLOBAL read_only = ON, or stop the application and pass --source-frozen',
         { stage: 'follow' },
       );
-    const head = await stillPosition(conn, o.settleMs ?? 1000);
+    // Transactions the writers had in flight when they stopped commit within this.
+    await new Promise((r) => setTimeout(r, o.settleMs ?? 1000));
+    const head = await currentPosition(conn);
     const state = await readFollowState(control, o.pipeline);
     if (!state)
       throw new ConvergeError(
@@ -90,12 +93,14 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
       followed: true,
     });
     const verifiedAt = new Date();
+    // Other databases on the server may write on: only a change to this pipeline's tables unfreezes it.
     const end = await currentPosition(conn);
-    if (comparePositions(end, head) !== 0)
+    const slipped = await changesBetween({ ...o, from: head, to: end });
+    if (slipped)
       throw new ConvergeError(
         'SOURCE_NOT_FROZEN',
-        `the source wrote during the switch (binary log moved from ${head.file}:${head.position} to ${end.file}:${end.position}): freeze its writers and run converge cutover again`,
-        { stage: 'follow' },
+        `the source changed ${slipped.tables.join(', ')} during the switch (binary log ${head.file}:${head.position} to ${end.file}:${end.position}): freeze its writers and run converge cutover again`,
+        { stage: 'follow', table: slipped.tables[0] },
       );
     const downtimeSeconds = (verifiedAt.getTime() - frozenAt.getTime()) / 1000;
     await setFollowStatus(control, o.pipeline, 'switched');
@@ -126,20 +131,6 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
     await control.end().catch(() => undefined);
     await conn.end().catch(() => conn.destroy());
   }
-}
-
-/** The source's binary log head, once it has not moved for `settleMs`: converge sees no new events. */
-async function stillPosition(conn: Awaited<ReturnType<typeof openMysql>>, settleMs: number): Promise<BinlogPosition> {
-  const first = await currentPosition(conn);
-  await new Promise((r) => setTimeout(r, settleMs));
-  const second = await currentPosition(conn);
-  if (comparePositions(first, second) !== 0)
-    throw new ConvergeError(
-      'SOURCE_NOT_FROZEN',
-      `the source is still writing (binary log moved from ${first.file}:${first.position} to ${second.file}:${second.position} in ${settleMs} ms): stop the application's writers first`,
-      { stage: 'follow' },
-    );
-  return second;
 }
 
 /**

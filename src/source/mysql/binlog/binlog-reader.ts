@@ -155,6 +155,15 @@ export function openBinlogReader(o: {
           else push({ kind: 'commit', position: here(), at: ev.timestamp, changes: [] });
           return;
         }
+        case 'rotate':
+        case 'format':
+        case 'mariadbgtidlist':
+        case 'binlogcheckpoint':
+        case 'heartbeat':
+          // Between transactions: the position moves though nothing changed (a new file, say),
+          // and the follower must see it to reach a stop position that lies there.
+          if (!changes.length) push({ kind: 'commit', position: here(), at: ev.timestamp || Date.now(), changes: [] });
+          return;
         case 'partialupdaterows':
         case 'transactionpayload':
           throw new ConvergeError(
