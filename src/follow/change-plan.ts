@@ -12,7 +12,25 @@ export interface FollowTable {
   nullDrop: number[];
   /** existing: skip | fail — the natural keys the target held before the load, and their columns. */
   existing?: { policy: 'skip' | 'fail' | 'replace'; idx: number[]; keys: Set<string> };
+  /** keep-newest: the source columns the unique columns are mapped from (to find displaced rows again). */
+  refill?: number[];
 }
+
+/**
+ * keep-newest: the row holding a unique key left it (deleted, or its key changed). The rows it
+ * had displaced must come back, as the snapshot would keep the best of them: the follower
+ * looks them up in the source by the source values the key was mapped from (refillOps).
+ */
+export interface VacatedKey {
+  op: 'vacated';
+  follow: FollowTable;
+  /** The departed row's source values of the `refill` columns. */
+  sourceValues: Array<string | null>;
+  /** The mapped unique key it held. */
+  key: Array<string | null>;
+}
+
+export type FollowOp = ApplyOp | VacatedKey;
 
 /**
  * A source row change as target writes, through the same compiled program and row policies as a
@@ -21,7 +39,7 @@ export interface FollowTable {
  * kept, an insert when only the new one is, a delete when only the old one is. Pure: the
  * caller applies the ops in order in one target transaction.
  */
-export function planChange(c: RowChange, t: FollowTable): ApplyOp[] {
+export function planChange(c: RowChange, t: FollowTable): FollowOp[] {
   const before = c.before ? mapImage(c, c.before, t) : undefined;
   const after = c.after ? mapImage(c, c.after, t) : undefined;
   const keptBefore = before !== undefined && kept(before, t);
@@ -38,9 +56,18 @@ export function planChange(c: RowChange, t: FollowTable): ApplyOp[] {
   const table = t.target;
   const where = keptBefore ? pick(before!, table.keyIdx) : undefined;
   if (table.newest) {
-    if (keptAfter) return [{ op: 'newest', table, where, values: after! }];
+    const out: FollowOp[] = [];
+    if (keptAfter) out.push({ op: 'newest', table, where, values: after! });
     // The row may have lost to a newer one on its unique key: then it is not there to remove.
-    return where ? [{ op: 'delete', table, where, missingOk: true }] : [];
+    else if (where) out.push({ op: 'delete', table, where, missingOk: true });
+    // Whenever the row that held a key changes (deleted, moved to another key, or its newest
+    // value lowered), a row it displaced may now be the one the snapshot would keep.
+    if (keptBefore && t.refill) {
+      const key = pick(before!, table.newest.uniqueIdx);
+      if (!key.includes(null))
+        out.push({ op: 'vacated', follow: t, key, sourceValues: t.refill.map((k) => c.before![k]) });
+    }
+    return out;
   }
   if (keptBefore && keptAfter) return [{ op: 'update', table, where: where!, values: after! }];
   if (keptAfter) return [{ op: 'insert', table, values: after! }];
@@ -48,7 +75,27 @@ export function planChange(c: RowChange, t: FollowTable): ApplyOp[] {
   return [];
 }
 
-function mapImage(c: RowChange, fields: Array<string | null>, t: FollowTable): Array<string | null> {
+/**
+ * The rows found again for a vacated key, as writes: each one the mapping keeps with that key
+ * competes for it as a new row would (newest), so the best of them holds it, as in the snapshot.
+ */
+export function refillOps(v: VacatedKey, candidates: Array<Array<string | null>>): ApplyOp[] {
+  const t = v.follow;
+  const out: ApplyOp[] = [];
+  for (const fields of candidates) {
+    const f = mapImage({ table: t.program.sourceName, kind: 'update' }, fields, t);
+    if (!kept(f, t)) continue;
+    if (pick(f, t.target.newest!.uniqueIdx).every((x, i) => x === v.key[i]))
+      out.push({ op: 'newest', table: t.target, values: f });
+  }
+  return out;
+}
+
+function mapImage(
+  c: Pick<RowChange, 'table' | 'kind'>,
+  fields: Array<string | null>,
+  t: FollowTable,
+): Array<string | null> {
   try {
     return t.program.compiled.transformRow(fields, 0);
   } catch (e) {
@@ -124,6 +171,9 @@ export function followTable(
     );
   const ex = program.rule.existing;
   const u = uniques[0];
+  // Each unique column straight from one source column: displaced rows can be looked up by them.
+  const slots = u ? u.columns.map((c) => program.compiled.slots.find((s) => s.to === c)) : [];
+  const refill = u && slots.every((s) => s !== undefined) ? slots.map((s) => s!.from) : undefined;
   return {
     program,
     target: {

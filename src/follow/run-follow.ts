@@ -18,7 +18,8 @@ import {
   tryFollowLock,
 } from '../target/postgres/follow/follow-state';
 import { inTransaction, utcSession } from '../target/postgres/load/load-clients';
-import { planChange } from './change-plan';
+import { FollowOp, planChange, refillOps } from './change-plan';
+import { rowsMatching } from '../source/mysql/rows-matching';
 import { FollowLag } from './follow-lag';
 import { ExistingKeys, prepareFollow } from './prepare-follow';
 
@@ -142,7 +143,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
     const flush = async () => {
       if (group.length) {
         const last = group[group.length - 1];
-        const ops: ApplyOp[] = [];
+        const ops: FollowOp[] = [];
         let changes = 0;
         for (const tx of group)
           for (const c of tx.changes) {
@@ -151,7 +152,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
           }
         await inTransaction(control, async () => {
           await control.query('SET CONSTRAINTS ALL DEFERRED');
-          await applyOps(control, ops);
+          await applyFollowOps(ops);
           await advanceFollowState(control, o.pipeline, {
             ...last.position,
             sourceAt: last.at,
@@ -173,6 +174,22 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
         position = idlePosition.position;
         idlePosition = undefined;
       }
+    };
+    // Writes in order; a keep-newest key left empty is filled again from the source's rows.
+    const applyFollowOps = async (ops: FollowOp[]) => {
+      let run: ApplyOp[] = [];
+      for (const op of ops) {
+        if (op.op !== 'vacated') {
+          run.push(op);
+          continue;
+        }
+        await applyOps(control, run);
+        run = [];
+        const src = plan.sources.get(op.follow.program.sourceName)!;
+        const found = await rowsMatching(conn, src, op.follow.refill!, op.sourceValues);
+        await applyOps(control, refillOps(op, found));
+      }
+      await applyOps(control, run);
     };
     const reachedStop = async (): Promise<boolean> => {
       if (Date.now() - stopCheckedAt >= IDLE_MS) {

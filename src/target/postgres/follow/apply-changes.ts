@@ -54,8 +54,15 @@ function statements(t: ApplyTable): Statements {
     const m = t.newest.uniqueIdx.length;
     const keyList = t.keyIdx.map((k, i) => `${cols[k]}::text AS "k${i}"`).join(', ');
     const nw = t.newest.newestIdx >= 0 ? cols[t.newest.newestIdx] : undefined;
-    const stays = nw ? `(${nw} IS NOT NULL AND ($${m + 1}::text IS NULL OR ${nw} >= $${m + 2}))` : 'true';
-    const notSelf = t.keyIdx.map((k, i) => `${cols[k]} IS DISTINCT FROM $${m + 3 + i}`).join(' OR ');
+    const keyRow = t.keyIdx.map((k) => cols[k]).join(', ');
+    const selfRow = t.keyIdx.map((_, i) => `$${m + 3 + i}`).join(', ');
+    // Of equal newest values (or none), the first in the source's key order stays, as the
+    // snapshot read in primary-key order keeps the first.
+    const first = `(${keyRow}) < (${selfRow})`;
+    const stays = nw
+      ? `CASE WHEN $${m + 1}::text IS NULL THEN (${nw} IS NOT NULL OR ${first}) ELSE (${nw} IS NOT NULL AND (${nw} > $${m + 2} OR (${nw} = $${m + 2} AND ${first}))) END`
+      : first;
+    const notSelf = `(${keyRow}) IS DISTINCT FROM (${selfRow})`;
     s.rival = `SELECT ${keyList}, ${stays} AS stays FROM ${name} WHERE ${u} AND (${notSelf}) LIMIT 1`;
   }
   cache.set(t, s);
