@@ -189,5 +189,6 @@ export function followTable(
     existing: ex
       ? { policy: ex.policy, idx: ex.key.map((k) => cols.indexOf(k)), keys: existingKeys ?? new Set() }
       : undefined,
+    refill,
   };
 }

@@ -1,7 +1,12 @@
 import type { Logger } from 'pino';
 import type { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
-import { openMysql } from '../source/mysql/connect';
+import { loadMapping } from '../mapping/load-mapping';
+import { openMysql, useMysqlUtc } from '../source/mysql/connect';
+import { readPgCatalog } from '../target/postgres/catalog';
+import { utcSession } from '../target/postgres/load/load-clients';
+import { resetSequences } from '../target/postgres/load/target-state';
+import { prepareFollow } from './prepare-follow';
 import { BinlogPosition, comparePositions, currentPosition, sourceReadOnly } from '../source/mysql/binlog/binlog-check';
 import { openPg } from '../target/postgres/connect';
 import { appendRunEvent } from '../target/postgres/run-history';
@@ -83,6 +88,10 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
         `the target stands at ${after?.position.file}:${after?.position.position}, before the source's ${head.file}:${head.position}`,
         { stage: 'follow' },
       );
+    // Rows the follow inserted carry the source's ids: the application's next insert on the
+    // target must not collide with them (as migrate does after its load).
+    const sequences = await resetFollowedSequences(conn, control, o);
+    o.log.info({ sequences: sequences.length }, 'sequences set past the followed rows');
     const verify = await runVerifyReport({
       dir: o.manifestDir,
       mappingDir: o.mappingDir,
@@ -131,6 +140,30 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
     await control.end().catch(() => undefined);
     await conn.end().catch(() => conn.destroy());
   }
+}
+
+async function resetFollowedSequences(
+  conn: Awaited<ReturnType<typeof openMysql>>,
+  control: Awaited<ReturnType<typeof openPg>>,
+  o: CutoverOptions,
+): Promise<Array<{ sequence: string; value: string | null }>> {
+  await useMysqlUtc(conn);
+  const plan = await prepareFollow({
+    conn,
+    control,
+    database: o.source.database!,
+    mapping: await loadMapping(o.mappingDir),
+    exclude: o.exclude,
+    defaultSchema: o.defaultSchema,
+  });
+  const programs = [...plan.tables.values()].map((t) => t.program);
+  const catalog = await readPgCatalog(control, [...new Set(programs.map((p) => p.schema))]);
+  await utcSession(control);
+  return resetSequences(
+    control,
+    catalog,
+    programs.map((p) => p.key),
+  );
 }
 
 /**

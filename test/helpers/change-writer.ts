@@ -80,10 +80,15 @@ export function startChangeWriter(
       await c.query("SET time_zone = '+00:00'");
       let tables = await readTables(c, o.database, o.exclude ?? []);
       if (o.onlyTables) tables = tables.filter((t) => o.onlyTables!.includes(t.name));
+      // MariaDB's JSON (a LONGTEXT) comes parsed: the writer copies it back as text.
+      const asText = (v: unknown) =>
+        v !== null && typeof v === 'object' && !Buffer.isBuffer(v) ? JSON.stringify(v) : v;
       const rowsOf = async (t: Table, n: number) =>
-        (await c.query(`SELECT * FROM ${q(t.name)} ORDER BY RAND(${Math.floor(rnd() * 1e6)}) LIMIT ${n}`))[0] as Array<
-          Record<string, unknown>
-        >;
+        (
+          (
+            await c.query(`SELECT * FROM ${q(t.name)} ORDER BY RAND(${Math.floor(rnd() * 1e6)}) LIMIT ${n}`)
+          )[0] as Array<Record<string, unknown>>
+        ).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, asText(v)])));
       const one = async () => {
         const t = pick(tables);
         const rows = await rowsOf(t, 2);
