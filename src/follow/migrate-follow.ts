@@ -27,9 +27,9 @@ export interface MigrateFollowOptions {
  * migrate's manifest). The load itself is migrate's, unchanged (its proof waits for cutover:
  * the source keeps changing until then).
  */
-export async function beforeMigrateFollow(
-  o: MigrateFollowOptions,
-): Promise<{ afterLoad(load: { runId: string; manifestDir: string }): Promise<FollowResult> }> {
+export async function beforeMigrateFollow(o: MigrateFollowOptions): Promise<{
+  afterLoad(load: { runId: string; manifestDir: string }, signal?: AbortSignal): Promise<FollowResult>;
+}> {
   const database = o.source.database;
   if (!database)
     throw new ConvergeError('USAGE', 'the source URL names no database (mysql://…/DATABASE)', { stage: 'follow' });
@@ -54,7 +54,7 @@ export async function beforeMigrateFollow(
     await conn.end().catch(() => conn.destroy());
   }
   return {
-    async afterLoad(load) {
+    async afterLoad(load, signal) {
       const manifest = await readManifest(load.manifestDir, 'converge-transform/1');
       const binlog = manifest.snapshot?.binlog;
       if (!binlog)
@@ -65,6 +65,7 @@ export async function beforeMigrateFollow(
         );
       return runFollow({
         ...o,
+        signal: signal ?? o.signal,
         start: { position: { file: binlog.file, position: binlog.position }, runId: load.runId, existing },
       });
     },

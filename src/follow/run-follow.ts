@@ -96,7 +96,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
       throw new ConvergeError('USAGE', `pipeline ${o.pipeline} was already switched over (converge cutover)`, {
         stage: 'follow',
       });
-    await setFollowStatus(control, o.pipeline, 'following');
+    await setFollowStatus(control, o.pipeline, 'starting');
     const mapping = await loadMapping(o.mappingDir);
     const plan = await prepareFollow({
       conn,
@@ -108,6 +108,8 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
       existing: state.existing,
     });
     await checkPositionAvailable(conn, state.position);
+    // Bound to the source and reading: only now is the target "following".
+    await setFollowStatus(control, o.pipeline, 'following');
     const runId = state.runId;
     const note = (kind: string, payload: Record<string, unknown>) =>
       runId ? appendRunEvent(control, runId, { kind, stage: 'follow', payload }).catch(() => undefined) : undefined;

@@ -108,7 +108,6 @@ export const register: RegisterCommand = (program: Command) => {
             exclude: ctx.pipeline.source.exclude,
             defaultSchema: ctx.pipeline.target.schema,
             log: ctx.log,
-            signal: stopSignal(),
             tty: process.stderr.isTTY === true,
           })
         : undefined;
@@ -132,7 +131,8 @@ export const register: RegisterCommand = (program: Command) => {
         out(`loaded in ${res.seconds.load.toFixed(1)} s; manifest: ${res.manifestDir}/manifest.json\n`);
         if (res.verify) printVerdicts(res.verify.tables, res.verify.schemas);
         if (follow) {
-          const f = await follow.afterLoad(res);
+          // Ctrl-C stops the load as always; once following, it stops the follower cleanly.
+          const f = await follow.afterLoad(res, stopSignal());
           out(
             `follow stopped (${f.stoppedBy}) at ${f.position.file}:${f.position.position}: ${f.transactions} transactions, ${f.changes} changes applied\n`,
           );

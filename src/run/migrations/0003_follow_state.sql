@@ -21,6 +21,7 @@ CREATE TABLE converge.follow_state (
   -- converge cutover asks the follower to stop once it has applied up to here.
   stop_file    text,
   stop_pos     bigint,
-  status       text NOT NULL DEFAULT 'following' CHECK (status IN ('following', 'stopped', 'failed', 'switched')),
+  -- starting: the mapping is being bound to the source; following: reading the binary log.
+  status       text NOT NULL DEFAULT 'starting' CHECK (status IN ('starting', 'following', 'stopped', 'failed', 'switched')),
   error        text
 );

@@ -11,7 +11,7 @@ export interface FollowState {
   transactions: number;
   changes: number;
   stopAt: { file: string; position: number } | null;
-  status: 'following' | 'stopped' | 'failed' | 'switched';
+  status: 'starting' | 'following' | 'stopped' | 'failed' | 'switched';
   error: string | null;
   existing: Record<string, string[]>;
 }
@@ -50,7 +50,7 @@ export async function startFollowState(
      VALUES ($1, $2, $3, $4, $3, $4, $5)
      ON CONFLICT (pipeline) DO UPDATE SET run_id = $2, start_file = $3, start_pos = $4, binlog_file = $3,
        binlog_pos = $4, source_at = NULL, applied_at = now(), transactions = 0, changes = 0, stop_file = NULL,
-       stop_pos = NULL, status = 'following', error = NULL, existing = $5`,
+       stop_pos = NULL, status = 'starting', error = NULL, existing = $5`,
     [s.pipeline, s.runId, s.file, s.position, JSON.stringify(s.existing)],
   );
 }
