@@ -110,9 +110,13 @@ async function applyNewest(client: Client, o: Extract<ApplyOp, { op: 'newest' }>
         t.keyIdx.map((_, i) => rival[`k${i}`] as string | null),
       );
   }
+  // A row found again for a vacated key (or a change whose old image was dropped) may already be
+  // in the target under its own key: it is written by that key, as an upsert, never inserted twice.
+  const r = await client.query(s.update, [...o.values, ...(o.where ?? self)]);
+  if (r.rowCount === 1) return 1;
   if (o.where) {
-    const r = await client.query(s.update, [...o.values, ...o.where]);
-    if (r.rowCount === 1) return 1;
+    const again = await client.query(s.update, [...o.values, ...self]);
+    if (again.rowCount === 1) return 1;
   }
   await client.query(s.insert, o.values);
   return 1;
