@@ -62,6 +62,19 @@ export async function commandContext(
   };
 }
 
+/** What following the binlog needs from a command's context (migrate --follow, follow, cutover). */
+export function followContext(ctx: CommandContext) {
+  return {
+    pipeline: ctx.pipeline.name,
+    source: ctx.source,
+    target: ctx.target,
+    mappingDir: ctx.mappingDir,
+    exclude: ctx.pipeline.source.exclude,
+    defaultSchema: ctx.pipeline.target.schema,
+    log: ctx.log,
+  };
+}
+
 /** Adds the flags shared by pipeline commands. */
 export function withCommonFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
   return withConnectionFlags(cmd)

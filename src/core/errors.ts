@@ -5,7 +5,7 @@ import { ExitCode, ExitCodeValue } from './exit-codes';
  * the file line, the table row or the mapping key without reading a stack trace.
  */
 export interface ErrorContext {
-  stage?: 'config' | 'export' | 'transform' | 'import' | 'verify' | 'schema' | 'run' | 'demo';
+  stage?: 'config' | 'export' | 'transform' | 'import' | 'verify' | 'schema' | 'run' | 'demo' | 'follow';
   file?: string;
   line?: number;
   key?: string;
@@ -54,6 +54,14 @@ export type ErrorCode =
   | 'VERIFY_FAILED'
   | 'IO_FAILED'
   | 'USAGE'
+  | 'BINLOG_UNSUITABLE'
+  | 'BINLOG_PURGED'
+  | 'FOLLOW_DDL'
+  | 'FOLLOW_TRUNCATE'
+  | 'FOLLOW_NO_PRIMARY_KEY'
+  | 'FOLLOW_UNSUPPORTED'
+  | 'FOLLOW_DIVERGED'
+  | 'SOURCE_NOT_FROZEN'
   | 'INTERNAL';
 
 const EXIT_BY_CODE: Record<ErrorCode, ExitCodeValue> = {
@@ -86,6 +94,14 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCodeValue> = {
   VERIFY_FAILED: ExitCode.VerifyFailed,
   IO_FAILED: ExitCode.Io,
   USAGE: ExitCode.Usage,
+  BINLOG_UNSUITABLE: ExitCode.Follow,
+  BINLOG_PURGED: ExitCode.Follow,
+  FOLLOW_DDL: ExitCode.Follow,
+  FOLLOW_TRUNCATE: ExitCode.Follow,
+  FOLLOW_NO_PRIMARY_KEY: ExitCode.Follow,
+  FOLLOW_UNSUPPORTED: ExitCode.Follow,
+  FOLLOW_DIVERGED: ExitCode.Follow,
+  SOURCE_NOT_FROZEN: ExitCode.Follow,
   INTERNAL: ExitCode.Bug,
 };
 

@@ -19,5 +19,7 @@ export const ExitCode = {
   Io: 8,
   /** The target is not in the state the command needs (non-empty table, missing schema). */
   TargetState: 9,
+  /** The source's changes cannot be followed (binlog settings, purged position, DDL, TRUNCATE) or it was not frozen for the switch. */
+  Follow: 10,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -137,7 +137,7 @@ export interface PrivateServerOptions {
   certs?: TestCerts;
   /** Refuse connections that do not use TLS. */
   requireTls?: boolean;
-  /** MariaDB only: write a binary log (the export then records its position). */
+  /** MariaDB only: write a binary log of full row images (the export records its position; follow reads it). */
   binlog?: boolean;
 }
 
@@ -261,7 +261,9 @@ export async function startPrivateMariadb(opts: PrivateServerOptions = {}): Prom
     `--log-error=${path.join(dir, 'error.log')}`,
     '--bind-address=127.0.0.1',
     `--port=${port}`,
-    ...(opts.binlog ? [`--log-bin=${path.join(dir, 'binlog')}`, '--server-id=1'] : ['--skip-log-bin']),
+    ...(opts.binlog
+      ? [`--log-bin=${path.join(dir, 'binlog')}`, '--server-id=1', '--binlog-format=ROW', '--binlog-row-image=FULL']
+      : ['--skip-log-bin']),
     '--innodb-buffer-pool-size=16M',
     '--innodb-log-file-size=8M',
     ...user,

@@ -49,7 +49,7 @@ const cli = (args: string[]) =>
 describe('run history', () => {
   it('is created by its own ordered migrations, with a tracking table and a status enum', async () => {
     const versions = await pg.query('SELECT version FROM converge.schema_versions ORDER BY version');
-    expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002']);
+    expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002', '0003']);
     const labels = await pg.query(
       "SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'run_status' ORDER BY enumsortorder",
     );

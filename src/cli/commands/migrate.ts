@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, withCommonFlags, followContext } from '../context';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
@@ -9,6 +9,8 @@ import { runCutoverMigrate } from '../../cutover/cutover-migrate';
 import { runVerifyReport, TableVerdict } from '../../verify/run-verify';
 import type { SchemaVerdict } from '../../verify/schema-expectations';
 import { expectationsFor, printVerdicts } from './verify';
+import { beforeMigrateFollow } from '../../follow/migrate-follow';
+import { stopSignal } from './follow';
 
 type Flags = CommonFlags & {
   jobs?: string;
@@ -17,6 +19,7 @@ type Flags = CommonFlags & {
   verify?: boolean;
   verifyOnly?: boolean;
   perRowFkChecks?: boolean;
+  follow?: boolean;
 };
 const out = (s: string) => process.stdout.write(s);
 
@@ -60,6 +63,10 @@ export const register: RegisterCommand = (program: Command) => {
     )
     .option('--no-verify', 'skip the proof (row counts, checksums, orphans, sequences) after the load')
     .option('--verify-only', 'prove the last migrate of this work dir again, loading nothing')
+    .option(
+      '--follow',
+      "after the load, keep applying the source's changes from the snapshot's binlog position until stopped (the proof runs at converge cutover)",
+    )
     .action(async (flags: Flags) => {
       const jobs = Number(flags.jobs ?? '2');
       if (!Number.isInteger(jobs) || jobs < 1)
@@ -92,6 +99,13 @@ export const register: RegisterCommand = (program: Command) => {
         );
         return;
       }
+      // Refused before anything loads when the source's changes could not be followed.
+      const follow = flags.follow
+        ? await beforeMigrateFollow({
+            ...followContext(ctx),
+            tty: process.stderr.isTTY === true,
+          })
+        : undefined;
       // The cut-over command: `converge rehearse` runs and times this same call (runCutoverMigrate).
       try {
         const res = await runCutoverMigrate({
@@ -104,12 +118,20 @@ export const register: RegisterCommand = (program: Command) => {
           keepFiles: flags.keepFiles,
           truncate: flags.truncate,
           perRowFkChecks: flags.perRowFkChecks,
-          verify: flags.verify !== false,
+          // Following: the source changes under the load, so the proof waits for converge cutover.
+          verify: flags.verify !== false && !follow,
           expectationsFile,
         });
         printTables(res.tables);
         out(`loaded in ${res.seconds.load.toFixed(1)} s; manifest: ${res.manifestDir}/manifest.json\n`);
         if (res.verify) printVerdicts(res.verify.tables, res.verify.schemas);
+        if (follow) {
+          // Ctrl-C stops the load as always; once following, it stops the follower cleanly.
+          const f = await follow.afterLoad(res, stopSignal());
+          out(
+            `follow stopped (${f.stoppedBy}) at ${f.position.file}:${f.position.position}: ${f.transactions} transactions, ${f.changes} changes applied\n`,
+          );
+        }
       } catch (e) {
         if (isConvergeError(e) && Array.isArray(e.context.tables))
           printTables(e.context.tables as MigrateTableResult[]);

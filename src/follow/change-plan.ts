@@ -1,0 +1,194 @@
+import { ConvergeError, isConvergeError } from '../core/errors';
+import type { RowChange } from '../source/mysql/binlog/binlog-reader';
+import type { TableProgram } from '../transform/table-program';
+import { nullDropIndexes } from '../transform/map-rows';
+import type { ApplyOp, ApplyTable } from '../target/postgres/follow/apply-changes';
+
+/** A table the follow applies changes to: its program, and the target table its writes go to. */
+export interface FollowTable {
+  program: TableProgram<unknown>;
+  /** Columns, key and keep-newest columns of the target (see apply-changes). */
+  target: ApplyTable;
+  nullDrop: number[];
+  /** existing: skip | fail — the natural keys the target held before the load, and their columns. */
+  existing?: { policy: 'skip' | 'fail' | 'replace'; idx: number[]; keys: Set<string> };
+  /** keep-newest: the source columns the unique columns are mapped from (to find displaced rows again). */
+  refill?: number[];
+}
+
+/**
+ * keep-newest: the row holding a unique key left it (deleted, or its key changed). The rows it
+ * had displaced must come back, as the snapshot would keep the best of them: the follower
+ * looks them up in the source by the source values the key was mapped from (refillOps).
+ */
+export interface VacatedKey {
+  op: 'vacated';
+  follow: FollowTable;
+  /** The departed row's source values of the `refill` columns. */
+  sourceValues: Array<string | null>;
+  /** The mapped unique key it held. */
+  key: Array<string | null>;
+}
+
+export type FollowOp = ApplyOp | VacatedKey;
+
+/**
+ * A source row change as target writes, through the same compiled program and row policies as a
+ * snapshot row: each image is mapped, then kept or dropped as the snapshot load would keep or
+ * drop it (dropRowsWithNull, existing: skip); an insert becomes an update when both images are
+ * kept, an insert when only the new one is, a delete when only the old one is. Pure: the
+ * caller applies the ops in order in one target transaction.
+ */
+export function planChange(c: RowChange, t: FollowTable): FollowOp[] {
+  const before = c.before ? mapImage(c, c.before, t) : undefined;
+  const after = c.after ? mapImage(c, c.after, t) : undefined;
+  const keptBefore = before !== undefined && kept(before, t);
+  const keptAfter = after !== undefined && kept(after, t);
+  if (after && keptAfter && t.existing?.policy === 'fail' && c.kind === 'insert') {
+    const k = jsonKey(after, t.existing.idx);
+    if (k !== undefined && t.existing.keys.has(k))
+      throw new ConvergeError(
+        'DUPLICATE_ROW',
+        `the target already holds a ${t.program.targetName} row with (${t.program.rule.existing!.key.join(', ')}) = ${k}; policy is fail`,
+        { stage: 'follow', table: c.table },
+      );
+  }
+  const table = t.target;
+  const where = keptBefore ? pick(before!, table.keyIdx) : undefined;
+  if (table.newest) {
+    const out: FollowOp[] = [];
+    if (keptAfter) out.push({ op: 'newest', table, where, values: after! });
+    // The row may have lost to a newer one on its unique key: then it is not there to remove.
+    else if (where) out.push({ op: 'delete', table, where, missingOk: true });
+    // Whenever the row that held a key changes (deleted, moved to another key, or its newest
+    // value lowered), a row it displaced may now be the one the snapshot would keep.
+    if (keptBefore && t.refill) {
+      const key = pick(before!, table.newest.uniqueIdx);
+      if (!key.includes(null))
+        out.push({ op: 'vacated', follow: t, key, sourceValues: t.refill.map((k) => c.before![k]) });
+    }
+    return out;
+  }
+  if (keptBefore && keptAfter) return [{ op: 'update', table, where: where!, values: after! }];
+  if (keptAfter) return [{ op: 'insert', table, values: after! }];
+  if (keptBefore) return [{ op: 'delete', table, where: where!, missingOk: false }];
+  return [];
+}
+
+/**
+ * The rows found again for a vacated key, as writes: each one the mapping keeps with that key
+ * competes for it as a new row would (newest), so the best of them holds it, as in the snapshot.
+ */
+export function refillOps(v: VacatedKey, candidates: Array<Array<string | null>>): ApplyOp[] {
+  const t = v.follow;
+  const out: ApplyOp[] = [];
+  for (const fields of candidates) {
+    const f = mapImage({ table: t.program.sourceName, kind: 'update' }, fields, t);
+    if (!kept(f, t)) continue;
+    if (pick(f, t.target.newest!.uniqueIdx).every((x, i) => x === v.key[i]))
+      out.push({ op: 'newest', table: t.target, values: f });
+  }
+  return out;
+}
+
+function mapImage(
+  c: Pick<RowChange, 'table' | 'kind'>,
+  fields: Array<string | null>,
+  t: FollowTable,
+): Array<string | null> {
+  try {
+    return t.program.compiled.transformRow(fields, 0);
+  } catch (e) {
+    if (!isConvergeError(e)) throw e;
+    // No CSV line here: the row is named by its source key (the program's first columns are not it).
+    const { csvLine: _line, file: _file, ...rest } = e.context;
+    throw new ConvergeError(
+      e.code,
+      `${e.message} (a ${c.kind} of ${c.table} in the binary log)`,
+      {
+        ...rest,
+        stage: 'follow',
+        table: c.table,
+      },
+      { cause: e },
+    );
+  }
+}
+
+/** Whether the snapshot load would have kept this mapped row (the row policies that judge one row alone). */
+function kept(f: ReadonlyArray<string | null>, t: FollowTable): boolean {
+  for (const i of t.nullDrop) if (f[i] === null) return false;
+  if (t.existing?.policy === 'skip') {
+    const k = jsonKey(f, t.existing.idx);
+    if (k !== undefined && t.existing.keys.has(k)) return false;
+  }
+  return true;
+}
+
+function pick(f: ReadonlyArray<string | null>, idx: number[]): Array<string | null> {
+  return idx.map((i) => f[i]);
+}
+
+/** The key as existingKeys spells it (a JSON array of text); undefined when a part is NULL. */
+function jsonKey(f: ReadonlyArray<string | null>, idx: number[]): string | undefined {
+  const parts: string[] = [];
+  for (const i of idx) {
+    const v = f[i];
+    if (v === null) return undefined;
+    parts.push(v);
+  }
+  return JSON.stringify(parts);
+}
+
+/**
+ * Binds a program to the target for following: the target's primary key (a table without one
+ * cannot be written row by row), the row policies that can act on one change at a time, and
+ * the one that cannot (unique keep-first / fail on a key only the target enforces: which row
+ * the snapshot keeps depends on rows the change does not carry), refused by name.
+ */
+export function followTable(
+  program: TableProgram<unknown>,
+  targetKey: string[],
+  existingKeys: Set<string> | undefined,
+): FollowTable {
+  const cols = program.compiled.targetColumns;
+  const where = { stage: 'follow' as const, table: program.sourceName, ...program.rule.at };
+  if (!targetKey.length || !targetKey.every((k) => cols.includes(k)))
+    throw new ConvergeError(
+      'FOLLOW_NO_PRIMARY_KEY',
+      targetKey.length
+        ? `target table ${program.key} is keyed by (${targetKey.join(', ')}), which the mapping of ${program.sourceName} does not fill: its changes cannot be applied row by row`
+        : `target table ${program.key} has no primary key (nor a NOT NULL unique index): changes to ${program.sourceName} cannot be applied row by row; add a key or migrate offline`,
+      where,
+    );
+  const uniques = program.rule.unique;
+  const other = uniques.find((u) => u.policy !== 'keep-newest');
+  if (other || uniques.length > 1)
+    throw new ConvergeError(
+      'FOLLOW_UNSUPPORTED',
+      `the mapping of ${program.sourceName} has unique (${(other ?? uniques[1]).columns.join(', ')}) policy ${(other ?? uniques[1]).policy}: following changes supports one keep-newest policy per table; migrate this pipeline offline`,
+      where,
+    );
+  const ex = program.rule.existing;
+  const u = uniques[0];
+  // Each unique column straight from one source column: displaced rows can be looked up by them.
+  const slots = u ? u.columns.map((c) => program.compiled.slots.find((s) => s.to === c)) : [];
+  const refill = u && slots.every((s) => s !== undefined) ? slots.map((s) => s!.from) : undefined;
+  return {
+    program,
+    target: {
+      schema: program.schema,
+      table: program.table,
+      columns: cols,
+      keyIdx: targetKey.map((k) => cols.indexOf(k)),
+      newest: u
+        ? { uniqueIdx: u.columns.map((c) => cols.indexOf(c)), newestIdx: u.newest ? cols.indexOf(u.newest) : -1 }
+        : undefined,
+    },
+    nullDrop: nullDropIndexes(program.rule, cols),
+    existing: ex
+      ? { policy: ex.policy, idx: ex.key.map((k) => cols.indexOf(k)), keys: existingKeys ?? new Set() }
+      : undefined,
+    refill,
+  };
+}

@@ -1,0 +1,191 @@
+import { ConvergeError } from '../core/errors';
+import { loadMapping } from '../mapping/load-mapping';
+import { openMysql, useMysqlUtc } from '../source/mysql/connect';
+import { readPgCatalog } from '../target/postgres/catalog';
+import { utcSession } from '../target/postgres/load/load-clients';
+import { resetSequences } from '../target/postgres/load/target-state';
+import { prepareFollow } from './prepare-follow';
+import { BinlogPosition, comparePositions, currentPosition, sourceReadOnly } from '../source/mysql/binlog/binlog-check';
+import { openPg } from '../target/postgres/connect';
+import { appendRunEvent } from '../target/postgres/run-history';
+import {
+  readFollowState,
+  releaseFollowLock,
+  requestFollowStop,
+  setFollowStatus,
+  tryFollowLock,
+} from '../target/postgres/follow/follow-state';
+import { runVerifyReport, VerifyReport } from '../verify/run-verify';
+import { FollowOptions, runFollow } from './run-follow';
+import { changesBetween } from './changes-between';
+
+export interface CutoverOptions extends Omit<FollowOptions, 'start' | 'stopAt' | 'signal'> {
+  /** The migrate's manifest folder (what verify proves against). */
+  manifestDir: string;
+  expectationsFile?: string;
+  /** The operator froze the source's writers without read_only: converge still checks no event arrives. */
+  sourceFrozen?: boolean;
+  /** When writes stopped (ISO time); default: when cutover started. */
+  frozenAt?: string;
+  /** How long the binary log must stay still before the switch counts it frozen (ms). */
+  settleMs?: number;
+  /** How long to wait for a running follower to apply the last changes (ms). */
+  waitMs?: number;
+}
+
+export interface CutoverResult {
+  position: BinlogPosition;
+  frozenAt: string;
+  verifiedAt: string;
+  /** Write downtime: from the freeze to the proof that target == source. */
+  downtimeSeconds: number;
+  verify: VerifyReport;
+  runId: string | null;
+}
+
+/**
+ * The online switch: with the source frozen (read_only, or the operator says so and the binary
+ * log stays still), the follower applies up to the source's last position (lag 0), then the
+ * same proof as `converge verify` runs against the live source, and the binary log is read once
+ * more: a write that slipped in during the proof fails the switch. The write downtime (freeze
+ * → verified) is recorded in the migrate's run history.
+ */
+export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
+  const frozenAt = o.frozenAt ? new Date(o.frozenAt) : new Date();
+  if (Number.isNaN(frozenAt.getTime()))
+    throw new ConvergeError('USAGE', `--frozen-at takes an ISO time, not "${o.frozenAt}"`, { key: '--frozen-at' });
+  const conn = await openMysql(o.source);
+  const control = await openPg(o.target, { applicationName: 'converge cutover' });
+  try {
+    const readOnly = await sourceReadOnly(conn);
+    if (!readOnly && !o.sourceFrozen)
+      throw new ConvergeError(
+        'SOURCE_NOT_FROZEN',
+        'the source still accepts writes (read_only is OFF): SET GLOBAL read_only = ON, or stop the application and pass --source-frozen',
+        { stage: 'follow' },
+      );
+    // Transactions the writers had in flight when they stopped commit within this.
+    await new Promise((r) => setTimeout(r, o.settleMs ?? 1000));
+    const head = await currentPosition(conn);
+    const state = await readFollowState(control, o.pipeline);
+    if (!state)
+      throw new ConvergeError(
+        'USAGE',
+        `the target records no follow of pipeline ${o.pipeline}: run converge migrate --follow first`,
+        {
+          stage: 'follow',
+        },
+      );
+    o.log.info({ position: head, readOnly }, 'source frozen; applying the last changes');
+    await requestFollowStop(control, o.pipeline, head);
+    await waitForFollower(control, o, head);
+    const after = await readFollowState(control, o.pipeline);
+    if (!after || comparePositions(after.position, head) < 0)
+      throw new ConvergeError(
+        'SOURCE_NOT_FROZEN',
+        `the target stands at ${after?.position.file}:${after?.position.position}, before the source's ${head.file}:${head.position}`,
+        { stage: 'follow' },
+      );
+    // Rows the follow inserted carry the source's ids: the application's next insert on the
+    // target must not collide with them (as migrate does after its load).
+    const sequences = await resetFollowedSequences(conn, control, o);
+    o.log.info({ sequences: sequences.length }, 'sequences set past the followed rows');
+    const verify = await runVerifyReport({
+      dir: o.manifestDir,
+      mappingDir: o.mappingDir,
+      source: o.source,
+      target: o.target,
+      log: o.log,
+      expectationsFile: o.expectationsFile,
+      followed: true,
+    });
+    const verifiedAt = new Date();
+    // Other databases on the server may write on: only a change to this pipeline's tables unfreezes it.
+    const end = await currentPosition(conn);
+    const slipped = await changesBetween({ ...o, from: head, to: end });
+    if (slipped)
+      throw new ConvergeError(
+        'SOURCE_NOT_FROZEN',
+        `the source changed ${slipped.tables.join(', ')} during the switch (binary log ${head.file}:${head.position} to ${end.file}:${end.position}): freeze its writers and run converge cutover again`,
+        { stage: 'follow', table: slipped.tables[0] },
+      );
+    const downtimeSeconds = (verifiedAt.getTime() - frozenAt.getTime()) / 1000;
+    await setFollowStatus(control, o.pipeline, 'switched');
+    if (state.runId)
+      await appendRunEvent(control, state.runId, {
+        kind: 'cutover.completed',
+        stage: 'follow',
+        payload: {
+          position: head,
+          frozenAt: frozenAt.toISOString(),
+          verifiedAt: verifiedAt.toISOString(),
+          downtimeSeconds,
+          readOnly,
+          tables: verify.tables.length,
+        },
+      });
+    o.log.info({ downtimeSeconds, position: head }, 'cut-over verified: the target holds the source');
+    return {
+      position: head,
+      frozenAt: frozenAt.toISOString(),
+      verifiedAt: verifiedAt.toISOString(),
+      downtimeSeconds,
+      verify,
+      runId: state.runId,
+    };
+  } finally {
+    // Closing after use or after a failure: a close error would only hide the real outcome.
+    await control.end().catch(() => undefined);
+    await conn.end().catch(() => conn.destroy());
+  }
+}
+
+async function resetFollowedSequences(
+  conn: Awaited<ReturnType<typeof openMysql>>,
+  control: Awaited<ReturnType<typeof openPg>>,
+  o: CutoverOptions,
+): Promise<Array<{ sequence: string; value: string | null }>> {
+  await useMysqlUtc(conn);
+  const plan = await prepareFollow({
+    conn,
+    control,
+    database: o.source.database!,
+    mapping: await loadMapping(o.mappingDir),
+    exclude: o.exclude,
+    defaultSchema: o.defaultSchema,
+  });
+  const programs = [...plan.tables.values()].map((t) => t.program);
+  const catalog = await readPgCatalog(control, [...new Set(programs.map((p) => p.schema))]);
+  await utcSession(control);
+  return resetSequences(
+    control,
+    catalog,
+    programs.map((p) => p.key),
+  );
+}
+
+/**
+ * A running follower sees the stop request and exits at `head`, releasing its lock. With no
+ * follower running (it was stopped, or crashed), the cut-over applies the rest itself.
+ */
+async function waitForFollower(
+  control: Awaited<ReturnType<typeof openPg>>,
+  o: CutoverOptions,
+  head: BinlogPosition,
+): Promise<void> {
+  const deadline = Date.now() + (o.waitMs ?? 600_000);
+  for (;;) {
+    if (await tryFollowLock(control, o.pipeline)) {
+      await releaseFollowLock(control, o.pipeline);
+      const s = await readFollowState(control, o.pipeline);
+      if (s && comparePositions(s.position, head) >= 0) return;
+      await runFollow({ ...o, stopAt: head });
+      return;
+    }
+    if (Date.now() > deadline)
+      throw new ConvergeError('TARGET_BUSY', `the follower did not reach ${head.file}:${head.position} in time`, {
+        stage: 'follow',
+      });
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,286 @@
+import type { Logger } from 'pino';
+import type { ConnectionInfo } from '../core/connection-url';
+import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
+import { loadMapping } from '../mapping/load-mapping';
+import { ensureRunSchema } from '../run/run-recorder';
+import { openMysql, useMysqlUtc } from '../source/mysql/connect';
+import { BinlogPosition, checkPositionAvailable, comparePositions } from '../source/mysql/binlog/binlog-check';
+import { openBinlogReader, SourceEvent } from '../source/mysql/binlog/binlog-reader';
+import { openPg } from '../target/postgres/connect';
+import { appendRunEvent } from '../target/postgres/run-history';
+import { applyOps, ApplyOp } from '../target/postgres/follow/apply-changes';
+import {
+  advanceFollowState,
+  readFollowState,
+  releaseFollowLock,
+  setFollowStatus,
+  startFollowState,
+  tryFollowLock,
+} from '../target/postgres/follow/follow-state';
+import { inTransaction, utcSession } from '../target/postgres/load/load-clients';
+import { FollowOp, planChange, refillOps } from './change-plan';
+import { rowsMatching } from '../source/mysql/rows-matching';
+import { FollowLag } from './follow-lag';
+import { ExistingKeys, prepareFollow } from './prepare-follow';
+
+export interface FollowOptions {
+  pipeline: string;
+  source: ConnectionInfo;
+  target: ConnectionInfo;
+  mappingDir: string;
+  exclude: string[];
+  defaultSchema: string;
+  log: Logger;
+  /** After a snapshot load: follow from its position (else resume from the stored one). */
+  start?: { position: BinlogPosition; runId: string | null; existing: ExistingKeys };
+  /** Stop once everything before this position is applied (converge cutover); else follow until `signal`. */
+  stopAt?: BinlogPosition;
+  signal?: AbortSignal;
+  /** Lag on the terminal as well as in the log. */
+  tty?: boolean;
+}
+
+export interface FollowResult {
+  position: BinlogPosition;
+  transactions: number;
+  changes: number;
+  stoppedBy: 'stop-request' | 'signal';
+}
+
+/** Source transactions applied in one target transaction at most (they stay whole). */
+const GROUP_TRANSACTIONS = 200;
+/** How often an idle follower looks for a stop request and stores the position of commits elsewhere. */
+const IDLE_MS = 250;
+
+/**
+ * Follows the source's binary log into the target: every committed source transaction's row
+ * changes go through the mapping (planChange) and are applied in commit order, whole source
+ * transactions grouped into one target transaction together with the position after them
+ * (converge.follow_state), so a kill at any moment leaves the target at a transaction boundary
+ * the stored position names: a restart resumes there, losing nothing and applying nothing twice.
+ * A DDL or TRUNCATE on a mapped table stops it with its named error after the transactions
+ * before it are applied.
+ */
+export async function runFollow(o: FollowOptions): Promise<FollowResult> {
+  const database = o.source.database;
+  if (!database)
+    throw new ConvergeError('USAGE', 'the source URL names no database (mysql://…/DATABASE)', { stage: 'follow' });
+  await ensureRunSchema(o.target);
+  const control = await utcSession(await openPg(o.target, { applicationName: 'converge follow' }));
+  const conn = await openMysql(o.source);
+  let reader: ReturnType<typeof openBinlogReader> | undefined;
+  let locked = false;
+  try {
+    await useMysqlUtc(conn);
+    locked = await tryFollowLock(control, o.pipeline);
+    if (!locked)
+      throw new ConvergeError('TARGET_BUSY', `another converge follows pipeline ${o.pipeline} into this target`, {
+        stage: 'follow',
+      });
+    if (o.start)
+      await startFollowState(control, {
+        pipeline: o.pipeline,
+        runId: o.start.runId,
+        file: o.start.position.file,
+        position: o.start.position.position,
+        existing: o.start.existing,
+      });
+    const state = await readFollowState(control, o.pipeline);
+    if (!state)
+      throw new ConvergeError(
+        'USAGE',
+        `the target records no follow of pipeline ${o.pipeline}: start one with converge migrate --follow`,
+        { stage: 'follow' },
+      );
+    if (state.status === 'switched')
+      throw new ConvergeError('USAGE', `pipeline ${o.pipeline} was already switched over (converge cutover)`, {
+        stage: 'follow',
+      });
+    await setFollowStatus(control, o.pipeline, 'starting');
+    const mapping = await loadMapping(o.mappingDir);
+    const plan = await prepareFollow({
+      conn,
+      control,
+      database,
+      mapping,
+      exclude: o.exclude,
+      defaultSchema: o.defaultSchema,
+      existing: state.existing,
+    });
+    await checkPositionAvailable(conn, state.position);
+    // Bound to the source and reading: only now is the target "following".
+    await setFollowStatus(control, o.pipeline, 'following');
+    const runId = state.runId;
+    const note = (kind: string, payload: Record<string, unknown>) =>
+      runId ? appendRunEvent(control, runId, { kind, stage: 'follow', payload }).catch(() => undefined) : undefined;
+    await note('follow.started', { position: state.position, resumed: !o.start });
+    o.log.info({ position: state.position, tables: plan.tables.size }, 'following the source binary log');
+
+    const sources = new Map([...plan.tables.keys()].map((n) => [n, plan.sources.get(n)!]));
+    reader = openBinlogReader({
+      source: o.source,
+      database,
+      from: state.position,
+      tables: sources,
+      ignore: plan.ignore,
+      log: o.log,
+    });
+    const lag = new FollowLag(o.log, !!o.tty, state.transactions, state.changes);
+    let position = state.position;
+    let stopAt = o.stopAt;
+    let stopCheckedAt = 0;
+    // Commits with no row of a mapped table: only their position is stored, when idle.
+    let idlePosition: { position: BinlogPosition; at: number } | undefined;
+    const it = reader.events[Symbol.asyncIterator]();
+    let next: Promise<IteratorResult<SourceEvent>> | undefined;
+    const group: Array<Extract<SourceEvent, { kind: 'commit' }>> = [];
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      void reader?.close();
+    };
+    o.signal?.addEventListener('abort', onAbort);
+    if (o.signal?.aborted) onAbort();
+
+    const flush = async () => {
+      if (group.length) {
+        const last = group[group.length - 1];
+        const ops: FollowOp[] = [];
+        let changes = 0;
+        for (const tx of group)
+          for (const c of tx.changes) {
+            changes++;
+            ops.push(...planChange(c, plan.tables.get(c.table)!));
+          }
+        await inTransaction(control, async () => {
+          await control.query('SET CONSTRAINTS ALL DEFERRED');
+          await applyFollowOps(ops);
+          await advanceFollowState(control, o.pipeline, {
+            ...last.position,
+            sourceAt: last.at,
+            transactions: group.length,
+            changes,
+          });
+        });
+        position = last.position;
+        lag.applied(group.length, changes, last.at);
+        group.length = 0;
+        idlePosition = undefined;
+      } else if (idlePosition) {
+        await advanceFollowState(control, o.pipeline, {
+          ...idlePosition.position,
+          sourceAt: idlePosition.at,
+          transactions: 0,
+          changes: 0,
+        });
+        position = idlePosition.position;
+        idlePosition = undefined;
+      }
+    };
+    // Writes in order; a keep-newest key left empty is filled again from the source's rows.
+    const applyFollowOps = async (ops: FollowOp[]) => {
+      let run: ApplyOp[] = [];
+      for (const op of ops) {
+        if (op.op !== 'vacated') {
+          run.push(op);
+          continue;
+        }
+        await applyOps(control, run);
+        run = [];
+        const src = plan.sources.get(op.follow.program.sourceName)!;
+        const found = await rowsMatching(conn, src, op.follow.refill!, op.sourceValues);
+        await applyOps(control, refillOps(op, found));
+      }
+      await applyOps(control, run);
+    };
+    const reachedStop = async (): Promise<boolean> => {
+      if (Date.now() - stopCheckedAt >= IDLE_MS) {
+        stopCheckedAt = Date.now();
+        const s = await readFollowState(control, o.pipeline);
+        if (s?.stopAt && (!stopAt || comparePositions(s.stopAt, stopAt) < 0)) stopAt = s.stopAt;
+      }
+      return !!stopAt && comparePositions(position, stopAt) >= 0;
+    };
+
+    try {
+      for (;;) {
+        if (await reachedStop()) break;
+        next ??= it.next();
+        const timer = new Promise<'idle'>((r) => setTimeout(() => r('idle'), group.length ? 0 : IDLE_MS).unref());
+        const got = await Promise.race([next, timer]);
+        if (got === 'idle') {
+          await flush();
+          lag.idle(position);
+          continue;
+        }
+        next = undefined;
+        if (got.done) break;
+        const ev = got.value;
+        if (ev.kind === 'statement') {
+          await flush();
+          const mapped = ev.statement.tables.filter((t) => t.database === database && !plan.ignore.has(t.table));
+          if (mapped.length)
+            throw statementError(
+              ev,
+              mapped.map((t) => t.table),
+            );
+          idlePosition = { position: ev.position, at: ev.at };
+          continue;
+        }
+        if (!ev.changes.length) {
+          if (!group.length) idlePosition = { position: ev.position, at: ev.at };
+          else group.push(ev);
+          continue;
+        }
+        group.push(ev);
+        if (group.length >= GROUP_TRANSACTIONS) await flush();
+        // Never apply past a stop position: cutover compares exactly.
+        if (stopAt && comparePositions(ev.position, stopAt) >= 0) await flush();
+      }
+      await flush();
+    } catch (e) {
+      if (aborted && !isConvergeError(e)) return done('signal');
+      throw e;
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+    return done(aborted ? 'signal' : 'stop-request');
+
+    async function done(by: FollowResult['stoppedBy']): Promise<FollowResult> {
+      await setFollowStatus(control, o.pipeline, 'stopped');
+      await note('follow.stopped', { position, by, transactions: lag.transactions, changes: lag.changes });
+      lag.finish(position);
+      return { position, transactions: lag.transactions, changes: lag.changes, stoppedBy: by };
+    }
+  } catch (e) {
+    if (locked)
+      await setFollowStatus(
+        control,
+        o.pipeline,
+        'failed',
+        isConvergeError(e) ? `${e.code}: ${e.message}` : messageOf(e),
+      ).catch(() => undefined);
+    throw e;
+  } finally {
+    await reader?.close();
+    if (locked) await releaseFollowLock(control, o.pipeline).catch(() => undefined);
+    // Closing after use or after a failure: a close error would only hide the real outcome.
+    await control.end().catch(() => undefined);
+    await conn.end().catch(() => conn.destroy());
+  }
+}
+
+function statementError(ev: Extract<SourceEvent, { kind: 'statement' }>, tables: string[]): ConvergeError {
+  const at = `${ev.position.file}:${ev.position.position}`;
+  if (ev.statement.kind === 'truncate')
+    return new ConvergeError(
+      'FOLLOW_TRUNCATE',
+      `${ev.statement.verb} on mapped table ${tables.join(', ')} in the binary log (before ${at}): a TRUNCATE logs no row changes to follow; everything before it is applied; run converge migrate again`,
+      { stage: 'follow', table: tables[0] },
+    );
+  return new ConvergeError(
+    'FOLLOW_DDL',
+    `${ev.statement.verb} on mapped table ${tables.join(', ')} in the binary log (before ${at}): the mapping was compiled for the old columns; everything before it is applied; update the mapping and target schema, then run converge migrate again`,
+    { stage: 'follow', table: tables[0] },
+  );
+}

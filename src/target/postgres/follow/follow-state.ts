@@ -1,0 +1,113 @@
+import type { Client } from 'pg';
+
+/** Where a pipeline's follow stands (converge.follow_state, one row per pipeline). */
+export interface FollowState {
+  pipeline: string;
+  runId: string | null;
+  start: { file: string; position: number };
+  position: { file: string; position: number };
+  sourceAt: string | null;
+  appliedAt: string;
+  transactions: number;
+  changes: number;
+  stopAt: { file: string; position: number } | null;
+  status: 'starting' | 'following' | 'stopped' | 'failed' | 'switched';
+  error: string | null;
+  existing: Record<string, string[]>;
+}
+
+function stateRow(r: Record<string, unknown>): FollowState {
+  return {
+    pipeline: String(r.pipeline),
+    runId: r.run_id === null ? null : String(r.run_id),
+    start: { file: String(r.start_file), position: Number(r.start_pos) },
+    position: { file: String(r.binlog_file), position: Number(r.binlog_pos) },
+    sourceAt: r.source_at ? new Date(r.source_at as string).toISOString() : null,
+    appliedAt: new Date(r.applied_at as string).toISOString(),
+    transactions: Number(r.transactions),
+    changes: Number(r.changes),
+    stopAt: r.stop_file ? { file: String(r.stop_file), position: Number(r.stop_pos) } : null,
+    status: r.status as FollowState['status'],
+    error: (r.error as string | null) ?? null,
+    existing: (r.existing as Record<string, string[]>) ?? {},
+  };
+}
+
+export async function readFollowState(client: Client, pipeline: string): Promise<FollowState | undefined> {
+  const exists = await client.query("SELECT to_regclass('converge.follow_state') IS NOT NULL AS ok");
+  if (!exists.rows[0].ok) return undefined;
+  const { rows } = await client.query('SELECT * FROM converge.follow_state WHERE pipeline = $1', [pipeline]);
+  return rows[0] ? stateRow(rows[0]) : undefined;
+}
+
+/** After a snapshot load: following starts at the snapshot's position (a new load replaces an old follow). */
+export async function startFollowState(
+  client: Client,
+  s: { pipeline: string; runId: string | null; file: string; position: number; existing: Record<string, string[]> },
+): Promise<void> {
+  await client.query(
+    `INSERT INTO converge.follow_state (pipeline, run_id, start_file, start_pos, binlog_file, binlog_pos, existing)
+     VALUES ($1, $2, $3, $4, $3, $4, $5)
+     ON CONFLICT (pipeline) DO UPDATE SET run_id = $2, start_file = $3, start_pos = $4, binlog_file = $3,
+       binlog_pos = $4, source_at = NULL, applied_at = now(), transactions = 0, changes = 0, stop_file = NULL,
+       stop_pos = NULL, status = 'starting', error = NULL, existing = $5`,
+    [s.pipeline, s.runId, s.file, s.position, JSON.stringify(s.existing)],
+  );
+}
+
+/**
+ * The position after the transactions just applied; called inside the same target transaction
+ * as their changes, which is what makes a crash lose nothing and apply nothing twice.
+ */
+export async function advanceFollowState(
+  client: Client,
+  pipeline: string,
+  a: { file: string; position: number; sourceAt: number; transactions: number; changes: number },
+): Promise<void> {
+  await client.query(
+    `UPDATE converge.follow_state SET binlog_file = $2, binlog_pos = $3, source_at = to_timestamp($4::float8 / 1000),
+       applied_at = now(), transactions = transactions + $5, changes = changes + $6 WHERE pipeline = $1`,
+    [pipeline, a.file, a.position, a.sourceAt, a.transactions, a.changes],
+  );
+}
+
+export async function setFollowStatus(
+  client: Client,
+  pipeline: string,
+  status: FollowState['status'],
+  error?: string,
+): Promise<void> {
+  await client.query('UPDATE converge.follow_state SET status = $2, error = $3 WHERE pipeline = $1', [
+    pipeline,
+    status,
+    error ?? null,
+  ]);
+}
+
+/** converge cutover: the follower stops once it has applied everything before `at`. */
+export async function requestFollowStop(
+  client: Client,
+  pipeline: string,
+  at: { file: string; position: number },
+): Promise<void> {
+  await client.query('UPDATE converge.follow_state SET stop_file = $2, stop_pos = $3 WHERE pipeline = $1', [
+    pipeline,
+    at.file,
+    at.position,
+  ]);
+}
+
+/**
+ * One follower per pipeline: a session-level advisory lock held while following. cutover
+ * takes it too, so it knows when the follower has stopped (or that none runs).
+ */
+export async function tryFollowLock(client: Client, pipeline: string): Promise<boolean> {
+  const { rows } = await client.query("SELECT pg_try_advisory_lock(hashtext('converge.follow'), hashtext($1)) AS ok", [
+    pipeline,
+  ]);
+  return rows[0].ok === true;
+}
+
+export async function releaseFollowLock(client: Client, pipeline: string): Promise<void> {
+  await client.query("SELECT pg_advisory_unlock(hashtext('converge.follow'), hashtext($1))", [pipeline]);
+}
