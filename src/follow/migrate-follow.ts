@@ -1,24 +1,13 @@
-import type { Logger } from 'pino';
-import type { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { readManifest } from '../manifest';
 import { loadMapping } from '../mapping/load-mapping';
 import { openMysql, useMysqlUtc } from '../source/mysql/connect';
 import { openPg } from '../target/postgres/connect';
-import { FollowResult, runFollow } from './run-follow';
+import { FollowOptions, FollowResult, runFollow } from './run-follow';
 import { ExistingKeys, prepareFollow, readExistingKeys } from './prepare-follow';
 
-export interface MigrateFollowOptions {
-  pipeline: string;
-  source: ConnectionInfo;
-  target: ConnectionInfo;
-  mappingDir: string;
-  exclude: string[];
-  defaultSchema: string;
-  log: Logger;
-  signal?: AbortSignal;
-  tty?: boolean;
-}
+/** The follow's own options; where it starts comes from the load. */
+export type MigrateFollowOptions = Omit<FollowOptions, 'start' | 'stopAt'>;
 
 /**
  * `converge migrate --follow`, around the load: before it, everything that would make following

@@ -1,14 +1,12 @@
 import { ConvergeError } from '../core/errors';
 import type { Mapping } from '../mapping/load-mapping';
-import { compileTables } from '../migrate/migrate-tables';
-import { MysqlTable, readMysqlCatalog } from '../source/mysql/catalog';
+import { compileFromSource } from '../migrate/migrate-tables';
+import type { MysqlTable } from '../source/mysql/catalog';
 import type { MysqlConnection } from '../source/mysql/connect';
-import { mysqlKeyPairs } from '../source/mysql/key-pairs';
 import { checkBinlogSettings } from '../source/mysql/binlog/binlog-check';
 import { readPgCatalog } from '../target/postgres/catalog';
 import type { PgSession } from '../target/postgres/connect';
 import { existingKeys } from '../target/postgres/lookups';
-import { buildLookups } from '../transform/lookups';
 import { FollowTable, followTable } from './change-plan';
 
 export interface FollowPlan {
@@ -40,15 +38,7 @@ export async function prepareFollow(o: {
 }): Promise<FollowPlan> {
   await checkBinlogSettings(o.conn);
   const excluded = new Set(o.exclude);
-  const all = await readMysqlCatalog(o.conn, o.database);
-  const lookups = await buildLookups(o.mapping, mysqlKeyPairs(o.conn), o.control, o.defaultSchema);
-  const programs = compileTables(
-    o.mapping,
-    all.filter((t) => !excluded.has(t.name)),
-    excluded,
-    lookups,
-    o.defaultSchema,
-  );
+  const { all, tables: programs } = await compileFromSource({ ...o, excluded });
   const catalog = await readPgCatalog(o.control, [...new Set(programs.map((p) => p.schema))]);
   const tables = new Map<string, FollowTable>();
   for (const p of programs) {

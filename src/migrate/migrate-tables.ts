@@ -1,7 +1,8 @@
 import type { Mapping } from '../mapping/load-mapping';
 import type { MysqlConnection } from '../source/mysql/connect';
-import { exportEncoding, MysqlTable } from '../source/mysql/catalog';
-import type { SourcePairs } from '../transform/lookups';
+import { exportEncoding, MysqlTable, readMysqlCatalog } from '../source/mysql/catalog';
+import type { PgSession } from '../target/postgres/connect';
+import { buildLookups } from '../transform/lookups';
 import { compilePrograms, TableProgram } from '../transform/table-program';
 import { mysqlKeyPairs } from '../source/mysql/key-pairs';
 
@@ -27,7 +28,27 @@ export function compileTables(
   });
 }
 
-/** Lookup pairs read from a connection of the snapshot, so lookups see the rows being moved. */
-export function pairsFromSnapshot(conn: MysqlConnection): SourcePairs {
-  return mysqlKeyPairs(conn);
+/**
+ * The source's catalog read and the mapping compiled against it, its lookups read on `conn` (a
+ * connection of the snapshot, so lookups see the rows being moved): what migrate and follow
+ * both start from.
+ */
+export async function compileFromSource(o: {
+  conn: MysqlConnection;
+  control: PgSession;
+  database: string;
+  mapping: Mapping;
+  excluded: Set<string>;
+  defaultSchema: string;
+}): Promise<{ all: MysqlTable[]; tables: MigrateTable[] }> {
+  const all = await readMysqlCatalog(o.conn, o.database);
+  const lookups = await buildLookups(o.mapping, mysqlKeyPairs(o.conn), o.control, o.defaultSchema);
+  const tables = compileTables(
+    o.mapping,
+    all.filter((t) => !o.excluded.has(t.name)),
+    o.excluded,
+    lookups,
+    o.defaultSchema,
+  );
+  return { all, tables };
 }

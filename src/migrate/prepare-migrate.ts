@@ -3,13 +3,12 @@ import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../target/postgre
 import type { Mapping } from '../mapping/load-mapping';
 import { MysqlConnection, mysqlServerVersion } from '../source/mysql/connect';
 import type { PgSession } from '../target/postgres/connect';
-import { readMysqlCatalog } from '../source/mysql/catalog';
 import { PgCatalog, PgForeignKey, readPgCatalog } from '../target/postgres/catalog';
 import { setBasedTables } from '../target/postgres/load/fk-validation';
 import { checkTargetColumns, requireEmptyTargets } from '../target/postgres/load/target-checks';
 import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
-import { buildLookups, readExisting } from '../transform/lookups';
-import { compileTables, MigrateTable, pairsFromSnapshot } from './migrate-tables';
+import { readExisting } from '../transform/lookups';
+import { compileFromSource, MigrateTable } from './migrate-tables';
 import { requireStaticMapCheck } from '../mapping/check/static-map-check';
 
 export interface MigratePlan {
@@ -46,16 +45,7 @@ export async function prepareMigrate(o: {
   const version = await mysqlServerVersion(o.conn);
   const excluded = new Set(o.exclude);
   ensureRowReaderInternals(); // before any row is read: see driver-internals.ts
-  const all = await readMysqlCatalog(o.conn, o.database);
-
-  const lookups = await buildLookups(o.mapping, pairsFromSnapshot(o.conn), o.control, o.defaultSchema);
-  const tables = compileTables(
-    o.mapping,
-    all.filter((t) => !excluded.has(t.name)),
-    excluded,
-    lookups,
-    o.defaultSchema,
-  );
+  const { all, tables } = await compileFromSource({ ...o, excluded });
   const byKey = new Map(tables.map((t) => [t.key, t]));
   // Before the target is touched: a mapping that must fail (a NOT NULL column nothing feeds, a declared
   // value its column cannot hold) fails here, with every such problem at its file and line.
