@@ -1,25 +1,15 @@
 import type { Logger } from 'pino';
-import { GroupPlan, planLoad, PlanInput, resolveSeeded } from '../target/postgres/load/load-plan';
 import type { Mapping } from '../mapping/load-mapping';
 import { MysqlConnection, mysqlServerVersion } from '../source/mysql/connect';
-import type { PgSession } from '../target/postgres/connect';
-import { PgCatalog, PgForeignKey, readPgCatalog } from '../target/postgres/catalog';
-import { setBasedTables } from '../target/postgres/load/fk-validation';
-import { checkTargetColumns, requireEmptyTargets } from '../target/postgres/load/target-checks';
+import { LoadControl, prepareLoad, PreparedLoad } from '../target/postgres/load/load-session';
 import { ensureRowReaderInternals } from '../source/mysql/driver-internals';
 import { readExisting } from '../transform/lookups';
 import { compileFromSource, MigrateTable } from './migrate-tables';
 import { requireStaticMapCheck } from '../mapping/check/static-map-check';
 
-export interface MigratePlan {
+export interface MigratePlan extends PreparedLoad {
   tables: MigrateTable[];
   byKey: Map<string, MigrateTable>;
-  catalog: PgCatalog;
-  plan: GroupPlan[];
-  /** replaceSeeded tables, as catalog keys. */
-  seeded: string[];
-  /** Tables whose own foreign keys are checked once per key (see fk-validation.ts). */
-  setBased: Map<string, PgForeignKey[]>;
   excluded: Set<string>;
   serverVersion: string;
 }
@@ -32,7 +22,7 @@ export interface MigratePlan {
  */
 export async function prepareMigrate(o: {
   conn: MysqlConnection;
-  control: PgSession;
+  lc: LoadControl;
   database: string;
   mapping: Mapping;
   exclude: string[];
@@ -45,12 +35,12 @@ export async function prepareMigrate(o: {
   const version = await mysqlServerVersion(o.conn);
   const excluded = new Set(o.exclude);
   ensureRowReaderInternals(); // before any row is read: see driver-internals.ts
-  const { all, tables } = await compileFromSource({ ...o, excluded });
+  const { all, tables } = await compileFromSource({ ...o, control: o.lc.control, excluded });
   const byKey = new Map(tables.map((t) => [t.key, t]));
   // Before the target is touched: a mapping that must fail (a NOT NULL column nothing feeds, a declared
   // value its column cannot hold) fails here, with every such problem at its file and line.
   await requireStaticMapCheck({
-    pg: o.control,
+    pg: o.lc.control,
     mapping: o.mapping,
     targetSchema: o.defaultSchema,
     source: all,
@@ -58,28 +48,23 @@ export async function prepareMigrate(o: {
     stage: 'import',
     certainOnly: true,
   });
-  const catalog = await readPgCatalog(o.control, [...new Set(tables.map((t) => t.schema))]);
-  for (const t of tables) checkTargetColumns(catalog, { ...t, columns: t.compiled.targetColumns }, o.log);
-  const inputs: PlanInput[] = tables.map((t) => ({
-    key: t.key,
-    schema: t.schema,
-    table: t.table,
-    files: [],
-    columns: t.compiled.targetColumns,
-    rows: 0,
-    replaceKey: t.rule.existing?.policy === 'replace' ? t.rule.existing.key : undefined,
-  }));
-  const plan = planLoad(inputs, catalog);
-  const seeded = resolveSeeded(o.replaceSeeded, o.defaultSchema, (k) => byKey.has(k));
-  await requireEmptyTargets(
-    o.control,
-    tables.map((t) => ({ ...t, existingAllowed: !!t.rule.existing, seeded: seeded.includes(t.key) })),
-    o.truncate,
-    o.log,
-  );
-  await readExisting(o.control, tables);
-  const setBased = o.perRowFkChecks
-    ? new Map<string, PgForeignKey[]>()
-    : await setBasedTables(o.control, plan, catalog);
-  return { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion: version };
+  const prepared = await prepareLoad(o.lc, {
+    tables: tables.map((t) => ({
+      key: t.key,
+      schema: t.schema,
+      table: t.table,
+      files: [],
+      columns: t.compiled.targetColumns,
+      rows: 0,
+      replaceKey: t.rule.existing?.policy === 'replace' ? t.rule.existing.key : undefined,
+      existingAllowed: !!t.rule.existing,
+    })),
+    defaultSchema: o.defaultSchema,
+    replaceSeeded: o.replaceSeeded,
+    truncate: o.truncate,
+    perRowFkChecks: o.perRowFkChecks,
+    log: o.log,
+  });
+  await readExisting(o.lc.control, tables);
+  return { ...prepared, tables, byKey, excluded, serverVersion: version };
 }

@@ -5,23 +5,17 @@ import { ConnectionInfo, describeConnection } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { MANIFEST_FILE, writeManifest } from '../manifest';
-import { markersAvailable, startAttempt } from '../target/postgres/load/load-markers';
+import { startAttempt } from '../target/postgres/load/load-markers';
 import { splitTarget } from '../target/postgres/catalog';
-import { lockTargetForLoad } from '../target/postgres/load/load-lock';
 import type { GroupPlan } from '../target/postgres/load/load-plan';
-import { SeededTables } from '../target/postgres/load/replace-seeded';
-import { utcSession, withLoadClients } from '../target/postgres/load/load-clients';
+import { openLoadControl } from '../target/postgres/load/load-session';
 import { loadMapping } from '../mapping/load-mapping';
 import type { Pipeline } from '../pipeline/load-pipeline';
 import type { RunRecorder } from '../run/run-recorder';
 import { openSnapshot, Snapshot } from '../source/mysql/snapshot';
-import type { PgForeignKey } from '../target/postgres/catalog';
-import { openPg } from '../target/postgres/connect';
 import { runVerifyReport, VerifyReport } from '../verify/run-verify';
 import { migrateManifest } from './migrate-manifest';
-import { isStreamable, loadMigrateGroup, TableOutcome } from './load-migrate-group';
-import { scheduleGroups } from '../target/postgres/load/schedule-groups';
-import type { MigrateTable } from './migrate-tables';
+import { runMigrateGroups } from './migrate-groups';
 import { prepareMigrate } from './prepare-migrate';
 import { withLoadAdvice } from '../mapping/load-advice';
 import { resetSequences } from '../target/postgres/load/target-state';
@@ -99,22 +93,23 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
   // A manifest left by an earlier run would let --verify-only prove a load that this run replaced.
   await fsp.rm(path.join(manifestDir, MANIFEST_FILE), { force: true });
   const createdAt = new Date().toISOString();
-  const control = await openPg(o.target, { applicationName: 'converge migrate' });
+  const lc = await openLoadControl({
+    target: o.target,
+    applicationName: 'converge migrate',
+    pipeline: o.pipeline.name,
+    schemas: [...mapping.tables.values()]
+      .filter((t) => !t.skip)
+      .map((t) => splitTarget(t.target, defaultSchema).schema),
+    runId: o.recorder?.runId,
+  });
+  const { control, markerRun } = lc;
   let snap: Snapshot | undefined;
   let loaded: Omit<MigrateResult, 'verify' | 'seconds'>;
   try {
-    await utcSession(control);
-    const runId = o.recorder?.runId;
-    const markers = !!runId && (await markersAvailable(control));
-    // Before the target is looked at: a second load of this pipeline would pass the same checks.
-    const targetSchemas = [...mapping.tables.values()]
-      .filter((t) => !t.skip)
-      .map((t) => splitTarget(t.target, defaultSchema).schema);
-    await lockTargetForLoad(control, o.pipeline.name, targetSchemas, runId ? { runId, history: markers } : undefined);
     snap = await openSnapshot(o.source, Math.max(1, o.jobs ?? 1), o.log);
-    const { tables, byKey, catalog, plan, seeded, setBased, excluded, serverVersion } = await prepareMigrate({
+    const prepared = await prepareMigrate({
       conn: snap.connections[0],
-      control,
+      lc,
       database,
       mapping,
       exclude: o.pipeline.source.exclude,
@@ -124,9 +119,9 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       perRowFkChecks: !!o.perRowFkChecks,
       log: o.log,
     });
-
-    if (markers)
-      await startAttempt(control, runId!, {
+    const { tables, catalog, plan } = prepared;
+    if (markerRun)
+      await startAttempt(control, markerRun, {
         plan: plan.map((g) => g.tables.map((t) => t.key)),
         resume: false,
         singleTransaction: false,
@@ -149,81 +144,12 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       },
       'migrate started',
     );
-
-    // Each seeded table's rows are deleted in the transaction that loads its replacement.
-    const seeds = new SeededTables(seeded, catalog, markers ? runId : undefined);
-
-    const outcomes = new Map<string, TableOutcome>();
-    const failures = new Map<string, ConvergeError>();
-    const { failure } = await runGroups(plan, snap, {
+    const { failure, outcomes, results } = await runMigrateGroups(snap, prepared, {
       o,
-      byKey,
       scratchDir,
-      foreignKeys: catalog.foreignKeys,
-      setBased,
-      seeds,
-      runId: markers ? runId : undefined,
-      onDone: async (out) => {
-        for (const r of out) {
-          outcomes.set(r.key, r);
-          const t = byKey.get(r.key)!;
-          await o.recorder?.event({
-            kind: 'table.transformed',
-            stage: 'transform',
-            table: t.targetName,
-            payload: {
-              sourceTable: t.source.name,
-              rowsIn: r.rowsIn,
-              rowsOut: r.rows,
-              seconds: r.seconds,
-              changes: t.compiled.ledger.counts,
-              fused: true,
-            },
-          });
-          if (!markers)
-            await o.recorder?.event({
-              kind: 'table.loaded',
-              stage: 'import',
-              table: r.key,
-              payload: { rows: r.rows, seconds: r.seconds, rejected: 0, fused: true },
-            });
-        }
-      },
-      onFailed: async (g, err) => {
-        for (const t of g.tables) failures.set(t.key, err);
-        await o.recorder?.event({
-          kind: 'table.failed',
-          stage: 'import',
-          table: err.context.table as string | undefined,
-          payload: {
-            code: err.code,
-            message: err.message,
-            column: err.context.column,
-            constraint: err.context.constraint,
-            sourceKey: err.context.sourceKey,
-            rolledBack: true,
-          },
-        });
-      },
+      keepDir: o.keepFiles ? manifestDir : undefined,
+      runId: markerRun,
     });
-    const results: MigrateTableResult[] = plan
-      .flatMap((g) => g.tables)
-      .map((p) => {
-        const t = byKey.get(p.key)!;
-        const r = outcomes.get(p.key);
-        const f = failures.get(p.key);
-        return {
-          table: p.key,
-          sourceTable: t.source.name,
-          rowsIn: r?.rowsIn ?? 0,
-          rows: r?.rows ?? 0,
-          seconds: r?.seconds ?? 0,
-          path: r?.path,
-          fkChecks: r?.fkChecks,
-          status: r ? 'migrated' : f ? 'failed' : 'not-run',
-          error: f?.message,
-        };
-      });
     if (failure) throw withLoadAdvice(failure).withContext({ tables: results });
     const sequences = await resetSequences(
       control,
@@ -231,19 +157,26 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
       tables.map((t) => t.key),
     );
     const manifest = migrateManifest({
-      runId: runId ?? '',
+      runId: o.recorder?.runId ?? '',
       pipeline: o.pipeline.name,
       createdAt,
       targetSchema: defaultSchema,
-      excluded: [...excluded],
+      excluded: [...prepared.excluded],
       tables,
       outcomes,
       filesKept: !!o.keepFiles,
-      source: { descriptor: describeConnection(o.source), database, serverVersion },
+      source: { descriptor: describeConnection(o.source), database, serverVersion: prepared.serverVersion },
       snapshot: { method: snap.method, binlog: snap.binlog, timeZone: '+00:00' },
     });
     await writeManifest(manifestDir, manifest);
-    loaded = { runId, manifestDir, plan, tables: results, sequences, seededDeleted: seeds.deleted };
+    loaded = {
+      runId: o.recorder?.runId,
+      manifestDir,
+      plan,
+      tables: results,
+      sequences,
+      seededDeleted: prepared.seeds.deleted,
+    };
   } finally {
     await snap?.close();
     await control.end().catch(() => undefined);
@@ -268,51 +201,4 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
           expectationsFile: o.expectationsFile,
         });
   return { ...loaded, verify, seconds: { load: loadSeconds, verify: (Date.now() - v0) / 1000 } };
-}
-
-/** One Postgres session per snapshot connection, running the plan's groups with the loader's one scheduler. */
-async function runGroups(
-  plan: GroupPlan[],
-  snap: Snapshot,
-  s: Scheduling,
-): Promise<{ failure?: ConvergeError; notRun: Set<number> }> {
-  const workers = Math.max(1, Math.min(snap.connections.length, plan.length || 1));
-  return withLoadClients(s.o.target, workers, 'converge migrate', (clients) =>
-    scheduleGroups({
-      plan,
-      slots: clients.map((client, i) => ({ client, conn: snap.connections[i] })),
-      size: (g) => g.tables.reduce((n, t) => n + (s.byKey.get(t.key)!.source.dataBytes || 0), 0),
-      early: (g) => isStreamable(g) && s.setBased.has(g.tables[0].key),
-      run: async (g, slot, parentsCommitted) => {
-        const out = await loadMigrateGroup(g, {
-          client: slot.client,
-          conn: slot.conn,
-          tables: s.byKey,
-          keepDir: s.o.keepFiles ? migrateManifestDir(s.o.workDir, true) : undefined,
-          scratchDir: s.scratchDir,
-          foreignKeys: s.foreignKeys,
-          setBased: s.setBased,
-          seeds: s.seeds,
-          parentsCommitted,
-          runId: s.runId,
-          log: s.o.log,
-        });
-        await s.onDone(out);
-      },
-      onFailed: s.onFailed,
-      log: s.o.log,
-    }),
-  );
-}
-
-interface Scheduling {
-  o: MigrateOptions;
-  byKey: Map<string, MigrateTable>;
-  scratchDir: string;
-  foreignKeys: PgForeignKey[];
-  setBased: Map<string, PgForeignKey[]>;
-  seeds: SeededTables;
-  runId?: string;
-  onDone(out: TableOutcome[]): Promise<void>;
-  onFailed(g: GroupPlan, err: ConvergeError): Promise<void>;
 }

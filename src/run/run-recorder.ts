@@ -19,7 +19,8 @@ export interface RunEvent {
 }
 
 export const RUN_SCHEMA = 'converge';
-export const RUN_MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+/** Its SQL lives with the Postgres engine, beside the other run-history statements. */
+export const RUN_MIGRATIONS_DIR = path.join(__dirname, '..', 'target', 'postgres', 'run-history-migrations');
 
 /** Creates or upgrades converge's own schema on the target (its only owner). */
 export async function ensureRunSchema(target: ConnectionInfo): Promise<void> {
