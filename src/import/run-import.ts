@@ -1,64 +1,18 @@
 import path from 'node:path';
-import type { Logger } from 'pino';
-import { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
-import { Manifest, ManifestTable, readManifest } from '../manifest';
-import type { RunRecorder } from '../run/run-recorder';
+import { ManifestTable, readManifest } from '../manifest';
 import { checkManifestFiles } from './check-files';
 import { splitTarget, tableKey } from '../target/postgres/catalog';
 import { committedLoads, LoadMarker, startAttempt } from '../target/postgres/load/load-markers';
-import type { GroupPlan } from '../target/postgres/load/load-plan';
 import { LoadTableInput, openLoadControl, prepareLoad } from '../target/postgres/load/load-session';
 import { RejectSink } from '../target/postgres/load/reject-rows';
 import { resetSequences } from '../target/postgres/load/target-state';
 import { withLoadAdvice } from '../mapping/load-advice';
 import { ImportExec, runPerGroup, runSingle } from './import-groups';
+import type { ImportOptions, ImportResult, TableLoad } from './import-types';
+
+export type { ImportOptions, ImportResult, LoadStatus, TableLoad } from './import-types';
 import { resumeState } from './resume-state';
-
-export interface ImportOptions {
-  dir: string;
-  target: ConnectionInfo;
-  log: Logger;
-  recorder?: RunRecorder;
-  /** Empty the load's non-empty target tables first (otherwise they are refused). */
-  truncate?: boolean;
-  /** Groups of independent tables loaded at once, each on its own connection (per-table mode). */
-  jobs?: number;
-  /** Continue a load that failed or was killed: tables committed by it are kept (checked by count). */
-  resume?: boolean;
-  /** One transaction for everything: all or nothing (one connection; jobs is ignored). */
-  singleTransaction?: boolean;
-  /** Keep going past rejected rows, up to this many, writing them to reject files. */
-  collectErrors?: number;
-  /** Where reject files go; default <dir>/rejects. */
-  rejectDir?: string;
-  /** Target tables ("table" or "schema.table") whose pre-existing (seeded) rows the load replaces. */
-  replaceSeeded?: string[];
-  /** Keep Postgres's per-row foreign-key checks (default: one set-based check per key and table where the role may). */
-  perRowFkChecks?: boolean;
-}
-
-export type LoadStatus = 'loaded' | 'resumed' | 'failed' | 'not-run' | 'rolled-back';
-
-export interface TableLoad {
-  table: string;
-  rows: number;
-  preexisting: number;
-  rejected: number;
-  seconds: number;
-  status: LoadStatus;
-  error?: string;
-}
-
-export interface ImportResult {
-  manifest: Manifest;
-  plan: GroupPlan[];
-  tables: TableLoad[];
-  sequences: Array<{ sequence: string; value: string | null }>;
-  seededDeleted: Record<string, number>;
-  rejected: number;
-  rejectDir?: string;
-}
 
 /** A chunked export lists `files`; a single file is `file`. */
 export function filesOf(t: ManifestTable, dir: string): string[] {

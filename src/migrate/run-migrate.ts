@@ -1,70 +1,23 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from 'pino';
-import { ConnectionInfo, describeConnection } from '../core/connection-url';
+import { describeConnection } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { ensurePrivateDir } from '../core/private-files';
 import { MANIFEST_FILE, writeManifest } from '../manifest';
 import { startAttempt } from '../target/postgres/load/load-markers';
 import { splitTarget } from '../target/postgres/catalog';
-import type { GroupPlan } from '../target/postgres/load/load-plan';
 import { openLoadControl } from '../target/postgres/load/load-session';
 import { loadMapping } from '../mapping/load-mapping';
-import type { Pipeline } from '../pipeline/load-pipeline';
-import type { RunRecorder } from '../run/run-recorder';
 import { openSnapshot, Snapshot } from '../source/mysql/snapshot';
-import { runVerifyReport, VerifyReport } from '../verify/run-verify';
+import { runVerifyReport } from '../verify/run-verify';
 import { migrateManifest } from './migrate-manifest';
 import { runMigrateGroups } from './migrate-groups';
+import type { MigrateOptions, MigrateResult } from './migrate-types';
+
+export type { MigrateOptions, MigrateResult, MigrateStatus, MigrateTableResult } from './migrate-types';
 import { prepareMigrate } from './prepare-migrate';
 import { withLoadAdvice } from '../mapping/load-advice';
 import { resetSequences } from '../target/postgres/load/target-state';
-
-export interface MigrateOptions {
-  pipeline: Pipeline;
-  source: ConnectionInfo;
-  target: ConnectionInfo;
-  workDir: string;
-  mappingDir: string;
-  log: Logger;
-  recorder?: RunRecorder;
-  /** Tables moved at once, each with its own MySQL connection (one snapshot) and Postgres transaction. */
-  jobs?: number;
-  /** Also write each table's transformed CSV and a transform manifest to <workDir>/transform. */
-  keepFiles?: boolean;
-  truncate?: boolean;
-  /** Keep Postgres's per-row foreign-key checks (default: one set-based check per key where the role may). */
-  perRowFkChecks?: boolean;
-  /** Prove the load afterwards (default true). */
-  verify?: boolean;
-  expectationsFile?: string;
-}
-
-export type MigrateStatus = 'migrated' | 'failed' | 'not-run';
-
-export interface MigrateTableResult {
-  table: string;
-  sourceTable: string;
-  rowsIn: number;
-  rows: number;
-  seconds: number;
-  path?: 'streamed' | 'staged';
-  fkChecks?: 'per-row' | 'set-based';
-  status: MigrateStatus;
-  error?: string;
-}
-
-export interface MigrateResult {
-  runId?: string;
-  /** Where the manifest is: <workDir>/transform with --keep-files, else <workDir>/migrate. */
-  manifestDir: string;
-  plan: GroupPlan[];
-  tables: MigrateTableResult[];
-  sequences: Array<{ sequence: string; value: string | null }>;
-  seededDeleted: Record<string, number>;
-  verify?: VerifyReport;
-  seconds: { load: number; verify: number };
-}
 
 /** The manifest folder of a migrate run (for `migrate --verify-only`). */
 export function migrateManifestDir(workDir: string, keepFiles: boolean): string {
