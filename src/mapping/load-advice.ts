@@ -22,7 +22,8 @@ export function withLoadAdvice(e: ConvergeError): ConvergeError {
   const problem = e.code === 'LOAD_REJECTED' ? BY_SQLSTATE[String(e.context.sqlstate ?? '')] : undefined;
   if (!problem) return e;
   const column = typeof e.context.column === 'string' ? e.context.column : undefined;
-  const keys = /^Key \(([^)]*)\)=/.exec(String(e.context.detail ?? ''))?.[1]?.split(', ');
+  // Every column of the violated index, as the load's error mapper parsed them from the DETAIL.
+  const keys = Array.isArray(e.context.columns) ? e.context.columns.map(String) : undefined;
   const { words } = advise(
     problem,
     { column, kind: problem === 'nul-in-text' ? 'text' : undefined },
