@@ -3,6 +3,7 @@ import { ConvergeError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/logger';
 import { scheduleGroups } from '../../src/target/postgres/load/schedule-groups';
 import { classifyLoadError, parseRejectedKey } from '../../src/target/postgres/load/load-error';
+import { withLoadAdvice } from '../../src/mapping/load-advice';
 import type { GroupPlan, TablePlan } from '../../src/target/postgres/load/load-plan';
 
 /** The exit code of a failed load tells the truth: 6 only for a row Postgres refused. */
@@ -72,6 +73,20 @@ describe("a unique violation's key, from Postgres's DETAIL: every column of the 
     );
     expect(err.context).toMatchObject({ table: 't', sqlstate: '23505', columns: ['a', 'b'], values: '1, x' });
   });
+});
+
+test('the advice for a duplicate takes every key column, from the context or else from the DETAIL', () => {
+  const advice = 'declare unique: [{ columns: [tenant, email], policy: keep-first }]';
+  const mapped = classifyLoadError(
+    Object.assign(pgError('23505'), { detail: 'Key (tenant, email)=(1, a@x) already exists.', constraint: 'u' }),
+  );
+  expect(withLoadAdvice(mapped).message).toContain(advice);
+  // --collect-errors' limit carries the DETAIL only.
+  const limit = new ConvergeError('LOAD_REJECTED', 'more than 0 rows rejected', {
+    sqlstate: '23505',
+    detail: 'Key (tenant, email)=(1, a@x) already exists.',
+  });
+  expect(withLoadAdvice(limit).message).toContain(advice);
 });
 
 test('a lost connection is CONNECT_FAILED: exit 4', () => {
