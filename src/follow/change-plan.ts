@@ -1,7 +1,8 @@
 import { ConvergeError, isConvergeError } from '../core/errors';
 import type { RowChange } from '../source/mysql/binlog/binlog-reader';
 import type { TableProgram } from '../transform/table-program';
-import { nullDropIndexes } from '../transform/map-rows';
+import { jsonKey, nullDropIndexes } from '../transform/map-rows';
+import { advise, existingRowText } from '../mapping/value-advice';
 import type { ApplyOp, ApplyTable } from '../target/postgres/follow/apply-changes';
 
 /** A table the follow applies changes to: its program, and the target table its writes go to. */
@@ -47,11 +48,10 @@ export function planChange(c: RowChange, t: FollowTable): FollowOp[] {
   if (after && keptAfter && t.existing?.policy === 'fail' && c.kind === 'insert') {
     const k = jsonKey(after, t.existing.idx);
     if (k !== undefined && t.existing.keys.has(k))
-      throw new ConvergeError(
-        'DUPLICATE_ROW',
-        `the target already holds a ${t.program.targetName} row with (${t.program.rule.existing!.key.join(', ')}) = ${k}; policy is fail`,
-        { stage: 'follow', table: c.table },
-      );
+      throw new ConvergeError('DUPLICATE_ROW', existingRowError(t, pick(after, t.existing.idx).join(', ')), {
+        stage: 'follow',
+        table: c.table,
+      });
   }
   const table = t.target;
   const where = keptBefore ? pick(before!, table.keyIdx) : undefined;
@@ -129,15 +129,10 @@ function pick(f: ReadonlyArray<string | null>, idx: number[]): Array<string | nu
   return idx.map((i) => f[i]);
 }
 
-/** The key as existingKeys spells it (a JSON array of text); undefined when a part is NULL. */
-function jsonKey(f: ReadonlyArray<string | null>, idx: number[]): string | undefined {
-  const parts: string[] = [];
-  for (const i of idx) {
-    const v = f[i];
-    if (v === null) return undefined;
-    parts.push(v);
-  }
-  return JSON.stringify(parts);
+/** The words transform and `map check --probe` give for a key the target holds under `existing: fail`. */
+function existingRowError(t: FollowTable, values: string): string {
+  const key = t.program.rule.existing!.key;
+  return `${existingRowText(t.program.targetName, key, values)}: ${advise('existing-row', {}, { columns: key }).words}`;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { AdviceTarget, ValueProblem } from '../mapping/value-advice';
 import { targetKind } from '../mapping/type-rules';
 import { NULL_SENTINEL } from '../transform/compile-column';
 import { compileTable, CompiledTable } from '../transform/compile-table';
-import { nullDropIndexes } from '../transform/map-rows';
+import { jsonKey, nullDropIndexes } from '../transform/map-rows';
 import { ValueError } from '../transform/transforms/value-error';
 import type { Mapping, TableRule } from '../mapping/load-mapping';
 import { keyForm, sourceKeyHolds } from '../mapping/check/probe-duplicates';
@@ -25,6 +25,12 @@ export interface ProgramProbeOptions {
   uniques: Map<string, UniqueIndex[]>;
   /** "schema.table.column" → labels its CHECK constraints allow. */
   checkLabels: Map<string, string[]>;
+  /**
+   * "schema.table" → the natural keys the target already holds (JSON arrays of text, as
+   * existingKeys reads them), for tables with an `existing` policy: skip and replace are
+   * counted as the transform counts them, fail is a problem, as the load will refuse.
+   */
+  existing?: Map<string, Set<string>>;
   /** The "schema.table" key of a target table, as checkLabels and uniques name it. */
   keyOf(t: PgTable): string;
 }
@@ -94,6 +100,7 @@ async function probeTable(
   const nullDrop = nullDropIndexes(rule, cols);
   const keys = keyIndexes(rule, src, cols, o.uniques.get(o.keyOf(tgt)) ?? []);
   const seen = keys.map(() => new Set<string>());
+  const existing = existingCheck(rule, cols, o.existing?.get(o.keyOf(tgt)));
 
   const rows = sourceRows(conn, src, { limit: o.sample });
   const keyText = (line: number) => {
@@ -148,14 +155,35 @@ async function probeTable(
               undefined,
             );
         }
-        keys.forEach((k, u) => {
-          if (k.idx.some((j) => bad[j] || out[j] === null)) return;
+        // As mapRows: a row a keep-* policy drops is checked against no later key.
+        let dropped = false;
+        for (let u = 0; u < keys.length && !dropped; u++) {
+          const k = keys[u];
+          if (k.idx.some((j) => bad[j] || out[j] === null)) continue;
           const d = digest(k.idx.map((j) => out[j] as string));
-          if (!seen[u].has(d)) return void seen[u].add(d);
+          if (!seen[u].has(d)) {
+            seen[u].add(d);
+            continue;
+          }
           const at = k.idx.map((j) => out[j]).join(', ');
           if (k.policy === 'fail') tally.duplicate(rule, k.columns, k.index, line, keyText, at);
-          else compiled.ledger.add(k.columns.join('+'), 'duplicateDropped');
-        });
+          else {
+            compiled.ledger.add(k.columns.join('+'), 'duplicateDropped');
+            dropped = true;
+          }
+        }
+        if (existing && !dropped && !existing.idx.some((j) => bad[j])) {
+          const held = jsonKey(out, existing.idx);
+          if (held !== undefined && existing.keys.has(held)) {
+            if (existing.policy === 'fail')
+              tally.existing(rule, existing.columns, line, keyText, existing.idx.map((j) => out[j]).join(', '));
+            else
+              compiled.ledger.add(
+                existing.columns.join('+'),
+                existing.policy === 'skip' ? 'existingSkipped' : 'existingReplaced',
+              );
+          }
+        }
       }
     }
   } finally {
@@ -197,8 +225,25 @@ export function probeableRule(rule: TableRule, src: MysqlTable): TableRule {
   };
 }
 
+interface ExistingCheck {
+  policy: 'skip' | 'replace' | 'fail';
+  columns: string[];
+  idx: number[];
+  keys: Set<string>;
+}
+
+/** The table's `existing` policy against the keys the target holds, or undefined when there is none to apply. */
+function existingCheck(rule: TableRule, cols: string[], keys: Set<string> | undefined): ExistingCheck | undefined {
+  const ex = rule.existing;
+  if (!ex || !keys?.size) return undefined;
+  const idx = ex.key.map((c) => cols.indexOf(c));
+  if (idx.some((i) => i < 0)) return undefined;
+  return { policy: ex.policy, columns: ex.key, idx, keys };
+}
+
 interface KeyCheck {
-  index: string;
+  /** The target's unique index; none for a `unique` policy of the mapping. */
+  index?: string;
   columns: string[];
   idx: number[];
   /** fail: a repeat is a problem; keep-*: the transform drops it (a change). */
@@ -213,8 +258,7 @@ function keyIndexes(rule: TableRule, src: MysqlTable, cols: string[], indexes: U
   const out: KeyCheck[] = [];
   for (const u of rule.unique) {
     const idx = u.columns.map((c) => cols.indexOf(c));
-    if (idx.every((i) => i >= 0))
-      out.push({ index: u.columns.join('+'), columns: u.columns, idx, policy: u.policy === 'fail' ? 'fail' : 'keep' });
+    if (idx.every((i) => i >= 0)) out.push({ columns: u.columns, idx, policy: u.policy === 'fail' ? 'fail' : 'keep' });
   }
   for (const ix of indexes) {
     if (

@@ -1,8 +1,9 @@
 import type { ChangeKind } from '../transform/change-ledger';
-import { advise, AdviceFix, AdviceTarget, ValueProblem } from '../mapping/value-advice';
+import { advise, AdviceFix, AdviceTarget, existingRowText, ValueProblem } from '../mapping/value-advice';
 import type { TableRule, Where } from '../mapping/load-mapping';
 import type { MappingProblem, ProblemKind } from '../mapping/check/mapping-problem';
 import { codePoints } from '../mapping/check/target-fit';
+import { repeatedKeyText } from '../core/key-text';
 
 /** One kind of problem in one column, over every row the probe read. */
 export interface ValueFinding {
@@ -19,8 +20,8 @@ export interface ValueFinding {
   /** Distinct values seen (at most VALUES_KEPT): what a boolean or enum rule must name. */
   values: string[];
   longest?: number;
-  /** duplicate-key: the index and its columns. */
-  index?: { name: string; columns: string[] };
+  /** duplicate-key: the target index (none for a `unique: fail` policy of the mapping) and every column of the key. */
+  index?: { name?: string; columns: string[] };
 }
 
 /** One kind of change the ledger counted in one column, with the first row it changed. */
@@ -84,15 +85,16 @@ export class ProbeTally {
     if (problem === 'too-long' && value !== null) f.longest = Math.max(f.longest ?? 0, codePoints(value));
   }
 
+  /** A key seen before: `values` is the repeated values' text, comma-separated as Postgres prints them. */
   duplicate(
     rule: TableRule,
     columns: string[],
-    index: string,
+    index: string | undefined,
     line: number,
     keyText: (l: number) => string,
-    value: string,
+    values: string,
   ): void {
-    const id = `${rule.source}\u0000${index}\u0000duplicate-key`;
+    const id = `${rule.source}\u0000${index ?? columns.join('+')}\u0000duplicate-key`;
     let f = this.findings.get(id);
     if (!f) {
       f = {
@@ -103,9 +105,31 @@ export class ProbeTally {
         problem: 'duplicate-key',
         target: {},
         count: 0,
-        first: { key: keyText(line), value: clip(value) },
+        first: { key: keyText(line), value: clip(values) },
         values: [],
         index: { name: index, columns },
+      };
+      this.findings.set(id, f);
+    }
+    f.count++;
+  }
+
+  /** A source row whose key the target already holds, where the table's existing policy is fail. */
+  existing(rule: TableRule, key: string[], line: number, keyText: (l: number) => string, values: string): void {
+    const id = `${rule.source}\u0000${key.join('+')}\u0000existing-row`;
+    let f = this.findings.get(id);
+    if (!f) {
+      f = {
+        table: rule.source,
+        column: key.join(', '),
+        to: rule.target,
+        at: rule.at,
+        problem: 'existing-row',
+        target: {},
+        count: 0,
+        first: { key: keyText(line), value: clip(values) },
+        values: [],
+        index: { columns: key },
       };
       this.findings.set(id, f);
     }
@@ -145,17 +169,21 @@ export class ProbeTally {
       });
       const example = f.first.value !== undefined ? `: ${JSON.stringify(f.first.value)}` : ' (NULL)';
       const isDup = f.problem === 'duplicate-key';
+      const isExisting = f.problem === 'existing-row';
+      const byKey = isDup || isExisting;
       return {
         kind: KIND[f.problem],
         severity: 'error' as const,
         table: f.table,
-        column: isDup ? undefined : f.column,
+        column: byKey ? undefined : f.column,
         at: f.at,
         message: isDup
-          ? `${f.count} row(s) repeat a key target unique index ${f.index!.name} (${f.index!.columns.join(', ')}) refuses; the first at source key ${f.first.key}${example}`
-          : `${f.count} value(s) ${describe(f)}; the first at source key ${f.first.key}${example}`,
+          ? `${f.count} row(s) repeat a key the target refuses; the first: ${repeatedKeyText(f.index!.columns, f.first.value ?? '', f.index!.name)}, at source key ${f.first.key}`
+          : isExisting
+            ? `${f.count} row(s) the load would refuse; the first: ${existingRowText(f.to, f.index!.columns, f.first.value ?? '')}, at source key ${f.first.key}`
+            : `${f.count} value(s) ${describe(f)}; the first at source key ${f.first.key}${example}`,
         expected: advice.words,
-        found: `${f.count} ${isDup ? 'repeated key(s)' : 'value(s)'} (probed${sampled})`,
+        found: `${f.count} ${isDup ? 'repeated key(s)' : isExisting ? 'key(s) the target holds' : 'value(s)'} (probed${sampled})`,
         fix: advice.fix,
         count: f.count,
         firstKey: f.first.key,
@@ -187,6 +215,7 @@ const KIND: Record<ValueProblem, ProblemKind> = {
   'too-long': 'too-long',
   'out-of-range': 'out-of-range',
   'duplicate-key': 'duplicate-rows',
+  'existing-row': 'existing-rows',
 };
 
 function describe(f: ValueFinding): string {

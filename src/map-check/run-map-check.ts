@@ -18,6 +18,7 @@ import { buildLookups } from '../transform/lookups';
 import { silentLogger } from '../core/logger';
 import { countTargetRows } from '../target/postgres/count-rows';
 import { readUniqueIndexes } from '../target/postgres/constraints';
+import { existingKeys } from '../target/postgres/lookups';
 
 export interface MapCheckOptions {
   mappingDir: string;
@@ -148,9 +149,30 @@ async function probeData(
       lookups,
       uniques: await readUniqueIndexes(pg, schemas),
       checkLabels,
+      existing: await readHeldKeys(pg, mapping, targetOf),
       keyOf: (t) => `${t.schema}.${t.name}`,
     });
   } finally {
     await snap.close();
   }
+}
+
+/**
+ * The natural keys the target already holds for each table with an `existing` policy (read as
+ * transform and migrate read them), so the probe applies skip, replace and fail as the load
+ * will. A key naming a column the target lacks is left out: the static checks report it.
+ */
+async function readHeldKeys(
+  pg: PgSession,
+  mapping: Mapping,
+  targetOf: (name: string) => PgTable | undefined,
+): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const rule of mapping.tables.values()) {
+    const tgt = targetOf(rule.target);
+    const ex = rule.existing;
+    if (rule.skip || !tgt || !ex || !ex.key.every((k) => tgt.columns.some((c) => c.name === k))) continue;
+    out.set(`${tgt.schema}.${tgt.name}`, await existingKeys(pg, tgt.schema, tgt.name, ex.key));
+  }
+  return out;
 }

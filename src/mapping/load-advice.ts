@@ -1,5 +1,6 @@
 import { ConvergeError } from '../core/errors';
 import { advise, ValueProblem } from './value-advice';
+import { parseRejectedKey } from '../target/postgres/load/load-error';
 
 /** A row Postgres refused, by SQLSTATE, as the problem the probe and the transform name. */
 const BY_SQLSTATE: Record<string, ValueProblem> = {
@@ -22,7 +23,11 @@ export function withLoadAdvice(e: ConvergeError): ConvergeError {
   const problem = e.code === 'LOAD_REJECTED' ? BY_SQLSTATE[String(e.context.sqlstate ?? '')] : undefined;
   if (!problem) return e;
   const column = typeof e.context.column === 'string' ? e.context.column : undefined;
-  const keys = /^Key \(([^)]*)\)=/.exec(String(e.context.detail ?? ''))?.[1]?.split(', ');
+  // Every column of the violated index, as the load's error mapper parsed them from the DETAIL
+  // (parsed here when an error was made without it, such as --collect-errors' limit).
+  const keys = Array.isArray(e.context.columns)
+    ? e.context.columns.map(String)
+    : parseRejectedKey(typeof e.context.detail === 'string' ? e.context.detail : undefined)?.columns;
   const { words } = advise(
     problem,
     { column, kind: problem === 'nul-in-text' ? 'text' : undefined },

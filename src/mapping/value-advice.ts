@@ -1,5 +1,6 @@
 import { DEFAULT_TRUE } from './boolean-spellings';
 import type { ColumnSpecObject } from './mapping-schema';
+import { keyText } from '../core/key-text';
 
 /**
  * What to do about a value that cannot load, in one place: the transform's errors, migrate's
@@ -25,6 +26,7 @@ export type ValueProblem =
   | 'too-long'
   | 'out-of-range'
   | 'duplicate-key'
+  | 'existing-row' // a key the target already holds, where the mapping's existing policy is fail
   | 'value-invalid'; // any other value a transform refuses
 
 /** What the advice knows of the target column: its kind, whether it takes NULL, its length. */
@@ -62,7 +64,7 @@ export interface AdviceDetail {
   trueValues?: string[];
   falseValues?: string[];
   longest?: number;
-  /** duplicate-key: target columns of the index. */
+  /** duplicate-key: target columns of the index; existing-row: the existing policy's key. */
   columns?: string[];
 }
 
@@ -172,6 +174,12 @@ export function advise(problem: ValueProblem, t: AdviceTarget = {}, d: AdviceDet
     }
     case 'value-invalid':
       return { words: 'values the transform reads: fix the source rows, or choose the transform that reads them' };
+    case 'existing-row': {
+      const key = `[${(d.columns ?? []).join(', ')}]`;
+      return {
+        words: `declare existing: { key: ${key}, policy: skip } (the target's rows stay and the source's are dropped, counted), or policy: replace (the source's rows replace them, counted), or empty the target table`,
+      };
+    }
     case 'duplicate-key': {
       const cols = d.columns ?? [];
       return {
@@ -180,6 +188,15 @@ export function advise(problem: ValueProblem, t: AdviceTarget = {}, d: AdviceDet
       };
     }
   }
+}
+
+/**
+ * A source row whose key the target already holds under `existing: fail`, in the words the
+ * transform and `map check --probe` both give (each followed by advise('existing-row')): the
+ * key's columns and values, and the target table.
+ */
+export function existingRowText(target: string, key: string[], values: string): string {
+  return `${keyText(key, values)} is already in target table ${target}, and the existing policy is fail`;
 }
 
 /** The kind of target a transform type implies, for the transform's own messages (it may run without the target). */

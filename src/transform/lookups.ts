@@ -69,10 +69,13 @@ export async function buildLookups(
   return out;
 }
 
-/** Reads the natural keys the target holds for tables with `existing: skip | fail`. */
+/**
+ * Reads the natural keys the target holds for tables with an `existing` policy: skip and fail
+ * act on them; replace's rows load either way, and the keys only count them (existingReplaced).
+ */
 export async function readExisting(client: PgSession, tables: Array<TableProgram<unknown>>): Promise<void> {
   for (const t of tables) {
     const ex = t.rule.existing;
-    if (ex && ex.policy !== 'replace') t.existing = await existingKeys(client, t.schema, t.table, ex.key);
+    if (ex) t.existing = await existingKeys(client, t.schema, t.table, ex.key);
   }
 }

@@ -3,6 +3,8 @@ import { ConvergeError } from '../core/errors';
 import type { TableRule } from '../mapping/load-mapping';
 import { CsvRecord, flatCopy } from '../csv/csv-decode';
 import type { CompiledTable } from './compile-table';
+import { repeatedKeyText } from '../core/key-text';
+import { advise, existingRowText } from '../mapping/value-advice';
 
 export type RowBatches = () => AsyncIterable<CsvRecord[]>;
 
@@ -12,7 +14,7 @@ export interface MappedRow {
 }
 
 export interface RowPolicyOptions {
-  /** Natural keys the target already holds, as JSON arrays of text (for `existing: skip|fail`). */
+  /** Natural keys the target already holds, as JSON arrays of text (for `existing: skip|fail`, and replace's count). */
   existing?: Set<string>;
   origin: string;
   /** Verification wants the rows as the target will hold them, including those it already had. */
@@ -140,7 +142,7 @@ export async function* mapRows(
           }
           throw new ConvergeError(
             'DUPLICATE_ROW',
-            `duplicate of the row at line ${first} on unique (${spec.columns.join(', ')}), which only the target enforces; declare policy keep-first or keep-newest to drop duplicates`,
+            `${repeatedKeyText(spec.columns, idx.map((j) => f[j]).join(', '))} (the first at line ${first}), which only the target enforces: ${advise('duplicate-key', {}, { columns: spec.columns }).words}`,
             {
               stage: 'transform',
               table: rule.source,
@@ -157,16 +159,21 @@ export async function* mapRows(
         const k = jsonKey(f, existingIdx);
         if (k !== undefined && opts.existing.has(k)) {
           if (rule.existing!.policy === 'fail') {
-            throw new ConvergeError(
-              'DUPLICATE_ROW',
-              `the target already holds a ${rule.target} row with (${rule.existing!.key.join(', ')}) = ${k}; policy is fail`,
-              { stage: 'transform', table: rule.source, file: opts.origin, csvLine: r.line },
-            );
+            const key = rule.existing!.key;
+            const what = existingRowText(rule.target, key, existingIdx.map((j) => f[j]).join(', '));
+            throw new ConvergeError('DUPLICATE_ROW', `${what}: ${advise('existing-row', {}, { columns: key }).words}`, {
+              stage: 'transform',
+              table: rule.source,
+              file: opts.origin,
+              csvLine: r.line,
+            });
           }
           if (rule.existing!.policy === 'skip') {
             table.ledger.add(existingLabel, 'existingSkipped');
             continue;
           }
+          // replace: the row loads, and the loader deletes the target's row with its key first.
+          table.ledger.add(existingLabel, 'existingReplaced');
         }
       }
       out.push({ fields: f, line: r.line });
@@ -195,7 +202,7 @@ function anyNull(f: ReadonlyArray<string | null>, idx: number[]): boolean {
 }
 
 /** The key parts as JSON text (the form existingKeys uses); undefined when a part is NULL. */
-function jsonKey(f: ReadonlyArray<string | null>, idx: number[]): string | undefined {
+export function jsonKey(f: ReadonlyArray<string | null>, idx: number[]): string | undefined {
   const parts: string[] = [];
   for (let j = 0; j < idx.length; j++) {
     const p = f[idx[j]];

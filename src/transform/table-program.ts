@@ -20,7 +20,7 @@ export interface TableProgram<S> {
   key: string;
   schema: string;
   table: string;
-  /** Natural keys the target already holds, for `existing: skip | fail` (read before rows move). */
+  /** Natural keys the target already holds, for `existing` (read before rows move; replace only counts them). */
   existing?: Set<string>;
 }
 

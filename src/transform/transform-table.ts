@@ -17,7 +17,7 @@ export interface TableFilesInput {
   /** The source column names every file's header must hold. */
   header: string[];
   writer: CsvFileWriter;
-  /** Natural keys the target already holds (existing: skip | fail). */
+  /** Natural keys the target already holds (existing: skip | fail act on them, replace counts them). */
   existing?: Set<string>;
   origin: string;
   /** 'strings' forces the decoded path (tests compare the two); default: bytes where the table allows. */
@@ -35,7 +35,10 @@ export interface TableFilesResult {
  * every value a transform would return unchanged as the bytes it came in.
  */
 export async function transformTableFiles(t: TableFilesInput): Promise<TableFilesResult> {
-  const bytes = t.engine === 'strings' ? undefined : compileByteTable(t.compiled, t.rule, t.timezone);
+  // `existing: replace` over keys the target holds takes the string path too: it decodes each
+  // row's key to count the rows the load will replace (existingReplaced).
+  const replacing = t.rule.existing?.policy === 'replace' && !!t.existing?.size;
+  const bytes = t.engine === 'strings' || replacing ? undefined : compileByteTable(t.compiled, t.rule, t.timezone);
   if (bytes) {
     const sink = new ByteSink();
     let rowsIn = 0;

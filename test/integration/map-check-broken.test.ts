@@ -404,7 +404,7 @@ describe('map check on real catalogs and data', () => {
   test('a duplicate key is counted as Postgres compares it, and shown by example', async () => {
     const r = await check(GOOD.replace('    unique:\n      - { columns: [code], policy: keep-first }\n', ''), true);
     expect(r.text).toContain(
-      '1 row(s) repeat a key target unique index users_code_key (code) refuses; the first at source key (7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20): "B2"',
+      '1 row(s) repeat a key the target refuses; the first: key (code) = (B2) repeats under unique index users_code_key, at source key (7a2d2c6a-4d66-4d90-8e2f-3b8c9d0e1f20)',
     );
   });
 

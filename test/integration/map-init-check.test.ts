@@ -212,9 +212,10 @@ describe.each(Object.keys(SHAPE))('map init → map check on the %s schemas and 
       // map check reads the data when the draft did: a draft made from the catalogs alone cannot know what only --probe shows.
       const res = await runMapCheck({ ...base, mappingDir: init.file, probe });
       expect(uncovered(res.problems, init)).toEqual([]);
-      // Every TODO is written into the file, as a comment the operator finds.
-      const text = await fsp.readFile(init.file, 'utf8');
-      for (const t of init.todos) expect(text).toContain(`TODO(${t.kind}): `);
+      // The TODOs map init lists are exactly the file's: one per `# TODO(` line, at that line.
+      const lines = (await fsp.readFile(init.file, 'utf8')).split('\n');
+      expect(init.todos.map((t) => t.line)).toEqual(lines.flatMap((l, i) => (/^\s*# TODO\(/.test(l) ? [i + 1] : [])));
+      for (const t of init.todos) expect(lines[t.line - 1].trim()).toBe(`# TODO(${t.kind}): ${t.reason}`);
     },
   );
 

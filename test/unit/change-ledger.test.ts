@@ -21,7 +21,7 @@ interface Case {
 
 const table = (cols: string, extra = '') => `tables:\n  t:\n    columns:\n${cols}${extra}`;
 
-const CASES: Record<Exclude<ChangeKind, 'existingReplaced'>, Case> = {
+const CASES: Record<ChangeKind, Case> = {
   emptyToNull: {
     yaml: table('      a: { type: text, emptyToNull: true }\n'),
     columns: ['a'],
@@ -124,6 +124,13 @@ const CASES: Record<Exclude<ChangeKind, 'existingReplaced'>, Case> = {
     existing: ['["2"]', '["3"]'],
     expected: { k: { existingSkipped: 2 } },
   },
+  existingReplaced: {
+    yaml: table('      k: integer\n', '    existing: { key: [k], policy: replace }\n'),
+    columns: ['k'],
+    rows: [['1'], ['2'], ['3'], ['4']],
+    existing: ['["2"]', '["4"]', '["9"]'],
+    expected: { k: { existingReplaced: 2 } },
+  },
   columnDropped: {
     yaml: table('      k: integer\n', '    drop: [gone]\n'),
     columns: ['k', 'gone'],
@@ -142,7 +149,7 @@ const CASES: Record<Exclude<ChangeKind, 'existingReplaced'>, Case> = {
   },
 };
 
-async function ledgerOf(c: Case): Promise<{ counts: ChangeCounts; rows: number }> {
+async function ledgerOf(c: Case): Promise<{ counts: ChangeCounts; rows: number; kept: string[] }> {
   const rule = await tableRuleFromYaml(c.yaml);
   const cols: SourceColumn[] = c.columns.map((name) => ({ name, encoding: 'text' }));
   const compiled = compileTable(rule, cols, { timezone: 'UTC', lookups: c.lookups ?? new Map(), origin: 't.csv' });
@@ -150,13 +157,140 @@ async function ledgerOf(c: Case): Promise<{ counts: ChangeCounts; rows: number }
     yield c.rows.map((fields, i) => ({ fields, line: i + 2 }));
   };
   let rows = 0;
+  const kept: string[] = [];
   for await (const b of mapRows(compiled, rule, batches, {
     origin: 't.csv',
     existing: c.existing && new Set(c.existing),
-  }))
+  })) {
     rows += b.length;
-  return { counts: compiled.ledger.counts, rows };
+    for (const r of b) kept.push(`${r.fields[0]}:${r.fields[1] ?? ''}`);
+  }
+  return { counts: compiled.ledger.counts, rows, kept };
 }
+
+/**
+ * Every row policy, walked: what the ledger counts must be exactly the rows the policy dropped
+ * (rows out = rows in − dropped) or, for replace, the rows it keeps that replace a target row.
+ */
+interface PolicyCase extends Case {
+  /** The rows mapRows yields, by their first field. */
+  kept: string[];
+}
+const ROWS = [
+  ['1', 'a', '5'],
+  ['2', 'b', '1'],
+  ['1', 'c', '9'],
+  ['3', null, '2'],
+  ['2', 'd', '0'],
+];
+const POLICIES: Record<string, PolicyCase> = {
+  'unique keep-first': {
+    yaml: table(
+      '      k: integer\n      a: text\n      v: integer\n',
+      '    unique:\n      - { columns: [k], policy: keep-first }\n',
+    ),
+    columns: ['k', 'a', 'v'],
+    rows: ROWS,
+    expected: { k: { duplicateDropped: 2 } },
+    kept: ['1:a', '2:b', '3:'],
+  },
+  'unique keep-newest': {
+    yaml: table(
+      '      k: integer\n      a: text\n      v: integer\n',
+      '    unique:\n      - { columns: [k], policy: keep-newest, newest: v }\n',
+    ),
+    columns: ['k', 'a', 'v'],
+    rows: ROWS,
+    expected: { k: { duplicateDropped: 2 } },
+    kept: ['2:b', '1:c', '3:'],
+  },
+  dropRowsWithNull: {
+    yaml: table('      k: integer\n      a: text\n      v: integer\n', '    dropRowsWithNull: [a]\n'),
+    columns: ['k', 'a', 'v'],
+    rows: ROWS,
+    expected: { a: { nullRowDropped: 1 } },
+    kept: ['1:a', '2:b', '1:c', '2:d'],
+  },
+  'existing skip': {
+    yaml: table('      k: integer\n      a: text\n      v: integer\n', '    existing: { key: [k, a], policy: skip }\n'),
+    columns: ['k', 'a', 'v'],
+    rows: ROWS,
+    existing: ['["1","c"]', '["2","d"]', '["7","x"]'],
+    expected: { 'k+a': { existingSkipped: 2 } },
+    kept: ['1:a', '2:b', '3:'],
+  },
+  'existing replace': {
+    yaml: table(
+      '      k: integer\n      a: text\n      v: integer\n',
+      '    existing: { key: [k, a], policy: replace }\n',
+    ),
+    columns: ['k', 'a', 'v'],
+    rows: ROWS,
+    existing: ['["1","c"]', '["2","d"]', '["7","x"]'],
+    expected: { 'k+a': { existingReplaced: 2 } },
+    kept: ['1:a', '2:b', '1:c', '3:', '2:d'],
+  },
+  'existing fail, no key held': {
+    yaml: table('      k: integer\n      a: text\n      v: integer\n', '    existing: { key: [k, a], policy: fail }\n'),
+    columns: ['k', 'a', 'v'],
+    rows: ROWS,
+    existing: ['["7","x"]'],
+    expected: {},
+    kept: ['1:a', '2:b', '1:c', '3:', '2:d'],
+  },
+  'unique keep-first, then existing skip on the rows it kept, then dropRowsWithNull first of all': {
+    yaml: table(
+      '      k: integer\n      a: text\n      v: integer\n',
+      '    unique:\n      - { columns: [k], policy: keep-first }\n    existing: { key: [k], policy: skip }\n    dropRowsWithNull: [a]\n',
+    ),
+    columns: ['k', 'a', 'v'],
+    rows: ROWS,
+    existing: ['["2"]'],
+    expected: { a: { nullRowDropped: 1 }, k: { duplicateDropped: 2, existingSkipped: 1 } },
+    kept: ['1:a'],
+  },
+};
+
+describe('every row policy: the ledger counts exactly the rows it dropped or replaced', () => {
+  test.each(Object.entries(POLICIES))('%s', async (_what, c) => {
+    const r = await ledgerOf(c);
+    expect(r.counts).toEqual(c.expected);
+    expect(r.kept).toEqual(c.kept);
+    const dropped = Object.values(r.counts).reduce(
+      (n, k) => n + (k.duplicateDropped ?? 0) + (k.existingSkipped ?? 0) + (k.nullRowDropped ?? 0),
+      0,
+    );
+    expect(r.rows).toBe(c.rows.length - dropped);
+  });
+
+  test('existing fail: a key the target holds stops the table, in the words map check --probe gives', async () => {
+    const c = { ...POLICIES['existing fail, no key held'], existing: ['["2","d"]'] };
+    await expect(ledgerOf(c)).rejects.toMatchObject({
+      code: 'DUPLICATE_ROW',
+      message: expect.stringContaining(
+        'key (k, a) = (2, d) is already in target table t, and the existing policy is fail: declare existing: { key: [k, a], policy: skip }',
+      ),
+    });
+  });
+
+  test('unique fail: a repeated key stops the table, naming every key column and the values', async () => {
+    const c = {
+      ...POLICIES['unique keep-first'],
+      yaml: table(
+        '      k: integer\n      a: text\n      v: integer\n',
+        '    unique:\n      - { columns: [k, v], policy: fail }\n',
+      ),
+      rows: [
+        ['1', 'a', '5'],
+        ['1', 'b', '5'],
+      ],
+    };
+    await expect(ledgerOf(c)).rejects.toMatchObject({
+      code: 'DUPLICATE_ROW',
+      message: expect.stringContaining('key (k, v) = (1, 5) repeats (the first at line 2)'),
+    });
+  });
+});
 
 describe('the change ledger counts every value a rule changes, per column and kind', () => {
   test.each(Object.entries(CASES))('%s', async (_kind, c) => {
@@ -205,6 +339,6 @@ describe('the change ledger counts every value a rule changes, per column and ki
   test.each(TRANSFORM_TYPES.map((t) => [t]))('%s counts nothing on a value no rule changes', async (t) => {
     const [spec, value] = SAME[t];
     const r = await ledgerOf({ yaml: table(`      a: ${spec}\n`), columns: ['a'], rows: [[value]], expected: {} });
-    expect(r).toEqual({ counts: {}, rows: 1 });
+    expect(r).toMatchObject({ counts: {}, rows: 1 });
   });
 });

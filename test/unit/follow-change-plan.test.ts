@@ -95,6 +95,10 @@ tables:
     const t = await table(yaml, text('id', 'name'), ['id'], [JSON.stringify(['password'])]);
     const e = catchError(() => planChange({ table: 'kinds', kind: 'insert', after: ['1', 'password'] }, t));
     expect(e.code).toBe('DUPLICATE_ROW');
+    // The words transform and map check --probe give for it.
+    expect(e.message).toBe(
+      "key (name) = (password) is already in target table kinds, and the existing policy is fail: declare existing: { key: [name], policy: skip } (the target's rows stay and the source's are dropped, counted), or policy: replace (the source's rows replace them, counted), or empty the target table",
+    );
   });
 
   test('a bad value names the table and the binlog change, not a CSV line', async () => {

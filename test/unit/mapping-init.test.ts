@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkConstraintLabels, mysqlEnumLabels, parsePgTextArray } from '../../src/mapping/check/column-labels';
-import { draftMapping } from '../../src/mapping/init/draft-mapping';
+import { Draft, draftMapping } from '../../src/mapping/init/draft-mapping';
 import { matchNames } from '../../src/mapping/init/match-names';
-import { renderDraft } from '../../src/mapping/init/render-draft';
+import { renderDraft, renderDraftWithTodos } from '../../src/mapping/init/render-draft';
 import { refineDraft } from '../../src/mapping/init/refine-draft';
 import { markSeeded } from '../../src/mapping/init/mark-seeded';
 import { TODO_KINDS } from '../../src/mapping/init/todo-kinds';
@@ -41,6 +41,20 @@ const pg = (name: string, type: string, o: Partial<PgColumn> = {}): PgColumn =>
     maxLength: /\((\d+)\)/.test(type) ? Number(/\((\d+)\)/.exec(type)![1]) : null,
     ...o,
   }) as PgColumn;
+
+/**
+ * What `map init` prints is exactly what it wrote: one listed TODO per `# TODO(` line of the
+ * file, at that line, with its words; and every TODO the draft holds is among them.
+ */
+function expectTodosAsWritten(draft: Draft): void {
+  const { text, todos } = renderDraftWithTodos(draft, { title: 'x' });
+  const lines = text.split('\n');
+  const written = lines.flatMap((l, i) => (/^\s*# TODO\(/.test(l) ? [i + 1] : []));
+  expect(todos.map((t) => t.line)).toEqual(written);
+  for (const t of todos) expect(lines[t.line - 1].trim()).toBe(`# TODO(${t.kind}): ${t.reason}`);
+  const listed = todos.map((t) => `${t.kind} ${t.table}.${t.column ?? ''}`);
+  for (const t of draft.todos) expect(listed).toContain(`${t.kind} ${t.table}.${t.column ?? ''}`);
+}
 
 describe('labels from both catalogs', () => {
   test('MySQL ENUM and SET column types, quotes doubled inside labels', () => {
@@ -203,6 +217,13 @@ describe('draftMapping + renderDraft', () => {
     expect(draft.targetOnlyTables).toEqual(['seeded']);
   });
 
+  test('map init lists exactly the TODOs it wrote, each at its line (the unfed columns one by one)', () => {
+    expectTodosAsWritten(draft);
+    const { todos } = renderDraftWithTodos(draft, { title: 'x' });
+    expect(todos.filter((t) => t.kind === 'target-column-unfed').map((t) => t.column)).toEqual(['tenant']);
+    expect(todos[0]).toMatchObject({ kind: 'timezone', table: 'defaults' });
+  });
+
   test('renders YAML the loader accepts, with the TODOs as comments', async () => {
     const text = renderDraft(draft, { title: 'test' });
     expect(text).toContain('      # TODO(label-unmatched): source label(s) "guest" match no target label');
@@ -356,6 +377,12 @@ describe('map init --probe: refineDraft settles with data what the catalogs leav
       expect.stringContaining('1 date(s) no calendar has'),
     ]);
     expect(col(refined, 'seen').notes.join(' ')).toContain('2 zero date(s): the proposed defaults.timestamp');
+  });
+
+  test('after --probe, map init still lists exactly the TODOs it wrote (type defaults and table TODOs too)', () => {
+    expectTodosAsWritten(refined);
+    const { todos } = renderDraftWithTodos(refined, { title: 'x' });
+    expect(todos.map((t) => t.kind)).toEqual(expect.arrayContaining(['type-default', 'unique-conflict']));
   });
 
   test('one type-default TODO per kind of dirty value, naming every column it settles, written commented out', () => {

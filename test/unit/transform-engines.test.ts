@@ -750,12 +750,16 @@ ${policy}`;
     ['unique keep-newest', '    unique:\n      - { columns: [email], policy: keep-newest, newest: id }\n', 'strings'],
     ['existing skip', '    existing: { key: [id], policy: skip }\n', 'strings'],
     ['existing fail (no conflicts)', '    existing: { key: [id], policy: fail }\n', 'strings'],
-    ['existing replace (the loader replaces: bytes)', '    existing: { key: [id], policy: replace }\n', 'bytes'],
+    // replace: the loader replaces; the string engine only to count the rows it will replace.
+    ['existing replace over keys the target holds', '    existing: { key: [id], policy: replace }\n', 'strings'],
+    ['existing replace, the target holding none (bytes)', '    existing: { key: [id], policy: replace }\n', 'bytes'],
     ['no policy', '', 'bytes'],
-  ] as const)('%s', async (_what, policy, engine) => {
+  ] as const)('%s', async (what, policy, engine) => {
     const { rule, timezone } = await ruleFrom(yaml(policy), 'users');
     const f = await writeCsv('users.csv', header, data);
-    const existing = new Set(policy.includes('fail') ? ['["9999"]'] : ['["1"]', '["2"]']);
+    const existing = new Set(
+      policy.includes('fail') ? ['["9999"]'] : what.includes('holding none') ? [] : ['["1"]', '["2"]'],
+    );
     const { s } = await compareEngines({ rule, timezone, columns, files: [f], existing }, engine);
     expect(s.result.rowsIn).toBe(600);
   });

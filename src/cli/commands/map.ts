@@ -112,7 +112,9 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       });
       out(`wrote ${file}: ${res.tables} table(s), ${res.todos.length} TODO(s)\n`);
       for (const t of res.tracking) out(`  left out (${t.side}): ${trackingReason(t.table, t.tool)}\n`);
-      for (const t of res.todos) out(`  TODO(${t.kind}) ${t.table}${t.column ? `.${t.column}` : ''}: ${t.reason}\n`);
+      // Exactly the TODOs written, each at its file:line, so an editor jumps to it.
+      for (const t of res.todos)
+        out(`  ${file}:${t.line} TODO(${t.kind}) ${t.table}${t.column ? `.${t.column}` : ''}: ${t.reason}\n`);
       if (res.todos.length) out(`TODOs by kind: ${todoSummary(res.todos)} (docs/mapping.md says what each asks)\n`);
     });
 

@@ -26,6 +26,7 @@ export type ProblemKind =
   | 'out-of-range' // --probe found integers the narrower target type cannot hold
   | 'target-not-empty' // the target already holds rows and nothing says what becomes of them
   | 'duplicate-rows' // --probe found source keys a target unique index refuses, with no unique policy
+  | 'existing-rows' // --probe found source keys the target already holds, where the existing policy is fail
   | 'value-invalid' // --probe found values the transform rejects ('' as a uuid, NUL in text)
   | 'tracking-table-copied' // a migration tool's tracking table mapped as data (src/mapping/check/tracking-tables.ts)
   | 'declared-value-invalid'; // a value the mapping writes (nullTo, zeroDate, a constant) the target column cannot hold

@@ -11,10 +11,10 @@ import { countTargetRows } from '../../target/postgres/count-rows';
 import { readCheckLabels } from '../check/column-labels';
 import { probeSource } from '../check/probe-source';
 import { otherTableSchemas, readUniqueIndexes } from '../../target/postgres/constraints';
-import { DraftTodo, draftMapping, TrackingTable } from './draft-mapping';
+import { draftMapping, TrackingTable } from './draft-mapping';
 import { draftAsProbed, refineDraft } from './refine-draft';
 import { markSeeded } from './mark-seeded';
-import { renderDraft } from './render-draft';
+import { renderDraftWithTodos, WrittenTodo } from './render-draft';
 
 export interface MapInitOptions {
   source: ConnectionInfo;
@@ -39,7 +39,8 @@ export interface MapInitOptions {
 export interface MapInitResult {
   file: string;
   tables: number;
-  todos: DraftTodo[];
+  /** Every TODO written into the file, with its line: exactly what the file holds. */
+  todos: WrittenTodo[];
   /** Migration-tracking tables left out of the draft. */
   tracking: TrackingTable[];
   text: string;
@@ -82,7 +83,7 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
           await probeSource(my, draftAsProbed(draft), source, targetOf, await readUniqueIndexes(pg, schemas)),
         );
       }
-      const text = renderDraft(draft, {
+      const { text, todos } = renderDraftWithTodos(draft, {
         title: opts.title ?? `MySQL ${opts.source.database} → Postgres schema ${opts.targetSchema}`,
         schemaRef: opts.schemaRef,
       });
@@ -92,7 +93,7 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
       } catch (e) {
         throw ioError(e, `cannot write ${opts.file}`, opts.file);
       }
-      return { file: opts.file, tables: draft.tables.length, todos: draft.todos, tracking: draft.trackingTables, text };
+      return { file: opts.file, tables: draft.tables.length, todos, tracking: draft.trackingTables, text };
     } finally {
       // Closing after use or after a failure: a close error would only hide the real outcome.
       await pg.end().catch(() => undefined);

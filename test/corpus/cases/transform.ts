@@ -49,5 +49,5 @@ export const transformCases: CorpusCase[] = [
   valueCase('text in an integer column', 'bad_int', '{ id: integer, n: integer }', 'VALUE_INVALID', 3, 'n', /not an integer: "12x"/),
   valueCase('a tinyint 2 mapped to boolean', 'bad_bool', '{ id: integer, flag: boolean }', 'VALUE_INVALID', 4, 'flag', /not a boolean: "2"/),
   valueCase('a NUL character in MySQL text', 'nul_text', '{ id: integer, s: text }', 'VALUE_INVALID', 3, 's', /NUL/),
-  valueCase('duplicates on a unique index only the target has', 'dup_emails', '{ id: integer, email: { type: text, case: lower } }', 'DUPLICATE_ROW', 4, 'email', /duplicate of the row at line 2/, '    unique:\n      - { columns: [email], policy: fail }\n'),
+  valueCase('duplicates on a unique index only the target has', 'dup_emails', '{ id: integer, email: { type: text, case: lower } }', 'DUPLICATE_ROW', 4, 'email', /key \(email\) = \([^)]*\) repeats \(the first at line 2\)/, '    unique:\n      - { columns: [email], policy: fail }\n'),
 ];

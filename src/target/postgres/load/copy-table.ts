@@ -6,8 +6,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { ConvergeError, isConvergeError, messageOf } from '../../../core/errors';
 import { qualifiedPg, quotePg, severPg, stallLimitOf } from '../connect';
 import { StallWatchdog } from '../../../core/stall-watchdog';
-import { classifyLoadError, isConnectionLoss } from './load-error';
-import { parseCopyContext, parseKeyDetail, rowAtLine, rowWithValues } from './locate-row';
+import { classifyLoadError, isConnectionLoss, parseRejectedKey, uniqueViolationText } from './load-error';
+import { parseCopyContext, rowAtLine, rowWithValues } from './locate-row';
 
 export interface CopyTarget {
   schema: string;
@@ -184,20 +184,24 @@ export async function describeCopyError(e: unknown, t: CopyTarget, locate: RowLo
   if (!pe.code.startsWith('22') && !pe.code.startsWith('23'))
     return classifyLoadError(e, { stage: 'import', table, file: locate.file });
   const ctx = parseCopyContext(pe.where);
-  const keyDetail = parseKeyDetail(pe.detail);
+  const key = pe.code === '23503' || pe.code === '23505' ? parseRejectedKey(pe.detail) : undefined;
   let located = ctx.line ? await locate.atLine(ctx.line) : undefined;
-  if (!located?.row && keyDetail && (pe.code === '23503' || pe.code === '23505'))
-    located = (await locate.withValues(keyDetail)) ?? located;
-  const column = pe.column ?? ctx.column ?? (keyDetail ? Object.keys(keyDetail)[0] : undefined);
+  if (!located?.row && key?.byColumn) located = (await locate.withValues(key.byColumn)) ?? located;
+  const column = pe.column ?? ctx.column ?? key?.columns[0];
+  // A duplicate names every column of the index and the repeated values, in the words the
+  // probe and the transform use (core/key-text.ts): the first column alone may not be the key.
+  const what =
+    pe.code === '23505' && key ? `duplicate key: ${uniqueViolationText(key, pe.constraint)}` : rejection(pe.code);
   return new ConvergeError(
     'LOAD_REJECTED',
-    `${rejection(pe.code)}: ${pe.message}${located?.sourceKey ? ` (source row ${located.sourceKey})` : ''}`,
+    `${what}: ${pe.message}${located?.sourceKey ? ` (source row ${located.sourceKey})` : ''}`,
     {
       stage: 'import',
       table,
       file: locate.file,
       ...located,
       column,
+      ...(key ? { columns: key.columns, values: key.values } : {}),
       constraint: pe.constraint,
       detail: pe.detail,
       sqlstate: pe.code,

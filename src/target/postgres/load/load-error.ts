@@ -1,5 +1,6 @@
 import { DatabaseError } from 'pg';
 import { ConvergeError, ErrorContext, isConvergeError, messageOf } from '../../../core/errors';
+import { repeatedKeyText } from '../../../core/key-text';
 
 /** Socket-level failures (no SQLSTATE): the server or the network went away. */
 const SOCKET_CODES = new Set([
@@ -25,8 +26,19 @@ export function classifyLoadError(e: unknown, ctx: ErrorContext = {}): ConvergeE
   const msg = messageOf(e);
   if (e instanceof DatabaseError) {
     const sqlstate = e.code;
-    if (sqlstate && (sqlstate.startsWith('22') || sqlstate.startsWith('23')))
-      return new ConvergeError('LOAD_REJECTED', `row rejected: ${msg}`, { ...ctx, sqlstate }, { cause: e });
+    if (sqlstate && (sqlstate.startsWith('22') || sqlstate.startsWith('23'))) {
+      const key = sqlstate === '23505' ? parseRejectedKey(e.detail) : undefined;
+      return new ConvergeError(
+        'LOAD_REJECTED',
+        key ? `duplicate key: ${uniqueViolationText(key, e.constraint)}: ${msg}` : `row rejected: ${msg}`,
+        {
+          ...ctx,
+          sqlstate,
+          ...(key ? { columns: key.columns, values: key.values, detail: e.detail, constraint: e.constraint } : {}),
+        },
+        { cause: e },
+      );
+    }
     if (isConnectionLoss(sqlstate))
       return new ConvergeError(
         'CONNECT_FAILED',
@@ -71,4 +83,70 @@ function lostConnection(e: unknown): boolean {
 /** SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin shutdown, crash, cannot connect now). */
 export function isConnectionLoss(code: string | undefined): boolean {
   return !!code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03');
+}
+
+/** The key of a unique or foreign-key violation, as Postgres's DETAIL gives it. */
+export interface RejectedKey {
+  /** Every column (or expression) of the index, unquoted, in index order. */
+  columns: string[];
+  /** The values' text between the parentheses, as Postgres prints it ("1, Smith, John"). */
+  values: string;
+  /** Column → value, when the values split unambiguously (one column, or no ", " inside a value). */
+  byColumn?: Record<string, string>;
+}
+
+const KEY_END = /\) (?:already exists|is not present in table .*|is still referenced from table .*)\.?$/;
+
+/**
+ * Parses `Key (a, "B c", lower((email)::text))=(1, x, y) already exists.` (and the foreign-key
+ * forms): every key column, the quoted ones unquoted and an expression kept whole, and the
+ * values. Column names are split on the commas outside quotes and parentheses; the values only
+ * where that cannot be wrong, since Postgres prints them unquoted.
+ */
+export function parseRejectedKey(detail: string | undefined): RejectedKey | undefined {
+  const d = (detail ?? '').trim();
+  if (!d.startsWith('Key (')) return undefined;
+  const columns: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let cur = '';
+  let i = 'Key ('.length;
+  for (; i < d.length; i++) {
+    const ch = d[i];
+    if (quoted) {
+      if (ch === '"' && d[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+      continue;
+    }
+    if (ch === ')' && depth === 0) break;
+    if (ch === ',' && depth === 0) {
+      columns.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    if (ch === '"' && cur.trim() === '') {
+      quoted = true;
+      continue;
+    }
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    cur += ch;
+  }
+  columns.push(cur.trim());
+  const rest = d.slice(i);
+  const end = KEY_END.exec(rest);
+  if (!rest.startsWith(')=(') || !end) return undefined;
+  const values = rest.slice(3, end.index);
+  const parts = columns.length === 1 ? [values] : values.split(', ');
+  const byColumn =
+    parts.length === columns.length ? Object.fromEntries(columns.map((c, k) => [c, parts[k]])) : undefined;
+  return { columns, values, byColumn };
+}
+
+/** A unique violation in the words of every command (core/key-text.ts), naming the constraint. */
+export function uniqueViolationText(key: RejectedKey, constraint: string | undefined): string {
+  return repeatedKeyText(key.columns, key.values, constraint);
 }

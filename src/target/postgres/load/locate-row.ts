@@ -1,4 +1,5 @@
 import { readCsvRecords } from '../../../csv/read-csv';
+import { parseRejectedKey } from './load-error';
 
 export interface LocatedRow {
   csvLine: number;
@@ -60,12 +61,7 @@ function toObject(header: string[], fields: Array<string | null>): Record<string
 
 /** Parses "Key (a, b)=(x, y)" from a Postgres error detail. Values containing ", " are ambiguous; then only single-column keys are trusted. */
 export function parseKeyDetail(detail: string | undefined): Record<string, string> | undefined {
-  const m = /Key \((.+?)\)=\((.*)\) (?:is not present|already exists)/.exec(detail ?? '');
-  if (!m) return undefined;
-  const cols = m[1].split(', ').map((c) => c.replace(/^"|"$/g, ''));
-  const vals = cols.length === 1 ? [m[2]] : m[2].split(', ');
-  if (vals.length !== cols.length) return undefined;
-  return Object.fromEntries(cols.map((c, i) => [c, vals[i]]));
+  return parseRejectedKey(detail)?.byColumn;
 }
 
 /** Parses "COPY t, line 4, column j: …" from a Postgres error's `where`. */
