@@ -24,7 +24,7 @@ async function table(yaml: string, columns: SourceColumn[], key: string[], exist
     schema: 'public',
     table: rule.target,
   };
-  return followTable(program, key, existing ? new Set(existing) : undefined);
+  return followTable(program, { source: ['id'], target: key }, existing ? new Set(existing) : undefined);
 }
 
 const people = `
@@ -143,7 +143,12 @@ tables:
         policy: keep-first
     columns: { id: integer, session: text }
 `;
-    await expect(table(keepFirst, text('id', 'session'), ['id'])).rejects.toMatchObject({ code: 'FOLLOW_UNSUPPORTED' });
+    // At the unique entry's line, as map check --follow says it before the load (follow-limits.ts).
+    await expect(table(keepFirst, text('id', 'session'), ['id'])).rejects.toMatchObject({
+      code: 'FOLLOW_UNSUPPORTED',
+      context: { key: 'tables.devices.unique.0', line: 5, table: 'devices' },
+      message: expect.stringContaining('keep-newest with newest:'),
+    });
   });
 });
 
