@@ -135,6 +135,13 @@ tables:
   test('a target without a primary key, or a unique keep-first policy, cannot be followed: named errors', async () => {
     await expect(table(people, cols, [])).rejects.toMatchObject({ code: 'FOLLOW_NO_PRIMARY_KEY' });
     await expect(table(people, cols, ['nope'])).rejects.toMatchObject({ code: 'FOLLOW_NO_PRIMARY_KEY' });
+    const t = await table(people, cols, ['id']);
+    expect(() => followTable(t.program, { source: [], target: ['id'] }, undefined)).toThrow(
+      expect.objectContaining({
+        code: 'FOLLOW_NO_PRIMARY_KEY',
+        message: expect.stringContaining('source table people has no primary key'),
+      }),
+    );
     const keepFirst = `
 tables:
   devices:
