@@ -3,6 +3,7 @@ import type { RowChange } from '../source/mysql/binlog/binlog-reader';
 import type { TableProgram } from '../transform/table-program';
 import { jsonKey, nullDropIndexes } from '../transform/map-rows';
 import { advise, existingRowText } from '../mapping/value-advice';
+import { followKeyLimit, followLimit } from '../mapping/check/follow-limits';
 import type { ApplyOp, ApplyTable } from '../target/postgres/follow/apply-changes';
 
 /** A table the follow applies changes to: its program, and the target table its writes go to. */
@@ -138,32 +139,32 @@ function existingRowError(t: FollowTable, values: string): string {
 /**
  * Binds a program to the target for following: the target's primary key (a table without one
  * cannot be written row by row), the row policies that can act on one change at a time, and
- * the one that cannot (unique keep-first / fail on a key only the target enforces: which row
- * the snapshot keeps depends on rows the change does not carry), refused by name.
+ * those that cannot (followLimit: unique keep-first / fail, which row the snapshot keeps depends
+ * on rows the change does not carry), refused by name at the rule's file and line — the same
+ * judgement map check --follow makes before anything runs.
  */
 export function followTable(
   program: TableProgram<unknown>,
-  targetKey: string[],
+  keys: { source: string[]; target: string[] },
   existingKeys: Set<string> | undefined,
 ): FollowTable {
   const cols = program.compiled.targetColumns;
   const where = { stage: 'follow' as const, table: program.sourceName, ...program.rule.at };
-  if (!targetKey.length || !targetKey.every((k) => cols.includes(k)))
-    throw new ConvergeError(
-      'FOLLOW_NO_PRIMARY_KEY',
-      targetKey.length
-        ? `target table ${program.key} is keyed by (${targetKey.join(', ')}), which the mapping of ${program.sourceName} does not fill: its changes cannot be applied row by row`
-        : `target table ${program.key} has no primary key (nor a NOT NULL unique index): changes to ${program.sourceName} cannot be applied row by row; add a key or migrate offline`,
-      where,
-    );
+  const keyLimit = followKeyLimit({
+    source: program.sourceName,
+    sourceKey: keys.source,
+    target: program.key,
+    targetKey: keys.target,
+    loaded: cols,
+  });
+  if (keyLimit) throw new ConvergeError(keyLimit.code, keyLimit.message, where);
+  const limit = followLimit(program.rule);
+  if (limit)
+    throw new ConvergeError('FOLLOW_UNSUPPORTED', `the mapping of ${limit.table}: ${limit.message}; ${limit.advice}`, {
+      ...where,
+      ...limit.at,
+    });
   const uniques = program.rule.unique;
-  const other = uniques.find((u) => u.policy !== 'keep-newest');
-  if (other || uniques.length > 1)
-    throw new ConvergeError(
-      'FOLLOW_UNSUPPORTED',
-      `the mapping of ${program.sourceName} has unique (${(other ?? uniques[1]).columns.join(', ')}) policy ${(other ?? uniques[1]).policy}: following changes supports one keep-newest policy per table; migrate this pipeline offline`,
-      where,
-    );
   const ex = program.rule.existing;
   const u = uniques[0];
   // Each unique column straight from one source column: displaced rows can be looked up by them.
@@ -175,7 +176,7 @@ export function followTable(
       schema: program.schema,
       table: program.table,
       columns: cols,
-      keyIdx: targetKey.map((k) => cols.indexOf(k)),
+      keyIdx: keys.target.map((k) => cols.indexOf(k)),
       newest: u
         ? { uniqueIdx: u.columns.map((c) => cols.indexOf(c)), newestIdx: u.newest ? cols.indexOf(u.newest) : -1 }
         : undefined,

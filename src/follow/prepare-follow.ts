@@ -48,14 +48,11 @@ export async function prepareFollow(o: {
         stage: 'follow',
         table: p.key,
       });
-    if (!p.source.primaryKey.length)
-      throw new ConvergeError(
-        'FOLLOW_NO_PRIMARY_KEY',
-        `source table ${p.sourceName} has no primary key: its row changes cannot be matched to target rows; add one or migrate offline`,
-        { stage: 'follow', table: p.sourceName },
-      );
     const keys = o.existing?.[p.key];
-    tables.set(p.sourceName, followTable(p, pg.primaryKey, keys ? new Set(keys) : undefined));
+    tables.set(
+      p.sourceName,
+      followTable(p, { source: p.source.primaryKey, target: pg.primaryKey }, keys ? new Set(keys) : undefined),
+    );
   }
   const ignore = new Set(all.map((t) => t.name).filter((n) => !tables.has(n)));
   return { tables, sources: new Map(all.map((t) => [t.name, t])), ignore };

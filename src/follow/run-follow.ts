@@ -8,7 +8,7 @@ import { BinlogPosition, checkPositionAvailable, comparePositions } from '../sou
 import { openBinlogReader, SourceEvent } from '../source/mysql/binlog/binlog-reader';
 import { openPg } from '../target/postgres/connect';
 import { appendRunEvent } from '../target/postgres/run-history';
-import { applyOps, ApplyOp } from '../target/postgres/follow/apply-changes';
+import { applyOps, ApplyOp, RowDelta } from '../target/postgres/follow/apply-changes';
 import {
   advanceFollowState,
   readFollowState,
@@ -154,12 +154,15 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
           }
         await inTransaction(control, async () => {
           await control.query('SET CONSTRAINTS ALL DEFERRED');
-          await applyFollowOps(ops);
+          // Counted in the same transaction as the rows: what rollback compares with commits with them.
+          const rows: RowDelta = new Map();
+          await applyFollowOps(ops, rows);
           await advanceFollowState(control, o.pipeline, {
             ...last.position,
             sourceAt: last.at,
             transactions: group.length,
             changes,
+            rows,
           });
         });
         position = last.position;
@@ -178,20 +181,20 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
       }
     };
     // Writes in order; a keep-newest key left empty is filled again from the source's rows.
-    const applyFollowOps = async (ops: FollowOp[]) => {
+    const applyFollowOps = async (ops: FollowOp[], rows: RowDelta) => {
       let run: ApplyOp[] = [];
       for (const op of ops) {
         if (op.op !== 'vacated') {
           run.push(op);
           continue;
         }
-        await applyOps(control, run);
+        await applyOps(control, run, rows);
         run = [];
         const src = plan.sources.get(op.follow.program.sourceName)!;
         const found = await rowsMatching(conn, src, op.follow.refill!, op.sourceValues);
-        await applyOps(control, refillOps(op, found));
+        await applyOps(control, refillOps(op, found), rows);
       }
-      await applyOps(control, run);
+      await applyOps(control, run, rows);
     };
     const reachedStop = async (): Promise<boolean> => {
       if (Date.now() - stopCheckedAt >= IDLE_MS) {

@@ -35,6 +35,8 @@ export interface MapCheckOptions {
   sample?: number;
   /** Tracking tables the pipeline declares, besides the migration tools' known ones. */
   tracking?: string[];
+  /** The pipeline will be followed (migrate --follow): also list what the follow refuses. */
+  follow?: boolean;
 }
 
 export interface MapCheckResult {
@@ -94,6 +96,7 @@ export async function runMapCheck(opts: MapCheckOptions): Promise<MapCheckResult
         probed: !!probe,
         targetRows,
         replaced: new Set(opts.replaceSeeded ?? []),
+        follow: opts.follow,
       });
       problems.push(...trackingTableProblems(mapping, opts.tracking));
       if (probe) problems.push(...probe.problems());

@@ -41,6 +41,8 @@ export interface TableRule {
   at: Where;
   /** Where each `add` entry was written. */
   addAt?: Record<string, Where>;
+  /** Where each `unique` entry was written (same order as `unique`). */
+  uniqueAt?: Where[];
 }
 
 export interface Where {
@@ -284,6 +286,7 @@ function toTableRule(name: string, spec: MappingFile['tables'][string], at: Wher
     copyMigrationHistory: spec.copyMigrationHistory,
     at,
     addAt: Object.fromEntries(Object.keys(spec.add ?? {}).map((k) => [k, whereOf(['tables', name, 'add', k])])),
+    uniqueAt: (spec.unique ?? []).map((_, i) => whereOf(['tables', name, 'unique', i])),
   };
 }
 

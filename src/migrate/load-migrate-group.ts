@@ -73,7 +73,10 @@ export async function loadMigrateGroup(g: GroupPlan, x: MigrateGroupContext): Pr
     const out = isStreamable(g) ? [await streamTable(g, g.tables[0], x)] : await stagedGroup(g, x);
     for (const o of out) {
       const t = g.tables.find((p) => p.key === o.key)!;
-      const total = t.replaceKey ? await countRows(x.client, t.schema, t.table) : undefined;
+      // A table with an `existing` policy may hold rows the load did not write (its migrations'
+      // seed): the count after the load is what rollback tells the run's rows from them by.
+      const total =
+        t.replaceKey || x.tables.get(t.key)?.existing ? await countRows(x.client, t.schema, t.table) : undefined;
       if (x.runId)
         await writeMarker(x.client, x.runId, {
           kind: 'table.loaded',

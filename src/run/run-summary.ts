@@ -24,12 +24,27 @@ export interface StageLine {
   outcome: 'ok' | 'failed';
 }
 
+/** The online switch of a followed run (converge cutover), from its cutover.completed event. */
+export interface CutoverLine {
+  /** Binary log position the target holds the source at. */
+  position: { file: string; position: number };
+  frozenAt: string;
+  verifiedAt: string;
+  /** Write downtime: from the freeze to the proof that target == source. */
+  downtimeSeconds: number;
+  /** The source was read_only (else the operator said it was frozen). */
+  readOnly: boolean;
+  tables: number;
+}
+
 export interface RunSummary {
   run: RunRow;
   seconds: number | null;
   stages: StageLine[];
   tables: StageTableLine[];
   errors: Array<{ at: string; stage: string | null; table: string | null; code?: string; message: string }>;
+  /** Present when the run was followed and switched over (the last switch, if several). */
+  cutover?: CutoverLine;
 }
 
 const TABLE_KINDS: Record<string, string> = {
@@ -125,7 +140,28 @@ export function summarizeRun(run: RunRow, events: RunEventRow[]): RunSummary {
       message: String(e.payload.message ?? ((e.payload.problems as string[] | undefined) ?? []).join('; ')),
     }));
   const end = run.endedAt ?? events[events.length - 1]?.at;
-  return { run, seconds: end ? (ms(end) - ms(run.startedAt)) / 1000 : null, stages, tables, errors };
+  const cut = events.filter((e) => e.kind === 'cutover.completed').pop()?.payload;
+  const cutover: CutoverLine | undefined = cut && {
+    position: cut.position as CutoverLine['position'],
+    frozenAt: String(cut.frozenAt),
+    verifiedAt: String(cut.verifiedAt),
+    downtimeSeconds: Number(cut.downtimeSeconds),
+    readOnly: cut.readOnly === true,
+    tables: Number(cut.tables ?? 0),
+  };
+  return {
+    run,
+    seconds: end ? (ms(end) - ms(run.startedAt)) / 1000 : null,
+    stages,
+    tables,
+    errors,
+    ...(cutover ? { cutover } : {}),
+  };
+}
+
+/** The online switch in one sentence, as `runs show` and the run report say it. */
+export function describeCutover(c: CutoverLine): string {
+  return `online cut-over at ${c.position.file}:${c.position.position}: write downtime ${c.downtimeSeconds.toFixed(1)} s (frozen ${c.frozenAt}, verified ${c.verifiedAt}; source ${c.readOnly ? 'read_only' : 'frozen by the operator'})`;
 }
 
 /** "1.2 GB", "340 kB": decimal units, as disks are sold and as --production-size reads them. */

@@ -168,6 +168,7 @@ async function check(
   yaml: string,
   probe: boolean,
   cli = false,
+  extra: string[] = [],
 ): Promise<{ code: number; problems: Problem[]; text: string }> {
   const file = path.join(dir, `m${++n}.yaml`);
   await fsp.writeFile(file, yaml);
@@ -197,6 +198,7 @@ async function check(
     '--mapping',
     file,
     ...(probe ? ['--probe'] : []),
+    ...extra,
   ];
   const json = await runCli([...args, '--json']);
   if (!json.stdout.trim().startsWith('{'))
@@ -223,6 +225,24 @@ describe('map check on real catalogs and data', () => {
         probe ? [] : ['enum-values-unknown:role', 'enum-values-unknown:status', 'narrowing:hits'],
       );
     }
+  });
+
+  test('--follow: the keep-first policies and the table without a key migrate --follow would refuse, at their lines', async () => {
+    const r = await check(GOOD, false, true, ['--follow']);
+    expect(r.code).toBe(ExitCode.BadConfig);
+    const lines = GOOD.split('\n');
+    const follow = r.problems.filter((p) => p.kind === 'follow-unsupported');
+    expect(follow.map((p) => [p.table, p.at?.key, p.at?.line])).toEqual([
+      ['users', 'tables.users.unique.0', lines.indexOf('      - { columns: [code], policy: keep-first }') + 1],
+      ['tags', 'tables.tags', TAGS_LINE],
+      ['tags', 'tables.tags.unique.0', lines.indexOf('      - { columns: [name], policy: keep-first }') + 1],
+    ]);
+    expect(follow[0].expected).toContain('keep-newest with newest:');
+    expect(follow[1].expected).toContain('a primary key on both sides');
+    expect(r.text).toMatch(
+      /error follow-unsupported: .*:\d+ \(key tables\.users\.unique\.0\): unique \(code\) policy keep-first cannot be followed/,
+    );
+    expect(errorsOf(r.problems).filter((e) => !e.startsWith('follow-unsupported'))).toEqual([]);
   });
 
   // [what breaks, mapping, --probe, the one error expected, its line]

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { writeRehearsalReport } from '../../src/report/write-report';
+import { writeRehearsalReport, writeRunReport } from '../../src/report/write-report';
+import { summarizeRun } from '../../src/run/run-summary';
+import type { RunEventRow } from '../../src/target/postgres/run-history';
 import type { RehearsalResult } from '../../src/rehearse/rehearsal-result';
 import { predictDowntime, stageThroughput } from '../../src/rehearse/predict-downtime';
 import { compareRehearsals } from '../../src/rehearse/compare-rehearsals';
@@ -133,5 +135,46 @@ describe('report.html in headless Chromium', () => {
     expect(row('seed')).toBe('scratch set-up');
     expect(dom).toContain('converge migrate --pipeline kratos --jobs 4 --keep-files');
     expect(dom).not.toMatch(/<td>(export|transform|import)( s)?<\/td>/);
+  });
+
+  it("a followed run's report shows the online cut-over's write downtime, in the text and beside the stages in the chart", async () => {
+    const ev = (id: number, kind: string, at: string, stage: string | null, table: string | null, payload = {}) =>
+      ({ id, kind, at, stage, table, payload }) as RunEventRow;
+    const summary = summarizeRun(
+      {
+        id: '33333333-3333-4333-8333-333333333333',
+        pipeline: 'kratos',
+        status: 'completed',
+        startedAt: '2026-01-03T10:00:00.000Z',
+        endedAt: '2026-01-03T10:00:30.000Z',
+        source: {},
+        target: {},
+        settings: {},
+      },
+      [
+        ev(1, 'stage.started', '2026-01-03T10:00:01.000Z', 'import', null),
+        ev(2, 'table.loaded', '2026-01-03T10:00:20.000Z', 'import', 'public.identities', { rows: 1000, seconds: 19 }),
+        ev(3, 'cutover.completed', '2026-01-03T11:00:09.000Z', 'follow', null, {
+          position: { file: 'binlog.000007', position: 91823 },
+          frozenAt: '2026-01-03T11:00:00.000Z',
+          verifiedAt: '2026-01-03T11:00:08.750Z',
+          downtimeSeconds: 8.75,
+          readOnly: true,
+          tables: 12,
+        }),
+      ],
+    );
+    const files = await writeRunReport(path.join(dir, 'run-report'), summary);
+    const md = await fsp.readFile(files.markdown, 'utf8');
+    expect(md).toContain('## Write downtime: 8.8 s');
+    const dom = await chromiumDumpDom(files.html, path.join(dir, 'profile-run'));
+    expect(dom).toMatch(/<body[^>]*data-rendered="true"/);
+    expect(dom).toMatch(/<body[^>]*data-charts="1"/);
+    expect(dom).toContain('<h2>Write downtime: 8.8 s</h2>');
+    expect(dom).toContain('online cut-over at binlog.000007:91823: write downtime 8.8 s');
+    const [chart] = dom.match(/<div class="chart-slot" data-chart="\d+"><svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(chart).toContain('seconds per stage');
+    expect(chart?.match(/<rect class="bar"/g)).toHaveLength(2);
+    expect(chart).toMatch(/<title>write downtime \(cutover\) seconds: 8\.75? s<\/title>/);
   });
 });

@@ -24,7 +24,7 @@ async function table(yaml: string, columns: SourceColumn[], key: string[], exist
     schema: 'public',
     table: rule.target,
   };
-  return followTable(program, key, existing ? new Set(existing) : undefined);
+  return followTable(program, { source: ['id'], target: key }, existing ? new Set(existing) : undefined);
 }
 
 const people = `
@@ -139,6 +139,13 @@ tables:
   test('a target without a primary key, or a unique keep-first policy, cannot be followed: named errors', async () => {
     await expect(table(people, cols, [])).rejects.toMatchObject({ code: 'FOLLOW_NO_PRIMARY_KEY' });
     await expect(table(people, cols, ['nope'])).rejects.toMatchObject({ code: 'FOLLOW_NO_PRIMARY_KEY' });
+    const t = await table(people, cols, ['id']);
+    expect(() => followTable(t.program, { source: [], target: ['id'] }, undefined)).toThrow(
+      expect.objectContaining({
+        code: 'FOLLOW_NO_PRIMARY_KEY',
+        message: expect.stringContaining('source table people has no primary key'),
+      }),
+    );
     const keepFirst = `
 tables:
   devices:
@@ -147,7 +154,12 @@ tables:
         policy: keep-first
     columns: { id: integer, session: text }
 `;
-    await expect(table(keepFirst, text('id', 'session'), ['id'])).rejects.toMatchObject({ code: 'FOLLOW_UNSUPPORTED' });
+    // At the unique entry's line, as map check --follow says it before the load (follow-limits.ts).
+    await expect(table(keepFirst, text('id', 'session'), ['id'])).rejects.toMatchObject({
+      code: 'FOLLOW_UNSUPPORTED',
+      context: { key: 'tables.devices.unique.0', line: 5, table: 'devices' },
+      message: expect.stringContaining('keep-newest with newest:'),
+    });
   });
 });
 

@@ -122,6 +122,7 @@ async function check(
     tgt?: PgCatalog;
     targetRows?: Map<string, number>;
     replaced?: Set<string>;
+    follow?: boolean;
   } = {},
 ): Promise<MappingProblem[]> {
   const file = path.join(root, `m${++n}.yaml`);
@@ -137,6 +138,7 @@ async function check(
     probed: opts.probed,
     targetRows: opts.targetRows,
     replaced: opts.replaced,
+    follow: opts.follow,
   });
 }
 
@@ -150,6 +152,60 @@ describe('map check: a correct mapping', () => {
     const ps = await check(GOOD);
     expect(errors(ps)).toEqual([]);
     expect(ps.map((p) => `${p.kind}:${p.column}`)).toEqual(['narrowing:visits']);
+  });
+});
+
+describe('map check --follow: what following the binary log refuses, said before migrate --follow', () => {
+  const withUnique = (policy: string) =>
+    GOOD.replace(
+      '    drop: [legacy]\n',
+      `    drop: [legacy]\n    unique:\n      - { columns: [email], policy: ${policy} }\n`,
+    );
+
+  test.each(['keep-first', 'fail'])(
+    "unique policy %s: an error at the unique entry's line, with advice; none without --follow",
+    async (policy) => {
+      const yaml = withUnique(policy);
+      expect(errors(await check(yaml))).toEqual([]);
+      const ps = errors(await check(yaml, { follow: true }));
+      expect(ps.map((p) => p.kind)).toEqual(['follow-unsupported']);
+      // version, tables, users, columns and its 7 entries, drop, unique: the entry is line 14
+      expect(ps[0].at).toMatchObject({ line: 14, key: 'tables.users.unique.0' });
+      expect(ps[0].message).toContain(`unique (email) policy ${policy} cannot be followed`);
+      expect(ps[0].message).toContain('FOLLOW_UNSUPPORTED');
+      expect(ps[0].expected).toMatch(policy === 'keep-first' ? /keep-newest with newest: / : /fix the duplicates/);
+      expect(describeProblem(ps[0])).toMatch(
+        /^error follow-unsupported: .*m\d+\.yaml:14 \(key tables\.users\.unique\.0\)/,
+      );
+    },
+  );
+
+  test('one keep-newest policy is followed; a second one is refused at its own line', async () => {
+    const one = GOOD.replace(
+      '    drop: [legacy]\n',
+      '    drop: [legacy]\n    unique:\n      - { columns: [email], policy: keep-newest, newest: created_at }\n',
+    );
+    expect(errors(await check(one, { follow: true }))).toEqual([]);
+    const two = one.replace(
+      '      - { columns: [email], policy: keep-newest, newest: created_at }\n',
+      '      - { columns: [email], policy: keep-newest, newest: created_at }\n      - { columns: [role], policy: keep-newest, newest: created_at }\n',
+    );
+    const ps = errors(await check(two, { follow: true }));
+    expect(ps.map((p) => [p.kind, p.at?.key])).toEqual([['follow-unsupported', 'tables.users.unique.1']]);
+    expect(ps[0].message).toContain('a second unique policy (role)');
+  });
+
+  test('a table without a primary key on either side cannot be followed: an error at the table rule', async () => {
+    const src = source();
+    src[0].primaryKey = [];
+    const ps = errors(await check(GOOD, { src, follow: true }));
+    expect(ps.map((p) => [p.kind, p.at?.key])).toEqual([['follow-unsupported', 'tables.users']]);
+    expect(ps[0].message).toContain('source table users has no primary key');
+    const tgt = target();
+    tgt.tables.get('public.users')!.primaryKey = [];
+    const pt = errors(await check(GOOD, { tgt, follow: true }));
+    expect(pt.map((p) => p.message)).toEqual([expect.stringContaining('target table public.users has no primary key')]);
+    expect(errors(await check(GOOD, { src, tgt }))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseSize, predictDowntime, stageThroughput, formatDuration } from '../../src/rehearse/predict-downtime';
 import { compareRehearsals } from '../../src/rehearse/compare-rehearsals';
 import type { RehearsalResult } from '../../src/rehearse/rehearsal-result';
-import { summarizeRun } from '../../src/run/run-summary';
+import { describeCutover, summarizeRun } from '../../src/run/run-summary';
 import type { RunEventRow, RunRow } from '../../src/target/postgres/run-history';
 import { parseEventLines } from '../../src/run/replay-events';
 import { judge } from '../../src/checklist/run-checklist';
@@ -108,6 +108,35 @@ describe('summarizeRun', () => {
     });
     expect(s.errors.map((e) => e.message)).toEqual(['bad row', 'bad row']);
     expect(s.seconds).toBe(10);
+    expect(s.cutover).toBeUndefined();
+  });
+
+  it('a followed run carries its last online switch and its write downtime', () => {
+    const cut = (at: number, downtimeSeconds: number) =>
+      ev(at, 'cutover.completed', at, 'follow', null, {
+        position: { file: 'binlog.000002', position: 4242 + at },
+        frozenAt: '2026-01-01T00:00:05.000Z',
+        verifiedAt: '2026-01-01T00:00:09.500Z',
+        downtimeSeconds,
+        readOnly: true,
+        tables: 3,
+      });
+    const s = summarizeRun({ ...run, status: 'completed' }, [
+      ev(1, 'run.created', 0, null, null),
+      cut(2, 9.1),
+      cut(3, 4.5),
+    ]);
+    expect(s.cutover).toEqual({
+      position: { file: 'binlog.000002', position: 4245 },
+      frozenAt: '2026-01-01T00:00:05.000Z',
+      verifiedAt: '2026-01-01T00:00:09.500Z',
+      downtimeSeconds: 4.5,
+      readOnly: true,
+      tables: 3,
+    });
+    expect(describeCutover(s.cutover!)).toBe(
+      'online cut-over at binlog.000002:4245: write downtime 4.5 s (frozen 2026-01-01T00:00:05.000Z, verified 2026-01-01T00:00:09.500Z; source read_only)',
+    );
   });
 });
 

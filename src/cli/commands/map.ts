@@ -15,7 +15,13 @@ import { runMapInit } from '../../mapping/init/run-map-init';
 import { trackingReason } from '../../mapping/check/tracking-tables';
 import type { RegisterCommand } from './index';
 
-type CheckFlags = CommonFlags & { probe?: boolean; sample?: string; mapping?: string; json?: boolean };
+type CheckFlags = CommonFlags & {
+  probe?: boolean;
+  sample?: string;
+  mapping?: string;
+  json?: boolean;
+  follow?: boolean;
+};
 type InitFlags = CommonFlags & { out?: string; force?: boolean; probe?: boolean };
 const out = (s: string) => process.stdout.write(s);
 
@@ -38,6 +44,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--sample <rows>', 'with --probe: read only the first <rows> rows of each table (in key order)')
     .option('--mapping <path>', "a mapping folder or file other than the pipeline's")
     .option('--json', 'print the problems as JSON')
+    .option(
+      '--follow',
+      'the pipeline will be loaded with migrate --follow: also list what following the binary log refuses (unique keep-first / fail, a table without a key)',
+    )
     .action(async (flags: CheckFlags) => {
       const ctx = await commandContext(flags);
       const sample = flags.sample === undefined ? undefined : Number(flags.sample);
@@ -54,6 +64,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         probe: flags.probe,
         tracking: declaredTracking(ctx.pipeline),
         sample,
+        follow: flags.follow,
       });
       if (flags.json) out(JSON.stringify(res, null, 2) + '\n');
       else {

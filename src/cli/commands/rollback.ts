@@ -35,8 +35,16 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       else {
         process.stdout.write(
           formatTable(
-            ['table', 'before load', 'loaded', 'rows now', 'difference', 'action'],
-            r.tables.map((t) => [t.table, t.preexisting, t.loadedRows, t.currentRows, t.difference, t.action]),
+            ['table', 'before load', 'loaded', 'followed', 'rows now', 'difference', 'action'],
+            r.tables.map((t) => [
+              t.table,
+              t.preexisting,
+              t.loadedRows,
+              t.followedRows,
+              t.currentRows,
+              t.difference,
+              t.action,
+            ]),
           ),
         );
         process.stdout.write(

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { ExitCode } from '../../core/exit-codes';
 import { ensureRunSchema } from '../../run/run-recorder';
 import { findRun, listRuns, readRunEvents, withHistory } from '../../target/postgres/run-history';
-import { formatBytes, summarizeRun, RunSummary } from '../../run/run-summary';
+import { describeCutover, formatBytes, summarizeRun, RunSummary } from '../../run/run-summary';
 import { EVENTS_FILE, replayEventsFile } from '../../run/replay-events';
+import { writeRunReport } from '../../report/write-report';
 import { ConnectionInfo, withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { resolveSetting, resolveTarget } from '../../core/settings';
@@ -13,7 +14,7 @@ import { CommonFlags, withConnectionFlags } from '../context';
 import { formatTable } from '../format-table';
 import type { RegisterCommand } from './index';
 
-type Flags = CommonFlags & { json?: boolean; limit?: string };
+type Flags = CommonFlags & { json?: boolean; limit?: string; report?: string };
 const out = (s: string) => process.stdout.write(s);
 const secs = (n: number | null) => (n === null ? '' : n.toFixed(2));
 
@@ -56,6 +57,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       .description('one run: per stage and table timings, rows, bytes, outcome and errors'),
   )
     .option('--json', 'print as JSON')
+    .option(
+      '--report <dir>',
+      "also write the run's report.md and report.html (stages, tables, the online cut-over's write downtime) into <dir>",
+    )
     .action(async (id: string, flags: Flags) => {
       const ctx = await historyContext(flags);
       const summary = await withHistory(ctx.target, async (c) => {
@@ -63,6 +68,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         return summarizeRun(run, await readRunEvents(c, run.id));
       });
       out(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
+      if (flags.report) {
+        const files = await writeRunReport(path.resolve(flags.report), summary);
+        if (!flags.json) out(`report: ${files.markdown}\n        ${files.html}\n`);
+      }
       setExit(ExitCode.Ok);
     });
   withHistoryFlags(
@@ -119,6 +128,7 @@ export function formatSummary(s: RunSummary): string {
     `run ${r.id}  pipeline ${r.pipeline}  status ${r.status}`,
     `started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ''}${s.seconds !== null ? ` (${s.seconds.toFixed(1)} s)` : ''}`,
     `source ${(r.source.descriptor as string) ?? '-'}  target ${(r.target.descriptor as string) ?? '-'}`,
+    ...(s.cutover ? [describeCutover(s.cutover)] : []),
     '',
     formatTable(
       ['stage', 'seconds', 'tables', 'rows', 'bytes', 'outcome'],

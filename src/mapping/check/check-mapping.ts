@@ -4,6 +4,7 @@ import type { TableRule } from '../load-mapping';
 import { checkColumn, canGiveNull } from './check-column';
 import { CheckInput, MappingProblem } from './mapping-problem';
 import { checkDeclaredValues } from './declared-values';
+import { followProblems } from './follow-limits';
 
 /**
  * Proves a mapping against both catalogs before any data moves, and lists every problem at
@@ -248,6 +249,15 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
     ...(rule.existing?.key ?? []).map((c): [string, string] => [c, 'existing.key']),
     ...rule.dropRowsWithNull.map((c): [string, string] => [c, 'dropRowsWithNull']),
   ];
+  if (input.follow)
+    problems.push(
+      ...followProblems(rule, {
+        source: src.primaryKey,
+        target: tgt.primaryKey,
+        targetName: `${tgt.schema}.${tgt.name}`,
+        loaded: [...targetNames],
+      }),
+    );
   for (const [c, where] of policyCols) {
     if (!targetNames.has(c))
       problems.push({

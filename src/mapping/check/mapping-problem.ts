@@ -29,7 +29,8 @@ export type ProblemKind =
   | 'existing-rows' // --probe found source keys the target already holds, where the existing policy is fail
   | 'value-invalid' // --probe found values the transform rejects ('' as a uuid, NUL in text)
   | 'tracking-table-copied' // a migration tool's tracking table mapped as data (src/mapping/check/tracking-tables.ts)
-  | 'declared-value-invalid'; // a value the mapping writes (nullTo, zeroDate, a constant) the target column cannot hold
+  | 'declared-value-invalid' // a value the mapping writes (nullTo, zeroDate, a constant) the target column cannot hold
+  | 'follow-unsupported'; // --follow: a row policy, or a table without a key, the binlog follow cannot apply (follow-limits.ts)
 
 export interface MappingProblem {
   kind: ProblemKind;
@@ -89,6 +90,8 @@ export interface CheckInput {
   targetRows?: Map<string, number>;
   /** Tables the pipeline replaces wholesale (replaceSeeded): rows there are expected. */
   replaced?: Set<string>;
+  /** The pipeline will be followed (migrate --follow): also what the follow refuses. */
+  follow?: boolean;
 }
 
 export function describeProblem(p: MappingProblem): string {

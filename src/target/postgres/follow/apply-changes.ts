@@ -69,13 +69,24 @@ function statements(t: ApplyTable): Statements {
   return s;
 }
 
-/** Applies ops in order on a client inside the caller's transaction; returns the rows written. */
-export async function applyOps(client: Client, ops: ReadonlyArray<ApplyOp>): Promise<number> {
+/** Net rows added per target table ("schema.table" → inserted − deleted), summed across calls. */
+export type RowDelta = Map<string, number>;
+
+/**
+ * Applies ops in order on a client inside the caller's transaction; returns the rows written.
+ * `delta` gets each table's net rows added (what converge rollback compares a followed run with).
+ */
+export async function applyOps(client: Client, ops: ReadonlyArray<ApplyOp>, delta?: RowDelta): Promise<number> {
   let written = 0;
   for (const o of ops) {
     const s = statements(o.table);
+    const added = (n: number) => {
+      const k = `${o.table.schema}.${o.table.table}`;
+      if (delta && n) delta.set(k, (delta.get(k) ?? 0) + n);
+    };
     if (o.op === 'insert') {
       await client.query(s.insert, o.values);
+      added(1);
       written++;
     } else if (o.op === 'update') {
       const r = await client.query(s.update, [...o.values, ...o.where]);
@@ -84,13 +95,19 @@ export async function applyOps(client: Client, ops: ReadonlyArray<ApplyOp>): Pro
     } else if (o.op === 'delete') {
       const r = await client.query(s.delete, o.where);
       if (r.rowCount !== 1 && !o.missingOk) diverged(o.table, 'delete', o.where);
+      added(-(r.rowCount ?? 0));
       written += r.rowCount ?? 0;
-    } else written += await applyNewest(client, o, s);
+    } else written += await applyNewest(client, o, s, added);
   }
   return written;
 }
 
-async function applyNewest(client: Client, o: Extract<ApplyOp, { op: 'newest' }>, s: Statements): Promise<number> {
+async function applyNewest(
+  client: Client,
+  o: Extract<ApplyOp, { op: 'newest' }>,
+  s: Statements,
+  added: (n: number) => void,
+): Promise<number> {
   const t = o.table;
   const uniq = t.newest!.uniqueIdx.map((k) => o.values[k]);
   const self = t.keyIdx.map((k) => o.values[k]);
@@ -101,14 +118,16 @@ async function applyNewest(client: Client, o: Extract<ApplyOp, { op: 'newest' }>
     const rival = rows[0] as Record<string, unknown> | undefined;
     if (rival?.stays === true) {
       // The snapshot would have dropped this row as a duplicate: so is the change.
-      if (o.where) await client.query(s.delete, o.where);
+      if (o.where) added(-((await client.query(s.delete, o.where)).rowCount ?? 0));
       return 0;
     }
-    if (rival)
-      await client.query(
+    if (rival) {
+      const r = await client.query(
         s.delete,
         t.keyIdx.map((_, i) => rival[`k${i}`] as string | null),
       );
+      added(-(r.rowCount ?? 0));
+    }
   }
   // A row found again for a vacated key (or a change whose old image was dropped) may already be
   // in the target under its own key: it is written by that key, as an upsert, never inserted twice.
@@ -119,6 +138,7 @@ async function applyNewest(client: Client, o: Extract<ApplyOp, { op: 'newest' }>
     if (again.rowCount === 1) return 1;
   }
   await client.query(s.insert, o.values);
+  added(1);
   return 1;
 }
 

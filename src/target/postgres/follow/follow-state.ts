@@ -14,6 +14,8 @@ export interface FollowState {
   status: 'starting' | 'following' | 'stopped' | 'failed' | 'switched';
   error: string | null;
   existing: Record<string, string[]>;
+  /** Net rows the follow added per target table ("schema.table"; negative: removed), since the load. */
+  rowDelta: Record<string, number>;
 }
 
 function stateRow(r: Record<string, unknown>): FollowState {
@@ -30,6 +32,12 @@ function stateRow(r: Record<string, unknown>): FollowState {
     status: r.status as FollowState['status'],
     error: (r.error as string | null) ?? null,
     existing: (r.existing as Record<string, string[]>) ?? {},
+    rowDelta: Object.fromEntries(
+      Object.entries((r.row_delta as Record<string, number | string> | undefined) ?? {}).map(([k, v]) => [
+        k,
+        Number(v),
+      ]),
+    ),
   };
 }
 
@@ -50,7 +58,7 @@ export async function startFollowState(
      VALUES ($1, $2, $3, $4, $3, $4, $5)
      ON CONFLICT (pipeline) DO UPDATE SET run_id = $2, start_file = $3, start_pos = $4, binlog_file = $3,
        binlog_pos = $4, source_at = NULL, applied_at = now(), transactions = 0, changes = 0, stop_file = NULL,
-       stop_pos = NULL, status = 'starting', error = NULL, existing = $5`,
+       stop_pos = NULL, status = 'starting', error = NULL, existing = $5, row_delta = '{}'::jsonb`,
     [s.pipeline, s.runId, s.file, s.position, JSON.stringify(s.existing)],
   );
 }
@@ -62,13 +70,43 @@ export async function startFollowState(
 export async function advanceFollowState(
   client: Client,
   pipeline: string,
-  a: { file: string; position: number; sourceAt: number; transactions: number; changes: number },
+  a: {
+    file: string;
+    position: number;
+    sourceAt: number;
+    transactions: number;
+    changes: number;
+    /** Net rows added per table by these transactions (applyOps' delta). */
+    rows?: ReadonlyMap<string, number>;
+  },
 ): Promise<void> {
+  const rows = a.rows && a.rows.size ? JSON.stringify(Object.fromEntries(a.rows)) : null;
   await client.query(
     `UPDATE converge.follow_state SET binlog_file = $2, binlog_pos = $3, source_at = to_timestamp($4::float8 / 1000),
-       applied_at = now(), transactions = transactions + $5, changes = changes + $6 WHERE pipeline = $1`,
-    [pipeline, a.file, a.position, a.sourceAt, a.transactions, a.changes],
+       applied_at = now(), transactions = transactions + $5, changes = changes + $6,
+       row_delta = CASE WHEN $7::jsonb IS NULL THEN row_delta ELSE (
+         SELECT jsonb_object_agg(k, n) FROM (
+           SELECT k, sum(n) AS n FROM (
+             SELECT key AS k, value::text::bigint AS n FROM jsonb_each(row_delta)
+             UNION ALL SELECT key, value::text::bigint FROM jsonb_each($7::jsonb)
+           ) d GROUP BY k
+         ) s) END
+     WHERE pipeline = $1`,
+    [pipeline, a.file, a.position, a.sourceAt, a.transactions, a.changes, rows],
   );
+}
+
+/** The follow of a run (the one its load started), if the target still records it. */
+export async function followStateOfRun(client: Client, runId: string): Promise<FollowState | undefined> {
+  const exists = await client.query("SELECT to_regclass('converge.follow_state') IS NOT NULL AS ok");
+  if (!exists.rows[0].ok) return undefined;
+  const { rows } = await client.query('SELECT * FROM converge.follow_state WHERE run_id = $1', [runId]);
+  return rows[0] ? stateRow(rows[0]) : undefined;
+}
+
+/** converge rollback: the follow of a removed load cannot resume onto emptied tables. */
+export async function forgetFollowState(client: Client, pipeline: string): Promise<void> {
+  await client.query('DELETE FROM converge.follow_state WHERE pipeline = $1', [pipeline]);
 }
 
 export async function setFollowStatus(
