@@ -12,6 +12,7 @@ import { parseEventLines } from '../../src/run/replay-events';
 import { judge } from '../../src/checklist/run-checklist';
 import { checklistPath, loadChecklist } from '../../src/checklist/load-checklist';
 import { barChartSvg, lineChartSvg } from '../../src/report/charts';
+import { buildReport, CHART_TABLES } from '../../src/report/report-blocks';
 
 describe('production size and downtime prediction', () => {
   it('reads decimal and binary units', () => {
@@ -109,6 +110,48 @@ describe('compareRehearsals', () => {
     expect(c.sameSize).toBe(true);
     expect(c.writeDowntime).toMatchObject({ before: 6, after: 9 });
     expect(compareRehearsals(r('one', 2), r('two', 2, 200)).sameSize).toBe(false);
+  });
+});
+
+describe('the report of a rehearsal with many tables', () => {
+  it('lists every table, and the chart folds the rest into one bar that says which', () => {
+    const tables = Array.from({ length: 35 }, (_, i) => ({
+      table: `public.t${String(i).padStart(2, '0')}`,
+      sourceTable: `t${i}`,
+      rowsIn: 10,
+      rows: 10,
+      seconds: 35 - i,
+      verify: 0,
+      verified: true,
+    }));
+    const result: RehearsalResult = {
+      pipeline: 'p',
+      runId: 'r',
+      at: '2026-01-01T00:00:00.000Z',
+      source: { database: 'src' },
+      target: { database: 'tgt' },
+      cutover: { command: 'migrate', jobs: 2, keepFiles: false, verify: true },
+      phases: [],
+      tables,
+      bytes: 1,
+      rows: 350,
+      samples: [],
+      writeDowntimeSeconds: 1,
+      verified: true,
+    };
+    const { blocks, charts } = buildReport({ createdAt: result.at, pipelines: [{ result, history: [result] }] });
+    const perTable = charts.find((c) => c.title === 'p: migrate seconds per table')!;
+    expect(perTable.type === 'bars' && perTable.rows.map((r) => r.label)).toEqual([
+      ...tables.slice(0, CHART_TABLES - 1).map((t) => t.table),
+      '6 other tables',
+    ]);
+    const note = blocks.find((b) => b.kind === 'note' && b.text.includes('folds the other 6'));
+    expect(note && 'text' in note && note.text).toContain(
+      'public.t29, public.t30, public.t31, public.t32, public.t33, public.t34',
+    );
+    const listed = blocks.find((b) => b.kind === 'table' && b.headers[0] === 'table')!;
+    expect(listed.kind === 'table' && listed.rows.map((r) => r[0])).toEqual(tables.map((t) => t.table));
+    expect(blocks.some((b) => b.kind === 'paragraph' && b.text.includes('No production size given'))).toBe(true);
   });
 });
 
