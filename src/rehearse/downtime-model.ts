@@ -139,19 +139,25 @@ export function rowsForBytes(bytes: number, sample: { rows: number; bytes: numbe
 }
 
 /**
- * The write downtime at a production size (rows, or bytes converted at the largest sample's
- * bytes per row) from this rehearsal's samples and earlier rehearsals of the same composition.
+ * The write downtime at a production size (rows, or bytes converted at the bytes per row of this
+ * rehearsal's largest sample) from this rehearsal's samples and earlier rehearsals of the same
+ * composition.
  */
 export function forecastDowntime(
   samples: MeasuredSample[],
   size: { rows?: number; bytes?: number },
   earlier: MeasuredSample[] = [],
   warmUp?: MeasuredSample,
+  /** The servers' own caches (MySQL buffer pool, Postgres shared_buffers), in bytes. */
+  caches?: { source: number; target: number },
 ): DowntimeForecast {
   const all = [...samples, ...earlier].filter((s) => s.rows > 0);
   if (!all.length) throw new RangeError('no measured sample with rows to predict from');
   const largest = all.reduce((a, b) => (b.rows > a.rows ? b : a));
-  const rows = size.rows ?? rowsForBytes(size.bytes ?? 0, largest);
+  // Bytes per row of this rehearsal's data: earlier rehearsals may have had other rows.
+  const current = samples.filter((s) => s.rows > 0);
+  const shape = current.length ? current.reduce((a, b) => (b.rows > a.rows ? b : a)) : largest;
+  const rows = size.rows ?? rowsForBytes(size.bytes ?? 0, shape);
   if (!(rows > 0)) throw new RangeError('the production size must be more than 0 rows or bytes');
   const minRows = Math.min(...all.map((s) => s.rows));
   const spread = largest.rows / minRows;
@@ -217,6 +223,12 @@ export function forecastDowntime(
     warnings.push(
       'measured at one size only: fixed and per-row costs are split by the tables of one run (a pipeline with a seeder measures two sizes with --seed)',
     );
+  const productionBytes = size.bytes ?? rows * (shape.bytes / shape.rows);
+  const cache = caches ? Math.min(caches.source, caches.target) : undefined;
+  if (cache !== undefined && shape.bytes <= cache && productionBytes > cache)
+    warnings.push(
+      `the sample (${mb(shape.bytes)}) fits in the servers' caches (MySQL buffer pool ${mb(caches!.source)}, Postgres shared_buffers ${mb(caches!.target)}) and the production size (${mb(productionBytes)}) does not: reads from disk make each row cost more than measured, so read the prediction as a lower bound; rehearse on a copy larger than the caches`,
+    );
   const low = stages.reduce((n, s) => n + s.low, 0);
   const high = stages.reduce((n, s) => n + s.high, 0);
   return {
@@ -237,6 +249,7 @@ export function forecastDowntime(
   };
 }
 
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const frozen = (s: MeasuredSample) => MODEL_STAGES.reduce((n, st) => n + s.seconds[st], 0);
 const summarize = (s: MeasuredSample, from: 'this rehearsal' | 'earlier rehearsal') => ({
   rows: s.rows,

@@ -16,9 +16,19 @@ import { splitTarget } from '../target/postgres/catalog';
 import { compareRehearsals, RehearsalComparison } from './compare-rehearsals';
 import { forecastDowntime } from './downtime-model';
 import { Phase, PHASE_COMMANDS, RehearsalResult, RehearsalSample, RehearsalTable } from './rehearsal-result';
-import { mysqlDataBytes, recreateMysqlDatabase, someMysqlTables } from '../source/mysql/scratch-databases';
+import {
+  measureDataBytes,
+  mysqlCacheBytes,
+  recreateMysqlDatabase,
+  someMysqlTables,
+} from '../source/mysql/scratch-databases';
 import { RUN_SCHEMA } from '../run/run-recorder';
-import { emptyScratchTables, inspectTargetBeforeReset, resetScratchTarget } from '../target/postgres/scratch-databases';
+import {
+  emptyScratchTables,
+  inspectTargetBeforeReset,
+  pgCacheBytes,
+  resetScratchTarget,
+} from '../target/postgres/scratch-databases';
 import { refuseReset } from './reset-guard';
 
 export const REHEARSAL_EVENT = 'rehearsal.completed';
@@ -121,6 +131,9 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
       );
   }
   const full = samples[samples.length - 1];
+  const caches = o.production
+    ? { source: await mysqlCacheBytes(o.source), target: await pgCacheBytes(o.target) }
+    : undefined;
   return withHistory(o.target, async (client) => {
     // Rehearsals that timed another composition (other flags, or the staged commands) do not compare.
     const earlier = (await eventsOfKind(client, REHEARSAL_EVENT, { pipeline: p.name, limit: 19 }))
@@ -149,6 +162,7 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
               o.production,
               comparable.flatMap((r) => r.samples),
               warmUp,
+              caches,
             ),
           }
         : {}),
@@ -244,7 +258,7 @@ async function runSample(o: RehearseOptions, s: { scale?: number; seeder?: Seede
   });
   record('load', run.seconds.load);
   record('verify', run.seconds.verify);
-  const bytes = await mysqlDataBytes(o.source, p.source.exclude, !!s.seeder);
+  const bytes = await measureDataBytes(o.source, p.source.exclude, !!s.seeder);
   const verdicts = run.verify?.tables ?? [];
   const schema = p.target.schema;
   const key = (t: string) => (t.includes('.') ? t : `${schema}.${t}`);

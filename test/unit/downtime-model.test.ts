@@ -138,6 +138,12 @@ describe('forecastDowntime', () => {
     expect(rowsForBytes(big.bytes * 3, big)).toBeCloseTo(big.rows * 3, 6);
     const f = forecastDowntime([sample(scaled(1))], { bytes: big.bytes * 2.5 }, [big]);
     expect(f.rows).toBeCloseTo(big.rows * 2.5, 6);
+    // The bytes per row are this rehearsal's, not an earlier one's with other rows.
+    const wider = { ...big, bytes: big.bytes * 4 };
+    expect(forecastDowntime([sample(scaled(1))], { bytes: big.bytes * 2.5 }, [wider]).rows).toBeCloseTo(
+      big.rows * 2.5,
+      6,
+    );
     expect(f.stages[0].estimates.map((e) => e.method)).toEqual(['tables', 'sizes']);
     expect(f.samples.map((s) => s.from)).toEqual(['this rehearsal', 'earlier rehearsal']);
     expect(f.seconds / truth(10)).toBeCloseTo(1, 6);
@@ -162,6 +168,17 @@ describe('forecastDowntime', () => {
     expect(f.stages.map((s) => s.coldStartSeconds)).toEqual([expect.closeTo(1.5, 6), expect.closeTo(0.5, 6)]);
     expect(f.seconds - forecastDowntime(warm, size).seconds).toBeCloseTo(2, 6);
     expect(forecastDowntime(warm, size, [], tiny).stages.every((s) => s.coldStartSeconds < 1e-6)).toBe(true);
+  });
+
+  it("warns when the sample fits in the servers' caches and the production size does not", () => {
+    const s = sample(scaled(1)); // 100 bytes a row
+    const caches = { source: 128e6, target: 64e6 };
+    const within = forecastDowntime([s], { bytes: 50e6 }, [], undefined, caches);
+    expect(within.warnings.join('\n')).not.toMatch(/caches/);
+    const beyond = forecastDowntime([s], { rows: 1e6 }, [], undefined, caches);
+    expect(beyond.warnings.join('\n')).toMatch(
+      /fits in the servers' caches \(MySQL buffer pool 128\.0 MB, Postgres shared_buffers 64\.0 MB\) and the production size \(100\.0 MB\) does not/,
+    );
   });
 
   it('refuses a size of nothing', () => {

@@ -145,3 +145,11 @@ export async function emptyScratchTables(info: ConnectionInfo, keys: string[]): 
 export async function resetScratchTarget(info: ConnectionInfo, keep: string): Promise<void> {
   await resetScratchPg(withDatabase(info, undefined), info.database!, keep);
 }
+
+/** shared_buffers: how much data the server keeps in its own cache. */
+export async function pgCacheBytes(info: ConnectionInfo): Promise<number> {
+  return on(info, 'converge rehearse', async (c) => {
+    const { rows } = await c.query("SELECT pg_size_bytes(current_setting('shared_buffers'))::bigint AS bytes");
+    return Number(rows[0].bytes);
+  });
+}
