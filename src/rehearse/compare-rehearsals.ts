@@ -19,7 +19,10 @@ export interface RehearsalComparison {
   bytes: Delta;
   phases: Delta[];
   tables: Delta[];
+  /** The predicted write downtime, when both predicted for the same production size. */
   predictedSeconds?: Delta;
+  /** The measured write downtime (migrate's load and verify). */
+  writeDowntime: Delta;
 }
 
 function delta(name: string, before: number, after: number): Delta {
@@ -35,6 +38,9 @@ function delta(name: string, before: number, after: number): Delta {
 /** A table's cut-over seconds: migrate's load of it plus its verification. */
 export const tableSeconds = (t: RehearsalTable): number => t.seconds + t.verify;
 
+const sameSize = (a: { rows?: number; bytes?: number }, b: { rows?: number; bytes?: number }) =>
+  a.rows === b.rows && a.bytes === b.bytes;
+
 /** This rehearsal against the previous one of the same pipeline: phase and table seconds, size, prediction. */
 export function compareRehearsals(previous: RehearsalResult, current: RehearsalResult): RehearsalComparison {
   const prevPhase = new Map(previous.phases.map((p) => [p.phase, p.seconds]));
@@ -44,6 +50,7 @@ export function compareRehearsals(previous: RehearsalResult, current: RehearsalR
     previousAt: previous.at,
     sameSize: previous.rows === current.rows,
     rows: delta('rows', previous.rows, current.rows),
+    writeDowntime: delta('write downtime', previous.writeDowntimeSeconds, current.writeDowntimeSeconds),
     bytes: delta('bytes', previous.bytes, current.bytes),
     phases: current.phases
       .filter((p) => prevPhase.has(p.phase))
@@ -51,16 +58,8 @@ export function compareRehearsals(previous: RehearsalResult, current: RehearsalR
     tables: current.tables
       .filter((t) => prevTable.has(t.table))
       .map((t) => delta(t.table, prevTable.get(t.table)!, tableSeconds(t))),
-    ...(previous.prediction &&
-    current.prediction &&
-    previous.prediction.productionBytes === current.prediction.productionBytes
-      ? {
-          predictedSeconds: delta(
-            'predicted downtime',
-            previous.prediction.totalSeconds,
-            current.prediction.totalSeconds,
-          ),
-        }
+    ...(previous.forecast && current.forecast && sameSize(previous.forecast.given, current.forecast.given)
+      ? { predictedSeconds: delta('predicted write downtime', previous.forecast.seconds, current.forecast.seconds) }
       : {}),
   };
 }

@@ -1,27 +1,42 @@
 import type { MigrateTableResult } from '../migrate/run-migrate';
+import type { DowntimeForecast, MeasuredSample } from './downtime-model';
+
 /** What one rehearsal of one pipeline measured; stored as the payload of a rehearsal.completed event. */
 export interface RehearsalResult {
   pipeline: string;
+  /** The run of the full-size sample (the last one). */
   runId: string;
   /** When the rehearsal finished (ISO). */
   at: string;
-  scale: number;
-  /** Rows in the source after seeding (or as found, with a reused source). */
-  sourceRows: number;
-  sourceReused: boolean;
+  /** The source as rehearsed: the operator's copy as found, or a scratch source seeded for the rehearsal. */
+  source: { database: string; seeded?: { scale: number } };
+  target: { database: string };
   /** The cut-over command the rehearsal ran and timed, with its flags: `converge migrate`, through runMigrate. */
   cutover: { command: 'migrate'; jobs: number; keepFiles: boolean; verify: true };
-  /** Every phase in order: reset, source-schema, seed (scratch set-up), then the cut-over's schema-apply, load, verify. */
+  /** The full-size sample's phases in order: reset, source-schema, seed (scratch set-up), then the cut-over's schema-apply, load, verify. */
   phases: RehearsalPhase[];
-  /** migrate's per-table results (MigrateResult.tables), with each table's verification. */
+  /** migrate's per-table results (MigrateResult.tables) of the full-size sample, with each table's verification. */
   tables: RehearsalTable[];
-  /** The source's data size (MySQL DATA_LENGTH of the migrated tables): the size throughput and the prediction are measured in. */
+  /** The source's data size (MySQL DATA_LENGTH of the migrated tables) of the full-size sample. */
   bytes: number;
-  /** Rows migrate loaded. */
+  /** Rows migrate read from the source in the full-size sample. */
   rows: number;
-  throughput: StageThroughput[];
-  prediction?: DowntimePrediction;
+  /** Every run of the composition, smallest first; the last is the full size. */
+  samples: RehearsalSample[];
+  /** A run at scale 1 before two seeded sizes: its extra cost over the line is the cold-start cost. */
+  warmUp?: RehearsalSample;
+  /** Writes are frozen for migrate's load and verification: their seconds in the full-size sample. */
+  writeDowntimeSeconds: number;
+  /** The write downtime predicted for the production size, when one was given. */
+  forecast?: DowntimeForecast;
   verified: boolean;
+}
+
+/** One run of the composition at one size, as the downtime model reads it. */
+export interface RehearsalSample extends MeasuredSample {
+  runId: string;
+  /** The seeder's scale, for a seeded sample. */
+  scale?: number;
 }
 
 export type Phase = 'reset' | 'source-schema' | 'seed' | 'schema-apply' | 'load' | 'verify';
@@ -52,20 +67,4 @@ export interface RehearsalTable extends Pick<
   /** Seconds of the table's verification. */
   verify: number;
   verified: boolean;
-}
-
-export interface StageThroughput {
-  stage: CutoverStage;
-  seconds: number;
-  bytesPerSecond: number;
-  rowsPerSecond: number;
-}
-
-export interface DowntimePrediction {
-  method: 'linear extrapolation of measured bytes per second, per stage';
-  productionBytes: number;
-  measuredBytes: number;
-  stages: Array<{ stage: CutoverStage; seconds: number }>;
-  /** Writes are frozen for migrate's load and verification: the sum of the stages. */
-  totalSeconds: number;
 }

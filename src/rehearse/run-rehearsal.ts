@@ -4,38 +4,58 @@ import type { Logger } from 'pino';
 import { ConnectionInfo, withDatabase } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { runCutoverMigrate } from '../cutover/cutover-migrate';
+import { loadMapping } from '../mapping/load-mapping';
 import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
-import { loadSeeder } from '../pipeline/seeder';
+import { loadSeeder, Seeder } from '../pipeline/seeder';
 import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../target/postgres/run-history';
 import { summarizeRun } from '../run/run-summary';
 import { applyMigrations } from '../schema/apply-migrations';
 import { applyTargetSchema } from '../pipeline/apply-target-schema';
 import { openMysql } from '../source/mysql/connect';
+import { splitTarget } from '../target/postgres/catalog';
 import { compareRehearsals, RehearsalComparison } from './compare-rehearsals';
-import { predictDowntime, stageThroughput } from './predict-downtime';
-import { Phase, PHASE_COMMANDS, RehearsalResult, RehearsalTable } from './rehearsal-result';
-import { measureMysqlDatabase, recreateMysqlDatabase } from '../source/mysql/scratch-databases';
+import { forecastDowntime } from './downtime-model';
+import { Phase, PHASE_COMMANDS, RehearsalResult, RehearsalSample, RehearsalTable } from './rehearsal-result';
+import {
+  measureDataBytes,
+  mysqlCacheBytes,
+  recreateMysqlDatabase,
+  someMysqlTables,
+} from '../source/mysql/scratch-databases';
 import { RUN_SCHEMA } from '../run/run-recorder';
-import { resetScratchPg } from '../target/postgres/scratch-databases';
+import {
+  emptyScratchTables,
+  inspectTargetBeforeReset,
+  pgCacheBytes,
+  resetScratchTarget,
+} from '../target/postgres/scratch-databases';
+import { refuseReset } from './reset-guard';
 
 export const REHEARSAL_EVENT = 'rehearsal.completed';
+/** Recorded in the run of every smaller sample, so the reset guard knows the run was a rehearsal's. */
+export const SAMPLE_EVENT = 'rehearsal.sample';
+/** The first sample of a seeded rehearsal, as a share of the asked scale. */
+export const DEFAULT_FRACTION = 0.25;
 
 export interface RehearseOptions {
   pipeline: Pipeline;
-  /** Server URLs; the rehearsal uses its own scratch database on each. */
-  sourceServer: ConnectionInfo;
-  targetServer: ConnectionInfo;
-  /** Scratch database name on both servers (default converge_rehearsal_<pipeline>). */
-  database?: string;
-  scale?: number;
-  /** Keep a seeded source from an earlier rehearsal (seeding is not part of a cut-over). */
-  reuseSource?: boolean;
+  /** The operator's copy of the production data (read only), or with `seed` the scratch source to seed. URL with the database. */
+  source: ConnectionInfo;
+  /** The scratch target, reset before every run. URL with the database. */
+  target: ConnectionInfo;
+  /** --reset-target: must repeat the target's database name. */
+  resetTarget?: string;
+  /** The cut-over's target as host:port/database (CONVERGE_TARGET_URL), refused as a rehearsal target. */
+  cutoverTarget?: string;
+  /** Seed a scratch source with the pipeline's seeder instead of reading a copy; two sizes are measured. */
+  seed?: { scale: number; resetSource?: string; fraction?: number };
   workDir: string;
   /** `converge migrate --jobs`: use the cut-over command's value. */
   jobs?: number;
   /** `converge migrate --keep-files`: use the cut-over command's value. */
   keepFiles?: boolean;
-  productionBytes?: number;
+  /** Predict the write downtime for this much production data (rows, or MySQL data bytes). */
+  production?: { rows?: number; bytes?: number };
   log: Logger;
 }
 
@@ -47,120 +67,108 @@ export interface PipelineRehearsal {
   history: RehearsalResult[];
 }
 
+/** host:port/database, for comparing targets without credentials. */
+export const targetAddress = (t: ConnectionInfo) => `${t.host}:${t.port}/${t.database ?? ''}`;
+
 /**
- * One rehearsal of one pipeline on scratch databases, timing the cut-over runbook's commands:
- * reset the target (keeping the run history), create and seed the source (scratch set-up), then
- * `converge schema apply` (applyTargetSchema) and `converge migrate` with verification
- * (runCutoverMigrate, the migrate command's own call of runMigrate, with its --jobs and
- * --keep-files), timing its load and verify phases and every table it moved. The result is
- * recorded in the run history and compared with the previous rehearsal of the same command.
+ * One rehearsal of one pipeline: the cut-over composition, timed, against the operator's own
+ * copy of the data (or, with `seed`, a scratch source seeded at two sizes). Before every run the
+ * scratch target is reset (its schemas dropped and the pipeline's migrations applied again, or,
+ * when the application owns the schema, the mapped tables emptied), then the runbook's commands
+ * run through the same calls as the CLI: `converge schema apply` (when the pipeline has
+ * migrations) and `converge migrate` with its verification (runCutoverMigrate). Each run's
+ * phases and tables are timed; the downtime model predicts the production write downtime from
+ * every sample and earlier rehearsals; the result is recorded and compared with the previous one.
  */
 export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehearsal> {
   const p = o.pipeline;
-  const seeder = loadSeeder(p);
-  if (!seeder || !p.source.migrations || !p.source.tracking)
-    throw new ConvergeError('USAGE', `pipeline ${p.name} has no seeder or source migrations; a rehearsal needs both`, {
-      key: 'seed',
-    });
-  const db = o.database ?? `converge_rehearsal_${p.name}`;
-  const source = withDatabase(o.sourceServer, db);
-  const target = withDatabase(o.targetServer, db);
-  const scale = o.scale ?? p.demoScale;
-  const jobs = o.jobs ?? 2;
-  const phases: RehearsalResult['phases'] = [];
-  const record = (phase: Phase, seconds: number) => {
-    const command = PHASE_COMMANDS[phase];
-    phases.push({ phase, seconds, ...(command ? { command } : {}) });
-    o.log.info({ pipeline: p.name, phase, command, seconds }, 'rehearsal phase done');
-  };
-  const timed = async <T>(phase: Phase, body: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    const out = await body();
-    record(phase, (Date.now() - t0) / 1000);
-    return out;
-  };
-  const existing = o.reuseSource ? await measureMysqlDatabase(source, p.source.exclude) : undefined;
-  const reuse = !!existing?.rows;
-  await timed('reset', async () => {
-    await resetScratchPg(o.targetServer, db, RUN_SCHEMA);
-    if (!reuse) await recreateMysqlDatabase(o.sourceServer, db);
-    for (const sub of ['migrate', 'transform'])
-      await fsp.rm(path.join(o.workDir, sub), { recursive: true, force: true });
-  });
-  if (!reuse) {
-    await timed('source-schema', () =>
-      applyMigrations({
-        dialect: 'mysql',
-        connection: source,
-        dir: pipelinePath(p, p.source.migrations!),
-        tracking: p.source.tracking!,
-      }),
+  const sourceDb = requireDatabase(o.source, '--source', 'mysql://user@host:3306/staging_copy');
+  const targetDb = requireDatabase(o.target, '--target', 'postgres://user@host:5432/scratch');
+  const seeder = o.seed ? seederFor(p, o.seed, sourceDb) : undefined;
+  if (!o.seed && (await someMysqlTables(o.source, 1)).length === 0)
+    throw new ConvergeError(
+      'USAGE',
+      `the source database ${sourceDb} holds no tables: rehearse against a copy of the production data${p.seed ? `, or pass --seed to seed it with ${p.name}'s seeder` : ''}`,
+      { key: '--source' },
     );
-    await timed('seed', async () => {
-      const conn = await openMysql(source);
-      try {
-        return await seeder(conn, { scale });
-      } finally {
-        // Closing after use or after a failure: a close error would only hide the real outcome.
-        await conn.end().catch(() => undefined);
-      }
-    });
-  }
-  const measured = (reuse ? existing : await measureMysqlDatabase(source, p.source.exclude)) ?? { rows: 0, bytes: 0 };
-  // The cut-over, as the runbook runs it: `converge schema apply`, then `converge migrate`.
-  await timed('schema-apply', () => applyTargetSchema(p, target));
-  const run = await runCutoverMigrate({
-    pipeline: p,
-    source,
-    target,
-    workDir: o.workDir,
-    log: o.log,
-    jobs,
-    keepFiles: !!o.keepFiles,
-    verify: true,
+  const refusal = refuseReset(await inspectTargetBeforeReset(o.target, RUN_SCHEMA), {
+    database: targetDb,
+    confirmed: o.resetTarget,
+    cutoverTarget: o.cutoverTarget,
+    target: targetAddress(o.target),
   });
-  record('load', run.seconds.load);
-  record('verify', run.seconds.verify);
-  const rows = run.tables.reduce((n, t) => n + t.rows, 0);
-  const throughput = stageThroughput(run.seconds, measured.bytes, rows);
-  const verdicts = run.verify?.tables ?? [];
-  return withHistory(target, async (client) => {
-    const summary = summarizeRun(await findRun(client, run.runId), await readRunEvents(client, run.runId));
-    const schema = p.target.schema;
-    const key = (t: string) => (t.includes('.') ? t : `${schema}.${t}`);
-    const tables: RehearsalTable[] = run.tables.map((t) => ({
-      table: t.table,
-      sourceTable: t.sourceTable,
-      rowsIn: t.rowsIn,
-      rows: t.rows,
-      seconds: t.seconds,
-      ...(t.path ? { path: t.path } : {}),
-      ...(t.fkChecks ? { fkChecks: t.fkChecks } : {}),
-      verify: summary.tables.find((l) => l.stage === 'verify' && key(l.table) === key(t.table))?.seconds ?? 0,
-      verified: !!verdicts.find((v) => key(v.table) === key(t.table))?.ok,
-    }));
-    const result: RehearsalResult = {
-      pipeline: p.name,
-      runId: run.runId,
-      at: new Date().toISOString(),
-      scale,
-      sourceRows: measured.rows,
-      sourceReused: reuse,
-      cutover: { command: 'migrate', jobs, keepFiles: !!o.keepFiles, verify: true },
-      phases,
-      tables,
-      bytes: measured.bytes,
-      rows,
-      throughput,
-      ...(o.productionBytes ? { prediction: predictDowntime(throughput, measured.bytes, o.productionBytes) } : {}),
-      verified: verdicts.length > 0 && verdicts.every((v) => v.ok),
-    };
-    // Rehearsals that timed another path (the staged commands, before migrate was the cut-over) do not compare.
+  if (refusal) throw refusal;
+
+  const jobs = o.jobs ?? 2;
+  const cutover = { command: 'migrate' as const, jobs, keepFiles: !!o.keepFiles, verify: true as const };
+  const plan: { warmUp?: number; scales: Array<number | undefined> } = o.seed
+    ? sampleScales(o.seed.scale, o.seed.fraction ?? DEFAULT_FRACTION)
+    : { scales: [undefined] };
+  const runs: Array<{ scale?: number; warmUp: boolean }> = [
+    ...(plan.warmUp !== undefined ? [{ scale: plan.warmUp, warmUp: true }] : []),
+    ...plan.scales.map((scale) => ({ scale, warmUp: false })),
+  ];
+  const samples: RehearsalSample[] = [];
+  let warmUp: RehearsalSample | undefined;
+  let last: Omit<SampleRun, 'sample'> | undefined;
+  for (const [i, r] of runs.entries()) {
+    const run = await runSample(o, { scale: r.scale, seeder, jobs });
+    if (r.warmUp) warmUp = run.sample;
+    else samples.push(run.sample);
+    last = run;
+    if (i < runs.length - 1)
+      await withHistory(o.target, (client) =>
+        appendRunEvent(client, run.sample.runId, {
+          kind: SAMPLE_EVENT,
+          payload: {
+            pipeline: p.name,
+            rows: run.sample.rows,
+            bytes: run.sample.bytes,
+            scale: r.scale ?? null,
+            warmUp: r.warmUp,
+          },
+        }),
+      );
+  }
+  const full = samples[samples.length - 1];
+  const caches = o.production
+    ? { source: await mysqlCacheBytes(o.source), target: await pgCacheBytes(o.target) }
+    : undefined;
+  return withHistory(o.target, async (client) => {
+    // Rehearsals that timed another composition (other flags, or the staged commands) do not compare.
     const earlier = (await eventsOfKind(client, REHEARSAL_EVENT, { pipeline: p.name, limit: 19 }))
       .map((e) => e.payload as unknown as RehearsalResult)
-      .filter((r) => r.cutover?.command === 'migrate')
+      .filter((r) => r.cutover?.command === 'migrate' && Array.isArray(r.samples))
       .reverse();
-    await appendRunEvent(client, run.runId, {
+    const comparable = earlier.filter((r) => r.cutover.jobs === jobs && r.cutover.keepFiles === !!o.keepFiles);
+    const result: RehearsalResult = {
+      pipeline: p.name,
+      runId: full.runId,
+      at: new Date().toISOString(),
+      source: { database: sourceDb, ...(o.seed ? { seeded: { scale: o.seed.scale } } : {}) },
+      target: { database: targetDb },
+      cutover,
+      phases: last!.phases,
+      tables: last!.tables,
+      bytes: full.bytes,
+      rows: full.rows,
+      samples,
+      ...(warmUp ? { warmUp } : {}),
+      writeDowntimeSeconds: full.seconds.load + full.seconds.verify,
+      ...(o.production
+        ? {
+            forecast: forecastDowntime(
+              samples,
+              o.production,
+              comparable.flatMap((r) => r.samples),
+              warmUp,
+              caches,
+            ),
+          }
+        : {}),
+      verified: last!.verified,
+    };
+    await appendRunEvent(client, full.runId, {
       kind: REHEARSAL_EVENT,
       payload: result as unknown as Record<string, unknown>,
     });
@@ -172,4 +180,156 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
       history: [...earlier, result],
     };
   });
+}
+
+/**
+ * The seeded runs: a fraction of the scale first (a second size for the model), then the asked
+ * scale; before two sizes, a warm-up run at scale 1, so that both are measured warm and the
+ * first run's extra cost is measured on its own. A fraction of 1 measures the scale alone, cold,
+ * as the cut-over runs.
+ */
+export function sampleScales(scale: number, fraction: number): { warmUp?: number; scales: number[] } {
+  const small = Math.max(1, Math.round(scale * fraction));
+  if (small >= scale) return { scales: [scale] };
+  return { ...(small > 1 ? { warmUp: 1 } : {}), scales: [small, scale] };
+}
+
+interface SampleRun {
+  sample: RehearsalSample;
+  phases: RehearsalResult['phases'];
+  tables: RehearsalTable[];
+  verified: boolean;
+}
+
+/** One run of the composition on a freshly reset target (and, seeded, a freshly seeded source). */
+async function runSample(o: RehearseOptions, s: { scale?: number; seeder?: Seeder; jobs: number }): Promise<SampleRun> {
+  const p = o.pipeline;
+  const phases: RehearsalResult['phases'] = [];
+  const timed = async <T>(phase: Phase, body: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const out = await body();
+    record(phase, (Date.now() - t0) / 1000);
+    return out;
+  };
+  const record = (phase: Phase, seconds: number) => {
+    const command = PHASE_COMMANDS[phase];
+    phases.push({ phase, seconds, ...(command ? { command } : {}) });
+    o.log.info({ pipeline: p.name, phase, command, seconds, scale: s.scale }, 'rehearsal phase done');
+  };
+  await timed('reset', async () => {
+    // Keeps converge's schema: the run history later rehearsals compare with.
+    if (p.target.migrations) await resetScratchTarget(o.target, RUN_SCHEMA);
+    else await emptyScratchTables(o.target, await mappedTargetTables(p));
+    if (s.seeder) await recreateMysqlDatabase(withDatabase(o.source, undefined), o.source.database!);
+    for (const sub of ['migrate', 'transform'])
+      await fsp.rm(path.join(o.workDir, sub), { recursive: true, force: true });
+  });
+  if (s.seeder) {
+    await timed('source-schema', () =>
+      applyMigrations({
+        dialect: 'mysql',
+        connection: o.source,
+        dir: pipelinePath(p, p.source.migrations!),
+        tracking: p.source.tracking!,
+      }),
+    );
+    await timed('seed', async () => {
+      const conn = await openMysql(o.source);
+      try {
+        return await s.seeder!(conn, { scale: s.scale! });
+      } finally {
+        // Closing after use or after a failure: a close error would only hide the real outcome.
+        await conn.end().catch(() => undefined);
+      }
+    });
+  }
+  // The cut-over, as the runbook runs it: `converge schema apply` (when the pipeline owns the
+  // schema), then `converge migrate`, verification included.
+  if (p.target.migrations) await timed('schema-apply', () => applyTargetSchema(p, o.target));
+  const run = await runCutoverMigrate({
+    pipeline: p,
+    source: o.source,
+    target: o.target,
+    workDir: o.workDir,
+    log: o.log,
+    jobs: s.jobs,
+    keepFiles: !!o.keepFiles,
+    verify: true,
+  });
+  record('load', run.seconds.load);
+  record('verify', run.seconds.verify);
+  const bytes = await measureDataBytes(o.source, p.source.exclude, !!s.seeder);
+  const verdicts = run.verify?.tables ?? [];
+  const schema = p.target.schema;
+  const key = (t: string) => (t.includes('.') ? t : `${schema}.${t}`);
+  const summary = await withHistory(o.target, async (client) =>
+    summarizeRun(await findRun(client, run.runId), await readRunEvents(client, run.runId)),
+  );
+  const tables: RehearsalTable[] = run.tables.map((t) => ({
+    table: t.table,
+    sourceTable: t.sourceTable,
+    rowsIn: t.rowsIn,
+    rows: t.rows,
+    seconds: t.seconds,
+    ...(t.path ? { path: t.path } : {}),
+    ...(t.fkChecks ? { fkChecks: t.fkChecks } : {}),
+    verify: summary.tables.find((l) => l.stage === 'verify' && key(l.table) === key(t.table))?.seconds ?? 0,
+    verified: !!verdicts.find((v) => key(v.table) === key(t.table))?.ok,
+  }));
+  return {
+    sample: {
+      runId: run.runId,
+      ...(s.scale !== undefined ? { scale: s.scale } : {}),
+      rows: tables.reduce((n, t) => n + t.rowsIn, 0),
+      bytes,
+      seconds: { load: run.seconds.load, verify: run.seconds.verify },
+      tables: tables.map((t) => ({ rows: t.rowsIn, seconds: { load: t.seconds, verify: t.verify } })),
+    },
+    phases,
+    tables,
+    verified: verdicts.length > 0 && verdicts.every((v) => v.ok),
+  };
+}
+
+/** The "schema.table" keys the mapping loads: what a load writes, so what a reset empties. */
+async function mappedTargetTables(p: Pipeline): Promise<string[]> {
+  const mapping = await loadMapping(pipelinePath(p, p.mapping));
+  return [...mapping.tables.values()]
+    .filter((t) => !t.skip)
+    .map((t) => splitTarget(t.target, p.target.schema))
+    .map((t) => `${t.schema}.${t.table}`);
+}
+
+function requireDatabase(info: ConnectionInfo, flag: string, example: string): string {
+  if (!info.database)
+    throw new ConvergeError('USAGE', `${flag} names no database: write it in the URL, e.g. ${example}`, { key: flag });
+  return info.database;
+}
+
+/** The pipeline's seeder, when seeding is asked for and allowed; a clear refusal otherwise. */
+function seederFor(p: Pipeline, seed: NonNullable<RehearseOptions['seed']>, sourceDb: string): Seeder {
+  const seeder = loadSeeder(p);
+  if (!seeder)
+    throw new ConvergeError(
+      'USAGE',
+      `pipeline ${p.name} has no seeder (no seed: in ${p.file}): rehearse it without --seed, against a copy of its production data`,
+      { key: '--seed', file: p.file },
+    );
+  if (!p.source.migrations || !p.source.tracking)
+    throw new ConvergeError(
+      'USAGE',
+      `pipeline ${p.name} has no source.migrations to build a scratch source for its seeder; rehearse it without --seed`,
+      { key: '--seed', file: p.file },
+    );
+  if (seed.resetSource !== sourceDb)
+    throw new ConvergeError(
+      'USAGE',
+      seed.resetSource === undefined
+        ? `--seed drops and re-creates the source database ${sourceDb} before seeding it; pass --reset-source ${sourceDb} to confirm it is a scratch database`
+        : `--reset-source ${seed.resetSource} does not name the source's database ${sourceDb}; nothing was reset`,
+      { key: '--reset-source' },
+    );
+  if (!Number.isInteger(seed.scale) || seed.scale < 1)
+    throw new ConvergeError('USAGE', `--seed takes a whole scale >= 1, not ${seed.scale}`, { key: '--seed' });
+  return seeder;
 }

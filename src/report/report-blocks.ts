@@ -1,5 +1,6 @@
 import type { PipelineRehearsal } from '../rehearse/run-rehearsal';
-import { formatDuration } from '../rehearse/predict-downtime';
+import { formatDuration } from '../rehearse/size-units';
+import type { DowntimeForecast } from '../rehearse/downtime-model';
 import { CUTOVER_STAGES, RehearsalResult } from '../rehearse/rehearsal-result';
 import { Delta, tableSeconds } from '../rehearse/compare-rehearsals';
 import { formatBytes } from '../run/run-summary';
@@ -15,23 +16,56 @@ export type Block =
 
 export interface RehearsalReport {
   createdAt: string;
-  productionBytes?: number;
   pipelines: PipelineRehearsal[];
 }
 
 const s2 = (n: number) => n.toFixed(2);
-const mbps = (n: number) => (n / 1e6).toFixed(2);
 const signed = (d: Delta, f: (n: number) => string) =>
   `${d.change >= 0 ? '+' : ''}${f(d.change)}${d.percent === null ? '' : ` (${d.percent >= 0 ? '+' : ''}${d.percent.toFixed(0)} %)`}`;
 const cutover = (r: { phases: Array<{ phase: string; seconds: number }> }) =>
   r.phases.filter((p) => (CUTOVER_STAGES as readonly string[]).includes(p.phase)).reduce((n, p) => n + p.seconds, 0);
+/** The per-table chart shows this many tables; the rest are folded into one bar, and the table below lists all. */
+export const CHART_TABLES = 30;
 
 /** How the runbook's cut-over command reads for this rehearsal's flags. */
 export const cutoverCommand = (r: RehearsalResult): string =>
   `converge migrate --pipeline ${r.pipeline} --jobs ${r.cutover.jobs}${r.cutover.keepFiles ? ' --keep-files' : ''}`;
 
+/** "10.0 GB" or "5000000 rows": the production size a forecast was asked for. */
+export const forecastSize = (f: DowntimeForecast): string =>
+  f.given.bytes !== undefined ? formatBytes(f.given.bytes) : `${f.given.rows} rows`;
+
 export const PREDICTION_NOTE =
-  'Predicted by linear extrapolation: each stage of converge migrate (load, verify) has its measured throughput (source data bytes per second) applied to the production size (the MySQL data size). It assumes the same servers, parallelism and row shapes as this rehearsal; larger indexes, wider rows and cold caches make a real cut-over slower, so read it as a lower bound and rehearse at production size before committing to a window.';
+  "Each frozen phase of converge migrate (load, verify) is modelled as fixed seconds plus seconds per source row, fitted on this rehearsal's samples of different sizes and earlier rehearsals of the same command, or, from one size, split by the run's tables; a size in bytes is converted to rows at the largest sample's bytes per row. The range spans every estimate, widened by the run-to-run noise. It assumes the same servers, --jobs and row shapes as the rehearsal.";
+
+function forecastBlocks(f: DowntimeForecast): Block[] {
+  const us = (n: number) => (n * 1e6).toFixed(2);
+  return [
+    {
+      kind: 'paragraph',
+      text: `Predicted write downtime (migrate's load and verify, writes frozen) for ${forecastSize(f)} (${Math.round(f.rows)} rows, ${f.scaleFactor.toFixed(1)}× the largest sample): ${formatDuration(f.seconds)}, range ${formatDuration(f.low)} to ${formatDuration(f.high)}. ${(f.variableShare * 100).toFixed(0)} % of the largest sample's frozen time grows with the data.`,
+    },
+    ...f.warnings.map((w): Block => ({ kind: 'note', text: `Warning: ${w}.` })),
+    { kind: 'note', text: PREDICTION_NOTE },
+    {
+      kind: 'table',
+      headers: ['phase', 'fixed s', 'µs per row', 'predicted', 'range', 'fitted on'],
+      rows: f.stages.map((s) => [
+        s.stage,
+        s2(s.fixedSeconds),
+        us(s.secondsPerRow),
+        formatDuration(s.seconds),
+        `${formatDuration(s.low)} – ${formatDuration(s.high)}`,
+        s.estimates.map((e) => `${e.basis}: ${formatDuration(e.seconds)}`).join('; '),
+      ]),
+    },
+    {
+      kind: 'table',
+      headers: ['sample', 'rows', 'source data', 'frozen s'],
+      rows: f.samples.map((s) => [s.from, String(s.rows), formatBytes(s.bytes), s2(s.seconds)]),
+    },
+  ];
+}
 
 /** Builds the report's blocks and chart specs from the rehearsals of every pipeline. */
 export function buildReport(report: RehearsalReport): { blocks: Block[]; charts: ChartSpec[] } {
@@ -41,33 +75,35 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
   blocks.push({ kind: 'heading', level: 1, text: 'converge rehearsal report' });
   blocks.push({
     kind: 'paragraph',
-    text: `Generated ${report.createdAt}. Pipelines: ${report.pipelines.map((p) => p.result.pipeline).join(', ')}.${report.productionBytes ? ` Production size for the prediction: ${formatBytes(report.productionBytes)}.` : ''}`,
+    text: `Generated ${report.createdAt}. Pipelines: ${report.pipelines.map((p) => p.result.pipeline).join(', ')}.`,
   });
-  if (report.productionBytes) {
-    blocks.push({
-      kind: 'heading',
-      level: 2,
-      text: `Predicted cut-over downtime for ${formatBytes(report.productionBytes)}`,
-    });
-    blocks.push({ kind: 'note', text: PREDICTION_NOTE });
-    blocks.push({
-      kind: 'table',
-      headers: ['pipeline', ...CUTOVER_STAGES, 'downtime (writes frozen)'],
-      rows: report.pipelines
-        .filter((p) => p.result.prediction)
-        .map((p) => [
-          p.result.pipeline,
-          ...p.result.prediction!.stages.map((s) => formatDuration(s.seconds)),
-          formatDuration(p.result.prediction!.totalSeconds),
-        ]),
-    });
-  }
   for (const pr of report.pipelines) {
     const r = pr.result;
     blocks.push({ kind: 'heading', level: 2, text: `Pipeline ${r.pipeline}` });
     blocks.push({
       kind: 'paragraph',
-      text: `Run ${r.runId}: the cut-over command \`${cutoverCommand(r)}\` (runMigrate, verification included), after \`converge schema apply\`. Source: ${r.sourceRows} rows, ${formatBytes(r.bytes)} of MySQL data (scale ${r.scale}${r.sourceReused ? ', seeded by an earlier rehearsal' : ', seeded for this rehearsal'}); migrate loaded ${r.rows} rows (${r.tables.filter((t) => t.path === 'streamed').length} tables streamed, ${r.tables.filter((t) => t.path === 'staged').length} staged). Verification: ${r.verified ? 'every table matches (counts and checksums)' : 'DIFFERENCES FOUND'}. Writes frozen for migrate's load and verify: ${formatDuration(cutover(r))}.`,
+      text: `Run ${r.runId}: the cut-over command \`${cutoverCommand(r)}\` (runMigrate, verification included)${r.phases.some((p) => p.phase === 'schema-apply') ? ', after `converge schema apply`' : ''}, on the scratch target ${r.target.database}. Source ${r.source.database}: ${r.source.seeded ? `seeded for the rehearsal at scale ${r.source.seeded.scale}` : 'a copy of the production data, read as found'}; ${r.rows} rows, ${formatBytes(r.bytes)} of MySQL data; migrate moved ${r.tables.length} tables (${r.tables.filter((t) => t.path === 'streamed').length} streamed, ${r.tables.filter((t) => t.path === 'staged').length} staged). Verification: ${r.verified ? 'every table matches (counts and checksums)' : 'DIFFERENCES FOUND'}. Write downtime measured (load and verify): ${formatDuration(r.writeDowntimeSeconds)}.`,
+    });
+    blocks.push({ kind: 'heading', level: 3, text: 'Predicted write downtime' });
+    if (r.forecast) blocks.push(...forecastBlocks(r.forecast));
+    else
+      blocks.push({
+        kind: 'paragraph',
+        text: 'No production size given (--production-size or --production-rows): nothing predicted.',
+      });
+    blocks.push({ kind: 'heading', level: 3, text: 'Samples' });
+    blocks.push({
+      kind: 'table',
+      headers: ['sample', 'run', 'rows', 'source data', 'load s', 'verify s', 'rows/s (load)'],
+      rows: r.samples.map((s, i) => [
+        `${i + 1}${s.scale !== undefined ? ` (scale ${s.scale})` : ''}`,
+        s.runId,
+        String(s.rows),
+        formatBytes(s.bytes),
+        s2(s.seconds.load),
+        s2(s.seconds.verify),
+        (s.rows / Math.max(s.seconds.load, 1e-3)).toFixed(0),
+      ]),
     });
     blocks.push({ kind: 'heading', level: 3, text: 'Phases' });
     blocks.push({
@@ -78,30 +114,16 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
         ['total', '', s2(r.phases.reduce((n, p) => n + p.seconds, 0))],
       ],
     });
-    blocks.push({ kind: 'heading', level: 3, text: 'Throughput per stage' });
-    blocks.push({
-      kind: 'table',
-      headers: ['stage', 'seconds', 'MB/s', 'rows/s'],
-      rows: r.throughput.map((t) => [t.stage, s2(t.seconds), mbps(t.bytesPerSecond), t.rowsPerSecond.toFixed(0)]),
-    });
     chart({
       type: 'bars',
-      title: `${r.pipeline}: migrate throughput per phase`,
-      unit: 'MB/s',
-      series: ['MB/s'],
-      rows: r.throughput.map((t) => ({ label: t.stage, values: [t.bytesPerSecond / 1e6] })),
+      title: `${r.pipeline}: migrate rows per second per phase`,
+      unit: 'rows/s',
+      series: ['rows/s'],
+      rows: CUTOVER_STAGES.map((stage) => ({
+        label: stage,
+        values: [r.rows / Math.max(r.phases.find((p) => p.phase === stage)?.seconds ?? 0, 1e-3)],
+      })),
     });
-    if (r.prediction) {
-      blocks.push({
-        kind: 'heading',
-        level: 3,
-        text: `Predicted downtime for ${formatBytes(r.prediction.productionBytes)}`,
-      });
-      blocks.push({
-        kind: 'paragraph',
-        text: `${formatDuration(r.prediction.totalSeconds)} with writes frozen (${r.prediction.stages.map((s) => `${s.stage} ${formatDuration(s.seconds)}`).join(', ')}), by ${r.prediction.method} from ${formatBytes(r.prediction.measuredBytes)} measured.`,
-      });
-    }
     blocks.push({ kind: 'heading', level: 3, text: 'Compared with the previous rehearsal' });
     const c = pr.comparison;
     if (!c)
@@ -110,30 +132,51 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
         text: 'This is the first rehearsal recorded on this target: nothing to compare with yet.',
       });
     else {
+      const prevTables = new Set(pr.previous?.tables.map((t) => t.table) ?? []);
+      const added = r.tables.filter((t) => !prevTables.has(t.table)).map((t) => t.table);
+      const gone = [...prevTables].filter((t) => !r.tables.some((x) => x.table === t));
       blocks.push({
         kind: 'paragraph',
-        text: `Previous: run ${c.previousRunId} at ${c.previousAt}. ${c.sameSize ? 'Same number of rows: the timings compare like for like.' : `Rows ${c.rows.before} → ${c.rows.after}: sizes differ, compare throughput rather than seconds.`}${c.predictedSeconds ? ` Predicted downtime ${formatDuration(c.predictedSeconds.before)} → ${formatDuration(c.predictedSeconds.after)}.` : ''}`,
+        text: `Previous: run ${c.previousRunId} at ${c.previousAt}. ${c.sameSize ? 'Same number of rows: the timings compare like for like.' : `Rows ${c.rows.before} → ${c.rows.after}: sizes differ, compare rows per second rather than seconds.`} Write downtime ${formatDuration(c.writeDowntime.before)} → ${formatDuration(c.writeDowntime.after)} (${signed(c.writeDowntime, s2)}).${c.predictedSeconds ? ` Predicted write downtime ${formatDuration(c.predictedSeconds.before)} → ${formatDuration(c.predictedSeconds.after)}.` : ''}${added.length ? ` New tables: ${added.join(', ')}.` : ''}${gone.length ? ` Tables no longer moved: ${gone.join(', ')}.` : ''}`,
       });
       blocks.push({
         kind: 'table',
         headers: ['phase', 'previous s', 'this s', 'change'],
         rows: c.phases.map((d) => [d.name, s2(d.before), s2(d.after), signed(d, s2)]),
       });
-      const moved = [...c.tables].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, 10);
       blocks.push({
         kind: 'table',
-        headers: ['table (largest changes)', 'previous s', 'this s', 'change'],
-        rows: moved.map((d) => [d.name, s2(d.before), s2(d.after), signed(d, s2)]),
+        headers: ['table (every table, largest change first)', 'previous s', 'this s', 'change'],
+        rows: [...c.tables]
+          .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
+          .map((d) => [d.name, s2(d.before), s2(d.after), signed(d, s2)]),
       });
     }
     blocks.push({ kind: 'heading', level: 3, text: 'Time per table' });
     const byTime = [...r.tables].sort((a, b) => tableSeconds(b) - tableSeconds(a));
+    const shown = byTime.length > CHART_TABLES ? byTime.slice(0, CHART_TABLES - 1) : byTime;
+    const folded = byTime.slice(shown.length);
+    if (folded.length)
+      blocks.push({
+        kind: 'note',
+        text: `The chart shows the ${shown.length} slowest tables; its last bar folds the other ${folded.length} together (${folded.map((t) => t.table).join(', ')}). The table below lists every one.`,
+      });
     chart({
       type: 'bars',
       title: `${r.pipeline}: migrate seconds per table`,
       unit: 's',
       series: [...CUTOVER_STAGES],
-      rows: byTime.slice(0, 30).map((t) => ({ label: t.table, values: [t.seconds, t.verify] })),
+      rows: [
+        ...shown.map((t) => ({ label: t.table, values: [t.seconds, t.verify] })),
+        ...(folded.length
+          ? [
+              {
+                label: `${folded.length} other tables`,
+                values: [folded.reduce((n, t) => n + t.seconds, 0), folded.reduce((n, t) => n + t.verify, 0)],
+              },
+            ]
+          : []),
+      ],
     });
     blocks.push({
       kind: 'table',
@@ -160,14 +203,14 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
     });
     blocks.push({
       kind: 'table',
-      headers: ['finished', 'run', 'rows', 'cut-over s', 'predicted downtime'],
+      headers: ['finished', 'run', 'rows', 'write downtime s', 'predicted write downtime'],
       rows: pr.history.map((h) => [
         h.at,
         h.runId,
         String(h.rows),
         s2(cutover(h)),
-        h.prediction
-          ? `${formatDuration(h.prediction.totalSeconds)} for ${formatBytes(h.prediction.productionBytes)}`
+        h.forecast
+          ? `${formatDuration(h.forecast.seconds)} (${formatDuration(h.forecast.low)} – ${formatDuration(h.forecast.high)}) for ${forecastSize(h.forecast)}`
           : '',
       ]),
     });

@@ -7,7 +7,7 @@ import { writeRehearsalReport, writeRunReport } from '../../src/report/write-rep
 import { summarizeRun } from '../../src/run/run-summary';
 import type { RunEventRow } from '../../src/target/postgres/run-history';
 import type { RehearsalResult } from '../../src/rehearse/rehearsal-result';
-import { predictDowntime, stageThroughput } from '../../src/rehearse/predict-downtime';
+import { forecastDowntime } from '../../src/rehearse/downtime-model';
 import { compareRehearsals } from '../../src/rehearse/compare-rehearsals';
 
 // The same lookup `npm test` runs first (scripts/find-chromium.js): a missing browser fails, never skips.
@@ -21,14 +21,31 @@ const { findChromium } = require('../../scripts/find-chromium.js') as { findChro
 function rehearsal(runId: string, at: string, factor: number): RehearsalResult {
   // MigrateResult.seconds, as runCutoverMigrate returns it.
   const migrateSeconds = { load: 6 * factor, verify: 5 * factor };
-  const throughput = stageThroughput(migrateSeconds, 50e6, 400_000);
+  const tables = ['identities', 'sessions', 'identity_credentials', 'courier_messages <script>'].map((table, i) => ({
+    table: `public.${table}`,
+    sourceTable: table,
+    rowsIn: 1000 * (i + 1),
+    rows: 1000 * (i + 1),
+    seconds: 0.9 * (i + 1) * factor,
+    path: i === 2 ? ('staged' as const) : ('streamed' as const),
+    fkChecks: 'set-based' as const,
+    verify: 1.1,
+    verified: true,
+  }));
+  const sample = {
+    runId,
+    scale: 1000,
+    rows: 10_000,
+    bytes: 50e6,
+    seconds: migrateSeconds,
+    tables: tables.map((t) => ({ rows: t.rowsIn, seconds: { load: t.seconds, verify: t.verify } })),
+  };
   return {
     pipeline: 'kratos',
     runId,
     at,
-    scale: 1000,
-    sourceRows: 400_000,
-    sourceReused: false,
+    source: { database: 'kratos_staging', seeded: { scale: 1000 } },
+    target: { database: 'kratos_scratch' },
     cutover: { command: 'migrate', jobs: 4, keepFiles: true, verify: true },
     phases: [
       { phase: 'reset', seconds: 1 },
@@ -38,21 +55,12 @@ function rehearsal(runId: string, at: string, factor: number): RehearsalResult {
       { phase: 'load', seconds: migrateSeconds.load, command: 'migrate' },
       { phase: 'verify', seconds: migrateSeconds.verify, command: 'migrate' },
     ],
-    tables: ['identities', 'sessions', 'identity_credentials', 'courier_messages <script>'].map((table, i) => ({
-      table: `public.${table}`,
-      sourceTable: table,
-      rowsIn: 1000 * (i + 1),
-      rows: 1000 * (i + 1),
-      seconds: 0.9 * (i + 1) * factor,
-      path: i === 2 ? ('staged' as const) : ('streamed' as const),
-      fkChecks: 'set-based' as const,
-      verify: 1.1,
-      verified: true,
-    })),
+    tables,
     bytes: 50e6,
-    rows: 400_000,
-    throughput,
-    prediction: predictDowntime(throughput, 50e6, 10e9),
+    rows: 10_000,
+    samples: [sample],
+    writeDowntimeSeconds: migrateSeconds.load + migrateSeconds.verify,
+    forecast: forecastDowntime([sample], { bytes: 10e9 }),
     verified: true,
   };
 }
@@ -101,7 +109,6 @@ describe('report.html in headless Chromium', () => {
     const b = rehearsal('22222222-2222-4222-8222-222222222222', '2026-01-02T10:00:00.000Z', 1);
     const files = await writeRehearsalReport(path.join(dir, 'report'), {
       createdAt: b.at,
-      productionBytes: 10e9,
       pipelines: [{ result: b, previous: a, comparison: compareRehearsals(a, b), history: [a, b] }],
     });
     const before = await fsp.readFile(files.html, 'utf8');
@@ -116,10 +123,10 @@ describe('report.html in headless Chromium', () => {
     expect(svgs).toHaveLength(3);
     const [throughput, perTable, history] = svgs as [string, string, string];
     // The timed phases are converge migrate's: load and verify, one bar each.
-    expect(throughput).toContain('kratos: migrate throughput per phase');
+    expect(throughput).toContain('kratos: migrate rows per second per phase');
     expect(throughput.match(/<rect class="bar"/g)).toHaveLength(2);
-    expect(throughput).toMatch(/<title>load MB\/s: [\d.]+ MB\/s<\/title>/);
-    expect(throughput).toMatch(/<title>verify MB\/s: [\d.]+ MB\/s<\/title>/);
+    expect(throughput).toMatch(/<title>load rows\/s: [\d.]+ rows\/s<\/title>/);
+    expect(throughput).toMatch(/<title>verify rows\/s: [\d.]+ rows\/s<\/title>/);
     expect(perTable).toContain('kratos: migrate seconds per table');
     expect(perTable.match(/<rect class="bar"/g)).toHaveLength(4 * 2);
     expect(perTable).toContain('public.courier_messages &lt;script&gt;');

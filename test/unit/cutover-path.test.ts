@@ -105,6 +105,9 @@ describe('one cut-over path', () => {
       for (const r of rehearsals) {
         expect(flagValue(r, '--jobs')).toBe(flagValue(migrate, '--jobs'));
         expect(r.args.includes('--keep-files')).toBe(migrate.args.includes('--keep-files'));
+        // Against a staging copy and a scratch target named on the command line, confirmed.
+        for (const flag of ['--source', '--target', '--reset-target'])
+          expect({ flag, given: !!flagValue(r, flag) }).toEqual({ flag, given: true });
       }
     }
   });
@@ -122,6 +125,8 @@ describe('one cut-over path', () => {
     expect(rehearsal).toMatch(/record\('verify', run\.seconds\.verify\)/);
     // Nothing of the staged path is left in the rehearsal.
     expect(rehearsal).not.toMatch(/runPipeline|runExport|runTransform|runImport/);
+    // The schema apply it times is the command's own call.
+    expect(rehearsal).toMatch(/timed\('schema-apply', \(\) => applyTargetSchema\(p, o\.target\)\)/);
     // Its help states the correspondence with the runbook's command.
     expect(read('src/cli/commands/rehearse.ts')).toContain('converge migrate --pipeline P --jobs N [--keep-files]');
   });

@@ -1,6 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { parseSize, predictDowntime, stageThroughput, formatDuration } from '../../src/rehearse/predict-downtime';
+import { parseCount, parseSize, formatDuration } from '../../src/rehearse/size-units';
+import { refuseReset } from '../../src/rehearse/reset-guard';
+import type { TargetBeforeReset } from '../../src/target/postgres/scratch-databases';
+import { sampleScales } from '../../src/rehearse/run-rehearsal';
 import { compareRehearsals } from '../../src/rehearse/compare-rehearsals';
 import type { RehearsalResult } from '../../src/rehearse/rehearsal-result';
 import { describeCutover, summarizeRun } from '../../src/run/run-summary';
@@ -9,6 +12,7 @@ import { parseEventLines } from '../../src/run/replay-events';
 import { judge } from '../../src/checklist/run-checklist';
 import { checklistPath, loadChecklist } from '../../src/checklist/load-checklist';
 import { barChartSvg, lineChartSvg } from '../../src/report/charts';
+import { buildReport, CHART_TABLES } from '../../src/report/report-blocks';
 
 describe('production size and downtime prediction', () => {
   it('reads decimal and binary units', () => {
@@ -18,14 +22,54 @@ describe('production size and downtime prediction', () => {
     expect(() => parseSize('ten gigs')).toThrow(/not a size/);
   });
 
-  it("extrapolates each of migrate's phases linearly from its measured bytes per second", () => {
-    const t = stageThroughput({ load: 7, verify: 3 }, 1e6, 1000);
-    expect(t.map((s) => s.stage)).toEqual(['load', 'verify']);
-    const p = predictDowntime(t, 1e6, 1e9);
-    expect(p.stages.map((s) => Math.round(s.seconds))).toEqual([7000, 3000]);
-    expect(Math.round(p.totalSeconds)).toBe(10_000);
-    expect(formatDuration(p.totalSeconds)).toBe('2 h 46 min');
-    expect(() => predictDowntime(t, 0, 1e9)).toThrow(/no data bytes/);
+  it('reads row counts with k, M and G, and durations for people', () => {
+    expect(parseCount('5M')).toBe(5e6);
+    expect(parseCount('120k')).toBe(120_000);
+    expect(parseCount('250000')).toBe(250_000);
+    expect(() => parseCount('lots')).toThrow(/not a number of rows/);
+    expect(() => parseCount('0')).toThrow(/at least 1/);
+    expect(formatDuration(10_000)).toBe('2 h 46 min');
+    expect(formatDuration(125)).toBe('2 min 05 s');
+  });
+
+  it('seeded rehearsals warm up at scale 1, then measure a quarter of the scale and the scale; a fraction of 1 measures the scale alone', () => {
+    expect(sampleScales(400, 0.25)).toEqual({ warmUp: 1, scales: [100, 400] });
+    expect(sampleScales(4, 0.25)).toEqual({ scales: [1, 4] });
+    expect(sampleScales(1, 0.25)).toEqual({ scales: [1] });
+    expect(sampleScales(400, 1)).toEqual({ scales: [400] });
+  });
+});
+
+describe('refuseReset: a rehearsal resets only a scratch target it was told it may reset', () => {
+  const empty: TargetBeforeReset = { exists: true, tables: 0, runs: [] };
+  const base = { database: 'scratch', target: 'pg:5432/scratch' };
+  const run = (over: Partial<TargetBeforeReset['runs'][number]>) => ({
+    id: 'r1',
+    pipeline: 'p',
+    status: 'completed',
+    endedAt: '2026-01-01T00:00:00.000Z',
+    rehearsal: false,
+    cutover: false,
+    loaded: true,
+    ...over,
+  });
+  it('needs the database named again, and never the cut-over target', () => {
+    expect(refuseReset(empty, base)?.message).toMatch(/pass --reset-target scratch/);
+    expect(refuseReset(empty, { ...base, confirmed: 'other' })?.message).toMatch(/does not name/);
+    expect(refuseReset(empty, { ...base, confirmed: 'scratch' })).toBeUndefined();
+    expect(refuseReset(empty, { ...base, confirmed: 'scratch', cutoverTarget: 'pg:5432/scratch' })?.message).toMatch(
+      /is the cut-over's target/,
+    );
+  });
+  it("refuses a target holding a completed cut-over or a load no rehearsal made; a rehearsal's own runs are fine", () => {
+    const ok = { ...base, confirmed: 'scratch' };
+    const cut = refuseReset({ ...empty, runs: [run({ cutover: true })] }, ok)!;
+    expect(cut.code).toBe('TARGET_NOT_EMPTY');
+    expect(cut.message).toMatch(/completed cut-over \(run r1/);
+    expect(refuseReset({ ...empty, runs: [run({})] }, ok)?.message).toMatch(/completed load of run r1/);
+    expect(refuseReset({ ...empty, runs: [run({ rehearsal: true })] }, ok)).toBeUndefined();
+    expect(refuseReset({ ...empty, runs: [run({ status: 'failed' })] }, ok)).toBeUndefined();
+    expect(refuseReset({ ...empty, runs: [run({ status: 'rolled_back' })] }, ok)).toBeUndefined();
   });
 });
 
@@ -34,12 +78,12 @@ describe('compareRehearsals', () => {
     pipeline: 'p',
     runId,
     at: runId,
-    scale: 1,
-    sourceRows: rows,
-    sourceReused: false,
+    source: { database: 'src' },
+    target: { database: 'tgt' },
     bytes: 1000,
     rows,
-    throughput: [],
+    samples: [],
+    writeDowntimeSeconds: 3 * s,
     verified: true,
     cutover: { command: 'migrate', jobs: 2, keepFiles: false, verify: true },
     phases: [
@@ -64,7 +108,50 @@ describe('compareRehearsals', () => {
     expect(c.phases.find((d) => d.name === 'verify')).toMatchObject({ before: 4, after: 6, change: 2, percent: 50 });
     expect(c.tables[0]).toMatchObject({ name: 'public.a', before: 3, after: 4 });
     expect(c.sameSize).toBe(true);
+    expect(c.writeDowntime).toMatchObject({ before: 6, after: 9 });
     expect(compareRehearsals(r('one', 2), r('two', 2, 200)).sameSize).toBe(false);
+  });
+});
+
+describe('the report of a rehearsal with many tables', () => {
+  it('lists every table, and the chart folds the rest into one bar that says which', () => {
+    const tables = Array.from({ length: 35 }, (_, i) => ({
+      table: `public.t${String(i).padStart(2, '0')}`,
+      sourceTable: `t${i}`,
+      rowsIn: 10,
+      rows: 10,
+      seconds: 35 - i,
+      verify: 0,
+      verified: true,
+    }));
+    const result: RehearsalResult = {
+      pipeline: 'p',
+      runId: 'r',
+      at: '2026-01-01T00:00:00.000Z',
+      source: { database: 'src' },
+      target: { database: 'tgt' },
+      cutover: { command: 'migrate', jobs: 2, keepFiles: false, verify: true },
+      phases: [],
+      tables,
+      bytes: 1,
+      rows: 350,
+      samples: [],
+      writeDowntimeSeconds: 1,
+      verified: true,
+    };
+    const { blocks, charts } = buildReport({ createdAt: result.at, pipelines: [{ result, history: [result] }] });
+    const perTable = charts.find((c) => c.title === 'p: migrate seconds per table')!;
+    expect(perTable.type === 'bars' && perTable.rows.map((r) => r.label)).toEqual([
+      ...tables.slice(0, CHART_TABLES - 1).map((t) => t.table),
+      '6 other tables',
+    ]);
+    const note = blocks.find((b) => b.kind === 'note' && b.text.includes('folds the other 6'));
+    expect(note && 'text' in note && note.text).toContain(
+      'public.t29, public.t30, public.t31, public.t32, public.t33, public.t34',
+    );
+    const listed = blocks.find((b) => b.kind === 'table' && b.headers[0] === 'table')!;
+    expect(listed.kind === 'table' && listed.rows.map((r) => r[0])).toEqual(tables.map((t) => t.table));
+    expect(blocks.some((b) => b.kind === 'paragraph' && b.text.includes('No production size given'))).toBe(true);
   });
 });
 

@@ -1,20 +1,14 @@
 import { Command } from 'commander';
 import path from 'node:path';
-import { withDatabase } from '../../core/connection-url';
+import type { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { ExitCode } from '../../core/exit-codes';
 import { createLogger } from '../../core/logger';
-import {
-  DEFAULT_SOURCE_URL,
-  DEFAULT_TARGET_URL,
-  resolveSetting,
-  resolveSource,
-  resolveTarget,
-} from '../../core/settings';
+import { resolveSetting, resolveSource, resolveTarget } from '../../core/settings';
 import { loadPipeline } from '../../pipeline/load-pipeline';
-import { formatDuration, parseSize } from '../../rehearse/predict-downtime';
-import { CUTOVER_STAGES } from '../../rehearse/rehearsal-result';
-import { PipelineRehearsal, rehearsePipeline } from '../../rehearse/run-rehearsal';
+import { projectDir } from '../../pipeline/project-dir';
+import { formatDuration, parseCount, parseSize } from '../../rehearse/size-units';
+import { rehearsePipeline, targetAddress } from '../../rehearse/run-rehearsal';
 import { writeRehearsalReport } from '../../report/write-report';
 import { formatBytes } from '../../run/run-summary';
 import { formatTable } from '../format-table';
@@ -22,13 +16,16 @@ import { withConnectionFlags } from '../context';
 import type { RegisterCommand } from './index';
 
 interface Flags {
-  pipeline: string[];
+  pipeline?: string;
+  project?: string;
   source?: string;
   target?: string;
-  scale?: string[];
+  resetTarget?: string;
+  seed?: string;
+  resetSource?: string;
+  sampleFraction?: string;
   productionSize?: string;
-  reuseSource?: boolean;
-  databasePrefix: string;
+  productionRows?: string;
   jobs?: string;
   keepFiles?: boolean;
   workDir?: string;
@@ -37,71 +34,64 @@ interface Flags {
   logLevel?: string;
 }
 
-/** "--scale 5000" for every pipeline, or "--scale kratos=100000" per pipeline. */
-export function scaleFor(specs: string[] | undefined, pipeline: string): number | undefined {
-  let out: number | undefined;
-  for (const s of specs ?? []) {
-    const [name, value] = s.includes('=') ? s.split('=', 2) : [undefined, s];
-    if (name !== undefined && name !== pipeline) continue;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new ConvergeError('USAGE', `--scale ${s}: expected a positive integer or pipeline=integer`, {
-        key: 'scale',
-      });
-    out = n;
+/** The cut-over's own connection (environment or .env), when one is configured: never a rehearsal's. */
+function configured(resolve: () => ConnectionInfo): string | undefined {
+  try {
+    return targetAddress(resolve());
+  } catch {
+    // Nothing configured (or not a URL): there is no cut-over connection to protect.
+    return undefined;
   }
-  return out;
 }
 
-const PHASES = ['reset', 'source-schema', 'seed', 'schema-apply', 'load', 'verify'];
-
 /**
- * `converge rehearse`: the cut-over on scratch databases, timed, predicted and reported. It runs
- * the runbook's cut-over commands through the same calls as the CLI: `converge schema apply`
- * (applyTargetSchema) and `converge migrate` with verification (runCutoverMigrate → runMigrate).
+ * `converge rehearse`: the cut-over composition against the operator's own staging copy, timed,
+ * predicted and reported. It runs the runbook's cut-over commands through the same calls as the
+ * CLI: `converge schema apply` (applyTargetSchema, when the pipeline has migrations) and
+ * `converge migrate` with verification (runCutoverMigrate → runMigrate).
  */
 export const register: RegisterCommand = (program: Command, setExit) => {
   withConnectionFlags(program.command('rehearse'))
     .description(
-      "the cut-over on scratch databases: reset them, seed the source, then run the cut-over runbook's commands, `converge schema apply` and `converge migrate` (verify included), through the same code; time every phase and table; write report.md and report.html",
+      "the cut-over rehearsed on a staging copy: reset the scratch target, then run the cut-over runbook's commands, `converge schema apply` and `converge migrate` (verify included), through the same code; time every phase and table; predict the write downtime; write report.md and report.html",
     )
     .addHelpText(
       'after',
       `
 Correspondence with the cut-over (runbooks/cutover.md):
-  converge rehearse --pipeline P --jobs N [--keep-files]
-times, after the scratch set-up (phases reset, source-schema, seed; no part of a cut-over),
-the same code and options as the runbook's cut-over commands:
-  phase schema-apply    converge schema apply --pipeline P
+  converge rehearse --pipeline P --source URL --target URL --reset-target DB --jobs N [--keep-files]
+runs, after resetting the scratch target (phase reset; no part of a cut-over), the same code
+and options as the runbook's cut-over commands:
+  phase schema-apply    converge schema apply --pipeline P   (only when the pipeline has target.migrations)
   phases load, verify   converge migrate --pipeline P --jobs N [--keep-files]
                         (the command's own runMigrate call; load and verify are its timings)
-Give it the --jobs and --keep-files of the cut-over command. --production-size is the MySQL
-data size (information_schema DATA_LENGTH of the migrated tables); the prediction extrapolates
-migrate's load and verify linearly from the rehearsal's source data size.`,
-    )
-    .requiredOption('-p, --pipeline <name...>', 'pipelines to rehearse, in order (repeat the flag or list them)')
-    .option('--source <url>', 'MySQL server (default mysql://root@127.0.0.1:3306); the database part is ignored')
-    .option(
-      '--target <url>',
-      'Postgres server (default postgres://postgres@127.0.0.1:5432); the database part is ignored',
-    )
-    .option(
-      '--scale <n...>',
-      "seed size: one number for every pipeline or pipeline=n (default: the pipeline's demoScale)",
+Give it the --jobs and --keep-files of the cut-over command. --source and --target must be
+given on the command line (never taken from CONVERGE_*_URL, which name the cut-over's own
+servers): the source is a copy of the production data, read only; the target a scratch
+database the rehearsal empties before every run, named again with --reset-target. It refuses
+a target whose run history holds a completed cut-over or a load no rehearsal made.
+--seed SCALE builds the source with the pipeline's seeder instead (it drops and re-creates the
+source database: confirm with --reset-source DB) and measures two sizes, a quarter and SCALE,
+after a warm-up run at scale 1 (--sample-fraction 1: SCALE alone).
+--production-size (MySQL DATA_LENGTH, e.g. 10GB) or --production-rows (e.g. 5M) predicts the
+write downtime (migrate's load and verify) with a fixed + per-row model per phase and a range.`,
     )
     .option(
-      '--production-size <size>',
-      "predict the cut-over downtime for this much MySQL data (DATA_LENGTH), e.g. 10GB (linear extrapolation of migrate's load and verify)",
+      '-p, --pipeline <name>',
+      "pipeline name (<project>/pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml; default: the project's only one",
     )
+    .option('--project <dir>', 'the project folder holding pipelines/ and mappings/ (or CONVERGE_PROJECT; default: .)')
+    .option('--source <url>', 'the MySQL copy of the production data, mysql://user:password@host:3306/database')
+    .option('--target <url>', 'the scratch Postgres database, postgres://user:password@host:5432/database')
+    .option('--reset-target <database>', "the target's database name again: it is reset before every run")
+    .option('--seed <scale>', "seed the source with the pipeline's seeder at this scale (and a quarter of it)")
+    .option('--reset-source <database>', "with --seed: the source's database name again (it is dropped and re-created)")
     .option(
-      '--reuse-source',
-      'keep a source seeded by an earlier rehearsal instead of seeding again (the target is always reset)',
+      '--sample-fraction <share>',
+      'with --seed: the first, smaller sample as a share of the scale (default 0.25); 1 measures the scale alone',
     )
-    .option(
-      '--database-prefix <prefix>',
-      'scratch databases are <prefix><pipeline> on both servers',
-      'converge_rehearsal_',
-    )
+    .option('--production-size <size>', 'predict the write downtime for this much MySQL data (DATA_LENGTH), e.g. 10GB')
+    .option('--production-rows <rows>', 'predict the write downtime for this many source rows, e.g. 5M')
     .option('-j, --jobs <n>', "converge migrate --jobs: tables moved at once (use the cut-over command's value)", '2')
     .option(
       '--keep-files',
@@ -109,77 +99,105 @@ migrate's load and verify linearly from the rehearsal's source data size.`,
     )
     .option(
       '--work-dir <dir>',
-      "migrate's manifests and kept files go to <work-dir>/<pipeline> (or CONVERGE_WORK_DIR; default converge-work/rehearsal)",
+      "migrate's manifests and kept files (or CONVERGE_WORK_DIR; default converge-work/rehearsal/<pipeline>)",
     )
     .option('--report-dir <dir>', 'where report.md and report.html go (default <work-dir>/report)')
-    .option('--json', 'print the rehearsal results as JSON')
+    .option('--json', 'print the rehearsal result as JSON')
     .option('--log-level <level>', 'log level', 'warn')
     .action(async (flags: Flags) => {
       const log = createLogger({ level: flags.logLevel });
-      const sourceServer = withDatabase(resolveSource(flags, DEFAULT_SOURCE_URL), undefined);
-      const targetServer = withDatabase(resolveTarget(flags, DEFAULT_TARGET_URL), undefined);
-      const workRoot = path.resolve(
+      for (const side of ['source', 'target'] as const)
+        if (!flags[side])
+          throw new ConvergeError(
+            'USAGE',
+            `converge rehearse needs --${side} on its command line (a ${side === 'source' ? 'copy of the production data' : 'scratch database'}); CONVERGE_${side.toUpperCase()}_URL names the cut-over's own and is never used by a rehearsal`,
+            { key: `--${side}` },
+          );
+      const source = resolveSource(flags);
+      const target = resolveTarget(flags);
+      const pipeline = await loadPipeline(flags.pipeline, projectDir(flags.project));
+      const workDir = path.resolve(
         resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', 'rehearsal'))!.value,
+        pipeline.name,
       );
-      const productionBytes = flags.productionSize ? parseSize(flags.productionSize) : undefined;
+      if (flags.productionSize && flags.productionRows)
+        throw new ConvergeError('USAGE', 'give --production-size or --production-rows, not both', {
+          key: '--production-rows',
+        });
+      const production = flags.productionSize
+        ? { bytes: parseSize(flags.productionSize) }
+        : flags.productionRows
+          ? { rows: parseCount(flags.productionRows) }
+          : undefined;
       const jobs = Number(flags.jobs ?? '2');
       if (!Number.isInteger(jobs) || jobs < 1)
         throw new ConvergeError('USAGE', `--jobs takes a whole number >= 1, not "${flags.jobs}"`, { key: '--jobs' });
-      const names = flags.pipeline.flatMap((n) => n.split(',')).filter(Boolean);
-      const pipelines = await Promise.all(names.map((n) => loadPipeline(n)));
-      const done: PipelineRehearsal[] = [];
-      for (const pipeline of pipelines) {
-        done.push(
-          await rehearsePipeline({
-            pipeline,
-            sourceServer,
-            targetServer,
-            database: `${flags.databasePrefix}${pipeline.name}`,
-            scale: scaleFor(flags.scale, pipeline.name),
-            reuseSource: flags.reuseSource,
-            workDir: path.join(workRoot, pipeline.name),
-            jobs,
-            keepFiles: !!flags.keepFiles,
-            productionBytes,
-            log,
-          }),
+      const scale = flags.seed === undefined ? undefined : Number(flags.seed);
+      const fraction = flags.sampleFraction === undefined ? undefined : Number(flags.sampleFraction);
+      if (fraction !== undefined && !(fraction > 0 && fraction <= 1))
+        throw new ConvergeError(
+          'USAGE',
+          `--sample-fraction takes a share above 0 and at most 1, not "${flags.sampleFraction}"`,
+          {
+            key: '--sample-fraction',
+          },
         );
+      if (flags.seed !== undefined) {
+        const cutoverSource = configured(() => resolveSource({}));
+        if (cutoverSource && cutoverSource === targetAddress(source))
+          throw new ConvergeError(
+            'USAGE',
+            `--seed would re-create ${targetAddress(source)}, the cut-over's source (CONVERGE_SOURCE_URL); seed a scratch database`,
+            { key: '--source' },
+          );
       }
-      const files = await writeRehearsalReport(path.resolve(flags.reportDir ?? path.join(workRoot, 'report')), {
-        createdAt: new Date().toISOString(),
-        productionBytes,
-        pipelines: done,
+      const done = await rehearsePipeline({
+        pipeline,
+        source,
+        target,
+        resetTarget: flags.resetTarget,
+        cutoverTarget: configured(() => resolveTarget({})),
+        ...(scale !== undefined ? { seed: { scale, resetSource: flags.resetSource, fraction } } : {}),
+        workDir,
+        jobs,
+        keepFiles: !!flags.keepFiles,
+        production,
+        log,
       });
-      if (flags.json) process.stdout.write(JSON.stringify({ report: files, rehearsals: done }, null, 2) + '\n');
+      const files = await writeRehearsalReport(path.resolve(flags.reportDir ?? path.join(workDir, 'report')), {
+        createdAt: new Date().toISOString(),
+        pipelines: [done],
+      });
+      const r = done.result;
+      if (flags.json) process.stdout.write(JSON.stringify({ report: files, rehearsal: done }, null, 2) + '\n');
       else {
         process.stdout.write(
           formatTable(
-            ['pipeline', 'run', 'rows', 'source data', ...PHASES.map((p) => `${p} s`), 'verified', 'vs previous'],
-            done.map(({ result: r, comparison: c }) => {
-              const ph = (name: string) => r.phases.find((p) => p.phase === name)?.seconds.toFixed(2) ?? '-';
-              const cut = c?.phases
-                .filter((d) => (CUTOVER_STAGES as readonly string[]).includes(d.name))
-                .reduce((n, d) => n + d.change, 0);
-              return [
-                r.pipeline,
-                r.runId,
-                r.rows,
-                formatBytes(r.bytes),
-                ...PHASES.map(ph),
-                r.verified ? 'yes' : 'NO',
-                cut === undefined ? 'first' : `${cut >= 0 ? '+' : ''}${cut.toFixed(2)} s`,
-              ];
-            }),
+            ['sample', 'run', 'rows', 'source data', 'load s', 'verify s', 'write downtime'],
+            r.samples.map((s, i) => [
+              `${i + 1}${s.scale !== undefined ? ` (scale ${s.scale})` : ''}`,
+              s.runId,
+              s.rows,
+              formatBytes(s.bytes),
+              s.seconds.load.toFixed(2),
+              s.seconds.verify.toFixed(2),
+              formatDuration(s.seconds.load + s.seconds.verify),
+            ]),
           ),
         );
-        for (const { result: r } of done) {
-          if (r.prediction)
-            process.stdout.write(
-              `${r.pipeline}: predicted cut-over downtime for ${formatBytes(r.prediction.productionBytes)}: ${formatDuration(r.prediction.totalSeconds)} (linear extrapolation of this rehearsal's converge migrate load and verify)\n`,
-            );
+        const c = done.comparison;
+        process.stdout.write(
+          `${r.pipeline}: verified ${r.verified ? 'yes' : 'NO'}; write downtime of this rehearsal ${formatDuration(r.writeDowntimeSeconds)}${c ? ` (previous ${formatDuration(c.writeDowntime.before)})` : ' (first rehearsal on this target)'}\n`,
+        );
+        const f = r.forecast;
+        if (f) {
+          process.stdout.write(
+            `${r.pipeline}: predicted write downtime for ${f.given.bytes ? formatBytes(f.given.bytes) : `${f.rows} rows`}: ${formatDuration(f.seconds)} (range ${formatDuration(f.low)} to ${formatDuration(f.high)})\n`,
+          );
+          for (const w of f.warnings) process.stdout.write(`warning: ${w}\n`);
         }
         process.stdout.write(`report: ${files.markdown}\n        ${files.html}\n`);
       }
-      setExit(done.every((d) => d.result.verified) ? ExitCode.Ok : ExitCode.VerifyFailed);
+      setExit(r.verified ? ExitCode.Ok : ExitCode.VerifyFailed);
     });
 };

@@ -1,6 +1,7 @@
 import { ConnectionInfo, withDatabase } from '../../core/connection-url';
 import { openMysql } from './connect';
 import { quoteMysql } from './quote';
+import { mysqlDataBytes } from './server-facts';
 
 /**
  * Scratch MySQL databases (rehearsals, baseline generation and the demo: never a real source)
@@ -47,38 +48,29 @@ export async function someMysqlTables(info: ConnectionInfo, limit = 5): Promise<
 }
 
 /**
- * Rows (counted exactly; information_schema only estimates) and data bytes (DATA_LENGTH, after
- * ANALYZE TABLE so the statistics reflect the seeded rows) of a database's tables; undefined
- * when the database does not exist.
+ * The data bytes (DATA_LENGTH) of a database's base tables except `exclude`: the size a
+ * rehearsal's prediction is measured in. `analyze` refreshes InnoDB's statistics first (a source
+ * seeded a moment ago); a staging copy is only read.
  */
-export async function measureMysqlDatabase(
+export async function measureDataBytes(
   source: ConnectionInfo,
   exclude: string[] = [],
-): Promise<{ rows: number; bytes: number } | undefined> {
+  analyze = false,
+): Promise<number> {
   return onServer(source, async (conn) => {
-    const [dbs] = await conn.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [
-      source.database,
-    ]);
-    if ((dbs as unknown[]).length === 0) return undefined;
-    const [tables] = await conn.query(
-      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
-      [source.database],
-    );
-    const names = (tables as Array<{ name: string }>).map((t) => t.name).filter((n) => !exclude.includes(n));
-    let rows = 0;
-    for (const name of names) {
-      const table = `${quoteMysql(source.database!)}.${quoteMysql(name)}`;
-      const [counted] = await conn.query(`SELECT COUNT(*) AS n FROM ${table}`);
-      rows += Number((counted as Array<{ n: number }>)[0].n);
-      await conn.query(`ANALYZE TABLE ${table}`);
-    }
-    const [sizes] = await conn.query(
-      'SELECT table_name AS name, COALESCE(data_length, 0) AS bytes FROM information_schema.tables WHERE table_schema = ?',
-      [source.database],
-    );
-    const bytes = (sizes as Array<{ name: string; bytes: number | string }>)
-      .filter((t) => names.includes(t.name))
-      .reduce((n, t) => n + Number(t.bytes), 0);
-    return { rows, bytes };
+    const before = await mysqlDataBytes(conn, source.database!);
+    const names = [...before.keys()].filter((n) => !exclude.includes(n));
+    if (!analyze) return names.reduce((n, t) => n + before.get(t)!, 0);
+    for (const name of names) await conn.query(`ANALYZE TABLE ${quoteMysql(source.database!)}.${quoteMysql(name)}`);
+    const after = await mysqlDataBytes(conn, source.database!);
+    return names.reduce((n, t) => n + (after.get(t) ?? 0), 0);
+  });
+}
+
+/** innodb_buffer_pool_size: how much data the server reads from memory rather than disk. */
+export async function mysqlCacheBytes(server: ConnectionInfo): Promise<number> {
+  return onServer(server, async (conn) => {
+    const [rows] = await conn.query('SELECT @@innodb_buffer_pool_size AS bytes');
+    return Number((rows as Array<{ bytes: number | string }>)[0].bytes);
   });
 }
