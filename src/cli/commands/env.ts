@@ -64,12 +64,7 @@ export function formatTable(settings: ResolvedSettings): string {
   ]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length), 8));
   const lines = rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`);
-  lines.push(
-    '',
-    `source TLS: ${tlsLine(settings, 'source')}`,
-    `target TLS: ${tlsLine(settings, 'target')}`,
-    `pools: source ${settings.pool.source}, target ${settings.pool.target}`,
-  );
+  lines.push('', `source TLS: ${tlsLine(settings, 'source')}`, `target TLS: ${tlsLine(settings, 'target')}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -83,7 +78,6 @@ export function settingsJson(settings: ResolvedSettings): unknown {
       ...(e.via ? { via: e.via } : {}),
     })),
     tls: { source: tlsPlan(settings.source).mode, target: tlsPlan(settings.target).mode },
-    pool: settings.pool,
     connectTimeoutMs: settings.connectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     lockWaitTimeoutS: settings.lockWaitTimeoutS,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags } from '../context';
+import { resolveJobs } from '../../core/settings';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
@@ -30,7 +31,7 @@ export const register: RegisterCommand = (program: Command) => {
       .command('export')
       .description('stream every source table to CSV files plus a manifest, from one consistent snapshot'),
   )
-    .option('-j, --jobs <n>', 'parallel export workers sharing one snapshot (tables and chunks)', '1')
+    .option('-j, --jobs <n>', `parallel export workers sharing one snapshot (tables and chunks) ${JOBS_HELP}`)
     .option(
       '--chunk-rows <n>',
       `split tables into primary-key ranges of at most this many rows (default ${DEFAULT_CHUNK_ROWS})`,
@@ -42,7 +43,7 @@ export const register: RegisterCommand = (program: Command) => {
     .option('--resume', "keep tables and chunks whose files match the previous manifest's sha256; redo the rest")
     .option('--no-progress', 'no live progress display on a terminal (log lines only)')
     .action(async (flags: Flags) => {
-      const jobs = positive('--jobs', flags.jobs, 1);
+      const jobs = resolveJobs(flags);
       const chunkRows = positive('--chunk-rows', flags.chunkRows, DEFAULT_CHUNK_ROWS);
       const chunkBytes = positive('--chunk-mb', flags.chunkMb, DEFAULT_CHUNK_BYTES >> 20) << 20;
       const ctx = await commandContext(flags);

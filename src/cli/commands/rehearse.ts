@@ -4,25 +4,21 @@ import { withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { ExitCode } from '../../core/exit-codes';
 import { createLogger } from '../../core/logger';
-import {
-  DEFAULT_SOURCE_URL,
-  DEFAULT_TARGET_URL,
-  resolveSetting,
-  resolveSource,
-  resolveTarget,
-} from '../../core/settings';
+import { resolveJobs, resolveSource, resolveTarget, resolveWorkDir } from '../../core/settings';
 import { loadPipeline } from '../../pipeline/load-pipeline';
+import { projectDir } from '../../pipeline/project-dir';
 import { formatDuration, parseSize } from '../../rehearse/predict-downtime';
 import { CUTOVER_STAGES } from '../../rehearse/rehearsal-result';
 import { PipelineRehearsal, rehearsePipeline } from '../../rehearse/run-rehearsal';
 import { writeRehearsalReport } from '../../report/write-report';
 import { formatBytes } from '../../run/run-summary';
 import { formatTable } from '../format-table';
-import { withConnectionFlags } from '../context';
+import { JOBS_HELP, SOURCE_HELP, TARGET_HELP, withConnectionFlags } from '../context';
 import type { RegisterCommand } from './index';
 
 interface Flags {
   pipeline: string[];
+  project?: string;
   source?: string;
   target?: string;
   scale?: string[];
@@ -80,11 +76,9 @@ data size (information_schema DATA_LENGTH of the migrated tables); the predictio
 migrate's load and verify linearly from the rehearsal's source data size.`,
     )
     .requiredOption('-p, --pipeline <name...>', 'pipelines to rehearse, in order (repeat the flag or list them)')
-    .option('--source <url>', 'MySQL server (default mysql://root@127.0.0.1:3306); the database part is ignored')
-    .option(
-      '--target <url>',
-      'Postgres server (default postgres://postgres@127.0.0.1:5432); the database part is ignored',
-    )
+    .option('--project <dir>', 'the project folder holding pipelines/ (or CONVERGE_PROJECT; default: .)')
+    .option('--source <url>', `${SOURCE_HELP}; the database part is ignored`)
+    .option('--target <url>', `${TARGET_HELP}; the database part is ignored`)
     .option(
       '--scale <n...>',
       "seed size: one number for every pipeline or pipeline=n (default: the pipeline's demoScale)",
@@ -102,7 +96,10 @@ migrate's load and verify linearly from the rehearsal's source data size.`,
       'scratch databases are <prefix><pipeline> on both servers',
       'converge_rehearsal_',
     )
-    .option('-j, --jobs <n>', "converge migrate --jobs: tables moved at once (use the cut-over command's value)", '2')
+    .option(
+      '-j, --jobs <n>',
+      `converge migrate --jobs: tables moved at once (use the cut-over command's value) ${JOBS_HELP}`,
+    )
     .option(
       '--keep-files',
       'converge migrate --keep-files: also write the transformed CSVs, as the cut-over command does with it',
@@ -116,17 +113,14 @@ migrate's load and verify linearly from the rehearsal's source data size.`,
     .option('--log-level <level>', 'log level', 'warn')
     .action(async (flags: Flags) => {
       const log = createLogger({ level: flags.logLevel });
-      const sourceServer = withDatabase(resolveSource(flags, DEFAULT_SOURCE_URL), undefined);
-      const targetServer = withDatabase(resolveTarget(flags, DEFAULT_TARGET_URL), undefined);
-      const workRoot = path.resolve(
-        resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', 'rehearsal'))!.value,
-      );
+      const jobs = resolveJobs(flags);
+      const sourceServer = withDatabase(resolveSource(flags), undefined);
+      const targetServer = withDatabase(resolveTarget(flags), undefined);
+      // The rehearsal's pipelines each get a folder under <work-dir>/rehearsal by default.
+      const workRoot = resolveWorkDir(flags, 'rehearsal');
       const productionBytes = flags.productionSize ? parseSize(flags.productionSize) : undefined;
-      const jobs = Number(flags.jobs ?? '2');
-      if (!Number.isInteger(jobs) || jobs < 1)
-        throw new ConvergeError('USAGE', `--jobs takes a whole number >= 1, not "${flags.jobs}"`, { key: '--jobs' });
       const names = flags.pipeline.flatMap((n) => n.split(',')).filter(Boolean);
-      const pipelines = await Promise.all(names.map((n) => loadPipeline(n)));
+      const pipelines = await Promise.all(names.map((n) => loadPipeline(n, projectDir(flags.project))));
       const done: PipelineRehearsal[] = [];
       for (const pipeline of pipelines) {
         done.push(

@@ -6,10 +6,11 @@ import { findRun, listRuns, readRunEvents, withHistory } from '../../target/post
 import { formatBytes, summarizeRun, RunSummary } from '../../run/run-summary';
 import { EVENTS_FILE, replayEventsFile } from '../../run/replay-events';
 import { ConnectionInfo, withDatabase } from '../../core/connection-url';
-import { ConvergeError } from '../../core/errors';
-import { resolveSetting, resolveTarget } from '../../core/settings';
+import { ConvergeError, isConvergeError } from '../../core/errors';
+import { projectDir } from '../../pipeline/project-dir';
+import { resolveTarget, resolveWorkDir } from '../../core/settings';
 import { loadPipeline } from '../../pipeline/load-pipeline';
-import { CommonFlags, withConnectionFlags } from '../context';
+import { CommonFlags, TARGET_HELP, WORK_DIR_HELP, withConnectionFlags } from '../context';
 import { formatTable } from '../format-table';
 import type { RegisterCommand } from './index';
 
@@ -84,22 +85,30 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   });
 };
 
-/** The target whose converge schema holds the history, and the work directory; no source needed. */
+/**
+ * The target whose converge schema holds the history, and the work directory; no source needed.
+ * A target URL that names no database (the default names none) takes the pipeline's: --pipeline,
+ * else the project's only one.
+ */
 export async function historyContext(
   flags: CommonFlags,
 ): Promise<{ target: ConnectionInfo; workDir: string; pipeline?: string }> {
-  const pipeline = flags.pipeline ? await loadPipeline(flags.pipeline) : undefined;
   const tgt = resolveTarget(flags);
-  if (!tgt.database && !pipeline)
-    throw new ConvergeError(
-      'USAGE',
-      'the target URL names no database: add it (postgres://…/DATABASE) or pass --pipeline',
-    );
+  const pipeline =
+    flags.pipeline || !tgt.database
+      ? await loadPipeline(flags.pipeline, projectDir(flags.project)).catch((e: unknown) => {
+          if (flags.pipeline || !isConvergeError(e)) throw e;
+          throw new ConvergeError(
+            e.code,
+            `the target URL names no database (add it: postgres://…/DATABASE), and ${e.message}`,
+            e.context,
+          );
+        })
+      : undefined;
   const target = tgt.database ? tgt : withDatabase(tgt, pipeline!.target.database);
-  const workDir = path.resolve(
-    resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', pipeline?.name ?? ''))!.value,
-  );
-  return { target, workDir, pipeline: pipeline?.name };
+  const workDir = resolveWorkDir(flags, pipeline?.name ?? '');
+  // Only an explicit --pipeline narrows `runs list`; one found in the project only names the database.
+  return { target, workDir, pipeline: flags.pipeline ? pipeline?.name : undefined };
 }
 
 /** --pipeline, --target, --work-dir: what the history commands read. */
@@ -109,8 +118,9 @@ export function withHistoryFlags<T extends { option(flags: string, desc: string)
       '-p, --pipeline <name>',
       'pipeline (its target database when the URL names none; runs list shows only its runs)',
     )
-    .option('--target <url>', 'Postgres target, postgres://user:password@host:5432/database (or CONVERGE_TARGET_URL)')
-    .option('--work-dir <dir>', 'the run directory (or CONVERGE_WORK_DIR; default converge-work/<pipeline>)');
+    .option('--project <dir>', 'the project folder holding pipelines/ (or CONVERGE_PROJECT; default: .)')
+    .option('--target <url>', TARGET_HELP)
+    .option('--work-dir <dir>', WORK_DIR_HELP);
 }
 
 export function formatSummary(s: RunSummary): string {

@@ -291,11 +291,22 @@ export async function replayRuns(client: Client, runs: ReplayedRun[]): Promise<n
 
 /**
  * Writes a run and an event and reads the event back, inside a transaction it always rolls back
- * (the history keeps only real runs). True when the event read back is the one written.
+ * (the history keeps only real runs). True when the event read back is the one written. With
+ * `createWith` (the run history's migrations), the converge schema is created first inside the
+ * same transaction, so the rollback leaves a target without one as it was.
  */
-export async function probeRunHistory(client: Client, runId: string, probe: string): Promise<boolean> {
+export async function probeRunHistory(
+  client: Client,
+  runId: string,
+  probe: string,
+  createWith?: string[],
+): Promise<boolean> {
   try {
     await client.query('BEGIN');
+    if (createWith) {
+      await client.query('CREATE SCHEMA converge');
+      for (const sql of createWith) await client.query(sql);
+    }
     await client.query("INSERT INTO converge.runs (id, pipeline, status) VALUES ($1, 'doctor', 'completed')", [runId]);
     await client.query("INSERT INTO converge.run_events (run_id, kind, payload) VALUES ($1, 'doctor.probe', $2)", [
       runId,
