@@ -67,8 +67,9 @@ export const register: RegisterCommand = (program: Command) => {
               runId,
               log,
               recorder: rec,
+              onTableStart: (t, e) => progress.start(t, e),
               onProgress: (t, r, b, e) => progress.update(t, r, b, e),
-              onTableDone: (t, r, b) => progress.done(t, r, b),
+              onTableDone: (t, r, b, s) => progress.done(t, r, b, s),
             }),
         );
         progress.stop();
