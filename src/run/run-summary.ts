@@ -26,6 +26,8 @@ export interface StageLine {
 
 export interface RunSummary {
   run: RunRow;
+  /** What `runs` prints as the status: the stored one, or "export finished" between stages. */
+  state: string;
   seconds: number | null;
   stages: StageLine[];
   tables: StageTableLine[];
@@ -125,7 +127,19 @@ export function summarizeRun(run: RunRow, events: RunEventRow[]): RunSummary {
       message: String(e.payload.message ?? ((e.payload.problems as string[] | undefined) ?? []).join('; ')),
     }));
   const end = run.endedAt ?? events[events.length - 1]?.at;
-  return { run, seconds: end ? (ms(end) - ms(run.startedAt)) / 1000 : null, stages, tables, errors };
+  const lastStage = [...events].reverse().find((e) => e.kind.startsWith('stage.'));
+  const state = runState(run.status, lastStage ? `${lastStage.kind} ${lastStage.stage ?? ''}` : null);
+  return { run, state, seconds: end ? (ms(end) - ms(run.startedAt)) / 1000 : null, stages, tables, errors };
+}
+
+/**
+ * A run spans the stages (export, transform, import): between two commands it is neither
+ * running nor ended. Its last stage event says which: "export finished" when that stage's
+ * command completed, the stored status otherwise.
+ */
+export function runState(status: string, lastStageEvent: string | null): string {
+  const m = /^stage\.completed (\w+)$/.exec(lastStageEvent ?? '');
+  return status === 'running' && m ? `${m[1]} finished` : status;
 }
 
 /** "1.2 GB", "340 kB": decimal units, as disks are sold and as --production-size reads them. */

@@ -53,7 +53,14 @@ export const register: RegisterCommand = (program: Command) => {
       const progress = createExportProgress({ stream: process.stderr, log: ctx.log, tty });
       try {
         const res = await withRun(
-          { target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, log: ctx.log },
+          {
+            target: ctx.target,
+            source: ctx.source,
+            pipeline: ctx.pipeline.name,
+            runDir: ctx.workDir,
+            log: ctx.log,
+            stage: 'export',
+          },
           (rec, runId) =>
             runExport({
               source: ctx.source,

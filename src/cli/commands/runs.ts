@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ExitCode } from '../../core/exit-codes';
 import { ensureRunSchema } from '../../run/run-recorder';
 import { findRun, listRuns, readRunEvents, withHistory } from '../../target/postgres/run-history';
-import { formatBytes, summarizeRun, RunSummary } from '../../run/run-summary';
+import { formatBytes, runState, summarizeRun, RunSummary } from '../../run/run-summary';
 import { EVENTS_FILE, replayEventsFile } from '../../run/replay-events';
 import { ConnectionInfo, withDatabase } from '../../core/connection-url';
 import { ConvergeError, isConvergeError } from '../../core/errors';
@@ -29,16 +29,17 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const list = await withHistory(ctx.target, (c) =>
         listRuns(c, { pipeline: ctx.pipeline, limit: Number(flags.limit ?? 20) }),
       );
-      if (flags.json) out(JSON.stringify(list, null, 2) + '\n');
+      const shown = list.map((r) => ({ ...r, state: runState(r.status, r.lastStage) }));
+      if (flags.json) out(JSON.stringify(shown, null, 2) + '\n');
       else if (list.length === 0) out('no runs recorded on this target\n');
       else
         out(
           formatTable(
             ['run', 'pipeline', 'status', 'started', 'seconds', 'tables', 'rows', 'bytes', 'error'],
-            list.map((r) => [
+            shown.map((r) => [
               r.id,
               r.pipeline,
-              r.status,
+              r.state,
               r.startedAt.replace('T', ' ').slice(0, 19),
               secs(r.seconds),
               r.tables,
@@ -126,7 +127,7 @@ export function withHistoryFlags<T extends { option(flags: string, desc: string)
 export function formatSummary(s: RunSummary): string {
   const r = s.run;
   const lines = [
-    `run ${r.id}  pipeline ${r.pipeline}  status ${r.status}`,
+    `run ${r.id}  pipeline ${r.pipeline}  status ${s.state}`,
     `started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ''}${s.seconds !== null ? ` (${s.seconds.toFixed(1)} s)` : ''}`,
     `source ${(r.source.descriptor as string) ?? '-'}  target ${(r.target.descriptor as string) ?? '-'}`,
     '',

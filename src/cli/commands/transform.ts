@@ -20,6 +20,7 @@ export const register: RegisterCommand = (program: Command) => {
         runDir: ctx.workDir,
         manifestDir: ctx.exportDir,
         log: ctx.log,
+        stage: 'transform',
       },
       (rec) =>
         runTransform({

@@ -22,6 +22,8 @@ export interface RunRow {
 }
 
 export interface RunListRow extends RunRow {
+  /** The last stage event ("stage.completed export"), which tells a finished stage from a running one. */
+  lastStage: string | null;
   tables: number;
   rows: number;
   bytes: number;
@@ -81,7 +83,8 @@ export async function listRuns(
             coalesce(sum((e.payload->>'rows')::bigint) FILTER (WHERE e.kind = 'table.loaded'), 0)::bigint AS rows,
             coalesce(sum((e.payload->>'bytes')::bigint) FILTER (WHERE e.kind = 'table.exported'), 0)::bigint AS bytes,
             extract(epoch FROM r.ended_at - r.started_at)::float8 AS seconds,
-            (array_agg(e.payload->>'message' ORDER BY e.at DESC) FILTER (WHERE e.kind IN ('run.failed', 'table.failed')))[1] AS error
+            (array_agg(e.payload->>'message' ORDER BY e.at DESC) FILTER (WHERE e.kind IN ('run.failed', 'table.failed')))[1] AS error,
+            (array_agg(e.kind || ' ' || coalesce(e.stage, '') ORDER BY e.id DESC) FILTER (WHERE e.kind LIKE 'stage.%'))[1] AS last_stage
        FROM converge.runs r LEFT JOIN converge.run_events e ON e.run_id = r.id
       WHERE $1::text IS NULL OR r.pipeline = $1
       GROUP BY r.id ORDER BY r.started_at DESC LIMIT $2`,
@@ -89,6 +92,7 @@ export async function listRuns(
   );
   return rows.map((r) => ({
     ...runRow(r),
+    lastStage: r.last_stage ?? null,
     tables: r.tables,
     rows: Number(r.rows),
     bytes: Number(r.bytes),
