@@ -96,3 +96,8 @@ export function withConnectionFlags<T extends { option(flags: string, desc: stri
   for (const spec of connectionFlagSpecs()) cmd.option(`${spec.flag} <value>`, `${spec.describe} (or ${spec.env})`);
   return cmd;
 }
+
+/** The Examples section that ends a command's --help: the command as an operator would type it. */
+export function examplesText(...examples: string[]): string {
+  return `\nExamples:\n${examples.map((e) => `  ${e}\n`).join('')}`;
+}

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { resolveSource, resolveTarget } from '../../core/settings';
-import { SOURCE_HELP, TARGET_HELP, withConnectionFlags } from '../context';
+import { examplesText, SOURCE_HELP, TARGET_HELP, withConnectionFlags } from '../context';
 import { toUrl, withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { loadPipeline, pipelinePath } from '../../pipeline/load-pipeline';
@@ -25,6 +25,7 @@ export const register: RegisterCommand = (program) => {
     .requiredOption('-p, --pipeline <name>', 'pipeline with a target.baseline (name or path to a pipeline.yaml)')
     .option('--source <url>', `MySQL server for the scratch database: ${SOURCE_HELP}`)
     .option('--target <url>', `Postgres server for the scratch database: ${TARGET_HELP}`)
+    .addHelpText('after', examplesText('converge baseline generate --pipeline alkemio'))
     .action(async (flags: { pipeline: string; source?: string; target?: string }) => {
       const pipeline = await loadPipeline(flags.pipeline);
       const files = pipeline.target.baseline;

@@ -10,7 +10,7 @@ import { checkDisk, estimateExportBytes } from '../../doctor/check-disk';
 import { loadPipeline, Pipeline } from '../../pipeline/load-pipeline';
 import { formatTable } from '../format-table';
 import { provenanceText, shownValue } from './env';
-import { SOURCE_HELP, TARGET_HELP, WORK_DIR_HELP, withConnectionFlags } from '../context';
+import { SOURCE_HELP, TARGET_HELP, WORK_DIR_HELP, withConnectionFlags, examplesText } from '../context';
 import type { RegisterCommand } from './index';
 
 interface Flags {
@@ -39,6 +39,10 @@ export const register: RegisterCommand = (program, setExit) => {
     )
     .option('--work-dir <dir>', `where the export will write: ${WORK_DIR_HELP}`)
     .option('--json', 'print as JSON')
+    .addHelpText(
+      'after',
+      examplesText('converge doctor', 'converge doctor --pipeline shop --source mysql://app:secret@db:3306 --json'),
+    )
     .action(async (flags: Flags) => {
       createLogger();
       const pipeline: Pipeline | undefined = flags.pipeline ? await loadPipeline(flags.pipeline) : undefined;

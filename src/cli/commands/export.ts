@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, examplesText } from '../context';
 import { resolveJobs } from '../../core/settings';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
@@ -42,6 +42,13 @@ export const register: RegisterCommand = (program: Command) => {
     )
     .option('--resume', "keep tables and chunks whose files match the previous manifest's sha256; redo the rest")
     .option('--no-progress', 'no live progress display on a terminal (log lines only)')
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge export --pipeline shop --source mysql://app:secret@db:3306/shop --jobs 4',
+        'converge export --resume          # after a failure: keep the finished tables and chunks',
+      ),
+    )
     .action(async (flags: Flags) => {
       const jobs = resolveJobs(flags);
       const chunkRows = positive('--chunk-rows', flags.chunkRows, DEFAULT_CHUNK_ROWS);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, examplesText } from '../context';
 import { resolveJobs } from '../../core/settings';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
@@ -46,6 +46,13 @@ export const register: RegisterCommand = (program: Command) => {
       "keep Postgres's per-row foreign-key checks (default: one set-based check per key and table, where the role may)",
     )
     .option('--verify', 'then prove the result: row counts, content checksums, orphans, sequences')
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge import --target postgres://app:secret@pg:5432/shop --verify',
+        'converge import --resume          # after a failure: keep the committed tables',
+      ),
+    )
     .action(async (flags: Flags) => {
       const jobs = resolveJobs(flags);
       const ctx = await commandContext(flags);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, followContext } from '../context';
+import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, followContext, examplesText } from '../context';
 import { resolveJobs } from '../../core/settings';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
@@ -66,6 +66,14 @@ export const register: RegisterCommand = (program: Command) => {
     .option(
       '--follow',
       "after the load, keep applying the source's changes from the snapshot's binlog position until stopped (the proof runs at converge cutover)",
+    )
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge migrate --pipeline shop --jobs 4',
+        'converge migrate --verify-only     # prove the last migrate again',
+        'converge migrate --follow         # then converge cutover when the writers stop',
+      ),
     )
     .action(async (flags: Flags) => {
       const jobs = resolveJobs(flags);

@@ -13,7 +13,7 @@ import { PipelineRehearsal, rehearsePipeline } from '../../rehearse/run-rehearsa
 import { writeRehearsalReport } from '../../report/write-report';
 import { formatBytes } from '../../run/run-summary';
 import { formatTable } from '../format-table';
-import { JOBS_HELP, SOURCE_HELP, TARGET_HELP, withConnectionFlags } from '../context';
+import { examplesText, JOBS_HELP, SOURCE_HELP, TARGET_HELP, withConnectionFlags } from '../context';
 import type { RegisterCommand } from './index';
 
 interface Flags {
@@ -74,6 +74,13 @@ the same code and options as the runbook's cut-over commands:
 Give it the --jobs and --keep-files of the cut-over command. --production-size is the MySQL
 data size (information_schema DATA_LENGTH of the migrated tables); the prediction extrapolates
 migrate's load and verify linearly from the rehearsal's source data size.`,
+    )
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge rehearse --pipeline shop --jobs 4 --production-size 40GB',
+        'converge rehearse --pipeline kratos alkemio --scale kratos=100000 --reuse-source',
+      ),
     )
     .requiredOption('-p, --pipeline <name...>', 'pipelines to rehearse, in order (repeat the flag or list them)')
     .option('--project <dir>', 'the project folder holding pipelines/ (or CONVERGE_PROJECT; default: .)')

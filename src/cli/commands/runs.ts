@@ -10,7 +10,7 @@ import { ConvergeError, isConvergeError } from '../../core/errors';
 import { projectDir } from '../../pipeline/project-dir';
 import { resolveTarget, resolveWorkDir } from '../../core/settings';
 import { loadPipeline } from '../../pipeline/load-pipeline';
-import { CommonFlags, TARGET_HELP, WORK_DIR_HELP, withConnectionFlags } from '../context';
+import { CommonFlags, examplesText, TARGET_HELP, WORK_DIR_HELP, withConnectionFlags } from '../context';
 import { formatTable } from '../format-table';
 import type { RegisterCommand } from './index';
 
@@ -24,6 +24,13 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   withHistoryFlags(runs.command('list').description('recent runs, newest first'))
     .option('--limit <n>', 'how many runs', '20')
     .option('--json', 'print as JSON')
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge runs list --pipeline shop',
+        'converge runs list --target postgres://app:secret@pg:5432/shop --limit 5 --json',
+      ),
+    )
     .action(async (flags: Flags) => {
       const ctx = await historyContext(flags);
       const list = await withHistory(ctx.target, (c) =>
@@ -58,6 +65,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       .description('one run: per stage and table timings, rows, bytes, outcome and errors'),
   )
     .option('--json', 'print as JSON')
+    .addHelpText('after', examplesText('converge runs show 5f0c8c3e', 'converge runs show 5f0c8c3e --json'))
     .action(async (id: string, flags: Flags) => {
       const ctx = await historyContext(flags);
       const summary = await withHistory(ctx.target, async (c) => {
@@ -73,17 +81,19 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       .description(
         `load ${EVENTS_FILE} (written while the target was unreachable) from the work directory into the run history`,
       ),
-  ).action(async (flags: Flags) => {
-    const ctx = await historyContext(flags);
-    await ensureRunSchema(ctx.target);
-    const r = await withHistory(ctx.target, (c) => replayEventsFile(c, path.join(ctx.workDir, EVENTS_FILE)));
-    out(
-      r
-        ? `replayed ${r.events} events of ${r.runs.length} run(s)${r.duplicates ? ` (${r.duplicates} already recorded)` : ''}; file moved to ${r.movedTo}\n`
-        : `nothing to replay: no ${EVENTS_FILE} in ${ctx.workDir}\n`,
-    );
-    setExit(ExitCode.Ok);
-  });
+  )
+    .addHelpText('after', examplesText('converge runs replay --pipeline shop'))
+    .action(async (flags: Flags) => {
+      const ctx = await historyContext(flags);
+      await ensureRunSchema(ctx.target);
+      const r = await withHistory(ctx.target, (c) => replayEventsFile(c, path.join(ctx.workDir, EVENTS_FILE)));
+      out(
+        r
+          ? `replayed ${r.events} events of ${r.runs.length} run(s)${r.duplicates ? ` (${r.duplicates} already recorded)` : ''}; file moved to ${r.movedTo}\n`
+          : `nothing to replay: no ${EVENTS_FILE} in ${ctx.workDir}\n`,
+      );
+      setExit(ExitCode.Ok);
+    });
 };
 
 /**
