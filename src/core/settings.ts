@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConnectionInfo, describeConnection, parseConnectionUrl } from './connection-url';
 import { DOTENV_KEYS } from './dotenv';
 import { ConvergeError } from './errors';
+import { tlsPlan } from './tls';
 
 /** Where a setting's value came from, for `converge env` and doctor. */
 export type Provenance = 'flag' | 'env' | 'dotenv' | 'default';
@@ -325,6 +326,13 @@ function parseSide(
     }
     if (setting) info.params[param] = setting.value;
   }
+  // Every value is checked here, before any connection opens: a bad one is a configuration error
+  // naming it, never a connection failure (or a setting left unread until a later stage).
+  connectTimeoutMs(info);
+  stallTimeoutMs(info);
+  statementTimeoutMs(info);
+  if (side === 'source') lockWaitTimeoutS(info);
+  tlsPlan(info);
   return { info };
 }
 
@@ -393,9 +401,10 @@ function positive(raw: string, name: string, info: ConnectionInfo): number {
   const n = Number(raw);
   // Zero would mean "wait for ever": converge promises a bounded failure, never a hang.
   if (!Number.isFinite(n) || n <= 0) {
+    const spec = SETTINGS.find((s) => s.param === name);
     throw new ConvergeError(
       'CONFIG_INVALID',
-      `${name}="${raw}" for ${describeConnection(info)} must be a positive number`,
+      `${name}="${raw}" for ${describeConnection(info)} must be a positive number${spec ? ` (from ${spec.flag}, ${spec.env} or the URL's ${name})` : ''}`,
       { stage: 'config', key: name },
     );
   }

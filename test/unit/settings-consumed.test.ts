@@ -46,7 +46,20 @@ function otherValue(s: SettingSpec): string {
   return `/etc/converge/${s.key}.pem`;
 }
 
+/** Settings only valid together: each is changed with its partner already set. */
+const PARTNER: Record<string, string> = {
+  sourceSslCert: 'sourceSslKey',
+  sourceSslKey: 'sourceSslCert',
+  targetSslcert: 'targetSslkey',
+  targetSslkey: 'targetSslcert',
+};
+
 test.each(SETTINGS.map((s) => [s.env, s] as const))('%s changes what the commands are given', (_env, s) => {
+  const partner = SETTINGS.find((p) => p.key === PARTNER[s.key]);
+  if (partner) {
+    process.env[partner.env] = otherValue(partner);
+    process.env[s.env] = `/etc/converge/first-${s.key}.pem`;
+  }
   const before = JSON.stringify(consumed());
   process.env[s.env] = otherValue(s);
   expect(JSON.stringify(consumed())).not.toBe(before);
