@@ -10,7 +10,7 @@ import path from 'node:path';
 import { formatTable } from '../src/cli/format-table';
 import { isConvergeError } from '../src/core/errors';
 import { createLogger } from '../src/core/logger';
-import { resolveSource, resolveTarget, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../src/core/settings';
+import { resolveSource, resolveTarget } from '../src/core/settings';
 import { projectRoot } from '../src/pipeline/project-root';
 import { cells, HEADERS, machineLine, tableRows, updateDocument, BenchResult } from './report';
 import { ALL_TOOLS, FUSED_ID, runBench, ToolId } from './run-bench';
@@ -81,8 +81,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = createLogger({ level: process.env.CONVERGE_LOG_LEVEL ?? 'warn' });
   const say = (line: string) => process.stdout.write(line + '\n');
-  const source = resolveSource(f.source, DEFAULT_SOURCE_URL);
-  const target = resolveTarget(f.target, DEFAULT_TARGET_URL);
+  const source = resolveSource(f.source);
+  const target = resolveTarget(f.target);
   const res = await runBench({
     scale: f.scale,
     source,

@@ -4,11 +4,13 @@ import { ConnectionInfo, withDatabase } from '../core/connection-url';
 import { createLogger } from '../core/logger';
 import {
   connectionFlagSpecs,
+  DEFAULT_JOBS,
+  DEFAULT_PIPELINE_WORK_DIR,
   DEFAULT_SOURCE_URL,
   DEFAULT_TARGET_URL,
-  resolveSetting,
   resolveSource,
   resolveTarget,
+  resolveWorkDir,
 } from '../core/settings';
 import { loadPipeline, Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { projectDir } from '../pipeline/project-dir';
@@ -35,21 +37,16 @@ export interface CommandContext {
 
 /**
  * Resolves what every pipeline command needs. A URL that names no database gets the pipeline's
- * default one, so `--source mysql://root@127.0.0.1` is enough for a demo.
+ * database, so with no URL at all the defaults `converge env` shows (local servers) are used.
  */
-export async function commandContext(
-  flags: CommonFlags,
-  opts: { localDefaults?: boolean } = {},
-): Promise<CommandContext> {
+export async function commandContext(flags: CommonFlags): Promise<CommandContext> {
   const log = createLogger({ level: flags.logLevel });
   const pipeline = await loadPipeline(flags.pipeline, projectDir(flags.project));
-  const src = resolveSource(flags, opts.localDefaults ? DEFAULT_SOURCE_URL : undefined);
-  const tgt = resolveTarget(flags, opts.localDefaults ? DEFAULT_TARGET_URL : undefined);
+  const src = resolveSource(flags);
+  const tgt = resolveTarget(flags);
   const source = src.database ? src : withDatabase(src, pipeline.source.database);
   const target = tgt.database ? tgt : withDatabase(tgt, pipeline.target.database);
-  const workDir = path.resolve(
-    resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', pipeline.name))!.value,
-  );
+  const workDir = resolveWorkDir(flags, pipeline.name);
   return {
     log,
     pipeline,
@@ -75,6 +72,11 @@ export function followContext(ctx: CommandContext) {
   };
 }
 
+export const SOURCE_HELP = `MySQL source, mysql://user:password@host:3306/database (or CONVERGE_SOURCE_URL; default ${DEFAULT_SOURCE_URL})`;
+export const TARGET_HELP = `Postgres target, postgres://user:password@host:5432/database (or CONVERGE_TARGET_URL; default ${DEFAULT_TARGET_URL})`;
+export const WORK_DIR_HELP = `where CSV files, manifests and the run log go (or CONVERGE_WORK_DIR; default ${DEFAULT_PIPELINE_WORK_DIR})`;
+export const JOBS_HELP = `(or CONVERGE_JOBS; default ${DEFAULT_JOBS})`;
+
 /** Adds the flags shared by pipeline commands. */
 export function withCommonFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
   return withConnectionFlags(cmd)
@@ -83,12 +85,9 @@ export function withCommonFlags<T extends { option(flags: string, desc: string):
       "pipeline name (<project>/pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml; default: the project's only one",
     )
     .option('--project <dir>', 'the project folder holding pipelines/ and mappings/ (or CONVERGE_PROJECT; default: .)')
-    .option('--source <url>', 'MySQL source, mysql://user:password@host:3306/database (or CONVERGE_SOURCE_URL)')
-    .option('--target <url>', 'Postgres target, postgres://user:password@host:5432/database (or CONVERGE_TARGET_URL)')
-    .option(
-      '--work-dir <dir>',
-      'where CSV files and manifests go (or CONVERGE_WORK_DIR; default converge-work/<pipeline>)',
-    )
+    .option('--source <url>', SOURCE_HELP)
+    .option('--target <url>', TARGET_HELP)
+    .option('--work-dir <dir>', WORK_DIR_HELP)
     .option('--log-level <level>', 'pino log level (or CONVERGE_LOG_LEVEL)');
 }
 
@@ -96,4 +95,9 @@ export function withCommonFlags<T extends { option(flags: string, desc: string):
 export function withConnectionFlags<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
   for (const spec of connectionFlagSpecs()) cmd.option(`${spec.flag} <value>`, `${spec.describe} (or ${spec.env})`);
   return cmd;
+}
+
+/** The Examples section that ends a command's --help: the command as an operator would type it. */
+export function examplesText(...examples: string[]): string {
+  return `\nExamples:\n${examples.map((e) => `  ${e}\n`).join('')}`;
 }

@@ -5,6 +5,7 @@ import { isConvergeError } from '../core/errors';
 import { ExitCode } from '../core/exit-codes';
 import { loadDotEnv } from '../core/dotenv';
 import { discoverCommands } from './commands';
+import { examplesText } from './context';
 import { projectRoot } from '../pipeline/project-root';
 
 /**
@@ -16,6 +17,16 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('converge')
     .description('Move a MySQL application database to PostgreSQL: export, transform, import, verify.')
     .version(packageVersion(), '-V, --version', 'print the version of converge')
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge init shop && cd shop && cp .env.example .env',
+        'converge doctor',
+        'converge map init --probe && converge map check --probe',
+        'converge migrate --jobs 4',
+        'converge <command> --help       # each command with its own examples',
+      ),
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   let exitCode: number = ExitCode.Ok;

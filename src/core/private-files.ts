@@ -5,10 +5,45 @@ import { ConvergeError, messageOf } from './errors';
 /** Export files can hold personal data: directories 0700, files 0600, whatever the umask. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   try {
-    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDirs(dir, 0o700);
     await fsp.chmod(dir, 0o700);
   } catch (e) {
     throw ioError(e, `cannot create directory ${dir}`, dir);
+  }
+}
+
+/**
+ * mkdir -p, one level at a time from the nearest folder that exists. Node's own recursive mkdir
+ * retries for ever where a folder exists but refuses new entries with ENOENT (/proc, /sys): a
+ * --work-dir there must fail at once, naming the folder.
+ */
+export async function makeDirs(dir: string, mode = 0o777): Promise<void> {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const st = await fsp.stat(d).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (st) {
+      if (!st.isDirectory()) throw Object.assign(new Error(`${d} is not a directory`), { code: 'ENOTDIR', path: d });
+      break;
+    }
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      await fsp.mkdir(d, { mode });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code === 'ENOENT')
+        throw Object.assign(
+          new Error(`${path.dirname(d)} does not accept new folders (a special file system such as /proc or /sys?)`),
+          { code },
+        );
+      throw e;
+    }
   }
 }
 

@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { ConnectionInfo, describeConnection, parseConnectionUrl } from './connection-url';
 import { DOTENV_KEYS } from './dotenv';
 import { ConvergeError } from './errors';
+import { tlsPlan } from './tls';
 
 /** Where a setting's value came from, for `converge env` and doctor. */
 export type Provenance = 'flag' | 'env' | 'dotenv' | 'default';
@@ -39,9 +41,11 @@ export const DEFAULT_LOCK_WAIT_TIMEOUT_S = 60;
 export const DEFAULT_STALL_TIMEOUT_MS = 300_000;
 /** TCP keepalive probes start after this much idle time on both drivers' sockets. */
 export const KEEPALIVE_DELAY_MS = 30_000;
-export const DEFAULT_POOL_SIZE = 4;
-export const DEFAULT_JOBS = 4;
+/** Tables (and export chunks) moved at once, for every command with --jobs. */
+export const DEFAULT_JOBS = 2;
 export const DEFAULT_WORK_DIR = 'converge-work';
+/** Each pipeline works in its own folder under converge-work unless a work directory is set. */
+export const DEFAULT_PIPELINE_WORK_DIR = `${DEFAULT_WORK_DIR}/<pipeline>`;
 
 /**
  * Every setting converge reads, in the order `converge env` prints them. `param` names the
@@ -77,29 +81,6 @@ export const SETTINGS: readonly SettingSpec[] = [
     describe: 'PostgreSQL target URL',
     fallback: DEFAULT_TARGET_URL,
     secret: 'url',
-  },
-  {
-    key: 'poolSize',
-    env: 'CONVERGE_POOL_SIZE',
-    flag: '--pool-size',
-    describe: 'connections per pool, both ends',
-    fallback: String(DEFAULT_POOL_SIZE),
-  },
-  {
-    key: 'sourcePoolSize',
-    env: 'CONVERGE_SOURCE_POOL_SIZE',
-    flag: '--source-pool-size',
-    describe: 'source pool size (overrides the shared one)',
-    side: 'source',
-    optional: true,
-  },
-  {
-    key: 'targetPoolSize',
-    env: 'CONVERGE_TARGET_POOL_SIZE',
-    flag: '--target-pool-size',
-    describe: 'target pool size (overrides the shared one)',
-    side: 'target',
-    optional: true,
   },
   {
     key: 'connectTimeoutMs',
@@ -138,14 +119,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'workDir',
     env: 'CONVERGE_WORK_DIR',
     flag: '--work-dir',
-    describe: 'directory for exported files',
-    fallback: DEFAULT_WORK_DIR,
+    describe: 'directory for exported files, manifests and the run log',
+    fallback: DEFAULT_PIPELINE_WORK_DIR,
   },
   {
     key: 'jobs',
     env: 'CONVERGE_JOBS',
     flag: '--jobs',
-    describe: 'tables processed in parallel',
+    describe: 'tables (and export chunks) moved at once, every command with --jobs',
     fallback: String(DEFAULT_JOBS),
   },
   {
@@ -256,7 +237,6 @@ export interface ResolvedSettings {
   /** Connection details with TLS and time-out settings folded into params. */
   source: ConnectionInfo;
   target: ConnectionInfo;
-  pool: { source: number; target: number };
   connectTimeoutMs: number;
   /** 0: no limit. */
   statementTimeoutMs: number;
@@ -280,11 +260,8 @@ function flagValue(flags: FlagValues, spec: SettingSpec): string | undefined {
  * (…?sslmode=verify-full) counts with the URL's own provenance; on a tie the dedicated setting
  * wins, so CONVERGE_TARGET_SSLMODE overrides a CONVERGE_TARGET_URL parameter but not a --target flag's.
  */
-export function resolveConnectionSettings(
-  flags: Partial<Record<string, string>>,
-  fallbacks: { source?: string; target?: string } = {},
-): ResolvedSettings {
-  const byKey = resolveEntries(flags, fallbacks);
+export function resolveConnectionSettings(flags: FlagValues): ResolvedSettings {
+  const byKey = resolveEntries(flags);
   const entries: ResolvedEntry[] = [];
   const source = parseSide('source', byKey.get('source')!, byKey);
   const target = parseSide('target', byKey.get('target')!, byKey);
@@ -294,15 +271,10 @@ export function resolveConnectionSettings(
       if (e) entries.push(e);
     }
   }
-  const poolSize = positiveInt(byKey.get('poolSize')!);
   return {
     entries,
     source: source.info,
     target: target.info,
-    pool: {
-      source: byKey.has('sourcePoolSize') ? positiveInt(byKey.get('sourcePoolSize')!) : poolSize,
-      target: byKey.has('targetPoolSize') ? positiveInt(byKey.get('targetPoolSize')!) : poolSize,
-    },
     connectTimeoutMs: shared(byKey.get('connectTimeoutMs')!, false),
     statementTimeoutMs: shared(byKey.get('statementTimeoutMs')!, true),
     lockWaitTimeoutS: lockWaitTimeoutS(source.info) ?? DEFAULT_LOCK_WAIT_TIMEOUT_S,
@@ -311,15 +283,10 @@ export function resolveConnectionSettings(
   };
 }
 
-function resolveEntries(
-  flags: FlagValues,
-  fallbacks: { source?: string; target?: string },
-): Map<string, ResolvedEntry> {
+function resolveEntries(flags: FlagValues): Map<string, ResolvedEntry> {
   const byKey = new Map<string, ResolvedEntry>();
   for (const spec of SETTINGS) {
-    const fallback =
-      spec.key === 'source' || spec.key === 'target' ? (fallbacks[spec.key] ?? spec.fallback) : spec.fallback;
-    const r = resolveSetting(flagValue(flags, spec), spec.env, fallback);
+    const r = resolveSetting(flagValue(flags, spec), spec.env, spec.fallback);
     if (r) byKey.set(spec.key, { ...r, key: spec.key, flag: spec.flag, describe: spec.describe, secret: spec.secret });
   }
   return byKey;
@@ -359,33 +326,45 @@ function parseSide(
     }
     if (setting) info.params[param] = setting.value;
   }
+  // Every value is checked here, before any connection opens: a bad one is a configuration error
+  // naming it, never a connection failure (or a setting left unread until a later stage).
+  connectTimeoutMs(info);
+  stallTimeoutMs(info);
+  statementTimeoutMs(info);
+  if (side === 'source') lockWaitTimeoutS(info);
+  tlsPlan(info);
   return { info };
 }
 
-/** The source connection alone, with its TLS and time-out settings; no fallback means the URL is required. */
-export function resolveSource(flags: FlagValues | string | undefined, fallback?: string): ConnectionInfo {
-  const byKey = resolveEntries(typeof flags === 'object' ? flags : { source: flags }, { source: fallback });
-  const url = byKey.get('source');
-  if (!url || (fallback === undefined && url.from === 'default')) {
-    throw new ConvergeError(
-      'USAGE',
-      'no source: pass --source mysql://user:password@host:3306/database or set CONVERGE_SOURCE_URL',
-    );
-  }
-  return parseSide('source', url, byKey).info;
+/**
+ * The source connection alone, with its TLS and time-out settings: --source, else
+ * CONVERGE_SOURCE_URL, else the default `converge env` shows. No command has a default of its own.
+ */
+export function resolveSource(flags: FlagValues | string | undefined): ConnectionInfo {
+  const byKey = resolveEntries(typeof flags === 'object' ? flags : { source: flags });
+  return parseSide('source', byKey.get('source')!, byKey).info;
 }
 
-/** The target connection alone, with its TLS and time-out settings; no fallback means the URL is required. */
-export function resolveTarget(flags: FlagValues | string | undefined, fallback?: string): ConnectionInfo {
-  const byKey = resolveEntries(typeof flags === 'object' ? flags : { target: flags }, { target: fallback });
-  const url = byKey.get('target');
-  if (!url || (fallback === undefined && url.from === 'default')) {
-    throw new ConvergeError(
-      'USAGE',
-      'no target: pass --target postgres://user:password@host:5432/database or set CONVERGE_TARGET_URL',
-    );
-  }
-  return parseSide('target', url, byKey).info;
+/** The target connection alone, as resolveSource: --target, else CONVERGE_TARGET_URL, else the default. */
+export function resolveTarget(flags: FlagValues | string | undefined): ConnectionInfo {
+  const byKey = resolveEntries(typeof flags === 'object' ? flags : { target: flags });
+  return parseSide('target', byKey.get('target')!, byKey).info;
+}
+
+const spec = (key: string): SettingSpec => SETTINGS.find((s) => s.key === key)!;
+
+/** --jobs, else CONVERGE_JOBS, else DEFAULT_JOBS: what every command with --jobs runs with. */
+export function resolveJobs(flags: FlagValues): number {
+  return positiveInt(resolveEntries(flags).get('jobs')!);
+}
+
+/**
+ * The work directory, absolute: --work-dir, else CONVERGE_WORK_DIR, else converge-work/<pipeline>
+ * (under the current folder), so two pipelines never share a manifest.
+ */
+export function resolveWorkDir(flags: FlagValues, pipeline: string): string {
+  const e = resolveSetting(flagValue(flags, spec('workDir')), spec('workDir').env, spec('workDir').fallback)!;
+  return path.resolve(e.from === 'default' ? e.value.replace('<pipeline>', pipeline) : e.value);
 }
 
 /** Connect time-out for one connection: connect_timeout_ms, else libpq-style connect_timeout seconds, else 10 s. */
@@ -422,9 +401,10 @@ function positive(raw: string, name: string, info: ConnectionInfo): number {
   const n = Number(raw);
   // Zero would mean "wait for ever": converge promises a bounded failure, never a hang.
   if (!Number.isFinite(n) || n <= 0) {
+    const spec = SETTINGS.find((s) => s.param === name);
     throw new ConvergeError(
       'CONFIG_INVALID',
-      `${name}="${raw}" for ${describeConnection(info)} must be a positive number`,
+      `${name}="${raw}" for ${describeConnection(info)} must be a positive number${spec ? ` (from ${spec.flag}, ${spec.env} or the URL's ${name})` : ''}`,
       { stage: 'config', key: name },
     );
   }
@@ -444,9 +424,12 @@ function shared(e: Resolved<string>, zeroAllowed: boolean): number {
   return n;
 }
 
-function positiveInt(e: Resolved<string>): number {
+function positiveInt(e: Resolved<string> & { flag?: string }): number {
   const n = Number(e.value);
   if (!Number.isInteger(n) || n < 1) {
+    // A mistyped flag is a usage error naming the flag; a bad variable is configuration.
+    if (e.from === 'flag' && e.flag)
+      throw new ConvergeError('USAGE', `${e.flag} takes a whole number >= 1, not "${e.value}"`, { key: e.flag });
     throw new ConvergeError(
       'CONFIG_INVALID',
       `${e.name}="${e.value}" (from ${e.from}) must be a whole number of at least 1`,

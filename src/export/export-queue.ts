@@ -64,7 +64,10 @@ export async function drain(
     const chunk = s.entry.chunks![index];
     const file = path.join(opts.outDir, chunk.file);
     await opts.beforeChunk?.(s.table.name, index, worker);
-    s.started ||= Date.now();
+    if (!s.started) {
+      s.started = Date.now();
+      opts.onTableStart?.(s.table.name, s.table.estimatedRows);
+    }
     const t0 = Date.now();
     s.running.set(index, [0, 0]);
     try {

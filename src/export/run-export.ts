@@ -30,6 +30,8 @@ export interface ExportOptions {
   log: Logger;
   recorder?: RunRecorder;
   /** Rows and bytes written so far for a table (all its chunks), every few thousand rows. */
+  /** A table's first chunk starts (its rate is measured from here). */
+  onTableStart?: (table: string, estimatedRows: number) => void;
   onProgress?: (table: string, rows: number, bytes: number, estimatedRows: number) => void;
   /** A table is finished (exported or kept by --resume). */
   onTableDone?: (table: string, rows: number, bytes: number, seconds: number) => void;

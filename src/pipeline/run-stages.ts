@@ -21,6 +21,11 @@ export async function withRun<T>(
     log: Logger;
     settings?: Record<string, unknown>;
     finish?: boolean;
+    /**
+     * The stage this command runs, when it does not finish the run (export, transform): its end
+     * is recorded, so `runs list` shows "export finished" rather than a run still "running".
+     */
+    stage?: string;
     /** The stage reads or writes the target itself: a target the history could not reach fails it at once. */
     needsTarget?: boolean;
     /** Join the manifest's run without setting it running again, and leave its status alone (verify). */
@@ -46,6 +51,7 @@ export async function withRun<T>(
     if (!prev) await rec.event({ kind: 'run.created', payload: { pipeline: opts.pipeline } });
     const out = await body(rec, runId);
     if (opts.finish) await rec.finish('completed');
+    else if (opts.stage) await rec.event({ kind: 'stage.completed', stage: opts.stage });
     return out;
   } catch (e) {
     const payload = isConvergeError(e)

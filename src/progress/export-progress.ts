@@ -2,8 +2,11 @@ import type { Logger } from 'pino';
 import { formatProgressLine, progressFigures, TableProgress } from './progress-line';
 
 export interface ExportProgress {
+  /** The table's first chunk started: its rate is measured from here. */
+  start(table: string, estimatedRows: number): void;
   update(table: string, rows: number, bytes: number, estimatedRows: number): void;
-  done(table: string, rows: number, bytes: number): void;
+  /** `seconds`: the table's own export time, which its final rate is computed from. */
+  done(table: string, rows: number, bytes: number, seconds: number): void;
   stop(): void;
 }
 
@@ -27,14 +30,30 @@ export function createExportProgress(opts: {
     tables.set(table, p);
     return p;
   };
+  const finish = (table: string, rows: number, bytes: number, seconds: number) => {
+    const p = touch(table, rows, bytes, rows);
+    p.doneAt = Date.now();
+    // A small table may finish before its first progress report: the rate is from its own
+    // clock, never from the moment the display first heard of it (which gave 11,985 MB/s).
+    p.startedAt = p.doneAt - seconds * 1000;
+  };
+  const start = (table: string, est: number) => void touch(table, 0, 0, est);
   return (opts.tty ?? opts.stream.isTTY === true)
-    ? terminal(opts.stream, tables, touch)
-    : logLines(opts.log, tables, touch, opts.logEveryMs ?? 10_000);
+    ? terminal(opts.stream, tables, touch, start, finish)
+    : logLines(opts.log, tables, touch, start, finish, opts.logEveryMs ?? 10_000);
 }
 
 type Touch = (table: string, rows: number, bytes: number, est: number) => TableProgress;
+type Start = ExportProgress['start'];
+type Finish = ExportProgress['done'];
 
-function terminal(stream: NodeJS.WriteStream, tables: Map<string, TableProgress>, touch: Touch): ExportProgress {
+function terminal(
+  stream: NodeJS.WriteStream,
+  tables: Map<string, TableProgress>,
+  touch: Touch,
+  start: Start,
+  finish: Finish,
+): ExportProgress {
   let drawn = 0;
   const printed = new Set<string>();
   const draw = () => {
@@ -56,11 +75,9 @@ function terminal(stream: NodeJS.WriteStream, tables: Map<string, TableProgress>
   const timer = setInterval(draw, 250);
   timer.unref();
   return {
+    start,
     update: (t, r, b, e) => void touch(t, r, b, e),
-    done: (t, r, b) => {
-      const p = touch(t, r, b, r);
-      p.doneAt = Date.now();
-    },
+    done: finish,
     stop: () => {
       clearInterval(timer);
       draw();
@@ -68,7 +85,14 @@ function terminal(stream: NodeJS.WriteStream, tables: Map<string, TableProgress>
   };
 }
 
-function logLines(log: Logger, tables: Map<string, TableProgress>, touch: Touch, every: number): ExportProgress {
+function logLines(
+  log: Logger,
+  tables: Map<string, TableProgress>,
+  touch: Touch,
+  start: Start,
+  finish: Finish,
+  every: number,
+): ExportProgress {
   const timer = setInterval(() => {
     const now = Date.now();
     for (const p of tables.values()) {
@@ -88,10 +112,9 @@ function logLines(log: Logger, tables: Map<string, TableProgress>, touch: Touch,
   }, every);
   timer.unref();
   return {
+    start,
     update: (t, r, b, e) => void touch(t, r, b, e),
-    done: (t, r, b) => {
-      touch(t, r, b, r).doneAt = Date.now();
-    },
+    done: finish,
     stop: () => clearInterval(timer),
   };
 }

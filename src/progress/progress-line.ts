@@ -21,16 +21,17 @@ export interface ProgressFigures {
 
 /** Rate and ETA of one table at `now` (ms). Pure: the renderers and the log lines share it. */
 export function progressFigures(p: TableProgress, now: number): ProgressFigures {
-  const seconds = Math.max(0.001, ((p.doneAt ?? now) - p.startedAt) / 1000);
+  const seconds = ((p.doneAt ?? now) - p.startedAt) / 1000;
   const estimatedRows = Math.max(p.estimatedRows, p.rows);
   const fraction = p.doneAt ? 1 : estimatedRows > 0 ? Math.min(0.99, p.rows / estimatedRows) : 0;
-  const rowsPerSecond = p.rows / seconds;
+  // No time measured (a table kept by --resume, or one just started): no rate rather than a wild one.
+  const rowsPerSecond = seconds > 0 ? p.rows / seconds : 0;
   const etaSeconds = p.doneAt
     ? 0
     : rowsPerSecond > 0 && p.estimatedRows > p.rows
       ? (p.estimatedRows - p.rows) / rowsPerSecond
       : undefined;
-  return { rows: p.rows, estimatedRows, fraction, mbPerSecond: p.bytes / 1e6 / seconds, etaSeconds };
+  return { rows: p.rows, estimatedRows, fraction, mbPerSecond: seconds > 0 ? p.bytes / 1e6 / seconds : 0, etaSeconds };
 }
 
 export function formatDuration(s: number | undefined): string {

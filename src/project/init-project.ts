@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { ConvergeError } from '../core/errors';
-import { ioError } from '../core/private-files';
+import { ioError, makeDirs } from '../core/private-files';
 import { pipelineFileOf } from '../pipeline/load-pipeline';
 import { ENV_EXAMPLE, GITIGNORE, mappingReadme, pipelineTemplate } from './project-template';
 
@@ -45,7 +45,7 @@ export async function initProject(opts: InitProjectOptions): Promise<InitProject
     );
   for (const [file, text] of files) {
     try {
-      await fsp.mkdir(path.dirname(file), { recursive: true });
+      await makeDirs(path.dirname(file));
       // 'wx': a file that appeared since the check is not overwritten either.
       await fsp.writeFile(file, text, { flag: 'wx' });
     } catch (e) {

@@ -39,6 +39,8 @@ export interface CutoverLine {
 
 export interface RunSummary {
   run: RunRow;
+  /** What `runs` prints as the status: the stored one, or "export finished" between stages. */
+  state: string;
   seconds: number | null;
   stages: StageLine[];
   tables: StageTableLine[];
@@ -149,8 +151,11 @@ export function summarizeRun(run: RunRow, events: RunEventRow[]): RunSummary {
     readOnly: cut.readOnly === true,
     tables: Number(cut.tables ?? 0),
   };
+  const lastStage = [...events].reverse().find((e) => e.kind.startsWith('stage.'));
+  const state = runState(run.status, lastStage ? `${lastStage.kind} ${lastStage.stage ?? ''}` : null);
   return {
     run,
+    state,
     seconds: end ? (ms(end) - ms(run.startedAt)) / 1000 : null,
     stages,
     tables,
@@ -162,6 +167,16 @@ export function summarizeRun(run: RunRow, events: RunEventRow[]): RunSummary {
 /** The online switch in one sentence, as `runs show` and the run report say it. */
 export function describeCutover(c: CutoverLine): string {
   return `online cut-over at ${c.position.file}:${c.position.position}: write downtime ${c.downtimeSeconds.toFixed(1)} s (frozen ${c.frozenAt}, verified ${c.verifiedAt}; source ${c.readOnly ? 'read_only' : 'frozen by the operator'})`;
+}
+
+/**
+ * A run spans the stages (export, transform, import): between two commands it is neither
+ * running nor ended. Its last stage event says which: "export finished" when that stage's
+ * command completed, the stored status otherwise.
+ */
+export function runState(status: string, lastStageEvent: string | null): string {
+  const m = /^stage\.completed (\w+)$/.exec(lastStageEvent ?? '');
+  return status === 'running' && m ? `${m[1]} finished` : status;
 }
 
 /** "1.2 GB", "340 kB": decimal units, as disks are sold and as --production-size reads them. */

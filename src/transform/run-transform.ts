@@ -13,6 +13,7 @@ import { checkCoverage, compilePrograms, programFile, transformedEntry } from '.
 import { buildLookups, pairsFromExport, readExisting } from './lookups';
 import { transformTableFiles } from './transform-table';
 import { requireStaticMapCheck } from '../mapping/check/static-map-check';
+import { exportedCatalog } from '../mapping/check/exported-catalog';
 
 export interface TransformOptions {
   exportDir: string;
@@ -52,8 +53,19 @@ export async function runTransform(opts: TransformOptions): Promise<TransformRes
     client = await openPg(opts.target);
   }
   try {
-    // Before any row: a value the mapping declares that its target column cannot hold.
-    if (client) await requireStaticMapCheck({ pg: client, mapping, targetSchema: schema, stage: 'transform' });
+    // Before any row, as migrate does: what no data can make right (a NOT NULL column nothing
+    // feeds, a value the mapping declares that its column cannot hold), from the columns the
+    // export recorded and the target's catalog.
+    if (client)
+      await requireStaticMapCheck({
+        pg: client,
+        mapping,
+        targetSchema: schema,
+        source: exportedCatalog(Object.values(input.tables)),
+        excluded: input.excluded,
+        stage: 'transform',
+        certainOnly: true,
+      });
   } catch (e) {
     await client?.end().catch(() => undefined);
     throw e;

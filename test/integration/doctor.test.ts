@@ -4,6 +4,8 @@ import { runCli } from '../helpers/run-cli';
 import { ExitCode } from '../../src/core/exit-codes';
 import { checkDisk } from '../../src/doctor/check-disk';
 import { createPgDb, MYSQL_BASE, TestDb } from '../helpers/databases';
+import { ensureRunSchema } from '../../src/run/run-recorder';
+import { resolveTarget as pgTarget } from '../../src/core/settings';
 
 interface Check {
   end: string;
@@ -59,14 +61,22 @@ describe('converge doctor', () => {
     expect(checks.find((c) => c.name === 'free disk for the work directory')!.value).toMatch(/free at .* need about/);
     expect(checks.find((c) => c.name === 'setting CONVERGE_TARGET_URL')!.value).toContain('****');
     expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
-    // The probe event was rolled back: the history holds real runs only.
+    expect(checks.find((c) => c.name === 'run log write and read-back')!.value).toMatch(/all rolled back/);
+    // Doctor says it rolled back, and did: the fresh target still has no converge schema.
     const pg = new Client({ connectionString: pgDb.url });
     await pg.connect();
     try {
-      const { rows } = await pg.query(
+      const { rows } = await pg.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'converge'");
+      expect(rows[0].n).toBe(0);
+      // With the schema there (a run created it), the probe event is rolled back too.
+      await ensureRunSchema(pgTarget(pgDb.url));
+      const again = await runCli(['doctor', '--json', '--source', `${MYSQL_BASE}/mysql`, '--target', pgDb.url]);
+      const probe = (JSON.parse(again.stdout) as Check[]).find((c) => c.name === 'run log write and read-back')!;
+      expect(probe).toMatchObject({ ok: true, value: expect.stringContaining('then rolled back') });
+      const counts = await pg.query(
         'SELECT (SELECT count(*) FROM converge.runs)::int AS runs, (SELECT count(*) FROM converge.run_events)::int AS events',
       );
-      expect(rows[0]).toEqual({ runs: 0, events: 0 });
+      expect(counts.rows[0]).toEqual({ runs: 0, events: 0 });
     } finally {
       await pg.end();
     }
@@ -77,7 +87,11 @@ describe('converge doctor', () => {
     const r = await runCli(['doctor', '--source', 'mysql://root:s3cret-pw@127.0.0.1:1/mysql', '--target', pgDb.url]);
     expect(r.code).toBe(ExitCode.Connection);
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(r.stdout).toContain('fix (source connection)');
+    // The fix is printed right under the check that failed, not after the whole table.
+    const lines = r.stdout.split('\n');
+    const row = lines.findIndex((l) => /^source\s+connection\s+PROBLEM/.test(l));
+    expect(row).toBeGreaterThan(0);
+    expect(lines[row + 1]).toMatch(/^\s+fix \(source connection\): /);
     expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
   });
 

@@ -202,4 +202,44 @@ describe('fail-fast on bad data (CLI, real servers)', () => {
     expect(again.code).toBe(0);
     expect(await pgCount(c, 'parent')).toBe(1);
   });
+
+  describe('a NOT NULL target column nothing feeds is refused before the first row', () => {
+    const addUnfed = async (c: Case) => {
+      const p = new Client({ connectionString: c.pg.url });
+      await p.connect();
+      try {
+        await p.query('ALTER TABLE child ADD COLUMN rank integer NOT NULL');
+      } finally {
+        await p.end();
+      }
+    };
+    const csvFiles = async (dir: string) =>
+      (await fsp.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.csv'));
+
+    it('by transform, from the columns the export recorded and the target catalog', async () => {
+      const c = await scenario({ parent: [[P1, 'a', null]], child: [[1, P1, null]] });
+      expect((await runCli(['export', ...c.args])).code).toBe(0);
+      await addUnfed(c);
+      const r = await runCli(['transform', ...c.args]);
+      expect(r.code).toBe(ExitCode.BadConfig);
+      expect(r.stderr).toMatch(/MAPPING_INVALID: .*not-null-unfed/s);
+      expect(r.stderr).toContain('child.rank is NOT NULL with no default and nothing feeds it');
+      expect(await csvFiles(path.join(c.dir, 'work', 'transform'))).toEqual([]);
+    });
+
+    it('by import, from the transformed files and the target catalog: no table is loaded', async () => {
+      const c = await scenario({ parent: [[P1, 'a', null]], child: [[1, P1, null]] });
+      expect((await runCli(['export', ...c.args])).code).toBe(0);
+      expect((await runCli(['transform', ...c.args])).code).toBe(0);
+      await addUnfed(c);
+      const r = await runCli(['import', ...c.args]);
+      expect(r.code).toBe(ExitCode.BadConfig);
+      expect(r.stderr).toContain('MAPPING_INVALID: table public.child, column rank');
+      expect(r.stderr).toContain(
+        'target table public.child: NOT NULL column(s) rank have no default and the transformed files do not feed them',
+      );
+      // parent comes first in foreign-key order: it was not loaded either.
+      expect(await pgCount(c, 'parent')).toBe(0);
+    });
+  });
 });

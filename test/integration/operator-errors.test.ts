@@ -61,3 +61,17 @@ test('a MySQL user that signs in only through the socket (error 1698) is an auth
     await admin.end();
   }
 });
+
+test.each([
+  ['/proc', `/proc/${uniqueName('workdir')}`],
+  ['/proc/self', `/proc/self/${uniqueName('workdir')}/run`],
+  ['a file', '/dev/null/work'],
+])('a --work-dir under %s fails at once with an I/O error naming it, never spins', async (_what, workDir) => {
+  // The guard kills a child that hangs (Node's recursive mkdir retries for ever under /proc):
+  // the exit code below then fails the test.
+  const r = await runCli(['export', ...common().slice(0, -2), '--work-dir', workDir], {}, 60_000);
+  expect(r.code).toBe(ExitCode.Io);
+  expect(r.stderr).toMatch(/IO_FAILED: .*cannot create directory/);
+  expect(r.stderr).toContain(workDir);
+  expect(r.stderr).not.toMatch(/this is a bug|\n\s+at /);
+});

@@ -78,6 +78,35 @@ describe('run history', () => {
     expect(mine.bytes).toBe(run.bytes);
   });
 
+  it('a finished export (and then transform) is listed as finished, not running, until import ends the run', async () => {
+    const workDir = path.join(fx.workDir, 'stages');
+    const stage = (name: string) =>
+      runCli([
+        name,
+        '--pipeline',
+        'kratos',
+        '--source',
+        fx.mysqlDb.url,
+        '--target',
+        fx.pgDb.url,
+        '--work-dir',
+        workDir,
+      ]);
+    const listed = async () => {
+      const r = await runCli(['runs', 'list', '--json', '--pipeline', 'kratos', '--target', fx.pgDb.url]);
+      return (JSON.parse(r.stdout) as Array<RunListRow & { state: string }>)[0];
+    };
+    expect((await stage('export')).code).toBe(ExitCode.Ok);
+    expect(await listed()).toMatchObject({ status: 'running', state: 'export finished' });
+    const table = await runCli(['runs', 'list', '--pipeline', 'kratos', '--target', fx.pgDb.url]);
+    expect(table.stdout.split('\n')[2]).toContain('export finished');
+    expect((await stage('transform')).code).toBe(ExitCode.Ok);
+    const mine = await listed();
+    expect(mine.state).toBe('transform finished');
+    const shown = await runCli(['runs', 'show', mine.id, '--target', fx.pgDb.url]);
+    expect(shown.stdout).toContain('status transform finished');
+  });
+
   it('runs show (by id prefix) gives per stage and per table rows, seconds and outcome; the table view prints too', async () => {
     const r = await cli(['runs', 'show', run.runId.slice(0, 8), '--json']);
     expect(r.code).toBe(ExitCode.Ok);

@@ -12,7 +12,15 @@ import {
 } from '../../src/cli/commands/env';
 import { loadDotEnv } from '../../src/core/dotenv';
 import { ConvergeError } from '../../src/core/errors';
-import { resolveConnectionSettings, resolveSource, resolveTarget, SETTINGS } from '../../src/core/settings';
+import {
+  DEFAULT_JOBS,
+  resolveConnectionSettings,
+  resolveJobs,
+  resolveSource,
+  resolveTarget,
+  resolveWorkDir,
+  SETTINGS,
+} from '../../src/core/settings';
 
 const saved = { ...process.env };
 let dir: string;
@@ -42,27 +50,28 @@ const entry = (s: ReturnType<typeof resolveConnectionSettings>, key: string) => 
 
 describe('precedence: flag > environment > .env > default', () => {
   test('each level beats the ones below it', () => {
-    process.env.CONVERGE_POOL_SIZE = '6';
+    process.env.CONVERGE_CONNECT_TIMEOUT_MS = '6000';
     process.env.CONVERGE_JOBS = '2';
-    dotenv('CONVERGE_POOL_SIZE=5\nCONVERGE_JOBS=3\nCONVERGE_WORK_DIR=from-dotenv\n');
-    const s = resolveConnectionSettings({ poolSize: '7' });
-    expect(entry(s, 'poolSize')).toMatchObject({ value: '7', from: 'flag', name: 'CONVERGE_POOL_SIZE' });
+    dotenv('CONVERGE_CONNECT_TIMEOUT_MS=5000\nCONVERGE_JOBS=3\nCONVERGE_WORK_DIR=from-dotenv\n');
+    const s = resolveConnectionSettings({ connectTimeoutMs: '7000' });
+    expect(entry(s, 'connectTimeoutMs')).toMatchObject({
+      value: '7000',
+      from: 'flag',
+      name: 'CONVERGE_CONNECT_TIMEOUT_MS',
+    });
     expect(entry(s, 'jobs')).toMatchObject({ value: '2', from: 'env' });
     expect(entry(s, 'workDir')).toMatchObject({ value: 'from-dotenv', from: 'dotenv' });
     expect(entry(s, 'statementTimeoutMs')).toMatchObject({ value: '0', from: 'default' });
-    expect(s.pool).toEqual({ source: 7, target: 7 });
     expect(s.jobs).toBe(2);
     expect(s.workDir).toBe('from-dotenv');
-    expect(s.connectTimeoutMs).toBe(10_000);
+    expect(s.connectTimeoutMs).toBe(7000);
     expect(s.lockWaitTimeoutS).toBe(60);
   });
 
   test('flags are found by commander key or by their spelling', () => {
-    expect(resolveConnectionSettings({ 'target-pool-size': '9' }).pool.target).toBe(9);
-    expect(resolveConnectionSettings({ '--source-pool-size': '8', poolSize: '3' }).pool).toEqual({
-      source: 8,
-      target: 3,
-    });
+    expect(resolveConnectionSettings({ 'statement-timeout-ms': '9' }).statementTimeoutMs).toBe(9);
+    expect(resolveConnectionSettings({ '--jobs': '8' }).jobs).toBe(8);
+    expect(resolveConnectionSettings({ jobs: '3' }).jobs).toBe(3);
   });
 
   test('time-outs and TLS settings land in the connection parameters', () => {
@@ -101,23 +110,37 @@ describe('precedence: flag > environment > .env > default', () => {
     expect(entry(s, 'connectTimeoutMs@target')).toMatchObject({ value: '3000', from: 'flag', via: '--target' });
   });
 
-  test('resolveSource/resolveTarget keep their contract: fallback used, no fallback and no setting is a usage error', () => {
-    expect(resolveSource(undefined, 'mysql://root@127.0.0.1:3306/x').database).toBe('x');
-    // A parameter in the caller's fallback URL still beats a built-in default.
-    expect(resolveSource(undefined, 'mysql://root@127.0.0.1:3306/x?connect_timeout=2').params.connect_timeout_ms).toBe(
-      '2000',
-    );
-    expect(() => resolveTarget(undefined)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  test('resolveSource/resolveTarget: flag, else variable, else the default converge env shows', () => {
+    expect(resolveSource('mysql://root@127.0.0.1:3306/x').database).toBe('x');
+    // A parameter in the URL still beats a built-in default.
+    expect(resolveSource('mysql://root@127.0.0.1:3306/x?connect_timeout=2').params.connect_timeout_ms).toBe('2000');
+    expect(resolveTarget(undefined)).toMatchObject({ host: '127.0.0.1', port: 5432, user: 'postgres' });
+    expect(resolveSource({})).toMatchObject({ host: '127.0.0.1', port: 3306, user: 'root' });
     process.env.CONVERGE_TARGET_URL = 'postgres://a@h:1/d';
     expect(resolveTarget(undefined).port).toBe(1);
   });
 
+  test('--jobs, else CONVERGE_JOBS, else one default; a bad flag is a usage error, a bad variable configuration', () => {
+    expect(resolveJobs({})).toBe(DEFAULT_JOBS);
+    process.env.CONVERGE_JOBS = '3';
+    expect(resolveJobs({})).toBe(3);
+    expect(resolveJobs({ jobs: '5' })).toBe(5);
+    expect(() => resolveJobs({ jobs: '0' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    process.env.CONVERGE_JOBS = 'many';
+    expect(() => resolveJobs({})).toThrow(/CONVERGE_JOBS="many" \(from env\) must be a whole number/);
+  });
+
+  test('the work directory: flag, else variable, else converge-work/<pipeline>, absolute', () => {
+    expect(resolveWorkDir({}, 'shop')).toBe(path.resolve('converge-work', 'shop'));
+    process.env.CONVERGE_WORK_DIR = 'here';
+    expect(resolveWorkDir({}, 'shop')).toBe(path.resolve('here'));
+    expect(resolveWorkDir({ workDir: 'there' }, 'shop')).toBe(path.resolve('there'));
+  });
+
   test('bad numbers are configuration errors naming the variable and where it came from', () => {
-    process.env.CONVERGE_POOL_SIZE = 'many';
-    expect(() => resolveConnectionSettings({})).toThrow(
-      /CONVERGE_POOL_SIZE="many" \(from env\) must be a whole number/,
-    );
-    delete process.env.CONVERGE_POOL_SIZE;
+    process.env.CONVERGE_JOBS = 'many';
+    expect(() => resolveConnectionSettings({})).toThrow(/CONVERGE_JOBS="many" \(from env\) must be a whole number/);
+    delete process.env.CONVERGE_JOBS;
     expect(() => resolveConnectionSettings({ connectTimeoutMs: '0' })).toThrow(ConvergeError);
   });
 });

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { resolveSource, resolveTarget, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../../core/settings';
-import { withConnectionFlags } from '../context';
+import { resolveSource, resolveTarget } from '../../core/settings';
+import { examplesText, SOURCE_HELP, TARGET_HELP, withConnectionFlags } from '../context';
 import { toUrl, withDatabase } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { loadPipeline, pipelinePath } from '../../pipeline/load-pipeline';
@@ -23,9 +23,10 @@ export const register: RegisterCommand = (program) => {
       .description("regenerate the files the pipeline's target.baseline names from the application's TypeORM entities"),
   )
     .requiredOption('-p, --pipeline <name>', 'pipeline with a target.baseline (name or path to a pipeline.yaml)')
-    .option('--source <url>', 'MySQL server for the scratch database', DEFAULT_SOURCE_URL)
-    .option('--target <url>', 'Postgres server for the scratch database', DEFAULT_TARGET_URL)
-    .action(async (flags: { pipeline: string; source: string; target: string }) => {
+    .option('--source <url>', `MySQL server for the scratch database: ${SOURCE_HELP}`)
+    .option('--target <url>', `Postgres server for the scratch database: ${TARGET_HELP}`)
+    .addHelpText('after', examplesText('converge baseline generate --pipeline alkemio'))
+    .action(async (flags: { pipeline: string; source?: string; target?: string }) => {
       const pipeline = await loadPipeline(flags.pipeline);
       const files = pipeline.target.baseline;
       if (!files)

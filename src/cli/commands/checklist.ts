@@ -3,7 +3,7 @@ import { ConnectionInfo } from '../../core/connection-url';
 import { ExitCode } from '../../core/exit-codes';
 import { checklistPath, loadChecklist } from '../../checklist/load-checklist';
 import { ChecklistOutcome, runChecklist } from '../../checklist/run-checklist';
-import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, withCommonFlags, examplesText } from '../context';
 import { formatTable } from '../format-table';
 import type { RegisterCommand } from './index';
 
@@ -20,6 +20,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   )
     .option('--file <checklist.yaml>', 'another checklist file')
     .option('--json', 'print as JSON')
+    .addHelpText(
+      'after',
+      examplesText('converge checklist --pipeline shop', 'converge checklist --file my-checklist.yaml --json'),
+    )
     .action(async (flags: Flags) => {
       const ctx = await commandContext(flags);
       setExit(await printChecklist(ctx, { file: flags.file, json: flags.json }));

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, followContext, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, followContext, withCommonFlags, examplesText } from '../context';
 import type { RegisterCommand } from './index';
 import { ConvergeError } from '../../core/errors';
 import { migrateManifestDir } from '../../migrate/run-migrate';
@@ -21,6 +21,13 @@ export const register: RegisterCommand = (program: Command) => {
     .option('--source-frozen', "the application's writers are stopped, though the source is not read_only")
     .option('--frozen-at <iso-time>', 'when writes stopped, for the downtime (default: now)')
     .option('--settle <ms>', 'how long the binary log must stay still to count as frozen', '1000')
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge cutover --pipeline shop',
+        'converge cutover --source-frozen --frozen-at 2025-01-31T22:00:00Z',
+      ),
+    )
     .action(async (flags: Flags) => {
       const settleMs = Number(flags.settle ?? '1000');
       if (!Number.isInteger(settleMs) || settleMs < 0)

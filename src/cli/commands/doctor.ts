@@ -1,13 +1,6 @@
-import path from 'node:path';
 import { withDatabase } from '../../core/connection-url';
 import { createLogger } from '../../core/logger';
-import {
-  resolveConnectionSettings,
-  resolveSource,
-  resolveTarget,
-  resolveSetting,
-  DEFAULT_WORK_DIR,
-} from '../../core/settings';
+import { resolveConnectionSettings, resolveSource, resolveTarget, resolveWorkDir } from '../../core/settings';
 import { ExitCode } from '../../core/exit-codes';
 import { messageOf } from '../../core/errors';
 import { Check, checkSource } from '../../doctor/check-source';
@@ -17,10 +10,11 @@ import { checkDisk, estimateExportBytes } from '../../doctor/check-disk';
 import { loadPipeline, Pipeline } from '../../pipeline/load-pipeline';
 import { formatTable } from '../format-table';
 import { provenanceText, shownValue } from './env';
-import { withConnectionFlags } from '../context';
+import { SOURCE_HELP, TARGET_HELP, WORK_DIR_HELP, withConnectionFlags, examplesText } from '../context';
 import type { RegisterCommand } from './index';
 
 interface Flags {
+  [flag: string]: unknown;
   source?: string;
   target?: string;
   pipeline?: string;
@@ -37,14 +31,18 @@ export const register: RegisterCommand = (program, setExit) => {
         'check both connections, disk, the run log and the settings the migration depends on; each problem comes with its fix',
       ),
   )
-    .option('--source <url>', 'MySQL source (or CONVERGE_SOURCE_URL)')
-    .option('--target <url>', 'Postgres target (or CONVERGE_TARGET_URL)')
+    .option('--source <url>', SOURCE_HELP)
+    .option('--target <url>', TARGET_HELP)
     .option(
       '-p, --pipeline <name>',
       'pipeline: its databases when the URLs name none, its exclusions for the size estimate',
     )
-    .option('--work-dir <dir>', 'where the export will write (or CONVERGE_WORK_DIR)')
+    .option('--work-dir <dir>', `where the export will write: ${WORK_DIR_HELP}`)
     .option('--json', 'print as JSON')
+    .addHelpText(
+      'after',
+      examplesText('converge doctor', 'converge doctor --pipeline shop --source mysql://app:secret@db:3306 --json'),
+    )
     .action(async (flags: Flags) => {
       createLogger();
       const pipeline: Pipeline | undefined = flags.pipeline ? await loadPipeline(flags.pipeline) : undefined;
@@ -58,13 +56,7 @@ export const register: RegisterCommand = (program, setExit) => {
       ]);
       const checks: Check[] = [...srcChecks, ...tgtChecks];
       if (tgtChecks[0]?.ok) checks.push(await checkRunLog(target));
-      const workDir = path.resolve(
-        resolveSetting(
-          flags.workDir,
-          'CONVERGE_WORK_DIR',
-          pipeline ? path.join(DEFAULT_WORK_DIR, pipeline.name) : DEFAULT_WORK_DIR,
-        )!.value,
-      );
+      const workDir = resolveWorkDir(flags, pipeline?.name ?? '');
       let estimate: number | undefined;
       if (srcChecks[0]?.ok)
         // Best effort: doctor reports, it does not fail; without an estimate the disk check says so.
@@ -73,14 +65,7 @@ export const register: RegisterCommand = (program, setExit) => {
       checks.push(...settingChecks(flags));
       if (flags.json) process.stdout.write(JSON.stringify(checks, null, 2) + '\n');
       else {
-        process.stdout.write(
-          formatTable(
-            ['end', 'check', 'ok', 'value'],
-            checks.map((c) => [c.end, c.name, c.ok ? 'ok' : 'PROBLEM', c.value]),
-          ),
-        );
-        for (const c of checks.filter((x) => !x.ok && x.fix))
-          process.stdout.write(`fix (${c.end} ${c.name}): ${c.fix}\n`);
+        process.stdout.write(formatChecks(checks));
       }
       const connected = srcChecks[0]?.ok && tgtChecks[0]?.ok;
       setExit(!connected ? ExitCode.Connection : checks.some((c) => !c.ok) ? ExitCode.TargetState : ExitCode.Ok);
@@ -90,7 +75,7 @@ export const register: RegisterCommand = (program, setExit) => {
 /** The settings in use, where each came from, passwords masked (as `converge env` prints them). */
 function settingChecks(flags: Flags): Check[] {
   try {
-    const settings = resolveConnectionSettings({ source: flags.source, target: flags.target, workDir: flags.workDir });
+    const settings = resolveConnectionSettings(flags);
     return settings.entries.map((e) => ({
       end: 'local',
       name: `setting ${e.name}${e.key.includes('@') ? ` (${e.key.split('@')[1]})` : ''}`,
@@ -108,4 +93,21 @@ function settingChecks(flags: Flags): Check[] {
       },
     ];
   }
+}
+
+/**
+ * The checks as a table, each failed one followed at once by its fix (an operator reads the
+ * problem and what to do about it together, not a list of fixes after forty lines).
+ */
+export function formatChecks(checks: Check[]): string {
+  const lines = formatTable(
+    ['end', 'check', 'ok', 'value'],
+    checks.map((c) => [c.end, c.name, c.ok ? 'ok' : 'PROBLEM', c.value]),
+  ).split('\n');
+  const out = lines.slice(0, 2);
+  checks.forEach((c, i) => {
+    out.push(lines[i + 2]);
+    if (!c.ok && c.fix) out.push(`  fix (${c.end} ${c.name}): ${c.fix}`);
+  });
+  return `${out.join('\n')}\n`;
 }

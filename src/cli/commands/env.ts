@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/exit-codes';
 import { resolveConnectionSettings, ResolvedEntry, ResolvedSettings, SETTINGS } from '../../core/settings';
 import { tlsPlan } from '../../core/tls';
 import type { RegisterCommand } from './index';
+import { examplesText } from '../context';
 
 /**
  * `converge env`: the configuration converge would use, where each value came from, secrets
@@ -13,7 +14,15 @@ export const register: RegisterCommand = (program, setExit) => {
     .command('env')
     .description('print the resolved configuration and where each value came from (passwords masked)')
     .option('--json', 'print as JSON')
-    .option('--shell', 'print export lines for eval "$(converge env --shell)" (includes passwords)');
+    .option('--shell', 'print export lines for eval "$(converge env --shell)" (includes passwords)')
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge env',
+        'converge env --json --target postgres://app:secret@pg:5432/shop',
+        'eval "$(converge env --shell)"',
+      ),
+    );
   for (const spec of SETTINGS) cmd.option(`${spec.flag} <value>`, `${spec.describe} [${spec.env}]`);
   cmd.action((opts: Record<string, string | boolean | undefined>) => {
     const flags: Record<string, string> = {};
@@ -64,12 +73,7 @@ export function formatTable(settings: ResolvedSettings): string {
   ]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length), 8));
   const lines = rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`);
-  lines.push(
-    '',
-    `source TLS: ${tlsLine(settings, 'source')}`,
-    `target TLS: ${tlsLine(settings, 'target')}`,
-    `pools: source ${settings.pool.source}, target ${settings.pool.target}`,
-  );
+  lines.push('', `source TLS: ${tlsLine(settings, 'source')}`, `target TLS: ${tlsLine(settings, 'target')}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -83,7 +87,6 @@ export function settingsJson(settings: ResolvedSettings): unknown {
       ...(e.via ? { via: e.via } : {}),
     })),
     tls: { source: tlsPlan(settings.source).mode, target: tlsPlan(settings.target).mode },
-    pool: settings.pool,
     connectTimeoutMs: settings.connectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     lockWaitTimeoutS: settings.lockWaitTimeoutS,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, examplesText } from '../context';
+import { resolveJobs } from '../../core/settings';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
@@ -30,7 +31,7 @@ export const register: RegisterCommand = (program: Command) => {
       .command('export')
       .description('stream every source table to CSV files plus a manifest, from one consistent snapshot'),
   )
-    .option('-j, --jobs <n>', 'parallel export workers sharing one snapshot (tables and chunks)', '1')
+    .option('-j, --jobs <n>', `parallel export workers sharing one snapshot (tables and chunks) ${JOBS_HELP}`)
     .option(
       '--chunk-rows <n>',
       `split tables into primary-key ranges of at most this many rows (default ${DEFAULT_CHUNK_ROWS})`,
@@ -41,8 +42,15 @@ export const register: RegisterCommand = (program: Command) => {
     )
     .option('--resume', "keep tables and chunks whose files match the previous manifest's sha256; redo the rest")
     .option('--no-progress', 'no live progress display on a terminal (log lines only)')
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge export --pipeline shop --source mysql://app:secret@db:3306/shop --jobs 4',
+        'converge export --resume          # after a failure: keep the finished tables and chunks',
+      ),
+    )
     .action(async (flags: Flags) => {
-      const jobs = positive('--jobs', flags.jobs, 1);
+      const jobs = resolveJobs(flags);
       const chunkRows = positive('--chunk-rows', flags.chunkRows, DEFAULT_CHUNK_ROWS);
       const chunkBytes = positive('--chunk-mb', flags.chunkMb, DEFAULT_CHUNK_BYTES >> 20) << 20;
       const ctx = await commandContext(flags);
@@ -52,7 +60,14 @@ export const register: RegisterCommand = (program: Command) => {
       const progress = createExportProgress({ stream: process.stderr, log: ctx.log, tty });
       try {
         const res = await withRun(
-          { target: ctx.target, source: ctx.source, pipeline: ctx.pipeline.name, runDir: ctx.workDir, log: ctx.log },
+          {
+            target: ctx.target,
+            source: ctx.source,
+            pipeline: ctx.pipeline.name,
+            runDir: ctx.workDir,
+            log: ctx.log,
+            stage: 'export',
+          },
           (rec, runId) =>
             runExport({
               source: ctx.source,
@@ -66,8 +81,9 @@ export const register: RegisterCommand = (program: Command) => {
               runId,
               log,
               recorder: rec,
+              onTableStart: (t, e) => progress.start(t, e),
               onProgress: (t, r, b, e) => progress.update(t, r, b, e),
-              onTableDone: (t, r, b) => progress.done(t, r, b),
+              onTableDone: (t, r, b, s) => progress.done(t, r, b, s),
             }),
         );
         progress.stop();

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, followContext, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, examplesText, followContext, withCommonFlags } from '../context';
 import type { RegisterCommand } from './index';
 import { runFollow } from '../../follow/run-follow';
 import { followStatus } from '../../follow/follow-status';
@@ -25,20 +25,24 @@ export const register: RegisterCommand = (program: Command) => {
       .description(
         "apply the source's changes to the target from the position stored by migrate --follow (resumes after a stop or crash); `follow status`: where the target stands and how far behind",
       ),
-  ).action(async (what: string | undefined, flags: CommonFlags) => {
-    if (what !== undefined && what !== 'status')
-      throw new ConvergeError('USAGE', `converge follow takes no argument but "status", not "${what}"`, { key: what });
-    const ctx = await commandContext(flags);
-    if (what === 'status') return printStatus(ctx.pipeline.name, ctx.source, ctx.target);
-    const res = await runFollow({
-      ...followContext(ctx),
-      signal: stopSignal(),
-      tty: process.stderr.isTTY === true,
+  )
+    .addHelpText('after', examplesText('converge follow --pipeline shop', 'converge follow status --pipeline shop'))
+    .action(async (what: string | undefined, flags: CommonFlags) => {
+      if (what !== undefined && what !== 'status')
+        throw new ConvergeError('USAGE', `converge follow takes no argument but "status", not "${what}"`, {
+          key: what,
+        });
+      const ctx = await commandContext(flags);
+      if (what === 'status') return printStatus(ctx.pipeline.name, ctx.source, ctx.target);
+      const res = await runFollow({
+        ...followContext(ctx),
+        signal: stopSignal(),
+        tty: process.stderr.isTTY === true,
+      });
+      out(
+        `follow stopped (${res.stoppedBy}) at ${res.position.file}:${res.position.position}: ${res.transactions} transactions, ${res.changes} changes applied\n`,
+      );
     });
-    out(
-      `follow stopped (${res.stoppedBy}) at ${res.position.file}:${res.position.position}: ${res.transactions} transactions, ${res.changes} changes applied\n`,
-    );
-  });
 };
 
 async function printStatus(pipeline: string, source: ConnectionInfo, target: ConnectionInfo): Promise<void> {

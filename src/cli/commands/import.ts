@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, examplesText } from '../context';
+import { resolveJobs } from '../../core/settings';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
@@ -33,7 +34,7 @@ export const register: RegisterCommand = (program: Command) => {
     program.command('import').description('COPY the transformed CSVs into the target in foreign-key order'),
   )
     .option('--truncate', 'empty non-empty target tables first (otherwise they are refused)')
-    .option('-j, --jobs <n>', 'load up to n independent tables at once, each in its own transaction', '1')
+    .option('-j, --jobs <n>', `load up to n independent tables at once, each in its own transaction ${JOBS_HELP}`)
     .option('--resume', 'continue a failed or killed load: keep the tables it committed, load the rest')
     .option('--single-transaction', 'load everything in one transaction: all or nothing (one connection)')
     .option(
@@ -45,9 +46,16 @@ export const register: RegisterCommand = (program: Command) => {
       "keep Postgres's per-row foreign-key checks (default: one set-based check per key and table, where the role may)",
     )
     .option('--verify', 'then prove the result: row counts, content checksums, orphans, sequences')
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge import --target postgres://app:secret@pg:5432/shop --verify',
+        'converge import --resume          # after a failure: keep the committed tables',
+      ),
+    )
     .action(async (flags: Flags) => {
+      const jobs = resolveJobs(flags);
       const ctx = await commandContext(flags);
-      const jobs = count('--jobs', flags.jobs, 1);
       const collectErrors = count('--collect-errors', flags.collectErrors, 0);
       if (flags.singleTransaction && flags.resume)
         throw new ConvergeError(

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { initProject } from '../../project/init-project';
 import type { RegisterCommand } from './index';
+import { examplesText } from '../context';
 
 export const register: RegisterCommand = (program: Command) => {
   program
@@ -12,7 +13,10 @@ export const register: RegisterCommand = (program: Command) => {
     .option('--target-database <name>', 'the Postgres database (default: the pipeline name)')
     .addHelpText(
       'after',
-      '\nExample:\n  converge init shop && cd shop && cp .env.example .env && converge map init --probe\n',
+      examplesText(
+        'converge init shop && cd shop && cp .env.example .env && converge map init --probe',
+        'converge init . --name shop --source-database shop_prod --target-database shop',
+      ),
     )
     .action(async (dir: string, flags: { name?: string; sourceDatabase?: string; targetDatabase?: string }) => {
       const r = await initProject({ dir, ...flags });

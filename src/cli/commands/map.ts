@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, examplesText, withCommonFlags } from '../context';
 import { ExitCode } from '../../core/exit-codes';
 import { ConvergeError } from '../../core/errors';
 import { ioError } from '../../core/private-files';
@@ -48,6 +48,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       '--follow',
       'the pipeline will be loaded with migrate --follow: also list what following the binary log refuses (unique keep-first / fail, a table without a key)',
     )
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge map check --pipeline shop',
+        'converge map check --probe --sample 10000',
+        'converge map check --mapping shop.draft.yaml --json',
+      ),
+    )
     .action(async (flags: CheckFlags) => {
       const ctx = await commandContext(flags);
       const sample = flags.sample === undefined ? undefined : Number(flags.sample);
@@ -88,6 +96,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option(
       '--probe',
       "also read the source data: settle NULLs, lengths and enum values, flag '' uuids and NUL in text (full table scans)",
+    )
+    .addHelpText(
+      'after',
+      examplesText('converge map init --probe', 'converge map init --pipeline shop --out drafts/shop.yaml'),
     )
     .action(async (flags: InitFlags) => {
       const ctx = await commandContext(flags);
@@ -133,6 +145,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .command('schema')
     .description('print the JSON Schema of mapping files (generated from the validator)')
     .option('--write', 'write it to docs/mapping.schema.json instead')
+    .addHelpText('after', examplesText('converge map schema > mapping.schema.json'))
     .action(async (flags: { write?: boolean }) => {
       if (!flags.write) return void out(mappingJsonSchemaText());
       const file = path.join(projectRoot(), 'docs', 'mapping.schema.json');

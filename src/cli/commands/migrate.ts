@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, withCommonFlags, followContext } from '../context';
+import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, followContext, examplesText } from '../context';
+import { resolveJobs } from '../../core/settings';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
-import { ConvergeError, isConvergeError } from '../../core/errors';
+import { isConvergeError } from '../../core/errors';
 import { migrateManifestDir, MigrateTableResult } from '../../migrate/run-migrate';
 import { runCutoverMigrate } from '../../cutover/cutover-migrate';
 import { runVerifyReport, TableVerdict } from '../../verify/run-verify';
@@ -49,8 +50,7 @@ export const register: RegisterCommand = (program: Command) => {
   )
     .option(
       '-j, --jobs <n>',
-      'independent tables moved at once (one snapshot connection and one transaction each)',
-      '2',
+      `independent tables moved at once (one snapshot connection and one transaction each) ${JOBS_HELP}`,
     )
     .option(
       '--keep-files',
@@ -67,10 +67,16 @@ export const register: RegisterCommand = (program: Command) => {
       '--follow',
       "after the load, keep applying the source's changes from the snapshot's binlog position until stopped (the proof runs at converge cutover)",
     )
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge migrate --pipeline shop --jobs 4',
+        'converge migrate --verify-only     # prove the last migrate again',
+        'converge migrate --follow         # then converge cutover when the writers stop',
+      ),
+    )
     .action(async (flags: Flags) => {
-      const jobs = Number(flags.jobs ?? '2');
-      if (!Number.isInteger(jobs) || jobs < 1)
-        throw new ConvergeError('USAGE', `--jobs takes a whole number >= 1, not "${flags.jobs}"`, { key: '--jobs' });
+      const jobs = resolveJobs(flags);
       const ctx = await commandContext(flags);
       const expectationsFile = expectationsFor(ctx.pipeline.file);
       if (flags.verifyOnly) {

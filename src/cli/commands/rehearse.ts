@@ -4,7 +4,7 @@ import type { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
 import { ExitCode } from '../../core/exit-codes';
 import { createLogger } from '../../core/logger';
-import { resolveSetting, resolveSource, resolveTarget } from '../../core/settings';
+import { resolveJobs, resolveSource, resolveTarget, resolveWorkDir } from '../../core/settings';
 import { loadPipeline } from '../../pipeline/load-pipeline';
 import { projectDir } from '../../pipeline/project-dir';
 import { formatDuration, parseCount, parseSize } from '../../rehearse/size-units';
@@ -12,7 +12,7 @@ import { rehearsePipeline, targetAddress } from '../../rehearse/run-rehearsal';
 import { writeRehearsalReport } from '../../report/write-report';
 import { formatBytes } from '../../run/run-summary';
 import { formatTable } from '../format-table';
-import { withConnectionFlags } from '../context';
+import { examplesText, JOBS_HELP, withConnectionFlags } from '../context';
 import type { RegisterCommand } from './index';
 
 interface Flags {
@@ -76,6 +76,13 @@ after a warm-up run at scale 1 (--sample-fraction 1: SCALE alone).
 --production-size (MySQL DATA_LENGTH, e.g. 10GB) or --production-rows (e.g. 5M) predicts the
 write downtime (migrate's load and verify) with a fixed + per-row model per phase and a range.`,
     )
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge rehearse --pipeline shop --source mysql://ro@staging/shop --target postgres://postgres@scratch/shop_rh --reset-target shop_rh --jobs 4 --production-size 40GB',
+        'converge rehearse --pipeline kratos --source mysql://root@127.0.0.1/kratos_rh --target postgres://postgres@127.0.0.1/kratos_rh --reset-target kratos_rh --seed 2000 --reset-source kratos_rh',
+      ),
+    )
     .option(
       '-p, --pipeline <name>',
       "pipeline name (<project>/pipelines/<name>/pipeline.yaml) or path to a pipeline.yaml; default: the project's only one",
@@ -92,7 +99,10 @@ write downtime (migrate's load and verify) with a fixed + per-row model per phas
     )
     .option('--production-size <size>', 'predict the write downtime for this much MySQL data (DATA_LENGTH), e.g. 10GB')
     .option('--production-rows <rows>', 'predict the write downtime for this many source rows, e.g. 5M')
-    .option('-j, --jobs <n>', "converge migrate --jobs: tables moved at once (use the cut-over command's value)", '2')
+    .option(
+      '-j, --jobs <n>',
+      `converge migrate --jobs: tables moved at once (use the cut-over command's value) ${JOBS_HELP}`,
+    )
     .option(
       '--keep-files',
       'converge migrate --keep-files: also write the transformed CSVs, as the cut-over command does with it',
@@ -106,6 +116,7 @@ write downtime (migrate's load and verify) with a fixed + per-row model per phas
     .option('--log-level <level>', 'log level', 'warn')
     .action(async (flags: Flags) => {
       const log = createLogger({ level: flags.logLevel });
+      const jobs = resolveJobs(flags);
       for (const side of ['source', 'target'] as const)
         if (!flags[side])
           throw new ConvergeError(
@@ -116,10 +127,8 @@ write downtime (migrate's load and verify) with a fixed + per-row model per phas
       const source = resolveSource(flags);
       const target = resolveTarget(flags);
       const pipeline = await loadPipeline(flags.pipeline, projectDir(flags.project));
-      const workDir = path.resolve(
-        resolveSetting(flags.workDir, 'CONVERGE_WORK_DIR', path.join('converge-work', 'rehearsal'))!.value,
-        pipeline.name,
-      );
+      // Each pipeline's rehearsal gets its own folder under <work-dir> (default converge-work/rehearsal).
+      const workDir = path.join(resolveWorkDir(flags, 'rehearsal'), pipeline.name);
       if (flags.productionSize && flags.productionRows)
         throw new ConvergeError('USAGE', 'give --production-size or --production-rows, not both', {
           key: '--production-rows',
@@ -129,9 +138,6 @@ write downtime (migrate's load and verify) with a fixed + per-row model per phas
         : flags.productionRows
           ? { rows: parseCount(flags.productionRows) }
           : undefined;
-      const jobs = Number(flags.jobs ?? '2');
-      if (!Number.isInteger(jobs) || jobs < 1)
-        throw new ConvergeError('USAGE', `--jobs takes a whole number >= 1, not "${flags.jobs}"`, { key: '--jobs' });
       const scale = flags.seed === undefined ? undefined : Number(flags.seed);
       const fraction = flags.sampleFraction === undefined ? undefined : Number(flags.sampleFraction);
       if (fraction !== undefined && !(fraction > 0 && fraction <= 1))

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ExitCode } from '../../core/exit-codes';
 import { rollbackRun } from '../../rollback/rollback-run';
 import { createLogger } from '../../core/logger';
-import { CommonFlags } from '../context';
+import { CommonFlags, examplesText } from '../context';
 import { historyContext, withHistoryFlags } from './runs';
 import { formatTable } from '../format-table';
 import type { RegisterCommand } from './index';
@@ -21,6 +21,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--dry-run', 'check and print what would be emptied; change nothing')
     .option('--json', 'print as JSON')
     .option('--log-level <level>', 'pino log level (or CONVERGE_LOG_LEVEL)')
+    .addHelpText('after', examplesText('converge rollback 5f0c8c3e --dry-run', 'converge rollback 5f0c8c3e --force'))
     .action(async (run: string, flags: Flags) => {
       const ctx = await historyContext(flags);
       const r = await rollbackRun({

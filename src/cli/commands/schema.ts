@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import path from 'node:path';
-import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, examplesText, withCommonFlags } from '../context';
 import { formatTable } from '../format-table';
 import { applyMigrations } from '../../schema/apply-migrations';
 import { applyTargetSchema, targetMigrationsDir } from '../../pipeline/apply-target-schema';
@@ -25,6 +25,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       ),
   )
     .option('--side <side>', 'target (Postgres) or source (the MySQL fixture schema, for demos and tests)', 'target')
+    .addHelpText(
+      'after',
+      examplesText('converge schema apply --pipeline shop', 'converge schema apply --pipeline shop --side source'),
+    )
     .action(async (flags: Flags) => {
       const ctx = await commandContext(flags);
       const p = ctx.pipeline;
@@ -51,6 +55,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .command('lint')
     .description("parse the pipeline's Postgres migrations with Postgres's own parser and report other dialects' DDL")
     .requiredOption('-p, --pipeline <name>', 'pipeline name')
+    .addHelpText('after', examplesText('converge schema lint --pipeline shop'))
     .action(async (flags: { pipeline: string }) => {
       const p = await loadPipeline(flags.pipeline);
       const dir = targetMigrationsDir(p);

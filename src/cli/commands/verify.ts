@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { commandContext, CommonFlags, withCommonFlags } from '../context';
+import { commandContext, CommonFlags, withCommonFlags, examplesText } from '../context';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
 import type { RegisterCommand } from './index';
@@ -29,6 +29,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option(
       '--checklist',
       "also run the automatable items of the pipeline's verification checklist (runbooks/checklists)",
+    )
+    .addHelpText(
+      'after',
+      examplesText('converge verify --pipeline shop', 'converge verify --checklist --expectations expectations.yaml'),
     )
     .action(async (flags: Flags) => {
       const ctx = await commandContext(flags);

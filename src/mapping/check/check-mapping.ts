@@ -1,5 +1,5 @@
 import type { MysqlTable } from '../../source/mysql/catalog';
-import { findTable, namesTable, PgTable } from '../../target/postgres/catalog';
+import { findTable, isUnfedNotNull, namesTable, PgTable } from '../../target/postgres/catalog';
 import type { TableRule } from '../load-mapping';
 import { checkColumn, canGiveNull } from './check-column';
 import { CheckInput, MappingProblem } from './mapping-problem';
@@ -211,7 +211,7 @@ function checkTable(input: CheckInput, rule: TableRule, src: MysqlTable, tgt: Pg
   for (const t of tgt.columns) {
     if (!t.notNull || t.generated) continue;
     if (!fed.has(t.name)) {
-      if (!t.hasDefault && !t.identity)
+      if (isUnfedNotNull(t, (n) => fed.has(n)))
         problems.push({
           kind: 'not-null-unfed',
           severity: 'error',

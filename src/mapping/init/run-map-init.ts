@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError } from '../../core/errors';
-import { ioError } from '../../core/private-files';
+import { ioError, makeDirs } from '../../core/private-files';
 import { readMysqlCatalog } from '../../source/mysql/catalog';
 import { openMysql } from '../../source/mysql/connect';
 import { findTable, readPgCatalog } from '../../target/postgres/catalog';
@@ -88,7 +88,7 @@ export async function runMapInit(opts: MapInitOptions): Promise<MapInitResult> {
         schemaRef: opts.schemaRef,
       });
       try {
-        await fsp.mkdir(path.dirname(opts.file), { recursive: true });
+        await makeDirs(path.dirname(opts.file));
         await fsp.writeFile(opts.file, text);
       } catch (e) {
         throw ioError(e, `cannot write ${opts.file}`, opts.file);

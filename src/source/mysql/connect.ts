@@ -4,7 +4,7 @@ import { checkServerIdentity, TLSSocket } from 'node:tls';
 import mysql, { Connection, ConnectionOptions } from 'mysql2/promise';
 import { authPlugins } from 'mysql2';
 import { ConnectionInfo, describeConnection } from '../../core/connection-url';
-import { ConvergeError, messageOf } from '../../core/errors';
+import { ConvergeError, isConvergeError, messageOf } from '../../core/errors';
 import {
   connectTimeoutMs,
   DEFAULT_STALL_TIMEOUT_MS,
@@ -209,6 +209,9 @@ export async function applyMysqlSession(
 }
 
 export function mysqlConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPlan): ConvergeError {
+  // converge's own refusal before the driver ran (a CA file it cannot read, a bad setting) keeps
+  // its code and message: its code is no driver error code.
+  if (isConvergeError(e)) return e;
   const code = (e as { code?: string }).code;
   const where = describeConnection(info);
   const tls = plan && plan.level !== 'disable' ? tlsFailure(e, info, plan) : undefined;

@@ -20,6 +20,16 @@ export interface PgColumn {
   valueType?: PgValueType;
 }
 
+/**
+ * The rule behind map check's not-null-unfed, for every stage that checks it (map check, migrate
+ * and transform through the mapping, import through the transformed files): a NOT NULL column
+ * Postgres cannot fill itself (no default, not identity, not generated) that `fed` does not feed
+ * fails at the first row.
+ */
+export function isUnfedNotNull(c: PgColumn, fed: (column: string) => boolean): boolean {
+  return c.notNull && !c.generated && !c.hasDefault && !c.identity && !fed(c.name);
+}
+
 /** A base type from pg_type: typname (timestamptz, numeric, bpchar, _int4), typtype, effective typmod. */
 export interface PgValueType {
   name: string;

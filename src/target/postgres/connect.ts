@@ -1,6 +1,6 @@
 import { Client, ClientConfig } from 'pg';
 import { ConnectionInfo, describeConnection } from '../../core/connection-url';
-import { ConvergeError, messageOf } from '../../core/errors';
+import { ConvergeError, isConvergeError, messageOf } from '../../core/errors';
 import { noTlsOnServer, TlsPlan, tlsFailure, tlsOptions, tlsPlan } from '../../core/tls';
 import {
   connectTimeoutMs,
@@ -135,6 +135,9 @@ function refusedWithoutTls(e: unknown): boolean {
 }
 
 export function pgConnectError(e: unknown, info: ConnectionInfo, plan?: TlsPlan): ConvergeError {
+  // converge's own refusal before the driver ran (a CA file it cannot read, a bad setting) keeps
+  // its code and message: its code is no driver error code.
+  if (isConvergeError(e)) return e;
   const code = (e as { code?: string }).code;
   const where = describeConnection(info);
   const tls = plan && plan.level !== 'disable' ? tlsFailure(e, info, plan) : undefined;

@@ -22,6 +22,8 @@ export interface RunRow {
 }
 
 export interface RunListRow extends RunRow {
+  /** The last stage event ("stage.completed export"), which tells a finished stage from a running one. */
+  lastStage: string | null;
   tables: number;
   rows: number;
   bytes: number;
@@ -81,7 +83,8 @@ export async function listRuns(
             coalesce(sum((e.payload->>'rows')::bigint) FILTER (WHERE e.kind = 'table.loaded'), 0)::bigint AS rows,
             coalesce(sum((e.payload->>'bytes')::bigint) FILTER (WHERE e.kind = 'table.exported'), 0)::bigint AS bytes,
             extract(epoch FROM r.ended_at - r.started_at)::float8 AS seconds,
-            (array_agg(e.payload->>'message' ORDER BY e.at DESC) FILTER (WHERE e.kind IN ('run.failed', 'table.failed')))[1] AS error
+            (array_agg(e.payload->>'message' ORDER BY e.at DESC) FILTER (WHERE e.kind IN ('run.failed', 'table.failed')))[1] AS error,
+            (array_agg(e.kind || ' ' || coalesce(e.stage, '') ORDER BY e.id DESC) FILTER (WHERE e.kind LIKE 'stage.%'))[1] AS last_stage
        FROM converge.runs r LEFT JOIN converge.run_events e ON e.run_id = r.id
       WHERE $1::text IS NULL OR r.pipeline = $1
       GROUP BY r.id ORDER BY r.started_at DESC LIMIT $2`,
@@ -89,6 +92,7 @@ export async function listRuns(
   );
   return rows.map((r) => ({
     ...runRow(r),
+    lastStage: r.last_stage ?? null,
     tables: r.tables,
     rows: Number(r.rows),
     bytes: Number(r.bytes),
@@ -291,11 +295,22 @@ export async function replayRuns(client: Client, runs: ReplayedRun[]): Promise<n
 
 /**
  * Writes a run and an event and reads the event back, inside a transaction it always rolls back
- * (the history keeps only real runs). True when the event read back is the one written.
+ * (the history keeps only real runs). True when the event read back is the one written. With
+ * `createWith` (the run history's migrations), the converge schema is created first inside the
+ * same transaction, so the rollback leaves a target without one as it was.
  */
-export async function probeRunHistory(client: Client, runId: string, probe: string): Promise<boolean> {
+export async function probeRunHistory(
+  client: Client,
+  runId: string,
+  probe: string,
+  createWith?: string[],
+): Promise<boolean> {
   try {
     await client.query('BEGIN');
+    if (createWith) {
+      await client.query('CREATE SCHEMA converge');
+      for (const sql of createWith) await client.query(sql);
+    }
     await client.query("INSERT INTO converge.runs (id, pipeline, status) VALUES ($1, 'doctor', 'completed')", [runId]);
     await client.query("INSERT INTO converge.run_events (run_id, kind, payload) VALUES ($1, 'doctor.probe', $2)", [
       runId,

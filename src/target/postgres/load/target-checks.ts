@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Client } from 'pg';
 import { ConvergeError, messageOf } from '../../../core/errors';
-import { PgCatalog, tableKey } from '../catalog';
+import { isUnfedNotNull, PgCatalog, tableKey } from '../catalog';
 import { qualifiedPg } from '../connect';
 import { countRows } from './target-state';
 
@@ -10,7 +10,10 @@ import { countRows } from './target-state';
  * (import) or from the mapping (migrate).
  */
 
-/** Every loaded column must exist on the target table; GENERATED ones are left to the target (and warned about). */
+/**
+ * Every loaded column must exist on the target table (GENERATED ones are left to the target, and
+ * warned about), and every NOT NULL column the target cannot fill itself must be loaded.
+ */
 export function checkTargetColumns(
   catalog: PgCatalog,
   t: { schema: string; table: string; columns: string[] },
@@ -39,6 +42,16 @@ export function checkTargetColumns(
         'column is GENERATED on the target: left out of the load (the target computes it; verify compares it)',
       );
   }
+  // Before the first row of any table: a NOT NULL column the files do not feed would fail the
+  // load at its first row, after other tables were committed (map check's not-null-unfed).
+  const fed = new Set(t.columns);
+  const unfed = pt.columns.filter((c) => isUnfedNotNull(c, (n) => fed.has(n)));
+  if (unfed.length)
+    throw new ConvergeError(
+      'MAPPING_INVALID',
+      `target table ${key}: NOT NULL column(s) ${unfed.map((c) => c.name).join(', ')} have no default and the transformed files do not feed them (map check: not-null-unfed); map a source column to each (to:) or add: { constant: … }, then transform again`,
+      { stage: 'import', table: key, column: unfed[0].name },
+    );
 }
 
 export interface TargetTable {
