@@ -6,7 +6,7 @@ import { openMysql } from '../../src/source/mysql/connect';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { ExitCode } from '../../src/core/exit-codes';
 import { runPipeline, PipelineRunResult } from '../../src/pipeline/run-pipeline';
-import { RunRecorder } from '../../src/run/run-recorder';
+import { RunRecorder, RUN_MIGRATIONS_DIR } from '../../src/run/run-recorder';
 import { EVENTS_FILE } from '../../src/run/replay-events';
 import type { RunSummary } from '../../src/run/run-summary';
 import type { RunListRow } from '../../src/target/postgres/run-history';
@@ -49,7 +49,11 @@ const cli = (args: string[]) =>
 describe('run history', () => {
   it('is created by its own ordered migrations, with a tracking table and a status enum', async () => {
     const versions = await pg.query('SELECT version FROM converge.schema_versions ORDER BY version');
-    expect(versions.rows.map((r) => r.version)).toEqual(['0001', '0002', '0003']);
+    // Every file of the folder, in order: 0001, 0002, … with none skipped.
+    const files = (await fsp.readdir(RUN_MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    expect(files.map((f) => f.slice(0, 4))).toEqual(files.map((_, i) => String(i + 1).padStart(4, '0')));
+    expect(versions.rows.map((r) => r.version)).toEqual(files.map((f) => f.slice(0, 4)));
     const labels = await pg.query(
       "SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'run_status' ORDER BY enumsortorder",
     );
