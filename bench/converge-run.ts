@@ -106,6 +106,11 @@ function cliEnv(o: ConvergeRunOptions): NodeJS.ProcessEnv {
   };
 }
 
+/** One CLI command of the built converge in `root` (another checkout's build, to pair two builds), measured. */
+export function convergeCommand(o: ConvergeRunOptions, root: string, label: string) {
+  return cliStage(o, cliEnv(o), root, label);
+}
+
 /** Runs one CLI command measured; `profile` names the folder of its CPU profile (when profiling). */
 function cliStage(o: ConvergeRunOptions, env: NodeJS.ProcessEnv, root: string, label: string) {
   return async (name: string, extra: string[] = [], profile?: string): Promise<Measured> => {

@@ -311,7 +311,7 @@ function convergeProblems(run: ConvergeRun): string[] {
   return out;
 }
 
-async function recreateTarget(server: ConnectionInfo, pipeline: Pipeline): Promise<void> {
+export async function recreateTarget(server: ConnectionInfo, pipeline: Pipeline): Promise<void> {
   const db = pipeline.target.database;
   const admin = await openPg(withDatabase(server, 'postgres'), { applicationName: 'converge bench' });
   try {

@@ -387,72 +387,151 @@ function jsonCanon(v: string): string {
  * JSON text as Postgres prints the jsonb it parses to: keys by byte length, then bytes (the last
  * of duplicate keys wins), ", " and ": " between items, numbers as numeric prints them. Verify's
  * source side hashes it against Postgres's own jsonb text, so no JSON is re-read on the target.
+ * Written in one pass over the text, without building the value: this runs once per streamed
+ * JSON value, and parsing into objects (then printing them) cost several times as much.
  */
 export function jsonbText(text: string): string {
-  // The common case, read natively: every number a plain integer that a double holds exactly.
-  if (plainIntegers(text)) {
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      return jsonbOut(parseJson(text));
-    }
-    return plainOut(v);
+  jt = text;
+  jp = 0;
+  try {
+    const out = jsonbValue();
+    jsonbSpace();
+    if (jp !== jt.length) jsonbFail();
+    return out;
+  } finally {
+    jt = '';
   }
-  return jsonbOut(parseJson(text));
 }
 
-/** Whether every number outside strings is an integer of at most 15 digits (and not -0). */
-function plainIntegers(t: string): boolean {
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 34) {
-      // A string: skip to its closing quote.
-      for (i++; i < t.length; i++) {
-        const d = t.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
-    } else if (c === 45 || (c >= 48 && c <= 57)) {
-      const start = i;
-      if (c === 45) i++;
-      const first = i;
-      while (i < t.length && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
-      const n = t.charCodeAt(i);
-      if (n === 46 || n === 101 || n === 69 || i - first > 15 || (c === 45 && t.slice(start, i) === '-0')) return false;
-      i--;
+/** The text being written by jsonbText and the offset reached (module state: no closure per call). */
+let jt = '';
+let jp = 0;
+
+function jsonbFail(): never {
+  throw new SyntaxError(`invalid JSON at offset ${jp}: ${jt.slice(0, 60)}`);
+}
+
+function jsonbSpace(): void {
+  for (let c = jt.charCodeAt(jp); c === 32 || c === 10 || c === 13 || c === 9; c = jt.charCodeAt(++jp));
+}
+
+function jsonbValue(): string {
+  jsonbSpace();
+  const c = jt.charCodeAt(jp);
+  if (c === 34) return jsonbString().out;
+  if (c === 123) return jsonbObject();
+  if (c === 91) {
+    jp++;
+    jsonbSpace();
+    if (jt.charCodeAt(jp) === 93) {
+      jp++;
+      return '[]';
+    }
+    let out = '[';
+    for (;;) {
+      out += jsonbValue();
+      jsonbSpace();
+      const d = jt.charCodeAt(jp++);
+      if (d === 93) return out + ']';
+      if (d !== 44) jsonbFail();
+      out += ', ';
     }
   }
-  return true;
+  const w = c === 116 ? 'true' : c === 102 ? 'false' : c === 110 ? 'null' : undefined;
+  if (w === undefined) return jsonbNumber();
+  if (!jt.startsWith(w, jp)) jsonbFail();
+  jp += w.length;
+  return w;
 }
 
-function plainOut(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return '[' + v.map(plainOut).join(', ') + ']';
-  const o = v as Record<string, unknown>;
-  return (
-    '{' +
-    Object.keys(o)
-      .sort(jsonbKeyOrder)
-      .map((k) => JSON.stringify(k) + ': ' + plainOut(o[k]))
-      .join(', ') +
-    '}'
-  );
+/** A string token: as written when it has no escape (and no lone surrogate), else as JSON.stringify prints it. */
+function jsonbString(): { key: string; out: string } {
+  const start = jp++;
+  let plain = true;
+  for (;;) {
+    const c = jt.charCodeAt(jp);
+    if (c === 34) break;
+    if (c !== c || c < 32) jsonbFail(); // end of text (NaN), or a raw control character
+    if (c === 92) {
+      plain = false;
+      jp += 2;
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) plain = false;
+      jp++;
+    }
+  }
+  jp++;
+  const raw = jt.slice(start, jp);
+  if (plain) return { key: raw.slice(1, -1), out: raw };
+  let key: string;
+  try {
+    key = JSON.parse(raw) as string;
+  } catch {
+    return jsonbFail();
+  }
+  return { key, out: JSON.stringify(key) };
 }
 
-function jsonbOut(v: Json): string {
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
-  if (v instanceof JsonNumber) return numericAsIs(v.text);
-  if (Array.isArray(v)) return '[' + v.map(jsonbOut).join(', ') + ']';
-  return (
-    '{' +
-    Object.keys(v)
-      .sort(jsonbKeyOrder)
-      .map((k) => JSON.stringify(k) + ': ' + jsonbOut(v[k]))
-      .join(', ') +
-    '}'
-  );
+function jsonbObject(): string {
+  jp++;
+  jsonbSpace();
+  if (jt.charCodeAt(jp) === 125) {
+    jp++;
+    return '{}';
+  }
+  const members: Array<{ key: string; out: string }> = [];
+  for (;;) {
+    jsonbSpace();
+    if (jt.charCodeAt(jp) !== 34) jsonbFail();
+    const k = jsonbString();
+    jsonbSpace();
+    if (jt.charCodeAt(jp++) !== 58) jsonbFail();
+    members.push({ key: k.key, out: k.out + ': ' + jsonbValue() });
+    jsonbSpace();
+    const d = jt.charCodeAt(jp++);
+    if (d === 125) break;
+    if (d !== 44) jsonbFail();
+  }
+  if (members.length === 1) return '{' + members[0].out + '}';
+  // A stable sort keeps duplicates in text order: the last of each run is the one jsonb keeps.
+  members.sort((a, b) => jsonbKeyOrder(a.key, b.key));
+  let out = '{';
+  for (let i = 0; i < members.length; i++) {
+    if (i + 1 < members.length && members[i + 1].key === members[i].key) continue;
+    if (out.length > 1) out += ', ';
+    out += members[i].out;
+  }
+  return out + '}';
 }
+
+/** A number as jsonb's numeric prints it: an integer as written (but -0), anything else through numericAsIs. */
+function jsonbNumber(): string {
+  const start = jp;
+  if (jt.charCodeAt(jp) === 45) jp++;
+  const first = jp;
+  while (isDigit(jt.charCodeAt(jp))) jp++;
+  if (jp === first || (jt.charCodeAt(first) === 48 && jp - first > 1)) jsonbFail();
+  let plain = true;
+  if (jt.charCodeAt(jp) === 46) {
+    plain = false;
+    const f = ++jp;
+    while (isDigit(jt.charCodeAt(jp))) jp++;
+    if (jp === f) jsonbFail();
+  }
+  const e = jt.charCodeAt(jp);
+  if (e === 101 || e === 69) {
+    plain = false;
+    const s = jt.charCodeAt(++jp);
+    if (s === 43 || s === 45) jp++;
+    const f = jp;
+    while (isDigit(jt.charCodeAt(jp))) jp++;
+    if (jp === f) jsonbFail();
+  }
+  const raw = jt.slice(start, jp);
+  return plain && raw !== '-0' ? raw : numericAsIs(raw);
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** jsonb's key order: byte length, then bytes (UTF-8 bytes order as code points do). */
 function jsonbKeyOrder(a: string, b: string): number {

@@ -36,6 +36,8 @@ export interface ColumnPlan {
   mysql?: MysqlHashColumn;
   /** The hash text of a mapped value, for `stream` columns and the key. */
   js: Canon;
+  /** The type `js` is jsHashText of (a worker thread makes it again from this); absent for a presence-only column. */
+  valueType?: PgValueType;
   /** Set when the type has no canonical form: only NULL against not NULL is compared. */
   notVerified?: string;
 }
@@ -82,12 +84,13 @@ export function planHash(
     }
     const slot = slots.get(name);
     const kind = slot ? mirror(slot.rule, source[slot.from], t, compiled.timezone) : undefined;
-    if (!slot || !kind) return { name, path: 'stream', pg, js };
+    if (!slot || !kind) return { name, path: 'stream', pg, js, valueType: t };
     return {
       name,
       path: 'sql',
       pg,
       js,
+      valueType: t,
       mysql: { column: source[slot.from].name, kind, zeroDateNull: slot.rule.zeroDate === 'null' },
     };
   });

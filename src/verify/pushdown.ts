@@ -19,6 +19,7 @@ import { DrillDown, drillDown } from './drill-down';
 import type { HashPlan } from './hash-plan';
 import { keyHash48 } from './row-checksum';
 import { streamSums as sumStream } from './stream-hash';
+import { openStreamHasher, StreamHasher } from './stream-hasher';
 import { sourceStream } from './row-streams';
 
 /**
@@ -106,8 +107,16 @@ export async function pushdown(x: PushdownInput): Promise<PushdownResult> {
       ? pgSegmentWhere(pgSpec, { mode: 'range', column: rangeCol, lo: String(s.lo), hi: String(s.hi) })
       : pgSegmentWhere(pgSpec, { mode: 'hash', modulus: String(256n ** BigInt(s.level)), prefix: String(s.prefix) });
 
-  const streamSums = (parent: Seg, childOf: (key: Array<string | null>) => number) =>
-    sumStream(x.myStream ?? x.my, x.src, x.compiled, plan, myWhere(parent), childOf);
+  // Opened at the first streamed segment (a table whose columns all hash in SQL needs none).
+  let hasher: StreamHasher | undefined;
+  const streamSums = (parent: Seg, childOf: (key: Array<string | null>) => number) => {
+    if (!streamed) return Promise.resolve(new Map<number, bigint>());
+    hasher ??= openStreamHasher({
+      keyWidth: keyPlans.length,
+      types: streamIdx.map((i) => plan.columns[i].valueType ?? null),
+    });
+    return sumStream(x.myStream ?? x.my, x.src, x.compiled, plan, myWhere(parent), childOf, hasher);
+  };
 
   /** Both sides' sums for the children of a range split. */
   const measureRanges = async (ranges: Array<[bigint, bigint]>): Promise<Array<{ seg: Seg; s: Sums; t: Sums }>> => {
@@ -216,34 +225,38 @@ export async function pushdown(x: PushdownInput): Promise<PushdownResult> {
     }
   };
 
-  let top: Array<{ seg: Seg; s: Sums; t: Sums }>;
-  if (plan.mode === 'range') {
-    const [mb, pb] = await Promise.all([
-      mysqlKeyBounds(x.my, x.src.name, plan.sourceKey!),
-      pgKeyBounds(x.pg, x.schema, x.table, rangeCol),
-    ]);
-    const los = [mb.lo, pb.lo].filter((v): v is string => v !== null).map(BigInt);
-    const his = [mb.hi, pb.hi].filter((v): v is string => v !== null).map(BigInt);
-    if (!los.length) return result;
-    const lo = los.reduce((a, b) => (a < b ? a : b));
-    const hi = his.reduce((a, b) => (a > b ? a : b));
-    const planned = await planKeyRanges(x.my, x.src, { chunkRows: TOP_ROWS, chunkBytes: Number.MAX_SAFE_INTEGER });
-    const ranges: Array<[bigint, bigint]> = planned.length
-      ? planned.map((r, i) => [
-          i === 0 ? lo : BigInt(r.after![0]) + 1n,
-          i === planned.length - 1 ? hi : BigInt(r.upTo![0]),
-        ])
-      : [[lo, hi]];
-    top = await measureRanges(ranges.filter(([a, b]) => a <= b));
-  } else top = await measureBuckets(0, 0n);
-  for (const m of top) {
-    result.sourceRows += m.s.rows;
-    result.targetRows += m.t.rows;
-    result.sourceSum += m.s.a + m.s.b;
-    result.targetSum += m.t.a + m.t.b;
+  try {
+    let top: Array<{ seg: Seg; s: Sums; t: Sums }>;
+    if (plan.mode === 'range') {
+      const [mb, pb] = await Promise.all([
+        mysqlKeyBounds(x.my, x.src.name, plan.sourceKey!),
+        pgKeyBounds(x.pg, x.schema, x.table, rangeCol),
+      ]);
+      const los = [mb.lo, pb.lo].filter((v): v is string => v !== null).map(BigInt);
+      const his = [mb.hi, pb.hi].filter((v): v is string => v !== null).map(BigInt);
+      if (!los.length) return result;
+      const lo = los.reduce((a, b) => (a < b ? a : b));
+      const hi = his.reduce((a, b) => (a > b ? a : b));
+      const planned = await planKeyRanges(x.my, x.src, { chunkRows: TOP_ROWS, chunkBytes: Number.MAX_SAFE_INTEGER });
+      const ranges: Array<[bigint, bigint]> = planned.length
+        ? planned.map((r, i) => [
+            i === 0 ? lo : BigInt(r.after![0]) + 1n,
+            i === planned.length - 1 ? hi : BigInt(r.upTo![0]),
+          ])
+        : [[lo, hi]];
+      top = await measureRanges(ranges.filter(([a, b]) => a <= b));
+    } else top = await measureBuckets(0, 0n);
+    for (const m of top) {
+      result.sourceRows += m.s.rows;
+      result.targetRows += m.t.rows;
+      result.sourceSum += m.s.a + m.s.b;
+      result.targetSum += m.t.a + m.t.b;
+    }
+    await explore(top);
+    return result;
+  } finally {
+    await hasher?.close();
   }
-  await explore(top);
-  return result;
 }
 
 /** [lo, hi] cut into at most FANOUT consecutive ranges. */

@@ -83,6 +83,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   const my = await openMysql(opts.source);
   let myStream: MysqlConnection | undefined;
   let pg: PgSession | undefined;
+  let pgChecks: PgSession | undefined;
   const verdicts: TableVerdict[] = [];
   let schemas: SchemaVerdict[] = [];
   try {
@@ -95,11 +96,16 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
     const pgCatalog = await readPgCatalog(pg, [
       ...new Set(entries.map((e) => splitTarget(e.name, defaultSchema).schema)),
     ]);
-    const integrity = await integrityProblems(
-      pg,
+    // The integrity checks (orphans, sequences, triggers) run on a session of their own, beside
+    // the content comparison instead of before it; their answer is awaited at the first verdict.
+    pgChecks = await openPg(opts.target, { applicationName: 'converge verify' });
+    const integrityRun = integrityProblems(
+      pgChecks,
       pgCatalog,
       entries.map((t) => tableKey(splitTarget(t.name, defaultSchema).schema, splitTarget(t.name, defaultSchema).table)),
     );
+    // A failure surfaces where it is awaited (or not at all when the comparison failed first).
+    integrityRun.catch(() => undefined);
     for (const t of entries) {
       const { schema, table } = splitTarget(t.name, defaultSchema);
       const rule = mapping.tables.get(t.sourceTable ?? t.name);
@@ -157,7 +163,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         problems.push(...c.drills.map(describeDrill));
         if (c.more) problems.push('more differing key segments were not fetched');
       }
-      problems.push(...(integrity.get(tableKey(schema, table)) ?? []));
+      problems.push(...((await integrityRun).get(tableKey(schema, table)) ?? []));
       const v: TableVerdict = {
         table: t.name,
         manifestRows: t.rows,
@@ -202,6 +208,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
     await myStream?.end().catch(() => undefined);
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await pg?.end().catch(() => undefined);
+    await pgChecks?.end().catch(() => undefined);
   }
   const bad = verdicts.filter((v) => !v.ok);
   const badSchemas = schemas.filter((s) => !s.ok);

@@ -131,7 +131,7 @@ export async function mysqlSegmentSums(
   }
   const h = keyHash(spec.keyTexts);
   const [rows] = await conn.query(
-    `SELECT (${h} DIV ${int(seg.modulus)}) MOD 256 AS id, ${sums} FROM ${from} WHERE ${h} MOD ${int(seg.modulus)} = ${int(seg.prefix)} GROUP BY 1`,
+    `SELECT (${h} DIV ${int(seg.modulus)}) MOD 256 AS id, ${sums} FROM ${from} WHERE ${bucketSql(h, seg.modulus, seg.prefix)} GROUP BY 1`,
   );
   for (const r of rows as Array<Record<string, unknown>>)
     out.push({ id: Number(r.id), rows: Number(r.n), sum: BigInt(String(r.s)) });
@@ -157,8 +157,12 @@ export function mysqlSegmentWhere(
   seg: { mode: 'range'; column: string; lo: string; hi: string } | { mode: 'hash'; modulus: string; prefix: string },
 ): string {
   if (seg.mode === 'range') return rangeSql(seg.column, seg.lo, seg.hi);
-  return `${keyHash(spec.keyTexts)} MOD ${int(seg.modulus)} = ${int(seg.prefix)}`;
+  return bucketSql(keyHash(spec.keyTexts), seg.modulus, seg.prefix);
 }
+
+/** The rows of one key hash bucket; the top bucket (modulus 1) is every row, with no md5 per row to say so. */
+const bucketSql = (h: string, modulus: string, prefix: string) =>
+  int(modulus) === '1' ? 'TRUE' : `${h} MOD ${int(modulus)} = ${int(prefix)}`;
 
 // Integer literals, not parameters: a BIGINT compared with a string parameter is compared as a
 // double, which loses the low digits of large keys.

@@ -50,22 +50,31 @@ export const pgKeyHash = (keyTexts: string[]) =>
 
 export async function pgSegmentSums(pg: Client, spec: PgHashSpec, seg: PgSegments): Promise<PgSegmentSum[]> {
   const from = qualifiedPg(spec.schema, spec.table);
-  const sums = `count(*)::text AS n, coalesce(sum(${hash60(spec.sqlTexts)}), 0)::text AS a, coalesce(sum(${hash60(free(spec.streamTexts))}), 0)::text AS b`;
+  // Each hash text is computed once per row, in an inner query the planner keeps apart (OFFSET 0):
+  // a free text is named twice (its length, then itself), and a jsonb's text is most of a row's cost.
+  const texts = [...new Set([...spec.sqlTexts.map((x) => x.sql), ...spec.streamTexts, ...spec.keyTexts])];
+  const alias = (sql: string) => `h${texts.indexOf(sql)}`;
+  const inner = (where: string) =>
+    `(SELECT ${texts.map((t, i) => `${t} AS h${i}`).join(', ')} FROM ${from} WHERE ${where} OFFSET 0) s`;
+  const sqlTexts = spec.sqlTexts.map((x) => ({ sql: alias(x.sql), free: x.free }));
+  const sums = `count(*)::text AS n, coalesce(sum(${hash60(sqlTexts)}), 0)::text AS a, coalesce(sum(${hash60(free(spec.streamTexts.map(alias)))}), 0)::text AS b`;
   const out: PgSegmentSum[] = [];
   if (seg.mode === 'range') {
     const k = quotePg(seg.column);
-    const sql = `SELECT ${sums} FROM ${from} WHERE ${k} >= $1 AND ${k} <= $2`;
+    const sql = `SELECT ${sums} FROM ${inner(`${k} >= $1 AND ${k} <= $2`)}`;
     for (let i = 0; i < seg.ranges.length; i++) {
       const r = (await pg.query(sql, seg.ranges[i])).rows[0];
       out.push({ id: i, rows: Number(r.n), a: BigInt(r.a), b: BigInt(r.b) });
     }
     return out;
   }
-  const h = pgKeyHash(spec.keyTexts);
+  // The top bucket (modulus 1) is every row: no key hash per row to say so.
+  const top = seg.modulus === '1';
+  const where = top ? 'TRUE' : `(${pgKeyHash(spec.keyTexts)}) % $1::bigint = $2::bigint`;
   const rows = (
     await pg.query(
-      `SELECT ((${h}) / $1::bigint) % 256 AS id, ${sums} FROM ${from} WHERE (${h}) % $1::bigint = $2::bigint GROUP BY 1`,
-      [seg.modulus, seg.prefix],
+      `SELECT ((${pgKeyHash(spec.keyTexts.map(alias))}) / $1::bigint) % 256 AS id, ${sums} FROM ${inner(where)} GROUP BY 1`,
+      top ? [seg.modulus] : [seg.modulus, seg.prefix],
     )
   ).rows;
   for (const r of rows) out.push({ id: Number(r.id), rows: Number(r.n), a: BigInt(r.a), b: BigInt(r.b) });
@@ -92,6 +101,8 @@ export function pgSegmentWhere(
     const k = quotePg(seg.column);
     return `${k} >= ${int(seg.lo)} AND ${k} <= ${int(seg.hi)}`;
   }
+  // The top bucket (modulus 1) is every row: no md5 per row to say so.
+  if (int(seg.modulus) === '1') return 'TRUE';
   return `(${pgKeyHash(spec.keyTexts)}) % ${int(seg.modulus)} = ${int(seg.prefix)}`;
 }
 
