@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { withDatabase } from '../src/core/connection-url';
 import { createLogger } from '../src/core/logger';
-import { resolveSource, resolveTarget, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../src/core/settings';
 import { loadPipeline } from '../src/pipeline/load-pipeline';
 import { projectRoot } from '../src/pipeline/project-root';
 import { convergeCommand, ConvergeRunOptions } from './converge-run';
@@ -40,8 +39,8 @@ async function main(argv: string[]): Promise<number> {
   const builds = f.builds.split(',').map((b) => path.resolve(b.trim()));
   const log = createLogger({ level: process.env.CONVERGE_LOG_LEVEL ?? 'warn' });
   const server = {
-    source: resolveSource(undefined, DEFAULT_SOURCE_URL),
-    target: resolveTarget(undefined, DEFAULT_TARGET_URL),
+    source: resolveSource({}),
+    target: resolveTarget({}),
   };
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-vbench-'));
   try {
