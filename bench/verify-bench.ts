@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { withDatabase } from '../src/core/connection-url';
 import { createLogger } from '../src/core/logger';
+import { resolveSource, resolveTarget } from '../src/core/settings';
 import { loadPipeline } from '../src/pipeline/load-pipeline';
 import { projectRoot } from '../src/pipeline/project-root';
 import { convergeCommand, ConvergeRunOptions } from './converge-run';
