@@ -41,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
       positive('--jobs'),
       2,
     )
+    .option(
+      '--pairs <n>',
+      'rounds of paired runs: every tool once per round (A B A B …); ratios are the median of the rounds',
+      positive('--pairs'),
+      3,
+    )
     .option('--tools <list>', `comma-separated subset of ${ALL_TOOLS.join(',')}`, ALL_TOOLS.join(','))
     .option('--regenerate', 'rebuild the dataset even when the source already holds this scale')
     .option('--no-verify', 'skip converge verify after its load (content is still compared across tools)')
@@ -61,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
     source?: string;
     target?: string;
     jobs: number;
+    pairs: number;
     tools: string;
     regenerate?: boolean;
     verify: boolean;
@@ -88,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
     source,
     target,
     jobs: Math.round(f.jobs),
+    pairs: Math.round(f.pairs),
     tools,
     regenerate: !!f.regenerate,
     verify: f.verify,
