@@ -11,6 +11,7 @@ import {
   describeCopyError,
   fileLocator,
 } from './copy-table';
+import { dropIndexesForLoad, rebuildIndexes } from './deferred-indexes';
 import { checkForeignKeys } from './fk-validation';
 import type { GroupPlan, TablePlan } from './load-plan';
 import { rowWithValues } from './locate-row';
@@ -42,6 +43,8 @@ export interface LoadGroupOptions {
   parentsCommitted?: () => Promise<void>;
   /** Where a table's rows come from: its plan's CSV files unless given (migrate streams them). */
   feed?: (t: TablePlan) => CopyFeed;
+  /** Keep an empty table's plain indexes during its COPY instead of building them after (deferred-indexes.ts). */
+  keepIndexes?: boolean;
 }
 
 export async function loadGroup(
@@ -58,6 +61,8 @@ export async function loadGroup(
     const stage = t.staged ? await createStage(client, t, stages.size) : undefined;
     if (stage) stages.set(t.key, stage);
     const copy = () => (o.feed ? copyFeed(client, copyTarget(t), o.feed(t)) : copyIntoTable(client, copyRequest(t)));
+    // A plain COPY into an empty table: its plain indexes are built once after the rows, in this transaction.
+    const deferred = o.reject || stage || o.keepIndexes ? [] : await dropIndexesForLoad(client, t.schema, t.table);
     const n = o.reject
       ? await loadTableCarefully(client, t, stage, o.reject)
       : stage
@@ -65,6 +70,7 @@ export async function loadGroup(
         : o.setBasedFks
           ? await copyCheckingKeysOnce(client, t, o.setBasedFks, copy, o.parentsCommitted)
           : await copy();
+    if (deferred.length) await rebuildIndexes(client, { ...t, label: labelOf(t) }, deferred);
     rows.set(t.key, { rows: n, seconds: (Date.now() - started) / 1000 });
   }
   for (const t of group.tables) if (t.nullFirst.length) await setNullFirst(client, t, stages.get(t.key)!);
