@@ -43,8 +43,15 @@ export interface LoadGroupOptions {
   parentsCommitted?: () => Promise<void>;
   /** Where a table's rows come from: its plan's CSV files unless given (migrate streams them). */
   feed?: (t: TablePlan) => CopyFeed;
-  /** Keep an empty table's plain indexes during its COPY instead of building them after (deferred-indexes.ts). */
-  keepIndexes?: boolean;
+  /**
+   * Build an empty table's plain indexes after its rows (deferred-indexes.ts). The drop holds the
+   * table's ACCESS EXCLUSIVE lock to COMMIT, so by default a table that may wait for its parents
+   * to commit (setBasedFks with parentsCommitted: it may have started early) keeps its indexes:
+   * a parent transaction that deletes rows (replaceSeeded, `existing: replace`) reads the child
+   * through its foreign-key triggers and would wait on that lock while the child waits on it.
+   * true: the caller knows no parent transaction deletes rows; false: never.
+   */
+  deferIndexes?: boolean;
 }
 
 export async function loadGroup(
@@ -62,7 +69,8 @@ export async function loadGroup(
     if (stage) stages.set(t.key, stage);
     const copy = () => (o.feed ? copyFeed(client, copyTarget(t), o.feed(t)) : copyIntoTable(client, copyRequest(t)));
     // A plain COPY into an empty table: its plain indexes are built once after the rows, in this transaction.
-    const deferred = o.reject || stage || o.keepIndexes ? [] : await dropIndexesForLoad(client, t.schema, t.table);
+    const defer = !o.reject && !stage && (o.deferIndexes ?? !(o.setBasedFks && o.parentsCommitted));
+    const deferred = defer ? await dropIndexesForLoad(client, t.schema, t.table) : [];
     const n = o.reject
       ? await loadTableCarefully(client, t, stage, o.reject)
       : stage
