@@ -146,6 +146,11 @@ export function judgeTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targ
   return out;
 }
 
+/** A tool's problems; a yardstick still timed on its other rounds says which round failed and why. */
+export function problemLine(t: ToolResult): string {
+  return `${t.label}: ${t.status === 'ok' ? 'timed on its other rounds' : t.status}: ${t.problems.join('; ')}`;
+}
+
 export function machineLine(m: Machine): string {
   return `${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.os}; Node ${m.node}; ${m.mysql}; ${m.postgres}; ${m.pgloader ?? 'pgloader not installed'}; load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' / ')}`;
 }
@@ -188,7 +193,7 @@ export function markdownSection(r: BenchResult): string {
       ...timed.map((t) => `- ${t.label}: ${describeRuns(t.runs!)}`),
     );
   const problems = r.tools.filter((t) => t.problems.length);
-  if (problems.length) lines.push('', ...problems.map((t) => `- ${t.label}: ${t.status}: ${t.problems.join('; ')}`));
+  if (problems.length) lines.push('', ...problems.map((t) => `- ${problemLine(t)}`));
   if (r.profiles && Object.keys(r.profiles).length) {
     lines.push('', `CPU profile of each converge stage (self time, top functions; a separate profiled run):`, '');
     for (const [stage, p] of Object.entries(r.profiles)) {

@@ -12,7 +12,7 @@ import { isConvergeError } from '../src/core/errors';
 import { createLogger } from '../src/core/logger';
 import { resolveSource, resolveTarget, DEFAULT_SOURCE_URL, DEFAULT_TARGET_URL } from '../src/core/settings';
 import { projectRoot } from '../src/pipeline/project-root';
-import { cells, HEADERS, machineLine, tableRows, updateDocument, BenchResult } from './report';
+import { cells, HEADERS, machineLine, problemLine, tableRows, updateDocument, BenchResult } from './report';
 import { ALL_TOOLS, FUSED_ID, runBench, ToolId } from './run-bench';
 
 const positive = (what: string) => (v: string) => {
@@ -111,8 +111,7 @@ async function main(argv: string[]): Promise<number> {
   say(formatTable(HEADERS, tableRows(result).map(cells)));
   for (const t of result.targets)
     say(`${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.what}: ${t.actual} (target ${t.target})`);
-  for (const t of result.tools.filter((x) => x.problems.length))
-    say(`${t.label}: ${t.status}: ${t.problems.join('; ')}`);
+  for (const t of result.tools.filter((x) => x.problems.length)) say(problemLine(t));
   if (result.profiles) {
     for (const [stage, p] of Object.entries(result.profiles)) {
       say(`\nprofile ${stage} (${(p.totalMs / 1000).toFixed(1)} s sampled):`);

@@ -41,13 +41,18 @@ describe('paired bench runs', () => {
 
   it('summarises runs: median time, largest RSS, any failed round fails the tool and says which', () => {
     expect(summarizeRuns([run(1, 10), run(2, 14), run(3, 11)])).toEqual({
+      failed: false,
       seconds: 11,
       peakRssBytes: 3 * 2 ** 20,
       problems: [],
     });
-    const bad = summarizeRuns([run(1, 10), run(2, undefined, 1, ['events: 0 rows, the source has 80'])]);
-    expect(bad.seconds).toBeUndefined();
+    const rounds = [run(1, 10), run(2, undefined, 1, ['events: 0 rows, the source has 80']), run(3, 12)];
+    const bad = summarizeRuns(rounds);
+    expect(bad).toMatchObject({ failed: true, seconds: undefined });
     expect(bad.problems).toEqual(['round 2: events: 0 rows, the source has 80']);
+    // A yardstick is timed on its good rounds, its failed one still reported.
+    expect(summarizeRuns(rounds, false)).toMatchObject({ failed: false, seconds: 11, problems: bad.problems });
+    expect(summarizeRuns([run(1, undefined, 1, ['exit code 1'])], false).failed).toBe(true);
   });
 
   it('records the load average each run started under', () => {
@@ -65,6 +70,17 @@ describe('paired bench runs', () => {
     expect(limit.vsLimit).toBeUndefined();
     expect(pgl.vsPgloader).toBeUndefined();
     expect(fused.runs).toHaveLength(3);
+  });
+
+  it('keeps comparing with a yardstick that failed one round, never with a converge path that did', () => {
+    const runs = new Map([
+      ['converge-fused', { label: 'converge migrate', runs: [run(1, 10), run(2, 10, 1, ['events: content differs'])] }],
+      ['limit', { label: 'limit', runs: [run(1, 10), run(2, 10)] }],
+      ['pgloader', { label: 'pgloader', runs: [run(1, 30), run(2, undefined, 1, ['exit code 1'])] }],
+    ]);
+    const [fused, , pgl] = toolResults(runs);
+    expect(fused).toMatchObject({ status: 'failed', seconds: undefined });
+    expect(pgl).toMatchObject({ status: 'ok', seconds: 30, problems: ['round 2: exit code 1'] });
   });
 });
 
