@@ -7,7 +7,7 @@ import { loadPipeline, Pipeline, pipelinePath } from '../src/pipeline/load-pipel
 import { projectRoot } from '../src/pipeline/project-root';
 import { applyMigrations } from '../src/schema/apply-migrations';
 import { openPg, quotePg } from '../src/target/postgres/connect';
-import { CheckVerdict, digestTarget, judgeLoad, TargetDigest, truncateTarget } from './content-check';
+import { digestTarget, judgeLoad, TargetDigest, truncateTarget } from './content-check';
 import { ConvergeRun, CONVERGE_STAGES, FusedRun, runConverge, runConvergeFused } from './converge-run';
 import { CpuProfile, ProfileSummary, sourceMapLocator, summarizeProfile } from './cpu-profile';
 import { BenchTable, BENCH_TABLES, rowsAtScale } from './dataset';
@@ -16,7 +16,17 @@ import { describeMachine } from './machine';
 import { Measured } from './measure';
 import { PGLOADER_INSTALL_HINT, runPgloader } from './pgloader-run';
 import { runPhysicalLimit } from './physical-limit';
-import { BenchResult, judgeTargets, ToolResult } from './report';
+import { RunRecord, toolResults } from './paired';
+import { BenchResult, judgeTargets, ToolStatus } from './report';
+import {
+  bareTables,
+  createStatement,
+  rebuildPlan,
+  SchemaObject,
+  schemaDifferences,
+  schemaObjects,
+  sequenceStatements,
+} from './schema-objects';
 
 /** converge = both converge modes; staged or fused picks one. */
 export type ToolId = 'converge' | 'staged' | 'fused' | 'limit' | 'pgloader';
@@ -29,6 +39,8 @@ export interface BenchOptions {
   target: ConnectionInfo;
   /** converge export workers, tables the physical limit loads at once, generator connections. */
   jobs: number;
+  /** Rounds of paired runs: every tool once per round (A B A B …). */
+  pairs: number;
   tools: ToolId[];
   regenerate: boolean;
   verify: boolean;
@@ -39,7 +51,7 @@ export interface BenchOptions {
   say: (line: string) => void;
 }
 
-/** Builds (or reuses) the dataset, runs every tool on it into the same empty target, checks each load. */
+/** Builds (or reuses) the dataset, runs every tool on it `pairs` times into the same empty target, checks each load. */
 export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir?: string }> {
   const startedAt = new Date().toISOString();
   const pipeline = await loadPipeline(path.join(projectRoot(), 'fixtures', 'pipelines', 'bench', 'pipeline.yaml'));
@@ -48,6 +60,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
   const machine = await describeMachine(o.source, o.target);
   const rows = rowsAtScale(o.scale);
   const totalRows = BENCH_TABLES.reduce((n, t) => n + rows[t], 0);
+  const pairs = Math.max(1, Math.round(o.pairs));
 
   let generatedSeconds: number | undefined;
   const have = o.regenerate ? undefined : await sourceRowCounts(o.source, pipeline.source.database);
@@ -59,121 +72,160 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
     o.say(`  generated in ${generatedSeconds.toFixed(1)} s`);
   }
   await recreateTarget(o.target, pipeline);
-  o.say(`target ${pipeline.target.database}: schema applied`);
+  // The end state every tool must reach: the schema's keys, indexes and validated foreign keys.
+  const objects = await schemaObjects(target);
+  const sequences = await sequenceStatements(target);
+  o.say(`target ${pipeline.target.database}: schema applied (${objects.length} keys, indexes and foreign keys)`);
 
   const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-bench-'));
-  const tools: ToolResult[] = [];
+  const runs = new Map<string, { label: string; stageOf?: string; runs: RunRecord[]; status?: ToolStatus }>();
+  const record = (id: string, label: string, run: RunRecord, stageOf?: string) => {
+    const entry = runs.get(id) ?? { label, stageOf, runs: [] };
+    entry.runs.push(run);
+    runs.set(id, entry);
+  };
   let reference: { name: string; digest: TargetDigest } | undefined;
   let csvBytes: number | undefined;
   let profiles: Record<string, ProfileSummary> | undefined;
   let fusedVerify: { load: Measured; verify: Measured } | undefined;
-  const check = async (name: string): Promise<{ verdict: CheckVerdict; digest: TargetDigest }> => {
+  let pgloaderMissing = false;
+  /** Rows, content against the first good load, and the schema objects every tool must leave. */
+  const check = async (name: string): Promise<{ problems: string[]; digest: TargetDigest }> => {
     const digest = await digestTarget(target);
     const verdict = judgeLoad(digest, rows, reference);
-    return { verdict, digest };
+    const schema = schemaDifferences(objects, await schemaObjects(target));
+    return { problems: [...verdict.problems, ...schema.map((d) => `schema: ${d}`)], digest };
   };
+  const load = () => os.loadavg()[0];
   const staged = o.tools.includes('converge') || o.tools.includes('staged');
   const fused = o.tools.includes('converge') || o.tools.includes('fused');
   try {
-    if (staged) {
-      o.say('converge: export, transform, import (one process each)…');
-      await truncateTarget(target);
-      const run = await runConverge({
-        pipelineFile: pipeline.file,
-        source,
-        target,
-        workDir: path.join(workDir, 'converge'),
-        logDir: workDir,
-        jobs: o.jobs,
-        verify: o.verify,
-        timeoutSeconds: o.timeoutSeconds,
-      });
-      csvBytes = run.exportBytes;
-      const problems = convergeProblems(run);
-      const { verdict, digest } = await check('converge');
-      problems.push(...verdict.problems);
-      tools.push(result('converge', 'converge end to end', run.seconds, run.peakRss, problems));
-      for (const s of CONVERGE_STAGES) {
-        const m = run.stages[s];
-        tools.push({
-          ...result(`converge-${s}`, s, m.seconds, m.peakRss, m.exitCode === 0 ? [] : [exitProblem(m)]),
-          stageOf: 'converge',
-          status: m.exitCode === 0 ? 'ok' : m.exitCode === -1 ? 'skipped' : 'failed',
-        });
-      }
-      if (!problems.length) reference = { name: 'converge', digest };
-      o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.seconds.toFixed(1)} s, verified`}`);
-    }
-    if (fused) {
-      o.say(`converge migrate (fused): one process, ${o.jobs} tables at a time…`);
-      await truncateTarget(target);
-      const run = await runConvergeFused({
-        pipelineFile: pipeline.file,
-        source,
-        target,
-        workDir: path.join(workDir, 'converge-fused'),
-        logDir: workDir,
-        jobs: o.jobs,
-        verify: o.verify,
-        timeoutSeconds: o.timeoutSeconds,
-      });
-      const problems = fusedProblems(run);
-      const { verdict, digest } = await check('converge-fused');
-      problems.push(...verdict.problems);
-      tools.push(result(FUSED_ID, 'converge migrate (fused)', run.migrate.seconds, run.migrate.peakRss, problems));
-      if (run.verify) {
-        fusedVerify = { load: run.migrate, verify: run.verify };
-        tools.push({
-          ...result(
-            `${FUSED_ID}-verify`,
-            'verify (migrate --verify-only)',
-            run.verify.seconds,
-            run.verify.peakRss,
-            run.verify.exitCode === 0 ? [] : [exitProblem(run.verify)],
-          ),
-          stageOf: FUSED_ID,
-        });
-      }
-      if (!problems.length) reference ??= { name: 'converge migrate', digest };
-      o.say(
-        `  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.migrate.seconds.toFixed(1)} s${run.verify ? ', verified' : ''}`}`,
-      );
-    }
-    if (o.tools.includes('limit')) {
-      o.say(`physical limit: mariadb --batch --quick | psql COPY, ${o.jobs} tables at a time…`);
-      await truncateTarget(target);
-      const m = await runPhysicalLimit({
-        source,
-        target,
-        jobs: o.jobs,
-        dir: workDir,
-        timeoutSeconds: o.timeoutSeconds,
-      });
-      const problems = m.exitCode === 0 ? [] : [exitProblem(m)];
-      const { verdict, digest } = await check('limit');
-      problems.push(...verdict.problems);
-      tools.push(result('limit', 'physical limit (mariadb | psql COPY)', m.seconds, m.peakRss, problems));
-      if (!problems.length) reference ??= { name: 'the physical limit', digest };
-      o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${m.seconds.toFixed(1)} s`}`);
-    }
-    if (o.tools.includes('pgloader')) {
-      if (!machine.pgloader) {
-        tools.push({
-          id: 'pgloader',
-          label: 'pgloader',
-          status: 'not installed',
-          problems: [`not on PATH; install: ${PGLOADER_INSTALL_HINT}`],
-        });
-        o.say(`pgloader: not installed (${PGLOADER_INSTALL_HINT})`);
-      } else {
-        o.say('pgloader: data only into the same target…');
+    for (let round = 1; round <= pairs; round++) {
+      const tag = pairs > 1 ? ` [round ${round}/${pairs}]` : '';
+      // The proof runs once (untimed): later rounds load the same data the same way.
+      const verify = o.verify && round === 1;
+      if (staged) {
+        o.say(`converge: export, transform, import (one process each)…${tag}`);
         await truncateTarget(target);
-        const m = await runPgloader({ source, target, dir: workDir, timeoutSeconds: o.timeoutSeconds });
+        const loadAverage = load();
+        const run = await runConverge({
+          pipelineFile: pipeline.file,
+          source,
+          target,
+          workDir: path.join(workDir, 'converge'),
+          logDir: workDir,
+          jobs: o.jobs,
+          verify,
+          timeoutSeconds: o.timeoutSeconds,
+        });
+        csvBytes ??= run.exportBytes;
+        const problems = convergeProblems(run);
+        const { problems: found, digest } = await check('converge');
+        problems.push(...found);
+        record('converge', 'converge staged end to end', timed(round, run.seconds, run.peakRss, loadAverage, problems));
+        for (const s of CONVERGE_STAGES) {
+          const m = run.stages[s];
+          record(
+            `converge-${s}`,
+            s,
+            timed(round, m.seconds, m.peakRss, loadAverage, m.exitCode === 0 ? [] : [exitProblem(m)]),
+            'converge',
+          );
+        }
+        if (!problems.length) reference ??= { name: 'converge', digest };
+        o.say(
+          `  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.seconds.toFixed(1)} s${verify ? ', verified' : ''}`}`,
+        );
+      }
+      if (fused) {
+        o.say(`converge migrate: one process, ${o.jobs} tables at a time…${tag}`);
+        await truncateTarget(target);
+        const loadAverage = load();
+        const run = await runConvergeFused({
+          pipelineFile: pipeline.file,
+          source,
+          target,
+          workDir: path.join(workDir, 'converge-fused'),
+          logDir: workDir,
+          jobs: o.jobs,
+          verify,
+          timeoutSeconds: o.timeoutSeconds,
+        });
+        const problems = fusedProblems(run);
+        const { problems: found, digest } = await check('converge-fused');
+        problems.push(...found);
+        record(
+          FUSED_ID,
+          'converge migrate',
+          timed(round, run.migrate.seconds, run.migrate.peakRss, loadAverage, problems),
+        );
+        if (run.verify) {
+          fusedVerify = { load: run.migrate, verify: run.verify };
+          record(
+            `${FUSED_ID}-verify`,
+            'verify (migrate --verify-only, untimed round 1 only)',
+            timed(
+              round,
+              run.verify.seconds,
+              run.verify.peakRss,
+              load(),
+              run.verify.exitCode === 0 ? [] : [exitProblem(run.verify)],
+            ),
+            FUSED_ID,
+          );
+        }
+        if (!problems.length) reference ??= { name: 'converge migrate', digest };
+        o.say(
+          `  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${run.migrate.seconds.toFixed(1)} s${run.verify ? ', verified' : ''}`}`,
+        );
+      }
+      if (o.tools.includes('limit')) {
+        o.say(
+          `physical limit: mariadb --quick --batch | psql \\copy into bare tables, ${o.jobs} at a time, then keys, indexes, foreign keys…${tag}`,
+        );
+        await truncateTarget(target);
+        await bareTables(target, objects);
+        const loadAverage = load();
+        const m = await runPhysicalLimit({
+          source,
+          target,
+          jobs: o.jobs,
+          dir: workDir,
+          rebuild: rebuildPlan(objects),
+          sequences,
+          timeoutSeconds: o.timeoutSeconds,
+        });
         const problems = m.exitCode === 0 ? [] : [exitProblem(m)];
-        const { verdict } = await check('pgloader');
-        problems.push(...verdict.problems);
-        tools.push(result('pgloader', 'pgloader', m.seconds, m.peakRss, problems));
-        o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${m.seconds.toFixed(1)} s`}`);
+        const { problems: found, digest } = await check('limit');
+        problems.push(...found);
+        record(
+          'limit',
+          'physical limit (mariadb | psql \\copy, bare tables, then keys)',
+          timed(round, m.seconds, m.peakRss, loadAverage, problems),
+        );
+        if (!problems.length) reference ??= { name: 'the physical limit', digest };
+        // A failed limit may have left bare tables: the next tool needs the schema back.
+        if (problems.length) await restoreSchema(target, objects);
+        o.say(
+          `  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${m.seconds.toFixed(1)} s (keys, indexes and foreign keys ${m.buildSeconds.toFixed(1)} s of work)`}`,
+        );
+      }
+      if (o.tools.includes('pgloader')) {
+        if (!machine.pgloader) {
+          pgloaderMissing = true;
+          if (round === 1) o.say(`pgloader: not installed (${PGLOADER_INSTALL_HINT})`);
+        } else {
+          o.say(`pgloader: data only into the same target…${tag}`);
+          await truncateTarget(target);
+          const loadAverage = load();
+          const m = await runPgloader({ source, target, dir: workDir, timeoutSeconds: o.timeoutSeconds });
+          const problems = m.exitCode === 0 ? [] : [exitProblem(m)];
+          const { problems: found } = await check('pgloader');
+          problems.push(...found);
+          record('pgloader', 'pgloader', timed(round, m.seconds, m.peakRss, loadAverage, problems));
+          if (problems.length) await restoreSchema(target, objects);
+          o.say(`  ${problems.length ? `FAILED: ${problems.join('; ')}` : `${m.seconds.toFixed(1)} s`}`);
+        }
       }
     }
     if (o.profile && staged) {
@@ -215,9 +267,18 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
   } finally {
     if (!o.keepFiles) await fsp.rm(workDir, { recursive: true, force: true });
   }
+  const tools = toolResults(runs);
+  if (pgloaderMissing)
+    tools.push({
+      id: 'pgloader',
+      label: 'pgloader',
+      status: 'not installed',
+      problems: [`not on PATH; install: ${PGLOADER_INSTALL_HINT}`],
+    });
   const partial = {
     format: 'converge-bench/1' as const,
     scale: o.scale,
+    rounds: pairs,
     startedAt,
     machine,
     dataset: { rows, totalRows, csvBytes, generatedSeconds },
@@ -226,30 +287,34 @@ export async function runBench(o: BenchOptions): Promise<BenchResult & { workDir
   };
   return {
     ...partial,
-    targets: [
-      ...(staged ? judgeTargets(partial) : []),
-      ...(fused ? fusedTargets(partial) : []),
-      ...(fusedVerify ? verifyTargets(fusedVerify, totalRows) : []),
-    ],
+    targets: [...judgeTargets(partial), ...(fusedVerify ? verifyTargets(fusedVerify, totalRows) : [])],
     workDir: o.keepFiles ? workDir : undefined,
   };
 }
 
-function result(
-  id: string,
-  label: string,
+/** One run's record: no time when it failed. */
+function timed(
+  round: number,
   seconds: number,
-  peakRss: number | undefined,
+  peakRssBytes: number | undefined,
+  loadAverage: number,
   problems: string[],
-): ToolResult {
-  return {
-    id,
-    label,
-    status: problems.length ? 'failed' : 'ok',
-    seconds: problems.length ? undefined : seconds,
-    peakRssBytes: peakRss,
-    problems,
-  };
+): RunRecord {
+  return { round, seconds: problems.length ? undefined : seconds, peakRssBytes, loadAverage, problems };
+}
+
+async function restoreSchema(target: ConnectionInfo, objects: SchemaObject[]): Promise<void> {
+  await truncateTarget(target);
+  const now = await schemaObjects(target);
+  const have = new Set(now.map((x) => `${x.table}.${x.name}`));
+  const order = (x: SchemaObject) => (x.kind === 'foreign key' ? 1 : 0);
+  const missing = objects.filter((x) => !have.has(`${x.table}.${x.name}`)).sort((a, b) => order(a) - order(b));
+  const pg = await openPg(target, { applicationName: 'converge bench schema' });
+  try {
+    for (const x of missing) await pg.query(createStatement(x));
+  } finally {
+    await pg.end().catch(() => undefined);
+  }
 }
 
 function exitProblem(m: Measured): string {
@@ -262,19 +327,6 @@ function exitProblem(m: Measured): string {
 }
 
 export const FUSED_ID = 'converge-fused';
-
-/** The issue's targets judged for the fused mode: judgeTargets on its row, relabelled. */
-function fusedTargets(r: Omit<BenchResult, 'targets'>): BenchResult['targets'] {
-  const tools = r.tools
-    .filter((t) => t.id !== 'converge')
-    .map((t) => (t.id === FUSED_ID ? { ...t, id: 'converge' } : t));
-  return judgeTargets({ ...r, tools }).map((t) => ({
-    ...t,
-    what: t.what
-      .replace('converge end to end', 'converge migrate (fused)')
-      .replace('converge peak RSS (largest stage)', 'converge migrate (fused) peak RSS'),
-  }));
-}
 
 /** verify is timed apart from the load it proves: its time against the load's, and the peak of the two processes. */
 export function verifyTargets(m: { load: Measured; verify: Measured }, rows: number): BenchResult['targets'] {

@@ -12,7 +12,7 @@ import { isConvergeError } from '../src/core/errors';
 import { createLogger } from '../src/core/logger';
 import { resolveSource, resolveTarget } from '../src/core/settings';
 import { projectRoot } from '../src/pipeline/project-root';
-import { cells, HEADERS, machineLine, tableRows, updateDocument, BenchResult } from './report';
+import { cells, HEADERS, machineLine, problemLine, tableRows, updateDocument, BenchResult } from './report';
 import { ALL_TOOLS, FUSED_ID, runBench, ToolId } from './run-bench';
 
 const positive = (what: string) => (v: string) => {
@@ -41,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
       positive('--jobs'),
       2,
     )
+    .option(
+      '--pairs <n>',
+      'rounds of paired runs: every tool once per round (A B A B …); ratios are the median of the rounds',
+      positive('--pairs'),
+      3,
+    )
     .option('--tools <list>', `comma-separated subset of ${ALL_TOOLS.join(',')}`, ALL_TOOLS.join(','))
     .option('--regenerate', 'rebuild the dataset even when the source already holds this scale')
     .option('--no-verify', 'skip converge verify after its load (content is still compared across tools)')
@@ -61,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
     source?: string;
     target?: string;
     jobs: number;
+    pairs: number;
     tools: string;
     regenerate?: boolean;
     verify: boolean;
@@ -88,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
     source,
     target,
     jobs: Math.round(f.jobs),
+    pairs: Math.round(f.pairs),
     tools,
     regenerate: !!f.regenerate,
     verify: f.verify,
@@ -103,8 +111,7 @@ async function main(argv: string[]): Promise<number> {
   say(formatTable(HEADERS, tableRows(result).map(cells)));
   for (const t of result.targets)
     say(`${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.what}: ${t.actual} (target ${t.target})`);
-  for (const t of result.tools.filter((x) => x.problems.length))
-    say(`${t.label}: ${t.status}: ${t.problems.join('; ')}`);
+  for (const t of result.tools.filter((x) => x.problems.length)) say(problemLine(t));
   if (result.profiles) {
     for (const [stage, p] of Object.entries(result.profiles)) {
       say(`\nprofile ${stage} (${(p.totalMs / 1000).toFixed(1)} s sampled):`);

@@ -56,19 +56,51 @@ describe('bench report', () => {
       peakRssBytes: 2e9,
       problems: ['events: 0 rows, the source has 80'],
     };
-    const r = result([ok('converge', 10), ok('limit', 8), failed]);
+    const r = result([ok('converge-fused', 10), ok('limit', 8), failed]);
     const rows = tableRows(r);
     expect(rows[2]).toMatchObject({ status: 'FAILED', seconds: '–', rowsPerSecond: '–', vsLimit: '–' });
     expect(rows[0].vsPgloader).toBe('–');
-    expect(r.targets[1].met).toBeNull();
+    expect(r.targets[1]).toMatchObject({ what: expect.stringContaining('pgloader'), met: null });
     expect(markdownSection(r)).toContain('pgloader: failed: events: 0 rows, the source has 80');
   });
 
-  it('judges the targets: 0.8 of the limit, 2.5 times pgloader, under 256 MB', () => {
-    const good = result([ok('converge', 10, 200 * 2 ** 20), ok('limit', 8), ok('pgloader', 25)]).targets;
-    expect(good.map((t) => t.met)).toEqual([true, true, true]);
-    const bad = result([ok('converge', 11, 300 * 2 ** 20), ok('limit', 8), ok('pgloader', 25)]).targets;
-    expect(bad.map((t) => t.met)).toEqual([false, false, false]);
+  it('judges the targets: staged 0.6 of the limit, migrate 1.0 of the limit and 2.5 times pgloader, RSS 256 MB', () => {
+    const good = result([
+      ok('converge', 13, 200 * 2 ** 20),
+      ok('converge-fused', 8, 256 * 2 ** 20),
+      ok('limit', 8),
+      ok('pgloader', 20),
+    ]).targets;
+    expect(good.map((t) => [t.what.split(' / ')[0].split(' peak')[0], t.target, t.actual, t.met])).toEqual([
+      ['converge staged end to end', '≥ 0.60', '0.62', true],
+      ['converge staged end to end', '≤ 256 MB', '200 MB', true],
+      ['converge migrate', '≥ 1.00', '1.00', true],
+      ['converge migrate', '≥ 2.50', '2.50', true],
+      ['converge migrate', '≤ 256 MB', '256 MB', true],
+    ]);
+    const bad = result([
+      ok('converge', 14, 300 * 2 ** 20),
+      ok('converge-fused', 8.1, 257 * 2 ** 20),
+      ok('limit', 8),
+      ok('pgloader', 20),
+    ]).targets;
+    expect(bad.map((t) => t.met)).toEqual([false, false, false, false, false]);
+  });
+
+  it('takes the paired ratio over the ratio of median times, and lists every run with its load', () => {
+    const run = (round: number, seconds: number, load: number) => ({ round, seconds, loadAverage: load, problems: [] });
+    const fused: ToolResult = {
+      ...ok('converge-fused', 10),
+      vsLimit: 1.05,
+      runs: [run(1, 10, 1.2), run(2, 12, 3.4)],
+    };
+    const r = { ...result([fused, ok('limit', 9), ok('pgloader', 30)]), rounds: 2 };
+    const partial = { ...r, targets: [] };
+    expect(tableRows(partial)[0].vsLimit).toBe('1.05');
+    expect(judgeTargets(partial)[0]).toMatchObject({ actual: '1.05', met: true });
+    const md = markdownSection({ ...partial, targets: judgeTargets(partial) });
+    expect(md).toContain('Paired runs: 2 rounds');
+    expect(md).toContain('- converge-fused: 10.0 s (load 1.2), 12.0 s (load 3.4)');
   });
 
   it('replaces the section of the same scale and keeps the others', () => {

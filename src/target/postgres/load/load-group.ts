@@ -11,6 +11,7 @@ import {
   describeCopyError,
   fileLocator,
 } from './copy-table';
+import { dropIndexesForLoad, rebuildIndexes } from './deferred-indexes';
 import { checkForeignKeys } from './fk-validation';
 import type { GroupPlan, TablePlan } from './load-plan';
 import { rowWithValues } from './locate-row';
@@ -42,6 +43,15 @@ export interface LoadGroupOptions {
   parentsCommitted?: () => Promise<void>;
   /** Where a table's rows come from: its plan's CSV files unless given (migrate streams them). */
   feed?: (t: TablePlan) => CopyFeed;
+  /**
+   * Build an empty table's plain indexes after its rows (deferred-indexes.ts). The drop holds the
+   * table's ACCESS EXCLUSIVE lock to COMMIT, so by default a table that may wait for its parents
+   * to commit (setBasedFks with parentsCommitted: it may have started early) keeps its indexes:
+   * a parent transaction that deletes rows (replaceSeeded, `existing: replace`) reads the child
+   * through its foreign-key triggers and would wait on that lock while the child waits on it.
+   * true: the caller knows no parent transaction deletes rows; false: never.
+   */
+  deferIndexes?: boolean;
 }
 
 export async function loadGroup(
@@ -58,6 +68,9 @@ export async function loadGroup(
     const stage = t.staged ? await createStage(client, t, stages.size) : undefined;
     if (stage) stages.set(t.key, stage);
     const copy = () => (o.feed ? copyFeed(client, copyTarget(t), o.feed(t)) : copyIntoTable(client, copyRequest(t)));
+    // A plain COPY into an empty table: its plain indexes are built once after the rows, in this transaction.
+    const defer = !o.reject && !stage && (o.deferIndexes ?? !(o.setBasedFks && o.parentsCommitted));
+    const deferred = defer ? await dropIndexesForLoad(client, t.schema, t.table) : [];
     const n = o.reject
       ? await loadTableCarefully(client, t, stage, o.reject)
       : stage
@@ -65,6 +78,7 @@ export async function loadGroup(
         : o.setBasedFks
           ? await copyCheckingKeysOnce(client, t, o.setBasedFks, copy, o.parentsCommitted)
           : await copy();
+    if (deferred.length) await rebuildIndexes(client, { ...t, label: labelOf(t) }, deferred);
     rows.set(t.key, { rows: n, seconds: (Date.now() - started) / 1000 });
   }
   for (const t of group.tables) if (t.nullFirst.length) await setNullFirst(client, t, stages.get(t.key)!);
