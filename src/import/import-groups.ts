@@ -129,6 +129,7 @@ async function loadOneGroup(
     loaded = await loadGroup(client, g, {
       setBasedFks: g.tables.length === 1 ? x.setBased.get(g.tables[0].key) : undefined,
       parentsCommitted,
+      deferIndexes: x.noParentDeletes || undefined,
     });
   } catch (e) {
     const state = String(isConvergeError(e) ? (e.context.sqlstate ?? '') : ((e as { code?: string }).code ?? ''));

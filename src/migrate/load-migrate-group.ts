@@ -48,6 +48,8 @@ export interface MigrateGroupContext {
   setBased: Map<string, PgForeignKey[]>;
   /** replaceSeeded tables: those this group replaces lose their seeded rows in its transaction. */
   seeds?: SeededTables;
+  /** No transaction of this run deletes target rows: plain indexes may be built after the rows (load-session.ts). */
+  noParentDeletes?: boolean;
   /** Resolves when every group this one references has committed; awaited before the set-based check. */
   parentsCommitted: () => Promise<void>;
   /** Set when converge.run_events is writable: table.loaded is then written inside the table's transaction. */
@@ -121,7 +123,7 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: MigrateGroupContext): 
       feed: () => stream.feed,
       setBasedFks,
       parentsCommitted: x.parentsCommitted,
-      deferIndexes: noParentDeletes(x) || undefined,
+      deferIndexes: x.noParentDeletes || undefined,
     });
     written = await stream.finish();
   } catch (e) {
@@ -140,16 +142,6 @@ async function streamTable(g: GroupPlan, t: TablePlan, x: MigrateGroupContext): 
   const fkChecks = hasKeys ? (setBasedFks ? 'set-based' : 'per-row') : undefined;
   x.log.info({ table: t.key, rowsIn: src.rowsRead, rows, seconds, path: 'streamed', fkChecks }, 'table migrated');
   return { key: t.key, rowsIn: src.rowsRead, rows, bytes, seconds, file: tee, sha256, path: 'streamed', fkChecks };
-}
-
-/**
- * No transaction of this run deletes target rows (no replaceSeeded, no `existing: replace`), so
- * none reads a child table through its foreign-key triggers: a table started early may build
- * its plain indexes after its rows without making a parent wait on its lock (load-group.ts).
- */
-function noParentDeletes(x: MigrateGroupContext): boolean {
-  if (x.seeds && x.seeds.planned > 0) return false;
-  return ![...x.tables.values()].some((t) => t.rule.existing?.policy === 'replace');
 }
 
 /** Maps every table of the group into a CSV file, then loads the group as `converge import` does. */

@@ -45,6 +45,7 @@ export async function runMigrateGroups(
           foreignKeys: p.catalog.foreignKeys,
           setBased: p.setBased,
           seeds: p.seeds,
+          noParentDeletes: p.noParentDeletes,
           parentsCommitted,
           runId: s.runId,
           log: o.log,

@@ -62,6 +62,12 @@ export interface PreparedLoad {
   seeds: SeededTables;
   /** Tables whose own foreign keys are proven once per key after COPY (fk-validation.ts). */
   setBased: Map<string, PgForeignKey[]>;
+  /**
+   * No transaction of this load deletes target rows (no seeded rows replaced, no `existing:
+   * replace`), so none reads a child table through its foreign-key triggers: a table started
+   * early may build its plain indexes after its rows without making a parent wait on its lock.
+   */
+  noParentDeletes: boolean;
 }
 
 /**
@@ -98,7 +104,8 @@ export async function prepareLoad(
     o.log,
   );
   const setBased = o.perRowFkChecks ? new Map<string, PgForeignKey[]>() : await setBasedTables(control, plan, catalog);
-  return { catalog, plan, pre, seeds: new SeededTables(seeded, catalog, lc.markerRun), setBased };
+  const noParentDeletes = seeded.length === 0 && !o.tables.some((t) => t.replaceKey);
+  return { catalog, plan, pre, seeds: new SeededTables(seeded, catalog, lc.markerRun), setBased, noParentDeletes };
 }
 
 /** What the run history records of a failed group, the same for every load. */
