@@ -6,7 +6,7 @@ import { splitTarget, tableKey } from '../target/postgres/catalog';
 import { committedLoads, LoadMarker, startAttempt } from '../target/postgres/load/load-markers';
 import { LoadTableInput, openLoadControl, prepareLoad } from '../target/postgres/load/load-session';
 import { RejectSink } from '../target/postgres/load/reject-rows';
-import { resetSequences } from '../target/postgres/load/target-state';
+import { analyzeTables, resetSequences } from '../target/postgres/load/target-state';
 import { withLoadAdvice } from '../mapping/load-advice';
 import { ImportExec, runPerGroup, runSingle } from './import-groups';
 import type { ImportOptions, ImportResult, TableLoad } from './import-types';
@@ -113,6 +113,11 @@ export async function runImport(opts: ImportOptions): Promise<ImportResult> {
       : await runPerGroup(todo, plan, exec, results);
     if (failure) throw withLoadAdvice(failure);
     const sequences = await resetSequences(
+      control,
+      prepared.catalog,
+      inputs.map((i) => i.key),
+    );
+    await analyzeTables(
       control,
       prepared.catalog,
       inputs.map((i) => i.key),

@@ -17,7 +17,7 @@ import type { MigrateOptions, MigrateResult } from './migrate-types';
 export type { MigrateOptions, MigrateResult, MigrateStatus, MigrateTableResult } from './migrate-types';
 import { prepareMigrate } from './prepare-migrate';
 import { withLoadAdvice } from '../mapping/load-advice';
-import { resetSequences } from '../target/postgres/load/target-state';
+import { analyzeTables, resetSequences } from '../target/postgres/load/target-state';
 
 /** The manifest folder of a migrate run (for `migrate --verify-only`). */
 export function migrateManifestDir(workDir: string, keepFiles: boolean): string {
@@ -105,6 +105,11 @@ export async function runMigrate(o: MigrateOptions): Promise<MigrateResult> {
     });
     if (failure) throw withLoadAdvice(failure).withContext({ tables: results });
     const sequences = await resetSequences(
+      control,
+      catalog,
+      tables.map((t) => t.key),
+    );
+    await analyzeTables(
       control,
       catalog,
       tables.map((t) => t.key),

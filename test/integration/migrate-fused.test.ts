@@ -82,6 +82,12 @@ describe('converge migrate (fused)', () => {
         moved += t.rows;
       }
       expect(moved).toBeGreaterThan(300);
+      // Every loaded table has planner statistics at once, not when autovacuum gets to it.
+      const blind = await pg.query(
+        `SELECT relname FROM pg_stat_user_tables WHERE relid = ANY($1::regclass[]) AND last_analyze IS NULL AND last_autoanalyze IS NULL`,
+        [result.tables.map((t) => t.table)],
+      );
+      expect(blind.rows).toEqual([]);
     } finally {
       await my.end();
       await pg.end();

@@ -44,3 +44,16 @@ export async function resetSequences(
   }
   return out;
 }
+
+/**
+ * Gives the planner statistics for the loaded tables at once: after a bulk load they have none
+ * until autovacuum gets to them, and the first queries after a cut-over (and verify's range
+ * scans) would be planned blind. A role that does not own a table gets Postgres's warning, not
+ * an error: the load stands either way.
+ */
+export async function analyzeTables(client: Client, catalog: PgCatalog, keys: string[]): Promise<void> {
+  for (const k of keys) {
+    const t = catalog.tables.get(k)!;
+    await client.query(`ANALYZE ${qualifiedPg(t.schema, t.name)}`);
+  }
+}
