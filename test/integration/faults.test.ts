@@ -144,7 +144,7 @@ function expectClearFailure(r: { code: number; stderr: string }, codes: string[]
 /** The id of a MySQL session of this test's database waiting for a table lock: converge's reader. */
 async function waitingMysqlSession(conn: mysql.Connection): Promise<number | undefined> {
   const [rows] = await conn.query(
-    "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table%' AND ID <> CONNECTION_ID()",
+    "SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for %' AND ID <> CONNECTION_ID()",
     [my.name],
   );
   return (rows as Array<{ id: number }>)[0]?.id;
@@ -180,10 +180,24 @@ describe('export', () => {
     },
   );
 
+  test('the MySQL connection killed while two workers wait for the snapshot lock: a connection error, not one worker', async () => {
+    const work = path.join(dir, 'export-snapshot-killed');
+    const cli = startCli(['export', '--jobs', '2', ...args(work, pgClean)], {}, 30_000);
+    await withMysqlLock('b', async (conn) => {
+      const id = await waitFor('the snapshot lock to wait on table b', () => waitingMysqlSession(conn));
+      await conn.query(`KILL CONNECTION ${Number(id)}`);
+    });
+    const r = await cli.done;
+    expect(r.code).toBe(ExitCode.Connection);
+    expectClearFailure(r, ['CONNECT_FAILED'], /connection was lost while opening the consistent snapshot/i);
+    expect(r.stderr).not.toMatch(/exporting with one worker/);
+  });
+
   test('the MySQL connection killed mid-export: a clear error naming the table, no hang; --resume then completes', async () => {
     const work = path.join(dir, 'export-conn-killed');
     // Bounded: a CLI still running after 30 s is killed, and fails the exit-code check below.
-    const cli = startCli(['export', ...args(work, pgClean)], {}, 30_000);
+    // One worker: the snapshot needs no global lock, so the export reaches table b and waits there.
+    const cli = startCli(['export', '--jobs', '1', ...args(work, pgClean)], {}, 30_000);
     await withMysqlLock('b', async (conn) => {
       const id = await waitFor('the export to block on table b', () => waitingMysqlSession(conn));
       await conn.query(`KILL CONNECTION ${Number(id)}`);

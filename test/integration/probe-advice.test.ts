@@ -247,8 +247,11 @@ describe('map check --probe on a dirty source: every problem in one run, and its
       (x: Error) => x,
     );
     expect(e?.message).toBeDefined();
-    const advised = first.problems.map((p) => p.expected!);
-    expect(advised.some((a) => e!.message.includes(a))).toBe(true);
+    // The probe saw every dirty value of a column, the transform stops at its first: a listed
+    // set of values (trueValues: [...]) may be shorter; the words around it are the same.
+    const stem = (t: string) => t.replace(/\[[^\]]*\]/g, '[…]');
+    const advised = first.problems.map((p) => stem(p.expected!));
+    expect(advised.some((a) => stem(e!.message).includes(a))).toBe(true);
     // migrate runs the same program: its first refusal carries the same words.
     const m = await runMigrate({
       pipeline: pipeline(),
@@ -261,7 +264,7 @@ describe('map check --probe on a dirty source: every problem in one run, and its
       () => undefined,
       (x: Error) => x,
     );
-    expect(advised.some((a) => m!.message.includes(a))).toBe(true);
+    expect(advised.some((a) => stem(m!.message).includes(a))).toBe(true);
   });
 
   test('a row Postgres refuses gets the words the probe gives for it (json into jsonb, \\u0000)', async () => {

@@ -2,6 +2,14 @@ import type { Logger } from 'pino';
 import { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError, messageOf } from '../../core/errors';
 import { MysqlConnection, openMysql } from './connect';
+import { isMysqlConnectionLoss } from './read-error';
+
+/** ER_SPECIFIC_ACCESS_DENIED_ERROR (RELOAD missing) and ER_DBACCESS_DENIED_ERROR / ER_ACCESS_DENIED_ERROR. */
+const PRIVILEGE_ERRNOS = new Set([1227, 1044, 1045]);
+
+function isPrivilegeError(e: unknown): boolean {
+  return PRIVILEGE_ERRNOS.has(Number((e as { errno?: unknown }).errno));
+}
 
 export interface Snapshot {
   connections: MysqlConnection[];
@@ -39,6 +47,9 @@ export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logg
         await connections[0].query('FLUSH TABLES WITH READ LOCK');
         method = 'flush-lock-then-snapshots';
       } catch (e) {
+        // Only a missing privilege means "cannot lock": a lost connection or a lock wait that
+        // timed out is an error, not a reason to read with fewer workers.
+        if (!isPrivilegeError(e)) throw e;
         log.warn(
           { err: messageOf(e) },
           'FLUSH TABLES WITH READ LOCK refused (needs RELOAD); exporting with one worker so every table comes from the same snapshot',
@@ -57,6 +68,13 @@ export async function openSnapshot(info: ConnectionInfo, jobs: number, log: Logg
   } catch (e) {
     await close();
     if (e instanceof ConvergeError) throw e;
+    if (isMysqlConnectionLoss(e))
+      throw new ConvergeError(
+        'CONNECT_FAILED',
+        `the MySQL connection was lost while opening the consistent snapshot: ${messageOf(e)}`,
+        { stage: 'export' },
+        { cause: e },
+      );
     throw new ConvergeError(
       'EXPORT_FAILED',
       `cannot open a consistent snapshot: ${messageOf(e)}`,
