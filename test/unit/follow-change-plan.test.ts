@@ -24,7 +24,11 @@ async function table(yaml: string, columns: SourceColumn[], key: string[], exist
     schema: 'public',
     table: rule.target,
   };
-  return followTable(program, { source: ['id'], target: key }, existing ? new Set(existing) : undefined);
+  return followTable(
+    program,
+    { source: ['id'], target: key, sourceIdx: [0] },
+    existing ? new Set(existing) : undefined,
+  );
 }
 
 const people = `
@@ -140,7 +144,7 @@ tables:
     await expect(table(people, cols, [])).rejects.toMatchObject({ code: 'FOLLOW_NO_PRIMARY_KEY' });
     await expect(table(people, cols, ['nope'])).rejects.toMatchObject({ code: 'FOLLOW_NO_PRIMARY_KEY' });
     const t = await table(people, cols, ['id']);
-    expect(() => followTable(t.program, { source: [], target: ['id'] }, undefined)).toThrow(
+    expect(() => followTable(t.program, { source: [], target: ['id'], sourceIdx: [] }, undefined)).toThrow(
       expect.objectContaining({
         code: 'FOLLOW_NO_PRIMARY_KEY',
         message: expect.stringContaining('source table people has no primary key'),
