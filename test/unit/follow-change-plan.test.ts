@@ -61,6 +61,16 @@ describe('planChange: one source change as target writes', () => {
     ]);
   });
 
+  test('the keys a change touched: both images, source keys and mapped target keys, kept or dropped', async () => {
+    const t = await table(people, cols, ['id']);
+    const touched = { source: new Set<string>(), target: new Set<string>() };
+    // A key change whose new image the mapping drops (NULL email): both keys still count.
+    planChange({ table: 'people', kind: 'update', before: ['7', 'a@x', '1'], after: ['8', '', '1'] }, t, touched);
+    planChange({ table: 'people', kind: 'insert', after: ['9', 'c@x', '0'] }, t, touched);
+    expect([...touched.source]).toEqual(['["7"]', '["8"]', '["9"]']);
+    expect([...touched.target]).toEqual(['["7"]', '["8"]', '["9"]']);
+  });
+
   test('dropRowsWithNull: an update into NULL deletes the row, out of NULL inserts it; a dropped row is never written', async () => {
     const t = await table(people, cols, ['id']);
     // '' becomes NULL (emptyToNull), and the snapshot would have dropped that row.
