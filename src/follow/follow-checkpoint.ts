@@ -14,6 +14,8 @@ import { readFollowState, releaseFollowLock, tryFollowLock } from '../target/pos
 import { appendRunEvent } from '../target/postgres/run-history';
 import { runVerifyReport, VerifyReport } from '../verify/run-verify';
 import { FollowOptions, runFollow } from './run-follow';
+import { resetFollowedSequences } from './run-cutover';
+import { openMysql } from '../source/mysql/connect';
 
 export interface CheckpointOptions extends Omit<FollowOptions, 'start' | 'stopAt' | 'signal'> {
   /** The migrate's manifest folder (the tables verify proves). */
@@ -91,6 +93,15 @@ export async function runCheckpoint(o: CheckpointOptions): Promise<CheckpointRes
         `the follow stands at ${there?.position.file}:${there?.position.position}, not at the checkpoint's snapshot ${at.file}:${at.position}`,
         { stage: 'follow' },
       );
+    // The follow's inserts carry the source's ids: verify checks the sequences are past them, as
+    // the switch sets them (again, later). Harmless before the switch: nothing else writes yet.
+    const conn = await openMysql(o.source);
+    try {
+      await resetFollowedSequences(conn, control, o);
+    } finally {
+      // Closing after use or after a failure: a close error would only hide the real outcome.
+      await conn.end().catch(() => conn.destroy());
+    }
     const id = await beginCheckpoint(control, { pipeline: o.pipeline, runId: state.runId, at });
     let verify: VerifyReport;
     try {

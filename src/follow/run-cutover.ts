@@ -192,10 +192,11 @@ async function chooseProof(
   };
 }
 
-async function resetFollowedSequences(
+/** Sequences past the rows the follow inserted (the switch; a checkpoint, whose verify checks them). */
+export async function resetFollowedSequences(
   conn: Awaited<ReturnType<typeof openMysql>>,
   control: Awaited<ReturnType<typeof openPg>>,
-  o: CutoverOptions,
+  o: Pick<CutoverOptions, 'source' | 'mappingDir' | 'exclude' | 'defaultSchema'>,
 ): Promise<Array<{ sequence: string; value: string | null }>> {
   await useMysqlUtc(conn);
   const plan = await prepareFollow({
