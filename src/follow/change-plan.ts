@@ -16,6 +16,14 @@ export interface FollowTable {
   existing?: { policy: 'skip' | 'fail' | 'replace'; idx: number[]; keys: Set<string> };
   /** keep-newest: the source columns the unique columns are mapped from (to find displaced rows again). */
   refill?: number[];
+  /** The source primary key's columns, as indexes into a row image. */
+  sourceKeyIdx: number[];
+}
+
+/** The keys a change touched: its images' source keys and the target keys they map to (JSON arrays). */
+export interface Touched {
+  source: Set<string>;
+  target: Set<string>;
 }
 
 /**
@@ -41,9 +49,14 @@ export type FollowOp = ApplyOp | VacatedKey;
  * kept, an insert when only the new one is, a delete when only the old one is. Pure: the
  * caller applies the ops in order in one target transaction.
  */
-export function planChange(c: RowChange, t: FollowTable): FollowOp[] {
+export function planChange(c: RowChange, t: FollowTable, touched?: Touched): FollowOp[] {
   const before = c.before ? mapImage(c, c.before, t) : undefined;
   const after = c.after ? mapImage(c, c.after, t) : undefined;
+  if (touched) {
+    // Both images, kept or not: the switch's proof compares every row these keys name.
+    for (const img of [c.before, c.after]) if (img) touched.source.add(JSON.stringify(pick(img, t.sourceKeyIdx)));
+    for (const f of [before, after]) if (f) touched.target.add(JSON.stringify(pick(f, t.target.keyIdx)));
+  }
   const keptBefore = before !== undefined && kept(before, t);
   const keptAfter = after !== undefined && kept(after, t);
   if (after && keptAfter && t.existing?.policy === 'fail' && c.kind === 'insert') {
@@ -145,7 +158,7 @@ function existingRowError(t: FollowTable, values: string): string {
  */
 export function followTable(
   program: TableProgram<unknown>,
-  keys: { source: string[]; target: string[] },
+  keys: { source: string[]; target: string[]; sourceIdx: number[] },
   existingKeys: Set<string> | undefined,
 ): FollowTable {
   const cols = program.compiled.targetColumns;
@@ -186,5 +199,6 @@ export function followTable(
       ? { policy: ex.policy, idx: ex.key.map((k) => cols.indexOf(k)), keys: existingKeys ?? new Set() }
       : undefined,
     refill,
+    sourceKeyIdx: keys.sourceIdx,
   };
 }

@@ -51,7 +51,15 @@ export async function prepareFollow(o: {
     const keys = o.existing?.[p.key];
     tables.set(
       p.sourceName,
-      followTable(p, { source: p.source.primaryKey, target: pg.primaryKey }, keys ? new Set(keys) : undefined),
+      followTable(
+        p,
+        {
+          source: p.source.primaryKey,
+          target: pg.primaryKey,
+          sourceIdx: p.source.primaryKey.map((k) => p.source.columns.findIndex((c) => c.name === k)),
+        },
+        keys ? new Set(keys) : undefined,
+      ),
     );
   }
   const ignore = new Set(all.map((t) => t.name).filter((n) => !tables.has(n)));

@@ -16,6 +16,8 @@ import {
   tryFollowLock,
 } from '../target/postgres/follow/follow-state';
 import { runVerifyReport, VerifyReport } from '../verify/run-verify';
+import { compareTouched } from '../verify/compare-touched';
+import { latestCheckpoint, readTouched } from '../target/postgres/follow/follow-checkpoints';
 import { FollowOptions, runFollow } from './run-follow';
 import { changesBetween } from './changes-between';
 
@@ -41,13 +43,27 @@ export interface CutoverResult {
   downtimeSeconds: number;
   verify: VerifyReport;
   runId: string | null;
+  proof: SwitchProof;
 }
+
+/** Which proof the switch ran. */
+export type SwitchProof =
+  | {
+      kind: 'checkpoint';
+      /** The verified checkpoint the switch builds on. */
+      checkpoint: { position: BinlogPosition; verifiedAt: string | null };
+      /** Keys the follow touched since it (source and target keys, all tables). */
+      keys: number;
+    }
+  | { kind: 'full'; reason: string };
 
 /**
  * The online switch: with the source frozen (read_only, or the operator says so and the binary
  * log stays still), the follower applies up to the source's last position (lag 0), then the
- * same proof as `converge verify` runs against the live source, and the binary log is read once
- * more: a write that slipped in during the proof fails the switch. The write downtime (freeze
+ * proof runs against the live source: after a verified checkpoint, every table's count and the
+ * rows the follow touched since it, by key (chooseProof); else the same proof as `converge
+ * verify`. The binary log is read once more: a write that slipped in during the proof fails the
+ * switch. The write downtime (freeze
  * → verified) is recorded in the migrate's run history.
  */
 export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
@@ -90,6 +106,11 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
     // target must not collide with them (as migrate does after its load).
     const sequences = await resetFollowedSequences(conn, control, o);
     o.log.info({ sequences: sequences.length }, 'sequences set past the followed rows');
+    const { proof, compare } = await chooseProof(control, o.pipeline);
+    o.log.info(
+      { proof },
+      proof.kind === 'checkpoint' ? 'proving the rows changed since the checkpoint' : 'proving every row',
+    );
     const verify = await runVerifyReport({
       dir: o.manifestDir,
       mappingDir: o.mappingDir,
@@ -98,6 +119,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
       log: o.log,
       expectationsFile: o.expectationsFile,
       followed: true,
+      compare,
     });
     const verifiedAt = new Date();
     // Other databases on the server may write on: only a change to this pipeline's tables unfreezes it.
@@ -122,6 +144,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
           downtimeSeconds,
           readOnly,
           tables: verify.tables.length,
+          proof,
         },
       });
     o.log.info({ downtimeSeconds, position: head }, 'cut-over verified: the target holds the source');
@@ -132,6 +155,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
       downtimeSeconds,
       verify,
       runId: state.runId,
+      proof,
     };
   } finally {
     // Closing after use or after a failure: a close error would only hide the real outcome.
@@ -140,10 +164,39 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
   }
 }
 
-async function resetFollowedSequences(
+/**
+ * After a verified checkpoint (converge follow checkpoint) the switch proves the rows the follow
+ * touched since it, by key, and every table's count; else, or when the latest checkpoint failed
+ * or never finished, every row (as converge verify).
+ */
+async function chooseProof(
+  control: Awaited<ReturnType<typeof openPg>>,
+  pipeline: string,
+): Promise<{ proof: SwitchProof; compare?: ReturnType<typeof compareTouched> }> {
+  const cp = await latestCheckpoint(control, pipeline);
+  if (!cp) return { proof: { kind: 'full', reason: 'no checkpoint was taken (converge follow checkpoint)' } };
+  const at = `${cp.position.file}:${cp.position.position}`;
+  if (cp.status !== 'verified')
+    return {
+      proof: {
+        kind: 'full',
+        reason: `the latest checkpoint (at ${at}) ${cp.status === 'failed' ? 'failed its verify' : 'never finished its verify'}`,
+      },
+    };
+  const touched = await readTouched(control, pipeline);
+  let keys = 0;
+  for (const t of touched.values()) keys += t.source.size + t.target.size;
+  return {
+    proof: { kind: 'checkpoint', checkpoint: { position: cp.position, verifiedAt: cp.verifiedAt }, keys },
+    compare: compareTouched(touched),
+  };
+}
+
+/** Sequences past the rows the follow inserted (the switch; a checkpoint, whose verify checks them). */
+export async function resetFollowedSequences(
   conn: Awaited<ReturnType<typeof openMysql>>,
   control: Awaited<ReturnType<typeof openPg>>,
-  o: CutoverOptions,
+  o: Pick<CutoverOptions, 'source' | 'mappingDir' | 'exclude' | 'defaultSchema'>,
 ): Promise<Array<{ sequence: string; value: string | null }>> {
   await useMysqlUtc(conn);
   const plan = await prepareFollow({

@@ -11,6 +11,7 @@ import { appendRunEvent } from '../target/postgres/run-history';
 import { applyOps, ApplyOp, RowDelta } from '../target/postgres/follow/apply-changes';
 import {
   advanceFollowState,
+  FollowState,
   readFollowState,
   releaseFollowLock,
   setFollowStatus,
@@ -18,6 +19,7 @@ import {
   tryFollowLock,
 } from '../target/postgres/follow/follow-state';
 import { inTransaction, utcSession } from '../target/postgres/load/load-clients';
+import { checkpointGone, recordTouched, releaseHold, TouchedKeys } from '../target/postgres/follow/follow-checkpoints';
 import { FollowOp, planChange, refillOps } from './change-plan';
 import { rowsMatching } from '../source/mysql/rows-matching';
 import { FollowLag } from './follow-lag';
@@ -77,14 +79,19 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
       throw new ConvergeError('TARGET_BUSY', `another converge follows pipeline ${o.pipeline} into this target`, {
         stage: 'follow',
       });
-    if (o.start)
-      await startFollowState(control, {
-        pipeline: o.pipeline,
-        runId: o.start.runId,
-        file: o.start.position.file,
-        position: o.start.position.position,
-        existing: o.start.existing,
-      });
+    if (o.start) {
+      const start = o.start;
+      // With the forgetting of the previous follow's checkpoints: all of it, or none.
+      await inTransaction(control, () =>
+        startFollowState(control, {
+          pipeline: o.pipeline,
+          runId: start.runId,
+          file: start.position.file,
+          position: start.position.position,
+          existing: start.existing,
+        }),
+      );
+    }
     const state = await readFollowState(control, o.pipeline);
     if (!state)
       throw new ConvergeError(
@@ -117,21 +124,19 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
     o.log.info({ position: state.position, tables: plan.tables.size }, 'following the source binary log');
 
     const sources = new Map([...plan.tables.keys()].map((n) => [n, plan.sources.get(n)!]));
-    reader = openBinlogReader({
-      source: o.source,
-      database,
-      from: state.position,
-      tables: sources,
-      ignore: plan.ignore,
-      log: o.log,
-    });
+    const openReader = (from: BinlogPosition) => {
+      reader = openBinlogReader({ source: o.source, database, from, tables: sources, ignore: plan.ignore, log: o.log });
+      return reader.events[Symbol.asyncIterator]();
+    };
+    let it = openReader(state.position);
     const lag = new FollowLag(o.log, !!o.tty, state.transactions, state.changes);
     let position = state.position;
     let stopAt = o.stopAt;
     let stopCheckedAt = 0;
+    // A checkpoint's request to stand still (at once, or once applied up to its snapshot).
+    let hold: FollowState['hold'] = state.hold;
     // Commits with no row of a mapped table: only their position is stored, when idle.
     let idlePosition: { position: BinlogPosition; at: number } | undefined;
-    const it = reader.events[Symbol.asyncIterator]();
     let next: Promise<IteratorResult<SourceEvent>> | undefined;
     const group: Array<Extract<SourceEvent, { kind: 'commit' }>> = [];
     let aborted = false;
@@ -147,16 +152,21 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
         const last = group[group.length - 1];
         const ops: FollowOp[] = [];
         let changes = 0;
+        const touched: TouchedKeys = new Map();
         for (const tx of group)
           for (const c of tx.changes) {
             changes++;
-            ops.push(...planChange(c, plan.tables.get(c.table)!));
+            let t = touched.get(c.table);
+            if (!t) touched.set(c.table, (t = { source: new Set(), target: new Set() }));
+            ops.push(...planChange(c, plan.tables.get(c.table)!, t));
           }
         await inTransaction(control, async () => {
           await control.query('SET CONSTRAINTS ALL DEFERRED');
           // Counted in the same transaction as the rows: what rollback compares with commits with them.
           const rows: RowDelta = new Map();
           await applyFollowOps(ops, rows);
+          // Likewise the keys the switch will prove again (those since the latest checkpoint).
+          await recordTouched(control, o.pipeline, touched);
           await advanceFollowState(control, o.pipeline, {
             ...last.position,
             sourceAt: last.at,
@@ -196,18 +206,60 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
       }
       await applyOps(control, run, rows);
     };
+    const readRequests = async (now = false) => {
+      if (!now && Date.now() - stopCheckedAt < IDLE_MS) return;
+      stopCheckedAt = Date.now();
+      const s = await readFollowState(control, o.pipeline);
+      if (s?.stopAt && (!stopAt || comparePositions(s.stopAt, stopAt) < 0)) stopAt = s.stopAt;
+      hold = s?.hold ?? null;
+    };
     const reachedStop = async (): Promise<boolean> => {
-      if (Date.now() - stopCheckedAt >= IDLE_MS) {
-        stopCheckedAt = Date.now();
-        const s = await readFollowState(control, o.pipeline);
-        if (s?.stopAt && (!stopAt || comparePositions(s.stopAt, stopAt) < 0)) stopAt = s.stopAt;
-      }
+      await readRequests();
       return !!stopAt && comparePositions(position, stopAt) >= 0;
+    };
+    const holdNow = () => !!hold && (!hold.at || comparePositions(position, hold.at) >= 0);
+    /** The first position not to apply past: a stop request's, or a checkpoint's hold. */
+    const limit = (): BinlogPosition | undefined => {
+      const h = hold?.at ?? undefined;
+      if (!stopAt) return h;
+      return h && comparePositions(h, stopAt) < 0 ? h : stopAt;
+    };
+    /**
+     * Stands still for a checkpoint: everything read is applied, the binary log connection is
+     * closed (a paused one would be dropped by the server during a long verify), and the target
+     * is left alone until the checkpoint releases the hold, moves it further, or is gone (its
+     * process died: its lock is free). Reading resumes from the stored position.
+     */
+    const standStill = async () => {
+      await flush();
+      await reader?.close();
+      next = undefined;
+      await setFollowStatus(control, o.pipeline, 'holding');
+      o.log.info({ position }, 'holding for a checkpoint');
+      while (!aborted) {
+        await new Promise((r) => setTimeout(r, IDLE_MS));
+        await readRequests(true);
+        if (!holdNow()) break;
+        if (await checkpointGone(control, o.pipeline)) {
+          await releaseHold(control, o.pipeline);
+          hold = null;
+          o.log.warn({ position }, 'the checkpoint that asked to hold is gone: following again');
+          break;
+        }
+      }
+      if (aborted) return;
+      await setFollowStatus(control, o.pipeline, 'following');
+      it = openReader(position);
     };
 
     try {
       for (;;) {
         if (await reachedStop()) break;
+        if (holdNow()) {
+          await standStill();
+          if (aborted) break;
+          continue;
+        }
         next ??= it.next();
         const timer = new Promise<'idle'>((r) => setTimeout(() => r('idle'), group.length ? 0 : IDLE_MS).unref());
         const got = await Promise.race([next, timer]);
@@ -228,17 +280,16 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
               mapped.map((t) => t.table),
             );
           idlePosition = { position: ev.position, at: ev.at };
-          continue;
-        }
-        if (!ev.changes.length) {
+        } else if (!ev.changes.length) {
           if (!group.length) idlePosition = { position: ev.position, at: ev.at };
           else group.push(ev);
-          continue;
+        } else {
+          group.push(ev);
+          if (group.length >= GROUP_TRANSACTIONS) await flush();
         }
-        group.push(ev);
-        if (group.length >= GROUP_TRANSACTIONS) await flush();
-        // Never apply past a stop position: cutover compares exactly.
-        if (stopAt && comparePositions(ev.position, stopAt) >= 0) await flush();
+        // Never apply past a stop or hold position: cutover and checkpoints compare exactly.
+        const until = limit();
+        if (until && comparePositions(ev.position, until) >= 0) await flush();
       }
       await flush();
     } catch (e) {

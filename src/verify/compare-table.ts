@@ -10,8 +10,11 @@ export type CompareInput = PushdownInput;
 
 /** How a table was compared, for the report. */
 export interface ComparePaths {
-  /** range: integer key ranges; hash: key hash buckets; whole: every row streamed through converge. */
-  mode: 'range' | 'hash' | 'whole';
+  /**
+   * range: integer key ranges; hash: key hash buckets; whole: every row streamed through converge;
+   * touched: the count, and only the rows of keys changed since a verified checkpoint (compare-touched.ts).
+   */
+  mode: 'range' | 'hash' | 'whole' | 'touched';
   reason?: string;
   /** Columns hashed by the source database in SQL. */
   sql: string[];

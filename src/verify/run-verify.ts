@@ -14,7 +14,7 @@ import { integrityProblems } from '../target/postgres/verify/integrity-checks';
 import { verifySession } from '../target/postgres/verify/verify-session';
 import { buildLookups } from '../transform/lookups';
 import { Canon, canonicalFor } from './canonical';
-import { compareTable, ComparePaths } from './compare-table';
+import { CompareInput, compareTable, ComparePaths, TableComparison } from './compare-table';
 import type { DrillDown } from './drill-down';
 import { planHash } from './hash-plan';
 import { checkExpectations, readExpectations, SchemaVerdict } from './schema-expectations';
@@ -34,6 +34,13 @@ export interface VerifyOptions {
    * counts are the snapshot's, no longer the source's, so only source and target are compared.
    */
   followed?: boolean;
+  /**
+   * Read the source through this connection, left open (a checkpoint's consistent snapshot, so
+   * every table is read as of one binary log position); default: a connection of verify's own.
+   */
+  sourceConnection?: MysqlConnection;
+  /** How a table's rows are compared; default compareTable (every row of both sides). */
+  compare?: (x: CompareInput, keyColumns: string[]) => Promise<TableComparison>;
 }
 
 export interface TableVerdict {
@@ -80,7 +87,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
   const mapping = await loadMapping(opts.mappingDir);
   const expected = opts.expectationsFile ? await readExpectations(opts.expectationsFile) : undefined;
   const defaultSchema = manifest.targetSchema ?? 'public';
-  const my = await openMysql(opts.source);
+  const my = opts.sourceConnection ?? (await openMysql(opts.source));
   let myStream: MysqlConnection | undefined;
   let pg: PgSession | undefined;
   let pgChecks: PgSession | undefined;
@@ -140,11 +147,17 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
         });
       const keyColumns = pgt.primaryKey.every((k) => cols.includes(k)) ? pgt.primaryKey : [];
       const plan = planHash(compiled, rule, src.columns, pgt.columns, keyColumns);
-      if (plan.mode !== 'whole' && plan.columns.some((c) => c.path === 'stream') && !myStream) {
+      // A snapshot is one connection: the streamed columns are read on it too (in turn).
+      if (
+        plan.mode !== 'whole' &&
+        plan.columns.some((c) => c.path === 'stream') &&
+        !myStream &&
+        !opts.sourceConnection
+      ) {
         myStream = await openMysql(opts.source);
         await useMysqlUtc(myStream);
       }
-      const c = await compareTable(
+      const c = await (opts.compare ?? compareTable)(
         { my, myStream, pg, src, compiled, rule, schema, table, types, canon, plan },
         keyColumns,
       );
@@ -204,7 +217,7 @@ export async function runVerifyReport(opts: VerifyOptions): Promise<VerifyReport
       );
   } finally {
     // Closing after use or after a failure: a close error would only hide the real outcome.
-    await my.end().catch(() => undefined);
+    if (!opts.sourceConnection) await my.end().catch(() => undefined);
     await myStream?.end().catch(() => undefined);
     // Closing after use or after a failure: a close error would only hide the real outcome.
     await pg?.end().catch(() => undefined);

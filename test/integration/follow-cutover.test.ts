@@ -1,18 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import os from 'node:os';
-import path from 'node:path';
-import { promises as fsp } from 'node:fs';
 import mysql from 'mysql2/promise';
-import { Client } from 'pg';
-import { parseConnectionUrl } from '../../src/core/connection-url';
 import { ExitCode } from '../../src/core/exit-codes';
-import { applyMigrations } from '../../src/schema/apply-migrations';
-import { pipelinePath } from '../../src/pipeline/load-pipeline';
-import { loadAnyPipeline } from '../../fixtures/fixture-pipelines';
 import { binlogServer, BinlogServer } from '../helpers/binlog-server';
 import { startChangeWriter } from '../helpers/change-writer';
-import { createPgDb, TestDb, uniqueName } from '../helpers/databases';
-import { seedFixtureSource } from '../helpers/fixture-seeders';
+import { cutover, followSetup, runEvents, start, waitForState } from '../helpers/follow-setup';
 import { runCli } from '../helpers/run-cli';
 
 /**
@@ -22,7 +12,6 @@ import { runCli } from '../helpers/run-cli';
  * verify proves source == target. Once with a clean run, once with kill -9 of the follower and
  * a restart (`converge follow`), and a DDL during the follow stops with FOLLOW_DDL.
  */
-const BIN = path.resolve(__dirname, '../../bin/converge.js');
 let server: BinlogServer;
 
 beforeAll(async () => {
@@ -32,121 +21,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-interface Setup {
-  pipelineName: string;
-  sourceUrl: string;
-  targetUrl: string;
-  database: string;
-  workDir: string;
-  args: string[];
-  pg: () => Promise<Client>;
-  cleanup(): Promise<void>;
-}
-
-async function setup(name: 'kratos' | 'alkemio', scale: number): Promise<Setup> {
-  const pipeline = await loadAnyPipeline(name);
-  const database = uniqueName(`follow_${name}`);
-  const admin = await mysql.createConnection({ uri: server.base });
-  await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
-  await admin.end();
-  const sourceUrl = `${server.base}/${database}`;
-  const source = parseConnectionUrl(sourceUrl, 'mysql', 'test source');
-  await seedFixtureSource(pipeline, source, scale);
-  const pgDb: TestDb = await createPgDb(`follow_${name}`);
-  await applyMigrations({
-    dialect: 'postgres',
-    connection: parseConnectionUrl(pgDb.url, 'postgres', 'test target'),
-    dir: pipelinePath(pipeline, pipeline.target.migrations!),
-    tracking: pipeline.target.tracking!,
-  });
-  const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), `converge-follow-${name}-`));
-  return {
-    pipelineName: name,
-    sourceUrl,
-    targetUrl: pgDb.url,
-    database,
-    workDir,
-    args: ['--pipeline', name, '--source', sourceUrl, '--target', pgDb.url, '--work-dir', workDir],
-    async pg() {
-      const c = new Client({ connectionString: pgDb.url });
-      await c.connect();
-      return c;
-    },
-    async cleanup() {
-      const c = await mysql.createConnection({ uri: server.base });
-      await c.query(`DROP DATABASE IF EXISTS \`${database}\``).finally(() => c.end());
-      await pgDb.drop().catch(() => undefined);
-      await fsp.rm(workDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A converge process left running (migrate --follow, follow), its output kept for the assertion messages. */
-function start(args: string[]): {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: string | null }>;
-  output: () => string;
-} {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, CONVERGE_LOG_FORMAT: 'json' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, output: () => out };
-}
-
-/** Polls converge.follow_state until `ok` holds for it (or the process ended, or time ran out). */
-async function waitForState(
-  s: Setup,
-  ok: (r: { status: string; transactions: number; changes: number }) => boolean,
-  proc?: { exited: Promise<unknown>; output: () => string },
-  timeoutMs = 90_000,
-): Promise<{ status: string; transactions: number; changes: number }> {
-  const pg = await s.pg();
-  let ended = false;
-  void proc?.exited.then(() => (ended = true));
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { rows } = await pg
-        .query(
-          "SELECT status, transactions::int, changes::int FROM converge.follow_state WHERE pipeline = $1 AND to_regclass('converge.follow_state') IS NOT NULL",
-          [s.pipelineName],
-        )
-        .catch(() => ({ rows: [] as Array<{ status: string; transactions: number; changes: number }> }));
-      if (rows[0] && ok(rows[0])) return rows[0];
-      if (ended || Date.now() > deadline)
-        throw new Error(`follow state never got there (${JSON.stringify(rows[0])}):\n${proc?.output().slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await pg.end();
-  }
-}
-
-async function cutover(s: Setup) {
-  const r = await runCli(['cutover', ...s.args, '--source-frozen', '--settle', '300'], {}, 180_000);
-  return r;
-}
-
-async function runEvents(s: Setup, kind: string): Promise<Array<Record<string, unknown>>> {
-  const pg = await s.pg();
-  try {
-    const { rows } = await pg.query('SELECT payload FROM converge.run_events WHERE kind = $1 ORDER BY id', [kind]);
-    return rows.map((r) => r.payload);
-  } finally {
-    await pg.end();
-  }
-}
-
 describe('converge migrate --follow and converge cutover', () => {
   it('Kratos: a writer changes rows while migrate --follow loads and follows; cutover verifies source == target', async () => {
-    const s = await setup('kratos', 15);
+    const s = await followSetup(server, 'kratos', 15);
     try {
       const writer = startChangeWriter(s.sourceUrl, {
         database: s.database,
@@ -180,7 +57,7 @@ describe('converge migrate --follow and converge cutover', () => {
   });
 
   it('Alkemio: kill -9 of the follower mid-follow, converge follow resumes, and cutover verifies source == target', async () => {
-    const s = await setup('alkemio', 1);
+    const s = await followSetup(server, 'alkemio', 1);
     try {
       const writer = startChangeWriter(s.sourceUrl, {
         database: s.database,
@@ -217,7 +94,7 @@ describe('converge migrate --follow and converge cutover', () => {
   });
 
   it('a DDL on a mapped table during the follow stops it with FOLLOW_DDL, the changes before it applied whole', async () => {
-    const s = await setup('kratos', 5);
+    const s = await followSetup(server, 'kratos', 5);
     try {
       const proc = start(['migrate', ...s.args, '--follow', '--jobs', '1']);
       try {
@@ -262,7 +139,7 @@ describe('converge migrate --follow and converge cutover', () => {
     }
   });
   it('rollback of a followed run removes the followed rows with the loaded ones, and refuses what neither wrote', async () => {
-    const s = await setup('kratos', 3);
+    const s = await followSetup(server, 'kratos', 3);
     try {
       const proc = start(['migrate', ...s.args, '--follow', '--jobs', '1']);
       try {

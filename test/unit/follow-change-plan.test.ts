@@ -24,7 +24,11 @@ async function table(yaml: string, columns: SourceColumn[], key: string[], exist
     schema: 'public',
     table: rule.target,
   };
-  return followTable(program, { source: ['id'], target: key }, existing ? new Set(existing) : undefined);
+  return followTable(
+    program,
+    { source: ['id'], target: key, sourceIdx: [0] },
+    existing ? new Set(existing) : undefined,
+  );
 }
 
 const people = `
@@ -55,6 +59,16 @@ describe('planChange: one source change as target writes', () => {
     expect(planChange({ table: 'people', kind: 'delete', before: ['8', 'b@x', '0'] }, t)).toEqual([
       { op: 'delete', table: t.target, where: ['8'], missingOk: false },
     ]);
+  });
+
+  test('the keys a change touched: both images, source keys and mapped target keys, kept or dropped', async () => {
+    const t = await table(people, cols, ['id']);
+    const touched = { source: new Set<string>(), target: new Set<string>() };
+    // A key change whose new image the mapping drops (NULL email): both keys still count.
+    planChange({ table: 'people', kind: 'update', before: ['7', 'a@x', '1'], after: ['8', '', '1'] }, t, touched);
+    planChange({ table: 'people', kind: 'insert', after: ['9', 'c@x', '0'] }, t, touched);
+    expect([...touched.source]).toEqual(['["7"]', '["8"]', '["9"]']);
+    expect([...touched.target]).toEqual(['["7"]', '["8"]', '["9"]']);
   });
 
   test('dropRowsWithNull: an update into NULL deletes the row, out of NULL inserts it; a dropped row is never written', async () => {
@@ -140,7 +154,7 @@ tables:
     await expect(table(people, cols, [])).rejects.toMatchObject({ code: 'FOLLOW_NO_PRIMARY_KEY' });
     await expect(table(people, cols, ['nope'])).rejects.toMatchObject({ code: 'FOLLOW_NO_PRIMARY_KEY' });
     const t = await table(people, cols, ['id']);
-    expect(() => followTable(t.program, { source: [], target: ['id'] }, undefined)).toThrow(
+    expect(() => followTable(t.program, { source: [], target: ['id'], sourceIdx: [] }, undefined)).toThrow(
       expect.objectContaining({
         code: 'FOLLOW_NO_PRIMARY_KEY',
         message: expect.stringContaining('source table people has no primary key'),

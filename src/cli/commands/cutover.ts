@@ -43,6 +43,11 @@ export const register: RegisterCommand = (program: Command) => {
       });
       printVerdicts(res.verify.tables, res.verify.schemas);
       out(
+        res.proof.kind === 'checkpoint'
+          ? `proof: every table's row count, and by key the rows of the ${res.proof.keys} keys the follow changed since the checkpoint at ${res.proof.checkpoint.position.file}:${res.proof.checkpoint.position.position} (verified ${res.proof.checkpoint.verifiedAt})\n`
+          : `proof: full verify, every row of both sides (${res.proof.reason})\n`,
+      );
+      out(
         `cut over at ${res.position.file}:${res.position.position}: write downtime ${res.downtimeSeconds.toFixed(1)} s (frozen ${res.frozenAt}, verified ${res.verifiedAt})\n`,
       );
     });

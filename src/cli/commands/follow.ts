@@ -6,6 +6,9 @@ import { followStatus } from '../../follow/follow-status';
 import { formatTable } from '../format-table';
 import { ConvergeError } from '../../core/errors';
 import type { ConnectionInfo } from '../../core/connection-url';
+import { runCheckpoint } from '../../follow/follow-checkpoint';
+import { migrateManifestDir } from '../../migrate/run-migrate';
+import { expectationsFor, printVerdicts } from './verify';
 
 const out = (s: string) => process.stdout.write(s);
 
@@ -21,19 +24,46 @@ export function stopSignal(): AbortSignal {
 export const register: RegisterCommand = (program: Command) => {
   withCommonFlags(
     program
-      .command('follow [status]')
+      .command('follow [status|checkpoint]')
       .description(
-        "apply the source's changes to the target from the position stored by migrate --follow (resumes after a stop or crash); `follow status`: where the target stands and how far behind",
+        "apply the source's changes to the target from the position stored by migrate --follow (resumes after a stop or crash); `follow status`: where the target stands and how far behind; `follow checkpoint`: while the application writes, hold the follower at a source snapshot's position, verify the target against that snapshot, and let it go on (converge cutover then proves only the rows changed since)",
       ),
   )
-    .addHelpText('after', examplesText('converge follow --pipeline shop', 'converge follow status --pipeline shop'))
-    .action(async (what: string | undefined, flags: CommonFlags) => {
-      if (what !== undefined && what !== 'status')
-        throw new ConvergeError('USAGE', `converge follow takes no argument but "status", not "${what}"`, {
-          key: what,
-        });
+    .addHelpText(
+      'after',
+      examplesText(
+        'converge follow --pipeline shop',
+        'converge follow status --pipeline shop',
+        'converge follow checkpoint --pipeline shop',
+      ),
+    )
+    .option(
+      '--keep-files',
+      'follow checkpoint: the migrate ran with --keep-files (its manifest is in <work-dir>/transform)',
+    )
+    .action(async (what: string | undefined, flags: CommonFlags & { keepFiles?: boolean }) => {
+      if (what !== undefined && what !== 'status' && what !== 'checkpoint')
+        throw new ConvergeError(
+          'USAGE',
+          `converge follow takes no argument but "status" or "checkpoint", not "${what}"`,
+          {
+            key: what,
+          },
+        );
       const ctx = await commandContext(flags);
       if (what === 'status') return printStatus(ctx.pipeline.name, ctx.source, ctx.target);
+      if (what === 'checkpoint') {
+        const cp = await runCheckpoint({
+          ...followContext(ctx),
+          manifestDir: migrateManifestDir(ctx.workDir, !!flags.keepFiles),
+          expectationsFile: expectationsFor(ctx.pipeline.file),
+        });
+        printVerdicts(cp.verify.tables, cp.verify.schemas);
+        out(
+          `checkpoint verified at ${cp.position.file}:${cp.position.position}: the follower held ${cp.heldSeconds.toFixed(1)} s${cp.followerRunning ? ' and goes on' : ' (no follower was running: start converge follow)'}; converge cutover now proves only the rows changed since\n`,
+        );
+        return;
+      }
       const res = await runFollow({
         ...followContext(ctx),
         signal: stopSignal(),

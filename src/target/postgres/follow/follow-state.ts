@@ -11,7 +11,9 @@ export interface FollowState {
   transactions: number;
   changes: number;
   stopAt: { file: string; position: number } | null;
-  status: 'starting' | 'following' | 'stopped' | 'failed' | 'switched';
+  status: 'starting' | 'following' | 'holding' | 'stopped' | 'failed' | 'switched';
+  /** A checkpoint asks the follower to hold: at once (at: null) or once it has applied up to `at`. */
+  hold: { at: { file: string; position: number } | null } | null;
   error: string | null;
   existing: Record<string, string[]>;
   /** Net rows the follow added per target table ("schema.table"; negative: removed), since the load. */
@@ -30,6 +32,7 @@ function stateRow(r: Record<string, unknown>): FollowState {
     changes: Number(r.changes),
     stopAt: r.stop_file ? { file: String(r.stop_file), position: Number(r.stop_pos) } : null,
     status: r.status as FollowState['status'],
+    hold: r.hold ? { at: r.hold_file ? { file: String(r.hold_file), position: Number(r.hold_pos) } : null } : null,
     error: (r.error as string | null) ?? null,
     existing: (r.existing as Record<string, string[]>) ?? {},
     rowDelta: Object.fromEntries(
@@ -58,9 +61,13 @@ export async function startFollowState(
      VALUES ($1, $2, $3, $4, $3, $4, $5)
      ON CONFLICT (pipeline) DO UPDATE SET run_id = $2, start_file = $3, start_pos = $4, binlog_file = $3,
        binlog_pos = $4, source_at = NULL, applied_at = now(), transactions = 0, changes = 0, stop_file = NULL,
-       stop_pos = NULL, status = 'starting', error = NULL, existing = $5, row_delta = '{}'::jsonb`,
+       stop_pos = NULL, status = 'starting', error = NULL, existing = $5, row_delta = '{}'::jsonb, hold = false,
+       hold_file = NULL, hold_pos = NULL`,
     [s.pipeline, s.runId, s.file, s.position, JSON.stringify(s.existing)],
   );
+  // A checkpoint proved the previous load's follow: it says nothing of this one.
+  await client.query('DELETE FROM converge.follow_checkpoints WHERE pipeline = $1', [s.pipeline]);
+  await client.query('DELETE FROM converge.follow_touched WHERE pipeline = $1', [s.pipeline]);
 }
 
 /**
