@@ -1,3 +1,4 @@
+import { activeFollowState } from './active-follow';
 import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
 import { BinlogPosition, comparePositions } from '../source/mysql/binlog/binlog-check';
 import { openCheckpointSnapshot } from '../source/mysql/binlog/checkpoint-snapshot';
@@ -51,17 +52,7 @@ export async function runCheckpoint(o: CheckpointOptions): Promise<CheckpointRes
   let holding = false;
   let snapshot: Awaited<ReturnType<typeof openCheckpointSnapshot>> | undefined;
   try {
-    const state = await readFollowState(control, o.pipeline);
-    if (!state)
-      throw new ConvergeError(
-        'USAGE',
-        `the target records no follow of pipeline ${o.pipeline}: start one with converge migrate --follow`,
-        { stage: 'follow' },
-      );
-    if (state.status === 'switched')
-      throw new ConvergeError('USAGE', `pipeline ${o.pipeline} was already switched over (converge cutover)`, {
-        stage: 'follow',
-      });
+    const state = await activeFollowState(control, o.pipeline);
     locked = await tryCheckpointLock(control, o.pipeline);
     if (!locked)
       throw new ConvergeError('TARGET_BUSY', `another converge follow checkpoint of pipeline ${o.pipeline} runs`, {

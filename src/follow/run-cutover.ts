@@ -1,3 +1,4 @@
+import { activeFollowState } from './active-follow';
 import { ConvergeError } from '../core/errors';
 import { loadMapping } from '../mapping/load-mapping';
 import { openMysql, useMysqlUtc } from '../source/mysql/connect';
@@ -83,15 +84,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
     // Transactions the writers had in flight when they stopped commit within this.
     await new Promise((r) => setTimeout(r, o.settleMs ?? 1000));
     const head = await currentPosition(conn);
-    const state = await readFollowState(control, o.pipeline);
-    if (!state)
-      throw new ConvergeError(
-        'USAGE',
-        `the target records no follow of pipeline ${o.pipeline}: run converge migrate --follow first`,
-        {
-          stage: 'follow',
-        },
-      );
+    const state = await activeFollowState(control, o.pipeline);
     o.log.info({ position: head, readOnly }, 'source frozen; applying the last changes');
     await requestFollowStop(control, o.pipeline, head);
     await waitForFollower(control, o, head);

@@ -1,3 +1,4 @@
+import { activeFollowState } from './active-follow';
 import type { Logger } from 'pino';
 import type { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError, isConvergeError, messageOf } from '../core/errors';
@@ -92,17 +93,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
         }),
       );
     }
-    const state = await readFollowState(control, o.pipeline);
-    if (!state)
-      throw new ConvergeError(
-        'USAGE',
-        `the target records no follow of pipeline ${o.pipeline}: start one with converge migrate --follow`,
-        { stage: 'follow' },
-      );
-    if (state.status === 'switched')
-      throw new ConvergeError('USAGE', `pipeline ${o.pipeline} was already switched over (converge cutover)`, {
-        stage: 'follow',
-      });
+    const state = await activeFollowState(control, o.pipeline);
     await setFollowStatus(control, o.pipeline, 'starting');
     const mapping = await loadMapping(o.mappingDir);
     const plan = await prepareFollow({
