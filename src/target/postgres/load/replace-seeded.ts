@@ -79,11 +79,6 @@ export class SeededTables {
     return this.pending.size;
   }
 
-  /** Seeded tables of the whole run, deleted or not yet. */
-  get planned(): number {
-    return this.all.size;
-  }
-
   /** The seeded tables a transaction loading `tables` deletes (see the class note). */
   dueWith(tables: string[]): string[] {
     const due = new Set(tables.filter((k) => this.pending.has(k)));
