@@ -167,7 +167,8 @@ describe('export', () => {
     async (locked) => {
       const work = path.join(dir, `export-kill-${locked}`);
       await withMysqlLock(locked, async (conn) => {
-        const cli = startCli(['export', ...args(work, pgClean)]);
+        // One worker: no snapshot lock to race with, the export reaches the table and waits there.
+        const cli = startCli(['export', '--jobs', '1', ...args(work, pgClean)]);
         await waitFor('the export to block on the locked table', () => waitingMysqlSession(conn));
         cli.child.kill('SIGKILL');
         expect((await cli.done).signal).toBe('SIGKILL');
