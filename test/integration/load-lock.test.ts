@@ -70,7 +70,23 @@ test('a load while another session holds the pipeline lock is refused (exit 9) a
   } finally {
     await holder.end();
   }
+  // The holder's backend outlives its socket for a moment, lock included: the next test's run
+  // would find it still held. Wait until the server has let it go.
+  await waitForLock(false);
 });
+
+/** Polls until the pipeline's advisory lock is held (or free); false when it never got there. */
+async function waitForLock(held: boolean, settled?: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 600; i++) {
+    const { rows } = await pg.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext('public')::oid`,
+    );
+    if (rows[0].n > 0 === held) return true;
+    if (settled?.()) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
 
 test('two migrates at once: one loads, the other is refused, and no row is loaded twice', async () => {
   // The first run is held inside its load (a table lock it must wait for), so the second one
@@ -81,13 +97,14 @@ test('two migrates at once: one loads, the other is refused, and no row is loade
   try {
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE sync_sessions IN ACCESS EXCLUSIVE MODE');
+    let done = false;
     first = runCli(migrateArgs());
-    for (let i = 0; i < 600; i++) {
-      const { rows } = await pg.query(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = hashtext('public')::oid`,
-      );
-      if (rows[0].n > 0) break;
-      await new Promise((r) => setTimeout(r, 100));
+    void first.then(() => (done = true));
+    // A first run that ended before taking the lock would let the second one load and wait on
+    // the blocker for ever: fail with the first run's own output instead.
+    if (!(await waitForLock(true, () => done))) {
+      const r = await first;
+      throw new Error(`the first migrate never held the lock (exit ${r.code}):\n${r.stderr}`);
     }
     const second = await runCli(migrateArgs());
     expect(second.code).toBe(ExitCode.TargetState);
