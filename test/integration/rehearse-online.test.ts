@@ -237,6 +237,9 @@ describe('converge rehearse --online against an existing copy of the source', ()
     expect(r.stdout).toMatch(
       /shop: online write downtime \(converge cutover, freeze → verified\) [\d.]+ s, measured, not predicted .*verified yes/,
     );
+    expect(r.stdout).toMatch(
+      /shop: online run [0-9a-f-]{36}: reset [\d.]+ s, load [\d.]+ s, follow-catch-up [\d.]+ s, checkpoint [\d.]+ s, cutover [\d.]+ s\n/,
+    );
     const [state] = await pgQuery(
       "SELECT status, run_id::text AS run FROM converge.follow_state WHERE pipeline = 'shop'",
     );

@@ -55,7 +55,7 @@ function configured(resolve: () => ConnectionInfo): string | undefined {
 export const register: RegisterCommand = (program: Command, setExit) => {
   withConnectionFlags(program.command('rehearse'))
     .description(
-      "the cut-over rehearsed on a staging copy: reset the scratch target, then run the cut-over runbook's commands, `converge schema apply` and `converge migrate` (verify included), through the same code; time every phase and table; predict the write downtime; write report.md and report.html",
+      "the cut-over rehearsed on a staging copy: reset the scratch target, then run the cut-over runbook's commands, `converge schema apply` and `converge migrate` (verify included), through the same code; time every phase and table; predict the write downtime; with --online, also run the online cut-over (migrate --follow, follow checkpoint, cutover) and measure its write downtime; write report.md and report.html",
     )
     .addHelpText(
       'after',
@@ -220,7 +220,8 @@ and reports the switch's write downtime (freeze → verified), measured, beside 
         const o = r.online;
         if (o)
           process.stdout.write(
-            `${r.pipeline}: online write downtime (converge cutover, freeze → verified) ${formatDuration(o.writeDowntimeSeconds)}, measured, not predicted (it grows with the tables and the keys changed after the checkpoint, not with the rows); proof: ${proofText(o)}; verified ${o.verified ? 'yes' : 'NO'}\n`,
+            `${r.pipeline}: online run ${o.runId}: ${o.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')}\n` +
+              `${r.pipeline}: online write downtime (converge cutover, freeze → verified) ${formatDuration(o.writeDowntimeSeconds)}, measured, not predicted (it grows with the tables and the keys changed after the checkpoint, not with the rows); proof: ${proofText(o)}; verified ${o.verified ? 'yes' : 'NO'}\n`,
           );
         process.stdout.write(`report: ${files.markdown}\n        ${files.html}\n`);
       }
