@@ -14,6 +14,7 @@ import {
 } from '../core/settings';
 import { loadPipeline, Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { projectDir } from '../pipeline/project-dir';
+import { pipelineFollow, PipelineFollow } from '../cutover/pipeline-follow';
 
 export interface CommonFlags {
   pipeline?: string;
@@ -60,16 +61,8 @@ export async function commandContext(flags: CommonFlags): Promise<CommandContext
 }
 
 /** What following the binlog needs from a command's context (migrate --follow, follow, cutover). */
-export function followContext(ctx: CommandContext) {
-  return {
-    pipeline: ctx.pipeline.name,
-    source: ctx.source,
-    target: ctx.target,
-    mappingDir: ctx.mappingDir,
-    exclude: ctx.pipeline.source.exclude,
-    defaultSchema: ctx.pipeline.target.schema,
-    log: ctx.log,
-  };
+export function followContext(ctx: CommandContext): PipelineFollow {
+  return pipelineFollow(ctx.pipeline, ctx.source, ctx.target, ctx.log);
 }
 
 export const SOURCE_HELP = `MySQL source, mysql://user:password@host:3306/database (or CONVERGE_SOURCE_URL; default ${DEFAULT_SOURCE_URL})`;

@@ -5,6 +5,9 @@ import type { ConnectionInfo } from '../core/connection-url';
 import { MigrateResult, runMigrate } from '../migrate/run-migrate';
 import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { withRun } from '../pipeline/run-stages';
+import { beforeMigrateFollow } from '../follow/migrate-follow';
+import type { FollowResult } from '../follow/run-follow';
+import { pipelineFollow } from './pipeline-follow';
 
 /** The flags of `converge migrate` that change what a load does. */
 export interface MigrateFlags {
@@ -14,6 +17,11 @@ export interface MigrateFlags {
   perRowFkChecks?: boolean;
   /** false only with --no-verify; the cut-over always verifies. */
   verify?: boolean;
+  /**
+   * --follow: refuse what cannot be followed before the load, load without the proof (the source
+   * changes under it: converge cutover proves), and hand back the follow to start after it.
+   */
+  follow?: { tty?: boolean };
 }
 
 export interface CutoverMigrateOptions extends MigrateFlags {
@@ -33,14 +41,29 @@ export function pipelineExpectations(pipelineFile: string): string | undefined {
   return existsSync(beside) ? beside : undefined;
 }
 
+export interface CutoverMigrate extends MigrateResult {
+  runId: string;
+  /**
+   * With `follow`: starts following the source's binary log from the load's snapshot position,
+   * until `signal` or a stop request (converge cutover); the caller starts it when it is ready
+   * (the CLI after printing the load, with its Ctrl-C signal).
+   */
+  follow?: (signal?: AbortSignal) => Promise<FollowResult>;
+}
+
 /**
- * The cut-over's load, as `converge migrate` runs it: one recorded run (run history, run id,
- * status completed or failed) around runMigrate with the command's flags and the pipeline's
- * mapping and expectations. The migrate command and `converge rehearse` both call this, so a
- * rehearsal times the very code path and options of the runbook's cut-over step.
+ * The cut-over's load, as `converge migrate` (and `migrate --follow`) runs it: one recorded run
+ * (run history, run id, status completed or failed) around runMigrate with the command's flags
+ * and the pipeline's mapping and expectations; with `follow`, the refusals before it and the
+ * follow after it. The migrate command and `converge rehearse` (offline and --online) both call
+ * this, so a rehearsal times the very code path and options of the runbook's cut-over step.
  */
-export async function runCutoverMigrate(o: CutoverMigrateOptions): Promise<MigrateResult & { runId: string }> {
-  return withRun(
+export async function runCutoverMigrate(o: CutoverMigrateOptions): Promise<CutoverMigrate> {
+  // Refused before anything loads when the source's changes could not be followed.
+  const following = o.follow
+    ? await beforeMigrateFollow({ ...pipelineFollow(o.pipeline, o.source, o.target, o.log), tty: o.follow.tty })
+    : undefined;
+  const load = await withRun(
     {
       target: o.target,
       source: o.source,
@@ -63,10 +86,12 @@ export async function runCutoverMigrate(o: CutoverMigrateOptions): Promise<Migra
         keepFiles: o.keepFiles,
         truncate: o.truncate,
         perRowFkChecks: o.perRowFkChecks,
-        verify: o.verify !== false,
+        // Following: the source changes under the load, so the proof waits for converge cutover.
+        verify: o.verify !== false && !following,
         expectationsFile: o.expectationsFile ?? pipelineExpectations(o.pipeline.file),
       });
       return { ...res, runId };
     },
   );
+  return following ? { ...load, follow: (signal) => following.afterLoad(load, signal) } : load;
 }

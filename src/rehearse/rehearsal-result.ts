@@ -1,5 +1,6 @@
 import type { MigrateTableResult } from '../migrate/run-migrate';
 import type { DowntimeForecast, MeasuredSample } from './downtime-model';
+import type { OnlineRehearsal } from './online-result';
 
 /** What one rehearsal of one pipeline measured; stored as the payload of a rehearsal.completed event. */
 export interface RehearsalResult {
@@ -29,6 +30,9 @@ export interface RehearsalResult {
   writeDowntimeSeconds: number;
   /** The write downtime predicted for the production size, when one was given. */
   forecast?: DowntimeForecast;
+  /** --online: the online cut-over's run on the full-size data, with the switch's measured write downtime. */
+  online?: OnlineRehearsal;
+  /** Every table verified: the offline runs', and the online switch's. */
   verified: boolean;
 }
 
@@ -45,11 +49,13 @@ export interface RehearsalPhase {
   phase: Phase;
   seconds: number;
   /** The converge command of the cut-over runbook that this phase times; absent for the scratch set-up. */
-  command?: 'schema apply' | 'migrate';
+  command?: PhaseCommand;
 }
 
+export type PhaseCommand = 'schema apply' | 'migrate';
+
 /** Which cut-over command each cut-over phase is: load and verify are MigrateResult.seconds. */
-export const PHASE_COMMANDS: Partial<Record<Phase, RehearsalPhase['command']>> = {
+export const PHASE_COMMANDS: Partial<Record<Phase, PhaseCommand>> = {
   'schema-apply': 'schema apply',
   load: 'migrate',
   verify: 'migrate',

@@ -1,10 +1,7 @@
-import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import type { Logger } from 'pino';
-import { ConnectionInfo, withDatabase } from '../core/connection-url';
+import type { ConnectionInfo } from '../core/connection-url';
 import { ConvergeError } from '../core/errors';
 import { runCutoverMigrate } from '../cutover/cutover-migrate';
-import { loadMapping } from '../mapping/load-mapping';
 import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { loadSeeder, Seeder } from '../pipeline/seeder';
 import { appendRunEvent, eventsOfKind, findRun, readRunEvents, withHistory } from '../target/postgres/run-history';
@@ -12,27 +9,26 @@ import { summarizeRun } from '../run/run-summary';
 import { applyMigrations } from '../schema/apply-migrations';
 import { applyTargetSchema } from '../pipeline/apply-target-schema';
 import { openMysql } from '../source/mysql/connect';
-import { splitTarget } from '../target/postgres/catalog';
 import { compareRehearsals, RehearsalComparison } from './compare-rehearsals';
 import { forecastDowntime } from './downtime-model';
-import { Phase, PHASE_COMMANDS, RehearsalResult, RehearsalSample, RehearsalTable } from './rehearsal-result';
 import {
-  measureDataBytes,
-  mysqlCacheBytes,
-  recreateMysqlDatabase,
-  someMysqlTables,
-} from '../source/mysql/scratch-databases';
+  Phase,
+  PHASE_COMMANDS,
+  PhaseCommand,
+  RehearsalResult,
+  RehearsalSample,
+  RehearsalTable,
+} from './rehearsal-result';
+import { measureDataBytes, mysqlCacheBytes, someMysqlTables } from '../source/mysql/scratch-databases';
 import { RUN_SCHEMA } from '../run/run-recorder';
-import {
-  emptyScratchTables,
-  inspectTargetBeforeReset,
-  pgCacheBytes,
-  resetScratchTarget,
-} from '../target/postgres/scratch-databases';
+import { inspectTargetBeforeReset, pgCacheBytes } from '../target/postgres/scratch-databases';
 import { refuseReset } from './reset-guard';
+import { refuseUnfollowableSource, runOnlineRehearsal } from './online-rehearsal';
+import { phaseClock } from './phase-clock';
+import { resetScratch } from './scratch-reset';
 
 export const REHEARSAL_EVENT = 'rehearsal.completed';
-/** Recorded in the run of every smaller sample, so the reset guard knows the run was a rehearsal's. */
+/** Recorded in the run of every smaller sample and of the online run, so the reset guard knows the run was a rehearsal's. */
 export const SAMPLE_EVENT = 'rehearsal.sample';
 /** The first sample of a seeded rehearsal, as a share of the asked scale. */
 export const DEFAULT_FRACTION = 0.25;
@@ -54,6 +50,11 @@ export interface RehearseOptions {
   jobs?: number;
   /** `converge migrate --keep-files`: use the cut-over command's value. */
   keepFiles?: boolean;
+  /**
+   * --online: after the offline samples, one run of the online cut-over (migrate --follow, follow
+   * checkpoint, cutover) on the same data, whose write downtime is the switch's.
+   */
+  online?: boolean;
   /** Predict the write downtime for this much production data (rows, or MySQL data bytes). */
   production?: { rows?: number; bytes?: number };
   log: Logger;
@@ -79,6 +80,9 @@ export const targetAddress = (t: ConnectionInfo) => `${t.host}:${t.port}/${t.dat
  * migrations) and `converge migrate` with its verification (runCutoverMigrate). Each run's
  * phases and tables are timed; the downtime model predicts the production write downtime from
  * every sample and earlier rehearsals; the result is recorded and compared with the previous one.
+ * With `online`, one more run takes the online path (runOnlineRehearsal: migrate --follow, follow
+ * checkpoint, cutover) on the full-size data: its write downtime is measured beside the offline
+ * prediction.
  */
 export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehearsal> {
   const p = o.pipeline;
@@ -98,6 +102,8 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
     target: targetAddress(o.target),
   });
   if (refusal) throw refusal;
+  // A source that cannot be followed is refused before the first reset, not after the offline runs.
+  if (o.online) await refuseUnfollowableSource(o.source);
 
   const jobs = o.jobs ?? 2;
   const cutover = { command: 'migrate' as const, jobs, keepFiles: !!o.keepFiles, verify: true as const };
@@ -116,7 +122,8 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
     if (r.warmUp) warmUp = run.sample;
     else samples.push(run.sample);
     last = run;
-    if (i < runs.length - 1)
+    // The full size is marked too when the online run follows: a failure there leaves it marked.
+    if (i < runs.length - 1 || o.online)
       await withHistory(o.target, (client) =>
         appendRunEvent(client, run.sample.runId, {
           kind: SAMPLE_EVENT,
@@ -131,6 +138,19 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
       );
   }
   const full = samples[samples.length - 1];
+  // On the full-size source as the last sample left it (seeded: at the asked scale).
+  const online = o.online
+    ? await runOnlineRehearsal({
+        pipeline: p,
+        source: o.source,
+        target: o.target,
+        workDir: o.workDir,
+        jobs,
+        keepFiles: !!o.keepFiles,
+        log: o.log,
+        marker: { kind: SAMPLE_EVENT, payload: { pipeline: p.name, online: true } },
+      })
+    : undefined;
   const caches = o.production
     ? { source: await mysqlCacheBytes(o.source), target: await pgCacheBytes(o.target) }
     : undefined;
@@ -166,7 +186,8 @@ export async function rehearsePipeline(o: RehearseOptions): Promise<PipelineRehe
             ),
           }
         : {}),
-      verified: last!.verified,
+      ...(online ? { online } : {}),
+      verified: last!.verified && (!online || online.verified),
     };
     await appendRunEvent(client, full.runId, {
       kind: REHEARSAL_EVENT,
@@ -204,26 +225,11 @@ interface SampleRun {
 /** One run of the composition on a freshly reset target (and, seeded, a freshly seeded source). */
 async function runSample(o: RehearseOptions, s: { scale?: number; seeder?: Seeder; jobs: number }): Promise<SampleRun> {
   const p = o.pipeline;
-  const phases: RehearsalResult['phases'] = [];
-  const timed = async <T>(phase: Phase, body: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    const out = await body();
-    record(phase, (Date.now() - t0) / 1000);
-    return out;
-  };
-  const record = (phase: Phase, seconds: number) => {
-    const command = PHASE_COMMANDS[phase];
-    phases.push({ phase, seconds, ...(command ? { command } : {}) });
-    o.log.info({ pipeline: p.name, phase, command, seconds, scale: s.scale }, 'rehearsal phase done');
-  };
-  await timed('reset', async () => {
-    // Keeps converge's schema: the run history later rehearsals compare with.
-    if (p.target.migrations) await resetScratchTarget(o.target, RUN_SCHEMA);
-    else await emptyScratchTables(o.target, await mappedTargetTables(p));
-    if (s.seeder) await recreateMysqlDatabase(withDatabase(o.source, undefined), o.source.database!);
-    for (const sub of ['migrate', 'transform'])
-      await fsp.rm(path.join(o.workDir, sub), { recursive: true, force: true });
+  const { phases, record, timed } = phaseClock<Phase, PhaseCommand>(PHASE_COMMANDS, o.log, {
+    pipeline: p.name,
+    scale: s.scale,
   });
+  await timed('reset', () => resetScratch(o, !!s.seeder));
   if (s.seeder) {
     await timed('source-schema', () =>
       applyMigrations({
@@ -289,15 +295,6 @@ async function runSample(o: RehearseOptions, s: { scale?: number; seeder?: Seede
     tables,
     verified: verdicts.length > 0 && verdicts.every((v) => v.ok),
   };
-}
-
-/** The "schema.table" keys the mapping loads: what a load writes, so what a reset empties. */
-async function mappedTargetTables(p: Pipeline): Promise<string[]> {
-  const mapping = await loadMapping(pipelinePath(p, p.mapping));
-  return [...mapping.tables.values()]
-    .filter((t) => !t.skip)
-    .map((t) => splitTarget(t.target, p.target.schema))
-    .map((t) => `${t.schema}.${t.table}`);
 }
 
 function requireDatabase(info: ConnectionInfo, flag: string, example: string): string {

@@ -5,6 +5,7 @@ import { CUTOVER_STAGES, RehearsalResult } from '../rehearse/rehearsal-result';
 import { Delta, tableSeconds } from '../rehearse/compare-rehearsals';
 import { formatBytes } from '../run/run-summary';
 import type { ChartSpec } from './charts';
+import { onlineBlocks } from './online-blocks';
 
 /** The report as a list of blocks, rendered once as Markdown and once as HTML. */
 export type Block =
@@ -91,6 +92,7 @@ export function buildReport(report: RehearsalReport): { blocks: Block[]; charts:
         kind: 'paragraph',
         text: 'No production size given (--production-size or --production-rows): nothing predicted.',
       });
+    if (r.online) blocks.push(...onlineBlocks(r, r.online));
     blocks.push({ kind: 'heading', level: 3, text: 'Samples' });
     blocks.push({
       kind: 'table',

@@ -1,12 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import mysql from 'mysql2/promise';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { ExitCode } from '../../src/core/exit-codes';
 import type { PipelineRehearsal } from '../../src/rehearse/run-rehearsal';
 import { createMysqlDb, createPgDb, TestDb } from '../helpers/databases';
 import { runCli } from '../helpers/run-cli';
+import { createShopSource, createShopTarget, shopSourceChecksum, writeShopProject } from '../helpers/shop-copy';
 
 /**
  * The operator's case: a pipeline with no seeder and no migrations of its own (the application
@@ -21,73 +21,6 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'converge-rehearse-copy-'));
 const project = path.join(work, 'shop');
 let my: TestDb;
 let pg: TestDb;
-
-async function createSource(url: string): Promise<void> {
-  const c = await mysql.createConnection({ uri: url, multipleStatements: true });
-  try {
-    await c.query(`
-      CREATE TABLE customers (id INT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, created_at DATETIME NOT NULL) ENGINE=InnoDB;
-      CREATE TABLE orders (
-        id INT NOT NULL PRIMARY KEY, customer_id INT NOT NULL, total DECIMAL(10,2) NOT NULL, note TEXT NULL,
-        CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id)
-      ) ENGINE=InnoDB;
-      CREATE TABLE tags (id INT NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL) ENGINE=InnoDB;
-      INSERT INTO customers SELECT seq, CONCAT('customer ', seq), '2022-01-01' + INTERVAL seq HOUR FROM seq_1_to_300;
-      INSERT INTO orders SELECT seq, 1 + seq % 300, (seq % 5000) / 10, IF(seq % 3 = 0, NULL, CONCAT('order "', seq, '",\\n'))
-        FROM seq_1_to_3000;
-      INSERT INTO tags VALUES (1, 'new'), (2, 'vip');
-    `);
-  } finally {
-    await c.end();
-  }
-}
-
-/** The application's own schema, applied by the application: the pipeline has no migrations. */
-async function createTarget(url: string): Promise<void> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`
-      CREATE TABLE customers (id integer PRIMARY KEY, name varchar(100) NOT NULL, created_at timestamp NOT NULL);
-      CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer NOT NULL REFERENCES customers (id),
-        total numeric(10,2) NOT NULL, note text);
-      CREATE TABLE tags (id integer PRIMARY KEY, label varchar(20) NOT NULL);
-      CREATE TABLE app_migrations (name text PRIMARY KEY);
-      INSERT INTO app_migrations VALUES ('0001_init'), ('0002_orders');
-    `);
-  } finally {
-    await c.end();
-  }
-}
-
-function writeProject(): void {
-  const files: Record<string, string> = {
-    'pipelines/shop/pipeline.yaml': `name: shop
-source:
-  database: shop
-target:
-  database: shop
-  schema: public
-  keep: [app_migrations]
-mapping: mappings/shop
-`,
-    'mappings/shop/shop.yaml': `version: 1
-defaults:
-  timezone: UTC
-tables:
-  customers:
-    columns: { id: integer, name: text, created_at: timestamp }
-  orders:
-    columns: { id: integer, customer_id: integer, total: numeric, note: text }
-  tags:
-    columns: { id: integer, label: text }
-`,
-  };
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
-    writeFileSync(path.join(project, file), text);
-  }
-}
 
 const base = () => [
   'rehearse',
@@ -117,29 +50,16 @@ async function pgQuery(sql: string): Promise<Array<Record<string, unknown>>> {
   }
 }
 
-async function sourceChecksum(): Promise<unknown> {
-  const c = await mysql.createConnection({ uri: my.url });
-  try {
-    const [rows] = await c.query('CHECKSUM TABLE customers, orders, tags');
-    const [tables] = await c.query(
-      'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1',
-    );
-    return { rows, tables };
-  } finally {
-    await c.end();
-  }
-}
-
 let first: PipelineRehearsal;
 let second: PipelineRehearsal;
 let secondReport: string;
 let sourceBefore: unknown;
 
 beforeAll(async () => {
-  writeProject();
+  writeShopProject(project);
   [my, pg] = await Promise.all([createMysqlDb('rh_copy'), createPgDb('rh_copy')]);
-  await Promise.all([createSource(my.url), createTarget(pg.url)]);
-  sourceBefore = await sourceChecksum();
+  await Promise.all([createShopSource(my.url), createShopTarget(pg.url)]);
+  sourceBefore = await shopSourceChecksum(my.url);
 }, 60_000);
 
 afterAll(async () => {
@@ -189,7 +109,7 @@ describe('converge rehearse against an existing copy of the source (no seeder, n
     expect(r.verified).toBe(true);
     expect(r.writeDowntimeSeconds).toBeCloseTo(r.samples[0].seconds.load + r.samples[0].seconds.verify, 9);
     expect(first.comparison).toBeUndefined();
-    expect(await sourceChecksum()).toEqual(sourceBefore);
+    expect(await shopSourceChecksum(my.url)).toEqual(sourceBefore);
     expect(await pgQuery('SELECT count(*)::int AS n FROM orders')).toEqual([{ n: 3000 }]);
   }, 120_000);
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { onlineCommands } from '../../src/report/online-blocks';
 
 /**
  * One cut-over path: the runbook, the README and `converge rehearse` must agree that the
@@ -33,16 +34,19 @@ function invocations(text: string): Invocation[] {
     if (!raw.startsWith('converge ')) continue;
     const line = raw.replace(/\s+#.*$/, '').trim();
     const words = line.split(/\s+/).slice(1);
-    const two = ['schema', 'map', 'runs'].includes(words[0]);
+    // `converge follow checkpoint` is a command of its own; `converge follow --pipeline …` is follow.
+    const two =
+      ['schema', 'map', 'runs'].includes(words[0]) ||
+      (words[0] === 'follow' && words[1] !== undefined && !words[1].startsWith('-'));
     out.push({ command: two ? `${words[0]} ${words[1]}` : words[0], args: words.slice(two ? 2 : 1), line });
   }
   return out;
 }
 
-/** The fenced block after the `<!-- cutover-commands` marker. */
-function cutoverBlock(file: string): Invocation[] {
+/** The fenced block after the `<!-- cutover-commands` (or another) marker. */
+function cutoverBlock(file: string, marker = '<!-- cutover-commands'): Invocation[] {
   const text = read(file);
-  const at = text.indexOf('<!-- cutover-commands');
+  const at = text.indexOf(marker);
   expect(at).toBeGreaterThanOrEqual(0);
   const block = /```sh\n([\s\S]*?)```/.exec(text.slice(at));
   expect(block).not.toBeNull();
@@ -129,5 +133,109 @@ describe('one cut-over path', () => {
     expect(rehearsal).toMatch(/timed\('schema-apply', \(\) => applyTargetSchema\(p, o\.target\)\)/);
     // Its help states the correspondence with the runbook's command.
     expect(read('src/cli/commands/rehearse.ts')).toContain('converge migrate --pipeline P --jobs N [--keep-files]');
+  });
+});
+
+/**
+ * The online cut-over: the runbook's steps, the README and `converge rehearse --online` run the
+ * same commands, schema apply, map check --probe --follow, migrate --follow, follow checkpoint,
+ * cutover, with the offline migrate's --jobs and --keep-files, and the rehearsal reaches them
+ * through the calls those commands make.
+ */
+describe('one online cut-over path', () => {
+  const offline = cutoverBlock('runbooks/cutover.md');
+  const runbook = cutoverBlock('runbooks/cutover.md', '<!-- online-cutover-commands');
+  const readme = cutoverBlock('README.md', '<!-- online-cutover-commands');
+  const migrate = offline.find((i) => i.command === 'migrate')!;
+
+  it('the runbook and the README run the same online commands', () => {
+    for (const block of [runbook, readme])
+      expect(block.map((i) => i.command)).toEqual([
+        'schema apply',
+        'map check',
+        'migrate',
+        'follow checkpoint',
+        'cutover',
+      ]);
+    expect(readme.map((i) => i.args.join(' '))).toEqual(runbook.map((i) => i.args.join(' ')));
+    expect(runbook[1].args).toEqual(expect.arrayContaining(['--probe', '--follow']));
+  });
+
+  it('migrate --follow takes the offline migrate’s flags; checkpoint and cutover find its manifest', () => {
+    const follow = runbook.find((i) => i.command === 'migrate')!;
+    expect(follow.args.filter((a) => a !== '--follow')).toEqual(migrate.args);
+    expect(follow.args).toContain('--follow');
+    for (const c of runbook.filter((i) => ['follow checkpoint', 'cutover'].includes(i.command)))
+      // --keep-files says where migrate wrote its manifest: <work-dir>/transform, else /migrate.
+      expect({ line: c.line, keepFiles: c.args.includes('--keep-files') }).toEqual({
+        line: c.line,
+        keepFiles: migrate.args.includes('--keep-files'),
+      });
+  });
+
+  it("the runbook's online steps are the block's commands, in its order", () => {
+    // The step table and its prose, without the fenced blocks (the block itself is one of them).
+    const steps = invocations(
+      section(read('runbooks/cutover.md'), '## Online cut-over: load while the application writes').replace(
+        /```[\s\S]*?```/g,
+        '',
+      ),
+    );
+    const lines = steps.map((i) => i.line);
+    let last = -1;
+    for (const i of runbook) {
+      const at = lines.indexOf(i.line, last + 1);
+      expect({ line: i.line, inSteps: at > last }).toEqual({ line: i.line, inSteps: true });
+      last = at;
+    }
+  });
+
+  it('the runbook and the README rehearse it with --online and the cut-over’s flags', () => {
+    for (const file of ['runbooks/cutover.md', 'README.md']) {
+      // With its arguments (the previous test checks them); prose may name `converge rehearse --online`.
+      const online = invocations(read(file)).filter(
+        (i) => i.command === 'rehearse' && i.args.includes('--online') && i.args.includes('--pipeline'),
+      );
+      expect({ file, online: online.length > 0 }).toEqual({ file, online: true });
+    }
+  });
+
+  it('converge rehearse --online reaches each command through the call the command makes', () => {
+    const online = read('src/rehearse/online-rehearsal.ts');
+    // migrate --follow: the one shared runCutoverMigrate, with follow, as the CLI passes it.
+    expect(online).toMatch(/import \{[^}]*\brunCutoverMigrate\b[^}]*\} from '\.\.\/cutover\/cutover-migrate'/);
+    expect(online).toMatch(/await runCutoverMigrate\(\{[^}]*follow: \{/);
+    expect(read('src/cli/commands/migrate.ts')).toMatch(/follow: \{ tty: /);
+    // follow checkpoint and cutover: the commands' own functions.
+    expect(online).toMatch(/import \{ runCheckpoint \} from '\.\.\/follow\/follow-checkpoint'/);
+    expect(online).toMatch(/timed\('checkpoint', \(\) => runCheckpoint\(/);
+    expect(read('src/cli/commands/follow.ts')).toMatch(/await runCheckpoint\(\{/);
+    expect(online).toMatch(/import \{ runCutover \} from '\.\.\/follow\/run-cutover'/);
+    expect(online).toMatch(/timed\('cutover', \(\) => runCutover\(/);
+    expect(read('src/cli/commands/cutover.ts')).toMatch(/await runCutover\(\{/);
+    // Its help states the correspondence with the runbook's online commands.
+    const help = read('src/cli/commands/rehearse.ts');
+    for (const c of [
+      'converge migrate --pipeline P --jobs N [--keep-files] --follow',
+      'converge follow checkpoint --pipeline P [--keep-files]',
+      'converge cutover --pipeline P [--keep-files]',
+    ])
+      expect(help).toContain(c);
+  });
+
+  it('the report names the runbook’s online commands for the rehearsal’s flags', () => {
+    const jobs = flagValue(migrate, '--jobs')!;
+    const cmds = onlineCommands({
+      pipeline: 'kratos',
+      cutover: {
+        command: 'migrate',
+        jobs: Number(jobs),
+        keepFiles: migrate.args.includes('--keep-files'),
+        verify: true,
+      },
+    });
+    expect(cmds).toEqual(
+      runbook.filter((i) => i.command !== 'schema apply' && i.command !== 'map check').map((i) => i.line),
+    );
   });
 });

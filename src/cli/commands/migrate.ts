@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, followContext, examplesText } from '../context';
+import { commandContext, CommonFlags, JOBS_HELP, withCommonFlags, examplesText } from '../context';
 import { resolveJobs } from '../../core/settings';
 import { formatTable } from '../format-table';
 import { withRun } from '../../pipeline/run-stages';
@@ -10,7 +10,6 @@ import { runCutoverMigrate } from '../../cutover/cutover-migrate';
 import { runVerifyReport, TableVerdict } from '../../verify/run-verify';
 import type { SchemaVerdict } from '../../verify/schema-expectations';
 import { expectationsFor, printVerdicts } from './verify';
-import { beforeMigrateFollow } from '../../follow/migrate-follow';
 import { stopSignal } from './follow';
 
 type Flags = CommonFlags & {
@@ -105,14 +104,8 @@ export const register: RegisterCommand = (program: Command) => {
         );
         return;
       }
-      // Refused before anything loads when the source's changes could not be followed.
-      const follow = flags.follow
-        ? await beforeMigrateFollow({
-            ...followContext(ctx),
-            tty: process.stderr.isTTY === true,
-          })
-        : undefined;
-      // The cut-over command: `converge rehearse` runs and times this same call (runCutoverMigrate).
+      // The cut-over command: `converge rehearse` runs and times this same call (runCutoverMigrate);
+      // with --follow it refuses what cannot be followed before anything loads.
       try {
         const res = await runCutoverMigrate({
           pipeline: ctx.pipeline,
@@ -124,16 +117,16 @@ export const register: RegisterCommand = (program: Command) => {
           keepFiles: flags.keepFiles,
           truncate: flags.truncate,
           perRowFkChecks: flags.perRowFkChecks,
-          // Following: the source changes under the load, so the proof waits for converge cutover.
-          verify: flags.verify !== false && !follow,
+          verify: flags.verify !== false,
           expectationsFile,
+          ...(flags.follow ? { follow: { tty: process.stderr.isTTY === true } } : {}),
         });
         printTables(res.tables);
         out(`loaded in ${res.seconds.load.toFixed(1)} s; manifest: ${res.manifestDir}/manifest.json\n`);
         if (res.verify) printVerdicts(res.verify.tables, res.verify.schemas);
-        if (follow) {
+        if (res.follow) {
           // Ctrl-C stops the load as always; once following, it stops the follower cleanly.
-          const f = await follow.afterLoad(res, stopSignal());
+          const f = await res.follow(stopSignal());
           out(
             `follow stopped (${f.stoppedBy}) at ${f.position.file}:${f.position.position}: ${f.transactions} transactions, ${f.changes} changes applied\n`,
           );
