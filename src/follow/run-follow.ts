@@ -54,6 +54,12 @@ export interface FollowResult {
 const GROUP_TRANSACTIONS = 200;
 /** How often an idle follower looks for a stop request and stores the position of commits elsewhere. */
 const IDLE_MS = 250;
+/**
+ * A busy server's other databases may commit without ever pausing for IDLE_MS: the position of
+ * their commits is still stored at least this often, or `follow status` would show a lag that
+ * only grows and a wait for the follower to reach a position (rehearse's catch-up) would never end.
+ */
+const STORE_EVERY_MS = 1000;
 
 /**
  * Follows the source's binary log into the target: every committed source transaction's row
@@ -128,6 +134,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
     let hold: FollowState['hold'] = state.hold;
     // Commits with no row of a mapped table: only their position is stored, when idle.
     let idlePosition: { position: BinlogPosition; at: number } | undefined;
+    let storedAt = Date.now();
     let next: Promise<IteratorResult<SourceEvent>> | undefined;
     const group: Array<Extract<SourceEvent, { kind: 'commit' }>> = [];
     let aborted = false;
@@ -139,6 +146,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
     if (o.signal?.aborted) onAbort();
 
     const flush = async () => {
+      storedAt = Date.now();
       if (group.length) {
         const last = group[group.length - 1];
         const ops: FollowOp[] = [];
@@ -274,6 +282,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
         } else if (!ev.changes.length) {
           if (!group.length) idlePosition = { position: ev.position, at: ev.at };
           else group.push(ev);
+          if (Date.now() - storedAt >= STORE_EVERY_MS) await flush();
         } else {
           group.push(ev);
           if (group.length >= GROUP_TRANSACTIONS) await flush();
