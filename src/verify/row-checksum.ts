@@ -34,15 +34,9 @@ export function rowHash(fields: ReadonlyArray<string | null>, canon: Canon[]): b
 }
 
 /**
- * The pushdown's row hash, as both databases compute it in SQL (source/mysql/verify-hash.ts,
- * target/postgres/verify/segment-sums.ts): md5 of the values as `byte length:text` (N for
- * NULL) joined by commas, its first 15 hex digits as a positive integer.
+ * The key's bucket hash, as both databases compute it in SQL (source/mysql/verify-hash.ts,
+ * target/postgres/verify/segment-sums.ts): the first 12 hex digits of the md5 of the key's tokens.
  */
-export function hash60(texts: ReadonlyArray<string | null>): bigint {
-  return md5Tokens(texts).readBigUInt64BE(0) >> 4n;
-}
-
-/** The key's bucket hash: the first 12 hex digits of the same md5 over the key's values. */
 export function keyHash48(texts: ReadonlyArray<string | null>): bigint {
   return md5Tokens(texts).readBigUInt64BE(0) >> 16n;
 }
@@ -50,11 +44,16 @@ export function keyHash48(texts: ReadonlyArray<string | null>): bigint {
 /** Every value with its byte length (the streamed values may hold any character), joined by commas. */
 function md5Tokens(texts: ReadonlyArray<string | null>): Buffer {
   // One string, one one-shot hash: a hash object per row costs more than building the text.
+  return hash('md5', hashTokens(texts), 'buffer');
+}
+
+/** A row's values as the pushdown hashes them: `byte length:text` (N for NULL), joined by commas. */
+export function hashTokens(texts: ReadonlyArray<string | null>): string {
   let s = '';
   for (let i = 0; i < texts.length; i++) {
     const x = texts[i];
     if (i) s += ',';
     s += x === null ? 'N' : `${Buffer.byteLength(x)}:${x}`;
   }
-  return hash('md5', s, 'buffer');
+  return s;
 }

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import type { PgValueType } from '../target/postgres/catalog';
 import type { Canon } from './canonical';
 import { jsHashText } from './hash-text';
-import { hash60 } from './row-checksum';
+import { pgTextHash } from './pg-text-hash';
+import { hashTokens } from './row-checksum';
 
 /**
  * Sums the streamed half of verify's row hashes (stream-hash.ts reads and maps the rows): each
@@ -40,7 +41,12 @@ export function openStreamHasher(spec: StreamHashSpec): StreamHasher {
   return workerHasher(spec, file, workers);
 }
 
-/** Adds rows' hashes into `out` by child segment: the one place the streamed half is hashed. */
+/**
+ * Adds rows' hashes into `out` by child segment: the one place the streamed half is hashed. A
+ * row's hash is Postgres's hashtextextended of its values' tokens (pg-text-hash.ts), summed
+ * signed as Postgres sums it; a batch sums its halves as numbers (exact: far below 2^53) and
+ * adds them as a bigint once per child.
+ */
 export function hashRows(
   js: Canon[],
   keyWidth: number,
@@ -50,15 +56,21 @@ export function hashRows(
 ): void {
   const width = keyWidth + js.length;
   const texts: Array<string | null> = new Array(width);
+  const h = { hi: 0, lo: 0 };
+  const his = new Map<number, number>();
+  const los = new Map<number, number>();
   for (let r = 0, o = 0; r < child.length; r++, o += width) {
     for (let k = 0; k < keyWidth; k++) texts[k] = values[o + k];
     for (let j = 0; j < js.length; j++) {
       const v = values[o + keyWidth + j];
       texts[keyWidth + j] = v === null ? null : js[j](v);
     }
+    pgTextHash(hashTokens(texts), h);
     const c = child[r];
-    out.set(c, (out.get(c) ?? 0n) + hash60(texts));
+    his.set(c, (his.get(c) ?? 0) + (h.hi | 0));
+    los.set(c, (los.get(c) ?? 0) + h.lo);
   }
+  for (const [c, hi] of his) out.set(c, (out.get(c) ?? 0n) + (BigInt(hi) << 32n) + BigInt(los.get(c)!));
 }
 
 export function hashFunctions(types: Array<PgValueType | null>): Canon[] {

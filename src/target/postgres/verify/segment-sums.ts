@@ -3,9 +3,11 @@ import { qualifiedPg, quotePg } from '../connect';
 
 /**
  * Row counts and row-hash sums of key segments of a target table, computed by Postgres.
- * Each row gives two 60-bit hashes (the first 15 hex digits of an md5, so both engines read them
- * as the same positive integer): `a` over the columns the source also hashes in SQL, `b` over
- * the key and the columns the source hashes on its stream. Sums are exact (numeric), so a range's
+ * Each row gives two hashes: `a` over the columns the source also hashes in SQL, a 60-bit hash
+ * (the first 15 hex digits of an md5, so both engines read it as the same positive integer); `b`
+ * over the key and the columns the source hashes on its stream, hashtextextended of the same
+ * tokens (64 bits, signed; converge computes it as Postgres does, pg-text-hash.ts: md5 cost more
+ * than the rest of a row). Sums are exact (numeric), so a range's
  * sum does not depend on row order. Values are joined by commas; a value that may hold any
  * character is `byte length:text`, so no comma inside it can shift the next one; NULL is N, so
  * NULL, '' and 'N' differ.
@@ -43,6 +45,8 @@ const token = (x: PgHashText) =>
   x.free ? `coalesce(octet_length(${x.sql})::text || ':' || ${x.sql}, 'N')` : `coalesce(${x.sql}, 'N')`;
 const concat = (xs: PgHashText[]) => (xs.length ? xs.map(token).join(` || ',' || `) : `''`);
 const hash60 = (xs: PgHashText[]) => `('x' || substr(md5(${concat(xs)}), 1, 15))::bit(60)::bigint`;
+/** The streamed half's row hash: the tokens' bytes through Postgres's own 64-bit text hash (converge: verify/pg-text-hash.ts). */
+const textHash = (xs: PgHashText[]) => `hashtextextended((${concat(xs)}) COLLATE "C", 0)`;
 const free = (xs: string[]) => xs.map((sql) => ({ sql, free: true }));
 /** The 48-bit bucket hash of a row's key. */
 export const pgKeyHash = (keyTexts: string[]) =>
@@ -57,7 +61,7 @@ export async function pgSegmentSums(pg: Client, spec: PgHashSpec, seg: PgSegment
   const inner = (where: string) =>
     `(SELECT ${texts.map((t, i) => `${t} AS h${i}`).join(', ')} FROM ${from} WHERE ${where} OFFSET 0) s`;
   const sqlTexts = spec.sqlTexts.map((x) => ({ sql: alias(x.sql), free: x.free }));
-  const sums = `count(*)::text AS n, coalesce(sum(${hash60(sqlTexts)}), 0)::text AS a, coalesce(sum(${hash60(free(spec.streamTexts.map(alias)))}), 0)::text AS b`;
+  const sums = `count(*)::text AS n, coalesce(sum(${hash60(sqlTexts)}), 0)::text AS a, coalesce(sum(${spec.streamTexts.length ? textHash(free(spec.streamTexts.map(alias))) : '0'}), 0)::text AS b`;
   const out: PgSegmentSum[] = [];
   if (seg.mode === 'range') {
     const k = quotePg(seg.column);
@@ -109,4 +113,9 @@ export function pgSegmentWhere(
 function int(v: string): string {
   if (!/^-?\d+$/.test(v)) throw new RangeError(`not an integer: ${v}`);
   return v;
+}
+
+/** hashtextextended of a text in this session, for verify to check converge computes the same. */
+export async function pgTextHashOf(pg: Client, text: string): Promise<string> {
+  return (await pg.query(`SELECT hashtextextended($1::text COLLATE "C", 0)::text AS h`, [text])).rows[0].h as string;
 }
