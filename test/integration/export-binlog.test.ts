@@ -5,6 +5,8 @@ import mysql from 'mysql2/promise';
 import { parseConnectionUrl } from '../../src/core/connection-url';
 import { silentLogger } from '../../src/core/logger';
 import { runExport } from '../../src/export/run-export';
+import { openMysql } from '../../src/source/mysql/connect';
+import { binlogPosition } from '../../src/source/mysql/snapshot';
 import { PrivateServer, startPrivateMariadb } from '../helpers/private-servers';
 
 /**
@@ -69,4 +71,25 @@ describe('export records the binary-log position of its snapshot', () => {
       expect(res.manifest.tables.items.rows).toBe(jobs === 1 ? 2 : 3);
     });
   }
+});
+
+describe('a lock-free snapshot (one worker, a checkpoint) stands at its own position', () => {
+  it('a commit between the snapshot opening and its position being read lies after that position', async () => {
+    const source = parseConnectionUrl(`${server.url}shop`, 'mysql', 'test');
+    const snap = await openMysql(source);
+    const writer = await mysql.createConnection({ uri: server.url });
+    try {
+      await snap.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+      // Nothing else writes to this server: the log's end now is the snapshot's position.
+      const opened = await masterStatus();
+      await writer.query("INSERT INTO shop.items VALUES (20, 'between')");
+      const at = await binlogPosition(snap, 'consistent-snapshot');
+      const [rows] = await snap.query('SELECT count(*) AS n FROM shop.items WHERE id = 20');
+      expect({ at, seen: Number((rows as Array<{ n: number }>)[0].n) }).toEqual({ at: opened, seen: 0 });
+      expect((await masterStatus()).position).toBeGreaterThan(opened.position);
+    } finally {
+      await snap.end();
+      await writer.end();
+    }
+  });
 });

@@ -89,12 +89,17 @@ export async function binlogPosition(c: MysqlConnection, method: Snapshot['metho
   try {
     if (method === 'consistent-snapshot') {
       // MariaDB reports the binlog position that matches this transaction's snapshot, lock-free.
+      // It names them Binlog_snapshot_file / _position, so they are matched without case: missed,
+      // the position came from SHOW MASTER STATUS below, read after the snapshot opened, and a
+      // commit in between lay before that position yet outside the snapshot.
       const [rows] = await c.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
       const m = Object.fromEntries(
-        (rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, r.Value]),
+        (rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name.toLowerCase(), r.Value]),
       );
       if (m.binlog_snapshot_file) return { file: m.binlog_snapshot_file, position: Number(m.binlog_snapshot_position) };
     }
+    // Under the global read lock (several workers) nothing commits: the log's end is the
+    // snapshot's. Without it (MySQL, one worker) it is only where the log stood just after.
     const [rows] = await c.query('SHOW MASTER STATUS');
     const r = (rows as Array<{ File?: string; Position?: number }>)[0];
     return r?.File ? { file: r.File, position: Number(r.Position) } : null;
