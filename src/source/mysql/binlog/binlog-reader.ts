@@ -188,8 +188,13 @@ export function openBinlogReader(o: {
     serverId: 0x40000000 + Math.floor(Math.random() * 0x3fffffff),
     filename: o.from.file,
     position: o.from.position,
+    // The header events of a new file too: right after a rotation a snapshot's position and the
+    // log's end lie after them, and only delivered events move the follower's position.
     includeEvents: [
       'rotate',
+      'format',
+      'mariadbgtidlist',
+      'binlogcheckpoint',
       'tablemap',
       'writerows',
       'updaterows',
