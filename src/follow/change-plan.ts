@@ -160,6 +160,8 @@ export function followTable(
   program: TableProgram<unknown>,
   keys: { source: string[]; target: string[]; sourceIdx: number[] },
   existingKeys: Set<string> | undefined,
+  /** Target columns generated ALWAYS AS IDENTITY. */
+  generatedAlways: string[] = [],
 ): FollowTable {
   const cols = program.compiled.targetColumns;
   const where = { stage: 'follow' as const, table: program.sourceName, ...program.rule.at };
@@ -193,6 +195,7 @@ export function followTable(
       newest: u
         ? { uniqueIdx: u.columns.map((c) => cols.indexOf(c)), newestIdx: u.newest ? cols.indexOf(u.newest) : -1 }
         : undefined,
+      fixed: cols.map((c, i) => (generatedAlways.includes(c) ? i : -1)).filter((i) => i >= 0),
     },
     nullDrop: nullDropIndexes(program.rule, cols),
     existing: ex

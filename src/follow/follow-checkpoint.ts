@@ -29,6 +29,8 @@ export interface CheckpointOptions extends Omit<FollowOptions, 'start' | 'stopAt
 export interface CheckpointResult {
   id: number;
   position: BinlogPosition;
+  /** MariaDB's GTID position of the snapshot (null: the server cannot say). */
+  gtid: string | null;
   verify: VerifyReport;
   /** How long the follower stood still (its lag grows meanwhile; the application is not stopped). */
   heldSeconds: number;
@@ -68,7 +70,10 @@ export async function runCheckpoint(o: CheckpointOptions): Promise<CheckpointRes
     snapshot = await openCheckpointSnapshot(o.source, o.log);
     const at = snapshot.position;
     await requestHold(control, o.pipeline, at);
-    o.log.info({ position: at, followerRunning }, 'checkpoint: applying up to the source snapshot');
+    o.log.info(
+      { position: at, gtid: snapshot.gtid, followerRunning },
+      'checkpoint: applying up to the source snapshot',
+    );
     if (followerRunning)
       await waitFor(
         control,
@@ -84,6 +89,13 @@ export async function runCheckpoint(o: CheckpointOptions): Promise<CheckpointRes
         `the follow stands at ${there?.position.file}:${there?.position.position}, not at the checkpoint's snapshot ${at.file}:${at.position}`,
         { stage: 'follow' },
       );
+    // The GTID position the follow kept and the source's for the snapshot name the same point:
+    // a difference means the recorded GTIDs would mislead after a failover, not that rows differ.
+    if (there.gtid !== null && snapshot.gtid !== null && there.gtid !== snapshot.gtid)
+      o.log.warn(
+        { followGtid: there.gtid, snapshotGtid: snapshot.gtid, position: at },
+        "the follow's GTID position differs from the source's at the snapshot position",
+      );
     // The follow's inserts carry the source's ids: verify checks the sequences are past them, as
     // the switch sets them (again, later). Harmless before the switch: nothing else writes yet.
     const conn = await openMysql(o.source);
@@ -93,7 +105,8 @@ export async function runCheckpoint(o: CheckpointOptions): Promise<CheckpointRes
       // Closing after use or after a failure: a close error would only hide the real outcome.
       await conn.end().catch(() => conn.destroy());
     }
-    const id = await beginCheckpoint(control, { pipeline: o.pipeline, runId: state.runId, at });
+    const gtid = snapshot.gtid;
+    const id = await beginCheckpoint(control, { pipeline: o.pipeline, runId: state.runId, at, gtid });
     let verify: VerifyReport;
     try {
       verify = await runVerifyReport({
@@ -111,14 +124,21 @@ export async function runCheckpoint(o: CheckpointOptions): Promise<CheckpointRes
         ok: false,
         error: isConvergeError(e) ? `${e.code}: ${e.message}` : messageOf(e),
       });
-      await note(control, state.runId, { id, position: at, verified: false });
+      await note(control, state.runId, { id, position: at, gtid, verified: false });
       throw e;
     }
     await endCheckpoint(control, id, { ok: true, tables: verify.tables.length });
     const heldSeconds = (Date.now() - heldFrom) / 1000;
-    await note(control, state.runId, { id, position: at, verified: true, tables: verify.tables.length, heldSeconds });
-    o.log.info({ position: at, heldSeconds }, 'checkpoint verified: the follower goes on');
-    return { id, position: at, verify, heldSeconds, followerRunning };
+    await note(control, state.runId, {
+      id,
+      position: at,
+      gtid,
+      verified: true,
+      tables: verify.tables.length,
+      heldSeconds,
+    });
+    o.log.info({ position: at, gtid, heldSeconds }, 'checkpoint verified: the follower goes on');
+    return { id, position: at, gtid, verify, heldSeconds, followerRunning };
   } finally {
     await snapshot?.close();
     if (holding) await releaseHold(control, o.pipeline).catch(() => undefined);

@@ -55,7 +55,12 @@ export async function beforeMigrateFollow(o: MigrateFollowOptions): Promise<{
       return runFollow({
         ...o,
         signal: signal ?? o.signal,
-        start: { position: { file: binlog.file, position: binlog.position }, runId: load.runId, existing },
+        start: {
+          position: { file: binlog.file, position: binlog.position },
+          gtid: binlog.gtid ?? null,
+          runId: load.runId,
+          existing,
+        },
       });
     },
   };

@@ -59,6 +59,7 @@ export async function prepareFollow(o: {
           sourceIdx: p.source.primaryKey.map((k) => p.source.columns.findIndex((c) => c.name === k)),
         },
         keys ? new Set(keys) : undefined,
+        pg.columns.filter((c) => c.identityAlways).map((c) => c.name),
       ),
     );
   }

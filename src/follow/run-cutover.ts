@@ -38,6 +38,8 @@ export interface CutoverOptions extends Omit<FollowOptions, 'start' | 'stopAt' |
 
 export interface CutoverResult {
   position: BinlogPosition;
+  /** MariaDB's GTID position the target holds everything up to (null: not known). */
+  gtid: string | null;
   frozenAt: string;
   verifiedAt: string;
   /** Write downtime: from the freeze to the proof that target == source. */
@@ -132,6 +134,7 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
         stage: 'follow',
         payload: {
           position: head,
+          gtid: after.gtid,
           frozenAt: frozenAt.toISOString(),
           verifiedAt: verifiedAt.toISOString(),
           downtimeSeconds,
@@ -140,9 +143,10 @@ export async function runCutover(o: CutoverOptions): Promise<CutoverResult> {
           proof,
         },
       });
-    o.log.info({ downtimeSeconds, position: head }, 'cut-over verified: the target holds the source');
+    o.log.info({ downtimeSeconds, position: head, gtid: after.gtid }, 'cut-over verified: the target holds the source');
     return {
       position: head,
+      gtid: after.gtid,
       frozenAt: frozenAt.toISOString(),
       verifiedAt: verifiedAt.toISOString(),
       downtimeSeconds,

@@ -7,6 +7,7 @@ import { ensureRunSchema } from '../run/run-recorder';
 import { openMysql, useMysqlUtc } from '../source/mysql/connect';
 import { BinlogPosition, checkPositionAvailable, comparePositions } from '../source/mysql/binlog/binlog-check';
 import { openBinlogReader, SourceEvent } from '../source/mysql/binlog/binlog-reader';
+import { advanceGtid, gtidAtPosition } from '../source/mysql/binlog/gtid';
 import { openPg } from '../target/postgres/connect';
 import { appendRunEvent } from '../target/postgres/run-history';
 import { applyOps, ApplyOp, RowDelta } from '../target/postgres/follow/apply-changes';
@@ -34,8 +35,8 @@ export interface FollowOptions {
   exclude: string[];
   defaultSchema: string;
   log: Logger;
-  /** After a snapshot load: follow from its position (else resume from the stored one). */
-  start?: { position: BinlogPosition; runId: string | null; existing: ExistingKeys };
+  /** After a snapshot load: follow from its position and GTID position (else resume from the stored ones). */
+  start?: { position: BinlogPosition; gtid: string | null; runId: string | null; existing: ExistingKeys };
   /** Stop once everything before this position is applied (converge cutover); else follow until `signal`. */
   stopAt?: BinlogPosition;
   signal?: AbortSignal;
@@ -45,6 +46,8 @@ export interface FollowOptions {
 
 export interface FollowResult {
   position: BinlogPosition;
+  /** MariaDB's GTID position at `position` (null: not known). */
+  gtid: string | null;
   transactions: number;
   changes: number;
   stoppedBy: 'stop-request' | 'signal';
@@ -95,6 +98,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
           runId: start.runId,
           file: start.position.file,
           position: start.position.position,
+          gtid: start.gtid,
           existing: start.existing,
         }),
       );
@@ -112,16 +116,22 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
       existing: state.existing,
     });
     await checkPositionAvailable(conn, state.position);
+    // A follow recorded before converge kept GTIDs (or a snapshot that had none) learns its GTID
+    // position from the source once; from then on each applied transaction's GTID moves it.
+    let gtid = state.gtid ?? (await gtidAtPosition(conn, state.position));
     // Bound to the source and reading: only now is the target "following".
     await setFollowStatus(control, o.pipeline, 'following');
     const runId = state.runId;
     const note = (kind: string, payload: Record<string, unknown>) =>
       runId ? appendRunEvent(control, runId, { kind, stage: 'follow', payload }).catch(() => undefined) : undefined;
-    await note('follow.started', { position: state.position, resumed: !o.start });
+    await note('follow.started', { position: state.position, gtid, resumed: !o.start });
     o.log.info({ position: state.position, tables: plan.tables.size }, 'following the source binary log');
 
     const sources = new Map([...plan.tables.keys()].map((n) => [n, plan.sources.get(n)!]));
+    // The GTID position after the last event read (read ahead of what is applied; reset with the reader).
+    let readGtid = gtid;
     const openReader = (from: BinlogPosition) => {
+      readGtid = gtid;
       reader = openBinlogReader({ source: o.source, database, from, tables: sources, ignore: plan.ignore, log: o.log });
       return reader.events[Symbol.asyncIterator]();
     };
@@ -133,10 +143,11 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
     // A checkpoint's request to stand still (at once, or once applied up to its snapshot).
     let hold: FollowState['hold'] = state.hold;
     // Commits with no row of a mapped table: only their position is stored, when idle.
-    let idlePosition: { position: BinlogPosition; at: number } | undefined;
+    let idlePosition: { position: BinlogPosition; at: number; gtid: string | null } | undefined;
     let storedAt = Date.now();
     let next: Promise<IteratorResult<SourceEvent>> | undefined;
-    const group: Array<Extract<SourceEvent, { kind: 'commit' }>> = [];
+    // Source transactions read and not yet applied, each with the GTID position after it.
+    const group: Array<Extract<SourceEvent, { kind: 'commit' }> & { gtidAfter: string | null }> = [];
     let aborted = false;
     const onAbort = () => {
       aborted = true;
@@ -168,6 +179,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
           await recordTouched(control, o.pipeline, touched);
           await advanceFollowState(control, o.pipeline, {
             ...last.position,
+            gtid: last.gtidAfter,
             sourceAt: last.at,
             transactions: group.length,
             changes,
@@ -175,17 +187,20 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
           });
         });
         position = last.position;
+        gtid = last.gtidAfter;
         lag.applied(group.length, changes, last.at);
         group.length = 0;
         idlePosition = undefined;
       } else if (idlePosition) {
         await advanceFollowState(control, o.pipeline, {
           ...idlePosition.position,
+          gtid: idlePosition.gtid,
           sourceAt: idlePosition.at,
           transactions: 0,
           changes: 0,
         });
         position = idlePosition.position;
+        gtid = idlePosition.gtid;
         idlePosition = undefined;
       }
     };
@@ -270,6 +285,7 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
         next = undefined;
         if (got.done) break;
         const ev = got.value;
+        readGtid = advanceGtid(readGtid, ev.gtid);
         if (ev.kind === 'statement') {
           await flush();
           const mapped = ev.statement.tables.filter((t) => t.database === database && !plan.ignore.has(t.table));
@@ -278,13 +294,13 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
               ev,
               mapped.map((t) => t.table),
             );
-          idlePosition = { position: ev.position, at: ev.at };
+          idlePosition = { position: ev.position, at: ev.at, gtid: readGtid };
         } else if (!ev.changes.length) {
-          if (!group.length) idlePosition = { position: ev.position, at: ev.at };
-          else group.push(ev);
+          if (!group.length) idlePosition = { position: ev.position, at: ev.at, gtid: readGtid };
+          else group.push({ ...ev, gtidAfter: readGtid });
           if (Date.now() - storedAt >= STORE_EVERY_MS) await flush();
         } else {
-          group.push(ev);
+          group.push({ ...ev, gtidAfter: readGtid });
           if (group.length >= GROUP_TRANSACTIONS) await flush();
         }
         // Never apply past a stop or hold position: cutover and checkpoints compare exactly.
@@ -302,9 +318,9 @@ export async function runFollow(o: FollowOptions): Promise<FollowResult> {
 
     async function done(by: FollowResult['stoppedBy']): Promise<FollowResult> {
       await setFollowStatus(control, o.pipeline, 'stopped');
-      await note('follow.stopped', { position, by, transactions: lag.transactions, changes: lag.changes });
+      await note('follow.stopped', { position, gtid, by, transactions: lag.transactions, changes: lag.changes });
       lag.finish(position);
-      return { position, transactions: lag.transactions, changes: lag.changes, stoppedBy: by };
+      return { position, gtid, transactions: lag.transactions, changes: lag.changes, stoppedBy: by };
     }
   } catch (e) {
     if (locked)

@@ -75,7 +75,11 @@ export const ManifestTableSchema = z.object({
   existing: z.object({ key: z.array(z.string()), policy: z.enum(['replace', 'skip', 'fail']) }).optional(),
 });
 
-const BinlogSchema = z.object({ file: z.string(), position: z.number() }).nullable().optional();
+// gtid: MariaDB's GTID position at the snapshot (absent in manifests written before converge recorded it).
+const BinlogSchema = z
+  .object({ file: z.string(), position: z.number(), gtid: z.string().nullable().optional() })
+  .nullable()
+  .optional();
 
 export const MANIFEST_FORMATS = ['converge-export/1', 'converge-transform/1'] as const;
 

@@ -14,6 +14,12 @@ import { runCli } from '../helpers/run-cli';
  */
 let server: BinlogServer;
 
+/** The source's own GTID position at a binary log position. */
+async function gtidAt(my: mysql.Connection, file: string, pos: string | number): Promise<string> {
+  const [rows] = await my.query('SELECT BINLOG_GTID_POS(?, ?) AS g', [file, Number(pos)]);
+  return (rows as Array<{ g: string }>)[0].g;
+}
+
 beforeAll(async () => {
   server = await binlogServer();
 });
@@ -40,8 +46,12 @@ describe('converge follow checkpoint and the switch proof built on it', () => {
         const cp = await runCli(['follow', 'checkpoint', ...s.args], {}, 180_000);
         expect({ code: cp.code, out: cp.stdout + cp.stderr.slice(-3000) }).toEqual({
           code: 0,
-          out: expect.stringMatching(/checkpoint verified at \S+:\d+: the follower held [\d.]+ s and goes on/),
+          out: expect.stringMatching(
+            /checkpoint verified at \S+:\d+ \(GTID \d+-\d+-\d+[\d,-]*\): the follower held [\d.]+ s and goes on/,
+          ),
         });
+        // The GTID position the follower kept up to the snapshot is the source's for it.
+        expect(cp.stderr).not.toContain('GTID position differs');
         // The follower goes on after the hold, and applies what the writer wrote meanwhile.
         const held = await waitForState(s, (r) => r.status === 'following', proc);
         await waitForState(s, (r) => r.changes > held.changes + 5, proc);
@@ -49,6 +59,17 @@ describe('converge follow checkpoint and the switch proof built on it', () => {
         expect(stats.inserts + stats.updates + stats.deletes).toBeGreaterThan(0);
         const [note] = await runEvents(s, 'follow.checkpoint');
         expect(note).toMatchObject({ verified: true });
+        // MariaDB's GTID position is recorded beside the snapshot's and the checkpoint's file and
+        // offset, and names the same point as the source's own reading of them.
+        const cpRow = (await pg.query('SELECT binlog_file, binlog_pos, gtid FROM converge.follow_checkpoints')).rows[0];
+        const startRow = (await pg.query('SELECT start_file, start_pos, start_gtid FROM converge.follow_state'))
+          .rows[0];
+        expect({ checkpoint: cpRow.gtid, start: startRow.start_gtid, note: note.gtid }).toEqual({
+          checkpoint: await gtidAt(my, cpRow.binlog_file, cpRow.binlog_pos),
+          start: await gtidAt(my, startRow.start_file, startRow.start_pos),
+          note: cpRow.gtid,
+        });
+        expect(cpRow.gtid).toMatch(/^\d+-\d+-\d+(,\d+-\d+-\d+)*$/);
 
         // A change after the checkpoint, applied by the follower, then altered on the target.
         const [ids] = await my.query('SELECT id FROM identities ORDER BY id LIMIT 1');
@@ -96,6 +117,15 @@ describe('converge follow checkpoint and the switch proof built on it', () => {
         });
         const [done] = await runEvents(s, 'cutover.completed');
         expect(done.proof).toMatchObject({ kind: 'checkpoint' });
+        // The follow kept its GTID position transaction by transaction: at the switch it is the
+        // source's for the position it stands at, and follow status shows it.
+        const end = (await pg.query('SELECT binlog_file, binlog_pos, gtid FROM converge.follow_state')).rows[0];
+        expect({ state: end.gtid, cutover: done.gtid }).toEqual({
+          state: await gtidAt(my, end.binlog_file, end.binlog_pos),
+          cutover: end.gtid,
+        });
+        const status = await runCli(['follow', 'status', ...s.args]);
+        expect(status.stdout).toContain(`GTID applied up to: ${end.gtid}\n`);
       } finally {
         await writer.stop().catch(() => undefined);
         proc.child.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import { comparePositions } from '../../src/source/mysql/binlog/binlog-check';
 import { binlogFields, binlogText, bitsToInteger, doubleText } from '../../src/source/mysql/binlog/binlog-text';
 import { ddlStatement } from '../../src/source/mysql/binlog/ddl-statement';
+import { advanceGtid } from '../../src/source/mysql/binlog/gtid';
 import type { MysqlColumn, MysqlTable } from '../../src/source/mysql/catalog';
 
 /** The pure parts of following the binary log: values as export text, statements, positions. */
@@ -100,5 +101,22 @@ describe('comparePositions: the order of the binary log', () => {
     expect(comparePositions(p('mysql-bin.000010', 4), p('mysql-bin.000009', 900))).toBeGreaterThan(0);
     expect(comparePositions(p('mysql-bin.000002', 100), p('mysql-bin.000002', 200))).toBeLessThan(0);
     expect(comparePositions(p('mysql-bin.000002', 200), p('mysql-bin.000002', 200))).toBe(0);
+  });
+});
+
+describe('advanceGtid: the GTID position after one more transaction', () => {
+  test("the transaction's domain takes its GTID, other domains stay, domains in order", () => {
+    expect(advanceGtid('0-1-1935', '0-1-1936')).toBe('0-1-1936');
+    expect(advanceGtid('0-1-1935,2-5-40', '1-3-7')).toBe('0-1-1935,1-3-7,2-5-40');
+    expect(advanceGtid('', '0-1-1')).toBe('0-1-1');
+    // After a failover in a domain the newest GTID may come from another server with a lower
+    // sequence: the last one seen is the position (as MariaDB's own gtid_binlog_pos).
+    expect(advanceGtid('0-1-1935', '0-2-12')).toBe('0-2-12');
+  });
+
+  test('an unknown position stays unknown; no GTID or a MySQL one leaves the position', () => {
+    expect(advanceGtid(null, '0-1-5')).toBeNull();
+    expect(advanceGtid('0-1-5', undefined)).toBe('0-1-5');
+    expect(advanceGtid('0-1-5', '3e11fa47-71ca-11e1-9e33-c80aa9429562:23')).toBe('0-1-5');
   });
 });

@@ -48,7 +48,7 @@ export const register: RegisterCommand = (program: Command) => {
           : `proof: full verify, every row of both sides (${res.proof.reason})\n`,
       );
       out(
-        `cut over at ${res.position.file}:${res.position.position}: write downtime ${res.downtimeSeconds.toFixed(1)} s (frozen ${res.frozenAt}, verified ${res.verifiedAt})\n`,
+        `cut over at ${res.position.file}:${res.position.position}${res.gtid ? ` (GTID ${res.gtid})` : ''}: write downtime ${res.downtimeSeconds.toFixed(1)} s (frozen ${res.frozenAt}, verified ${res.verifiedAt})\n`,
       );
     });
 };

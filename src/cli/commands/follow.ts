@@ -60,7 +60,7 @@ export const register: RegisterCommand = (program: Command) => {
         });
         printVerdicts(cp.verify.tables, cp.verify.schemas);
         out(
-          `checkpoint verified at ${cp.position.file}:${cp.position.position}: the follower held ${cp.heldSeconds.toFixed(1)} s${cp.followerRunning ? ' and goes on' : ' (no follower was running: start converge follow)'}; converge cutover now proves only the rows changed since\n`,
+          `checkpoint verified at ${cp.position.file}:${cp.position.position}${cp.gtid ? ` (GTID ${cp.gtid})` : ''}: the follower held ${cp.heldSeconds.toFixed(1)} s${cp.followerRunning ? ' and goes on' : ' (no follower was running: start converge follow)'}; converge cutover now proves only the rows changed since\n`,
         );
         return;
       }
@@ -70,7 +70,7 @@ export const register: RegisterCommand = (program: Command) => {
         tty: process.stderr.isTTY === true,
       });
       out(
-        `follow stopped (${res.stoppedBy}) at ${res.position.file}:${res.position.position}: ${res.transactions} transactions, ${res.changes} changes applied\n`,
+        `follow stopped (${res.stoppedBy}) at ${res.position.file}:${res.position.position}${res.gtid ? ` (GTID ${res.gtid})` : ''}: ${res.transactions} transactions, ${res.changes} changes applied\n`,
       );
     });
 };
@@ -109,5 +109,9 @@ async function printStatus(pipeline: string, source: ConnectionInfo, target: Con
       ],
     ),
   );
+  // GTIDs name the same points on the source's replicas too (runbooks/cutover.md): printed whole,
+  // as a position with several replication domains is too wide for the table.
+  if (s.state.gtid !== null || s.sourceGtid !== null)
+    out(`GTID applied up to: ${s.state.gtid ?? '?'}\nGTID source at: ${s.sourceGtid ?? '?'}\n`);
   if (s.state.error) out(`last error: ${s.state.error}\n`);
 }

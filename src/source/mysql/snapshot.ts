@@ -3,6 +3,7 @@ import { ConnectionInfo } from '../../core/connection-url';
 import { ConvergeError, messageOf } from '../../core/errors';
 import { MysqlConnection, openMysql } from './connect';
 import { isMysqlConnectionLoss } from './read-error';
+import { currentGtid, gtidAtPosition } from './binlog/gtid';
 
 /** ER_SPECIFIC_ACCESS_DENIED_ERROR (RELOAD missing) and ER_DBACCESS_DENIED_ERROR / ER_ACCESS_DENIED_ERROR. */
 const PRIVILEGE_ERRNOS = new Set([1227, 1044, 1045]);
@@ -14,7 +15,8 @@ function isPrivilegeError(e: unknown): boolean {
 export interface Snapshot {
   connections: MysqlConnection[];
   method: 'consistent-snapshot' | 'flush-lock-then-snapshots';
-  binlog: { file: string; position: number } | null;
+  /** Where the snapshot stands in the binary log; gtid: MariaDB's GTID position there (null: not known). */
+  binlog: { file: string; position: number; gtid: string | null } | null;
   close(): Promise<void>;
 }
 
@@ -89,15 +91,25 @@ export async function binlogPosition(c: MysqlConnection, method: Snapshot['metho
   try {
     if (method === 'consistent-snapshot') {
       // MariaDB reports the binlog position that matches this transaction's snapshot, lock-free.
+      // It names them Binlog_snapshot_file / _position, so they are matched without case: missed,
+      // the position came from SHOW MASTER STATUS below, read after the snapshot opened, and a
+      // commit in between lay before that position yet outside the snapshot.
       const [rows] = await c.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
       const m = Object.fromEntries(
-        (rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, r.Value]),
+        (rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name.toLowerCase(), r.Value]),
       );
-      if (m.binlog_snapshot_file) return { file: m.binlog_snapshot_file, position: Number(m.binlog_snapshot_position) };
+      if (m.binlog_snapshot_file) {
+        const at = { file: m.binlog_snapshot_file, position: Number(m.binlog_snapshot_position) };
+        return { ...at, gtid: await gtidAtPosition(c, at) };
+      }
     }
+    // Under the global read lock (several workers) nothing commits: the log's end is the
+    // snapshot's. Without it (MySQL, one worker) it is only where the log stood just after.
     const [rows] = await c.query('SHOW MASTER STATUS');
     const r = (rows as Array<{ File?: string; Position?: number }>)[0];
-    return r?.File ? { file: r.File, position: Number(r.Position) } : null;
+    if (!r?.File) return null;
+    // Read at once under the lock, where scanning the log for it (gtidAtPosition) would hold writes.
+    return { file: r.File, position: Number(r.Position), gtid: await currentGtid(c) };
   } catch (e) {
     // No privilege to ask (1227), or a server that dropped SHOW MASTER STATUS (1064, MySQL 8.4):
     // nothing to record. Binary logging off is an empty result, not an error. Anything else (a

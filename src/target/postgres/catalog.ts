@@ -13,6 +13,8 @@ export interface PgColumn {
   defaultExpr: string | null;
   generated: boolean;
   identity: boolean;
+  /** GENERATED ALWAYS AS IDENTITY: an INSERT writes it only with OVERRIDING SYSTEM VALUE, an UPDATE never. */
+  identityAlways?: boolean;
   sequence: string | null;
   enumLabels: string[] | null;
   maxLength: number | null;
@@ -120,6 +122,7 @@ export async function readPgCatalog(client: Client, schemas: string[]): Promise<
       defaultExpr: r.default_expr,
       generated: r.generated,
       identity: r.identity,
+      identityAlways: r.identity_always,
       sequence: r.sequence,
       enumLabels: r.enum_labels,
       maxLength: r.max_length === null ? null : Number(r.max_length),

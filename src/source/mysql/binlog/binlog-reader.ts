@@ -19,11 +19,12 @@ export interface RowChange {
  * What the follow consumes, in the source's commit order: a committed transaction's row changes
  * of this database (none, for a commit elsewhere: it still moves the position), or a statement
  * that changes a table without row events (DDL, TRUNCATE). `position` is where reading resumes
- * after it; `at` the commit's time on the source (ms), for the lag.
+ * after it; `at` the commit's time on the source (ms), for the lag; `gtid` the transaction's
+ * MariaDB GTID ("domain-server-sequence"), when the server sent one.
  */
 export type SourceEvent =
-  | { kind: 'commit'; position: BinlogPosition; at: number; changes: RowChange[] }
-  | { kind: 'statement'; position: BinlogPosition; at: number; statement: DdlStatement };
+  | { kind: 'commit'; position: BinlogPosition; at: number; gtid?: string; changes: RowChange[] }
+  | { kind: 'statement'; position: BinlogPosition; at: number; gtid?: string; statement: DdlStatement };
 
 export interface BinlogReader {
   events: AsyncIterable<SourceEvent>;
@@ -50,6 +51,8 @@ interface ZEvent {
   rows?: Array<Record<string, unknown> | { before: Record<string, unknown>; after: Record<string, unknown> }>;
   query?: string;
   schema?: string;
+  /** The GTID of the transaction the event belongs to (MariaDB: domain-server-sequence). */
+  gtid?: string;
 }
 
 /**
@@ -133,7 +136,7 @@ export function openBinlogReader(o: {
         case 'deleterows':
           return rowsOf(ev, 'delete');
         case 'xid':
-          push({ kind: 'commit', position: here(), at: ev.timestamp, changes });
+          push({ kind: 'commit', position: here(), at: ev.timestamp, gtid: ev.gtid, changes });
           changes = [];
           return;
         case 'query': {
@@ -144,15 +147,15 @@ export function openBinlogReader(o: {
           }
           if (/^\s*COMMIT\b/i.test(q)) {
             // A commit of a non-transactional engine's statement (MyISAM), or XA COMMIT.
-            push({ kind: 'commit', position: here(), at: ev.timestamp, changes });
+            push({ kind: 'commit', position: here(), at: ev.timestamp, gtid: ev.gtid, changes });
             changes = [];
             return;
           }
           const st = ddlStatement(q, ev.schema ?? '');
           if (st && st.tables.some((t) => t.database === o.database))
-            push({ kind: 'statement', position: here(), at: ev.timestamp, statement: st });
+            push({ kind: 'statement', position: here(), at: ev.timestamp, gtid: ev.gtid, statement: st });
           // A statement elsewhere still moves the position.
-          else push({ kind: 'commit', position: here(), at: ev.timestamp, changes: [] });
+          else push({ kind: 'commit', position: here(), at: ev.timestamp, gtid: ev.gtid, changes: [] });
           return;
         }
         case 'rotate':
@@ -185,8 +188,13 @@ export function openBinlogReader(o: {
     serverId: 0x40000000 + Math.floor(Math.random() * 0x3fffffff),
     filename: o.from.file,
     position: o.from.position,
+    // The header events of a new file too: right after a rotation a snapshot's position and the
+    // log's end lie after them, and only delivered events move the follower's position.
     includeEvents: [
       'rotate',
+      'format',
+      'mariadbgtidlist',
+      'binlogcheckpoint',
       'tablemap',
       'writerows',
       'updaterows',

@@ -10,6 +10,8 @@ export interface CheckpointSnapshot {
   conn: MysqlConnection;
   /** The binary log position that matches the snapshot exactly. */
   position: BinlogPosition;
+  /** MariaDB's GTID position there (null: the server cannot say). */
+  gtid: string | null;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,8 @@ export async function openCheckpointSnapshot(info: ConnectionInfo, log: Logger):
         "the source cannot say which binary log position its consistent snapshot stands at (MariaDB's binlog_snapshot_file; MySQL 8 has no lock-free equivalent): no checkpoint can be taken, converge cutover verifies in full",
         { stage: 'follow' },
       );
-    return { conn, position: snap.binlog, close: snap.close };
+    const { gtid, ...position } = snap.binlog;
+    return { conn, position, gtid, close: snap.close };
   } catch (e) {
     await snap.close();
     throw e;

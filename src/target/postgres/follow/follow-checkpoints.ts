@@ -10,6 +10,8 @@ export interface Checkpoint {
   pipeline: string;
   runId: string | null;
   position: { file: string; position: number };
+  /** MariaDB's GTID position at `position` (null: not known). */
+  gtid: string | null;
   takenAt: string;
   verifiedAt: string | null;
   status: 'verifying' | 'verified' | 'failed';
@@ -23,6 +25,7 @@ function checkpointRow(r: Record<string, unknown>): Checkpoint {
     pipeline: String(r.pipeline),
     runId: r.run_id === null ? null : String(r.run_id),
     position: { file: String(r.binlog_file), position: Number(r.binlog_pos) },
+    gtid: (r.gtid as string | null | undefined) ?? null,
     takenAt: new Date(r.taken_at as string).toISOString(),
     verifiedAt: r.verified_at ? new Date(r.verified_at as string).toISOString() : null,
     status: r.status as Checkpoint['status'],
@@ -56,14 +59,14 @@ export async function releaseHold(client: Client, pipeline: string): Promise<voi
  */
 export async function beginCheckpoint(
   client: Client,
-  c: { pipeline: string; runId: string | null; at: { file: string; position: number } },
+  c: { pipeline: string; runId: string | null; at: { file: string; position: number }; gtid: string | null },
 ): Promise<number> {
   await client.query('BEGIN');
   try {
     await client.query('DELETE FROM converge.follow_touched WHERE pipeline = $1', [c.pipeline]);
     const { rows } = await client.query(
-      'INSERT INTO converge.follow_checkpoints (pipeline, run_id, binlog_file, binlog_pos) VALUES ($1, $2, $3, $4) RETURNING id',
-      [c.pipeline, c.runId, c.at.file, c.at.position],
+      'INSERT INTO converge.follow_checkpoints (pipeline, run_id, binlog_file, binlog_pos, gtid) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [c.pipeline, c.runId, c.at.file, c.at.position, c.gtid],
     );
     await client.query('COMMIT');
     return Number(rows[0].id);

@@ -6,6 +6,9 @@ export interface FollowState {
   runId: string | null;
   start: { file: string; position: number };
   position: { file: string; position: number };
+  /** MariaDB's GTID positions at start and at position (null: not known; see gtid.ts). */
+  startGtid: string | null;
+  gtid: string | null;
   sourceAt: string | null;
   appliedAt: string;
   transactions: number;
@@ -26,6 +29,8 @@ function stateRow(r: Record<string, unknown>): FollowState {
     runId: r.run_id === null ? null : String(r.run_id),
     start: { file: String(r.start_file), position: Number(r.start_pos) },
     position: { file: String(r.binlog_file), position: Number(r.binlog_pos) },
+    startGtid: (r.start_gtid as string | null | undefined) ?? null,
+    gtid: (r.gtid as string | null | undefined) ?? null,
     sourceAt: r.source_at ? new Date(r.source_at as string).toISOString() : null,
     appliedAt: new Date(r.applied_at as string).toISOString(),
     transactions: Number(r.transactions),
@@ -54,16 +59,24 @@ export async function readFollowState(client: Client, pipeline: string): Promise
 /** After a snapshot load: following starts at the snapshot's position (a new load replaces an old follow). */
 export async function startFollowState(
   client: Client,
-  s: { pipeline: string; runId: string | null; file: string; position: number; existing: Record<string, string[]> },
+  s: {
+    pipeline: string;
+    runId: string | null;
+    file: string;
+    position: number;
+    gtid: string | null;
+    existing: Record<string, string[]>;
+  },
 ): Promise<void> {
   await client.query(
-    `INSERT INTO converge.follow_state (pipeline, run_id, start_file, start_pos, binlog_file, binlog_pos, existing)
-     VALUES ($1, $2, $3, $4, $3, $4, $5)
+    `INSERT INTO converge.follow_state (pipeline, run_id, start_file, start_pos, binlog_file, binlog_pos, existing,
+       start_gtid, gtid)
+     VALUES ($1, $2, $3, $4, $3, $4, $5, $6, $6)
      ON CONFLICT (pipeline) DO UPDATE SET run_id = $2, start_file = $3, start_pos = $4, binlog_file = $3,
        binlog_pos = $4, source_at = NULL, applied_at = now(), transactions = 0, changes = 0, stop_file = NULL,
        stop_pos = NULL, status = 'starting', error = NULL, existing = $5, row_delta = '{}'::jsonb, hold = false,
-       hold_file = NULL, hold_pos = NULL`,
-    [s.pipeline, s.runId, s.file, s.position, JSON.stringify(s.existing)],
+       hold_file = NULL, hold_pos = NULL, start_gtid = $6, gtid = $6`,
+    [s.pipeline, s.runId, s.file, s.position, JSON.stringify(s.existing), s.gtid],
   );
   // A checkpoint proved the previous load's follow: it says nothing of this one.
   await client.query('DELETE FROM converge.follow_checkpoints WHERE pipeline = $1', [s.pipeline]);
@@ -80,6 +93,8 @@ export async function advanceFollowState(
   a: {
     file: string;
     position: number;
+    /** MariaDB's GTID position there (null: not known). */
+    gtid: string | null;
     sourceAt: number;
     transactions: number;
     changes: number;
@@ -89,7 +104,8 @@ export async function advanceFollowState(
 ): Promise<void> {
   const rows = a.rows && a.rows.size ? JSON.stringify(Object.fromEntries(a.rows)) : null;
   await client.query(
-    `UPDATE converge.follow_state SET binlog_file = $2, binlog_pos = $3, source_at = to_timestamp($4::float8 / 1000),
+    `UPDATE converge.follow_state SET binlog_file = $2, binlog_pos = $3, gtid = $8,
+       source_at = to_timestamp($4::float8 / 1000),
        applied_at = now(), transactions = transactions + $5, changes = changes + $6,
        row_delta = CASE WHEN $7::jsonb IS NULL THEN row_delta ELSE (
          SELECT jsonb_object_agg(k, n) FROM (
@@ -99,7 +115,7 @@ export async function advanceFollowState(
            ) d GROUP BY k
          ) s) END
      WHERE pipeline = $1`,
-    [pipeline, a.file, a.position, a.sourceAt, a.transactions, a.changes, rows],
+    [pipeline, a.file, a.position, a.sourceAt, a.transactions, a.changes, rows, a.gtid],
   );
 }
 

@@ -11,7 +11,7 @@ SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, a.attnum AS p
        CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type,
        a.attnotnull AS not_null, a.atthasdef AS has_default,
        pg_get_expr(d.adbin, d.adrelid) AS default_expr,
-       a.attgenerated <> '' AS generated, a.attidentity <> '' AS identity,
+       a.attgenerated <> '' AS generated, a.attidentity <> '' AS identity, a.attidentity = 'a' AS identity_always,
        pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname) AS sequence,
        CASE WHEN t.typtype = 'e' THEN (SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) END AS enum_labels,
        CASE WHEN a.atttypmod > 4 AND t.typname IN ('varchar', 'bpchar') THEN a.atttypmod - 4 END AS max_length,
