@@ -30,6 +30,18 @@ async function silentTarget(): Promise<ArrangedFault> {
  * Servers that refuse, are absent or never answer: loopback only. Each must fail with exit 4
  * within the connect time-out (the CLI is killed after 60 s, so a hang fails the exit-code check).
  */
+const waitedOnce = (command: 'import' | 'transform', from: 'export' | 'transform'): CorpusCase => ({
+  name: `Postgres that never answers ${command}, given --connect-timeout-ms: waited for once`,
+  stage: 'connect',
+  from,
+  mapping: 'tables:\n  plain: { columns: { id: integer, s: text } }\n',
+  fault: silentTarget,
+  run: (c) => [command, ...commonArgs(c), '--connect-timeout-ms', '700'],
+  migrate: { sameError: true },
+  expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /no answer within 700 ms \(connect time-out/, where: () => ['postgres://postgres@127.0.0.1:'], absent: () => [PW] },
+  after: { incomplete: command === 'transform' ? ['transform'] : [] },
+});
+
 export const connectCases: CorpusCase[] = [
   {
     name: 'wrong MySQL password',
@@ -103,17 +115,9 @@ export const connectCases: CorpusCase[] = [
     migrate: { sameError: true },
     expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /no answer within 1000 ms \(connect time-out/, where: (c) => [`127.0.0.1:${c.silentPort}`], absent: () => [PW] },
   },
-  {
-    // The run history's connection and the load's would each wait out the time-out: one attempt only.
-    name: 'Postgres that never answers, given --connect-timeout-ms: waited for once',
-    stage: 'connect',
-    from: 'transform',
-    mapping: 'tables:\n  plain: { columns: { id: integer, s: text } }\n',
-    fault: silentTarget,
-    run: (c) => ['import', ...commonArgs(c), '--connect-timeout-ms', '700'],
-    migrate: { sameError: true },
-    expect: { exit: ExitCode.Connection, code: 'CONNECT_FAILED', message: /no answer within 700 ms \(connect time-out/, where: () => ['postgres://postgres@127.0.0.1:'], absent: () => [PW] },
-  },
+  // The run history's connection and the command's own would each wait out the time-out: one attempt only.
+  waitedOnce('import', 'transform'),
+  waitedOnce('transform', 'export'),
   {
     name: 'MySQL database that does not exist',
     stage: 'connect',
