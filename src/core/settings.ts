@@ -41,6 +41,8 @@ export const DEFAULT_LOCK_WAIT_TIMEOUT_S = 60;
 export const DEFAULT_STALL_TIMEOUT_MS = 300_000;
 /** TCP keepalive probes start after this much idle time on both drivers' sockets. */
 export const KEEPALIVE_DELAY_MS = 30_000;
+/** How long closing a session waits for the server's goodbye before it cuts the socket (both drivers). */
+export const SESSION_END_WAIT_MS = 5_000;
 /** Tables (and export chunks) moved at once, for every command with --jobs. */
 export const DEFAULT_JOBS = 2;
 export const DEFAULT_WORK_DIR = 'converge-work';

@@ -2,7 +2,8 @@ import type { ErrorCode } from '../../src/core/errors';
 import type { ExitCodeValue } from '../../src/core/exit-codes';
 
 /** The stage a bad input belongs to; the closing note counts cases by it. */
-export type CorpusStage = 'config' | 'connect' | 'mapping' | 'export' | 'csv' | 'transform' | 'import';
+export type CorpusStage =
+  'config' | 'connect' | 'mapping' | 'export' | 'csv' | 'transform' | 'import' | 'concurrency' | 'stall';
 
 /** What a case can see: its own work dir, mapping and pipeline files, and the shared servers. */
 export interface CaseContext {
@@ -31,6 +32,12 @@ export interface CaseContext {
 export interface CorpusCase {
   name: string;
   stage: CorpusStage;
+  /**
+   * 'volume': the source is a database with one table, volume_rows (40 000 rows, 8 MB: more than
+   * loopback socket buffers hold, so a path frozen mid-stream stops a table half-way), instead of
+   * the bad values; `from` then exports it for the case.
+   */
+  source?: 'volume';
   /** Mapping YAML (mapping/mapping.yaml); source tables it does not name are marked skip in a second file. */
   mapping?: string;
   /** false: do not add the skip file (a case about unmapped tables). */
@@ -47,6 +54,15 @@ export interface CorpusCase {
   run: 'export' | 'transform' | 'import' | 'verify' | ((c: CaseContext) => string[]);
   /** A bash line wrapping the CLI (ulimit, trap); "$@" is the converge command. */
   shell?: string;
+  /** Environment variables for the command (a setting given as CONVERGE_… instead of a flag). */
+  env?: Record<string, string>;
+  /**
+   * A fault that lives while the command runs (another session holding the load lock, a run left
+   * "running", a proxy that freezes, a server that never answers): arranged just before the
+   * command, for its staged run and its migrate run alike, and torn down as soon as it ended,
+   * before anything is checked.
+   */
+  fault?: (c: CaseContext) => Promise<ArrangedFault>;
   expect: {
     exit: ExitCodeValue;
     code: ErrorCode;
@@ -55,6 +71,8 @@ export interface CorpusCase {
     message?: RegExp;
     /** Must appear nowhere in stdout or stderr (passwords). */
     absent?: (c: CaseContext) => string[];
+    /** The command ends within this many ms (a bounded wait: time-outs, refusals that must come at once). */
+    within?: number;
   };
   /** The state left behind. Target tables (in the case schema) and their row counts; manifests that must not claim completion. */
   after?: {
@@ -88,6 +106,17 @@ export interface MigrateRun {
   sameError?: true;
   rows?: Record<string, number>;
   check?: (c: CaseContext) => Promise<void>;
+}
+
+/** A fault set up for one run of a case. */
+export interface ArrangedFault {
+  /** The URLs the command is given instead of the case's (a proxy or a silent server in their place). */
+  sourceUrl?: string;
+  targetUrl?: string;
+  /** Ends the fault: closes its sessions, proxies and servers, waits for what it started. */
+  teardown(): Promise<void>;
+  /** After the runner's own checks: that the fault happened as arranged, and what it must have left. */
+  check?(): Promise<void>;
 }
 
 export function migrateRun(c: CorpusCase): MigrateRun | undefined {

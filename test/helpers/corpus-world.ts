@@ -10,17 +10,21 @@ import { parseDocument } from 'yaml';
 import { createMysqlDb, createPgDb, TestDb } from './databases';
 import { freePort } from './private-servers';
 import { CliResult, runCli } from './run-cli';
-import { CaseContext, CorpusCase, migrateRun } from './corpus-case';
+import { ArrangedFault, CaseContext, CorpusCase, migrateRun } from './corpus-case';
 
 const BIN = path.resolve(__dirname, '../../bin/converge.js');
 const SOURCE_SQL = path.resolve(__dirname, '../corpus/source.sql');
+/** The volume database's tables (seedVolume). */
+const VOLUME_TABLES = ['volume_rows'];
 
 /**
  * What the corpus cases share: one source database holding every bad value (exported once),
- * one target database (a schema per case), a closed port and a silent server on loopback.
+ * one holding volume for the cases that freeze a path mid-stream, one target database (a
+ * schema per case), a closed port and a silent server on loopback.
  */
 export interface CorpusWorld {
   my: TestDb;
+  volume: TestDb;
   pg: TestDb;
   root: string;
   baseExport: string;
@@ -32,12 +36,17 @@ export interface CorpusWorld {
 
 export async function openCorpusWorld(): Promise<CorpusWorld> {
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'converge-corpus-'));
-  const [my, pg] = await Promise.all([createMysqlDb('corpus'), createPgDb('corpus')]);
+  const [my, volume, pg] = await Promise.all([
+    createMysqlDb('corpus'),
+    createMysqlDb('corpus_volume'),
+    createPgDb('corpus'),
+  ]);
   const held: net.Socket[] = [];
   const silent = net.createServer((s) => held.push(s));
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   const world: CorpusWorld = {
     my,
+    volume,
     pg,
     root,
     baseExport: path.join(root, 'base', 'work', 'export'),
@@ -47,7 +56,7 @@ export async function openCorpusWorld(): Promise<CorpusWorld> {
     async close() {
       for (const s of held) s.destroy();
       await new Promise((r) => silent.close(r));
-      await Promise.all([my.drop().catch(() => undefined), pg.drop().catch(() => undefined)]);
+      await Promise.all([my, volume, pg].map((d) => d.drop().catch(() => undefined)));
       await fsp.rm(root, { recursive: true, force: true });
     },
   };
@@ -59,6 +68,7 @@ export async function openCorpusWorld(): Promise<CorpusWorld> {
     } finally {
       await conn.end();
     }
+    await seedVolume(volume.url);
     const base = path.join(root, 'base');
     await fsp.mkdir(base, { recursive: true });
     const pipelineFile = path.join(base, 'pipeline.yaml');
@@ -86,6 +96,20 @@ export async function openCorpusWorld(): Promise<CorpusWorld> {
   return world;
 }
 
+/** 40 000 rows of 200 bytes: more than loopback socket buffers hold, so a frozen path stops the stream mid-table. */
+async function seedVolume(url: string): Promise<void> {
+  const conn = await mysql.createConnection({ uri: url });
+  try {
+    await conn.query('CREATE TABLE volume_rows (id INT NOT NULL PRIMARY KEY, note VARCHAR(255))');
+    for (let i = 0; i < 40_000; i += 10_000)
+      await conn.query('INSERT INTO volume_rows VALUES ?', [
+        Array.from({ length: 10_000 }, (_, k) => [i + k + 1, `row ${i + k + 1} `.padEnd(200, 'x')]),
+      ]);
+  } finally {
+    await conn.end();
+  }
+}
+
 export function pipelineYaml(source: string, target: string, schema: string): string {
   return `name: corpus\nsource: { database: ${source} }\ntarget: { database: ${target}, schema: ${schema}, migrations: none, tracking: { table: v, style: converge } }\nmapping: mapping\n`;
 }
@@ -108,7 +132,7 @@ export async function prepareCase(world: CorpusWorld, c: CorpusCase, index: numb
     mappingFile: path.join(dir, 'mapping', 'mapping.yaml'),
     pipelineFile: path.join(dir, 'pipeline.yaml'),
     schema: slug,
-    sourceUrl: world.my.url,
+    sourceUrl: c.source === 'volume' ? world.volume.url : world.my.url,
     targetUrl: world.pg.url,
     closedPort: world.closedPort,
     silentPort: world.silentPort,
@@ -118,13 +142,15 @@ export async function prepareCase(world: CorpusWorld, c: CorpusCase, index: numb
   if (c.pg) await ctx.pg(c.pg);
   await fsp.writeFile(
     ctx.pipelineFile,
-    c.pipeline ? c.pipeline(ctx) : pipelineYaml(world.my.name, world.pg.name, slug),
+    c.pipeline
+      ? c.pipeline(ctx)
+      : pipelineYaml(c.source === 'volume' ? world.volume.name : world.my.name, world.pg.name, slug),
   );
   const mapping = c.mapping ?? 'version: 1\ntables: {}\n';
   await fsp.writeFile(ctx.mappingFile, mapping);
   if (c.skipOthers !== false) {
     const named = mappedTables(mapping);
-    const others = world.sourceTables.filter((t) => !named.has(t));
+    const others = (c.source === 'volume' ? VOLUME_TABLES : world.sourceTables).filter((t) => !named.has(t));
     if (others.length)
       await fsp.writeFile(
         path.join(dir, 'mapping', 'zz-skip.yaml'),
@@ -133,7 +159,10 @@ export async function prepareCase(world: CorpusWorld, c: CorpusCase, index: numb
   }
   if (c.from === 'export' || c.from === 'transform') {
     await fsp.mkdir(work, { recursive: true, mode: 0o700 });
-    await fsp.cp(world.baseExport, ctx.exportDir, { recursive: true });
+    if (c.source === 'volume') {
+      const r = await runCli(['export', ...commonArgs(ctx)]);
+      if (r.code !== 0) throw new Error(`set-up export of case "${c.name}" failed (${r.code}): ${r.stderr}`);
+    } else await fsp.cp(world.baseExport, ctx.exportDir, { recursive: true });
   }
   if (c.from === 'transform') {
     const r = await runCli(['transform', ...commonArgs(ctx)]);
@@ -165,10 +194,16 @@ export function migrateArgs(c: CorpusCase, ctx: CaseContext): string[] {
   return [...args, '--keep-files'];
 }
 
+/** One run of a case: the CLI's result, its wall time, and the fault it ran under. */
+export interface CaseRun {
+  r: CliResult;
+  ms: number;
+  fault?: ArrangedFault;
+}
+
 /** Runs a case's migrate, inside the case's bash wrapper when it has one. */
-export function runMigrateCase(c: CorpusCase, ctx: CaseContext): Promise<CliResult> {
-  const args = migrateArgs(c, ctx);
-  return c.shell ? runShell(c.shell, args) : runCli(args, {}, 60_000);
+export function runMigrateCase(c: CorpusCase, ctx: CaseContext): Promise<CaseRun> {
+  return underFault(c, ctx, (run) => runArgs(c, migrateArgs(c, run)));
 }
 
 /** Row counts of every table in a case's schema. */
@@ -191,16 +226,41 @@ export function commonArgs(c: CaseContext): string[] {
 }
 
 /** Runs the case's failing command, inside its bash wrapper when it has one. */
-export function runCase(c: CorpusCase, ctx: CaseContext): Promise<CliResult> {
-  const args = typeof c.run === 'function' ? c.run(ctx) : [c.run, ...commonArgs(ctx)];
-  if (!c.shell) return runCli(args, {}, 60_000);
-  return runShell(c.shell, args);
+export function runCase(c: CorpusCase, ctx: CaseContext): Promise<CaseRun> {
+  return underFault(c, ctx, (run) =>
+    runArgs(c, typeof c.run === 'function' ? c.run(run) : [c.run, ...commonArgs(run)]),
+  );
 }
 
-function runShell(line: string, args: string[]): Promise<CliResult> {
+/**
+ * The case's fault arranged, the command run with the URLs the fault puts in place, and the
+ * fault torn down as soon as the command ended (a frozen proxy closed lets Postgres end the
+ * session it holds), whatever happened.
+ */
+async function underFault(
+  c: CorpusCase,
+  ctx: CaseContext,
+  command: (run: CaseContext) => Promise<CliResult>,
+): Promise<CaseRun> {
+  const fault = await c.fault?.(ctx);
+  try {
+    const run = { ...ctx, sourceUrl: fault?.sourceUrl ?? ctx.sourceUrl, targetUrl: fault?.targetUrl ?? ctx.targetUrl };
+    const start = Date.now();
+    const r = await command(run);
+    return { r, ms: Date.now() - start, fault };
+  } finally {
+    await fault?.teardown();
+  }
+}
+
+function runArgs(c: CorpusCase, args: string[]): Promise<CliResult> {
+  return c.shell ? runShell(c.shell, args, c.env) : runCli(args, c.env, 60_000);
+}
+
+function runShell(line: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', line, 'converge', process.execPath, BIN, ...args], {
-      env: { ...process.env, CONVERGE_LOG_FORMAT: 'json' },
+      env: { ...process.env, CONVERGE_LOG_FORMAT: 'json', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

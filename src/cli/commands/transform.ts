@@ -26,6 +26,9 @@ export const register: RegisterCommand = (program: Command) => {
           manifestDir: ctx.exportDir,
           log: ctx.log,
           stage: 'transform',
+          // transform reads the target's catalog (the mapping's static checks): a target the run
+          // history found unreachable fails it at once rather than being waited for again.
+          needsTarget: true,
         },
         (rec) =>
           runTransform({

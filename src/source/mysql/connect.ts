@@ -10,6 +10,7 @@ import {
   DEFAULT_STALL_TIMEOUT_MS,
   KEEPALIVE_DELAY_MS,
   lockWaitTimeoutS,
+  SESSION_END_WAIT_MS,
   stallTimeoutMs,
   statementTimeoutMs,
   unreachableMessage,
@@ -136,6 +137,7 @@ export async function openMysql(info: ConnectionInfo, opts: MysqlConnectOptions 
       throw mysqlConnectError(e, info, plan);
     }
   }
+  boundEnd(conn);
   try {
     if (plan.verifyHost) verifiedPeer(conn, info, plan);
     await applyMysqlSession(conn, info, opts);
@@ -146,6 +148,37 @@ export async function openMysql(info: ConnectionInfo, opts: MysqlConnectOptions 
     await conn.end().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * end() only writes COM_QUIT: the socket stays open until the server closes it, which over a
+ * frozen path (a proxy that stops forwarding) is never, and one open socket keeps the command
+ * from exiting after it reported its error. Bounded here, once for all callers, as Postgres
+ * sessions' end() is: the socket is cut when the server has not closed it in time.
+ */
+function boundEnd(conn: MysqlConnection): void {
+  const end = conn.end.bind(conn);
+  conn.end = () =>
+    new Promise<void>((resolve, reject) => {
+      const stream = (conn as unknown as { connection: { stream?: net.Socket } }).connection.stream;
+      const cut = setTimeout(() => {
+        severMysql(conn);
+        resolve();
+      }, SESSION_END_WAIT_MS);
+      cut.unref();
+      stream?.once('close', () => clearTimeout(cut));
+      end().then(resolve, (e) => (clearTimeout(cut), reject(e)));
+    });
+}
+
+/**
+ * Cuts a connection's socket at once (a read that stalled or was left half-way). mysql2's
+ * destroy() only marks the connection closing and half-closes the socket: a frozen path never
+ * answers that, and the open socket would keep the command alive after its error.
+ */
+export function severMysql(conn: MysqlConnection): void {
+  conn.destroy();
+  (conn as unknown as { connection: { stream?: net.Socket } }).connection.stream?.destroy();
 }
 
 /** Belt and braces for VERIFY_IDENTITY: the certificate must name the host we were given. */

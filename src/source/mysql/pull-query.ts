@@ -1,6 +1,6 @@
 import type { MysqlConnection } from './connect';
 import { queryRowBytes, RowBytesSink } from './row-bytes';
-import { stallLimitOf } from './connect';
+import { severMysql, stallLimitOf } from './connect';
 import { ConvergeError } from '../../core/errors';
 import { StallWatchdog } from '../../core/stall-watchdog';
 
@@ -74,7 +74,7 @@ export async function* pullQuery<T>(
         ),
       ),
     );
-    conn.destroy();
+    severMysql(conn);
   });
   const sink: RowBytesSink = {
     field: (i, b, s, e) => inner.field(i, b, s, e),
@@ -117,6 +117,6 @@ export async function* pullQuery<T>(
     complete = true;
   } finally {
     watchdog.stop();
-    if (!complete && !finished) conn.destroy();
+    if (!complete && !finished) severMysql(conn);
   }
 }

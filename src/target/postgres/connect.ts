@@ -6,6 +6,7 @@ import {
   connectTimeoutMs,
   DEFAULT_STALL_TIMEOUT_MS,
   KEEPALIVE_DELAY_MS,
+  SESSION_END_WAIT_MS,
   stallTimeoutMs,
   statementTimeoutMs,
   unreachableMessage,
@@ -24,9 +25,6 @@ export function stallLimitOf(client: Client): number {
   return stallLimits.get(client) ?? DEFAULT_STALL_TIMEOUT_MS;
 }
 
-/** How long end() waits for the server's goodbye before it cuts the socket. */
-const END_WAIT_MS = 5_000;
-
 /**
  * end() waits for the server to acknowledge; on a frozen path that is for ever, and every
  * finally block that closes a session would hang the command. Bounded here, once for all callers.
@@ -38,7 +36,7 @@ function boundEnd(client: Client): void {
       const timer = setTimeout(() => {
         severPg(client);
         resolve();
-      }, END_WAIT_MS);
+      }, SESSION_END_WAIT_MS);
       timer.unref();
       end().then(
         () => (clearTimeout(timer), resolve()),

@@ -24,6 +24,8 @@ const SOCKET_CODES = new Set([
 export function classifyLoadError(e: unknown, ctx: ErrorContext = {}): ConvergeError {
   if (isConvergeError(e)) return e;
   const msg = messageOf(e);
+  const timedOut = statementTimedOut(e, ctx);
+  if (timedOut) return timedOut;
   if (e instanceof DatabaseError) {
     const sqlstate = e.code;
     if (sqlstate && (sqlstate.startsWith('22') || sqlstate.startsWith('23'))) {
@@ -78,6 +80,24 @@ function lostConnection(e: unknown): boolean {
   // pg reports a socket closed under it without a code; a client whose connection already
   // failed (or was closed) refuses the next query with "… is not queryable".
   return /Connection terminated|connection.*(closed|ended) unexpectedly|is not queryable/i.test(messageOf(e));
+}
+
+/**
+ * A statement cancelled by the statement time-out the operator set (57014, "canceling statement
+ * due to statement timeout"): a bounded wait that ran out, most often on a table another session
+ * holds, not a bad row and not a bug. STALLED (exit 4), naming the table and the setting. A
+ * cancel by hand (pg_cancel_backend) is the same SQLSTATE with other words, and is left alone.
+ */
+export function statementTimedOut(e: unknown, ctx: ErrorContext): ConvergeError | undefined {
+  const x = e as { code?: unknown; message?: unknown } | undefined;
+  if (x?.code !== '57014' || !/statement timeout/i.test(messageOf(e))) return undefined;
+  const table = ctx.table ? `on ${ctx.table} ` : '';
+  return new ConvergeError(
+    'STALLED',
+    `a statement ${table}was cancelled by the statement time-out (--statement-timeout-ms or CONVERGE_STATEMENT_TIMEOUT_MS): another session may hold the table (see pg_locks), or the limit is shorter than the statement needs; nothing of this table was committed`,
+    { ...ctx, sqlstate: '57014' },
+    { cause: e },
+  );
 }
 
 /** SQLSTATE class 08 (connection exception) and 57P01–57P03 (admin shutdown, crash, cannot connect now). */

@@ -2,6 +2,7 @@ import type { Client } from 'pg';
 import { ConvergeError } from '../../../core/errors';
 import type { PgCatalog } from '../catalog';
 import { qualifiedPg, quotePg } from '../connect';
+import { statementTimedOut } from './load-error';
 
 /** Rows a target table holds now; an unreadable table is a clear error with the grant to add. */
 export async function countRows(client: Client, schema: string, table: string): Promise<number> {
@@ -9,6 +10,8 @@ export async function countRows(client: Client, schema: string, table: string): 
     const { rows } = await client.query(`SELECT count(*)::bigint AS n FROM ${qualifiedPg(schema, table)}`);
     return Number(rows[0].n);
   } catch (e) {
+    const timedOut = statementTimedOut(e, { stage: 'import', table: `${schema}.${table}` });
+    if (timedOut) throw timedOut;
     const code = (e as { code?: string }).code;
     const hint =
       code === '42501'
