@@ -15,7 +15,7 @@ import { runCli } from '../helpers/run-cli';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'converge-rehearse-scale-'));
 const project = path.join(work, 'books');
-const S = 30_000;
+const S = 60_000;
 /**
  * Many integer columns: the per-row work (mapping, COPY, checksums) is large for few bytes, so
  * 10×S stays within the servers' caches while S is large enough for its per-row cost to show.
