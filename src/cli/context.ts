@@ -14,7 +14,8 @@ import {
 } from '../core/settings';
 import { loadPipeline, Pipeline, pipelinePath } from '../pipeline/load-pipeline';
 import { projectDir } from '../pipeline/project-dir';
-import { pipelineFollow, PipelineFollow } from '../cutover/pipeline-follow';
+import { pipelineFollow } from '../cutover/pipeline-follow';
+import type { PipelineFollow } from '../follow/run-follow';
 
 export interface CommonFlags {
   pipeline?: string;

@@ -1,17 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConnectionInfo } from '../core/connection-url';
 import { Pipeline, pipelinePath } from '../pipeline/load-pipeline';
-
-/** What following a pipeline's binary log needs (migrate --follow, follow, follow checkpoint, cutover). */
-export interface PipelineFollow {
-  pipeline: string;
-  source: ConnectionInfo;
-  target: ConnectionInfo;
-  mappingDir: string;
-  exclude: string[];
-  defaultSchema: string;
-  log: Logger;
-}
+import type { PipelineFollow } from '../follow/run-follow';
 
 /**
  * The follow options of a pipeline, read from it in one place: the CLI's follow commands and

@@ -27,7 +27,8 @@ import { rowsMatching } from '../source/mysql/rows-matching';
 import { FollowLag } from './follow-lag';
 import { ExistingKeys, prepareFollow } from './prepare-follow';
 
-export interface FollowOptions {
+/** What following a pipeline's binary log needs (migrate --follow, follow, follow checkpoint, cutover). */
+export interface PipelineFollow {
   pipeline: string;
   source: ConnectionInfo;
   target: ConnectionInfo;
@@ -35,6 +36,9 @@ export interface FollowOptions {
   exclude: string[];
   defaultSchema: string;
   log: Logger;
+}
+
+export interface FollowOptions extends PipelineFollow {
   /** After a snapshot load: follow from its position and GTID position (else resume from the stored ones). */
   start?: { position: BinlogPosition; gtid: string | null; runId: string | null; existing: ExistingKeys };
   /** Stop once everything before this position is applied (converge cutover); else follow until `signal`. */
